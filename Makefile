@@ -1,0 +1,44 @@
+# CoopAtlas — two commands on a fresh machine: `make serve` and `make test`.
+# Each target installs what it needs (Python venvs, Debian packages when run as root).
+
+SHELL := /bin/bash
+PY312 ?= $(shell command -v /root/.pyenv/versions/3.12.1/bin/python3 || command -v python3.12)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 4
+GPKG ?= build/atlas.gpkg
+export COOPATLAS_GPKG ?= $(abspath $(GPKG))
+
+.PHONY: venv data serve test system-deps clean
+
+## venv: the Python >= 3.12 environment of the server, processes and tests
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PY312)" || { echo "Python >= 3.12 is needed (set PY312=/path/to/python3.12)"; exit 1; }
+	test -x $(PY) || $(PY312) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,reference]'
+	touch $@
+
+## system-deps: Debian packages the tests need (QGIS, PostGIS, GDAL, poppler, Chromium); root only
+system-deps:
+	@bash .ci/system-deps.sh
+
+## data: the embedded GeoPackage of the demo atlas (built once, rebuilt when its sources change)
+data: $(GPKG)
+$(GPKG): $(VENV)/.installed $(shell find coopatlas/data datasets -name '*.py' -o -name '*.gpkg' -o -name '*.csv' -o -name '*.yml' 2>/dev/null)
+	$(PY) -m coopatlas build --out $(GPKG)
+
+## serve: the OGC API server on the embedded GeoPackage (or PostGIS when COOPATLAS_DATABASE_URL is set)
+serve: venv
+	@if [ -z "$$COOPATLAS_DATABASE_URL" ]; then $(MAKE) --no-print-directory data; fi
+	$(PY) -m coopatlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+## test: the whole test suite (unit, server over HTTP, PostGIS, QGIS, processes, e2e)
+test: venv system-deps data
+	$(PY) -m pytest -n 2 --dist loadgroup tests
+
+clean:
+	rm -rf build var test-artefacts

@@ -1,0 +1,43 @@
+"""The ``coopatlas`` command line: one entry point, one module per sub-command.
+
+Each sub-command lives in the module that owns its concept and exposes ``add_arguments(parser)`` and
+``run(args) -> int``; this file only lists them.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: sub-command -> (module, one-line help)
+COMMANDS = {
+    "build": ("coopatlas.data.build", "build the atlas GeoPackage (demo data or imported files)"),
+    "export": ("coopatlas.data.interchange", "export a built atlas to the interchange format (CSV folder)"),
+    "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
+    "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coopatlas", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    modules = {}
+    for name, (module, help_) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_)
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # a sub-command whose module is not installed in this checkout
+            if exc.name and module.startswith(exc.name):
+                p.set_defaults(_missing=module)
+                continue
+            raise
+        mod.add_arguments(p)
+        modules[name] = mod
+    args = parser.parse_args(argv)
+    if getattr(args, "_missing", None):
+        parser.error(f"{args.command}: module {args._missing} is not available")
+    return modules[args.command].run(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

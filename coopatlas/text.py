@@ -1,0 +1,26 @@
+"""Text normalisation shared by keyword search, gazetteer matching and importers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str | None) -> str:
+    """Lower-case ASCII words separated by single spaces: accents, case and punctuation removed.
+
+    >>> normalise("Ziniaré, Voïvodie de Silésie — Œuvre")
+    'ziniare voivodie de silesie oeuvre'
+    """
+    if not text:
+        return ""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return _NON_WORD.sub(" ", ascii_text).strip()
+
+
+def keywords(q: str | None) -> list[str]:
+    """The normalised words of a keyword query (empty list for none)."""
+    return [w for w in normalise(q).split(" ") if w]
