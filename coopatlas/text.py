@@ -24,3 +24,15 @@ def normalise(text: str | None) -> str:
 def keywords(q: str | None) -> list[str]:
     """The normalised words of a keyword query (empty list for none)."""
     return [w for w in normalise(q).split(" ") if w]
+
+
+def search_document(*texts: str | None) -> str:
+    """The stored keyword-search text of a record: its texts normalised, with a leading space so that
+    :func:`like_patterns` can anchor each query word at the start of a word."""
+    return " " + " ".join(n for n in (normalise(t) for t in texts) if n)
+
+
+def like_patterns(q: str | None) -> list[str]:
+    """SQL LIKE patterns for a keyword query against a :func:`search_document`: every word of the query
+    must start a word of the document (``"eau pot"`` matches "Accès à l'eau potable", not "bureau")."""
+    return [f"% {w}%" for w in keywords(q)]

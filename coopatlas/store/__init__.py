@@ -1,0 +1,151 @@
+"""The store: read queries on the atlas database, GeoPackage (embedded default) or PostGIS, same results.
+
+The core (statistics, reports, maps) asks the store for rows with portable SQL built from
+:class:`coopatlas.criteria.Criteria`; the store owns connections and dialects. Geometries come back as
+shapely objects in EPSG:4326.
+
+>>> store = open_store("build/atlas.gpkg")            # doctest: +SKIP
+>>> store.scalar("SELECT COUNT(*) FROM projets")      # doctest: +SKIP
+13468
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import pandas as pd
+import shapely
+
+DEFAULT_GPKG = Path(__file__).resolve().parents[2] / "build" / "atlas.gpkg"
+
+
+def default_location() -> str:
+    """The database the server and processes use: ``COOPATLAS_DATABASE_URL`` (PostGIS) if set, else
+    ``COOPATLAS_GPKG``, else ``build/atlas.gpkg``."""
+    return os.environ.get("COOPATLAS_DATABASE_URL") or os.environ.get("COOPATLAS_GPKG") or str(DEFAULT_GPKG)
+
+
+def gpkg_geometry(blob: bytes | None):
+    """A shapely geometry from a GeoPackage binary blob (``None`` for NULL)."""
+    if blob is None:
+        return None
+    flags = blob[3]
+    env = (flags >> 1) & 0b111
+    offset = 8 + {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[env]
+    return shapely.from_wkb(bytes(blob[offset:]))
+
+
+class Store:
+    """Read access to one atlas database. Thread-safe: one connection per thread."""
+
+    dialect = "sqlite"
+
+    def __init__(self, location: str | os.PathLike):
+        self.location = str(location)
+        self._local = threading.local()
+
+    # --- to be specialised per backend -----------------------------------------------------------------
+    def _connect(self):
+        path = Path(self.location)
+        if not path.exists():
+            raise FileNotFoundError(f"atlas database {path} not found (build it with `make data`)")
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        con.execute("PRAGMA query_only = 1")
+        return con
+
+    def geometry_sql(self, column: str = "geom") -> str:
+        """SQL expression giving the geometry in a form :meth:`decode_geometry` reads."""
+        return column
+
+    def decode_geometry(self, value):
+        return gpkg_geometry(value)
+
+    def placeholder(self) -> str:
+        return "?"
+
+    # --- common --------------------------------------------------------------------------------------
+    @property
+    def connection(self):
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._connect()
+        return con
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        cur = self.connection.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self.cursor() as cur:
+            cur.execute(sql, list(params))
+            return cur.fetchall()
+
+    def records(self, sql: str, params: Sequence = ()) -> list[dict]:
+        with self.cursor() as cur:
+            cur.execute(sql, list(params))
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence = ()):
+        rows = self.rows(sql, params)
+        return rows[0][0] if rows else None
+
+    def frame(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+        with self.cursor() as cur:
+            cur.execute(sql, list(params))
+            cols = [d[0] for d in cur.description]
+            return pd.DataFrame(cur.fetchall(), columns=cols)
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+
+class PostGISStore(Store):
+    """The same queries on PostgreSQL/PostGIS (``postgresql://`` URL)."""
+
+    dialect = "postgresql"
+
+    def _connect(self):
+        import psycopg2
+        con = psycopg2.connect(self.location)
+        con.set_session(readonly=True, autocommit=True)
+        return con
+
+    def geometry_sql(self, column: str = "geom") -> str:
+        return f"ST_AsBinary({column})"
+
+    def decode_geometry(self, value):
+        return None if value is None else shapely.from_wkb(bytes(value))
+
+    def placeholder(self) -> str:
+        return "%s"
+
+    def rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        return super().rows(sql, params)
+
+
+_stores: dict[str, Store] = {}
+_lock = threading.Lock()
+
+
+def open_store(location: str | os.PathLike | None = None) -> Store:
+    """The store of ``location`` (a GeoPackage path or a ``postgresql://`` URL; default
+    :func:`default_location`), shared per location within the process."""
+    location = str(location or default_location())
+    with _lock:
+        store = _stores.get(location)
+        if store is None:
+            cls = PostGISStore if location.startswith(("postgresql://", "postgres://")) else Store
+            store = _stores[location] = cls(location)
+        return store

@@ -172,8 +172,8 @@ def create_table(con: sqlite3.Connection, coll: sch.Collection, table: str | Non
 
 def search_text(coll: sch.Collection, row: dict) -> str:
     """The normalised keyword-search text of one row: its searchable fields, accents and case removed."""
-    from ..text import normalise
-    return " ".join(normalise(row.get(f.name)) for f in coll.fields if f.searchable and row.get(f.name))
+    from ..text import search_document
+    return search_document(*(row.get(f.name) for f in coll.fields if f.searchable))
 
 
 def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict],

@@ -1,0 +1,132 @@
+"""Build the atlas GeoPackage: demo data (default) or imported files, derived, written atomically.
+
+``coopatlas build --out build/atlas.gpkg`` writes the demo atlas; ``--import DIR`` reads an atlas in the
+interchange format instead (see :mod:`coopatlas.data.interchange`); ``--scale N`` multiplies the projects
+(for benchmarks). The file is written into a temporary file next to the target and renamed at the end, so
+a failed build leaves the previous database untouched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ..store import gpkg_writer
+from .derive import DataError, derive
+from .reference import Reference
+from .tables import AtlasTables
+
+METADATA_TABLE = "coopatlas_metadata"
+
+
+class Progress:
+    """One line per step on stderr, with the elapsed time (the build's progress display)."""
+
+    def __init__(self, stream=sys.stderr, quiet: bool = False):
+        self.t0 = time.perf_counter()
+        self.stream = stream
+        self.quiet = quiet
+
+    def __call__(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.t0:6.1f} s] {msg}", file=self.stream, flush=True)
+
+
+def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
+    """The same atlas with every project repeated ``factor`` times (new ids, same places), for benchmarks.
+
+    Collectivities, partners, requests and APD are unchanged; counts are derived again from the projects.
+    """
+    if factor <= 1:
+        return tables
+    proj = tables.projets
+    copies = []
+    for k in range(factor):
+        cp = proj.copy()
+        if k:
+            cp["id"] = cp["id"] + f"-x{k}"
+            cp["titre"] = cp["titre"] + f" (copie {k})"
+        copies.append(cp)
+    meta = dict(tables.metadata, facteur_echelle=factor)
+    return AtlasTables(tables.collectivites, tables.partenaires, pd.concat(copies, ignore_index=True),
+                       tables.demandes, tables.apd, tables.cofinancements, meta)
+
+
+def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None) -> Path:
+    """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        con = gpkg_writer.new_geopackage(tmp)
+        with con:
+            gpkg_writer.write_collections(
+                con, rows, progress=(lambda cid, n: progress(f"écrit {cid}: {n} lignes")) if progress else None)
+            con.execute(f"CREATE TABLE {METADATA_TABLE} (cle TEXT PRIMARY KEY, valeur TEXT)")
+            con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
+                            [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(metadata.items())])
+        con.execute("ANALYZE")
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return out
+
+
+def read_metadata(path: str | Path) -> dict:
+    """The atlas metadata stored in a built GeoPackage (``synthetique``, notices, date of the data...)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {k: json.loads(v) for k, v in con.execute(f"SELECT cle, valeur FROM {METADATA_TABLE}")}
+    finally:
+        con.close()
+
+
+def build(out: Path, source: str | None = None, scale: int = 1, progress=None) -> Path:
+    """Build the atlas GeoPackage at ``out`` from the demo generator or an interchange folder."""
+    say = progress or Progress()
+    ref = Reference()
+    if source:
+        from .interchange import read_interchange
+        say(f"lecture de {source}")
+        tables = read_interchange(Path(source))
+    else:
+        from .demo import generate
+        tables = generate(ref, progress=say)
+    tables = scale_up(tables, scale)
+    rows = derive(tables, ref, progress=say)
+    say(f"écriture de {out}")
+    write_geopackage(rows, out, tables.metadata, progress=say)
+    say(f"terminé : {out} ({Path(out).stat().st_size / 1e6:.1f} Mo)")
+    return Path(out)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", default="build/atlas.gpkg", help="GeoPackage to write (default: %(default)s)")
+    parser.add_argument("--import", dest="source", metavar="DIR",
+                        help="build from an atlas in the interchange format (CSV folder) instead of the demo")
+    parser.add_argument("--scale", type=int, default=1, help="multiply the projects (benchmarks), e.g. 10, 100")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run(args) -> int:
+    if args.scale < 1:
+        print("error: --scale must be a whole number >= 1", file=sys.stderr)
+        return 2
+    try:
+        build(Path(args.out), args.source, args.scale, Progress(quiet=args.quiet))
+    except (DataError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,246 @@
+"""From base tables to the collections of the atlas: names, labels, counts, flows and aggregates.
+
+The same derivation serves demo and imported data, so that every collection of
+:mod:`coopatlas.schema` is computed one way. Input and output geometries are in EPSG:4326.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+from shapely.geometry import LineString, MultiLineString
+
+from .. import schema as sch
+from .. import vocabulary as voc
+from .reference import Reference
+from .tables import AtlasTables
+
+_GEOD = Geod(ellps="WGS84")
+
+
+class DataError(ValueError):
+    """Inconsistent atlas data (unknown reference, duplicate id...): the message says what and where."""
+
+
+def geodesic_line(p1, p2, step_km: float = 150.0) -> MultiLineString:
+    """The geodesic from ``p1`` to ``p2`` (shapely points, lon/lat degrees), densified every ``step_km``
+    kilometres and split at the antimeridian so that no segment spans the whole map."""
+    lon1, lat1, lon2, lat2 = p1.x, p1.y, p2.x, p2.y
+    _, _, dist = _GEOD.inv(lon1, lat1, lon2, lat2)
+    n = int(dist / 1000 / step_km)
+    pts = [(lon1, lat1)] + (_GEOD.npts(lon1, lat1, lon2, lat2, n) if n > 0 else []) + [(lon2, lat2)]
+    parts, cur = [], [pts[0]]
+    for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+        if abs(xb - xa) > 180:  # crossing the antimeridian: cut at ±180 by linear interpolation in latitude
+            xb_u = xb + 360 if xb < xa else xb - 360
+            edge = 180 if xb_u > 180 else -180
+            t = (edge - xa) / (xb_u - xa)
+            ym = ya + t * (yb - ya)
+            cur.append((edge, ym))
+            parts.append(cur)
+            cur = [(-edge, ym)]
+        cur.append((xb, yb))
+    parts.append(cur)
+    return MultiLineString([LineString(p) for p in parts if len(p) >= 2])
+
+
+def _check_unique(df: pd.DataFrame, table: str) -> None:
+    dup = df["id"][df["id"].duplicated()]
+    if len(dup):
+        raise DataError(f"{table}: duplicate id {dup.iloc[0]!r}")
+
+
+def _check_codes(df: pd.DataFrame, table: str, column: str, codelist: voc.CodeList, nullable=True) -> None:
+    values = df[column]
+    bad = values[~values.isin(codelist.codes) & (values.notna() if nullable else True)]
+    if len(bad):
+        raise DataError(f"{table}: unknown {column} {bad.iloc[0]!r} (id {df.loc[bad.index[0], 'id']}); "
+                        f"known: {', '.join(codelist.codes)}")
+
+
+def _main_type(cd: pd.Series, ae: pd.Series, demandes: pd.Series | None = None) -> pd.Series:
+    out = np.where(cd >= ae, "cooperation_decentralisee", "action_exterieure")
+    out = np.where((cd + ae) == 0, "demande_cooperation" if demandes is not None else None, out)
+    return pd.Series(out, index=cd.index)
+
+
+def derive(tables: AtlasTables, reference: Reference | None = None, progress=None) -> dict[str, list[dict]]:
+    """Every collection's rows (dicts with the schema's fields and a shapely ``geometry``) from base tables.
+
+    Returns a mapping from stored table name (collection id, or ``bourse_demandes`` for all requests) to
+    rows, ready for :func:`coopatlas.store.gpkg_writer.write_collections`. Raises :class:`DataError` on
+    inconsistent data.
+    """
+    ref = reference or Reference()
+    say = progress or (lambda msg: None)
+    coll = tables.collectivites.copy()
+    part = tables.partenaires.copy()
+    proj = tables.projets.copy()
+    dem = tables.demandes.copy()
+    apd = tables.apd.copy()
+    cof = tables.cofinancements.copy()
+    for name, df in (("collectivites", coll), ("partenaires", part), ("projets", proj), ("demandes", dem),
+                     ("apd", apd), ("cofinancements", cof)):
+        _check_unique(df, name)
+
+    pays = ref.pays.set_index("pays_code")
+    regions = ref.regions.set_index("code_region")
+    deps = ref.departements.set_index("code_departement")
+    say("derive: référentiels")
+    for name, df in (("partenaires", part), ("demandes", dem), ("apd", apd)):
+        unknown = df.loc[~df["pays_code"].isin(pays.index), "pays_code"]
+        if len(unknown):
+            raise DataError(f"{name}: unknown country {unknown.iloc[0]!r}")
+    _check_codes(coll, "collectivites", "type_collectivite", voc.TYPES_COLLECTIVITE, nullable=False)
+    _check_codes(proj, "projets", "type_action", voc.TYPES_ACTION, nullable=False)
+    _check_codes(proj, "projets", "statut", voc.STATUTS)
+    for level, cl in (("thematique", voc.THEMATIQUES), ("sous_thematique", voc.SOUS_THEMATIQUES),
+                      ("sous_sous_thematique", voc.SOUS_SOUS_THEMATIQUES)):
+        _check_codes(proj, "projets", level, cl)
+        _check_codes(dem, "demandes", level, cl)
+    _check_codes(dem, "demandes", "statut_validation", voc.STATUTS_VALIDATION, nullable=False)
+
+    # --- projects: joins -------------------------------------------------------------------------------
+    say("derive: projets")
+    missing = ~proj["collectivite_id"].isin(coll["id"])
+    if missing.any():
+        raise DataError(f"projets: unknown collectivite_id {proj.loc[missing, 'collectivite_id'].iloc[0]!r} "
+                        f"(project {proj.loc[missing, 'id'].iloc[0]})")
+    missing = ~proj["partenaire_id"].isin(part["id"])
+    if missing.any():
+        raise DataError(f"projets: unknown partenaire_id {proj.loc[missing, 'partenaire_id'].iloc[0]!r} "
+                        f"(project {proj.loc[missing, 'id'].iloc[0]})")
+    c = coll.set_index("id")
+    p = part.set_index("id")
+    proj["collectivite_nom"] = proj["collectivite_id"].map(c["nom"])
+    proj["type_collectivite"] = proj["collectivite_id"].map(c["type_collectivite"])
+    proj["code_region"] = proj["collectivite_id"].map(c["code_region"])
+    proj["code_departement"] = proj["collectivite_id"].map(c["code_departement"])
+    proj["partenaire_nom"] = proj["partenaire_id"].map(p["nom"])
+    proj["pays_code"] = proj["partenaire_id"].map(p["pays_code"])
+    proj["precision_geo"] = proj["partenaire_id"].map(p["precision_geo"])
+    proj["geometry"] = proj["partenaire_id"].map(p["geometry"])
+    for df in (proj, dem):
+        df["pays_nom"] = df["pays_code"].map(pays["nom_fr"])
+        df["continent"] = df["pays_code"].map(pays["continent"])
+        df["sous_continent"] = df["pays_code"].map(pays["sous_continent"])
+        df["thematique_libelle"] = df["thematique"].map(lambda v: voc.THEMATIQUES.label(v))
+        df["sous_thematique_libelle"] = df["sous_thematique"].map(lambda v: voc.SOUS_THEMATIQUES.label(v))
+        df["sous_sous_thematique_libelle"] = df["sous_sous_thematique"].map(
+            lambda v: voc.SOUS_SOUS_THEMATIQUES.label(v))
+        df["secteur_cad"] = df["sous_sous_thematique"].map(
+            lambda v: voc.secteur_cad(v) if isinstance(v, str) else None)
+    types = proj["cofinancement_types"].fillna("").map(lambda s: {t for t in s.split(",") if t})
+    unknown = types.map(lambda s: sorted(s - set(voc.COFINANCEMENTS.codes)))
+    if unknown.map(bool).any():
+        i = unknown.map(bool).idxmax()
+        raise DataError(f"projets: unknown cofinancement type {unknown[i][0]!r} (project {proj.at[i, 'id']})")
+    for t in voc.COFINANCEMENTS.codes:
+        proj[f"cofinance_{t}"] = types.map(lambda s, t=t: t in s)
+
+    cd = proj["type_action"] == "cooperation_decentralisee"
+    public = dem["statut_validation"].isin(voc.STATUTS_VALIDATION_PUBLICS)
+    dem["type_action"] = "demande_cooperation"
+    dem["ambassade"] = dem["pays_nom"].map(lambda n: f"Ambassade de France ({n})")
+
+    # --- collectivities: names of places, counts ------------------------------------------------------
+    say("derive: collectivités et partenaires")
+    g = proj.assign(cd=cd, ae=~cd).groupby("collectivite_id")
+    coll["nom_region"] = coll["code_region"].map(regions["nom"])
+    coll["nom_departement"] = coll["code_departement"].map(deps["nom"])
+    coll["nb_cooperations"] = coll["id"].map(g["cd"].sum()).fillna(0).astype(int)
+    coll["nb_actions"] = coll["id"].map(g["ae"].sum()).fillna(0).astype(int)
+    coll["nb_projets"] = coll["nb_cooperations"] + coll["nb_actions"]
+    coll["nb_pays"] = coll["id"].map(g["pays_code"].nunique()).fillna(0).astype(int)
+    coll["nb_partenaires"] = coll["id"].map(g["partenaire_id"].nunique()).fillna(0).astype(int)
+    coll["type_action_principal"] = _main_type(coll["nb_cooperations"], coll["nb_actions"])
+    coll["apd_total"] = coll["id"].map(apd.groupby("collectivite_id")["montant"].sum()).fillna(0.0)
+
+    gp = proj.assign(cd=cd, ae=~cd).groupby("partenaire_id")
+    part["pays_nom"] = part["pays_code"].map(pays["nom_fr"])
+    part["continent"] = part["pays_code"].map(pays["continent"])
+    part["sous_continent"] = part["pays_code"].map(pays["sous_continent"])
+    part["nb_cooperations"] = part["id"].map(gp["cd"].sum()).fillna(0).astype(int)
+    part["nb_actions"] = part["id"].map(gp["ae"].sum()).fillna(0).astype(int)
+    part["nb_projets"] = part["nb_cooperations"] + part["nb_actions"]
+    part["nb_collectivites"] = part["id"].map(gp["collectivite_id"].nunique()).fillna(0).astype(int)
+    part["nb_demandes"] = part["id"].map(dem[public].groupby("demandeur_id").size()).fillna(0).astype(int)
+    part["type_action_principal"] = _main_type(part["nb_cooperations"], part["nb_actions"], part["nb_demandes"])
+
+    # --- flows ----------------------------------------------------------------------------------------
+    say("derive: liens géodésiques")
+    seats = proj["collectivite_id"].map(c["geometry"])
+    liens = proj[[f.name for f in sch.LIENS.fields if f.name in proj.columns]].copy()
+    lines, dists = [], []
+    for a, b in zip(seats, proj["geometry"]):
+        lines.append(geodesic_line(a, b))
+        dists.append(round(_GEOD.inv(a.x, a.y, b.x, b.y)[2] / 1000, 1))
+    liens["geometry"] = lines
+    liens["distance_km"] = dists
+
+    # --- aggregates ------------------------------------------------------------------------------------
+    say("derive: pays, régions, départements")
+    gpays = proj.assign(cd=cd, ae=~cd).groupby("pays_code")
+    pays_rows = ref.pays.copy()
+    pays_rows["id"] = pays_rows["pays_code"]
+    pays_rows["nom"] = pays_rows["nom_fr"]
+    pays_rows["nb_cooperations"] = pays_rows["pays_code"].map(gpays["cd"].sum()).fillna(0).astype(int)
+    pays_rows["nb_actions"] = pays_rows["pays_code"].map(gpays["ae"].sum()).fillna(0).astype(int)
+    pays_rows["nb_projets"] = pays_rows["nb_cooperations"] + pays_rows["nb_actions"]
+    pays_rows["nb_demandes"] = pays_rows["pays_code"].map(dem[public].groupby("pays_code").size()).fillna(0).astype(int)
+    pays_rows["nb_collectivites"] = pays_rows["pays_code"].map(gpays["collectivite_id"].nunique()).fillna(0).astype(int)
+    pays_rows["nb_partenaires"] = pays_rows["pays_code"].map(gpays["partenaire_id"].nunique()).fillna(0).astype(int)
+    pays_rows["apd_total"] = pays_rows["pays_code"].map(apd.groupby("pays_code")["montant"].sum()).fillna(0.0)
+
+    apd["collectivite_nom"] = apd["collectivite_id"].map(c["nom"])
+    apd["type_collectivite"] = apd["collectivite_id"].map(c["type_collectivite"])
+    apd["code_region"] = apd["collectivite_id"].map(c["code_region"])
+    apd["code_departement"] = apd["collectivite_id"].map(c["code_departement"])
+    apd["pays_nom"] = apd["pays_code"].map(pays["nom_fr"])
+    apd["continent"] = apd["pays_code"].map(pays["continent"])
+    apd["sous_continent"] = apd["pays_code"].map(pays["sous_continent"])
+    if apd["collectivite_nom"].isna().any():
+        raise DataError(f"apd: unknown collectivite_id {apd.loc[apd['collectivite_nom'].isna(), 'collectivite_id'].iloc[0]!r}")
+
+    def area_rows(layer, code_field):
+        out = layer.copy()
+        out["id"] = out[code_field]
+        gp_ = proj.assign(cd=cd, ae=~cd).groupby(code_field)
+        out["nb_collectivites"] = out[code_field].map(coll.groupby(code_field)["id"].nunique()).fillna(0).astype(int)
+        out["nb_cooperations"] = out[code_field].map(gp_["cd"].sum()).fillna(0).astype(int)
+        out["nb_actions"] = out[code_field].map(gp_["ae"].sum()).fillna(0).astype(int)
+        out["nb_projets"] = out["nb_cooperations"] + out["nb_actions"]
+        out["nb_pays"] = out[code_field].map(gp_["pays_code"].nunique()).fillna(0).astype(int)
+        out["apd_total"] = out[code_field].map(apd.groupby(code_field)["montant"].sum()).fillna(0.0)
+        return out
+
+    regions_rows = area_rows(ref.regions, "code_region")
+    deps_rows = area_rows(ref.departements, "code_departement")
+    deps_rows["nom_region"] = deps_rows["code_region"].map(regions["nom"])
+
+    missing = ~cof["projet_id"].isin(proj["id"])
+    if missing.any():
+        raise DataError(f"cofinancements: unknown projet_id {cof.loc[missing, 'projet_id'].iloc[0]!r}")
+    pr = proj.set_index("id")
+    cof["collectivite_id"] = cof["projet_id"].map(pr["collectivite_id"])
+    cof["pays_code"] = cof["projet_id"].map(pr["pays_code"])
+
+    def records(df, coll_):
+        cols = [f.name for f in coll_.fields] + (["geometry"] if coll_.geometry else [])
+        for col in cols:
+            if col not in df.columns:
+                df[col] = None
+        return df[cols].astype(object).where(df[cols].notna(), None).to_dict("records")
+
+    return {
+        "projets": records(proj, sch.PROJETS),
+        sch.DEMANDES_TABLE: records(dem, sch.DEMANDES),
+        "collectivites": records(coll, sch.COLLECTIVITES),
+        "partenaires": records(part, sch.PARTENAIRES),
+        "liens": records(liens, sch.LIENS),
+        "pays": records(pays_rows, sch.PAYS),
+        "regions": records(regions_rows, sch.REGIONS),
+        "departements": records(deps_rows, sch.DEPARTEMENTS),
+        "apd": records(apd, sch.APD),
+        "cofinancements": records(cof, sch.COFINANCEMENTS),
+    }

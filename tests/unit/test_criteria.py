@@ -1,0 +1,103 @@
+"""The one search model: validation, SQL, CQL2 and words agree."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from coopatlas import vocabulary as voc
+from coopatlas.criteria import Criteria, CriteriaError, NotApplicable, json_schema
+
+
+@pytest.mark.parametrize("params, param", [
+    ({"statut": "fini"}, "statut"),
+    ({"pays": "ZZ"}, "pays"),
+    ({"pays": "France"}, "pays"),
+    ({"annee_min": "deux mille"}, "annee_min"),
+    ({"annee_min": "1800"}, "annee_min"),
+    ({"annee_min": 2010, "annee_max": 2005}, "annee_min"),
+    ({"jumelage": "peut-être"}, "jumelage"),
+    ({"thematique": ["eau"]}, "thematique"),
+    ({"departement": "100"}, "departement"),
+    ({"collectivite": "x' OR 1=1 --"}, "collectivite"),
+    ({"q": "   ,,, "}, "q"),
+    ({"q": "x" * 500}, "q"),
+    ({"couleur": "bleu"}, "couleur"),
+    ({"statut": [1.5]}, "statut"),
+])
+def test_bad_criteria_name_the_parameter(params, param):
+    with pytest.raises(CriteriaError) as exc:
+        Criteria.from_params(params, known_countries={"BF", "ML", "FR"})
+    assert exc.value.param == param
+
+
+def test_values_are_normalised_and_read_back():
+    c = Criteria.from_params({"pays": "bf, ml,BF", "jumelage": "oui", "annee_max": "2012", "f": "json"},
+                             known_countries={"BF", "ML"}, ignore=["f"])
+    assert c.pays == ("BF", "ML") and c.jumelage is True and c.annee_max == 2012
+    assert Criteria.from_params(c.to_params()) == c
+
+
+def test_not_applicable_criteria_are_reported():
+    c = Criteria(region=("84",), thematique=("sante",))
+    assert c.not_applicable("demandes") == ["region"]
+    with pytest.raises(NotApplicable):
+        c.where("demandes")
+    sql, params = c.where("apd", skip=c.not_applicable("apd"))
+    assert sql == "code_region IN (?)" and params == ["84"]
+
+
+def test_type_action_excludes_collections():
+    assert Criteria(type_action=("demande_cooperation",)).excludes("projets")
+    assert Criteria(type_action=("cooperation_decentralisee",)).excludes("demandes")
+    assert Criteria(type_action=("cooperation_decentralisee", "action_exterieure")).where("projets") == ("1=1", [])
+
+
+def _rows(sql, params):
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE projets (id TEXT, recherche TEXT, pays_code TEXT, jumelage BOOLEAN, "
+                "cofinance_mae BOOLEAN, cofinance_afd BOOLEAN, annee_lancement INTEGER, type_action TEXT)")
+    con.executemany("INSERT INTO projets VALUES (?,?,?,?,?,?,?,?)", [
+        ("a", " acces a l eau potable ziniare", "BF", 0, 1, 0, 2007, "cooperation_decentralisee"),
+        ("b", " bureau d etudes", "BF", 0, 0, 1, 2001, "action_exterieure"),
+        ("c", " jumelage potable", "ML", 1, 0, 0, 1990, "cooperation_decentralisee"),
+    ])
+    return sorted(r[0] for r in con.execute(f"SELECT id FROM projets WHERE {sql}", params))
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"q": "EAU Potable"}, ["a"]),             # every word starts a word: "eau" does not match "bureau"
+    ({"q": "Ziniaré"}, ["a"]),                 # accents ignored
+    ({"q": "pot"}, ["a", "c"]),                # prefix of a word
+    ({"pays": "BF", "cofinancement": "mae,afd"}, ["a", "b"]),
+    ({"cofinancement": "afd"}, ["b"]),
+    ({"jumelage": "true"}, ["c"]),
+    ({"annee_min": 2000, "annee_max": 2005}, ["b"]),
+    ({"type_action": "action_exterieure"}, ["b"]),
+])
+def test_sql_selects_what_the_words_say(params, expected):
+    c = Criteria.from_params(params)
+    assert _rows(*c.where("projets")) == expected
+
+
+def test_cql2_parses_with_pygeofilter():
+    from pygeofilter.parsers.cql2_text import parse
+    c = Criteria.from_params({"pays": "BF,ML", "jumelage": "false", "cofinancement": "mae,ue", "annee_min": 2005,
+                              "thematique": "eau_assainissement", "q": "eau"})
+    text = c.cql2("projets")
+    assert "q" not in c.cql2("projets").split()
+    parse(text)  # valid CQL2 text
+    assert c.query_params("projets")["q"] == "eau"
+
+
+def test_describe_uses_labels():
+    c = Criteria(thematique=("eau_assainissement",), statut=("en_cours",), continent=("afrique",))
+    assert c.describe("fr") == "Continent : Afrique · Thématique : Eau et assainissement · Statut : En cours"
+    assert "Water and sanitation" in c.describe("en")
+    assert Criteria().describe("fr").startswith("Monde")
+
+
+def test_json_schema_lists_the_vocabularies():
+    schema = json_schema()
+    assert schema["properties"]["statut"]["items"]["enum"] == voc.STATUTS.codes
+    assert schema["additionalProperties"] is False
