@@ -1,15 +1,17 @@
-import os
+"""Fixtures of the dataset tests: the built GeoPackage, and the same atlas loaded into a throwaway PostGIS."""
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:  # "support" lives in tests/ (the name "tests" is taken by pygeoapi's own tests)
+    sys.path.insert(0, _TESTS)
+
+from support.fixtures import atlas_gpkg_path, postgis_cluster, postgis_url  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session")
-def atlas_gpkg() -> Path:
+def atlas_gpkg(atlas_gpkg_path) -> Path:
     """The demo GeoPackage built by `make data` (COOPATLAS_GPKG or build/atlas.gpkg)."""
-    path = Path(os.environ.get("COOPATLAS_GPKG", ROOT / "build" / "atlas.gpkg"))
-    if not path.exists():
-        pytest.fail(f"{path} is missing: run `make data` first (make test does)")
-    return path
+    return atlas_gpkg_path
