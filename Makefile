@@ -11,7 +11,10 @@ WORKERS ?= 4
 GPKG ?= build/atlas.gpkg
 export COOPATLAS_GPKG ?= $(abspath $(GPKG))
 
-.PHONY: venv data serve test system-deps clean
+NODE_DIR := build/node
+STYLE_SPEC := @maplibre/maplibre-gl-style-spec@26.6.0
+
+.PHONY: venv data serve test system-deps node-deps styles clean
 
 ## venv: the Python >= 3.12 environment of the server, processes and tests
 venv: $(VENV)/.installed
@@ -26,6 +29,15 @@ $(VENV)/.installed: pyproject.toml
 system-deps:
 	@bash .ci/system-deps.sh
 
+## node-deps: the MapLibre style-spec validator (npm), used by the style tests
+node-deps: $(NODE_DIR)/node_modules/.bin/gl-style-validate
+$(NODE_DIR)/node_modules/.bin/gl-style-validate:
+	npm install --prefix $(NODE_DIR) --no-audit --no-fund $(STYLE_SPEC)
+
+## styles: regenerate styles/ (QML, SLD, MapLibre) from the palette of coopatlas/vocabulary.py
+styles: venv
+	$(PY) -m coopatlas.styles --out styles/
+
 ## data: the embedded GeoPackage of the demo atlas (built once, rebuilt when its sources change)
 data: $(GPKG)
 $(GPKG): $(VENV)/.installed $(shell find coopatlas/data datasets -name '*.py' -o -name '*.gpkg' -o -name '*.csv' -o -name '*.yml' 2>/dev/null)
@@ -37,7 +49,7 @@ serve: venv
 	$(PY) -m coopatlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## test: the whole test suite (unit, server over HTTP, PostGIS, QGIS, processes, e2e)
-test: venv system-deps data
+test: venv system-deps data node-deps
 	$(PY) -m pytest -n 2 --dist loadgroup tests
 
 clean:

@@ -15,6 +15,7 @@ COMMANDS = {
     "export": ("coopatlas.data.interchange", "export a built atlas to the interchange format (CSV folder)"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
+    "styles": ("coopatlas.styles.export", "write the style files (QML, SLD, MapLibre) into styles/"),
 }
 
 

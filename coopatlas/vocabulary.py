@@ -346,7 +346,7 @@ PALETTE = {
     "type_collectivite": {t.code: t.extra["couleur"] for t in TYPES_COLLECTIVITE},
     # Sequential ramp (light to dark blue) for counts of projects on countries, regions, departments.
     "choroplethe": ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
-    "sans_donnee": "#f0f0f0",
+    "sans_donnee": "#d9d9d9",
     "contour": "#666666",
     "mer": "#dcebf5",
     "voisins": "#e6e6e6",

@@ -1,0 +1,87 @@
+"""``styles/README.md``: what the style files are and what each one draws, written from the styles
+themselves so that the page never disagrees with the files."""
+from __future__ import annotations
+
+from . import maplibre
+from .model import Categorised, ColourClass, Style, fmt
+
+HEAD = """# Styles of the atlas's collections
+
+GENERATED files, this page included: do not edit them by hand. They come from the one palette and code
+lists of `coopatlas/vocabulary.py` through `coopatlas/styles/` (the styles as data in `definitions.py`,
+one writer per format). After a change there:
+
+    python -m coopatlas.styles --out styles/          # rewrite every file
+    python -m coopatlas.styles --out styles/ --check  # exit 1 if a committed file is out of date
+
+`tests/unit/test_styles.py` fails when a committed file differs from what the generator writes.
+
+| file | format | media type |
+|---|---|---|
+{formats}
+
+Sizes are pixels of 1/96 inch (the QML has millimetres: 1 px = 0.2646 mm). Legend labels are French.
+
+## MapLibre sources and the server URL
+
+The style spec wants absolute URLs. Each `.maplibre.json` has one GeoJSON source named after the
+collection, reading
+
+    {url}
+
+(`make serve`'s default address; `properties=` lists the fields the style reads). A server that serves
+these styles does not send the committed file as is: it calls
+`coopatlas.styles.maplibre.write(coopatlas.styles.style(id), base_url=<its public URL>)` (or
+`document(...)` for the dict), which gives the same document with its own URL. `limit={limit}` is above
+the size of the largest collection (13,468 projects and as many links): the server's `max_items` must
+allow it, or the map is incomplete. The legend is in `metadata["coopatlas:legend"]`.
+"""
+
+FORMAT_ROWS = {
+    ".qml": "QGIS layer style (symbology), QGIS 3.22 and later",
+    ".sld": "OGC SLD 1.1.0 with Symbology Encoding 1.1 and Filter Encoding 1.1",
+    ".maplibre.json": "MapLibre GL / Mapbox GL style spec v8",
+}
+
+
+def _entry_rule(style: Style, entry) -> str:
+    c = style.colour
+    if isinstance(entry, ColourClass):
+        return f"{entry.lower} <= `{c.field}`" + (f" < {entry.upper}" if entry.upper is not None else "")
+    if isinstance(c, Categorised):
+        return f"`{c.field}` = `{entry.value}`" if entry is not c.other else "any other value, or null"
+    return f"`{c.field}` null or < {c.classes[0].lower}"
+
+
+def _section(style: Style) -> str:
+    kind = {"point": "points", "line": "lines", "polygon": "polygons"}[style.geometry]
+    lines = [f"### `{style.collection}`: {style.title}", ""]
+    how = f"{kind.capitalize()} coloured by `{style.colour.field}`"
+    if style.proportional:
+        p = style.proportional
+        how += (f"; circle diameter `{fmt(p.size_min)} + {fmt(p.size_max - p.size_min)} * "
+                f"((n - {fmt(p.value_min)}) / {fmt(p.value_max - p.value_min)}) ^ {fmt(p.exponent)}` px, "
+                f"`n` = `{p.field}` clamped to [{fmt(p.value_min)}, {fmt(p.value_max)}] (null: "
+                f"{fmt(p.value_min)})")
+    elif style.geometry == "point":
+        how += f"; {fmt(style.size)} px wide"
+    elif style.geometry == "line":
+        how += f"; {fmt(style.size)} px wide"
+    if style.opacity < 1:
+        how += f"; {round(style.opacity * 100)} % opaque"
+    if style.stroke_width:
+        how += f"; outline {style.stroke_colour}, {fmt(style.stroke_width)} px"
+    if style.sort_desc:
+        how += f"; largest `{style.sort_desc}` drawn first (QML, MapLibre)"
+    lines += [how + ".", "", "| legend | colour | features |", "|---|---|---|"]
+    for e in style.colour.entries:
+        lines.append(f"| {e.label} | `{e.colour}` | {_entry_rule(style, e)} |")
+    return "\n".join(lines) + "\n"
+
+
+def write(styles: dict[str, Style], media_types: dict[str, str]) -> str:
+    formats = "\n".join(f"| `<id>{suffix}` | {FORMAT_ROWS[suffix]} | `{mt}` |" for suffix, mt in media_types.items())
+    some = next(iter(styles.values()))
+    url = maplibre.source_url(some).replace(f"/{some.collection}/", "/<id>/").split("&properties=")[0]
+    head = HEAD.format(formats=formats, url=url + "&properties=...", limit=maplibre.DEFAULT_LIMIT)
+    return head + "\n## What each style draws\n\n" + "\n".join(_section(s) for s in styles.values())

@@ -1,0 +1,270 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis styleCategories="Symbology" version="3.22.0-Białowieża">
+  <renderer-v2 type="categorizedSymbol" attr="type_action" enableorderby="0" forceraster="0" referencescale="-1" symbollevels="0">
+    <categories>
+      <category label="Coopération décentralisée" render="true" symbol="0" value="cooperation_decentralisee" />
+      <category label="Autre action extérieure" render="true" symbol="1" value="action_exterieure" />
+      <category label="Demande de coopération (Bourse projets)" render="true" symbol="2" value="demande_cooperation" />
+      <category label="Non renseigné" render="true" symbol="3" value="" />
+    </categories>
+    <symbols>
+      <symbol alpha="1" clip_to_extent="1" force_rhr="0" name="0" type="marker">
+        <data_defined_properties>
+          <Option type="Map">
+            <Option name="name" type="QString" value="" />
+            <Option name="properties" />
+            <Option name="type" type="QString" value="collection" />
+          </Option>
+        </data_defined_properties>
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="angle" type="QString" value="0" />
+            <Option name="color" type="QString" value="31,95,191,255" />
+            <Option name="horizontal_anchor_point" type="QString" value="1" />
+            <Option name="joinstyle" type="QString" value="bevel" />
+            <Option name="name" type="QString" value="circle" />
+            <Option name="offset" type="QString" value="0,0" />
+            <Option name="offset_unit" type="QString" value="MM" />
+            <Option name="outline_color" type="QString" value="102,102,102,255" />
+            <Option name="outline_style" type="QString" value="solid" />
+            <Option name="outline_width" type="QString" value="0.1323" />
+            <Option name="outline_width_unit" type="QString" value="MM" />
+            <Option name="scale_method" type="QString" value="diameter" />
+            <Option name="size" type="QString" value="2.1167" />
+            <Option name="size_unit" type="QString" value="MM" />
+            <Option name="vertical_anchor_point" type="QString" value="1" />
+          </Option>
+          <prop k="angle" v="0" />
+          <prop k="color" v="31,95,191,255" />
+          <prop k="horizontal_anchor_point" v="1" />
+          <prop k="joinstyle" v="bevel" />
+          <prop k="name" v="circle" />
+          <prop k="offset" v="0,0" />
+          <prop k="offset_unit" v="MM" />
+          <prop k="outline_color" v="102,102,102,255" />
+          <prop k="outline_style" v="solid" />
+          <prop k="outline_width" v="0.1323" />
+          <prop k="outline_width_unit" v="MM" />
+          <prop k="scale_method" v="diameter" />
+          <prop k="size" v="2.1167" />
+          <prop k="size_unit" v="MM" />
+          <prop k="vertical_anchor_point" v="1" />
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value="" />
+              <Option name="properties" />
+              <Option name="type" type="QString" value="collection" />
+            </Option>
+          </data_defined_properties>
+        </layer>
+      </symbol>
+      <symbol alpha="1" clip_to_extent="1" force_rhr="0" name="1" type="marker">
+        <data_defined_properties>
+          <Option type="Map">
+            <Option name="name" type="QString" value="" />
+            <Option name="properties" />
+            <Option name="type" type="QString" value="collection" />
+          </Option>
+        </data_defined_properties>
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="angle" type="QString" value="0" />
+            <Option name="color" type="QString" value="242,197,0,255" />
+            <Option name="horizontal_anchor_point" type="QString" value="1" />
+            <Option name="joinstyle" type="QString" value="bevel" />
+            <Option name="name" type="QString" value="circle" />
+            <Option name="offset" type="QString" value="0,0" />
+            <Option name="offset_unit" type="QString" value="MM" />
+            <Option name="outline_color" type="QString" value="102,102,102,255" />
+            <Option name="outline_style" type="QString" value="solid" />
+            <Option name="outline_width" type="QString" value="0.1323" />
+            <Option name="outline_width_unit" type="QString" value="MM" />
+            <Option name="scale_method" type="QString" value="diameter" />
+            <Option name="size" type="QString" value="2.1167" />
+            <Option name="size_unit" type="QString" value="MM" />
+            <Option name="vertical_anchor_point" type="QString" value="1" />
+          </Option>
+          <prop k="angle" v="0" />
+          <prop k="color" v="242,197,0,255" />
+          <prop k="horizontal_anchor_point" v="1" />
+          <prop k="joinstyle" v="bevel" />
+          <prop k="name" v="circle" />
+          <prop k="offset" v="0,0" />
+          <prop k="offset_unit" v="MM" />
+          <prop k="outline_color" v="102,102,102,255" />
+          <prop k="outline_style" v="solid" />
+          <prop k="outline_width" v="0.1323" />
+          <prop k="outline_width_unit" v="MM" />
+          <prop k="scale_method" v="diameter" />
+          <prop k="size" v="2.1167" />
+          <prop k="size_unit" v="MM" />
+          <prop k="vertical_anchor_point" v="1" />
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value="" />
+              <Option name="properties" />
+              <Option name="type" type="QString" value="collection" />
+            </Option>
+          </data_defined_properties>
+        </layer>
+      </symbol>
+      <symbol alpha="1" clip_to_extent="1" force_rhr="0" name="2" type="marker">
+        <data_defined_properties>
+          <Option type="Map">
+            <Option name="name" type="QString" value="" />
+            <Option name="properties" />
+            <Option name="type" type="QString" value="collection" />
+          </Option>
+        </data_defined_properties>
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="angle" type="QString" value="0" />
+            <Option name="color" type="QString" value="214,39,40,255" />
+            <Option name="horizontal_anchor_point" type="QString" value="1" />
+            <Option name="joinstyle" type="QString" value="bevel" />
+            <Option name="name" type="QString" value="circle" />
+            <Option name="offset" type="QString" value="0,0" />
+            <Option name="offset_unit" type="QString" value="MM" />
+            <Option name="outline_color" type="QString" value="102,102,102,255" />
+            <Option name="outline_style" type="QString" value="solid" />
+            <Option name="outline_width" type="QString" value="0.1323" />
+            <Option name="outline_width_unit" type="QString" value="MM" />
+            <Option name="scale_method" type="QString" value="diameter" />
+            <Option name="size" type="QString" value="2.1167" />
+            <Option name="size_unit" type="QString" value="MM" />
+            <Option name="vertical_anchor_point" type="QString" value="1" />
+          </Option>
+          <prop k="angle" v="0" />
+          <prop k="color" v="214,39,40,255" />
+          <prop k="horizontal_anchor_point" v="1" />
+          <prop k="joinstyle" v="bevel" />
+          <prop k="name" v="circle" />
+          <prop k="offset" v="0,0" />
+          <prop k="offset_unit" v="MM" />
+          <prop k="outline_color" v="102,102,102,255" />
+          <prop k="outline_style" v="solid" />
+          <prop k="outline_width" v="0.1323" />
+          <prop k="outline_width_unit" v="MM" />
+          <prop k="scale_method" v="diameter" />
+          <prop k="size" v="2.1167" />
+          <prop k="size_unit" v="MM" />
+          <prop k="vertical_anchor_point" v="1" />
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value="" />
+              <Option name="properties" />
+              <Option name="type" type="QString" value="collection" />
+            </Option>
+          </data_defined_properties>
+        </layer>
+      </symbol>
+      <symbol alpha="1" clip_to_extent="1" force_rhr="0" name="3" type="marker">
+        <data_defined_properties>
+          <Option type="Map">
+            <Option name="name" type="QString" value="" />
+            <Option name="properties" />
+            <Option name="type" type="QString" value="collection" />
+          </Option>
+        </data_defined_properties>
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="angle" type="QString" value="0" />
+            <Option name="color" type="QString" value="217,217,217,255" />
+            <Option name="horizontal_anchor_point" type="QString" value="1" />
+            <Option name="joinstyle" type="QString" value="bevel" />
+            <Option name="name" type="QString" value="circle" />
+            <Option name="offset" type="QString" value="0,0" />
+            <Option name="offset_unit" type="QString" value="MM" />
+            <Option name="outline_color" type="QString" value="102,102,102,255" />
+            <Option name="outline_style" type="QString" value="solid" />
+            <Option name="outline_width" type="QString" value="0.1323" />
+            <Option name="outline_width_unit" type="QString" value="MM" />
+            <Option name="scale_method" type="QString" value="diameter" />
+            <Option name="size" type="QString" value="2.1167" />
+            <Option name="size_unit" type="QString" value="MM" />
+            <Option name="vertical_anchor_point" type="QString" value="1" />
+          </Option>
+          <prop k="angle" v="0" />
+          <prop k="color" v="217,217,217,255" />
+          <prop k="horizontal_anchor_point" v="1" />
+          <prop k="joinstyle" v="bevel" />
+          <prop k="name" v="circle" />
+          <prop k="offset" v="0,0" />
+          <prop k="offset_unit" v="MM" />
+          <prop k="outline_color" v="102,102,102,255" />
+          <prop k="outline_style" v="solid" />
+          <prop k="outline_width" v="0.1323" />
+          <prop k="outline_width_unit" v="MM" />
+          <prop k="scale_method" v="diameter" />
+          <prop k="size" v="2.1167" />
+          <prop k="size_unit" v="MM" />
+          <prop k="vertical_anchor_point" v="1" />
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value="" />
+              <Option name="properties" />
+              <Option name="type" type="QString" value="collection" />
+            </Option>
+          </data_defined_properties>
+        </layer>
+      </symbol>
+    </symbols>
+    <source-symbol>
+      <symbol alpha="1" clip_to_extent="1" force_rhr="0" name="0" type="marker">
+        <data_defined_properties>
+          <Option type="Map">
+            <Option name="name" type="QString" value="" />
+            <Option name="properties" />
+            <Option name="type" type="QString" value="collection" />
+          </Option>
+        </data_defined_properties>
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="angle" type="QString" value="0" />
+            <Option name="color" type="QString" value="217,217,217,255" />
+            <Option name="horizontal_anchor_point" type="QString" value="1" />
+            <Option name="joinstyle" type="QString" value="bevel" />
+            <Option name="name" type="QString" value="circle" />
+            <Option name="offset" type="QString" value="0,0" />
+            <Option name="offset_unit" type="QString" value="MM" />
+            <Option name="outline_color" type="QString" value="102,102,102,255" />
+            <Option name="outline_style" type="QString" value="solid" />
+            <Option name="outline_width" type="QString" value="0.1323" />
+            <Option name="outline_width_unit" type="QString" value="MM" />
+            <Option name="scale_method" type="QString" value="diameter" />
+            <Option name="size" type="QString" value="2.1167" />
+            <Option name="size_unit" type="QString" value="MM" />
+            <Option name="vertical_anchor_point" type="QString" value="1" />
+          </Option>
+          <prop k="angle" v="0" />
+          <prop k="color" v="217,217,217,255" />
+          <prop k="horizontal_anchor_point" v="1" />
+          <prop k="joinstyle" v="bevel" />
+          <prop k="name" v="circle" />
+          <prop k="offset" v="0,0" />
+          <prop k="offset_unit" v="MM" />
+          <prop k="outline_color" v="102,102,102,255" />
+          <prop k="outline_style" v="solid" />
+          <prop k="outline_width" v="0.1323" />
+          <prop k="outline_width_unit" v="MM" />
+          <prop k="scale_method" v="diameter" />
+          <prop k="size" v="2.1167" />
+          <prop k="size_unit" v="MM" />
+          <prop k="vertical_anchor_point" v="1" />
+          <data_defined_properties>
+            <Option type="Map">
+              <Option name="name" type="QString" value="" />
+              <Option name="properties" />
+              <Option name="type" type="QString" value="collection" />
+            </Option>
+          </data_defined_properties>
+        </layer>
+      </symbol>
+    </source-symbol>
+    <rotation />
+    <sizescale />
+  </renderer-v2>
+  <blendMode>0</blendMode>
+  <featureBlendMode>0</featureBlendMode>
+  <layerGeometryType>0</layerGeometryType>
+</qgis>
