@@ -40,7 +40,9 @@ styles: venv
 
 ## data: the embedded GeoPackage of the demo atlas (built once, rebuilt when its sources change)
 data: $(GPKG)
-$(GPKG): $(VENV)/.installed $(shell find coopatlas/data datasets -name '*.py' -o -name '*.gpkg' -o -name '*.csv' -o -name '*.yml' 2>/dev/null)
+DATA_SOURCES := $(wildcard coopatlas/data/*.py) coopatlas/store/gpkg_writer.py coopatlas/schema.py \
+	coopatlas/vocabulary.py coopatlas/text.py datasets/reference/reference.gpkg
+$(GPKG): $(VENV)/.installed $(DATA_SOURCES)
 	$(PY) -m coopatlas build --out $(GPKG)
 
 ## serve: the OGC API server on the embedded GeoPackage (or PostGIS when COOPATLAS_DATABASE_URL is set)

@@ -5,18 +5,21 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# letters that Unicode decomposition does not reduce to ASCII
+_TRANSLITERATION = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "ł": "l", "Ł": "L",
+                                  "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th",
+                                  "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H"})
 
 
 def normalise(text: str | None) -> str:
     """Lower-case ASCII words separated by single spaces: accents, case and punctuation removed.
 
-    >>> normalise("Ziniaré, Voïvodie de Silésie — Œuvre")
-    'ziniare voivodie de silesie oeuvre'
+    >>> normalise("Ziniaré, Voïvodie de Silésie — Œuvre, Wrocław")
+    'ziniare voivodie de silesie oeuvre wroclaw'
     """
     if not text:
         return ""
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return _NON_WORD.sub(" ", ascii_text).strip()
 

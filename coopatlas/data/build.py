@@ -28,14 +28,14 @@ METADATA_TABLE = "coopatlas_metadata"
 class Progress:
     """One line per step on stderr, with the elapsed time (the build's progress display)."""
 
-    def __init__(self, stream=sys.stderr, quiet: bool = False):
+    def __init__(self, stream=None, quiet: bool = False):
         self.t0 = time.perf_counter()
         self.stream = stream
         self.quiet = quiet
 
     def __call__(self, msg: str) -> None:
         if not self.quiet:
-            print(f"[{time.perf_counter() - self.t0:6.1f} s] {msg}", file=self.stream, flush=True)
+            print(f"[{time.perf_counter() - self.t0:6.1f} s] {msg}", file=self.stream or sys.stderr, flush=True)
 
 
 def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:

@@ -32,8 +32,10 @@ _WGS84_WKT = (
 
 #: Name of the geometry column of every spatial table.
 GEOM = "geom"
-#: Name of the hidden, normalised keyword-search column (see :func:`coopatlas.text.normalise`).
+#: Name of the hidden, normalised keyword-search column (see :func:`coopatlas.text.search_document`).
 SEARCH = "recherche"
+#: The FTS5 keyword index of a table with a search column (see :func:`keyword_index_sql`).
+KEYWORD_INDEX = "fts_{table}"
 
 
 def gpkg_blob(geom) -> bytes | None:
@@ -125,8 +127,8 @@ def _bool(v):
 
 
 def _clean(v):
-    """Python value for sqlite: NaN/NA → None, numpy scalars → Python scalars."""
-    if v is None:
+    """Python value for sqlite: NaN/NA and empty text → None, numpy scalars → Python scalars."""
+    if v is None or (isinstance(v, str) and not v):
         return None
     try:
         if v != v:  # NaN, pandas NA raises TypeError
@@ -224,9 +226,38 @@ def _flush(con, sql, batch, table, coll):
         cur.executemany(f'INSERT INTO "rtree_{table}_{GEOM}" VALUES (?,?,?,?,?)', rt)
 
 
+def keyword_index_sql(table: str) -> list[str]:
+    """SQL that adds the keyword index of ``table`` and the triggers keeping it right on writes.
+
+    A contentless FTS5 table (about 5 % of the table's size) of the normalised ``recherche`` column,
+    whose rowids are the ``fid``: the provider answers ``q`` with the prefix queries ``"word"*``, the
+    same test as ``recherche LIKE '% word%'`` (:func:`coopatlas.text.like_patterns`) without reading the
+    table, which matters on large tables. Without it the provider uses LIKE, with the same answers.
+    """
+    fts = '"' + KEYWORD_INDEX.format(table=table) + '"'
+    t = f'"{table}"'
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({SEARCH}, content='', columnsize=0, detail=none, "
+        "tokenize='unicode61 remove_diacritics 0', prefix='2 3')",
+        f"INSERT INTO {fts} (rowid, {SEARCH}) SELECT fid, {SEARCH} FROM {t} WHERE {SEARCH} IS NOT NULL",
+        f"INSERT INTO {fts} ({fts}) VALUES ('optimize')",
+        f'CREATE TRIGGER "{table}_fts_insert" AFTER INSERT ON {t} WHEN NEW.{SEARCH} IS NOT NULL '
+        f"BEGIN INSERT INTO {fts} (rowid, {SEARCH}) VALUES (NEW.fid, NEW.{SEARCH}); END",
+        f'CREATE TRIGGER "{table}_fts_delete" AFTER DELETE ON {t} WHEN OLD.{SEARCH} IS NOT NULL '
+        f"BEGIN INSERT INTO {fts} ({fts}, rowid, {SEARCH}) VALUES ('delete', OLD.fid, OLD.{SEARCH}); END",
+        f'CREATE TRIGGER "{table}_fts_update" AFTER UPDATE OF {SEARCH} ON {t} BEGIN '
+        f"INSERT INTO {fts} ({fts}, rowid, {SEARCH}) SELECT 'delete', OLD.fid, OLD.{SEARCH} "
+        f"WHERE OLD.{SEARCH} IS NOT NULL; "
+        f"INSERT INTO {fts} (rowid, {SEARCH}) SELECT NEW.fid, NEW.{SEARCH} WHERE NEW.{SEARCH} IS NOT NULL; END",
+    ]
+
+
 def finish_table(con: sqlite3.Connection, coll: sch.Collection, table: str | None = None) -> None:
-    """After the bulk load: the extent in ``gpkg_contents`` and the R-tree maintenance triggers."""
+    """After the bulk load: the keyword index, the extent in ``gpkg_contents`` and the R-tree triggers."""
     table = table or coll.source
+    if any(f.searchable for f in coll.fields):
+        for stmt in keyword_index_sql(table):
+            con.execute(stmt)
     if not coll.geometry:
         return
     ext = con.execute(f'SELECT MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM "rtree_{table}_{GEOM}"').fetchone()

@@ -60,3 +60,21 @@ def test_geodesic_flows_split_at_the_antimeridian():
     assert all(abs(x) <= 180 for part in line.geoms for x, _ in part.coords)
     straight = geodesic_line(Point(2.35, 48.85), Point(-1.52, 12.37))  # Paris -> Ouagadougou
     assert len(straight.geoms) == 1 and len(straight.geoms[0].coords) > 10
+
+
+def test_keyword_index_follows_writes(atlas_gpkg, tmp_path):
+    """The FTS5 keyword index is kept right by triggers when a writer changes a record's search text."""
+    import shutil
+    import sqlite3
+    from coopatlas.text import search_document
+    copy = tmp_path / "atlas.gpkg"
+    shutil.copy(atlas_gpkg, copy)
+    con = sqlite3.connect(copy)
+    fid, old = con.execute("SELECT fid, recherche FROM projets WHERE id = 'PRJ000001'").fetchone()
+    con.execute("UPDATE projets SET recherche = ? WHERE fid = ?", (search_document("Zyxwvutsrq nouveau"), fid))
+    con.commit()
+    match = "SELECT rowid FROM fts_projets WHERE fts_projets MATCH ?"
+    assert [r[0] for r in con.execute(match, ['"zyxwvutsrq"*'])] == [fid]
+    first_word = old.split()[0]
+    assert fid not in [r[0] for r in con.execute(match, [f'"{first_word}"'])] or first_word in "nouveau"
+    con.close()
