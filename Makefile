@@ -14,7 +14,9 @@ export COOPATLAS_GPKG ?= $(abspath $(GPKG))
 NODE_DIR := build/node
 STYLE_SPEC := @maplibre/maplibre-gl-style-spec@26.6.0
 
-.PHONY: venv data serve test system-deps node-deps styles clean
+ASSETS_DIR := coopatlas/server/static
+
+.PHONY: venv data serve test system-deps node-deps vendor config styles clean
 
 ## venv: the Python >= 3.12 environment of the server, processes and tests
 venv: $(VENV)/.installed
@@ -34,6 +36,16 @@ node-deps: $(NODE_DIR)/node_modules/.bin/gl-style-validate
 $(NODE_DIR)/node_modules/.bin/gl-style-validate:
 	npm install --prefix $(NODE_DIR) --no-audit --no-fund $(STYLE_SPEC)
 
+## vendor: web assets of the HTML pages (Leaflet, Bootstrap, Swagger UI), from npm, served by the server
+vendor: $(ASSETS_DIR)/node_modules/.installed
+$(ASSETS_DIR)/node_modules/.installed: $(ASSETS_DIR)/package.json $(ASSETS_DIR)/package-lock.json
+	npm ci --prefix $(ASSETS_DIR) --no-audit --no-fund --ignore-scripts
+	touch $@
+
+## config: regenerate pygeoapi-config.yml from coopatlas/schema.py and the processes package
+config: venv
+	$(PY) -m coopatlas.server.config
+
 ## styles: regenerate styles/ (QML, SLD, MapLibre) from the palette of coopatlas/vocabulary.py
 styles: venv
 	$(PY) -m coopatlas.styles --out styles/
@@ -46,12 +58,12 @@ $(GPKG): $(VENV)/.installed $(DATA_SOURCES)
 	$(PY) -m coopatlas build --out $(GPKG)
 
 ## serve: the OGC API server on the embedded GeoPackage (or PostGIS when COOPATLAS_DATABASE_URL is set)
-serve: venv
+serve: venv vendor
 	@if [ -z "$$COOPATLAS_DATABASE_URL" ]; then $(MAKE) --no-print-directory data; fi
 	$(PY) -m coopatlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## test: the whole test suite (unit, server over HTTP, PostGIS, QGIS, processes, e2e)
-test: venv system-deps data node-deps
+test: venv system-deps data node-deps vendor
 	$(PY) -m pytest -n 2 --dist loadgroup tests
 
 clean:

@@ -139,6 +139,16 @@ _FALSE = frozenset({"false", "f", "0", "no", "n", "off"})
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
 
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _int64(value: int, where: str) -> int:
+    """``value`` if it fits a 64-bit integer (SQLite's and PostgreSQL's largest), else a 400."""
+    if not _INT64[0] <= value <= _INT64[1]:
+        raise FilterError(f"{where}: the integer {value} is out of range (64-bit)")
+    return value
+
+
 def coerce(q: Queryable, value: Any, where: str = "filter") -> Any:
     """``value`` (a CQL literal or a query-string text) as the SQLite value to compare with ``q``.
 
@@ -155,10 +165,12 @@ def coerce(q: Queryable, value: Any, where: str = "filter") -> Any:
     if t == INTEGER:
         if isinstance(value, bool):
             raise FilterError(bad)
-        if isinstance(value, (int, float)):
+        if isinstance(value, float):
             return value
+        if isinstance(value, int):
+            return _int64(value, where)
         if isinstance(value, str) and _INT_RE.match(value.strip()):
-            return int(value)
+            return _int64(int(value), where)
         raise FilterError(bad)
     if t == REAL:
         if isinstance(value, bool):
@@ -484,7 +496,7 @@ class _Translator:
         if isinstance(node, bool):
             return _Expr("?", [int(node)], BOOLEAN, value=node)
         if isinstance(node, int):
-            return _Expr("?", [node], INTEGER, value=node)
+            return _Expr("?", [_int64(node, "filter")], INTEGER, value=node)
         if isinstance(node, float):
             if not math.isfinite(node):
                 raise FilterError(f"filter: {node} is not a number")

@@ -862,3 +862,18 @@ def test_built_atlas_every_collection(cid):
                                if f.searchable and page["features"][0]["properties"][f.name]), "x")).split(" ")[0]
         if word:
             assert page["features"][0]["id"] in ids(p.query(q=word, limit=100_000, skip_geometry=True))
+
+
+@pytest.mark.parametrize("kw", [
+    {"properties": [("annee_fin", "-1169773020139265589248")]},
+    {"filter_text": "annee_fin = 99999999999999999999999"},
+])
+def test_integers_beyond_64_bits_are_refused_not_crashed(atlas, kw):
+    """Found by schemathesis: an integer SQLite cannot bind must be a 400, never a 500."""
+    from pygeoapi.provider.base import ProviderInvalidQueryError
+    from pygeofilter.parsers.cql2_text import parse
+    path, _ = atlas
+    if "filter_text" in kw:
+        kw = {"filterq": parse(kw.pop("filter_text"))}
+    with pytest.raises(ProviderInvalidQueryError, match="out of range"):
+        make(path, "projets").query(**kw)

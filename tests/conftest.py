@@ -1,0 +1,142 @@
+"""Fixtures for every test folder: the REAL atlas server, started as ``make serve`` starts it.
+
+``python -m coopatlas serve`` (gunicorn, several workers, the effective configuration and the OpenAPI
+document written by the command itself) on a free port of 127.0.0.1, waited for, and stopped at the
+end of the session. Each pytest-xdist worker starts its own server, with its own ``var/`` folder.
+
+* ``atlas_server`` (session): the server on the built GeoPackage (``$COOPATLAS_GPKG`` or
+  ``build/atlas.gpkg``; a missing one fails the tests: ``make data`` builds it);
+* ``server_factory`` (session): ``server_factory(database_url=..., gpkg=..., env={...})`` starts another
+  server (e.g. on PostGIS) and stops it at the end of the session.
+
+A :class:`RunningServer` has ``url`` (no trailing slash) and ``get(path, **params)`` (``requests``).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Seconds to wait for a server to answer.
+START_TIMEOUT = 180
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long test (real clients, browser, fuzzing); -m 'not slow' skips them")
+
+
+def atlas_gpkg() -> Path:
+    """The built atlas of the tests: ``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``."""
+    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg").resolve()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    url: str
+    process: subprocess.Popen
+    var: Path
+    log: Path
+    gpkg: Path | None = None
+    database_url: str | None = None
+    _session: object = field(default=None, repr=False)
+
+    @property
+    def session(self):
+        import requests
+        if self._session is None:
+            self._session = requests.Session()
+        return self._session
+
+    def get(self, path: str, timeout: float = 60, **params):
+        """GET ``path`` (relative to the landing page) with query ``params``."""
+        return self.session.get(self.url + path, params=params or None, timeout=timeout)
+
+    def log_tail(self, n: int = 60) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """Stop gunicorn (the command replaced itself with it, so this is its master process)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | None = None, workers: int = 2,
+                 env: dict | None = None) -> RunningServer:
+    """Start ``python -m coopatlas serve`` on a free port of 127.0.0.1 and wait until it answers."""
+    import requests
+    port = free_port()
+    var.mkdir(parents=True, exist_ok=True)
+    log = var / "server.log"
+    environ = {**os.environ, **(env or {})}
+    environ.pop("COOPATLAS_URL", None)
+    environ.pop("COOPATLAS_DATABASE_URL", None)
+    if database_url:
+        environ["COOPATLAS_DATABASE_URL"] = database_url
+    if gpkg:
+        environ["COOPATLAS_GPKG"] = str(gpkg)
+    cmd = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--var", str(var)]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    server = RunningServer(f"http://127.0.0.1:{port}", proc, var, log, gpkg, database_url)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited ({proc.returncode}):\n{server.log_tail()}")
+        try:
+            if requests.get(server.url + "/conformance?f=json", timeout=5).status_code == 200:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"the server did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def server_factory(tmp_path_factory):
+    started: list[RunningServer] = []
+
+    def factory(**kwargs) -> RunningServer:
+        var = tmp_path_factory.mktemp("server-var")
+        try:
+            server = start_server(var, **kwargs)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        started.append(server)
+        return server
+
+    yield factory
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def atlas_server(server_factory) -> RunningServer:
+    gpkg = atlas_gpkg()
+    if not gpkg.is_file():
+        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data' (or set COOPATLAS_GPKG)")
+    return server_factory(gpkg=gpkg)

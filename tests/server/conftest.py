@@ -1,0 +1,22 @@
+"""The server tests share one server per pytest-xdist worker: run them all on the same worker.
+
+The PostGIS fixtures of tests/support serve the PostGIS variant of the server tests.
+"""
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    here = __file__.rsplit("/", 1)[0]
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.xdist_group("atlas_server"))
+
+
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:  # "support" lives in tests/ (the name "tests" is taken by pygeoapi's own tests)
+    sys.path.insert(0, _TESTS)
+
+from support.fixtures import atlas_gpkg_path, postgis_cluster, postgis_url  # noqa: F401
