@@ -18,12 +18,50 @@ criteria thus left out are listed in ``demandes_criteres_non_appliques``.
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from . import vocabulary as voc
 from .criteria import Criteria, NotApplicable
 from .store import Store
 
 DEFAULT_TOP = 10
 MAX_TOP = 500
+
+_NAME_SOURCES = {
+    "pays": ("pays", "pays_code", "nom"),
+    "region": ("regions", "code_region", "nom"),
+    "departement": ("departements", "code_departement", "nom"),
+    "collectivite": ("collectivites", "id", "nom"),
+    "partenaire": ("partenaires", "id", "nom"),
+}
+
+
+def _lookup(store: Store, table: str, key: str, name: str, values: Iterable[str]) -> dict[str, str]:
+    values = list(values)
+    if not values:
+        return {}
+    ph = ", ".join([store.placeholder()] * len(values))
+    return {str(k): n for k, n in store.rows(f"SELECT {key}, {name} FROM {table} WHERE {key} IN ({ph})", values)}
+
+
+def criteria_names(store: Store, criteria: Criteria, lang: str = "fr") -> dict[str, dict[str, str]]:
+    """``{criterion: {code or id: display name}}`` for the criteria whose values are not vocabulary codes
+    (countries, French regions and departments, collectivities, partners), for
+    :meth:`coopatlas.criteria.Criteria.describe`. English country names when ``lang="en"``."""
+    out = {}
+    for name, (table, key, col) in _NAME_SOURCES.items():
+        values = getattr(criteria, name)
+        if values:
+            column = "nom_en" if (name == "pays" and lang == "en") else col
+            out[name] = _lookup(store, table, key, column, values)
+    return out
+
+
+def describe(store: Store, criteria: Criteria, lang: str = "fr") -> str:
+    """The criteria in words, with the names of countries, territories and authorities."""
+    return criteria.describe(lang, criteria_names(store, criteria, lang))
+
+
 
 
 def _where(store: Store, criteria: Criteria, collection: str, skip=()) -> tuple[str, list]:
@@ -47,6 +85,16 @@ def _split(store: Store, where, params, code_col: str, label_col: str | None, to
         label = (codelist.label(code, lang) if codelist else r[1] if label_col else code)
         out.append({"code": code, "libelle": label, "nombre": int(n), "pourcentage": _pct(int(n), total)})
     return out
+
+
+def _country_split(store: Store, where, params, total: int, lang: str) -> list[dict]:
+    """Projects per country; labels are the countries' names in ``lang``."""
+    split = _split(store, where, params, "pays_code", "pays_nom", total)
+    if lang == "en" and split:
+        names = _lookup(store, "pays", "pays_code", "nom_en", [s["code"] for s in split])
+        for s in split:
+            s["libelle"] = names.get(s["code"], s["libelle"])
+    return split
 
 
 def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAULT_TOP, lang: str = "fr") -> dict:
@@ -90,7 +138,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
 
     return {
         "criteres": criteria.to_params(),
-        "description": criteria.describe(lang),
+        "description": describe(store, criteria, lang),
         "collectivites_francaises_engagees": n_coll,
         "collectivites_partenaires": n_part,
         "collectivites_en_recherche": n_seek,
@@ -106,7 +154,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
             {"rang": i + 1, "id": r[0], "nom": r[1], "type_collectivite": r[2],
              "type_collectivite_libelle": voc.TYPES_COLLECTIVITE.label(r[2], lang), "nb_projets": int(r[3])}
             for i, r in enumerate(top_rows)],
-        "repartition_pays": _split(store, wp, pp, "pays_code", "pays_nom", total_projets),
+        "repartition_pays": _country_split(store, wp, pp, total_projets, lang),
         "repartition_thematiques": _split(store, wp, pp, "thematique", None, total_projets, voc.THEMATIQUES,
                                           lang=lang),
         "repartition_continents": _split(store, wp, pp, "continent", None, total_projets, voc.CONTINENTS,

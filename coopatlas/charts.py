@@ -1,0 +1,237 @@
+"""Charts of the atlas's statistics ("en chiffres et pourcentages"), from a
+:func:`coopatlas.stats.statistics` result.
+
+matplotlib's OBJECT-ORIENTED API only (:class:`matplotlib.figure.Figure`, rendered by its own canvas):
+pyplot keeps global state and is not thread-safe inside a server. Each ``draw_*`` function draws one chart
+on a given :class:`~matplotlib.axes.Axes`; :func:`chart` makes a figure of one chart, :func:`dashboard`
+a figure of all of them, and :func:`render` turns a figure into PNG, SVG or PDF bytes.
+
+Colours come from :mod:`coopatlas.vocabulary` (types of action, types of collectivity, the blue ramp).
+Amounts are in euros (shown in millions).
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Sequence
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from . import vocabulary as voc
+from .reports.common import millions, number, percent
+
+# Identifiers inside SVG files derive from this salt instead of a random one: the same chart gives the
+# same SVG (the only global matplotlib setting the charts touch).
+matplotlib.rcParams["svg.hashsalt"] = "coopatlas"
+
+#: Figure formats :func:`render` writes, with their media type.
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+#: The kinds of chart :func:`chart` draws.
+KINDS = ("types", "apd", "top", "continents", "thematiques", "pays")
+
+BAR = voc.PALETTE["choroplethe"][4]  # the blue of the ramp, for one-colour bars
+OTHERS = "#9e9e9e"  # the "Autres" bar of a split
+TEXT = "#222222"
+GRID = "#dddddd"
+FONT = "DejaVu Sans"
+
+_T = {
+    "types": ("Projets et demandes par type", "Projects and requests by type"),
+    "apd": ("Aide publique au développement déclarée (M€)", "Declared official development aid (€M)"),
+    "top": ("Collectivités menant le plus de projets", "Authorities with the most projects"),
+    "continents": ("Projets par continent", "Projects by continent"),
+    "thematiques": ("Projets par thématique", "Projects by theme"),
+    "pays": ("Projets par pays", "Projects by country"),
+    "autres": ("Autres ({n})", "Others ({n})"),
+    "vide": ("Aucune donnée", "No data"),
+    "projets": ("projets", "projects"),
+    "annee": ("Année", "Year"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    fr, en = _T[key]
+    return en if lang == "en" else fr
+
+
+def _wrap(label: str, width: int = 30) -> str:
+    return "\n".join(textwrap.wrap(str(label), width, break_long_words=True)) or str(label)
+
+
+def _style(ax, title: str | None) -> None:
+    if title:
+        ax.set_title(title, fontsize=10, loc="left", color=TEXT, fontweight="bold", fontfamily=FONT)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=8, colors=TEXT)
+
+
+def _empty(ax, title: str | None, lang: str) -> None:
+    _style(ax, title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.text(0.5, 0.5, _t("vide", lang), ha="center", va="center", fontsize=9, color="#777777",
+            transform=ax.transAxes)
+
+
+def _hbars(ax, labels: Sequence[str], values: Sequence[float], colors, annotations: Sequence[str],
+           title: str | None, lang: str, wrap: int = 30) -> None:
+    """Horizontal bars, the first on top, each annotated at its end."""
+    _style(ax, title)
+    n = len(values)
+    ys = list(range(n))[::-1]
+    ax.barh(ys, values, color=colors, height=0.7, edgecolor="none")
+    ax.set_yticks(ys, [_wrap(lab, wrap) for lab in labels], fontsize=7.5)
+    top = max(values) if values else 1
+    ax.set_xlim(0, top * 1.35 or 1)
+    for y, v, note in zip(ys, values, annotations):
+        ax.text(v + top * 0.02, y, note, va="center", ha="left", fontsize=7, color=TEXT)
+    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_ylim(-0.6, n - 0.4)
+
+
+def split_rows(items: Sequence[dict], max_items: int, lang: str) -> list[dict]:
+    """The first ``max_items - 1`` rows of a split (``repartition_*``), the rest summed as "Autres"."""
+    items = list(items)
+    if len(items) <= max_items:
+        return items
+    head, rest = items[:max_items - 1], items[max_items - 1:]
+    return head + [{"code": "_autres", "libelle": _t("autres", lang).format(n=len(rest)),
+                    "nombre": sum(r["nombre"] for r in rest),
+                    "pourcentage": round(sum(r["pourcentage"] for r in rest), 2)}]
+
+
+def draw_split(ax, items: Sequence[dict], title: str | None, lang: str = "fr", max_items: int = 10) -> None:
+    """A split ``[{code, libelle, nombre, pourcentage}]`` as bars labelled "n (p %)"."""
+    rows = split_rows(items, max_items, lang)
+    if not rows:
+        _empty(ax, title, lang)
+        return
+    colors = [OTHERS if r["code"] == "_autres" else BAR for r in rows]
+    _hbars(ax, [r["libelle"] for r in rows], [r["nombre"] for r in rows], colors,
+           [f"{number(r['nombre'], lang)} ({percent(r['pourcentage'], lang)})" for r in rows], title, lang)
+
+
+def draw_types(ax, stats: dict, lang: str = "fr") -> None:
+    """Projects of decentralised cooperation, other external actions and cooperation requests, in the
+    colours of their type."""
+    codes = ("cooperation_decentralisee", "action_exterieure", "demande_cooperation")
+    keys = ("projets_cooperation_decentralisee", "projets_actions_exterieures", "demandes_cooperation")
+    values = [int(stats.get(k) or 0) for k in keys]
+    total = sum(values)
+    if not total:
+        _empty(ax, _t("types", lang), lang)
+        return
+    _hbars(ax, [voc.TYPES_ACTION.label(c, lang) for c in codes], values,
+           [voc.COULEURS_TYPE_ACTION[c] for c in codes],
+           [f"{number(v, lang)} ({percent(100.0 * v / total, lang)})" for v in values], _t("types", lang), lang, 26)
+
+
+def draw_apd(ax, apd_par_annee: Sequence[dict], lang: str = "fr") -> None:
+    """Declared APD per year (oldest year on the left), in millions of euros."""
+    title = _t("apd", lang)
+    rows = sorted((r for r in apd_par_annee if r.get("montant") is not None), key=lambda r: r["annee"])
+    if not rows:
+        _empty(ax, title, lang)
+        return
+    _style(ax, title)
+    years = [int(r["annee"]) for r in rows]
+    values = [float(r["montant"]) / 1e6 for r in rows]
+    ax.bar(years, values, color=BAR, width=0.7, edgecolor="none")
+    top = max(values) or 1
+    ax.set_ylim(0, top * 1.18)
+    if len(rows) <= 12:
+        for x, v, r in zip(years, values, rows):
+            ax.text(x, v + top * 0.02, millions(r["montant"], lang), ha="center", va="bottom", fontsize=6.5,
+                    color=TEXT)
+    ax.set_xticks(years, [str(y) for y in years], fontsize=7.5, rotation=0 if len(years) <= 8 else 45)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def draw_top(ax, top_collectivites: Sequence[dict], lang: str = "fr", max_items: int = 15) -> None:
+    """The collectivities with the most projects, coloured by type of collectivity."""
+    title = _t("top", lang)
+    rows = list(top_collectivites)[:max_items]
+    if not rows:
+        _empty(ax, title, lang)
+        return
+    colors = [voc.PALETTE["type_collectivite"].get(r.get("type_collectivite"), "#7f7f7f") for r in rows]
+    _hbars(ax, [f"{r['rang']}. {r['nom']}" for r in rows], [r["nb_projets"] for r in rows], colors,
+           [number(r["nb_projets"], lang) for r in rows], title, lang, 34)
+    present = list(dict.fromkeys(r.get("type_collectivite") for r in rows))
+    handles = [_patch(voc.PALETTE["type_collectivite"].get(c, "#7f7f7f")) for c in present]
+    ax.legend(handles, [voc.TYPES_COLLECTIVITE.label(c, lang) or "–" for c in present], fontsize=6.5,
+              loc="lower right", frameon=False)
+
+
+def _patch(color):
+    from matplotlib.patches import Patch
+    return Patch(facecolor=color, edgecolor="none")
+
+
+def draw(ax, kind: str, stats: dict, lang: str = "fr") -> None:
+    """Draw the chart ``kind`` (one of :data:`KINDS`) of ``stats`` on ``ax``."""
+    if kind == "types":
+        draw_types(ax, stats, lang)
+    elif kind == "apd":
+        draw_apd(ax, stats.get("apd_par_annee") or [], lang)
+    elif kind == "top":
+        draw_top(ax, stats.get("top_collectivites") or [], lang)
+    elif kind == "continents":
+        draw_split(ax, stats.get("repartition_continents") or [], _t("continents", lang), lang, 7)
+    elif kind == "thematiques":
+        draw_split(ax, stats.get("repartition_thematiques") or [], _t("thematiques", lang), lang, 13)
+    elif kind == "pays":
+        draw_split(ax, stats.get("repartition_pays") or [], _t("pays", lang), lang, 12)
+    else:
+        raise ValueError(f"unknown chart {kind!r}; known: {', '.join(KINDS)}")
+
+
+#: Size of each chart alone, inches (width, height).
+SIZES = {"types": (6.5, 1.9), "apd": (6.5, 2.6), "top": (6.5, 3.6), "continents": (6.5, 2.4),
+         "thematiques": (6.5, 3.6), "pays": (6.5, 3.4)}
+
+
+def chart(kind: str, stats: dict, lang: str = "fr", size: tuple[float, float] | None = None,
+          titled: bool = True) -> Figure:
+    """A figure holding the one chart ``kind`` of ``stats`` (without its title when ``titled`` is false,
+    e.g. under a heading of a document)."""
+    fig = Figure(figsize=size or SIZES[kind], layout="constrained")
+    ax = fig.add_subplot()
+    draw(ax, kind, stats, lang)
+    if not titled:
+        ax.set_title("", loc="left")
+    return fig
+
+
+def dashboard(stats: dict, lang: str = "fr", title: str | None = None) -> Figure:
+    """Every chart of ``stats`` on one figure (A4-landscape-like, 16 × 11 inches), with ``title`` above."""
+    fig = Figure(figsize=(16, 11), layout="constrained")
+    if title:
+        fig.suptitle(_wrap(title, 150), fontsize=13, fontweight="bold", color=TEXT, x=0.01, ha="left")
+    grid = fig.add_gridspec(3, 2, height_ratios=[1.0, 1.5, 1.5])
+    for (row, col), kind in zip([(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)],
+                                ("types", "apd", "top", "thematiques", "continents", "pays")):
+        draw(fig.add_subplot(grid[row, col]), kind, stats, lang)
+    return fig
+
+
+def render(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The figure as ``png``, ``svg`` or ``pdf`` bytes (no creation date: the same figure gives the same
+    bytes)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; known: {', '.join(FORMATS)}")
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    return buf.getvalue()

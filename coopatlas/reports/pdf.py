@@ -1,0 +1,246 @@
+"""The PDF layout kit of the atlas's documents (reportlab platypus): fonts, styles, page templates with
+page numbers and the SYNTHETIC-data mark, images of figures, data tables.
+
+Fonts: DejaVu Sans, the TrueType fonts shipped with matplotlib (every Latin, Greek and Cyrillic letter of
+the partners' names; the PDF embeds the subset it uses). Page sizes: A4 portrait, and A4 landscape for
+long lists. Lengths are in PostScript points (1/72 inch).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import threading
+from typing import Sequence
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, PageTemplate, Paragraph, Spacer,
+                                Table, TableStyle)
+from xml.sax.saxutils import escape as xml_escape
+
+from .common import text
+
+FONT, FONT_BOLD, FONT_ITALIC = "CoopAtlasSans", "CoopAtlasSans-Bold", "CoopAtlasSans-Oblique"
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+MARGIN = 1.5 * cm
+BOTTOM = 1.7 * cm
+
+INK = colors.HexColor("#222222")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#999999")
+ZEBRA = colors.HexColor("#f4f6f9")
+HEAD_BG = colors.HexColor("#e3e9f2")
+ALERT = colors.HexColor("#b00020")
+ALERT_BG = colors.HexColor("#fdecee")
+
+_fonts_lock = threading.Lock()
+_fonts_done = False
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique) with reportlab, once per process."""
+    global _fonts_done
+    if _fonts_done:
+        return
+    with _fonts_lock:
+        if _fonts_done:
+            return
+        folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+        pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, os.path.join(folder, "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_ITALIC, os.path.join(folder, "DejaVuSans-Oblique.ttf")))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD)
+        _fonts_done = True
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of the documents."""
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK, alignment=TA_LEFT)
+    return {
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=21,
+                                spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10.5, leading=14, spaceAfter=4),
+        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=12.5, leading=16, spaceBefore=10,
+                             spaceAfter=5, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6,
+                             spaceAfter=3, keepWithNext=1),
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "meta": ParagraphStyle("meta", parent=base, fontSize=8, leading=10.5, textColor=MUTED, spaceAfter=6),
+        "notice": ParagraphStyle("notice", parent=base, fontSize=8.5, leading=11, textColor=ALERT,
+                                 backColor=ALERT_BG, borderColor=ALERT, borderWidth=0.6, borderPadding=5,
+                                 spaceBefore=6, spaceAfter=10),
+        "empty": ParagraphStyle("empty", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
+                                spaceBefore=24, spaceAfter=12),
+    }
+
+
+def esc(value) -> str:
+    """Text escaped for a Paragraph (which reads a little XML)."""
+    return xml_escape("" if value is None else str(value))
+
+
+_FOOTER = {
+    "page": ("Page {n} / {total}", "Page {n} of {total}"),
+    "synthetic": ("DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION", "SYNTHETIC DEMO DATA"),
+}
+
+
+def _canvas_class(footer_left: str, synthetic: bool, lang: str):
+    """A canvas that numbers pages "Page n / total" (pages are kept until the end to know the total) and
+    marks every page of synthetic data."""
+    register_fonts()
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 - reportlab API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _footer(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            self.setFillColor(MUTED)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.4)
+            y = BOTTOM - 0.75 * cm
+            self.line(MARGIN, y + 9, width - MARGIN, y + 9)
+            page = text(_FOOTER, "page", lang).format(n=self._pageNumber, total=total)
+            self.setFont(FONT, 7)
+            self.drawRightString(width - MARGIN, y, page)
+            room = width - 2 * MARGIN - pdfmetrics.stringWidth(page, FONT, 7) - 12
+            left = footer_left
+            if pdfmetrics.stringWidth(left, FONT, 7) > room:
+                while left and pdfmetrics.stringWidth(left + "…", FONT, 7) > room:
+                    left = left[:-1]
+                left = left.rstrip() + "…"
+            self.drawString(MARGIN, y, left)
+            if synthetic:
+                self.setFont(FONT_BOLD, 7)
+                self.setFillColor(ALERT)
+                self.drawRightString(width - MARGIN, height - MARGIN + 10, text(_FOOTER, "synthetic", lang))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None = False,
+          subject: str = "", footer: str | None = None) -> bytes:
+    """The PDF of ``story`` (flowables). Two page templates: ``portrait`` (first) and ``landscape`` (switch
+    with ``NextPageTemplate("landscape")`` + ``PageBreak()``). ``synthetic`` (True, or None when unknown)
+    marks every page."""
+    register_fonts()
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=PORTRAIT, title=title, author="CoopAtlas", subject=subject,
+                          creator="CoopAtlas (reportlab)", lang=lang, leftMargin=MARGIN, rightMargin=MARGIN,
+                          topMargin=MARGIN, bottomMargin=BOTTOM)
+    templates = []
+    for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
+        w, h = size
+        frame = Frame(MARGIN, BOTTOM, w - 2 * MARGIN, h - MARGIN - BOTTOM, id=f"{name}-frame",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        templates.append(PageTemplate(id=name, frames=[frame], pagesize=size))
+    doc.addPageTemplates(templates)
+    doc.build(story, canvasmaker=_canvas_class(footer or f"CoopAtlas · {title}", synthetic is not False, lang))
+    return buf.getvalue()
+
+
+def frame_width(orientation: str = "portrait") -> float:
+    """Width of the text frame, points."""
+    size = PORTRAIT if orientation == "portrait" else LANDSCAPE
+    return size[0] - 2 * MARGIN
+
+
+def figure_image(fig, width: float, dpi: int = 200) -> Image:
+    """A matplotlib figure as a PNG image flowable ``width`` points wide (aspect kept)."""
+    from ..charts import render
+    png = render(fig, "png", dpi)
+    return png_image(png, width)
+
+
+def png_image(png: bytes, width: float) -> Image:
+    reader = ImageReader(io.BytesIO(png))
+    iw, ih = reader.getSize()
+    img = Image(io.BytesIO(png), width=width, height=width * ih / iw)
+    img.hAlign = "LEFT"
+    return img
+
+
+def wrap_cell(value, width: float, size: float = 7.0, font: str = FONT) -> str:
+    """Text pre-wrapped to ``width`` points (lines joined by newlines): much faster than a Paragraph per
+    cell in tables of thousands of rows."""
+    if value is None or value == "":
+        return ""
+    register_fonts()
+    return "\n".join(simpleSplit(str(value), font, size, width))
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[float], *,
+               align_right: Sequence[int] = (), size: float = 8.0, zebra: bool = True,
+               total_row: bool = False, wrap: bool = True) -> Table:
+    """A table of data with a header row (repeated on every page), numbers right-aligned (columns
+    ``align_right``), light zebra rows and, with ``total_row``, the last row in bold."""
+    register_fonts()
+    pad = 3
+    cells = [[wrap_cell(h, w - 2 * pad, size, FONT_BOLD) if wrap else h for h, w in zip(header, widths)]]
+    for row in rows:
+        cells.append([wrap_cell(v, w - 2 * pad, size) if wrap and i not in align_right else
+                      ("" if v is None else str(v)) for i, (v, w) in enumerate(zip(row, widths))])
+    cmds = [
+        ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.2),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, size, size * 1.2),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    for i in align_right:
+        cmds.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+    if zebra and len(cells) > 2:
+        cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]))
+    if total_row and len(cells) > 1:
+        cmds.append(("FONT", (0, -1), (-1, -1), FONT_BOLD, size, size * 1.2))
+        cmds.append(("LINEABOVE", (0, -1), (-1, -1), 0.6, RULE))
+    table = Table(cells, colWidths=list(widths), repeatRows=1, style=TableStyle(cmds), hAlign="LEFT")
+    return table
+
+
+def notice(textline: str | None, st: dict) -> list:
+    """The SYNTHETIC-data notice as a framed paragraph (nothing for real data)."""
+    return [Paragraph(esc(textline), st["notice"])] if textline else []
+
+
+def today(lang: str = "fr") -> str:
+    return dt.date.today().isoformat()
+
+
+__all__ = ["build", "styles", "esc", "data_table", "figure_image", "png_image", "wrap_cell", "notice",
+           "frame_width", "register_fonts", "Spacer", "Paragraph", "KeepTogether", "FONT", "FONT_BOLD"]

@@ -1,0 +1,93 @@
+"""The figures of a :func:`coopatlas.stats.statistics` result as tables: the CSV export of the
+``statistiques`` process and the data tables printed under the charts.
+
+The CSV is one long table, one line per figure, comma-separated, UTF-8::
+
+    section,rang,code,libelle,valeur,pourcentage
+    indicateurs,,projets_cooperation_decentralisee,Projets de coopération décentralisée,12731,
+    apd,,2012,APD déclarée 2012 (euros),64884374,
+    top_collectivites,1,COL00001,Paris (Commune),344,
+    repartition_continents,,afrique,Afrique,4388,32.58
+
+``valeur`` is a count, or an amount in euros for ``apd``; ``pourcentage`` is a percentage of the
+projects (0-100) for the ``repartition_*`` sections. Column names are the same in both languages; the
+labels follow ``lang``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .. import vocabulary as voc
+
+#: The counts of the Atlas's "Etat" panel, in order, with their labels.
+INDICATORS = (
+    ("collectivites_francaises_engagees", "Collectivités territoriales françaises engagées",
+     "French local authorities engaged"),
+    ("collectivites_partenaires", "Collectivités locales partenaires", "Partner local authorities"),
+    ("collectivites_en_recherche", "Collectivités locales en recherche de coopération (Bourse projets)",
+     "Local authorities seeking cooperation (Bourse projets)"),
+    ("projets_cooperation_decentralisee", "Projets de coopération décentralisée",
+     "Decentralised cooperation projects"),
+    ("projets_actions_exterieures", "Projets dans le cadre d'autres actions extérieures",
+     "Projects of other external actions"),
+    ("demandes_cooperation", "Demandes de coopération (Bourse projets)", "Cooperation requests (Bourse projets)"),
+    ("pays", "Pays concernés", "Countries concerned"),
+)
+
+SPLITS = (
+    ("repartition_continents", "Répartition par continent", "Split by continent"),
+    ("repartition_thematiques", "Répartition par thématique", "Split by theme"),
+    ("repartition_pays", "Répartition par pays", "Split by country"),
+)
+
+CSV_COLUMNS = ("section", "rang", "code", "libelle", "valeur", "pourcentage")
+
+
+def _l(fr: str, en: str, lang: str) -> str:
+    return en if lang == "en" else fr
+
+
+def indicator_rows(stats: dict, lang: str = "fr") -> list[tuple[str, str, int]]:
+    """``[(code, label, count)]`` of the "Etat" panel."""
+    return [(code, _l(fr, en, lang), int(stats.get(code) or 0)) for code, fr, en in INDICATORS]
+
+
+def statistics_rows(stats: dict, lang: str = "fr") -> list[dict]:
+    """Every figure of ``stats`` as a row of :data:`CSV_COLUMNS`."""
+    rows = []
+    for code, label, value in indicator_rows(stats, lang):
+        rows.append({"section": "indicateurs", "rang": None, "code": code, "libelle": label, "valeur": value,
+                     "pourcentage": None})
+    for r in stats.get("apd_par_annee") or []:
+        rows.append({"section": "apd", "rang": None, "code": str(r["annee"]),
+                     "libelle": _l(f"APD déclarée {r['annee']} (euros)", f"Declared ODA {r['annee']} (euros)", lang),
+                     "valeur": r["montant"], "pourcentage": None})
+    for r in stats.get("top_collectivites") or []:
+        kind = voc.TYPES_COLLECTIVITE.label(r.get("type_collectivite"), lang)
+        rows.append({"section": "top_collectivites", "rang": r["rang"], "code": r["id"],
+                     "libelle": f"{r['nom']} ({kind})" if kind else r["nom"], "valeur": r["nb_projets"],
+                     "pourcentage": None})
+    for key, _fr, _en in SPLITS + (("repartition_continents_demandes", "", ""),):
+        for r in stats.get(key) or []:
+            rows.append({"section": key, "rang": None, "code": r["code"], "libelle": r["libelle"],
+                         "valeur": r["nombre"], "pourcentage": r["pourcentage"]})
+    return rows
+
+
+def _csv_value(v):
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def statistics_csv(stats: dict, lang: str = "fr") -> bytes:
+    """The figures as CSV (UTF-8, comma, header line; see the module documentation)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in statistics_rows(stats, lang):
+        writer.writerow([_csv_value(row[c]) for c in CSV_COLUMNS])
+    return buf.getvalue().encode("utf-8")

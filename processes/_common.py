@@ -1,0 +1,382 @@
+"""What the atlas's OGC API processes share: the base processor, the inputs of a search (the one set of
+criteria of :mod:`coopatlas.criteria`, plus the Atlas's scopes), and input validation.
+
+A process publishes its inputs with a JSON Schema each (``/processes/<id>``), validates a request
+against exactly those schemas (``jsonschema``), then makes the semantic checks (a country, a region, a
+collectivity that exists...). Any bad input raises :class:`InputError`, which pygeoapi answers with
+HTTP 400 ``InvalidParameterValue`` and a message that starts with the input's name. Then the process
+calls the core (:mod:`coopatlas.stats`, :mod:`coopatlas.reports`, :mod:`coopatlas.charts`).
+
+The database is the one of the server (:func:`data_location`): ``data`` of the processor definition if
+given, else the database of the ``projets`` collection in pygeoapi's configuration (``PYGEOAPI_CONFIG``),
+else ``COOPATLAS_DATABASE_URL`` / ``COOPATLAS_GPKG`` / ``build/atlas.gpkg``.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import threading
+from http import HTTPStatus
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
+
+from coopatlas import criteria as crit
+from coopatlas.criteria import Criteria, CriteriaError
+from coopatlas.stats import SCOPES
+from coopatlas.store import Store, default_location, open_store
+
+VERSION = "1.0.0"
+LANGS = ("fr", "en")
+#: Name of the one output of every process.
+OUTPUT = "resultat"
+#: Media types of the outputs, by value of the ``format`` input.
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "png": "image/png",
+               "svg": "image/svg+xml", "pdf": "application/pdf"}
+#: OGC API Processes' values of ``response``.
+RESPONSES = ("raw", "document")
+
+
+class InputError(ProcessorExecuteError):
+    """A bad input: HTTP 400 ``InvalidParameterValue``, the message naming the input."""
+
+    http_status_code = HTTPStatus.BAD_REQUEST
+    ogc_exception_code = "InvalidParameterValue"
+
+    def __init__(self, name: str, message: str):
+        text = f"{name}: {message}"
+        super().__init__(text, user_msg=text)
+        self.input = name
+
+
+# --- the database ---------------------------------------------------------------------------------------
+
+def _postgresql_url(data: dict) -> str:
+    """A ``postgresql://`` URL of pygeoapi's PostgreSQL provider connection parameters."""
+    from urllib.parse import quote
+    user = quote(str(data.get("user") or ""), safe="")
+    password = quote(str(data.get("password") or ""), safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    url = f"postgresql://{auth}{data.get('host') or 'localhost'}:{data.get('port') or 5432}/{data['dbname']}"
+    path = data.get("search_path")
+    if path:
+        path = ",".join(path) if isinstance(path, (list, tuple)) else str(path)
+        url += "?options=" + quote(f"-csearch_path={path}", safe="")
+    return url
+
+
+@functools.lru_cache(maxsize=4)
+def _location_from_pygeoapi(config_path: str) -> str | None:
+    """The database of the ``projets`` feature provider in pygeoapi's configuration file: its GeoPackage
+    path, or a ``postgresql://`` URL made of its PostgreSQL connection parameters."""
+    try:
+        from pygeoapi.util import yaml_load
+        with open(config_path, encoding="utf-8") as fh:
+            cfg = yaml_load(fh)
+        for prov in cfg["resources"]["projets"]["providers"]:
+            if prov.get("type") != "feature":
+                continue
+            if isinstance(prov.get("data"), str):
+                return prov["data"]
+            if isinstance(prov.get("data"), dict) and prov["data"].get("dbname"):
+                return _postgresql_url(prov["data"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def data_location(processor_def: dict | None = None) -> str:
+    """The atlas database of the processes: ``data`` of the processor definition, else the database of
+    the server's ``projets`` collection (pygeoapi's configuration ``PYGEOAPI_CONFIG``), else
+    ``COOPATLAS_DATABASE_URL`` / ``COOPATLAS_GPKG`` / ``build/atlas.gpkg``."""
+    if processor_def and processor_def.get("data"):
+        return str(processor_def["data"])
+    config = os.environ.get("PYGEOAPI_CONFIG")
+    if config:
+        found = _location_from_pygeoapi(config)
+        if found:
+            return found
+    return default_location()
+
+
+_codes_lock = threading.Lock()
+_codes: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def known(store: Store, table: str, column: str) -> frozenset[str]:
+    """Every value of ``table.column`` (country codes, region codes...), read once per database."""
+    key = (store.location, f"{table}.{column}")
+    with _codes_lock:
+        if key in _codes:
+            return _codes[key]
+    values = frozenset(str(r[0]) for r in store.rows(
+        f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"))
+    with _codes_lock:
+        _codes[key] = values
+    return values
+
+
+# --- input descriptions -----------------------------------------------------------------------------------
+
+def _criterion_schema(name: str) -> dict:
+    """The JSON Schema of one criterion: the array of :func:`coopatlas.criteria.json_schema`, or a single
+    value of it, for list criteria; the schema as is for the others."""
+    prop = copy.deepcopy(crit.json_schema()["properties"][name])
+    prop.pop("title", None)  # the input has its own title
+    if prop.get("type") == "array":
+        return {"oneOf": [copy.deepcopy(prop["items"]), prop]}
+    return prop
+
+
+def criteria_inputs() -> dict[str, dict]:
+    """OGC input descriptions of the search criteria (same names as :data:`coopatlas.criteria.SPECS`)."""
+    out = {}
+    for name, spec in crit.SPECS.items():
+        kind = {"codes": ("une liste de codes (ou un seul code)", "a list of codes (or one code)"),
+                "ids": ("une liste d'identifiants (ou un seul)", "a list of identifiers (or one)"),
+                "bool": ("vrai ou faux", "true or false"),
+                "year": ("une année", "a year"),
+                "text": ("des mots (chaque mot doit commencer un mot de l'enregistrement)",
+                         "words (each word must start a word of the record)")}[spec.kind]
+        out[name] = {
+            "title": {"fr": spec.fr, "en": spec.en},
+            "description": {"fr": f"Critère de recherche « {spec.fr} » : {kind[0]}.",
+                            "en": f"Search criterion \"{spec.en}\": {kind[1]}."},
+            "schema": _criterion_schema(name),
+            "minOccurs": 0,
+            "maxOccurs": 1,
+            "keywords": ["critere"],
+        }
+    return out
+
+
+PORTEE_INPUT = {
+    "title": {"fr": "Portée (l'échelle de l'Atlas)", "en": "Scope (the Atlas's level)"},
+    "description": {
+        "fr": "Une échelle de l'Atlas : monde, france (projets des collectivités françaises, sans les demandes "
+              "de la Bourse), ou continent, sous_continent, pays, region, departement, collectivite avec son "
+              "code. Se combine avec les autres critères (un même critère ne peut pas être donné deux fois).",
+        "en": "An Atlas level: monde (world), france (projects of French authorities, without Bourse requests), "
+              "or continent, sous_continent, pays, region, departement, collectivite with its code. Combines "
+              "with the other criteria (the same criterion cannot be given twice).",
+    },
+    "schema": {
+        "type": "object",
+        "properties": {"type": {"type": "string", "enum": list(SCOPES)},
+                       "code": {"type": "string", "minLength": 1, "maxLength": 64}},
+        "required": ["type"],
+        "additionalProperties": False,
+    },
+    "minOccurs": 0,
+    "maxOccurs": 1,
+}
+
+LANG_INPUT = {
+    "title": {"fr": "Langue", "en": "Language"},
+    "description": {"fr": "Langue des libellés et des documents.", "en": "Language of labels and documents."},
+    "schema": {"type": "string", "enum": list(LANGS), "default": "fr"},
+    "minOccurs": 0,
+    "maxOccurs": 1,
+}
+
+
+def format_input(formats: Iterable[str], default: str) -> dict:
+    formats = list(formats)
+    return {
+        "title": {"fr": "Format du résultat", "en": "Format of the result"},
+        "description": {"fr": "Format : " + ", ".join(f"{f} ({MEDIA_TYPES[f]})" for f in formats) + ".",
+                        "en": "Format: " + ", ".join(f"{f} ({MEDIA_TYPES[f]})" for f in formats) + "."},
+        "schema": {"type": "string", "enum": formats, "default": default},
+        "minOccurs": 0,
+        "maxOccurs": 1,
+    }
+
+
+def output_description(formats: Iterable[str], title: dict, description: dict) -> dict:
+    """The one output ``resultat``: one media type per format."""
+    alts = []
+    for f in formats:
+        if f == "json":
+            alts.append({"type": "object", "contentMediaType": MEDIA_TYPES[f]})
+        else:
+            alts.append({"type": "string", "contentEncoding": "binary" if f in ("png", "pdf") else "8bit",
+                         "contentMediaType": MEDIA_TYPES[f].split(";")[0]})
+    return {OUTPUT: {"title": title, "description": description,
+                     "schema": alts[0] if len(alts) == 1 else {"oneOf": alts}}}
+
+
+# --- validation ---------------------------------------------------------------------------------------------
+
+def _unwrap(value):
+    """An OGC qualified input value (``{"value": ..., "mediaType": ...}``) as its value."""
+    if isinstance(value, dict) and "value" in value and set(value) <= {"value", "mediaType", "encoding", "schema"}:
+        return value["value"]
+    return value
+
+
+def _short(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class AtlasProcessor(BaseProcessor):
+    """Base of the atlas's processes: ``METADATA`` (the OGC description, inputs with their JSON Schema),
+    :meth:`validate` (schema, then :meth:`check`), :meth:`run` (the work, on validated inputs)."""
+
+    METADATA: dict = {}
+    #: Values of the ``format`` input whose result is a file (sent raw only).
+    BINARY_FORMATS = ("csv", "png", "svg", "pdf")
+
+    def __init__(self, processor_def: dict):
+        super().__init__(processor_def, copy.deepcopy(self.METADATA))
+        self.location = data_location(processor_def)
+
+    # --- validation ---
+    @classmethod
+    def input_schema(cls) -> dict:
+        """The JSON Schema of the whole ``inputs`` object, made of the published input schemas."""
+        inputs = cls.METADATA["inputs"]
+        return {
+            "type": "object",
+            "properties": {name: d["schema"] for name, d in inputs.items()},
+            "required": [name for name, d in inputs.items() if d.get("minOccurs", 0) > 0],
+            "additionalProperties": False,
+        }
+
+    @classmethod
+    @functools.cache
+    def _validator(cls) -> Draft202012Validator:
+        return Draft202012Validator(cls.input_schema())
+
+    def validate(self, data: Any) -> dict:
+        """The inputs, checked against the published schemas then by :meth:`check`; :class:`InputError`
+        naming the first bad input. Defaults are filled in; JSON ``null`` means "not given"."""
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise InputError("inputs", "must be a JSON object of named inputs")
+        known_names = self.METADATA["inputs"]
+        unknown = [k for k in data if k not in known_names]
+        if unknown:
+            raise InputError(str(unknown[0]), "unknown input; known: " + ", ".join(known_names))
+        values = {k: _unwrap(v) for k, v in data.items()}
+        values = {k: v for k, v in values.items() if v is not None}
+        for name, desc in known_names.items():
+            if desc.get("minOccurs", 0) > 0 and name not in values:
+                raise InputError(name, "required input is missing")
+        errors = list(self._validator().iter_errors(values))
+        if errors:
+            by_input: dict[str, list] = {}
+            for err in errors:
+                name = str(err.absolute_path[0]) if err.absolute_path else "inputs"
+                by_input.setdefault(name, []).append(err)
+            name = sorted(by_input, key=lambda n: list(known_names).index(n) if n in known_names else -1)[0]
+            err = best_match(by_input[name])
+            where = "/".join(str(p) for p in list(err.absolute_path)[1:])
+            raise InputError(name, _short((f"{where}: " if where else "") + err.message))
+        for name, desc in known_names.items():
+            if name not in values and "default" in desc["schema"]:
+                values[name] = desc["schema"]["default"]
+        return self.check(values)
+
+    def check(self, values: dict) -> dict:
+        """Semantic checks after the schema (to be extended); returns the inputs to run with."""
+        return values
+
+    def is_binary(self, values: dict) -> bool:
+        return values.get("format") in self.BINARY_FORMATS
+
+    def check_request(self, data: Any, response: str | None = "raw", outputs: Any = None) -> dict:
+        """Everything about an execution request that can be refused before a job is created: the inputs,
+        ``response`` (``raw`` or ``document``; binary results are only ``raw``) and ``outputs``."""
+        values = self.validate(data)
+        response = response or "raw"
+        if response not in RESPONSES:
+            raise InputError("response", f"must be one of {', '.join(RESPONSES)}, not {response!r}")
+        if response == "document" and self.is_binary(values):
+            raise InputError("response", f"the result in format {values.get('format')} is a file: ask for "
+                                         "response 'raw' (the default) to receive it")
+        if outputs not in (None, {}, []):
+            names = list(outputs) if isinstance(outputs, (dict, list)) else None
+            if names is None or any(n != OUTPUT for n in names):
+                raise InputError("outputs", f"this process has one output, {OUTPUT!r}")
+        return values
+
+    # --- execution ---
+    @property
+    def store(self) -> Store:
+        return open_store(self.location)
+
+    def execute(self, data: dict, outputs: dict | None = None):
+        values = self.validate(data)
+        try:
+            return self.run(values)
+        except CriteriaError as exc:
+            raise InputError(exc.param, str(exc).split(": ", 1)[-1]) from None
+
+    def run(self, values: dict):
+        raise NotImplementedError
+
+
+# --- the search inputs -----------------------------------------------------------------------------------
+
+def search_inputs() -> dict[str, dict]:
+    """``portee`` and every criterion."""
+    return {"portee": copy.deepcopy(PORTEE_INPUT), **criteria_inputs()}
+
+
+def scope_params(store: Store, portee: dict) -> dict:
+    """The criterion of a scope ``{"type", "code"}`` (checked: the code must exist), as parameters."""
+    kind, code = portee["type"], portee.get("code")
+    if kind in ("monde", "france"):
+        if code is not None:
+            raise InputError("portee", f"scope {kind} takes no code")
+        return {} if kind == "monde" else {"type_action": ["cooperation_decentralisee", "action_exterieure"]}
+    if not code:
+        raise InputError("portee", f"scope {kind} needs a code")
+    try:
+        parsed = Criteria.from_params({kind: code}, known_countries=known(store, "pays", "pays_code"))
+    except CriteriaError as exc:
+        raise InputError("portee", f"code: {str(exc).split(': ', 1)[-1]}") from None
+    value = getattr(parsed, kind)[0]
+    tables = {"region": ("regions", "code_region"), "departement": ("departements", "code_departement"),
+              "collectivite": ("collectivites", "id")}
+    if kind in tables and value not in known(store, *tables[kind]):
+        raise InputError("portee", f"code: unknown {kind} {value!r}")
+    return {kind: [value]}
+
+
+def parse_search(store: Store, values: dict) -> Criteria:
+    """The criteria of a request: its ``portee`` merged with its criteria (a criterion given both ways is
+    refused), validated by :meth:`coopatlas.criteria.Criteria.from_params` (unknown countries refused)."""
+    params = {name: values[name] for name in crit.SPECS if name in values}
+    if values.get("portee"):
+        scope = scope_params(store, values["portee"])
+        for name in scope:
+            if name in params:
+                raise InputError("portee", f"the scope already sets the criterion {name!r}; give it once")
+        params.update(scope)
+    try:
+        return Criteria.from_params(params, known_countries=known(store, "pays", "pays_code"))
+    except CriteriaError as exc:
+        raise InputError(exc.param, str(exc).split(": ", 1)[-1]) from None
+
+
+def common_metadata(pid: str, title: dict, description: dict, keywords: list[str], inputs: dict,
+                    outputs: dict, example: dict) -> dict:
+    return {
+        "version": VERSION,
+        "id": pid,
+        "title": title,
+        "description": description,
+        "jobControlOptions": ["sync-execute", "async-execute"],
+        "outputTransmission": ["value"],
+        "keywords": keywords,
+        "links": [{"type": "text/html", "rel": "license", "title": "GPL-3.0-or-later",
+                   "href": "https://www.gnu.org/licenses/gpl-3.0.html"}],
+        "inputs": inputs,
+        "outputs": outputs,
+        "example": example,
+    }

@@ -1,0 +1,115 @@
+"""Processes described and executed the OGC way: process list and descriptions, synchronous and
+asynchronous execution (job, status, results with their media type), OWSLib as a client."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+
+import pytest
+from process_helpers import pdf_pages
+from jsonschema import Draft202012Validator
+from owslib.ogcapi.processes import Processes
+
+PROCESSES = ("statistiques", "rapport", "fiche-projet")
+
+
+def test_processes_listed_and_described(process_server):
+    api = Processes(process_server.url)
+    listed = {p["id"]: p for p in api.processes()}
+    assert set(PROCESSES) <= set(listed)
+    for pid in PROCESSES:
+        assert {"sync-execute", "async-execute"} <= set(listed[pid]["jobControlOptions"])
+        desc = api.process(pid)
+        assert desc["id"] == pid and desc["inputs"] and "resultat" in desc["outputs"]
+        for name, inp in desc["inputs"].items():
+            Draft202012Validator.check_schema(inp["schema"])  # every input publishes a valid JSON Schema
+            assert inp["title"] and inp["description"]
+    stats = api.process("statistiques")["inputs"]
+    assert stats["format"]["schema"]["enum"] == ["json", "csv", "png", "svg", "pdf"]
+    assert stats["top"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500, "default": 10}
+    assert stats["portee"]["schema"]["properties"]["type"]["enum"][:2] == ["monde", "france"]
+    themes = stats["thematique"]["schema"]["oneOf"][0]["enum"]
+    assert "eau_assainissement" in themes
+
+
+def test_descriptions_in_english(process_server):
+    desc = process_server.http.get(f"{process_server.url}/processes/statistiques",
+                                   params={"f": "json", "lang": "en"}).json()
+    assert desc["title"] == "Cooperation statistics"
+    assert desc["inputs"]["pays"]["title"] == "Country"
+
+
+def test_owslib_execute_json(process_server):
+    api = Processes(process_server.url)
+    result = api.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}}, response="raw")
+    assert result["projets_cooperation_decentralisee"] == 477
+    doc = api.execute("fiche-projet", {"id": "PRJ000001", "format": "json"}, response="document")
+    assert doc["outputs"][0]["id"] == "PRJ000001"
+
+
+def test_owslib_async_job(process_server):
+    api = Processes(process_server.url)
+    status = api.execute("statistiques", {"pays": ["ML"], "format": "json"}, async_=True, response="raw")
+    assert status["status"] == "accepted" and status["jobID"]
+    location = api.response_headers["Location"]
+    final = process_server.wait_job(location)
+    assert final["status"] == "successful"
+    link = next(link for link in final["links"] if link["rel"].endswith("/results"))
+    r = process_server.http.get(link["href"], params={"f": "json"})
+    assert r.status_code == 200
+    assert r.json()["description"] == "Pays : Mali"
+
+
+def test_async_pdf_job(process_server):
+    r = process_server.execute("rapport", {"pays": "SN", "thematique": ["sante"]}, prefer="respond-async")
+    assert r.status_code == 201
+    assert r.headers["Preference-Applied"] == "respond-async"
+    status = process_server.wait_job(r.headers["Location"])
+    assert status["status"] == "successful", status
+    link = next(link for link in status["links"] if link["rel"].endswith("/results"))
+    assert link["type"] == "application/pdf"
+    result = process_server.http.get(link["href"])
+    assert result.status_code == 200 and result.headers["Content-Type"] == "application/pdf"
+    text = "\n".join(pdf_pages(result.content))
+    assert "Recherche : Pays : Sénégal · Thématique : Santé" in text
+
+
+def test_jobs_survive_in_the_job_store(process_server):
+    """Jobs are kept by the TinyDB manager: listed by /jobs with their status."""
+    r = process_server.execute("statistiques", {"pays": "BF"}, prefer="respond-async")
+    job = r.json()["jobID"]
+    process_server.wait_job(r.headers["Location"])
+    jobs = process_server.http.get(f"{process_server.url}/jobs", params={"f": "json", "limit": 1000}).json()["jobs"]
+    assert any(j["jobID"] == job and j["status"] == "successful" for j in jobs)
+
+
+@pytest.mark.parametrize("fmt,media_type", [("json", "application/json"), ("csv", "text/csv"),
+                                            ("png", "image/png"), ("svg", "image/svg+xml"),
+                                            ("pdf", "application/pdf")])
+def test_media_types_sync_and_async(process_server, fmt, media_type):
+    inputs = {"portee": {"type": "sous_continent", "code": "afrique_de_l_ouest"}, "format": fmt}
+    sync = process_server.execute("statistiques", inputs)
+    assert sync.status_code == 200 and sync.headers["Content-Type"].startswith(media_type)
+    r = process_server.execute("statistiques", inputs, prefer="respond-async")
+    status = process_server.wait_job(r.headers["Location"])
+    result = process_server.http.get(f"{process_server.url}/jobs/{status['jobID']}/results", params={"f": "json"})
+    assert result.status_code == 200 and result.headers["Content-Type"].startswith(media_type)
+    if fmt == "json":
+        assert result.json()["pays"] == sync.json()["pays"]
+    elif fmt in ("csv", "svg"):
+        assert result.content == sync.content
+    else:
+        assert result.content[:4] == sync.content[:4]
+
+
+def test_concurrent_executions(process_server):
+    """Charts and PDFs made at the same time in the same server (threads of async jobs, workers)."""
+    def sync_png(code):
+        return process_server.execute("statistiques", {"pays": code, "format": "png"})
+
+    jobs = [process_server.execute("statistiques", {"pays": c, "format": "pdf"}, prefer="respond-async")
+            for c in ("BF", "ML", "SN")]
+    with cf.ThreadPoolExecutor(4) as pool:
+        pngs = list(pool.map(sync_png, ["BF", "ML", "SN", "MG"]))
+    assert all(r.status_code == 200 and r.content[:4] == b"\x89PNG" for r in pngs)
+    for r in jobs:
+        assert process_server.wait_job(r.headers["Location"])["status"] == "successful"
