@@ -62,9 +62,13 @@ serve: venv vendor
 	@if [ -z "$$COOPATLAS_DATABASE_URL" ]; then $(MAKE) --no-print-directory data; fi
 	$(PY) -m coopatlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-## test: the whole test suite (unit, server over HTTP, PostGIS, QGIS, processes, e2e)
-test: venv system-deps data node-deps vendor
+## test: the whole test suite: the main suite (unit, dataset, server over HTTP, PostGIS, parity, QGIS
+## rendering, processes, maps, Bourse), then the QGIS plugin's suite in Debian's QGIS Python
+test: venv system-deps data node-deps vendor venv-qgis
 	$(PY) -m pytest -n 2 --dist loadgroup tests
+	QT_QPA_PLATFORM=offscreen $(VENV_QGIS)/bin/python -m pytest -c tests/plugin/pytest.ini tests/plugin
+
+include Makefile.plugin
 
 clean:
 	rm -rf build var test-artefacts

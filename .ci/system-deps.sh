@@ -2,7 +2,7 @@
 # Install the Debian packages the test suite needs, when they are missing (root only).
 set -euo pipefail
 pkgs=(qgis python3-qgis qgis-providers postgresql-15-postgis-3 gdal-bin poppler-utils chromium chromium-driver
-      python3-venv xvfb)
+      python3-venv xvfb qttools5-dev-tools)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
