@@ -55,7 +55,7 @@ data: $(GPKG)
 DATA_SOURCES := $(wildcard coopatlas/data/*.py) coopatlas/store/gpkg_writer.py coopatlas/schema.py \
 	coopatlas/vocabulary.py coopatlas/text.py datasets/reference/reference.gpkg
 $(GPKG): $(VENV)/.installed $(DATA_SOURCES)
-	$(PY) -m coopatlas build --out $(GPKG)
+	$(PY) -m coopatlas build --out $(GPKG) $(BUILD_FLAGS)
 
 ## serve: the OGC API server on the embedded GeoPackage (or PostGIS when COOPATLAS_DATABASE_URL is set)
 serve: venv vendor

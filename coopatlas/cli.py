@@ -12,6 +12,7 @@ import sys
 #: sub-command -> (module, one-line help)
 COMMANDS = {
     "build": ("coopatlas.data.build", "build the atlas GeoPackage (demo data or imported files)"),
+    "comptes": ("coopatlas.bourse.accounts", "accounts of the professionals (embassies, collectivities, admins)"),
     "export": ("coopatlas.data.interchange", "export a built atlas to the interchange format (CSV folder)"),
     "import": ("coopatlas.data.importers",
                "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder"),

@@ -89,7 +89,8 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
     port = free_port()
     var.mkdir(parents=True, exist_ok=True)
     log = var / "server.log"
-    environ = {**os.environ, **(env or {})}
+    # test servers never write Bourse requests into a shared atlas (the Bourse tests use private copies)
+    environ = {**os.environ, "COOPATLAS_ATLAS_READONLY": "1", **(env or {})}
     environ.pop("COOPATLAS_URL", None)
     environ.pop("COOPATLAS_DATABASE_URL", None)
     if database_url:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..store import gpkg as live_gpkg
 from ..store import gpkg_writer
 from .derive import DataError, derive
 from .reference import Reference
@@ -58,8 +59,13 @@ def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
                        tables.demandes, tables.apd, tables.cofinancements, meta)
 
 
-def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None) -> Path:
-    """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename)."""
+def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None,
+                     force: bool = False) -> Path:
+    """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename).
+
+    The rename is :func:`coopatlas.store.gpkg.replace_atlas`: under the live writers' lock, refused when
+    ``out`` holds live changes of the server (Bourse requests, collectivities' updates) unless ``force``.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
@@ -76,7 +82,7 @@ def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, pro
         con.execute("ANALYZE")
         con.execute("VACUUM")
         con.close()
-        os.replace(tmp, out)
+        live_gpkg.replace_atlas(tmp, out, force=force)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -93,9 +99,12 @@ def read_metadata(path: str | Path) -> dict:
         con.close()
 
 
-def build(out: Path, source: str | None = None, scale: int = 1, progress=None) -> Path:
+def build(out: Path, source: str | None = None, scale: int = 1, progress=None, force: bool = False) -> Path:
     """Build the atlas GeoPackage at ``out`` from the demo generator or an interchange folder."""
     say = progress or Progress()
+    n_live = live_gpkg.check_replaceable(out, force)  # before minutes of work
+    if n_live:
+        say(f"--force: {out} holds {n_live} live change(s); the server re-applies them from its live database")
     ref = Reference()
     if source:
         from .interchange import read_interchange
@@ -107,7 +116,7 @@ def build(out: Path, source: str | None = None, scale: int = 1, progress=None) -
     tables = scale_up(tables, scale)
     rows = derive(tables, ref, progress=say)
     say(f"écriture de {out}")
-    write_geopackage(rows, out, tables.metadata, progress=say)
+    write_geopackage(rows, out, tables.metadata, progress=say, force=force)
     say(f"terminé : {out} ({Path(out).stat().st_size / 1e6:.1f} Mo)")
     return Path(out)
 
@@ -118,6 +127,9 @@ def add_arguments(parser) -> None:
                         help="build from an atlas in the interchange format (CSV folder) instead of the demo")
     parser.add_argument("--scale", type=int, default=1, help="multiply the projects (benchmarks), e.g. 10, 100")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--force", action="store_true",
+                        help="replace a GeoPackage that holds live changes of the server (Bourse requests, "
+                             "collectivities' updates): export it first (coopatlas export)")
 
 
 def run(args) -> int:
@@ -125,8 +137,8 @@ def run(args) -> int:
         print("error: --scale must be a whole number >= 1", file=sys.stderr)
         return 2
     try:
-        build(Path(args.out), args.source, args.scale, Progress(quiet=args.quiet))
-    except (DataError, FileNotFoundError) as exc:
+        build(Path(args.out), args.source, args.scale, Progress(quiet=args.quiet), force=args.force)
+    except (DataError, FileNotFoundError, live_gpkg.LiveChangesError, live_gpkg.AtlasLockTimeout) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

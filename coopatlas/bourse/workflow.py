@@ -1,0 +1,366 @@
+"""The life of a Bourse projets request: submission, the embassy's decisions, completion, audit trail.
+
+::
+
+    (dépôt) ──► soumise ──► validee ──► pourvue
+                  │  ▲         │  ▲        │
+                  │  └─────┐   │  └────────┘ (the partnership fell through)
+                  ▼        │   ▼
+              a_completer ─┘ rejetee        (a validated request can be withdrawn)
+
+* :func:`submit`: a valid request (:func:`coopatlas.bourse.submission.validate`) is stored as ``soumise``
+  with a reference ``BP-<year>-<number>``, routed to the embassy of its country (directory
+  ``datasets/ambassades.csv``), which is notified by e-mail, as is the submitter. Abuse limits: requests
+  per client address (``COOPATLAS_BOURSE_RATE``), pending requests per authority
+  (``COOPATLAS_BOURSE_MAX_PENDING``).
+* :func:`transition`: an embassy account (its country only) or an administrator validates, rejects, asks
+  for completion, marks as matched (``pourvue``), with a comment (required to reject or ask for
+  completion). Requests of the built atlas are taken into the live database the first time someone acts
+  on them.
+* :func:`complete`: the submitter, with the secret link of the "to complete" e-mail, edits the request,
+  which goes back to ``soumise``.
+
+Every change of status is kept in the audit trail (``transitions``: who, when, from, to, comment) and
+journaled for the atlas (:mod:`coopatlas.bourse.atlas`), where only ``validee`` and ``pourvue`` requests
+are public.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+
+from .. import schema as sch
+from .. import vocabulary as voc
+from .accounts import Account
+from .atlas import DEMANDES, TABLE, content_from_atlas_row
+from .context import Context
+from .live import LiveDB, Tx, now, today
+from .mail import queue
+from .submission import LANGUES, authority_key, clean_text
+
+#: Who may move a request from one status to another (embassy of its country and administrators).
+TRANSITIONS = {
+    "soumise": ("validee", "rejetee", "a_completer"),
+    "a_completer": ("validee", "rejetee"),
+    "validee": ("pourvue", "rejetee"),
+    "pourvue": ("validee",),
+    "rejetee": (),
+}
+#: Administrators may also reopen a rejected request.
+ADMIN_TRANSITIONS = {"rejetee": ("soumise",)}
+#: Transitions that need a comment (the submitter is told why).
+COMMENT_REQUIRED = ("rejetee", "a_completer")
+MAX_COMMENT = 2000
+PENDING = ("soumise", "a_completer")
+
+
+class WorkflowError(Exception):
+    """A request that cannot be honoured: HTTP ``status``, the parameter ``field`` and a message."""
+
+    def __init__(self, status: int, field: str | None, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.field = field
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def reference(numero: int, year: int | None = None) -> str:
+    return f"BP-{year or dt.date.today().year}-{numero:05d}"
+
+
+# --- mail texts ---------------------------------------------------------------------------------------
+
+def _status_label(code: str, lang: str) -> str:
+    return voc.STATUTS_VALIDATION.label(code, lang)
+
+
+def _embassy_mail(ctx: Context, content: dict, ref: str, completed: bool = False) -> tuple[str, str]:
+    country = ctx.geo.country(content["pays_code"])
+    url = f"{ctx.settings.public_url}/bourse/ambassade/demandes/{ref}"
+    what = "Demande complétée" if completed else "Nouvelle demande"
+    subject = f"[Bourse projets] {what} {ref} : {content['titre']}"[:200]
+    body = (f"Bonjour,\n\nUne demande de coopération {'a été complétée par son auteur' if completed else 'a été déposée'} "
+            f"sur la Bourse projets pour {country.nom_fr if country else content['pays_code']}. "
+            "Elle attend la décision de l'ambassade.\n\n"
+            f"Référence : {ref}\nAutorité demandeuse : {content['demandeur_nom']}\n"
+            f"Projet : {content['titre']}\nContact : {content['contact_nom']} <{content['contact_email']}>\n\n"
+            f"Pour la valider, la rejeter ou demander des compléments : {url}\n\n"
+            "-- \nBourse projets, CoopAtlas\n")
+    return subject, body
+
+
+def _submitter_mail(ctx: Context, content: dict, ref: str, status: str, comment: str | None = None,
+                    completion_link: str | None = None) -> tuple[str, str]:
+    lang = content.get("lang") or "fr"
+    embassy = ctx.geo.embassy(content["pays_code"])
+    emb = embassy.nom if embassy else ""
+    if lang == "en":
+        subjects = {"soumise": "request received", "validee": "request validated", "rejetee": "request rejected",
+                    "a_completer": "request to complete", "pourvue": "French partner found"}
+        intro = {
+            "soumise": f"Your cooperation request has been received. It has been sent to the {emb} (French embassy), "
+                       "which alone can validate it; you will receive an e-mail when it has decided.",
+            "validee": "Your cooperation request has been validated by the French embassy: it is now published on "
+                       "the Atlas and French local authorities can see it.",
+            "rejetee": "Your cooperation request has not been validated by the French embassy.",
+            "a_completer": "The French embassy asks you to complete your cooperation request.",
+            "pourvue": "Your cooperation request is marked as matched: a French partner has been found.",
+        }
+        lines = [f"Hello {content['contact_nom']},", "", intro.get(status, ""), "", f"Reference: {ref}",
+                 f"Project: {content['titre']}", f"Status: {_status_label(status, 'en')}"]
+        if comment:
+            lines += ["", "Comment of the embassy:", comment]
+        if completion_link:
+            lines += ["", f"Complete your request here (personal link, do not share it): {completion_link}"]
+        lines += ["", "-- ", "Bourse projets, CoopAtlas"]
+        return f"[Bourse projets] {ref}: {subjects.get(status, status)}", "\n".join(lines) + "\n"
+    subjects = {"soumise": "demande reçue", "validee": "demande validée", "rejetee": "demande non validée",
+                "a_completer": "demande à compléter", "pourvue": "partenaire français trouvé"}
+    intro = {
+        "soumise": f"Votre demande de coopération a bien été reçue. Elle a été transmise à l'{emb[0].lower() + emb[1:] if emb else 'ambassade de France'}, "
+                   "seule habilitée à la valider ; vous recevrez un courriel quand elle aura statué.",
+        "validee": "Votre demande de coopération a été validée par l'ambassade de France : elle est publiée sur "
+                   "l'Atlas et les collectivités territoriales françaises peuvent la consulter.",
+        "rejetee": "Votre demande de coopération n'a pas été validée par l'ambassade de France.",
+        "a_completer": "L'ambassade de France vous demande de compléter votre demande de coopération.",
+        "pourvue": "Votre demande de coopération est marquée comme pourvue : un partenaire français a été trouvé.",
+    }
+    lines = [f"Bonjour {content['contact_nom']},", "", intro.get(status, ""), "", f"Référence : {ref}",
+             f"Projet : {content['titre']}", f"Statut : {_status_label(status, 'fr')}"]
+    if comment:
+        lines += ["", "Commentaire de l'ambassade :", comment]
+    if completion_link:
+        lines += ["", f"Complétez votre demande ici (lien personnel, ne le transmettez pas) : {completion_link}"]
+    lines += ["", "-- ", "Bourse projets, CoopAtlas"]
+    return f"[Bourse projets] {ref} : {subjects.get(status, status)}", "\n".join(lines) + "\n"
+
+
+def _completion_link(ctx: Context, ref: str, token: str, lang: str) -> str:
+    return f"{ctx.settings.public_url}/bourse/completer/{ref}?jeton={token}&lang={lang}"
+
+
+# --- submission -------------------------------------------------------------------------------------------
+
+def submit(ctx: Context, clean: dict, client: str) -> dict:
+    """Store a validated request (:func:`~coopatlas.bourse.submission.validate`) as ``soumise``; queue the
+    e-mails to the embassy and to the submitter; apply it to the atlas. Returns ``reference``,
+    ``statut_validation``, ``ambassade``, ``date_depot``. Raises :class:`WorkflowError` 429 when the client
+    address has sent too many requests or the authority has too many pending ones (nothing is stored)."""
+    ctx.check_writable()
+    s = ctx.settings
+    limit, window = s.rate_submissions
+    rate_key = f"depot:{client}"
+    key = authority_key(clean["demandeur_nom"])
+    embassy = ctx.geo.embassy(clean["pays_code"])
+    content = dict(clean)
+    with ctx.live.tx() as t:
+        if LiveDB.count(t, rate_key, window) >= limit:
+            raise WorkflowError(429, None, f"too many requests from this address ({limit} per {window} s): retry "
+                                           "later", retry_after=LiveDB.seconds_left(window))
+        pending = t.execute("SELECT COUNT(*) FROM demandes WHERE pays_code = ? AND cle_demandeur = ? AND statut IN "
+                            "(?, ?)", (clean["pays_code"], key, *PENDING)).scalar()
+        if pending >= s.max_pending:
+            raise WorkflowError(429, "demandeur_nom", f"{clean['demandeur_nom']} already has {pending} request(s) "
+                                                      "awaiting the embassy: wait for its decision before submitting "
+                                                      "another one")
+        stamp, day = now(), today()
+        numero = t.execute(
+            "INSERT INTO demandes (origine, statut, pays_code, cle_demandeur, contenu, contact_email, lang, adresse, "
+            "date_depot, cree, modifie) VALUES ('depot', 'soumise', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING numero",
+            (clean["pays_code"], key, json.dumps(content, ensure_ascii=False), clean["contact_email"], clean["lang"],
+             client[:100], day, stamp, stamp)).scalar()
+        ref = reference(int(numero), int(day[:4]))
+        t.execute("UPDATE demandes SET reference = ? WHERE numero = ?", (ref, numero))
+        t.execute("INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
+                  "VALUES (?, NULL, 'soumise', NULL, ?, 'demandeur', NULL, ?)",
+                  (ref, f"demandeur {clean['contact_email']}", stamp))
+        LiveDB.record_change(t, "demande", ref)
+        LiveDB.hit(t, rate_key, window)
+        if embassy:
+            queue(t, embassy.email, *_embassy_mail(ctx, content, ref))
+        queue(t, clean["contact_email"], *_submitter_mail(ctx, content, ref, "soumise"))
+    ctx.after_change()
+    return {"reference": ref, "statut_validation": "soumise", "ambassade": embassy.nom if embassy else None,
+            "date_depot": day}
+
+
+# --- reading requests (accounts) --------------------------------------------------------------------------
+
+LIST_FIELDS = ("id", "titre", "demandeur_nom", "pays_code", "pays_nom", "thematique", "statut_validation",
+               "date_depot", "date_validation", "ambassade", "contact_nom", "contact_email")
+
+
+def list_requests(ctx: Context, account: Account, statuts: list[str] | None = None, pays: str | None = None,
+                  limit: int = 500) -> list[dict]:
+    """The requests an account may see (its country's; every country for an administrator), newest first."""
+    if not (account.is_admin or account.role == "ambassade"):
+        raise WorkflowError(403, None, "only embassy and administrator accounts see the Bourse requests")
+    if account.role == "ambassade" and pays and pays.upper() != account.pays_code:
+        raise WorkflowError(403, "pays", f"an embassy account sees the requests of its country only "
+                                         f"({account.pays_code})")
+    where, params = [], []
+    if account.role == "ambassade":
+        where.append("pays_code = ?")
+        params.append(account.pays_code)
+    elif pays:
+        where.append("pays_code = ?")
+        params.append(pays.upper())
+    if statuts:
+        where.append(f"statut_validation IN ({', '.join('?' * len(statuts))})")
+        params += statuts
+    sql = (f"SELECT {', '.join(LIST_FIELDS)} FROM {TABLE}" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY date_depot DESC, id DESC LIMIT ?")
+    ctx.ensure_synced(force=True)
+    with ctx.atlas.read() as a:
+        return a.query(sql, params + [int(limit)])
+
+
+def get_request(ctx: Context, account: Account, ref: str) -> dict:
+    """One request with its audit trail; 404 when it does not exist or the account may not see it."""
+    ctx.ensure_synced(force=True)
+    with ctx.atlas.read() as a:
+        row = a.get(DEMANDES, ref, TABLE)
+    if row is None or not account.can_handle_country(row["pays_code"]):
+        raise WorkflowError(404, "reference", f"no request {ref!r} for this account")
+    g = row.pop("geometry", None)
+    row["lon"], row["lat"] = (None, None) if g is None else (round(g.x, 6), round(g.y, 6))
+    with ctx.live.tx(write=False) as t:
+        row["historique"] = t.execute("SELECT de, vers, acteur, role, commentaire, date FROM transitions WHERE "
+                                      "reference = ? ORDER BY id", (ref,)).all()
+    statut = row["statut_validation"]
+    allowed = TRANSITIONS.get(statut, ()) + (ADMIN_TRANSITIONS.get(statut, ()) if account.is_admin else ())
+    row["transitions_possibles"] = list(allowed)
+    return row
+
+
+# --- the embassy's decisions ---------------------------------------------------------------------------------
+
+def _adopt(t: Tx, ctx: Context, ref: str) -> dict | None:
+    """The live row of request ``ref``, taken from the built atlas if it is not live yet."""
+    row = t.execute("SELECT * FROM demandes WHERE reference = ?", (ref,)).one()
+    if row is not None:
+        return row
+    with ctx.atlas.read() as a:
+        built = a.get(DEMANDES, ref, TABLE)
+    if built is None:
+        return None
+    content = content_from_atlas_row(built)
+    stamp = now()
+    return t.execute(
+        "INSERT INTO demandes (reference, origine, statut, pays_code, cle_demandeur, contenu, contact_email, lang, "
+        "date_depot, date_validation, cree, modifie) VALUES (?, 'atlas', ?, ?, ?, ?, ?, 'fr', ?, ?, ?, ?) RETURNING *",
+        (ref, built["statut_validation"], built["pays_code"], authority_key(built.get("demandeur_nom") or ""),
+         json.dumps(content, ensure_ascii=False), built.get("contact_email"), built.get("date_depot") or stamp[:10],
+         built.get("date_validation"), stamp, stamp)).one()
+
+
+def transition(ctx: Context, account: Account, ref: str, to: str, comment: str | None = None) -> dict:
+    """Move request ``ref`` to status ``to`` on behalf of ``account``; the updated request.
+
+    404 when the request does not exist or belongs to another country than the embassy's; 400 for an
+    unknown status or a missing comment; 409 when the transition is not allowed from the current status.
+    """
+    if not (account.is_admin or account.role == "ambassade"):
+        raise WorkflowError(403, None, "only embassy and administrator accounts decide on requests")
+    ctx.check_writable()
+    if to not in voc.STATUTS_VALIDATION:
+        raise WorkflowError(400, "vers", f"unknown status {to!r}; one of {', '.join(voc.STATUTS_VALIDATION.codes)}")
+    comment = clean_text(comment, multiline=True) or None
+    if comment and len(comment) > MAX_COMMENT:
+        raise WorkflowError(400, "commentaire", f"at most {MAX_COMMENT} characters")
+    if to in COMMENT_REQUIRED and not comment:
+        raise WorkflowError(400, "commentaire", f"a comment is required to move a request to {to} (the submitter "
+                                                "is told why)")
+    with ctx.live.tx() as t:
+        row = _adopt(t, ctx, ref)
+        if row is None or not account.can_handle_country(row["pays_code"]):
+            raise WorkflowError(404, "reference", f"no request {ref!r} for this account")
+        frm = row["statut"]
+        allowed = TRANSITIONS.get(frm, ()) + (ADMIN_TRANSITIONS.get(frm, ()) if account.is_admin else ())
+        if to not in allowed:
+            raise WorkflowError(409, "vers", f"a request {frm} cannot become {to}; allowed: "
+                                             f"{', '.join(allowed) or 'none'}")
+        stamp = now()
+        content = json.loads(row["contenu"])
+        date_validation = row["date_validation"]
+        if to == "validee" and not date_validation:
+            date_validation = today()
+        token = None
+        if to == "a_completer":
+            token = secrets.token_urlsafe(24)
+        t.execute("UPDATE demandes SET statut = ?, date_validation = ?, jeton_completion = ?, modifie = ? "
+                  "WHERE reference = ?", (to, date_validation, _digest(token) if token else None, stamp, ref))
+        t.execute("INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (ref, frm, to, account.id, account.label(), account.role,
+                                                      comment, stamp))
+        LiveDB.record_change(t, "demande", ref)
+        if content.get("contact_email"):
+            link = _completion_link(ctx, ref, token, content.get("lang") or "fr") if token else None
+            queue(t, content["contact_email"], *_submitter_mail(ctx, content, ref, to, comment, link))
+    ctx.after_change()
+    return get_request(ctx, account, ref)
+
+
+# --- the submitter completes a request ---------------------------------------------------------------------
+
+def completion_request(ctx: Context, ref: str, token: str | None) -> dict:
+    """The live request ``ref`` if ``token`` is its completion token and it is ``a_completer``; 404 otherwise
+    (whether the request exists or not)."""
+    with ctx.live.tx(write=False) as t:
+        row = t.execute("SELECT * FROM demandes WHERE reference = ?", (ref,)).one()
+    if (row is None or row["statut"] != "a_completer" or not token or not row["jeton_completion"]
+            or not secrets.compare_digest(row["jeton_completion"], _digest(token))):
+        raise WorkflowError(404, "jeton", "no request to complete with this link (already completed, or wrong link)")
+    content = json.loads(row["contenu"])
+    with ctx.live.tx(write=False) as t:
+        last = t.execute("SELECT commentaire FROM transitions WHERE reference = ? AND vers = 'a_completer' "
+                         "ORDER BY id DESC LIMIT 1", (ref,)).one()
+    return {"reference": ref, "contenu": content, "commentaire": (last or {}).get("commentaire")}
+
+
+def complete(ctx: Context, ref: str, token: str, clean: dict) -> dict:
+    """Replace the content of request ``ref`` (the country cannot change) and send it back to the embassy."""
+    ctx.check_writable()
+    current = completion_request(ctx, ref, token)
+    if clean["pays_code"] != current["contenu"]["pays_code"]:
+        raise WorkflowError(400, "pays_code", "the country of a request cannot change (submit a new request)")
+    with ctx.live.tx() as t:
+        row = t.execute("SELECT statut, jeton_completion FROM demandes WHERE reference = ?", (ref,)).one()
+        if row["statut"] != "a_completer" or row["jeton_completion"] != _digest(token):
+            raise WorkflowError(404, "jeton", "no request to complete with this link")
+        stamp = now()
+        t.execute("UPDATE demandes SET statut = 'soumise', contenu = ?, contact_email = ?, lang = ?, cle_demandeur = ?, "
+                  "jeton_completion = NULL, modifie = ? WHERE reference = ?",
+                  (json.dumps(clean, ensure_ascii=False), clean["contact_email"], clean["lang"],
+                   authority_key(clean["demandeur_nom"]), stamp, ref))
+        t.execute("INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
+                  "VALUES (?, 'a_completer', 'soumise', NULL, ?, 'demandeur', NULL, ?)",
+                  (ref, f"demandeur {clean['contact_email']}", stamp))
+        LiveDB.record_change(t, "demande", ref)
+        embassy = ctx.geo.embassy(clean["pays_code"])
+        if embassy:
+            queue(t, embassy.email, *_embassy_mail(ctx, clean, ref, completed=True))
+        queue(t, clean["contact_email"], *_submitter_mail(ctx, clean, ref, "soumise"))
+    ctx.after_change()
+    return {"reference": ref, "statut_validation": "soumise"}
+
+
+__all__ = [
+    "LANGUES",
+    "TRANSITIONS",
+    "WorkflowError",
+    "complete",
+    "completion_request",
+    "get_request",
+    "list_requests",
+    "sch",
+    "submit",
+    "transition",
+]

@@ -1,0 +1,250 @@
+"""Background work as :class:`qgis.core.QgsTask`: a search (filtered pages to GeoJSON files), a process
+run (statistics, PDF report, country map) saved to a file.
+
+Tasks never touch layers or widgets: they run in a worker thread and hand their result to the main
+thread through their ``finished`` hook, which emits ``done(result)`` or ``failed(message)``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from qgis.core import QgsApplication, QgsFeedback, QgsTask
+from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+
+from .client import SEARCH_COLLECTIONS, AtlasClient, Response
+from .errors import AtlasError, Cancelled
+from .i18n import tr
+from .search import Search
+
+
+def results_dir(base: str | os.PathLike | None = None) -> Path:
+    """A new folder for the files of one search: under ``base``, or the profile's ``coopatlas/resultats``."""
+    root = Path(base) if base else Path(QgsApplication.qgisSettingsDirPath()) / "coopatlas" / "resultats"
+    out = root / (time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6])
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@dataclass
+class SearchResult:
+    """What a search brought back.
+
+    ``files``: collection -> GeoJSON file (CRS84) of the matching features; ``counts``: collection ->
+    number of features fetched (0 for a collection the criteria rule out); ``styles``: collection -> QML
+    file; ``criteres``: the server's ``/criteres`` answer; ``stats``: the ``statistiques`` result (or
+    None, with ``stats_error`` saying why).
+    """
+
+    search: Search
+    criteres: dict
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    styles: dict[str, Path] = field(default_factory=dict)
+    stats: dict | None = None
+    stats_error: str | None = None
+    seconds: float = 0.0
+    lang: str = "fr"  # of the statistics' labels
+    #: layers opened by the task (moved to the main thread), their errors, and the results table's rows
+    layers: dict | None = None
+    layer_errors: list = field(default_factory=list)
+    rows: list | None = None
+
+    def description(self, lang: str = "fr") -> str:
+        """The search in words: the statistics' (with the names of countries, authorities...) when they
+        are in ``lang``, else ``/criteres``'s (codes for what is not a vocabulary)."""
+        if lang == self.lang and isinstance((self.stats or {}).get("description"), str) and self.stats["description"]:
+            return self.stats["description"]
+        desc = self.criteres.get("description") or {}
+        if isinstance(desc, dict):
+            return str(desc.get(lang) or desc.get("fr") or "")
+        return str(desc)
+
+    def excluded(self, collection: str) -> bool:
+        """True when the criteria rule the whole collection out."""
+        return (self.criteres.get("collections") or {}).get(collection, {}) is None
+
+
+def filter_params(criteres: dict, collection: str) -> dict | None:
+    """The Features API parameters (``filter``, ``filter-lang``, ``q``) of ``collection`` from a
+    ``/criteres`` answer; ``None`` when the criteria rule the collection out."""
+    colls = criteres.get("collections") or {}
+    if collection in colls and colls[collection] is None:
+        return None
+    spec = colls.get(collection) or {}
+    return {k: spec[k] for k in ("filter", "filter-lang", "q") if spec.get(k) not in (None, "")}
+
+
+def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=SEARCH_COLLECTIONS,
+                 page_size: int = 1000, feedback: QgsFeedback | None = None, with_stats: bool = True,
+                 with_styles: bool = True, progress: Callable[[float], None] | None = None,
+                 lang: str = "fr") -> SearchResult:
+    """Run ``search`` on the server: the filtered features of each collection into ``folder`` (one
+    GeoJSON file each, CRS84), their QML styles and the statistics (labels in ``lang``). Progress goes
+    0 to 100."""
+    started = time.monotonic()
+    progress = progress or (lambda p: None)
+    criteres = client.criteres(search.params(), feedback)
+    result = SearchResult(search, criteres, Path(folder), lang=lang)
+    steps = len(collections) + (1 if with_stats else 0)
+    for i, coll in enumerate(collections):
+        params = filter_params(criteres, coll)
+        result.counts[coll] = 0
+        if params is None:
+            progress(100.0 * (i + 1) / steps)
+            continue
+        path = Path(folder) / f"{coll}.geojson"
+        count = 0
+        with open(path, "w", encoding="utf-8") as fh:  # page by page: a world search stays small in memory
+            fh.write('{"type":"FeatureCollection","features":[')
+            for page in client.items_pages(coll, params, page_size, feedback):
+                for feat in page["features"]:
+                    props = feat.get("properties") or {}
+                    if "id" not in props and feat.get("id") is not None:
+                        props["id"] = feat["id"]
+                    feat["properties"] = props
+                    fh.write(("," if count else "") + json.dumps(feat, ensure_ascii=False, separators=(",", ":"),
+                                                                 check_circular=False))
+                    count += 1
+                matched = page.get("numberMatched")
+                share = min(1.0, count / matched) if matched else 1.0
+                progress(100.0 * (i + share) / steps)
+            fh.write("]}")
+        result.counts[coll] = count
+        if not count:
+            path.unlink()
+        else:
+            result.files[coll] = path
+            if with_styles:
+                try:
+                    qml = Path(folder) / f"{coll}.qml"
+                    qml.write_text(client.style_qml(coll), encoding="utf-8")
+                    result.styles[coll] = qml
+                except AtlasError:
+                    pass  # the layer keeps QGIS's default style
+        progress(100.0 * (i + 1) / steps)
+    if with_stats:
+        try:
+            result.stats = client.execute_json("statistiques", {**search.inputs(), "lang": lang}, feedback=feedback)
+        except Cancelled:
+            raise
+        except AtlasError as exc:
+            result.stats_error = str(exc)
+        progress(100.0)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+class _Task(QgsTask):
+    """A cancellable task: ``work(feedback)`` runs in a worker thread; ``done``/``failed`` in the main one."""
+
+    done = pyqtSignal(object)
+    failed = pyqtSignal(str)
+
+    def __init__(self, description: str):
+        super().__init__(description, QgsTask.CanCancel)
+        self.feedback = QgsFeedback()
+        self.result: Any = None
+        self.error: str | None = None
+        self.exception: Exception | None = None
+
+    def work(self, feedback: QgsFeedback) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def run(self) -> bool:
+        try:
+            self.result = self.work(self.feedback)
+            return True
+        except Cancelled:
+            self.error = tr("Cancelled.")
+            return False
+        except AtlasError as exc:
+            self.exception = exc
+            self.error = str(exc)
+            return False
+        except Exception as exc:  # noqa: BLE001 - shown to the user rather than lost in a thread
+            self.exception = exc
+            self.error = f"{type(exc).__name__}: {exc}"
+            return False
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def finished(self, ok: bool) -> None:
+        if ok:
+            self.done.emit(self.result)
+        else:
+            if self.isCanceled() and not self.error:
+                self.error = tr("Cancelled.")
+            self.failed.emit(self.error or tr("The task failed."))
+
+
+class SearchTask(_Task):
+    """Run a search in the background (see :func:`fetch_search`); with ``open_layers``, also open its
+    layers and build the results table's rows there (labels from ``vocabulary``, the ``/vocabulaire``
+    data), so that showing them costs the user interface nothing."""
+
+    def __init__(self, client: AtlasClient, search: Search, folder: Path | None = None,
+                 collections=SEARCH_COLLECTIONS, page_size: int = 1000, with_stats: bool = True,
+                 lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None):
+        super().__init__(tr("CoopAtlas search"))
+        self.lang = lang
+        self.open_layers = open_layers
+        self.vocabulary = vocabulary
+        self.client = client
+        self.search = search
+        self.folder = folder
+        self.collections = collections
+        self.page_size = page_size
+        self.with_stats = with_stats
+
+    def work(self, feedback: QgsFeedback) -> SearchResult:
+        folder = self.folder or results_dir()
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        result = fetch_search(self.client, self.search, Path(folder), self.collections, self.page_size,
+                              feedback, self.with_stats, progress=self.setProgress, lang=self.lang)
+        if self.open_layers and not feedback.isCanceled():
+            from .layers import open_layers
+            from .results_model import build_rows
+            from .vocabulary import Vocabulary
+
+            result.layers, result.layer_errors = open_layers(result)
+            try:
+                voc = Vocabulary(self.vocabulary or self.client.vocabulary(), self.lang)
+            except AtlasError:
+                voc = None
+            result.rows = build_rows(result.layers, voc)
+            main = QCoreApplication.instance().thread()
+            for layer in result.layers.values():
+                layer.moveToThread(main)
+        return result
+
+
+class ProcessTask(_Task):
+    """Execute an OGC API process in the background; its result is the :class:`Response`, also written to
+    ``path`` when given (the result is then that path)."""
+
+    def __init__(self, client: AtlasClient, process: str, inputs: dict, path: str | os.PathLike | None = None,
+                 prefer_async: bool = True, description: str | None = None):
+        super().__init__(description or tr("CoopAtlas: {process}").format(process=process))
+        self.client = client
+        self.process = process
+        self.inputs = inputs
+        self.path = path
+        self.prefer_async = prefer_async
+
+    def work(self, feedback: QgsFeedback) -> Response | Path:
+        resp = self.client.execute(self.process, self.inputs, prefer_async=self.prefer_async, feedback=feedback)
+        if self.path is None:
+            return resp
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(resp.content)
+        return path

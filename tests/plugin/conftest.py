@@ -1,0 +1,169 @@
+"""Fixtures of the QGIS plugin tests: Debian's QGIS 3.22 (Python 3.11) against the real CoopAtlas server.
+
+Run them apart from the main suite (they need QGIS's Python, not the server's)::
+
+    QT_QPA_PLATFORM=offscreen .venv-qgis/bin/python -m pytest -c tests/plugin/pytest.ini tests/plugin
+
+* the QGIS profile (settings, saved searches, result files) is pytest-qgis's ``tests/plugin/.qgis-settings``
+  (ignored by git), removed when the run ends: every run starts from a fresh profile;
+* ``server_url`` (session): the real server (``python -m coopatlas serve`` of the main venv, gunicorn,
+  2 workers) on a free port of 127.0.0.1, on ``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``; or the
+  server already running at ``$COOPATLAS_TEST_SERVER_URL``;
+* screenshots of the dialogs go to ``test-artefacts/plugin/``.
+"""
+from __future__ import annotations
+
+import atexit
+import gc
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PLUGIN_DIR = ROOT / "plugin"
+ARTEFACTS = ROOT / "test-artefacts" / "plugin"
+
+try:  # the main (Python 3.12) suite has no QGIS: it skips this folder
+    import qgis  # noqa: F401
+except ImportError:
+    collect_ignore_glob = ["test_*.py"]
+else:
+    # pytest-qgis points QGIS_CUSTOM_CONFIG_PATH at <rootdir>/.qgis-settings; removed at exit, after QGIS
+    # has written into it for the last time (exitQgis)
+    atexit.register(shutil.rmtree, Path(__file__).resolve().parent / ".qgis-settings", True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if str(PLUGIN_DIR) not in sys.path:
+        sys.path.insert(0, str(PLUGIN_DIR))
+
+import pytest  # noqa: E402
+
+SERVER_PYTHON = Path(os.environ.get("COOPATLAS_SERVER_PYTHON") or ROOT / ".venv" / "bin" / "python")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def atlas_gpkg() -> Path:
+    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg")
+
+
+def wait_for(url: str, proc: subprocess.Popen | None, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server stopped (exit {proc.returncode})")
+        try:
+            with urllib.request.urlopen(url + "/?f=json", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError as exc:
+            last = exc
+        time.sleep(0.3)
+    raise RuntimeError(f"no answer from {url} within {seconds} s: {last}")
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    """Base URL of a running CoopAtlas server."""
+    given = os.environ.get("COOPATLAS_TEST_SERVER_URL")
+    if given:
+        wait_for(given.rstrip("/"), None, 30)
+        yield given.rstrip("/")
+        return
+    gpkg = atlas_gpkg()
+    if not gpkg.is_file():
+        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data' (or set COOPATLAS_GPKG)")
+    if not SERVER_PYTHON.exists():
+        pytest.fail(f"no server Python at {SERVER_PYTHON}: run 'make venv'")
+    port = free_port()
+    var = tmp_path_factory.mktemp("server-var")
+    log = open(var / "server.log", "w")
+    proc = subprocess.Popen(
+        [str(SERVER_PYTHON), "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--gpkg", str(gpkg), "--var", str(var), "--workers", "2"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "COOPATLAS_URL": f"http://127.0.0.1:{port}"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url, proc)
+    except RuntimeError as exc:
+        proc.kill()
+        log.close()
+        pytest.fail(f"{exc}\n--- server log ---\n{(var / 'server.log').read_text()[-4000:]}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def artefacts() -> Path:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS
+
+
+@pytest.fixture
+def settings(server_url, qgis_app):
+    """The plugin's settings pointing to the test server (restored afterwards)."""
+    from coopatlas_qgis.core.settings import Settings
+
+    s = Settings()
+    s.server_url = server_url
+    s.timeout_s = 60
+    s.page_size = 1000
+    yield s
+    s.server_url = server_url
+
+
+@pytest.fixture
+def client(settings):
+    return settings.client()
+
+
+@pytest.fixture
+def screenshot(artefacts):
+    """``screenshot(widget, name)``: save ``widget.grab()`` as ``test-artefacts/plugin/<name>.png``."""
+
+    def grab(widget, name: str) -> Path:
+        path = artefacts / f"{name}.png"
+        pixmap = widget.grab()
+        assert not pixmap.isNull(), f"empty screenshot of {name}"
+        assert pixmap.save(str(path), "PNG"), f"cannot write {path}"
+        return path
+
+    return grab
+
+
+
+
+@pytest.fixture(autouse=True)
+def _no_task_left(qgis_app):
+    """After each test, cancel the plugin's background tasks still running and wait for them, events
+    flowing (a task blocked on the main thread must not meet QGIS's exit); collect garbage."""
+    yield
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    manager = QgsApplication.taskManager()
+    manager.cancelAll()
+    deadline = time.monotonic() + 30
+    while manager.countActiveTasks() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+    assert not manager.countActiveTasks(), "a background task did not stop within 30 s of its cancellation"
+    # free the layers held by reference cycles (e.g. a frame kept by pytest.raises) while QGIS is alive:
+    # destroyed after exitQgis, at the interpreter's exit, they crash in GDAL
+    gc.collect()

@@ -1,0 +1,110 @@
+"""Real atlas servers for tests and benchmarks: ``python -m coopatlas serve`` on a free port of 127.0.0.1.
+
+    with AtlasServer(gpkg="build/atlas.gpkg") as server:          # the GeoPackage provider
+        requests.get(server.url + "/collections/projets/items")
+    with AtlasServer(database_url="postgresql://...") as server:  # PostGIS (coopatlas postgis)
+
+Each server has its own ``--var`` folder (effective configuration, OpenAPI document), so several run at
+once. The server log is kept in that folder and shown when the server fails to start.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from .postgis import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ServerError(RuntimeError):
+    """The server did not start."""
+
+
+class AtlasServer:
+    """One ``coopatlas serve`` process (gunicorn) until :meth:`stop`."""
+
+    def __init__(self, gpkg: str | os.PathLike | None = None, database_url: str | None = None, workers: int = 2,
+                 env: dict | None = None, extra_args: list[str] | None = None, timeout: float = 120):
+        if (gpkg is None) == (database_url is None):
+            raise ValueError("give either gpkg or database_url")
+        self.gpkg, self.database_url, self.workers = gpkg, database_url, workers
+        self.extra_env, self.extra_args, self.timeout = env or {}, extra_args or [], timeout
+        self.port: int | None = None
+        self.var: Path | None = None
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> str:
+        try:
+            return (self.var / "server.log").read_text(errors="replace")
+        except (OSError, TypeError):
+            return ""
+
+    def start(self) -> "AtlasServer":
+        self.var = Path(tempfile.mkdtemp(prefix="coopatlas-serve-"))
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if k not in ("COOPATLAS_DATABASE_URL", "COOPATLAS_GPKG")}
+        env.setdefault("COOPATLAS_ATLAS_READONLY", "1")  # never write Bourse requests into a shared atlas
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env.update(self.extra_env)
+        args = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                "--workers", str(self.workers), "--var", str(self.var)]
+        if self.gpkg is not None:
+            args += ["--gpkg", str(self.gpkg)]
+        else:
+            env["COOPATLAS_DATABASE_URL"] = self.database_url
+        args += self.extra_args
+        log = open(self.var / "server.log", "wb")
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self.proc.poll() is not None:
+                out = self.log
+                self.stop()
+                raise ServerError(f"coopatlas serve exited ({self.proc.returncode}):\n{out[-4000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/?f=json", timeout=5) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                out = self.log
+                self.stop()
+                raise ServerError(f"coopatlas serve did not answer within {self.timeout} s:\n{out[-4000:]}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)  # gunicorn master and its workers (own session)
+                self.proc.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=10)
+        if self.var is not None:
+            shutil.rmtree(self.var, ignore_errors=True)
+            self.var = None
+
+    def __enter__(self) -> "AtlasServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
