@@ -326,7 +326,7 @@ def main(argv=None) -> int:
         servers = start_servers(backends, gpkg, database_url, args.workers)
         results: dict[str, dict] = {}
         for e in endpoints:
-            title, path, applies = ENDPOINTS[e]
+            _, path, applies = ENDPOINTS[e]
             paths = [f"{ITEMS}/{i}?f=json" for i in ids] if path is None else [path]
             active = {b: s for b, s in servers.items() if b in applies}
             matched, left_out = check(active, e, paths, args.slow)

@@ -220,7 +220,7 @@ def test_paging_walks_the_same_features(parity_servers):
 def test_q_matches_words_from_their_start_on_both(parity_servers):
     """``q`` is the same keyword search on both backends: every word must start a word of the record."""
     for base in parity_servers:
-        def matched(q):
+        def matched(q, base=base):
             return requests.get(f"{base}/collections/projets/items", params={"f": "json", "q": q, "limit": 1},
                                 timeout=60).json()["numberMatched"]
         assert matched("assainissement") > 0
