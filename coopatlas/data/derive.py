@@ -64,6 +64,19 @@ def _main_type(cd: pd.Series, ae: pd.Series, demandes: pd.Series | None = None) 
     return pd.Series(out, index=cd.index)
 
 
+def _count(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` (a per-key aggregate) looked up for ``keys``, 0 where a key has none."""
+    return keys.map(values).fillna(0).astype(int)
+
+
+def _add_project_counts(target: pd.DataFrame, keys: pd.Series, grouped) -> None:
+    """``nb_cooperations``, ``nb_actions`` and ``nb_projets`` of ``target`` from projects grouped by key
+    (``grouped`` has boolean columns ``cd`` and ``ae``)."""
+    target["nb_cooperations"] = _count(keys, grouped["cd"].sum())
+    target["nb_actions"] = _count(keys, grouped["ae"].sum())
+    target["nb_projets"] = target["nb_cooperations"] + target["nb_actions"]
+
+
 def derive(tables: AtlasTables, reference: Reference | None = None, progress=None) -> dict[str, list[dict]]:
     """Every collection's rows (dicts with the schema's fields and a shapely ``geometry``) from base tables.
 
@@ -148,11 +161,9 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     g = proj.assign(cd=cd, ae=~cd).groupby("collectivite_id")
     coll["nom_region"] = coll["code_region"].map(regions["nom"])
     coll["nom_departement"] = coll["code_departement"].map(deps["nom"])
-    coll["nb_cooperations"] = coll["id"].map(g["cd"].sum()).fillna(0).astype(int)
-    coll["nb_actions"] = coll["id"].map(g["ae"].sum()).fillna(0).astype(int)
-    coll["nb_projets"] = coll["nb_cooperations"] + coll["nb_actions"]
-    coll["nb_pays"] = coll["id"].map(g["pays_code"].nunique()).fillna(0).astype(int)
-    coll["nb_partenaires"] = coll["id"].map(g["partenaire_id"].nunique()).fillna(0).astype(int)
+    _add_project_counts(coll, coll["id"], g)
+    coll["nb_pays"] = _count(coll["id"], g["pays_code"].nunique())
+    coll["nb_partenaires"] = _count(coll["id"], g["partenaire_id"].nunique())
     coll["type_action_principal"] = _main_type(coll["nb_cooperations"], coll["nb_actions"])
     coll["apd_total"] = coll["id"].map(apd.groupby("collectivite_id")["montant"].sum()).fillna(0.0)
 
@@ -160,11 +171,9 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     part["pays_nom"] = part["pays_code"].map(pays["nom_fr"])
     part["continent"] = part["pays_code"].map(pays["continent"])
     part["sous_continent"] = part["pays_code"].map(pays["sous_continent"])
-    part["nb_cooperations"] = part["id"].map(gp["cd"].sum()).fillna(0).astype(int)
-    part["nb_actions"] = part["id"].map(gp["ae"].sum()).fillna(0).astype(int)
-    part["nb_projets"] = part["nb_cooperations"] + part["nb_actions"]
-    part["nb_collectivites"] = part["id"].map(gp["collectivite_id"].nunique()).fillna(0).astype(int)
-    part["nb_demandes"] = part["id"].map(dem[public].groupby("demandeur_id").size()).fillna(0).astype(int)
+    _add_project_counts(part, part["id"], gp)
+    part["nb_collectivites"] = _count(part["id"], gp["collectivite_id"].nunique())
+    part["nb_demandes"] = _count(part["id"], dem[public].groupby("demandeur_id").size())
     part["type_action_principal"] = _main_type(part["nb_cooperations"], part["nb_actions"], part["nb_demandes"])
 
     # --- flows ----------------------------------------------------------------------------------------
@@ -184,12 +193,10 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     pays_rows = ref.pays.copy()
     pays_rows["id"] = pays_rows["pays_code"]
     pays_rows["nom"] = pays_rows["nom_fr"]
-    pays_rows["nb_cooperations"] = pays_rows["pays_code"].map(gpays["cd"].sum()).fillna(0).astype(int)
-    pays_rows["nb_actions"] = pays_rows["pays_code"].map(gpays["ae"].sum()).fillna(0).astype(int)
-    pays_rows["nb_projets"] = pays_rows["nb_cooperations"] + pays_rows["nb_actions"]
-    pays_rows["nb_demandes"] = pays_rows["pays_code"].map(dem[public].groupby("pays_code").size()).fillna(0).astype(int)
-    pays_rows["nb_collectivites"] = pays_rows["pays_code"].map(gpays["collectivite_id"].nunique()).fillna(0).astype(int)
-    pays_rows["nb_partenaires"] = pays_rows["pays_code"].map(gpays["partenaire_id"].nunique()).fillna(0).astype(int)
+    _add_project_counts(pays_rows, pays_rows["pays_code"], gpays)
+    pays_rows["nb_demandes"] = _count(pays_rows["pays_code"], dem[public].groupby("pays_code").size())
+    pays_rows["nb_collectivites"] = _count(pays_rows["pays_code"], gpays["collectivite_id"].nunique())
+    pays_rows["nb_partenaires"] = _count(pays_rows["pays_code"], gpays["partenaire_id"].nunique())
     pays_rows["apd_total"] = pays_rows["pays_code"].map(apd.groupby("pays_code")["montant"].sum()).fillna(0.0)
 
     apd["collectivite_nom"] = apd["collectivite_id"].map(c["nom"])
@@ -206,11 +213,9 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
         out = layer.copy()
         out["id"] = out[code_field]
         gp_ = proj.assign(cd=cd, ae=~cd).groupby(code_field)
-        out["nb_collectivites"] = out[code_field].map(coll.groupby(code_field)["id"].nunique()).fillna(0).astype(int)
-        out["nb_cooperations"] = out[code_field].map(gp_["cd"].sum()).fillna(0).astype(int)
-        out["nb_actions"] = out[code_field].map(gp_["ae"].sum()).fillna(0).astype(int)
-        out["nb_projets"] = out["nb_cooperations"] + out["nb_actions"]
-        out["nb_pays"] = out[code_field].map(gp_["pays_code"].nunique()).fillna(0).astype(int)
+        out["nb_collectivites"] = _count(out[code_field], coll.groupby(code_field)["id"].nunique())
+        _add_project_counts(out, out[code_field], gp_)
+        out["nb_pays"] = _count(out[code_field], gp_["pays_code"].nunique())
         out["apd_total"] = out[code_field].map(apd.groupby(code_field)["montant"].sum()).fillna(0.0)
         return out
 
