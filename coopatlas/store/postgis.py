@@ -42,6 +42,7 @@ from pathlib import Path
 import shapely
 
 from .. import schema as sch
+from ..data.build import METADATA_TABLE
 from ..vocabulary import STATUTS_VALIDATION_PUBLICS
 from .gpkg_writer import GEOM, SEARCH, SRS_ID
 
@@ -290,6 +291,11 @@ def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progre
                 f"CREATE VIEW {_q(staging)}.{_q(demandes.id)} AS SELECT "
                 f"{', '.join(_q(c) for c in _columns(demandes))} FROM {_q(staging)}.{_q(sch.DEMANDES_TABLE)} "
                 f"WHERE statut_validation IN ({statuses})")
+            # the atlas's metadata (date of the data, synthetic notice), as in the GeoPackage
+            cur.execute(f"CREATE TABLE {_q(staging)}.{_q(METADATA_TABLE)} (cle text PRIMARY KEY, valeur text)")
+            meta_rows = lite.execute(f"SELECT cle, valeur FROM {METADATA_TABLE}").fetchall() if lite.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (METADATA_TABLE,)).fetchone() else []
+            cur.executemany(f"INSERT INTO {_q(staging)}.{_q(METADATA_TABLE)} VALUES (%s, %s)", meta_rows)
             cur.execute(f"COMMENT ON SCHEMA {_q(staging)} IS %s",
                         (f"CoopAtlas, loaded from {gpkg.name} by coopatlas postgis",))
             # swap: the previous atlas goes only when the new one is complete
