@@ -77,6 +77,20 @@ def _add_project_counts(target: pd.DataFrame, keys: pd.Series, grouped) -> None:
     target["nb_projets"] = target["nb_cooperations"] + target["nb_actions"]
 
 
+def _join_collectivite(df: pd.DataFrame, coll: pd.DataFrame) -> None:
+    """Name, type, region and department of each row's French collectivity (``coll`` indexed by id)."""
+    for target, source in (("collectivite_nom", "nom"), ("type_collectivite", "type_collectivite"),
+                           ("code_region", "code_region"), ("code_departement", "code_departement")):
+        df[target] = df["collectivite_id"].map(coll[source])
+
+
+def _join_pays(df: pd.DataFrame, pays: pd.DataFrame) -> None:
+    """French name, continent and sub-continent of each row's country (``pays`` indexed by ISO code)."""
+    df["pays_nom"] = df["pays_code"].map(pays["nom_fr"])
+    df["continent"] = df["pays_code"].map(pays["continent"])
+    df["sous_continent"] = df["pays_code"].map(pays["sous_continent"])
+
+
 def derive(tables: AtlasTables, reference: Reference | None = None, progress=None) -> dict[str, list[dict]]:
     """Every collection's rows (dicts with the schema's fields and a shapely ``geometry``) from base tables.
 
@@ -125,18 +139,13 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
                         f"(project {proj.loc[missing, 'id'].iloc[0]})")
     c = coll.set_index("id")
     p = part.set_index("id")
-    proj["collectivite_nom"] = proj["collectivite_id"].map(c["nom"])
-    proj["type_collectivite"] = proj["collectivite_id"].map(c["type_collectivite"])
-    proj["code_region"] = proj["collectivite_id"].map(c["code_region"])
-    proj["code_departement"] = proj["collectivite_id"].map(c["code_departement"])
+    _join_collectivite(proj, c)
     proj["partenaire_nom"] = proj["partenaire_id"].map(p["nom"])
     proj["pays_code"] = proj["partenaire_id"].map(p["pays_code"])
     proj["precision_geo"] = proj["partenaire_id"].map(p["precision_geo"])
     proj["geometry"] = proj["partenaire_id"].map(p["geometry"])
     for df in (proj, dem):
-        df["pays_nom"] = df["pays_code"].map(pays["nom_fr"])
-        df["continent"] = df["pays_code"].map(pays["continent"])
-        df["sous_continent"] = df["pays_code"].map(pays["sous_continent"])
+        _join_pays(df, pays)
         df["thematique_libelle"] = df["thematique"].map(lambda v: voc.THEMATIQUES.label(v))
         df["sous_thematique_libelle"] = df["sous_thematique"].map(lambda v: voc.SOUS_THEMATIQUES.label(v))
         df["sous_sous_thematique_libelle"] = df["sous_sous_thematique"].map(
@@ -168,9 +177,7 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     coll["apd_total"] = coll["id"].map(apd.groupby("collectivite_id")["montant"].sum()).fillna(0.0)
 
     gp = proj.assign(cd=cd, ae=~cd).groupby("partenaire_id")
-    part["pays_nom"] = part["pays_code"].map(pays["nom_fr"])
-    part["continent"] = part["pays_code"].map(pays["continent"])
-    part["sous_continent"] = part["pays_code"].map(pays["sous_continent"])
+    _join_pays(part, pays)
     _add_project_counts(part, part["id"], gp)
     part["nb_collectivites"] = _count(part["id"], gp["collectivite_id"].nunique())
     part["nb_demandes"] = _count(part["id"], dem[public].groupby("demandeur_id").size())
@@ -199,13 +206,8 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     pays_rows["nb_partenaires"] = _count(pays_rows["pays_code"], gpays["partenaire_id"].nunique())
     pays_rows["apd_total"] = pays_rows["pays_code"].map(apd.groupby("pays_code")["montant"].sum()).fillna(0.0)
 
-    apd["collectivite_nom"] = apd["collectivite_id"].map(c["nom"])
-    apd["type_collectivite"] = apd["collectivite_id"].map(c["type_collectivite"])
-    apd["code_region"] = apd["collectivite_id"].map(c["code_region"])
-    apd["code_departement"] = apd["collectivite_id"].map(c["code_departement"])
-    apd["pays_nom"] = apd["pays_code"].map(pays["nom_fr"])
-    apd["continent"] = apd["pays_code"].map(pays["continent"])
-    apd["sous_continent"] = apd["pays_code"].map(pays["sous_continent"])
+    _join_collectivite(apd, c)
+    _join_pays(apd, pays)
     if apd["collectivite_nom"].isna().any():
         raise DataError(f"apd: unknown collectivite_id {apd.loc[apd['collectivite_nom'].isna(), 'collectivite_id'].iloc[0]!r}")
 
