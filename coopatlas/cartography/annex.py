@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
 from ..reports import pdf as kit
@@ -75,34 +74,21 @@ def annex_pdf(data: CountryData, *, country: str, subtitle: str, notice: str | N
     story += [Spacer(1, 4), Paragraph(kit.esc(_t("key", lang)), st["small"])]
     count = {"pages": 0}
 
-    class Numbered(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            n = len(self._pages)
+    class Numbered(kit.DeferredPagesCanvas):
+        def decorate(self, index: int, n: int) -> None:
             count["pages"] = n
             total = total_pages if total_pages is not None else first_page - 1 + n
-            for i, state in enumerate(self._pages):
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(kit.FONT, 7)
-                self.setFillColor(kit.MUTED)
-                self.drawRightString(W - margin, 8 * mm, _t("page", lang).format(n=first_page + i, total=total))
-                if footer:
-                    self.drawString(margin, 8 * mm, footer[:150])
-                if synthetic is not False:
-                    self.setFont(kit.FONT_BOLD, 7)
-                    self.setFillColor(kit.ALERT)
-                    self.drawRightString(W - margin, H - margin + 4 * mm, _t("synthetic", lang))
-                self.restoreState()
-                Canvas.showPage(self)
-            Canvas.save(self)
+            self.saveState()
+            self.setFont(kit.FONT, 7)
+            self.setFillColor(kit.MUTED)
+            self.drawRightString(W - margin, 8 * mm, _t("page", lang).format(n=first_page + index, total=total))
+            if footer:
+                self.drawString(margin, 8 * mm, footer[:150])
+            if synthetic is not False:
+                self.setFont(kit.FONT_BOLD, 7)
+                self.setFillColor(kit.ALERT)
+                self.drawRightString(W - margin, H - margin + 4 * mm, _t("synthetic", lang))
+            self.restoreState()
 
     doc.build(story, canvasmaker=Numbered)
     return buf.getvalue(), count["pages"]

@@ -96,34 +96,19 @@ def _contents_pdf(rows: list[list[str]], *, title: str, subtitle: str, notice: s
         story.append(Paragraph(kit.esc(_t("none", lang)), st["empty"]))
     count = {"pages": 0}
 
-    from reportlab.pdfgen.canvas import Canvas
-
-    class Numbered(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            n = len(self._pages)
+    class Numbered(kit.DeferredPagesCanvas):
+        def decorate(self, index: int, n: int) -> None:
             count["pages"] = n
-            for i, state in enumerate(self._pages):
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(kit.FONT, 7)
-                self.setFillColor(kit.MUTED)
-                self.drawRightString(W - margin, 8 * mm, _t("page", lang).format(
-                    n=i + 1, total=total_pages if total_pages is not None else n))
-                if synthetic is not False:
-                    self.setFont(kit.FONT_BOLD, 7)
-                    self.setFillColor(kit.ALERT)
-                    self.drawRightString(W - margin, H - margin + 4 * mm, _t("synthetic", lang))
-                self.restoreState()
-                Canvas.showPage(self)
-            Canvas.save(self)
+            self.saveState()
+            self.setFont(kit.FONT, 7)
+            self.setFillColor(kit.MUTED)
+            self.drawRightString(W - margin, 8 * mm, _t("page", lang).format(
+                n=index + 1, total=total_pages if total_pages is not None else n))
+            if synthetic is not False:
+                self.setFont(kit.FONT_BOLD, 7)
+                self.setFillColor(kit.ALERT)
+                self.drawRightString(W - margin, H - margin + 4 * mm, _t("synthetic", lang))
+            self.restoreState()
 
     doc.build(story, canvasmaker=Numbered)
     return buf.getvalue(), count["pages"]

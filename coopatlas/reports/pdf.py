@@ -98,27 +98,40 @@ _FOOTER = {
 }
 
 
+class DeferredPagesCanvas(Canvas):
+    """A canvas that keeps its pages until the document is saved, so that what is drawn on each page
+    ("page n / total", the synthetic-data mark) can know the number of pages. Subclasses draw it in
+    :meth:`decorate`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):  # noqa: N802 - reportlab API
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for index, state in enumerate(self._pages):
+            self.__dict__.update(state)
+            self.decorate(index, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def decorate(self, index: int, total: int) -> None:
+        """Draw on page ``index`` (from 0) of ``total``."""
+        raise NotImplementedError
+
+
 def _canvas_class(footer_left: str, synthetic: bool, lang: str):
     """A canvas that numbers pages "Page n / total" (pages are kept until the end to know the total) and
     marks every page of synthetic data."""
     register_fonts()
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # noqa: N802 - reportlab API
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+    class NumberedCanvas(DeferredPagesCanvas):
+        def decorate(self, index: int, total: int) -> None:
+            self._footer(total)
 
         def _footer(self, total: int) -> None:
             width, height = self._pagesize
