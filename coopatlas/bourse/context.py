@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import atlas as atlas_mod
 from . import mail
+from .errors import WorkflowError
 from .geo import Geography, geography
 from .live import LiveDB
 from .settings import Settings
@@ -43,7 +44,6 @@ class Context:
     def check_writable(self) -> None:
         """Refuse (403) what would write into the atlas when ``COOPATLAS_ATLAS_READONLY=1``."""
         if self.settings.atlas_readonly:
-            from .workflow import WorkflowError
             raise WorkflowError(403, None, "this server does not write into its atlas (COOPATLAS_ATLAS_READONLY=1): "
                                            "the Bourse projets and the updates are closed here")
 
