@@ -9,7 +9,9 @@
 * :mod:`.atlas`: how live changes reach the served atlas, and are re-applied after a rebuild;
 * :mod:`.mail`: the transactional outbox and SMTP delivery;
 * :mod:`.geo`: countries, GeoNames places, the embassy directory;
-* :mod:`.web`: the Flask blueprint (pages, JSON API) and the guard in front of pygeoapi.
+* :mod:`.errors`: the errors every module may raise (answered with a 4xx by the web layer);
+* :mod:`.web`: the Flask blueprint (pages, JSON API) and the guard in front of pygeoapi, which the server
+  mounts (``coopatlas.server.app``); the Bourse imports nothing of the server.
 
 See ``docs/bourse.md``.
 """
