@@ -126,7 +126,7 @@ def api_space(account: Account):
         png, params = map_png(data.get("source") if isinstance(data.get("source"), str) else "")
         item = space.add_file(c, account, "carte", data.get("nom"), png, params)
     elif kind == "export":
-        pdf, params = report_pdf(data.get("processus"), data.get("inputs"))
+        pdf, params = report_pdf(account, data.get("processus"), data.get("inputs"))
         item = space.add_file(c, account, "export", data.get("nom"), pdf, params)
     else:
         return api_error(400, "recherche (criteres), carte (source: a /collections/<id>/map URL) or export "

@@ -60,16 +60,17 @@ def map_png(source: str) -> tuple[bytes, dict]:
     return png, {"source": path + (f"?{parts.query}" if parts.query else "")}
 
 
-def report_pdf(process: str, inputs) -> tuple[bytes, dict]:
-    """A PDF made by one of this server's report processes, and its parameters."""
+def report_pdf(account: Account, process: str, inputs) -> tuple[bytes, dict]:
+    """A PDF made by one of this server's report processes for ``account``, and its parameters. Processes of
+    ``COOPATLAS_RESTRICTED_PROCESSES`` are made for the roles listed only, as by the guard."""
     if process not in PDF_PROCESSES:
         raise WorkflowError(400, "processus", f"one of {', '.join(PDF_PROCESSES)}")
     if not isinstance(inputs, dict):
         raise WorkflowError(400, "inputs", "an object of the process's inputs")
-    if ctx().settings.restricted_processes.get(process):
-        # as when the export was an anonymous request to /processes/<id>/execution: refused by the guard
-        raise WorkflowError(400, "inputs", f"the PDF could not be made: process {process} is restricted "
-                                           "(COOPATLAS_RESTRICTED_PROCESSES)")
+    roles = ctx().settings.restricted_processes.get(process)
+    if roles and account.role not in roles:
+        raise WorkflowError(400, "inputs", f"the PDF could not be made: process {process}: not allowed for role "
+                                           f"{account.role}")
     inputs = {**inputs, "format": "pdf"}
     from pygeoapi.flask_app import api_
     from pygeoapi.process.base import ProcessorExecuteError
