@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from . import atlas as atlas_mod
-from . import mail
+from . import atlas_sync, mail
 from .errors import WorkflowError
 from .geo import Geography, geography
 from .live import LiveDB
@@ -49,12 +49,12 @@ class Context:
 
     # --- after a live change ---
     def sync(self) -> int:
-        """Apply the live changes the atlas lacks (see :func:`coopatlas.bourse.atlas.sync`). A failure is
+        """Apply the live changes the atlas lacks (see :func:`coopatlas.bourse.atlas_sync.sync`). A failure is
         logged, not raised: the change is safe in the live database and the next sync applies it."""
         if self.settings.atlas_readonly:
             return 0
         try:
-            n = atlas_mod.sync(self.live, self.atlas, self.geo)
+            n = atlas_sync.sync(self.live, self.atlas, self.geo)
             self._checked = time.monotonic()
             return n
         except Exception:
@@ -83,7 +83,7 @@ class Context:
                 return
             try:
                 self.atlas.recover()
-                if atlas_mod.pending(self.live, self.atlas):
+                if atlas_sync.pending(self.live, self.atlas):
                     self.sync()
                 self._checked = time.monotonic()
             except Exception:

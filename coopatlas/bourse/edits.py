@@ -16,7 +16,7 @@ import re
 from .. import schema as sch
 from .. import vocabulary as voc
 from .accounts import Account
-from .atlas import EDITABLE
+from .atlas_sync import EDITABLE
 from .context import Context
 from .errors import WorkflowError
 from .live import LiveDB, now

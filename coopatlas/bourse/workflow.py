@@ -34,7 +34,8 @@ import secrets
 from .. import schema as sch
 from .. import vocabulary as voc
 from .accounts import Account
-from .atlas import DEMANDES, TABLE, content_from_atlas_row
+from .atlas import DEMANDES, TABLE
+from .atlas_sync import content_from_atlas_row
 from .context import Context
 from .errors import WorkflowError
 from .live import LiveDB, Tx, now, today
