@@ -109,7 +109,8 @@ def lieux():
 def _content_form_values(content: dict) -> dict:
     v = dict(content)
     if content.get("lieu_nom"):
-        v["lieu"] = f"{content['lieu_nom']} ({content['admin1_nom']})" if content.get("admin1_nom") else content["lieu_nom"]
+        name = content["lieu_nom"]
+        v["lieu"] = f"{name} ({content['admin1_nom']})" if content.get("admin1_nom") else name
         v["lon"] = v["lat"] = None
     return v
 

@@ -5,9 +5,9 @@ calls (no HTTP request to itself); and how a kept item is downloaded.
 The map is made by the server that mounts the Bourse: it puts its map maker in
 ``app.extensions[MAP_MAKER]``, a function ``(collection_id, query_args) -> PNG bytes`` that validates the
 parameters as ``/collections/<id>/map`` does and raises ``LookupError`` for a collection with no map, or an
-exception whose ``user_msg`` names the bad parameter (:func:`coopatlas.server.maps.collection_png`). The PDF is made by the report
-process through pygeoapi's process manager, which validates its inputs as ``/processes/<id>/execution``
-does.
+exception whose ``user_msg`` names the bad parameter (:func:`coopatlas.server.maps.collection_png`).
+The PDF is made by the report process through pygeoapi's process manager, which validates its inputs
+as ``/processes/<id>/execution`` does.
 """
 from __future__ import annotations
 
