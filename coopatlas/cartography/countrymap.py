@@ -30,7 +30,10 @@ from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
 from .. import vocabulary as voc
 from ..data.reference import attributions
-from ..reports.common import atlas_metadata, data_notice, describe
+from ..documents.formats import long_date, number
+from ..documents.notices import atlas_metadata, data_notice
+from ..documents.texts import TEXTS as SHARED
+from ..stats import describe
 from ..store import Store
 from . import export
 from .annex import annex_pdf
@@ -45,6 +48,7 @@ from .layout import TYPOGRAPHY, Box, PageLayout, Typography, choose_layout
 from .options import MapOptions
 from .projection import CountrySplit, MapProjection, PartGroup, choose_projection, fit_extent, split_country
 from .symbols import SymbolScale, symbols_collection
+from .texts import TEXTS, plural
 from .typeset import PageText
 
 SEA = voc.PALETTE["mer"]
@@ -57,92 +61,6 @@ GREY_TEXT = "#6e6e6e"
 NOTICE_COLOUR = "#a50f15"
 LOCATOR_RED = "#b2182b"
 PT = 25.4 / 72.0  # mm per point
-
-_T = {
-    "default_title": ("{country} : coopération décentralisée", "{country}: decentralised cooperation"),
-    "default_subtitle_all": ("Tous les projets des collectivités territoriales françaises et les demandes de "
-                             "coopération publiques",
-                             "All projects of French local authorities and the public cooperation requests"),
-    "legend": ("Légende", "Legend"),
-    "projects": ("{n} projet", "{n} project"),
-    "projects_pl": ("{n} projets", "{n} projects"),
-    "requests": ("{n} demande", "{n} request"),
-    "requests_pl": ("{n} demandes", "{n} requests"),
-    "requests_off": ("Demandes de coopération : non représentées (critère {names} sans objet pour elles)",
-                     "Cooperation requests: not shown (criterion {names} does not apply to them)"),
-    "requests_excluded": ("Demandes de coopération : exclues par les critères",
-                          "Cooperation requests: excluded by the criteria"),
-    "several": ("Lieu aux projets de plusieurs types (secteurs proportionnels)",
-                "Place with several types (proportional sectors)"),
-    "sizes": ("Nombre de projets et de demandes par lieu", "Projects and requests per place"),
-    "partners": ("{p} collectivités partenaires, {c} collectivités françaises",
-                 "{p} partner authorities, {c} French authorities"),
-    "neighbours": ("Pays voisins", "Neighbouring countries"),
-    "sea": ("Mer", "Sea"),
-    "name": ("Nom", "Name"),
-    "req_short": ("dem.", "req."),
-    "admin1_key": ("Nom de région (admin-1), au point GeoNames", "Region (admin-1) name, at its GeoNames point"),
-    "locator": ("Situation", "Location"),
-    "table_title": ("Principaux partenariats", "Main partnerships"),
-    "col_partner": ("Partenaire", "Partner"),
-    "col_coll": ("Collectivités (projets)", "French authorities"),
-    "col_n": ("Proj.", "Proj."),
-    "table_more_pdf": ("… et {n} autres : tableau complet en annexe (p. {p})",
-                       "… and {n} more: complete table in the annex (p. {p})"),
-    "table_more": ("… et {n} autres : tableau complet dans la sortie PDF",
-                   "… and {n} more: complete table in the PDF output"),
-    "table_more_atlas": ("… et {n} autres : tableau complet dans la carte du pays (carte-pays, PDF)",
-                         "… and {n} more: complete table in the country's map (carte-pays, PDF)"),
-    "table_none": ("Aucun partenariat pour ces critères.", "No partnership for these criteria."),
-    "empty": ("Aucun projet ni demande de coopération ne correspond à ces critères pour ce pays.",
-              "No project nor cooperation request matches these criteria in this country."),
-    "sources": ("Sources : {s}.", "Sources: {s}."),
-    "data_date": ("Données de l'atlas à jour au {d}. Carte produite le {g} par CoopAtlas (logiciel libre "
-                  "GPL-3.0-or-later).",
-                  "Atlas data as of {d}. Map made on {g} with CoopAtlas (free software, GPL-3.0-or-later)."),
-    "data_date_unknown": ("Date des données : non précisée. Carte produite le {g} par CoopAtlas.",
-                          "Date of the data: not given. Map made on {g} with CoopAtlas."),
-    "projection": ("{p}. Échelle et nord vrais au centre de la carte.",
-                   "{p}. Scale and north true at the centre of the map."),
-    "admin1_note": ("Régions (admin-1) : noms placés au point GeoNames de la région (chef-lieu ou centre) ; leurs "
-                    "limites ne sont pas disponibles hors ligne et ne sont pas tracées.",
-                    "Regions (admin-1): names placed at the region's GeoNames point (its seat or centre); their "
-                    "boundaries are not available offline and are not drawn."),
-    "omitted": ("{n} territoire(s) éloigné(s) sans partenaire non représenté(s).",
-                "{n} remote territory(ies) without partners not shown."),
-    "outside": ("{n} lieu(x) de partenaires dans des territoires éloignés non représentés (voir le tableau).",
-                "{n} partner place(s) in remote territories not shown (see the table)."),
-    "inset_scale": ("échelle propre", "own scale"),
-    "page": ("Page {i} / {n}", "Page {i} / {n}"),
-}
-
-
-def tr(key: str, lang: str, **kw) -> str:
-    fr, en = _T[key]
-    return (en if lang == "en" else fr).format(**kw)
-
-
-def _plural(n: int, key: str, lang: str) -> str:
-    return tr(key + ("_pl" if n > 1 else ""), lang, n=_num(n, lang))
-
-
-def _num(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", " ") if lang != "en" else f"{n:,}"
-
-
-def _date(d: str | None, lang: str) -> str | None:
-    if not d:
-        return None
-    try:
-        day = dt.date.fromisoformat(str(d)[:10])
-    except ValueError:
-        return str(d)
-    if lang == "en":
-        return day.strftime("%d %B %Y").lstrip("0")
-    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre")
-    return f"{day.day} {months[day.month - 1]} {day.year}"
-
 
 # --- the model of a map (no drawing) ---------------------------------------------------------------------
 
@@ -264,12 +182,12 @@ def build_country_map(store: Store, options: MapOptions, world: World | None = N
     if meta is None:
         meta = atlas_metadata(store)
     name = country.name(lang)
-    title = options.title or tr("default_title", lang, country=name)
+    title = options.title or TEXTS("default_title", lang, country=name)
     crit = options.criteria.merge(pays=())
     if options.subtitle:
         subtitle = options.subtitle
     elif crit.is_empty():
-        subtitle = tr("default_subtitle_all", lang)
+        subtitle = TEXTS("default_subtitle_all", lang)
     else:
         subtitle = describe(store, crit, lang)
     return CountryMap(options, country, data, split, proj, tuple(bounds), insets, meta, title, subtitle,
@@ -297,18 +215,18 @@ def credit_lines(model: CountryMap) -> list[tuple[str, str]]:
     notice = data_notice(meta, lang)["avertissement"]
     if notice:
         out.append((notice, "notice"))
-    gen = _date(model.generated.isoformat(), lang)
-    d = _date(meta.get("date_donnees"), lang)
-    out.append((tr("data_date", lang, d=d, g=gen) if d else tr("data_date_unknown", lang, g=gen), "normal"))
-    out.append((tr("sources", lang, s=(" ; " if lang != "en" else "; ").join(
+    gen = long_date(model.generated.isoformat(), lang)
+    d = long_date(meta.get("date_donnees"), lang)
+    out.append((TEXTS("made_with_data_date", lang, d=d, g=gen) if d else TEXTS("made_without_data_date", lang, g=gen), "normal"))
+    out.append((TEXTS("sources_line", lang, s=(" ; " if lang != "en" else "; ").join(
         a.rstrip(".") for a in attributions(lang))), "normal"))
-    out.append((tr("projection", lang, p=model.proj.describe(lang)), "normal"))
+    out.append((TEXTS("projection", lang, p=model.proj.describe(lang)), "normal"))
     if model.world.admin1(model.country.code) and model.options.labels:
-        out.append((tr("admin1_note", lang), "normal"))  # also when none fits: no boundary is drawn either
+        out.append((TEXTS("admin1_note", lang), "normal"))  # also when none fits: no boundary is drawn either
     if model.split.omitted:
-        out.append((tr("omitted", lang, n=len(model.split.omitted)), "normal"))
+        out.append((TEXTS("omitted", lang, n=len(model.split.omitted)), "normal"))
     if model.split.outside_points:
-        out.append((tr("outside", lang, n=len(model.split.outside_points)), "normal"))
+        out.append((TEXTS("outside", lang, n=len(model.split.outside_points)), "normal"))
     return out
 
 
@@ -549,7 +467,7 @@ def draw_map_page(fig: Figure, model: CountryMap, layout: PageLayout, annex_firs
             fig.add_artist(coll)
         iboxes = [(x - d / 2, y_ - d / 2, x + d / 2, y_ + d / 2) for x, y_, d, _, _ in it]
         all_boxes.extend(iboxes)
-        cap = f"{im.name} ({tr('inset_scale', lang)})" if im.name else tr("inset_scale", lang)
+        cap = f"{im.name} ({TEXTS('inset_scale', lang)})" if im.name else TEXTS("inset_scale", lang)
         cw, ch = text_size(cap, typo.furniture)
         _box_rect(fig, MM, ibox.x, ibox.y1 - ch - 1.6, cw + 2.4, ch + 1.6, facecolor="#ffffff", alpha=0.85,
                   edgecolor="none", zorder=INSET_Z + 8, gid="encart-titre")
@@ -581,7 +499,7 @@ def draw_map_page(fig: Figure, model: CountryMap, layout: PageLayout, annex_firs
 
     if model.data.empty:
         c = layout.map
-        lines = wrap_text(tr("empty", lang), min(c.w * 0.7, 110.0), typo.subtitle, "bold")
+        lines = wrap_text(TEXTS("empty", lang), min(c.w * 0.7, 110.0), typo.subtitle, "bold")
         _text(fig, MM, c.x + c.w / 2, c.y + c.h / 2, "\n".join(lines), typo.subtitle, weight="bold", ha="center",
               va="center", zorder=25, linespacing=1.3, gid="aucun-projet",
               bbox=dict(boxstyle="round,pad=0.6", facecolor="#ffffff", edgecolor="#888888", linewidth=0.5))
@@ -699,11 +617,11 @@ def _draw_legend(fig, MM, model: CountryMap, box: Box, scale: SymbolScale, typo:
     def lines(s, width, sz=size, weight="normal"):
         return wrap_text(s, width, sz, weight)
 
-    _text(fig, MM, x, y, tr("legend", lang), typo.heading, weight="bold", ha="left", va="top", gid="legende")
+    _text(fig, MM, x, y, TEXTS("legend", lang), typo.heading, weight="bold", ha="left", va="top", gid="legende")
     y -= typo.heading * PT * 1.25 + 1.2
-    entries = [(t, _plural(data.totals.get(t, 0), "projects", lang)) for t in TYPES[:2]]
+    entries = [(t, plural(data.totals.get(t, 0), "n_projects", lang)) for t in TYPES[:2]]
     if data.requests_shown:
-        entries.append(("demande_cooperation", _plural(data.totals.get("demande_cooperation", 0), "requests", lang)))
+        entries.append(("demande_cooperation", plural(data.totals.get("demande_cooperation", 0), "n_requests", lang)))
     sep = ": " if lang == "en" else " : "
     for t_, count in entries:
         ls = lines(f"{voc.TYPES_ACTION.label(t_, lang)}{sep}{count}", tw)
@@ -714,8 +632,8 @@ def _draw_legend(fig, MM, model: CountryMap, box: Box, scale: SymbolScale, typo:
         y -= line * (len(ls) - 1) + line / 2 + 0.3
     if not data.requests_shown:
         crit = model.options.criteria
-        msg = (tr("requests_off", lang, names=", ".join(data.requests_not_applied)) if data.requests_not_applied
-               else tr("requests_excluded", lang) if crit.excludes("demandes") else None)
+        msg = (TEXTS("requests_off", lang, names=", ".join(data.requests_not_applied)) if data.requests_not_applied
+               else TEXTS("requests_excluded", lang) if crit.excludes("demandes") else None)
         if msg:
             for ln in lines(msg, box.w, size * 0.9):
                 y -= line * 0.9
@@ -726,7 +644,7 @@ def _draw_legend(fig, MM, model: CountryMap, box: Box, scale: SymbolScale, typo:
         counts = {"cooperation_decentralisee": 2, "action_exterieure": 1}
         if data.requests_shown:
             counts["demande_cooperation"] = 1
-        ls = lines(tr("several", lang), tw)
+        ls = lines(TEXTS("several", lang), tw)
         y -= line / 2 + 0.3
         fig.add_artist(symbols_collection([(x + d / 2 + 0.2, y, d + 0.8, counts)], MM, zorder=6, gid="legende"))
         for i, ln in enumerate(ls):
@@ -734,7 +652,7 @@ def _draw_legend(fig, MM, model: CountryMap, box: Box, scale: SymbolScale, typo:
         y -= line * (len(ls) - 1) + line / 2 + 1.2
         # sizes: circles side by side, bottoms aligned, their count below
         vals = scale.legend_values(max(p.total for p in data.places), min_gap_mm=0.6)
-        for ln in lines(tr("sizes", lang), box.w, size, "bold"):
+        for ln in lines(TEXTS("sizes", lang), box.w, size, "bold"):
             y -= line / 2
             _text(fig, MM, x, y, ln, size, weight="bold", ha="left", va="center", gid="legende")
             y -= line / 2
@@ -747,27 +665,27 @@ def _draw_legend(fig, MM, model: CountryMap, box: Box, scale: SymbolScale, typo:
                        linewidth=0.4)
             c.set_gid("legende-tailles")
             fig.add_artist(c)
-            _text(fig, MM, cx + dv / 2, base - 0.6, _num(v, lang), size * 0.9, ha="center", va="top",
+            _text(fig, MM, cx + dv / 2, base - 0.6, number(v, lang), size * 0.9, ha="center", va="top",
                   gid="legende-tailles")
-            cx += max(dv, text_size(_num(v, lang), size * 0.9)[0]) + 3.0
+            cx += max(dv, text_size(number(v, lang), size * 0.9)[0]) + 3.0
         y = base - 0.6 - size * 0.9 * PT * 1.2 - 1.0
     # areas
     for face, edge, label in ((COUNTRY_FILL, COUNTRY_EDGE, model.country.name(lang)),
-                              (LAND, "#bbbbbb", tr("neighbours", lang)), (SEA, "#bbbbbb", tr("sea", lang))):
+                              (LAND, "#bbbbbb", TEXTS("neighbours", lang)), (SEA, "#bbbbbb", TEXTS("sea", lang))):
         y -= line / 2
         _box_rect(fig, MM, x, y - 1.3, 4.2, 2.6, facecolor=face, edgecolor=edge, linewidth=0.4, gid="legende")
         _text(fig, MM, tx, y, ellipsize(label, tw, size), size, ha="left", va="center", gid="legende")
         y -= line / 2 + 0.3
     if admin1_shown:
-        ls = lines(tr("admin1_key", lang), box.w - 9.0)
+        ls = lines(TEXTS("admin1_key", lang), box.w - 9.0)
         y -= line / 2
-        _text(fig, MM, x, y, tr("name", lang), typo.admin1, style="italic", ha="left", va="center", color=GREY_TEXT,
+        _text(fig, MM, x, y, TEXTS("name", lang), typo.admin1, style="italic", ha="left", va="center", color=GREY_TEXT,
               gid="legende")
         for i, ln in enumerate(ls):
             _text(fig, MM, x + 9.0, y - i * line, ln, size, ha="left", va="center", gid="legende")
         y -= line * (len(ls) - 1) + line / 2
     y -= 1.2
-    for ln in lines(tr("partners", lang, p=_num(data.n_partners, lang), c=_num(data.n_collectivites, lang)),
+    for ln in lines(TEXTS("partners", lang, p=number(data.n_partners, lang), c=number(data.n_collectivites, lang)),
                     box.w, size, "bold"):
         y -= line / 2
         _text(fig, MM, x, y, ln, size, weight="bold", ha="left", va="center", gid="legende")
@@ -817,10 +735,10 @@ def _draw_locator(fig, MM, model: CountryMap, box: Box, main: Frame, layout: Pag
         canvas.add(Circle((cx_[0], cy_[0]), 2.2 * fr.metres_per_mm, facecolor="none", edgecolor=LOCATOR_RED,
                           linewidth=0.8), 3.0, "situation")
     typo = layout.typography
-    cw, ch = text_size(tr("locator", model.lang), typo.furniture)
+    cw, ch = text_size(TEXTS("locator", model.lang), typo.furniture)
     _box_rect(fig, MM, box.x, box.y1 - ch - 1.4, cw + 2.2, ch + 1.4, facecolor="#ffffff", alpha=0.85,
               edgecolor="none", zorder=5, gid="situation")
-    _text(fig, MM, box.x + 1.1, box.y1 - 0.7, tr("locator", model.lang), typo.furniture, ha="left", va="top",
+    _text(fig, MM, box.x + 1.1, box.y1 - 0.7, TEXTS("locator", model.lang), typo.furniture, ha="left", va="top",
           zorder=6, gid="situation")
 
 
@@ -845,10 +763,10 @@ def _draw_page_table(fig, MM, model: CountryMap, box: Box, typo: Typography, ann
     size = typo.table
     line = size * PT * 1.3
     x, y = box.x, box.y1
-    _text(fig, MM, x, y, tr("table_title", lang), typo.heading, weight="bold", ha="left", va="top", gid="tableau")
+    _text(fig, MM, x, y, TEXTS("table_title", lang), typo.heading, weight="bold", ha="left", va="top", gid="tableau")
     y -= typo.heading * PT * 1.25 + 1.2
     if not rows:
-        _text(fig, MM, x, y, tr("table_none", lang), size, ha="left", va="top", gid="tableau")
+        _text(fig, MM, x, y, TEXTS("table_none", lang), size, ha="left", va="top", gid="tableau")
         return 0
     wn = 11.0
     wp = (box.w - wn) * 0.42
@@ -858,7 +776,7 @@ def _draw_page_table(fig, MM, model: CountryMap, box: Box, typo: Typography, ann
     _box_rect(fig, MM, x, y - head_h, box.w, head_h, facecolor="#e8e8e8", edgecolor="none", gid="tableau")
     for cx, cw, key, ha in ((x + 0.5, wp, "col_partner", "left"), (xc + 0.5, wc, "col_coll", "left"),
                             (box.x1 - 0.5, wn, "col_n", "right")):
-        _text(fig, MM, cx, y - head_h / 2, ellipsize(tr(key, lang), cw - 1.0, size, "bold"), size, weight="bold",
+        _text(fig, MM, cx, y - head_h / 2, ellipsize(TEXTS(key, lang), cw - 1.0, size, "bold"), size, weight="bold",
               ha=ha, va="center", gid="tableau")
     y -= head_h + 0.4
     footer_h = line * 2.4
@@ -876,15 +794,15 @@ def _draw_page_table(fig, MM, model: CountryMap, box: Box, typo: Typography, ann
         for j, ln in enumerate(coll):
             _text(fig, MM, xc + 0.5, y - 0.25 - (j + 0.5) * line, ln, size, ha="left", va="center", color="#333333",
                   gid="tableau")
-        n = str(row.projects) + (f" + {row.requests} {tr('req_short', lang)}" if row.requests else "")
+        n = str(row.projects) + (f" + {row.requests} {TEXTS('req_short', lang)}" if row.requests else "")
         _text(fig, MM, box.x1 - 0.5, y - 0.25 - 0.5 * line, n, size, ha="right", va="center", gid="tableau")
         y -= h
         drawn += 1
     rest = len(rows) - drawn
     if rest > 0:
-        n = _num(rest, lang)
-        msg = (tr("table_more_pdf", lang, n=n, p=annex_first_page) if annex_first_page
-               else tr("table_more_atlas", lang, n=n) if in_atlas else tr("table_more", lang, n=n))
+        n = number(rest, lang)
+        msg = (TEXTS("table_more_pdf", lang, n=n, p=annex_first_page) if annex_first_page
+               else TEXTS("table_more_atlas", lang, n=n) if in_atlas else TEXTS("table_more", lang, n=n))
         for j, ln in enumerate(wrap_text(msg, box.w, size * 0.95)):
             _text(fig, MM, x, y - 0.8 - j * line, ln, size * 0.95, style="italic", ha="left", va="top",
                   color="#444444", gid="tableau")
@@ -972,7 +890,7 @@ def country_pdf(model: CountryMap, layout: PageLayout | None = None) -> tuple[by
         annex, n = None, 0
     total = 1 + n
     fig, info = map_figure(model, layout, annex_first_page=2 if n else None,
-                           page_label=tr("page", model.lang, i=1, n=total) if n else None)
+                           page_label=SHARED("page", model.lang, n=1, total=total) if n else None)
     page = export.pdf_bytes([fig], document_metadata(model))
     info.pages = total
     if not annex:

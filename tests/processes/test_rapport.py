@@ -104,6 +104,7 @@ def test_report_in_english(process_server, artefacts):
     assert "Search: Continent: Oceania" in text
     assert "List of the projects (" in text and "Sources and attributions" in text
     assert "SYNTHETIC" in text
+    assert "Page 1 of " in text and "SYNTHETIC DEMO DATA" in text  # as the maps' pages say it
 
 
 @pytest.mark.slow
