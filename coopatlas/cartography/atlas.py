@@ -27,7 +27,8 @@ from ..stats import describe
 from ..store import Store
 from ..text import normalise
 from . import export
-from .countrymap import build_country_map, layout_for, map_figure
+from .countrymap import build_country_map, map_figure
+from .textblocks import layout_for
 from .data import countries_with_data, country_data
 from .geography import World
 from .geography import world as load_world
