@@ -39,6 +39,7 @@ FONT = "DejaVu Sans"
 
 TEXTS = Texts({
     "apd_chart": ("Aide publique au développement déclarée (M€)", "Declared official development aid (€M)"),
+    "apd_axis": ("Millions d'euros (M€)", "Millions of euros (€M)"),
     "top_chart": ("Collectivités menant le plus de projets", "Authorities with the most projects"),
     "continents": ("Projets par continent", "Projects by continent"),
     "thematiques": ("Projets par thématique", "Projects by theme"),
@@ -145,6 +146,7 @@ def draw_apd(ax, apd_par_annee: Sequence[dict], lang: str = "fr") -> None:
                     color=TEXT)
     ax.set_xticks(years, [str(y) for y in years], fontsize=7.5, rotation=0 if len(years) <= 8 else 45)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))
+    ax.set_ylabel(TEXTS("apd_axis", lang), fontsize=7.5, color=TEXT)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
 

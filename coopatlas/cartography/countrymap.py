@@ -5,14 +5,13 @@
 :func:`.mappage.draw_map_page` draws the page on a matplotlib :class:`~matplotlib.figure.Figure`
 (object-oriented API only: no pyplot, a server renders in threads): title and subtitle (the criteria in
 words), the map frame (sea, neighbours in grey, the country, admin-1 names at their GeoNames points, the
-partner places as proportional symbols split by type, their names placed without collisions), insets for remote parts, the scale bar (true at the
-centre) and north arrow (true north at the centre), the legend with counts, the locator map (the country
-in its continent), the table of the main partnerships and the credits (sources and licences, the
-SYNTHETIC-data notice on demo data, the date of the data, the projection). In PDF the complete table
-of the partnerships follows on annex pages (:mod:`.annex`). :func:`render_country_map` returns the bytes
-of one format (:mod:`.export`). The page is drawn by :mod:`.mappage` (title, frames, insets, labels,
-credits) and :mod:`.panel` (legend, locator, table), with :mod:`.canvas`, :mod:`.framecontent` and
-:mod:`.textblocks`.
+partner places as proportional symbols split by type, their names placed without collisions), insets
+for remote parts, the scale bar (true at the centre) and north arrow (true north at the centre), the
+legend with counts, the locator map (the country in its continent), the table of the main partnerships
+and the credits (sources and licences, the SYNTHETIC-data notice on demo data, the date of the data,
+the projection); :mod:`.panel` draws the legend, the locator and the table, with :mod:`.canvas`,
+:mod:`.framecontent` and :mod:`.textblocks`. In PDF the complete table of the partnerships follows on
+annex pages (:mod:`.annex`). :func:`render_country_map` returns the bytes of one format (:mod:`.export`).
 
 Units: geographic coordinates EPSG:4326 degrees; map coordinates metres of the map's projection; page
 coordinates millimetres from the lower-left corner of the page.

@@ -296,5 +296,6 @@ def notice(textline: str | None, st: dict) -> list:
     return [Paragraph(esc(textline), st["notice"])] if textline else []
 
 
-__all__ = ["build", "build_on_paper", "PageMarks", "styles", "esc", "data_table", "figure_image", "png_image", "wrap_cell", "notice",
-           "frame_width", "register_fonts", "Spacer", "Paragraph", "KeepTogether", "FONT", "FONT_BOLD"]
+__all__ = ["build", "build_on_paper", "PageMarks", "styles", "esc", "data_table", "figure_image", "png_image",
+           "wrap_cell", "notice", "frame_width", "register_fonts", "Spacer", "Paragraph", "KeepTogether", "FONT",
+           "FONT_BOLD"]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
-from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from .. import charts
 from .. import vocabulary as voc
@@ -219,22 +219,23 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
         story.append(Paragraph(pdf.esc(TEXTS("map", lang)), st["h1"]))
         story.append(pdf.figure_image(results_map(store, criteria, lang, size=(7.2, 3.9)), width, dpi=200))
 
-    # APD
-    story.append(Paragraph(pdf.esc(TEXTS("apd", lang)), st["h1"]))
+    # APD: the heading, the table and the chart on one page
+    apd_section = [Paragraph(pdf.esc(TEXTS("apd", lang)), st["h1"])]
     apd = stats["apd_par_annee"]
     if apd:
         rows = [(str(r["annee"]), euros(r["montant"], lang)) for r in apd]
         rows.append((TEXTS("total", lang), euros(stats["apd_total"], lang)))
-        story.append(pdf.data_table([TEXTS("year", lang), TEXTS("amount", lang)], rows, [width * 0.25, width * 0.3],
-                                    align_right=(1,), size=8.5, total_row=True))
+        apd_section.append(pdf.data_table([TEXTS("year", lang), TEXTS("amount", lang)], rows,
+                                          [width * 0.25, width * 0.3], align_right=(1,), size=8.5, total_row=True))
     else:
-        story.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
+        apd_section.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
     if stats.get("apd_criteres_non_appliques"):
-        story.append(Paragraph(pdf.esc(TEXTS("apd_skipped", lang, names=", ".join(
+        apd_section.append(Paragraph(pdf.esc(TEXTS("apd_skipped", lang, names=", ".join(
             stats["apd_criteres_non_appliques"]))), st["small"]))
     if apd:
-        story.append(Spacer(1, 4))
-        story.append(pdf.figure_image(charts.chart("apd", stats, lang, size=(7.2, 2.4), titled=False), width))
+        apd_section.append(Spacer(1, 4))
+        apd_section.append(pdf.figure_image(charts.chart("apd", stats, lang, size=(7.2, 2.4), titled=False), width))
+    story.append(KeepTogether(apd_section))
 
     # top collectivities
     if stats["top_collectivites"]:

@@ -81,8 +81,8 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
     else:
         story.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
     if stats.get("apd_criteres_non_appliques"):
-        story.append(Paragraph(pdf.esc(TEXTS("apd_skipped", lang, names=", ".join(stats["apd_criteres_non_appliques"]))),
-                               st["small"]))
+        names = ", ".join(stats["apd_criteres_non_appliques"])
+        story.append(Paragraph(pdf.esc(TEXTS("apd_skipped", lang, names=names)), st["small"]))
 
     # top collectivities
     story.append(Paragraph(pdf.esc(TEXTS("top", lang)), st["h1"]))
@@ -111,8 +111,8 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
         rows = [(r["code"], r["libelle"], number(r["nombre"], lang), percent(r["pourcentage"], lang)) for r in items]
         rows.append(("", TEXTS("total", lang), number(sum(r["nombre"] for r in items), lang),
                      percent(sum(r["pourcentage"] for r in items), lang)))
-        story.append(pdf.data_table([TEXTS("code", lang), TEXTS("label", lang), TEXTS("count", lang), TEXTS("share", lang)],
-                                    rows, [width * 0.22, width * 0.48, width * 0.15, width * 0.15],
+        header = [TEXTS("code", lang), TEXTS("label", lang), TEXTS("count", lang), TEXTS("share", lang)]
+        story.append(pdf.data_table(header, rows, [width * 0.22, width * 0.48, width * 0.15, width * 0.15],
                                     align_right=(2, 3), total_row=True))
 
     story.append(Paragraph(pdf.esc(TEXTS("sources", lang)), st["h1"]))
