@@ -23,14 +23,14 @@ from .. import charts
 from .. import vocabulary as voc
 from ..criteria import Criteria
 from ..documents import pdf
-from ..documents.formats import euros, number, today
+from ..documents.formats import number, today
 from ..documents.notices import atlas_metadata, data_notice, sources_lines
 from ..documents.texts import TEXTS as SHARED
 from ..documents.texts import Texts
 from ..stats import criteria_names, statistics
 from ..store import Store
 from ..text import normalise
-from .tables import indicator_rows
+from . import sections
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -187,13 +187,7 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     meta = atlas_metadata(store)
     notice = data_notice(meta, lang)
     title = title or TEXTS("title", lang)
-    story = [Paragraph(pdf.esc(title), st["title"]),
-             Paragraph(f"<b>{pdf.esc(TEXTS('search', lang))}</b> : {pdf.esc(desc)}" if lang != "en" else
-                       f"<b>{pdf.esc(TEXTS('search', lang))}</b>: {pdf.esc(desc)}", st["subtitle"]),
-             Paragraph(pdf.esc(" · ".join(filter(None, [
-                 TEXTS("data_date", lang, date=notice["date"]) if notice["date"] else None,
-                 TEXTS("made", lang, date=today())]))), st["meta"])]
-    story += pdf.notice(notice["avertissement"], st)
+    story = sections.head(title, desc, notice, TEXTS("made", lang, date=today()), lang, st)
     info = {"title": title, "synthetic": notice["synthetique"], "stats": stats, "listed": 0, "description": desc}
     n_projects = stats["total_projets"]
     n_requests = stats["demandes_cooperation"]
@@ -207,9 +201,7 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     width = pdf.frame_width("portrait")
     # summary counts: the Atlas's "Etat" panel
     story.append(Paragraph(pdf.esc(TEXTS("summary", lang)), st["h1"]))
-    rows = [(label, number(value, lang)) for _code, label, value in indicator_rows(stats, lang)]
-    story.append(pdf.data_table([TEXTS("figure", lang), TEXTS("count", lang)], rows, [width * 0.7, width * 0.3],
-                                align_right=(1,), size=8.5))
+    story.append(sections.summary_table(stats, lang, width, TEXTS("count", lang), 0.7))
     if stats.get("demandes_criteres_non_appliques"):
         story.append(Paragraph(pdf.esc(TEXTS("dem_skipped", lang, names=", ".join(
             stats["demandes_criteres_non_appliques"]))), st["small"]))
@@ -223,10 +215,7 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     apd_section = [Paragraph(pdf.esc(TEXTS("apd", lang)), st["h1"])]
     apd = stats["apd_par_annee"]
     if apd:
-        rows = [(str(r["annee"]), euros(r["montant"], lang)) for r in apd]
-        rows.append((TEXTS("total", lang), euros(stats["apd_total"], lang)))
-        apd_section.append(pdf.data_table([TEXTS("year", lang), TEXTS("amount", lang)], rows,
-                                          [width * 0.25, width * 0.3], align_right=(1,), size=8.5, total_row=True))
+        apd_section.append(sections.apd_table(stats, lang, (width * 0.25, width * 0.3)))
     else:
         apd_section.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
     if stats.get("apd_criteres_non_appliques"):
@@ -240,11 +229,7 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     # top collectivities
     if stats["top_collectivites"]:
         story.append(Paragraph(pdf.esc(TEXTS("top", lang)), st["h1"]))
-        rows = [(str(r["rang"]), r["nom"], voc.TYPES_COLLECTIVITE.label(r["type_collectivite"], lang) or "–",
-                 number(r["nb_projets"], lang)) for r in stats["top_collectivites"]]
-        story.append(pdf.data_table([TEXTS("rank", lang), TEXTS("collectivity", lang), TEXTS("kind", lang),
-                                     TEXTS("projects", lang)], rows,
-                                    [width * 0.08, width * 0.52, width * 0.25, width * 0.15], align_right=(0, 3)))
+        story.append(sections.top_table(stats, lang, width))
 
     # charts
     story.append(Paragraph(pdf.esc(TEXTS("charts", lang)), st["h1"]))

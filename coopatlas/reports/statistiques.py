@@ -12,11 +12,12 @@ from reportlab.platypus import Paragraph
 from .. import charts
 from .. import vocabulary as voc
 from ..documents import pdf
-from ..documents.formats import euros, number, percent, today
+from ..documents.formats import number, percent, today
 from ..documents.notices import sources_lines
 from ..documents.texts import TEXTS as SHARED
 from ..documents.texts import Texts
-from .tables import SPLITS, indicator_rows
+from . import sections
+from .tables import SPLITS
 
 TEXTS = Texts({
     "title": ("Statistiques de la coopération décentralisée", "Statistics of decentralised cooperation"),
@@ -41,19 +42,11 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
     notice = notice or {"date": None, "synthetique": None, "avertissement": None}
     title = title or TEXTS("title", lang)
     desc = description or stats.get("description") or ""
-    sep = ": " if lang == "en" else " : "
-    story = [Paragraph(pdf.esc(title), st["title"]),
-             Paragraph(f"<b>{pdf.esc(TEXTS('search', lang))}</b>{sep}{pdf.esc(desc)}", st["subtitle"]),
-             Paragraph(pdf.esc(" · ".join(filter(None, [
-                 TEXTS("data_date", lang, date=notice["date"]) if notice.get("date") else None,
-                 TEXTS("made", lang, date=today())]))), st["meta"])]
-    story += pdf.notice(notice.get("avertissement"), st)
+    story = sections.head(title, desc, notice, TEXTS("made", lang, date=today()), lang, st)
 
     # summary counts
     story.append(Paragraph(pdf.esc(TEXTS("summary", lang)), st["h1"]))
-    story.append(pdf.data_table([TEXTS("figure", lang), TEXTS("value", lang)],
-                                [(label, number(v, lang)) for _c, label, v in indicator_rows(stats, lang)],
-                                [width * 0.75, width * 0.25], align_right=(1,), size=8.5))
+    story.append(sections.summary_table(stats, lang, width, TEXTS("value", lang), 0.75))
 
     # types
     story.append(Paragraph(pdf.esc(TEXTS("types", lang)), st["h1"]))
@@ -74,10 +67,7 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
     apd = stats.get("apd_par_annee") or []
     if apd:
         story.append(pdf.figure_image(charts.chart("apd", stats, lang, size=(7.2, 2.4), titled=False), width))
-        rows = [(str(r["annee"]), euros(r["montant"], lang)) for r in apd]
-        rows.append((TEXTS("total", lang), euros(stats.get("apd_total"), lang)))
-        story.append(pdf.data_table([TEXTS("year", lang), TEXTS("amount", lang)], rows, [width * 0.3, width * 0.3],
-                                    align_right=(1,), size=8.5, total_row=True))
+        story.append(sections.apd_table(stats, lang, (width * 0.3, width * 0.3)))
     else:
         story.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
     if stats.get("apd_criteres_non_appliques"):
@@ -90,11 +80,7 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
     if top:
         fig = charts.chart("top", stats, lang, size=(7.2, 0.9 + 0.2 * min(len(top), 15)), titled=False)
         story.append(pdf.figure_image(fig, width))
-        rows = [(str(r["rang"]), r["nom"], voc.TYPES_COLLECTIVITE.label(r["type_collectivite"], lang) or "–",
-                 number(r["nb_projets"], lang)) for r in top]
-        story.append(pdf.data_table([TEXTS("rank", lang), TEXTS("collectivity", lang), TEXTS("kind", lang),
-                                     TEXTS("projects", lang)], rows,
-                                    [width * 0.08, width * 0.52, width * 0.25, width * 0.15], align_right=(0, 3)))
+        story.append(sections.top_table(stats, lang, width))
     else:
         story.append(Paragraph(pdf.esc(TEXTS("empty", lang)), st["body"]))
 
