@@ -18,6 +18,7 @@ from ..documents.texts import TEXTS as SHARED
 from ..documents.texts import Texts
 from . import sections
 from .tables import SPLITS
+from .tables import TEXTS as TABLE_TEXTS
 
 TEXTS = Texts({
     "title": ("Statistiques de la coopération décentralisée", "Statistics of decentralised cooperation"),
@@ -85,8 +86,8 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
         story.append(Paragraph(pdf.esc(TEXTS("empty", lang)), st["body"]))
 
     # splits
-    for key, fr, en in SPLITS:
-        story.append(Paragraph(pdf.esc(en if lang == "en" else fr), st["h1"]))
+    for key in SPLITS:
+        story.append(Paragraph(pdf.esc(TABLE_TEXTS(key, lang)), st["h1"]))
         items = stats.get(key) or []
         if not items:
             story.append(Paragraph(pdf.esc(TEXTS("empty", lang)), st["body"]))
