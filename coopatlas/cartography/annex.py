@@ -53,8 +53,7 @@ def annex_pdf(data: CountryData, *, country: str, subtitle: str, notice: str | N
     story += kit.notice(notice, st)
     story.append(kit.data_table(TEXTS("cols", lang), rows_of(data, lang), widths, align_right=(2, 3, 4), size=6.5))
     story += [Spacer(1, 4), Paragraph(kit.esc(TEXTS("key", lang)), st["small"])]
-    marks = kit.PageMarks(lang, synthetic, footer, margin=margin, baseline=8 * mm,
-                          mark_below_top=margin - 4 * mm, rule=False, first_page=first_page,
-                          total_pages=total_pages)
+    marks = kit.PageMarks.of_map_pages(lang, synthetic, margin, footer=footer, first_page=first_page,
+                                       total_pages=total_pages)
     pdf = kit.build_on_paper(story, pagesize=pagesize, margin=margin, bottom=16 * mm, title=title, marks=marks)
     return pdf, marks.pages

@@ -83,8 +83,7 @@ def _contents_pdf(rows: list[list[str]], *, title: str, subtitle: str, notice: s
                                                                  width * 0.15], align_right=(1, 2, 3), size=8))
     else:
         story.append(Paragraph(kit.esc(TEXTS("none", lang)), st["empty"]))
-    marks = kit.PageMarks(lang, synthetic, margin=margin, baseline=8 * mm, mark_below_top=margin - 4 * mm,
-                          rule=False, total_pages=total_pages)
+    marks = kit.PageMarks.of_map_pages(lang, synthetic, margin, total_pages=total_pages)
     pdf = kit.build_on_paper(story, pagesize=pagesize, margin=margin, bottom=16 * mm, title=title, marks=marks)
     return pdf, marks.pages
 

@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
+from reportlab.lib.units import cm, mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -141,6 +141,14 @@ class PageMarks:
     first_page: int = 1
     total_pages: int | None = None
     pages: int = 0
+
+    @classmethod
+    def of_map_pages(cls, lang: str, synthetic: bool | None, margin: float, *, footer: str = "",
+                     first_page: int = 1, total_pages: int | None = None) -> PageMarks:
+        """The marks of the pages that go with the country maps (annex, atlas contents): no rule, the page
+        number 8 mm from the bottom, the SYNTHETIC mark 4 mm above the top margin."""
+        return cls(lang, synthetic, footer, margin=margin, baseline=8 * mm, mark_below_top=margin - 4 * mm,
+                   rule=False, first_page=first_page, total_pages=total_pages)
 
     def canvasmaker(self) -> type[Canvas]:
         """The canvas class of ``doc.build(story, canvasmaker=...)`` that draws these marks."""
