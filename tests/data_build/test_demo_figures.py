@@ -98,6 +98,6 @@ def test_private_requests_are_not_in_the_public_layer(store):
 
 def test_postgis_carries_the_atlas_metadata(postgis_url):
     """Reports and maps served from PostGIS show the date of the data and the synthetic notice too."""
-    from coopatlas.reports.common import atlas_metadata
+    from coopatlas.documents.notices import atlas_metadata
     meta = atlas_metadata(PostGISStore(postgis_url))
     assert meta["synthetique"] is True and meta["date_donnees"] == "2013-06-30"
