@@ -70,7 +70,7 @@ PARTNER_TYPE = {"localite": LOCAL_GOVERNMENT, "region": LOCAL_GOVERNMENT, "etat"
 COFINANCER_TYPE = {"mae": "10", "afd": "10", "ue": "40", "agence_eau": "15", "collectivite": "11", "autre": "90"}
 
 #: The atlas's own codes carried as tags of vocabulary 99 (``<name>:<value>``), restored by the import.
-TAG_FIELDS = ("type_action", "jumelage", "loi_oudin", "annee_convention", "type_collectivite")
+TAG_FIELDS = ("type_action", "jumelage", "loi_oudin", "annee_convention", "type_collectivite", "type_partenaire")
 
 #: Said by every activity (a description of type 4, Other): why it holds no per-project amount, and its dates.
 NOTE = {
