@@ -89,7 +89,10 @@ def downloads_index():
         return _error(400, "InvalidParameterValue", f"f: must be json or html, not {request.args.get('f')!r}")
     if wants_html:
         return Response(_index_html(index), mimetype="text/html")
-    return Response(json.dumps({**index, "files": files}, ensure_ascii=False), mimetype="application/json")
+    links = [{"rel": "describedby", "type": "application/ld+json", "title": "DCAT-AP catalogue",
+              "href": f"{_url()}/catalogue.jsonld"}]
+    return Response(json.dumps({**index, "files": files, "links": links}, ensure_ascii=False),
+                    mimetype="application/json")
 
 
 @blueprint.route("/downloads/<path:filename>")

@@ -179,3 +179,14 @@ def test_the_shapes_catch_a_catalogue_without_title(catalogue):
 def test_unknown_download_is_404(atlas_server):
     response = atlas_server.get("/downloads/nothing.gpkg")
     assert response.status_code == 404 and "nothing.gpkg" in response.json()["description"]
+
+
+def test_pages_link_the_downloads_and_the_catalogue(atlas_server, downloads):
+    landing = atlas_server.get("/", f="html")
+    assert f'href="{atlas_server.url}/downloads?f=html"' in landing.text
+    page = atlas_server.get("/downloads", f="html")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert f'{atlas_server.url}/catalogue.jsonld' in page.text and "coopatlas.gpkg" in page.text
+    index = atlas_server.get("/downloads", f="json").json()
+    assert [link["href"] for link in index["links"]] == [f"{atlas_server.url}/catalogue.jsonld"]
+    assert atlas_server.get("/downloads", f="xml").status_code == 400
