@@ -123,3 +123,10 @@ def test_the_code_list_check_catches_a_bad_code(whole_atlas):
     errors = codelist_errors(doc)
     assert any("ActivityStatus" in e and "9" in e for e in errors)
     assert any("Sector" in e and "99999" in e for e in errors)
+
+
+def test_same_file_from_postgis(server_factory, postgis_url, atlas_server):
+    """The PostGIS backend gives the same bytes as the GeoPackage (same identifiers, codes and values)."""
+    postgis_server = server_factory(database_url=postgis_url)
+    inputs = {"pays": ["BF", "SN"], "annee_min": 2005}
+    assert export(postgis_server, inputs) == export(atlas_server, inputs)
