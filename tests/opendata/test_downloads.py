@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import sqlite3
 import subprocess
 from pathlib import Path
