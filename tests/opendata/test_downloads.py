@@ -189,3 +189,24 @@ def test_pages_link_the_downloads_and_the_catalogue(atlas_server, downloads):
     index = atlas_server.get("/downloads", f="json").json()
     assert [link["href"] for link in index["links"]] == [f"{atlas_server.url}/catalogue.jsonld"]
     assert atlas_server.get("/downloads", f="xml").status_code == 400
+
+
+def test_downloads_follow_the_atlas_file(atlas_gpkg_path, tmp_path):
+    """Built once per atlas file (named after its SHA-256), rebuilt when the atlas changes, the old ones removed."""
+    import shutil
+    from coopatlas.opendata.downloads import downloads_for
+    atlas = tmp_path / "atlas.gpkg"
+    shutil.copyfile(atlas_gpkg_path, atlas)
+    cache = tmp_path / "cache"
+    first, index = downloads_for(atlas, cache)
+    assert first.name == index["atlas_sha256"] == hashlib.sha256(atlas.read_bytes()).hexdigest()
+    stamp = (first / "projets.csv").stat().st_mtime_ns
+    assert downloads_for(atlas, cache)[0] == first and (first / "projets.csv").stat().st_mtime_ns == stamp
+    con = sqlite3.connect(atlas)
+    pid = con.execute("SELECT id FROM projets ORDER BY id LIMIT 1").fetchone()[0]
+    con.execute("UPDATE projets SET titre = 'Titre modifié pour le test' WHERE id = ?", (pid,))
+    con.commit()
+    con.close()
+    second, _ = downloads_for(atlas, cache)
+    assert second != first and not first.exists()
+    assert "Titre modifié pour le test" in (second / "projets.csv").read_text(encoding="utf-8")
