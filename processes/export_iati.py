@@ -42,6 +42,13 @@ class ExportIatiProcessor(AtlasProcessor):
     def is_binary(self, values: dict) -> bool:
         return True  # an XML file: sent raw only
 
+    def check_request(self, data, response: str | None = "raw", outputs=None) -> dict:
+        if (response or "raw") != "document":
+            return super().check_request(data, response, outputs)
+        self.validate(data)
+        raise InputError("response", "the IATI file is an XML file: ask for response 'raw' (the default) to "
+                                     "receive it")
+
     def check(self, values: dict) -> dict:
         criteria = parse_search(self.store, values)
         not_applicable = criteria.not_applicable("projets")

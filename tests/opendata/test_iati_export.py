@@ -130,3 +130,10 @@ def test_same_file_from_postgis(server_factory, postgis_url, atlas_server):
     postgis_server = server_factory(database_url=postgis_url)
     inputs = {"pays": ["BF", "SN"], "annee_min": 2005}
     assert export(postgis_server, inputs) == export(atlas_server, inputs)
+
+
+def test_a_document_response_is_refused_clearly(atlas_server):
+    response = atlas_server.session.post(atlas_server.url + EXECUTE, timeout=60,
+                                         json={"inputs": {"pays": ["BF"]}, "response": "document"})
+    assert response.status_code == 400, response.text[:300]
+    assert response.json()["description"].startswith("response: the IATI file is an XML file")
