@@ -137,3 +137,22 @@ def test_a_document_response_is_refused_clearly(atlas_server):
                                          json={"inputs": {"pays": ["BF"]}, "response": "document"})
     assert response.status_code == 400, response.text[:300]
     assert response.json()["description"].startswith("response: the IATI file is an XML file")
+
+
+def test_async_job_gives_the_same_file(atlas_server):
+    import time
+    inputs = {"pays": ["SN"], "thematique": ["sante"]}
+    response = atlas_server.session.post(atlas_server.url + EXECUTE, json={"inputs": inputs}, timeout=120,
+                                         headers={"Prefer": "respond-async"})
+    assert response.status_code == 201, response.text[:300]
+    deadline = time.monotonic() + 300
+    while True:
+        status = atlas_server.session.get(response.headers["Location"], params={"f": "json"}, timeout=30).json()
+        if status["status"] in ("successful", "failed", "dismissed"):
+            break
+        assert time.monotonic() < deadline, status
+        time.sleep(0.2)
+    assert status["status"] == "successful", status
+    result = atlas_server.session.get(f"{atlas_server.url}/jobs/{status['jobID']}/results", timeout=60)
+    assert result.status_code == 200 and result.headers["Content-Type"].startswith("application/xml")
+    assert result.content == export(atlas_server, inputs)
