@@ -135,6 +135,15 @@ def has_date(project: dict) -> bool:
     return start_year(project) is not None or project.get("annee_fin") is not None
 
 
+def missing(project: dict) -> str | None:
+    """Why the project cannot be an IATI activity (it needs a date and a status), ``None`` when it can."""
+    if not has_date(project):
+        return "without any year (an IATI activity needs a date)"
+    if project.get("statut") not in codes.ACTIVITY_STATUS:
+        return "without a status (an IATI activity needs one)"
+    return None
+
+
 def _dates(activity: ET.Element, project: dict) -> None:
     started = project.get("statut") != "en_projet"
     if start_year(project) is not None:
@@ -193,7 +202,7 @@ def activity_element(project: dict, cofinanced: list[dict], last_updated: str | 
                      type=codes.PARTNER_TYPE.get(project.get("type_partenaire"), codes.LOCAL_GOVERNMENT))
     _narratives(partner, {"fr": project.get("partenaire_nom")})
     _child(activity, "other-identifier", ref=project["id"], type=codes.INTERNAL_ID)
-    _child(activity, "activity-status", code=codes.ACTIVITY_STATUS.get(project.get("statut"), "2"))
+    _child(activity, "activity-status", code=codes.ACTIVITY_STATUS[project["statut"]])
     _dates(activity, project)
     if project.get("pays_code"):
         country = _child(activity, "recipient-country", code=project["pays_code"], percentage=100)
@@ -226,17 +235,20 @@ def activities_document(store: Store, criteria: Criteria | None = None, metadata
         found = []
     else:
         found = projects(store, criteria)
-    undated = [p["id"] for p in found if not has_date(p)]
-    if undated:
-        root.append(ET.Comment(f" {len(undated)} project(s) without any year left out (an IATI activity needs a "
-                               f"date): {', '.join(undated)} "))
-    if len(undated) == len(found):
+    left_out: dict[str, list[str]] = {}
+    for project in found:
+        reason = missing(project)
+        if reason:
+            left_out.setdefault(reason, []).append(project["id"])
+    for reason, ids in left_out.items():
+        root.append(ET.Comment(f" {len(ids)} project(s) {reason} left out: {', '.join(ids)} "))
+    if sum(len(ids) for ids in left_out.values()) == len(found):
         raise NoActivity("no project matches this search" if not found else
-                         f"the {len(found)} project(s) of this search have no year: an IATI activity needs a date")
-    if found:
-        cofinanced = cofinancings(store, criteria)
-        for project in found:
-            if has_date(project):
-                root.append(activity_element(project, cofinanced.get(project["id"], []), date))
+                         f"none of the {len(found)} project(s) of this search can be an IATI activity: "
+                         + "; ".join(f"{len(ids)} {reason}" for reason, ids in left_out.items()))
+    cofinanced = cofinancings(store, criteria)
+    for project in found:
+        if missing(project) is None:
+            root.append(activity_element(project, cofinanced.get(project["id"], []), date))
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"

@@ -6,6 +6,7 @@ Identifiers (stable across rebuilds: made only of stored identifiers, never of r
 * a French local authority is identified by its SIREN in the SIRENE register kept by INSEE, the
   registration agency ``FR-INSEE`` of IATI's OrganisationRegistrationAgency list (org-id.guide):
   ``FR-INSEE-<SIREN>``. An authority without a SIREN in the atlas gets ``XX-COOPATLAS-<atlas id>``
+  (characters other than letters, digits and ``._:-`` replaced by ``_`` in ids)
   (``XX``: no country, no registration agency; the prefix says the identifier is the atlas's own);
 * an activity is ``<reporting organisation identifier>-<project id>`` (IATI's rule: the activity
   identifier starts with its reporting organisation's identifier), and the project id is repeated as
@@ -81,16 +82,26 @@ NOTE = {
 }
 
 
+#: Characters IATI identifiers avoid (``/``, ``&``, ``|``, ``?``, white space...): replaced by ``_``.
+UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
+
+
+def safe(part: str) -> str:
+    """An atlas id as a part of an IATI identifier."""
+    return UNSAFE.sub("_", str(part))
+
+
 def organisation_ref(siren: str | None, collectivite_id: str) -> str:
     """The IATI organisation identifier of a French local authority (see the module documentation)."""
     siren = (siren or "").replace(" ", "")
     if SIREN.fullmatch(siren):
         return SIREN_PREFIX + siren
-    return OWN_PREFIX + collectivite_id
+    return OWN_PREFIX + safe(collectivite_id)
 
 
 def activity_identifier(org_ref: str, projet_id: str) -> str:
-    return f"{org_ref}-{projet_id}"
+    """``<organisation>-<project id>`` (the project id as is in ``other-identifier``)."""
+    return f"{org_ref}-{safe(projet_id)}"
 
 
 def is_french_local_authority(org_ref: str | None) -> bool:

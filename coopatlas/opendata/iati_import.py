@@ -130,7 +130,7 @@ class ActivityReader:
     (records of an atlas: by ``id`` and by ``siren``)."""
 
     def __init__(self, collectivites: list[dict]):
-        self.by_id = {c["id"]: c for c in collectivites}
+        self.by_id = {codes.safe(c["id"]): c for c in collectivites}
         self.by_siren = {str(c["siren"]): c for c in collectivites if c.get("siren")}
 
     def collectivite(self, org_ref: str) -> dict | None:
