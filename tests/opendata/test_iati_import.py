@@ -141,3 +141,14 @@ def test_command_line(exported, atlas_gpkg_path, tmp_path):
                             str(atlas_gpkg_path), "--out", str(tmp_path / "out")], capture_output=True, text=True,
                            timeout=300)
     assert again.returncode == 1 and "not empty" in again.stderr
+
+
+def test_unreadable_files_are_reported(atlas_gpkg_path, tmp_path):
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<iati-activities><iati-activity>", encoding="utf-8")
+    other = tmp_path / "organisations.xml"
+    other.write_text('<iati-organisations version="2.03"/>', encoding="utf-8")
+    report = import_iati([broken, other], atlas_gpkg_path, tmp_path / "out")
+    assert report.imported == []
+    assert report.skipped[0].startswith(f"{broken}: not a readable XML file")
+    assert report.skipped[1] == f"{other}: the root element is iati-organisations, not iati-activities"
