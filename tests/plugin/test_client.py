@@ -6,7 +6,7 @@ import pytest
 from coopatlas_qgis.core.client import AtlasClient, encode_params, normalise_url
 from coopatlas_qgis.core.errors import AtlasError, BadParameter, Cancelled, ServerUnreachable
 from coopatlas_qgis.core.search import Search
-from coopatlas_qgis.core.tasks import filter_params
+from coopatlas_qgis.core.result import filter_params
 from qgis.core import QgsFeedback
 
 from conftest import free_port

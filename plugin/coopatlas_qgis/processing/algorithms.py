@@ -33,7 +33,7 @@ from ..core.processes import describe
 from ..core.search import CRITERIA, Search
 from ..core.settings import Settings
 from ..core.stats import COUNT_KEYS, Statistics
-from ..core.tasks import filter_params
+from ..core.result import filter_params
 
 TRI_STATE = ("", "true", "false")
 
