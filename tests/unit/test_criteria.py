@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import fields
 
 import pytest
 
 from coopatlas import vocabulary as voc
-from coopatlas.criteria import Criteria, CriteriaError, NotApplicable, json_schema
+from coopatlas.criteria import SPECS, Criteria, CriteriaError, NotApplicable, json_schema
 
 
 @pytest.mark.parametrize("params, param", [
@@ -128,6 +129,10 @@ def test_describe_uses_labels():
     assert c.describe("fr") == "Continent : Afrique · Thématique : Eau et assainissement · Statut : En cours"
     assert "Water and sanitation" in c.describe("en")
     assert Criteria().describe("fr").startswith("Monde")
+
+
+def test_the_search_holds_every_specified_criterion_in_order():
+    assert [f.name for f in fields(Criteria)] == list(SPECS)
 
 
 def test_json_schema_lists_the_vocabularies():
