@@ -20,7 +20,6 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Iterable, Mapping
 
 from . import schema as sch
-from . import vocabulary as voc
 from .criteria_specs import (  # noqa: F401 - the criteria's public names
     MAX_Q,
     MAX_VALUES,
@@ -185,26 +184,7 @@ class Criteria:
         ``names`` maps a criterion to {code or id: display name} for the values that are not vocabulary
         codes (countries, regions, departments, collectivities, partners).
         """
-        names = names or {}
         if self.is_empty():
             return "Monde, tous les projets" if lang != "en" else "World, all projects"
-        out = []
-        for name in self.active:
-            spec = SPECS[name]
-            value = getattr(self, name)
-            label = spec.en if lang == "en" else spec.fr
-            if isinstance(value, bool):
-                yes = ("yes" if value else "no") if lang == "en" else ("oui" if value else "non")
-                out.append(f"{label} : {yes}" if lang != "en" else f"{label}: {yes}")
-                continue
-            if spec.kind == "text":
-                out.append(f"{label} : « {value} »" if lang != "en" else f'{label}: "{value}"')
-                continue
-            if spec.kind == "year":
-                out.append(f"{label} {value}")
-                continue
-            cl = voc.CODE_LISTS.get(spec.codelist) if spec.codelist else None
-            shown = [cl.label(v, lang) if cl else names.get(name, {}).get(v, v) for v in value]
-            sep = " : " if lang != "en" else ": "
-            out.append(f"{label}{sep}{', '.join(shown)}")
-        return " · ".join(out)
+        names = names or {}
+        return " · ".join(SPECS[name].describe(getattr(self, name), lang, names.get(name)) for name in self.active)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from . import schema as sch
 from . import vocabulary as voc
@@ -94,6 +95,22 @@ class CriterionSpec:
             return [AnyOf(self.name, tuple(Predicate(self.name, self.per_value_field.format(v), "is", (True,))
                                            for v in value))]
         return [Predicate(self.name, prop, "in", tuple(value))]
+
+    def describe(self, value, lang: str = "fr", names: Mapping[str, str] | None = None) -> str:
+        """``value`` in words (``"Thématique : Santé"``); ``names`` gives the display name of values
+        that are no code of a list (countries, regions, authorities...)."""
+        label = self.en if lang == "en" else self.fr
+        sep = ": " if lang == "en" else " : "
+        if self.kind == "bool":
+            yes = ("yes" if value else "no") if lang == "en" else ("oui" if value else "non")
+            return f"{label}{sep}{yes}"
+        if self.kind == "text":
+            return f'{label}{sep}"{value}"' if lang == "en" else f"{label}{sep}« {value} »"
+        if self.kind == "year":
+            return f"{label} {value}"
+        codes = voc.CODE_LISTS.get(self.codelist) if self.codelist else None
+        shown = [codes.label(v, lang) if codes else (names or {}).get(v, v) for v in value]
+        return f"{label}{sep}{', '.join(shown)}"
 
     def published(self) -> dict:
         """What clients need to offer this criterion (``/criteres``): name, kind, labels, where its values
