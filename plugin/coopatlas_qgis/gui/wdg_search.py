@@ -5,9 +5,9 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QLabel, QWidget
 
+from ..core import places
 from ..core.errors import AtlasError
 from ..core.i18n import tr
-from ..core import places
 from ..core.search import CODE_CRITERIA, YEAR_RANGE, Search
 from ..core.stats import COUNT_KEYS, Statistics, count_label
 from .common import busy, checked_codes, fill_checkable, fill_combo, fill_table, form, set_checked_codes
