@@ -1,5 +1,5 @@
 """Helpers of the Bourse projets tests: the real server (gunicorn, several workers) on a private copy of
-the atlas, a real SMTP sink (aiosmtpd), accounts, an HTTP client.
+the atlas of the tests (``copy_atlas``), a real SMTP sink (aiosmtpd), accounts, an HTTP client.
 
 The server is started as ``coopatlas serve`` starts it. While ``coopatlas/server/app.py`` does not list
 the Bourse blueprint in its ``EXTENSIONS``, the same gunicorn command serves
@@ -12,7 +12,6 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -47,10 +47,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def atlas_gpkg() -> Path:
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg").resolve()
 
 
 def blueprint_in_app() -> bool:
@@ -213,16 +209,6 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
         time.sleep(0.3)
     server.kill()
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
-
-
-def copy_atlas(dest: Path) -> Path:
-    """A private copy of the built atlas (the tests write into it)."""
-    src = atlas_gpkg()
-    if not src.is_file():
-        raise FileNotFoundError(f"no atlas GeoPackage at {src}: build it with 'make data'")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
-    return dest
 
 
 # --- accounts and API -------------------------------------------------------------------------------------------
