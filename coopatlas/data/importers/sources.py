@@ -8,6 +8,7 @@ Nothing here knows what the columns mean; :mod:`coopatlas.data.importers.mapping
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -221,6 +222,12 @@ def read_xlsx(path: str | Path, file: str | None = None) -> list[Sheet]:
     finally:
         wb.close()
     return sheets
+
+
+def file_info(path: Path) -> dict:
+    """What the atlas metadata records of an imported file: its name, SHA-256 and size in bytes."""
+    data = Path(path).read_bytes()
+    return {"nom": Path(path).name, "sha256": hashlib.sha256(data).hexdigest(), "octets": len(data)}
 
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
