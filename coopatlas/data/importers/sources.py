@@ -137,19 +137,53 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
                                     "save the file as UTF-8", line=line, column=col))
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter of a CSV text: the most frequent of ``;`` ``,`` and tab on its first line
-    (outside quotes); ``,`` when none appears."""
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    counts = {";": 0, ",": 0, "\t": 0}
-    quoted = False
-    for ch in first:
+#: The delimiters a CSV file may use, as error messages name them.
+DELIMITERS = {";": "';'", ",": "','", "\t": "tab"}
+#: How many records the delimiter is guessed from (title lines may come before the header row).
+SNIFF_RECORDS = 10
+
+
+def _delimiter_counts(text: str, limit: int = SNIFF_RECORDS) -> list[dict[str, int]]:
+    """How many of each delimiter the first ``limit`` non-blank records of a CSV text hold, outside quotes
+    (a quoted cell may span lines)."""
+    records: list[dict[str, int]] = []
+    counts, blank, quoted = dict.fromkeys(DELIMITERS, 0), True, False
+    for ch in text.lstrip("\ufeff"):
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in counts:
+        elif quoted:
+            pass
+        elif ch == "\n":
+            if not blank:
+                records.append(counts)
+                if len(records) == limit:
+                    return records
+            counts, blank = dict.fromkeys(DELIMITERS, 0), True
+            continue
+        elif ch in counts:
             counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+        if not ch.isspace():
+            blank = False
+    if not blank:
+        records.append(counts)
+    return records
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: of ``;`` ``,`` and tab (outside quotes), the one that splits the most of
+    its first records into the same number of cells, so that a title line before the header row or commas
+    in a text do not decide; ``,`` when none appears."""
+    records = _delimiter_counts(text)
+    best, best_score = ",", (0, 0, True)
+    for delimiter in DELIMITERS:
+        counts = [r[delimiter] for r in records if r[delimiter]]
+        if not counts:
+            continue
+        usual = max(set(counts), key=lambda n: (counts.count(n), n))
+        score = (counts.count(usual), usual, delimiter == ",")
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 # --- Sheets --------------------------------------------------------------------------------------------
