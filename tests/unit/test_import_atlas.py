@@ -285,6 +285,14 @@ def test_broken_utf8(tmp_path, reference, mapping):
     assert f"{f}, line 4, column 'Collectivité territoriale française': broken encoding: invalid UTF-8" in msg
 
 
+def test_broken_utf8_after_a_title_line(tmp_path, reference, mapping):
+    f = tmp_path / "zone.csv"
+    SAMPLE.write_csv(f, SAMPLE.AFRIQUE_HEADER, rows(), "utf-8", ";", title=TITLE)
+    f.write_bytes(f.read_bytes().replace("Rhône-Alpes".encode("utf-8"), "Rhône-Alpes".encode("cp1252")))
+    msg = import_error([f], reference, mapping)
+    assert f"{f}, line 5, column 'Collectivité territoriale française': broken encoding: invalid UTF-8" in msg
+
+
 def test_undecodable_byte(tmp_path, reference, mapping):
     f = write_zone(tmp_path / "zone.csv", rows(), encoding="cp1252")
     data = f.read_bytes().replace(b"Ensemble pour", b"Ensemble\x81pour")  # 0x81: no character in cp1252

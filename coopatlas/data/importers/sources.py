@@ -19,6 +19,10 @@ from ..derive import DataError
 
 #: How many problems one error message lists (the total count is always given).
 MAX_LISTED = 50
+#: The delimiters a CSV file may use, as error messages name them.
+DELIMITERS = {";": "';'", ",": "','", "\t": "tab"}
+#: How many records the delimiter is guessed from (title lines may come before the header row).
+SNIFF_RECORDS = 10
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,15 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _column_at(data: bytes, offset: int, encoding: str) -> str | None:
-    """The header of the CSV column holding byte ``offset`` (best effort, for error messages)."""
-    first_end = data.find(b"\n")
-    header_text = data[: first_end if first_end >= 0 else len(data)].decode(encoding, "replace")
-    delimiter = sniff_delimiter(header_text)
-    header = next(csv.reader([header_text], delimiter=delimiter), [])
+    """The header of the CSV column holding byte ``offset`` (best effort, for error messages): the header
+    row is taken as the first of the first lines with the most cells (title lines may come before it)."""
+    head_text = b"\n".join(data.split(b"\n", SNIFF_RECORDS)[:SNIFF_RECORDS]).decode(encoding, "replace")
+    delimiter = sniff_delimiter(head_text)
+    try:
+        records = list(csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        records = []
+    header = max(records, key=len, default=[])
     _, start = _position(data, offset)
     prefix = data[start:offset].decode(encoding, "replace")
     fields = next(csv.reader([prefix + "x"], delimiter=delimiter), [""])
@@ -135,12 +143,6 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
             else f"byte not decodable as {candidates[0]}")
     raise SourceError(Problem(file, f"broken encoding: {what} (byte 0x{data[pos]:02x} at offset {pos}); "
                                     "save the file as UTF-8", line=line, column=col))
-
-
-#: The delimiters a CSV file may use, as error messages name them.
-DELIMITERS = {";": "';'", ",": "','", "\t": "tab"}
-#: How many records the delimiter is guessed from (title lines may come before the header row).
-SNIFF_RECORDS = 10
 
 
 def _delimiter_counts(text: str, limit: int = SNIFF_RECORDS) -> list[dict[str, int]]:
