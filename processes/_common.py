@@ -332,6 +332,15 @@ class AtlasProcessor(BaseProcessor):
         return values
 
     # --- execution ---
+    #: ``report(fraction, message)`` of the job running the process, set by the job manager
+    #: (:class:`processes._manager.JobProgress`); None outside a job.
+    report_progress = None
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Report how far the process is (``fraction`` from 0 to 1) in its job's status (``/jobs/<id>``)."""
+        if self.report_progress is not None:
+            self.report_progress(fraction, message)
+
     @property
     def store(self) -> Store:
         return open_store(self.location)

@@ -59,4 +59,5 @@ class RapportProcessor(AtlasProcessor):
 
     def run(self, values: dict):
         from coopatlas.reports.rapport import report_pdf
-        return MEDIA_TYPES["pdf"], report_pdf(self.store, values["_criteria"], values.get("titre"), values["lang"])
+        return MEDIA_TYPES["pdf"], report_pdf(self.store, values["_criteria"], values.get("titre"), values["lang"],
+                                              progress=self.progress)
