@@ -253,8 +253,8 @@ APP.register_blueprint(atlas)
 EXTENSIONS = (
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
     "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
-    "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
+    "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
 )
 
 
