@@ -88,8 +88,7 @@ def _criterion_field(name: str, coll: sch.Collection) -> str | None:
     return field if field in coll.field_names else None
 
 
-def suggestion(name: str, route: str, parameters: tuple[str, ...], coll: sch.Collection | None,
-               value: str = "") -> str | None:
+def suggestion(name: str, parameters: tuple[str, ...], coll: sch.Collection | None, value: str = "") -> str | None:
     """What to write instead of the unknown parameter ``name`` (a sentence), or None."""
     lowered = name.lower()
     if coll is not None and name in crit.SPECS:
@@ -98,6 +97,9 @@ def suggestion(name: str, route: str, parameters: tuple[str, ...], coll: sch.Col
         if name in ("annee_min", "annee_max") and field:
             op = ">=" if name == "annee_min" else "<="
             return f"use filter={field} {op} {value or '2010'} (CQL2 text)"
+        if field and "," in value:  # a property filter takes one value
+            codes = ", ".join("'" + v.strip().replace("'", "''") + "'" for v in value.split(",") if v.strip())
+            return f"use filter={field} IN ({codes}) (CQL2 text; the criterion {name} of /criteres is {field} here)"
         if field:
             return f"use {field}={value or '...'} (the criterion {name} of /criteres is the property {field} here)"
         if spec.kind == "text":
@@ -106,6 +108,8 @@ def suggestion(name: str, route: str, parameters: tuple[str, ...], coll: sch.Col
                 f"(GET /criteres?{name}=... gives the query of each collection)")
     if lowered in OTHER_NAMES:
         target = OTHER_NAMES[lowered]
+        if target.startswith("/"):
+            return f"the collection is chosen by the path ({target}/items), not by a parameter"
         if target in parameters:
             return f"use {target}=..."
     names = list(parameters) + properties(coll)
@@ -123,7 +127,7 @@ def unknown_parameters_message(unknown: list[str], args, route: str, parameters:
     """``unknown query parameter 'pays': use pays_code=BF ...; the parameters of the route``."""
     parts = []
     for name in unknown:
-        hint = suggestion(name, route, parameters, coll, args.get(name, ""))
+        hint = suggestion(name, parameters, coll, args.get(name, ""))
         parts.append(f"{name!r}" + (f": {hint}" if hint else ""))
     plural = "s" if len(unknown) > 1 else ""
     text = f"unknown query parameter{plural} {'; '.join(parts)}. {route} takes {', '.join(parameters)}"

@@ -59,6 +59,8 @@ def test_right_name_gives_the_answer_the_wrong_one_hid(atlas_server):
     ("annee_min", "2005", "use filter=annee_lancement >= 2005"),
     ("region", "11", "use code_region=11"),
     ("type_actoin", "action_exterieure", "did you mean type_action?"),
+    ("pays", "BF,ML", "use filter=pays_code IN ('BF', 'ML')"),
+    ("typeName", "projets", "the collection is chosen by the path (/collections/{id}/items)"),
 ])
 def test_suggestions(atlas_server, param, value, hint):
     text = refused(atlas_server, "/collections/projets/items", **{param: value})
