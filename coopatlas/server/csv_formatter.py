@@ -16,7 +16,7 @@ coordinates. The export:
   ``type_collectivite``...), a ``<property>_libelle`` column with the code's French label from
   :mod:`coopatlas.vocabulary` (unless the collection stores that column, as the themes do);
 * writes booleans ``true``/``false`` (as the JSON and the interchange format), NULL as an empty cell, and
-  its header line even when nothing matches.
+  its header line even when nothing matches; the ``OGC-NumberMatched`` header gives the count matched.
 
 Read it back with GDAL: ``ogr2ogr out.gpkg projets.csv -oo X_POSSIBLE_NAMES=longitude -oo
 Y_POSSIBLE_NAMES=latitude -a_srs OGC:CRS84`` (or ``-oo GEOM_POSSIBLE_NAMES=wkt``), or with pandas.
