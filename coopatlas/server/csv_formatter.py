@@ -6,7 +6,8 @@ coordinates. The export:
 
 * carries exactly the request's filters (``bbox``, property filters, ``filter``, ``q``, ``sortby``,
   ``properties``, ``skipGeometry``, ``crs``...): its rows are the pages of the same request in JSON, made
-  by pygeoapi in-process (so both backends, GeoPackage and PostGIS, give the same export);
+  by pygeoapi's own items function, called directly (so both backends, GeoPackage and PostGIS, give the
+  same export);
 * holds the WHOLE result (from ``offset``, up to ``limit`` when given), streamed page after page; a
   result of more than :data:`MAX_EXPORT_ROWS` rows (``COOPATLAS_CSV_MAX_ROWS``) is refused with a 400 that
   says how to get it (pages of ``limit``/``offset``, or ``ogr2ogr`` / ``coopatlas export``);
@@ -34,6 +35,7 @@ import os
 from typing import Iterable, Iterator
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
+from pygeoapi.api import APIRequest
 from pygeoapi.formatter.base import BaseFormatter, FormatterSerializationError
 
 from .. import schema as sch
@@ -235,8 +237,11 @@ def _int_param(name: str) -> int | None:
     return value
 
 
-def _page(offset: int, limit: int):
-    """The JSON page ``offset``, ``limit`` of the current request (pygeoapi in-process): (response, body)."""
+def _page(cid: str, offset: int, limit: int) -> tuple[dict, dict]:
+    """The JSON page ``offset``, ``limit`` of the current request, made by pygeoapi's own items function
+    (called directly, as its Flask view calls it): (response headers, body)."""
+    from pygeoapi.api import itemtypes
+    from pygeoapi.flask_app import api_
     params = [(k, v) for k, v in request.args.items(multi=True) if k not in ("f", "limit", "offset")]
     params += [("f", "json"), ("limit", str(limit)), ("offset", str(offset))]
     headers = {"Accept": "application/geo+json"}
@@ -244,18 +249,21 @@ def _page(offset: int, limit: int):
         headers["Content-Type"] = request.content_type
     if request.headers.get("Accept-Language"):
         headers["Accept-Language"] = request.headers["Accept-Language"]
-    with current_app.test_client() as client:
-        r = client.open(request.path, method="POST" if request.method == "POST" else "GET", query_string=params,
-                        headers=headers,
-                        data=request.get_data(cache=True) if request.method == "POST" else None)
-    if r.status_code != 200:
+    post = request.method == "POST"
+    with current_app.test_request_context(request.path, method="POST" if post else "GET", query_string=params,
+                                          headers=headers, data=request.get_data(cache=True) if post else None):
+        from flask import request as page_request
+        page_headers, status, content = itemtypes.get_collection_items(
+            api_, APIRequest.from_flask(page_request, api_.locales), cid)
+    if isinstance(content, bytes):
+        content = content.decode("utf-8")
+    if status != 200:
         try:
-            err = json.loads(r.get_data(as_text=True))
+            err = json.loads(content)
         except ValueError:
             err = {}
-        raise ExportRefused(r.status_code, err.get("code", "NoApplicableCode"),
-                            err.get("description", f"HTTP {r.status_code}"))
-    return r, json.loads(r.get_data(as_text=True))
+        raise ExportRefused(status, err.get("code", "NoApplicableCode"), err.get("description", f"HTTP {status}"))
+    return dict(page_headers or {}), json.loads(content)
 
 
 def _too_many(cid: str, wanted: int, offset: int) -> ExportRefused:
@@ -273,7 +281,7 @@ def export(cid: str) -> Response:
     coll = sch.COLLECTIONS.get(cid)
     limit, offset = _int_param("limit"), _int_param("offset") or 0
     page_size = _page_size(cid)
-    first_response, first = _page(offset, min(limit or page_size, page_size))
+    first_headers, first = _page(cid, offset, min(limit or page_size, page_size))
     features = first.get("features") or []
     matched = first.get("numberMatched")
     if matched is None:  # no count from the provider: the pages tell
@@ -295,15 +303,15 @@ def export(cid: str) -> Response:
             size = page_size if wanted is None else min(page_size, wanted - done)
             if size <= 0:
                 break
-            _, body = _page(offset + done, size)
+            _, body = _page(cid, offset + done, size)
             page = body.get("features") or []
             yield from table.lines(page)
             done += len(page)
 
     headers = {"Content-Disposition": f'attachment; filename="{cid}.csv"'}
     for name in ("Content-Language", "Content-Crs"):
-        if first_response.headers.get(name):
-            headers[name] = first_response.headers[name]
+        if first_headers.get(name):
+            headers[name] = first_headers[name]
     if wanted is not None:
         headers["OGC-NumberMatched"] = str(matched)
     encoded = (chunk.encode("utf-8") for chunk in rows())
@@ -315,7 +323,6 @@ def stream_csv_export():
     """``/collections/{id}/items?f=csv`` (or ``Accept: text/csv``): the streamed export of :func:`export`."""
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
-    from pygeoapi.api import APIRequest
     from pygeoapi.flask_app import CONFIG, api_
     cid = (request.view_args or {}).get("collection_id")
     if cid not in CONFIG.get("resources", {}) or request.method not in ("GET", "HEAD", "POST"):
