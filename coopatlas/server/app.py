@@ -252,7 +252,9 @@ APP.register_blueprint(atlas)
 #: (``module:attribute``). Routes of :data:`atlas` registered above win over duplicates.
 EXTENSIONS = (
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
+    "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
+    "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
     "coopatlas.server.downloads:blueprint",  # /downloads, /catalogue.jsonld: bulk downloads, DCAT-AP catalogue
 )
 

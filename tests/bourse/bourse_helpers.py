@@ -1,5 +1,5 @@
 """Helpers of the Bourse projets tests: the real server (gunicorn, several workers) on a private copy of
-the atlas, a real SMTP sink (aiosmtpd), accounts, an HTTP client.
+the atlas of the tests (``copy_atlas``), a real SMTP sink (aiosmtpd), accounts, an HTTP client.
 
 The server is started by ``coopatlas serve`` (its app mounts the Bourse's blueprint).
 """
@@ -9,7 +9,6 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -46,15 +46,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def atlas_gpkg() -> Path:
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg").resolve()
-
-
 def cli_command() -> list[str]:
-    """``coopatlas comptes`` (or its module while coopatlas/cli.py does not list it)."""
-    if '"comptes"' in (ROOT / "coopatlas" / "cli.py").read_text():
-        return [sys.executable, "-m", "coopatlas", "comptes"]
-    return [sys.executable, "-m", "coopatlas.bourse.cli"]
+    """``coopatlas comptes``, the accounts command."""
+    return [sys.executable, "-m", "coopatlas", "comptes"]
 
 
 # --- SMTP sink ---------------------------------------------------------------------------------------------
@@ -193,16 +187,6 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
         time.sleep(0.3)
     server.kill()
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
-
-
-def copy_atlas(dest: Path) -> Path:
-    """A private copy of the built atlas (the tests write into it)."""
-    src = atlas_gpkg()
-    if not src.is_file():
-        raise FileNotFoundError(f"no atlas GeoPackage at {src}: build it with 'make data'")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
-    return dest
 
 
 # --- accounts and API -------------------------------------------------------------------------------------------

@@ -1,23 +1,13 @@
-"""The demo atlas reproduces every figure of the Atlas's user guide (shared/reference), computed by the
+"""The demo atlas reproduces every figure of the Atlas's user guide (datasets/figures), computed by the
 statistics module from the built GeoPackage and from the same atlas loaded into PostGIS."""
 from __future__ import annotations
-
-import csv
-from pathlib import Path
 
 import pytest
 
 from coopatlas.criteria import Criteria
 from coopatlas.stats import scope_criteria, statistics
 from coopatlas.store import PostGISStore, Store
-
-# shared/ lies beside the repository (as in CI, which lays a copy of it beside the clone)
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
-
-
-def _csv(name):
-    with open(REFERENCE / name, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+from support.figures import published_figures as _csv
 
 
 @pytest.fixture(scope="module", params=["geopackage", "postgis"])
