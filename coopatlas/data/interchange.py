@@ -44,18 +44,16 @@ import math
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
-import shapely
 from shapely.geometry import Point
 
 from .. import schema as sch
 from .. import vocabulary as voc
-from ..store import gpkg_writer
+from ..store import geopackage
 from .importers.sources import Problem, Problems, SourceError, decode
 from .tables import BASE_FIELDS, POINT_TABLES, AtlasTables
 
@@ -219,27 +217,19 @@ def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = Fa
 
 # --- Export of a built GeoPackage -------------------------------------------------------------------------
 
-def _blob_geometry(blob: bytes | None):
-    """The shapely geometry of a GeoPackage binary blob (EPSG:4326), ``None`` for NULL or empty."""
-    if blob is None:
-        return None
-    flags = blob[3]
-    if flags & 0b00010000:
-        return None
-    env = (flags >> 1) & 0b111
-    size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[env]
-    return shapely.from_wkb(bytes(blob[8 + size:]))
+def _geometry(blob: bytes | None):
+    """The shapely geometry of a GeoPackage blob, ``None`` for NULL or empty."""
+    geom = geopackage.decode_geometry(blob)
+    return None if geom is None or geom.is_empty else geom
 
 
 def read_geopackage(gpkg_path: str | Path) -> AtlasTables:
     """The base tables of a built atlas GeoPackage (requests from the private ``bourse_demandes`` table,
     every status) and its metadata."""
-    from .build import read_metadata
-
     gpkg_path = Path(gpkg_path)
     if not gpkg_path.is_file():
         raise FileNotFoundError(f"no GeoPackage at {gpkg_path}")
-    con = sqlite3.connect(f"file:{gpkg_path}?mode=ro", uri=True)
+    con = geopackage.open_readonly(gpkg_path, require_geopackage=False)
     try:
         present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         missing = [t for t in GPKG_TABLES.values() if t not in present]
@@ -249,18 +239,18 @@ def read_geopackage(gpkg_path: str | Path) -> AtlasTables:
         frames = {}
         for table, stored in GPKG_TABLES.items():
             names = BASE_FIELDS[table]
-            geom = [gpkg_writer.GEOM] if table in POINT_TABLES else []
+            geom = [geopackage.GEOM] if table in POINT_TABLES else []
             sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in geom + names)} FROM "{stored}" ORDER BY fid'
             records = []
             for values in con.execute(sql):
                 rec = dict(zip(names, values[len(geom):]))
                 if geom:
-                    rec["geometry"] = _blob_geometry(values[0])
+                    rec["geometry"] = _geometry(values[0])
                 records.append(rec)
             frames[table] = make_frame(table, records)
     finally:
         con.close()
-    return AtlasTables(**frames, metadata=read_metadata(gpkg_path))
+    return AtlasTables(**frames, metadata=geopackage.read_metadata(gpkg_path))
 
 
 def export_interchange(gpkg_path: str | Path, out_dir: str | Path, force: bool = False) -> Path:

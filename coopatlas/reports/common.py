@@ -13,6 +13,7 @@ from ..stats import criteria_names, describe  # noqa: F401  (re-exported for the
 from .. import vocabulary as voc
 from ..criteria import Criteria
 from ..store import Store
+from ..store.geopackage import METADATA_TABLE
 
 LANGS = ("fr", "en")
 NBSP = "\u00a0"
@@ -58,9 +59,6 @@ def text(table: dict, key: str, lang: str) -> str:
 
 
 # --- the data's metadata ---------------------------------------------------------------------------------
-
-METADATA_TABLE = "coopatlas_metadata"
-
 
 def atlas_metadata(store: Store) -> dict:
     """The atlas's metadata table (``date_donnees``, ``synthetique``, ``notice_fr``/``notice_en``...), read

@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import struct
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -47,6 +46,8 @@ import shapely
 from pygeofilter import ast, values
 
 from ..schema import BOOLEAN, DATE, INTEGER, REAL, TEXT
+from ..store.geopackage import blob_envelope, point_xy
+from ..store.geopackage import decode_geometry as to_shapely
 
 # Kinds of SQL expressions besides the schema types (TEXT, INTEGER, REAL, BOOLEAN, DATE).
 GEOMETRY, TIMESTAMP, INTERVAL, UNKNOWN = "GEOMETRY", "TIMESTAMP", "INTERVAL", "UNKNOWN"
@@ -694,36 +695,7 @@ def _shapely_predicate(op: str, a, b, pattern: str | None = None) -> bool:
     return bool(getattr(shapely, op)(a, b))
 
 
-# --- GeoPackage geometry blobs and the SQL functions ------------------------------------------------
-
-_ENVELOPE_BYTES = (0, 32, 48, 48, 64)
-
-
-def wkb_offset(blob: bytes) -> int:
-    """Where the WKB starts in a GeoPackage geometry blob (after the header and its envelope)."""
-    env = (blob[3] >> 1) & 0b111
-    if env > 4 or blob[:2] != b"GP":
-        raise ValueError("not a GeoPackage geometry blob")
-    return 8 + _ENVELOPE_BYTES[env]
-
-
-def point_xy(blob: bytes) -> tuple[float, float] | None:
-    """(x, y) of a non-empty 2D point blob; ``None`` for any other geometry."""
-    if blob[3] & 0b10000:
-        return None
-    off = wkb_offset(blob)
-    little = blob[off] == 1
-    if struct.unpack_from("<I" if little else ">I", blob, off + 1)[0] != 1:
-        return None
-    return struct.unpack_from("<dd" if little else ">dd", blob, off + 5)
-
-
-def to_shapely(blob: bytes | None):
-    """The shapely geometry of a GeoPackage blob (``None`` for NULL)."""
-    if blob is None:
-        return None
-    return shapely.from_wkb(blob[wkb_offset(blob):])
-
+# --- the SQL functions ------------------------------------------------------------------------------
 
 def distance_bounds(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
     """A CRS84 box containing every point within ``metres`` (on WGS 84) of (``lon``, ``lat``)."""
@@ -795,19 +767,10 @@ def register_functions(con) -> None:
     def box(blob, minx, miny, maxx, maxy):
         if blob is None:
             return None
-        if blob[3] & 0b10000:
+        env = blob_envelope(blob)
+        if env is None:  # empty
             return 0
-        env = (blob[3] >> 1) & 0b111
-        if env:
-            fmt = "<4d" if blob[3] & 1 else ">4d"
-            gminx, gmaxx, gminy, gmaxy = struct.unpack_from(fmt, blob, 8)
-        else:
-            xy = point_xy(blob)
-            if xy is None:
-                gminx, gminy, gmaxx, gmaxy = shapely.bounds(to_shapely(blob)).tolist()
-            else:
-                gminx = gmaxx = xy[0]
-                gminy = gmaxy = xy[1]
+        gminx, gmaxx, gminy, gmaxy = env
         if gminx > maxx or gmaxx < minx or gminy > maxy or gmaxy < miny:
             return 0
         if gminx >= minx and gmaxx <= maxx and gminy >= miny and gmaxy <= maxy:

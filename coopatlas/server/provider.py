@@ -31,7 +31,7 @@ names the parameter and the problem.
 
 Speed: geometries are decoded from the GeoPackage blobs with ``struct`` (points) or one vectorised
 shapely call per page; each query picks what reads the fewest rows: the R-tree (``bbox``), the FTS5
-keyword index ``fts_<table>`` when the builder made one (``q``, see :func:`coopatlas.store.gpkg_writer.keyword_index_sql`), or the
+keyword index ``fts_<table>`` when the builder made one (``q``, see :func:`coopatlas.store.build_writer.keyword_index_sql`), or the
 table in the requested order (an index), given the candidate counts of the R-tree and the keyword index
 and the exact count (needed for ``numberMatched``); the count of a ``bbox`` alone reads only the R-tree
 (plus the geometries whose R-tree box crosses an edge of the box), and the total is cached per file.
@@ -59,11 +59,9 @@ import logging
 import os
 import re
 import sqlite3
-import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import shapely
 from pygeoapi.provider.base import (
@@ -74,16 +72,12 @@ from pygeoapi.provider.base import (
 )
 
 from .. import schema as sch
+from ..store import geopackage
+from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..text import keywords, like_patterns
 from . import cql
 
 LOGGER = logging.getLogger(__name__)
-
-#: The hidden, normalised keyword-search column (see :mod:`coopatlas.store.gpkg_writer`).
-from ..store.gpkg_writer import KEYWORD_INDEX, SEARCH as SEARCH_COLUMN  # noqa: E402  (index built by the writer)
-#: Per-connection page cache (KiB, negative = KiB for SQLite) and memory-mapped I/O (bytes).
-CACHE_KIB = 32_768
-MMAP_BYTES = 1 << 30
 
 
 #: SQLite's errors for statements beyond its limits (expression depth, variables, pattern length).
@@ -107,62 +101,30 @@ def _q(name: str) -> str:
 
 def _signature(path: str) -> tuple:
     try:
-        st = os.stat(path)
+        return geopackage.file_signature(path)
     except OSError as exc:
         msg = f"GeoPackage not readable: {path} ({exc.strerror})"
         raise ProviderConnectionError(msg, user_msg="the atlas GeoPackage is not available") from None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-_local = threading.local()
-_inherited: list = []  # connections of a parent process, kept alive but unused in a forked child
+_connections = geopackage.ReadOnlyConnections(prepare=cql.register_functions)
 
 
 def connect(path: str) -> sqlite3.Connection:
-    """A read-only connection to the GeoPackage at ``path`` for the current thread.
-
-    Connections are kept per thread and per process and re-opened when the file is replaced (another
-    inode, size or modification time), so a rebuilt atlas is picked up without restarting the server.
-    """
-    sig = _signature(path)
-    pid = os.getpid()
-    cons = getattr(_local, "cons", None)
-    if cons is None or getattr(_local, "pid", None) != pid:
-        if cons:  # after a fork: never use (nor close) the parent's connections
-            _inherited.append(cons)
-        cons = _local.cons = {}
-        _local.pid = pid
-    entry = cons.get(path)
-    if entry is not None and entry[0] == sig:
-        return entry[1]
-    if entry is not None:
-        try:
-            entry[1].close()
-        except sqlite3.Error:
-            pass
-    con = _open(path)
-    cons[path] = (sig, con)
-    return con
-
-
-def _open(path: str) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    """A read-only connection to the GeoPackage at ``path`` for the current thread, re-opened when the file
+    is replaced (:class:`coopatlas.store.geopackage.ReadOnlyConnections`), with the SQL functions of the
+    filters registered."""
     try:
-        con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True,
-                              cached_statements=256)
-        con.execute("PRAGMA query_only = ON")
-        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        con.execute("PRAGMA temp_store = MEMORY")
-        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        return _connections.get(path)
+    except OSError as exc:
+        msg = f"GeoPackage not readable: {path} ({exc.strerror})"
+        raise ProviderConnectionError(msg, user_msg="the atlas GeoPackage is not available") from None
+    except geopackage.NotAGeoPackage:
+        raise ProviderConnectionError(f"{path} is not a GeoPackage",
+                                      user_msg="the atlas data is not a GeoPackage") from None
     except sqlite3.Error as exc:
         raise ProviderConnectionError(f"cannot open {path} read-only: {exc}",
                                       user_msg="the atlas GeoPackage cannot be opened") from None
-    if app_id != 0x47504B47:  # 'GPKG'
-        con.close()
-        raise ProviderConnectionError(f"{path} is not a GeoPackage", user_msg="the atlas data is not a GeoPackage")
-    cql.register_functions(con)
-    return con
 
 
 # --- layer metadata (cached per file version) ----------------------------------------------------------
@@ -226,7 +188,7 @@ def _read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: 
     keyword_index = None
     if SEARCH_COLUMN in columns:
         for base in bases:
-            name = KEYWORD_INDEX.format(table=base)
+            name = geopackage.keyword_index(base)
             try:
                 con.execute(f"SELECT rowid FROM {_q(name)} WHERE {_q(name)} MATCH '\"a\"*' LIMIT 0").fetchall()
             except sqlite3.Error:  # absent, or no FTS5 in this SQLite
@@ -244,7 +206,7 @@ def _read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: 
         if geometry != geom:
             LOGGER.warning("%s: geometry column is %r, configured geom_field %r", table, geometry, geom)
         for base in bases:
-            name = f"rtree_{base}_{geometry}"
+            name = geopackage.rtree_table(base, geometry)
             if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone():
                 rtree = name
                 break
@@ -307,34 +269,27 @@ class _Filters:
 
 # --- geometry decoding ------------------------------------------------------------------------------
 
-_ENVELOPE_BYTES = (0, 32, 48, 48, 64)
-_unpack_ii = struct.Struct("<I").unpack_from
-_unpack_dd = struct.Struct("<dd").unpack_from
-
-
 def _point(blob):
-    """GeoJSON of a GeoPackage point blob (fast path: header + WKB read with struct)."""
+    """GeoJSON of a GeoPackage point blob (fast path: the coordinates read with struct)."""
     if blob is None:
         return None
-    flags = blob[3]
-    off = 8 + _ENVELOPE_BYTES[(flags >> 1) & 7]
-    if blob[off] == 1 and not flags & 0b10000 and _unpack_ii(blob, off + 1)[0] == 1:
-        x, y = _unpack_dd(blob, off + 5)
-        return {"type": "Point", "coordinates": [x, y]}
-    return shapely.geometry.mapping(cql.to_shapely(blob))
+    xy = geopackage.point_xy(blob)
+    if xy is not None:
+        return {"type": "Point", "coordinates": [xy[0], xy[1]]}
+    return shapely.geometry.mapping(geopackage.decode_geometry(blob))
 
 
 def _geometries(blobs: list, point_layer: bool, transform=None) -> list:
     """GeoJSON geometries (dicts) of GeoPackage blobs, CRS84 unless ``transform`` (a pygeoapi CRS
     transformation of shapely geometries) is given."""
     if transform is not None:
-        return [None if b is None else shapely.geometry.mapping(transform(cql.to_shapely(b))) for b in blobs]
+        return [None if b is None else shapely.geometry.mapping(transform(geopackage.decode_geometry(b))) for b in blobs]
     if point_layer:
         return [_point(b) for b in blobs]
     out = [None] * len(blobs)
     idx = [i for i, b in enumerate(blobs) if b is not None]
     if idx:
-        geoms = shapely.from_wkb([blobs[i][8 + _ENVELOPE_BYTES[(blobs[i][3] >> 1) & 7]:] for i in idx])
+        geoms = geopackage.decode_geometries([blobs[i] for i in idx])
         for i, g in zip(idx, _geojson_many(geoms)):
             out[i] = g
     return out

@@ -26,6 +26,7 @@ from coopatlas.data.derive import DataError, derive
 from coopatlas.data.importers.sources import SourceError
 from coopatlas.data.reference import Reference
 from coopatlas.data.tables import BASE_FIELDS, AtlasTables
+from coopatlas.store import geopackage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,7 +148,7 @@ def assert_same_gpkg(a: Path, b: Path, empty_is_null: bool = False) -> int:
         assert len(da[name]) == len(db[name]), name
         for i, (ra, rb) in enumerate(zip(da[name], db[name])):
             assert ra == rb, f"{name}, row {i + 1}:\n{ra}\n{rb}"
-    assert build.read_metadata(a) == build.read_metadata(b)
+    assert geopackage.read_metadata(a) == geopackage.read_metadata(b)
     return sum(len(v) for v in da.values())
 
 

@@ -1,6 +1,6 @@
 """The GeoPackage feature provider (coopatlas.server.provider) and the CSV formatter, called directly.
 
-A small atlas GeoPackage is written by :mod:`coopatlas.store.gpkg_writer` in a fixture: hand-made
+A small atlas GeoPackage is written by :mod:`coopatlas.store.build_writer` in a fixture: hand-made
 ``projets`` (accents, NULLs, points on bbox edges and on the antimeridian) and generated rows for the
 other collections. Every answer is compared with what plain Python computes from the same rows
 (shapely for geometry), so the tests assert what a user gets. The built atlas (``build/atlas.gpkg`` or
@@ -26,7 +26,7 @@ from coopatlas import schema as sch
 from coopatlas import vocabulary as voc
 from coopatlas.server import csv_formatter
 from coopatlas.server.provider import AtlasGeoPackageProvider
-from coopatlas.store import gpkg_writer
+from coopatlas.store import build_writer
 from coopatlas.text import normalise
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
@@ -82,9 +82,9 @@ def atlas(tmp_path_factory):
     tables = sample_tables(n=24, seed=11)
     tables["projets"] = _projets()
     path = tmp_path_factory.mktemp("atlas") / "atlas.gpkg"
-    con = gpkg_writer.new_geopackage(str(path))
+    con = build_writer.new_geopackage(str(path))
     with con:
-        gpkg_writer.write_collections(con, tables)  # with the keyword indexes
+        build_writer.write_collections(con, tables)  # with the keyword indexes
     con.close()
     return path, tables
 
@@ -657,9 +657,9 @@ def test_a_replaced_file_is_picked_up(tmp_path):
     path = tmp_path / "a.gpkg"
     for n in (6, 9):
         tmp = tmp_path / "new.gpkg"
-        con = gpkg_writer.new_geopackage(str(tmp))
+        con = build_writer.new_geopackage(str(tmp))
         with con:
-            gpkg_writer.write_collections(con, sample_tables(n=n, seed=1) if n != 6 else tables)
+            build_writer.write_collections(con, sample_tables(n=n, seed=1) if n != 6 else tables)
         con.close()
         os.replace(tmp, path)  # as the build does: write aside, rename
         assert make(path, "pays").query(resulttype="hits")["numberMatched"] == n
