@@ -5,7 +5,8 @@ What ``coopatlas build`` (and the tests' sample atlases) use; live changes to a 
 No SpatiaLite is needed: geometries are stored as GeoPackage binary blobs (header + envelope +
 ISO WKB, EPSG:4326), each spatial table gets the R-tree spatial index of the ``gpkg_rtree_index``
 extension (filled here, kept up to date by the standard triggers: readers that write register the
-``ST_*`` functions, see :func:`coopatlas.store.geopackage.register_rtree_functions`), and the search fields get B-tree indexes.
+``ST_*`` functions, see :func:`coopatlas.store.geopackage.register_rtree_functions`), and the search fields
+get B-tree indexes.
 
 The file is written deterministically (fixed timestamps, rows in the order given) so that the same
 tables give the same bytes.

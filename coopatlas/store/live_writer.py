@@ -9,7 +9,8 @@ they all go through :func:`transaction`:
 * an exclusive advisory lock (``flock``) on ``<file>.lock`` for the duration of the transaction, so that
   ``coopatlas build`` can replace the file without racing a writer (:func:`replace_atlas`);
 * a new connection with the ``ST_*`` SQL functions the GeoPackage R-tree triggers call
-  (:func:`~coopatlas.store.geopackage.register_rtree_functions`), ``busy_timeout`` (:data:`BUSY_TIMEOUT_MS`), ``synchronous = FULL``;
+  (:func:`~coopatlas.store.geopackage.register_rtree_functions`), ``busy_timeout`` (:data:`BUSY_TIMEOUT_MS`),
+  ``synchronous = FULL``;
 * ``BEGIN IMMEDIATE``, a short transaction, ``COMMIT`` (or ``ROLLBACK`` on any error), connection closed.
 
 The FTS5 keyword index ``fts_<table>`` is kept right by the triggers the build adds with it; a file whose

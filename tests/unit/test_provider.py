@@ -146,7 +146,7 @@ def test_every_collection_lists_its_rows_in_id_order(atlas, cid):
 def test_fast_geojson_is_shapely_mapping():
     from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, mapping
 
-    from coopatlas.server.provider import _geojson_many
+    from coopatlas.server.gpkg_geojson import geojson_many
     square = Polygon([(0, 0), (1, 0), (1, 1), (0, 0)], [[(0.1, 0.1), (0.2, 0.1), (0.2, 0.2), (0.1, 0.1)]])
     cases = [
         [LineString([(0, 0), (1, 1)]), LineString([(2, 2), (3, 3), (4.000000000000001, 5)])],
@@ -157,7 +157,7 @@ def test_fast_geojson_is_shapely_mapping():
         [MultiPolygon([square]), MultiPolygon()],  # with an empty one
     ]
     for geoms in cases:
-        got = _geojson_many(shapely.from_wkb(shapely.to_wkb(geoms)))
+        got = geojson_many(shapely.from_wkb(shapely.to_wkb(geoms)))
         assert json.dumps(got) == json.dumps([mapping(g) for g in geoms])
 
 
@@ -335,10 +335,12 @@ def test_every_plan_gives_the_same_answer(atlas, kw):
     f = p._filters(kw.get("bbox"), None, kw.get("properties"), kw.get("q"), kw.get("filterq"))
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     from coopatlas.server import cql
+    from coopatlas.server.gpkg_planner import Planner
     cql.register_functions(con)
+    plan = Planner(p._layer, p.path, con)
     results = {}
     for mode in ("scan", "rtree", "fts"):
-        from_sql, where, params = p._sql(f, mode)
+        from_sql, where, params = plan.sql(f, mode)
         results[mode] = [r[0] for r in con.execute(f"SELECT t.id FROM {from_sql}{where} ORDER BY t.id", params)]
     assert results["scan"] == results["rtree"] == results["fts"]
     got = everything(p, **kw)
