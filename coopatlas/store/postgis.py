@@ -44,6 +44,7 @@ import shapely
 from .. import schema as sch
 from ..vocabulary import STATUTS_VALIDATION_PUBLICS
 from .geopackage import GEOM, METADATA_TABLE, SEARCH, SRS_ID, blob_wkb, open_readonly
+from .geopackage import quote as _q
 
 #: The PostgreSQL schema that holds the atlas, unless told otherwise.
 DEFAULT_SCHEMA = "atlas"
@@ -59,11 +60,6 @@ SCHEMA_ENV = "COOPATLAS_DATABASE_SCHEMA"
 
 class LoadError(RuntimeError):
     """The atlas could not be loaded (the previous one, if any, is untouched)."""
-
-
-def _q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def stored_tables() -> list[tuple[str, sch.Collection]]:

@@ -19,9 +19,10 @@ from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
 
 from ...schema import DATE
+from ...store.geopackage import quote
 from .coercion import GEOMETRY, UNKNOWN, FilterError, coerce
 from .geometry import DISTANCE_UNITS, LONLAT_CRS, box, distance_bounds, shapely_predicate, transpose
-from .translator import FALSE, TRUE, Condition, ExpressionEvaluator, _quote, describe
+from .translator import FALSE, TRUE, Condition, ExpressionEvaluator, describe
 
 _SPATIAL_OPS = {
     ast.SpatialComparisonOp.INTERSECTS: "intersects", ast.SpatialComparisonOp.DISJOINT: "disjoint",
@@ -152,6 +153,6 @@ class SQLiteEvaluator(ExpressionEvaluator):
     def _prefiltered(self, exact: str, params: list, bounds) -> Condition:
         """The condition ``exact``, and its variant that reads only the R-tree entries overlapping ``bounds``."""
         minx, miny, maxx, maxy = bounds
-        pre = (f"{self.t.rowid} IN (SELECT id FROM {_quote(self.t.rtree)} "
+        pre = (f"{self.t.rowid} IN (SELECT id FROM {quote(self.t.rtree)} "
                "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
         return Condition(f"({exact})", params, (f"({pre} AND {exact})", [maxx, minx, maxy, miny] + params))

@@ -20,14 +20,11 @@ from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import Evaluator, handle
 
 from ...schema import BOOLEAN, DATE, INTEGER, REAL, TEXT
+from ...store.geopackage import quote
 from .coercion import (GEOMETRY, INTERVAL, KIND_WORDS, NUMERIC, TIMESTAMP, UNKNOWN, FilterError, Queryable, check_code,
                        coerce, int64)
 from .geometry import box, geometry_literal
 from .sqlite_functions import lower, unaccent
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,7 @@ class Target:
     geometry_names: frozenset[str] = frozenset({"geometry", "geom"})
     rtree: str | None = None
     rowid: str = '"fid"'
-    column: Callable[[str], str] = _quote
+    column: Callable[[str], str] = quote
 
 
 @dataclass
