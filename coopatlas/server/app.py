@@ -279,6 +279,8 @@ def _register_extensions() -> None:
 
 
 _register_extensions()
+#: How the personal spaces of the Bourse make a map of this server (:mod:`coopatlas.bourse.web.exports`).
+APP.extensions["coopatlas.map_png"] = functools.partial(maps.collection_png, CONFIG.get("resources", {}))
 
 if not VENDOR_DIR.is_dir():
     LOGGER.warning("no vendored web assets in %s: run 'make vendor' (npm ci) for the HTML pages", VENDOR_DIR)
