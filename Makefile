@@ -52,7 +52,8 @@ styles: venv
 
 ## data: the embedded GeoPackage of the demo atlas (built once, rebuilt when its sources change)
 data: $(GPKG)
-DATA_SOURCES := $(wildcard coopatlas/data/*.py coopatlas/data/demo/*.py) coopatlas/store/gpkg_writer.py coopatlas/schema.py \
+DATA_SOURCES := $(wildcard coopatlas/data/*.py coopatlas/data/demo/*.py) coopatlas/store/build_writer.py \
+	coopatlas/store/geopackage.py coopatlas/schema.py \
 	coopatlas/vocabulary.py coopatlas/text.py datasets/reference/reference.gpkg
 $(GPKG): $(VENV)/.installed $(DATA_SOURCES)
 	$(PY) -m coopatlas build --out $(GPKG) $(BUILD_FLAGS)

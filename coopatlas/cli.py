@@ -13,7 +13,7 @@ import sys
 COMMANDS = {
     "build": ("coopatlas.data.build", "build the atlas GeoPackage (demo data or imported files)"),
     "comptes": ("coopatlas.bourse.accounts", "accounts of the professionals (embassies, collectivities, admins)"),
-    "export": ("coopatlas.data.interchange", "export a built atlas to the interchange format (CSV folder)"),
+    "export": ("coopatlas.data.export", "export a built atlas to the interchange format (CSV folder)"),
     "import": ("coopatlas.data.importers",
                "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder"),
     "import-iati": ("coopatlas.opendata.iati_import",

@@ -5,7 +5,7 @@ the atlas is where it becomes visible (the private table ``bourse_demandes`` and
 view, the derived counts of ``partenaires`` and ``pays``, the collectivities' updates of ``projets``,
 ``liens`` and ``collectivites``). Every live change appends a row to the live journal ``changements``;
 :func:`sync` applies to the atlas the changes it has not seen yet, in one atlas transaction that also
-records how far it went (the marker: :func:`coopatlas.store.gpkg.set_marker`, or the table
+records how far it went (the marker: :func:`coopatlas.store.live_writer.set_marker`, or the table
 ``coopatlas_live`` of the PostGIS schema). A rebuilt (or reloaded) atlas has no marker: the whole live
 journal is applied again. Every application is idempotent: it writes the *current* live state of a
 request or of an updated record, so applying a change twice, or a crash between the live commit and
@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,8 +26,8 @@ from contextlib import contextmanager
 import shapely
 
 from .. import schema as sch
-from ..store import gpkg as gpkgw
-from ..store.gpkg_writer import GEOM, SEARCH, search_text
+from ..store import live_writer as gpkgw
+from ..store.geopackage import GEOM, SEARCH, open_readonly, search_text
 from .live import now
 from .settings import is_postgresql
 
@@ -190,7 +189,7 @@ class Atlas:
         """A read-only view of the atlas (a hot journal left by a killed writer is rolled back first)."""
         if not self.pg:
             gpkgw.recover(self.location)
-            con = sqlite3.connect(f"file:{self.location}?mode=ro", uri=True, timeout=gpkgw.BUSY_TIMEOUT_MS / 1000)
+            con = open_readonly(self.location, timeout=gpkgw.BUSY_TIMEOUT_MS / 1000)
             try:
                 con.execute("BEGIN")
                 yield AtlasTx(con, False)

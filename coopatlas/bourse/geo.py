@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +21,10 @@ from pathlib import Path
 import shapely
 from shapely.geometry import Point
 
-from ..store import gpkg_geometry
+from ..paths import ROOT
+from ..store.geopackage import decode_geometry, open_readonly
 from ..text import keywords, normalise
 
-ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "datasets" / "reference" / "reference.gpkg"
 EMBASSIES = ROOT / "datasets" / "ambassades.csv"
 #: Countries that cannot request: France itself, Antarctica.
@@ -88,7 +87,7 @@ class Geography:
         self._embassies: dict[str, Embassy] | None = None
 
     def _con(self):
-        return sqlite3.connect(f"file:{self.reference}?mode=ro", uri=True)
+        return open_readonly(self.reference)
 
     @property
     def countries(self) -> dict[str, Country]:
@@ -107,7 +106,7 @@ class Geography:
                         if code in EXCLUDED:
                             continue
                         out[code] = Country(code, fr, en or fr, cont, sub)
-                        g = gpkg_geometry(geom)
+                        g = decode_geometry(geom)
                         if g is not None:
                             shapely.prepare(g)
                             self._outlines[code] = g
@@ -138,7 +137,7 @@ class Geography:
                         con.close()
                     by_country: dict[str, list[Place]] = {}
                     for gid, nom, code, adm, pop, geom in rows:
-                        g = gpkg_geometry(geom)
+                        g = decode_geometry(geom)
                         place = Place(int(gid), nom, code, adm or None, int(pop or 0), round(g.x, 6), round(g.y, 6))
                         by_country.setdefault(code, []).append(place)
                         self._by_id[place.geonameid] = place

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..paths import ROOT
 
 #: Environment variables read by :func:`Settings.from_env`, with their default and meaning.
 ENV = {

@@ -7,9 +7,7 @@ a failed build leaves the previous database untouched.
 """
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -17,13 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..store import gpkg as live_gpkg
-from ..store import gpkg_writer
+from ..store import build_writer, geopackage, live_writer
 from .derive import DataError, derive
 from .reference import Reference
 from .tables import AtlasTables
-
-METADATA_TABLE = "coopatlas_metadata"
 
 
 class Progress:
@@ -83,7 +78,7 @@ def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, pro
                      force: bool = False) -> Path:
     """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename).
 
-    The rename is :func:`coopatlas.store.gpkg.replace_atlas`: under the live writers' lock, refused when
+    The rename is :func:`coopatlas.store.live_writer.replace_atlas`: under the live writers' lock, refused when
     ``out`` holds live changes of the server (Bourse requests, collectivities' updates) unless ``force``.
     """
     out = Path(out)
@@ -92,17 +87,15 @@ def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, pro
     os.close(fd)
     os.unlink(tmp)
     try:
-        con = gpkg_writer.new_geopackage(tmp)
+        con = build_writer.new_geopackage(tmp)
         with con:
-            gpkg_writer.write_collections(
+            build_writer.write_collections(
                 con, rows, progress=(lambda cid, n: progress(written_line(rows, cid, n))) if progress else None)
-            con.execute(f"CREATE TABLE {METADATA_TABLE} (cle TEXT PRIMARY KEY, valeur TEXT)")
-            con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
-                            [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(metadata.items())])
+            geopackage.write_metadata(con, metadata)
         con.execute("ANALYZE")
         con.execute("VACUUM")
         con.close()
-        live_gpkg.replace_atlas(tmp, out, force=force)
+        live_writer.replace_atlas(tmp, out, force=force)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -110,19 +103,10 @@ def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, pro
     return out
 
 
-def read_metadata(path: str | Path) -> dict:
-    """The atlas metadata stored in a built GeoPackage (``synthetique``, notices, date of the data...)."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return {k: json.loads(v) for k, v in con.execute(f"SELECT cle, valeur FROM {METADATA_TABLE}")}
-    finally:
-        con.close()
-
-
 def build(out: Path, source: str | None = None, scale: int = 1, progress=None, force: bool = False) -> Path:
     """Build the atlas GeoPackage at ``out`` from the demo generator or an interchange folder."""
     say = progress or Progress()
-    n_live = live_gpkg.check_replaceable(out, force)  # before minutes of work
+    n_live = live_writer.check_replaceable(out, force)  # before minutes of work
     if n_live:
         say(f"--force: {out} holds {n_live} live change(s); the server re-applies them from its live database")
     ref = Reference()
@@ -158,7 +142,7 @@ def run(args) -> int:
         return 2
     try:
         build(Path(args.out), args.source, args.scale, Progress(quiet=args.quiet), force=args.force)
-    except (DataError, FileNotFoundError, live_gpkg.LiveChangesError, live_gpkg.AtlasLockTimeout) as exc:
+    except (DataError, FileNotFoundError, live_writer.LiveChangesError, live_writer.AtlasLockTimeout) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -95,7 +95,7 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     """Every collection's rows (dicts with the schema's fields and a shapely ``geometry``) from base tables.
 
     Returns a mapping from stored table name (collection id, or ``bourse_demandes`` for all requests) to
-    rows, ready for :func:`coopatlas.store.gpkg_writer.write_collections`. Raises :class:`DataError` on
+    rows, ready for :func:`coopatlas.store.build_writer.write_collections`. Raises :class:`DataError` on
     inconsistent data.
     """
     ref = reference or Reference()

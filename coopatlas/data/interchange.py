@@ -1,8 +1,8 @@
 """The interchange format of CoopAtlas: an atlas as a folder of plain CSV files.
 
 It is what the importers write (``coopatlas import``), what ``coopatlas build --import DIR`` reads, and what
-``coopatlas export`` makes of a built GeoPackage; export then build gives back the same collections, row for
-row. The folder holds:
+``coopatlas export`` makes of a built GeoPackage (:mod:`coopatlas.data.export`); export then build gives back
+the same collections, row for row. The folder holds:
 
 ``collectivites.csv``, ``partenaires.csv``, ``projets.csv``, ``demandes.csv``, ``apd.csv``, ``cofinancements.csv``
     One file per base table (:data:`coopatlas.data.tables.BASE_FIELDS`), all six required (a table may
@@ -44,18 +44,14 @@ import math
 import os
 import re
 import shutil
-import sqlite3
-import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
-import shapely
 from shapely.geometry import Point
 
 from .. import schema as sch
 from .. import vocabulary as voc
-from ..store import gpkg_writer
 from .importers.sources import Problem, Problems, SourceError, decode
 from .tables import BASE_FIELDS, POINT_TABLES, AtlasTables
 
@@ -65,7 +61,6 @@ METADATA_FILE = "metadata.json"
 #: Base table -> file name.
 FILES = {table: f"{table}.csv" for table in BASE_FIELDS}
 #: Stored GeoPackage table of each base table (requests: the private table of all of them).
-GPKG_TABLES = {table: (sch.DEMANDES_TABLE if table == "demandes" else table) for table in BASE_FIELDS}
 #: Fields that must not be empty, besides ``id`` (what the derivation needs).
 REQUIRED = {
     "collectivites": ("id", "nom", "type_collectivite", "lon", "lat"),
@@ -215,57 +210,6 @@ def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = Fa
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
-
-
-# --- Export of a built GeoPackage -------------------------------------------------------------------------
-
-def _blob_geometry(blob: bytes | None):
-    """The shapely geometry of a GeoPackage binary blob (EPSG:4326), ``None`` for NULL or empty."""
-    if blob is None:
-        return None
-    flags = blob[3]
-    if flags & 0b00010000:
-        return None
-    env = (flags >> 1) & 0b111
-    size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[env]
-    return shapely.from_wkb(bytes(blob[8 + size:]))
-
-
-def read_geopackage(gpkg_path: str | Path) -> AtlasTables:
-    """The base tables of a built atlas GeoPackage (requests from the private ``bourse_demandes`` table,
-    every status) and its metadata."""
-    from .build import read_metadata
-
-    gpkg_path = Path(gpkg_path)
-    if not gpkg_path.is_file():
-        raise FileNotFoundError(f"no GeoPackage at {gpkg_path}")
-    con = sqlite3.connect(f"file:{gpkg_path}?mode=ro", uri=True)
-    try:
-        present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        missing = [t for t in GPKG_TABLES.values() if t not in present]
-        if missing:
-            raise SourceError(Problem(str(gpkg_path), f"not an atlas GeoPackage built by coopatlas: no table "
-                                                      f"{', '.join(missing)}"))
-        frames = {}
-        for table, stored in GPKG_TABLES.items():
-            names = BASE_FIELDS[table]
-            geom = [gpkg_writer.GEOM] if table in POINT_TABLES else []
-            sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in geom + names)} FROM "{stored}" ORDER BY fid'
-            records = []
-            for values in con.execute(sql):
-                rec = dict(zip(names, values[len(geom):]))
-                if geom:
-                    rec["geometry"] = _blob_geometry(values[0])
-                records.append(rec)
-            frames[table] = make_frame(table, records)
-    finally:
-        con.close()
-    return AtlasTables(**frames, metadata=read_metadata(gpkg_path))
-
-
-def export_interchange(gpkg_path: str | Path, out_dir: str | Path, force: bool = False) -> Path:
-    """Export a built atlas GeoPackage to an interchange folder (see the module docstring)."""
-    return write_interchange(read_geopackage(gpkg_path), out_dir, force=force)
 
 
 # --- Reading ---------------------------------------------------------------------------------------------
@@ -472,25 +416,3 @@ def _country_codes(reference) -> set[str] | None:
         return set(ref.pays["pays_code"])
     except FileNotFoundError:
         return None
-
-
-# --- Command line ----------------------------------------------------------------------------------------
-
-def add_arguments(parser) -> None:
-    default = os.environ.get("COOPATLAS_GPKG") or "build/atlas.gpkg"
-    parser.add_argument("--gpkg", default=default,
-                        help="built atlas GeoPackage to export (default: $COOPATLAS_GPKG or build/atlas.gpkg)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="interchange folder to write")
-    parser.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
-
-
-def run(args) -> int:
-    try:
-        tables = read_geopackage(args.gpkg)
-        out = write_interchange(tables, args.out, force=args.force)
-    except (SourceError, FileNotFoundError, FileExistsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    counts = ", ".join(f"{t}: {len(df)}" for t, df in tables.tables().items())
-    print(f"exported {args.gpkg} to {out} ({counts} rows)")
-    return 0

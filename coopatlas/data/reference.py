@@ -14,7 +14,8 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..paths import ROOT
+
 REFERENCE_GPKG = ROOT / "datasets" / "reference" / "reference.gpkg"
 
 #: Attribution lines of the reference sources, shown in collection metadata and on every map.

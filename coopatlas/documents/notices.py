@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from ..store import Store
+from ..store.geopackage import METADATA_TABLE
 from .texts import TEXTS
-
-METADATA_TABLE = "coopatlas_metadata"
 
 
 def atlas_metadata(store: Store) -> dict:

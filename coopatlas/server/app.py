@@ -29,7 +29,8 @@ import logging
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..paths import ROOT
+
 SERVER_DIR = Path(__file__).resolve().parent
 STATIC_DIR = SERVER_DIR / "static"
 
@@ -42,7 +43,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import maps
+from . import cql, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -166,7 +167,9 @@ def _check_items_requests():
     * ``GET ...?filter-lang=cql2-json&filter=...``: pygeoapi parses a ``filter`` parameter as CQL2 text
       whatever ``filter-lang`` says; CQL2 JSON goes in the body of a POST;
     * a POST with no ``Content-Type``: pygeoapi answers nothing (HTTP 500); a body that is not UTF-8:
-      pygeoapi fails on it (HTTP 500).
+      pygeoapi fails on it (HTTP 500);
+    * a ``filter`` that is not valid CQL2 text: pygeoapi says "Bad CQL text"; the 400 says where (line,
+      column) and what was expected there.
     """
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
@@ -175,6 +178,11 @@ def _check_items_requests():
         return _exception(400, "InvalidParameterValue",
                           "filter-lang: CQL2 JSON is read from the body of a POST to this URL (Content-Type: "
                           "application/query-cql-json); in the query string, use filter-lang=cql2-text")
+    if request.method == "GET" and request.args.get("filter"):
+        try:
+            cql.parse(request.args["filter"], "cql2-text")  # as pygeoapi parses it
+        except cql.FilterError as exc:
+            return _exception(400, "InvalidParameterValue", str(exc))
     if request.method == "POST":
         if not request.content_type:
             return _exception(415, "InvalidParameterValue",

@@ -23,16 +23,16 @@ import copy
 import importlib
 import json
 import pkgutil
-import sqlite3
 import sys
 from pathlib import Path
 
 import yaml
 
 from .. import schema as sch
+from ..paths import ROOT
+from ..store.geopackage import open_readonly
 from . import maps
 
-ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILE = ROOT / "pygeoapi-config.yml"
 SERVER_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = SERVER_DIR / "templates"
@@ -368,7 +368,7 @@ def render_yaml(cfg: dict) -> str:
 def gpkg_extents(path: str | Path) -> dict[str, list[float]]:
     """CRS84 bbox of each feature table of a GeoPackage, from ``gpkg_contents`` (tables with no extent left out)."""
     out = {}
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = open_readonly(path)
     try:
         rows = con.execute("SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents "
                            "WHERE data_type = 'features'").fetchall()

@@ -40,15 +40,14 @@ from sqlalchemy import String, and_, asc, desc, func, literal, or_
 from sqlalchemy.exc import DataError, ProgrammingError
 
 from .. import schema as sch
+from ..store.geopackage import SEARCH as SEARCH_COLUMN
+from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
+from ..store.postgis import FID
 from ..text import like_patterns
 from . import cql
 
-#: SRID of the stored geometries (EPSG:4326, longitude first: see coopatlas.store.postgis).
-SRS_ID = 4326
 #: Columns of the stored tables that are not feature properties.
-HIDDEN_COLUMNS = ("fid", "recherche")
-#: The hidden, normalised keyword-search column.
-SEARCH_COLUMN = "recherche"
+HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
 #: Collation of CASEI (Unicode case mapping; PostgreSQL built with ICU, as Debian's is).
 UNICODE_COLLATION = "und-x-icu"
 #: Names of CRS84 (longitude, latitude) in geometry literals: stored as SRID 4326 (same axis order).

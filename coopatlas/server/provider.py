@@ -29,16 +29,18 @@ GeoPackage and PostGIS give the same answers:
 Any parameter that cannot be honoured raises :class:`ProviderInvalidQueryError` (HTTP 400) whose message
 names the parameter and the problem.
 
-Speed: geometries are decoded from the GeoPackage blobs with ``struct`` (points) or one vectorised
-shapely call per page; each query picks what reads the fewest rows: the R-tree (``bbox``), the FTS5
-keyword index ``fts_<table>`` when the builder made one (``q``, see :func:`coopatlas.store.gpkg_writer.keyword_index_sql`), or the
-table in the requested order (an index), given the candidate counts of the R-tree and the keyword index
-and the exact count (needed for ``numberMatched``); the count of a ``bbox`` alone reads only the R-tree
-(plus the geometries whose R-tree box crosses an edge of the box), and the total is cached per file.
+This module checks the parameters and answers; the rest is split by responsibility:
 
-Concurrency: the file is opened read-only (``file:…?mode=ro`` URI, ``PRAGMA query_only``), one
-connection per thread and per process (re-opened after a fork or when the file is replaced), so any
-number of gunicorn workers and threads can serve it; nothing ever writes to it.
+* :mod:`coopatlas.server.gpkg_layer`: connections (read-only, one per thread and per process, re-opened
+  after a fork or when the file is replaced, so any number of gunicorn workers and threads can serve it;
+  nothing ever writes to it) and what is read once per file version of each collection's table;
+* :mod:`coopatlas.server.gpkg_planner`: the SQL of a query, by the plan that reads the fewest rows: the
+  R-tree (``bbox``), the FTS5 keyword index ``fts_<table>`` when the builder made one (``q``, see
+  :func:`coopatlas.store.build_writer.keyword_index_sql`), or the table in the requested order (an
+  index), and the exact count of ``numberMatched`` by the cheapest way;
+* :mod:`coopatlas.server.gpkg_geojson`: GeoJSON features from the rows, the geometries decoded with
+  ``struct`` (points) or one vectorised shapely call per page;
+* :mod:`coopatlas.server.cql`: CQL2 filters to SQL.
 
 Configuration (a ``providers`` entry of a collection in ``pygeoapi-config.yml``)::
 
@@ -55,324 +57,17 @@ Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
-import re
-import sqlite3
-import struct
-import threading
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import shapely
-from pygeoapi.provider.base import (
-    BaseProvider,
-    ProviderConnectionError,
-    ProviderInvalidQueryError,
-    ProviderItemNotFoundError,
-)
+from pygeoapi.provider.base import BaseProvider, ProviderConnectionError, ProviderItemNotFoundError
 
 from .. import schema as sch
+from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
 from . import cql
-
-LOGGER = logging.getLogger(__name__)
-
-#: The hidden, normalised keyword-search column (see :mod:`coopatlas.store.gpkg_writer`).
-from ..store.gpkg_writer import KEYWORD_INDEX, SEARCH as SEARCH_COLUMN  # noqa: E402  (index built by the writer)
-#: Per-connection page cache (KiB, negative = KiB for SQLite) and memory-mapped I/O (bytes).
-CACHE_KIB = 32_768
-MMAP_BYTES = 1 << 30
-
-
-#: SQLite's errors for statements beyond its limits (expression depth, variables, pattern length).
-_TOO_COMPLEX = ("parser stack overflow", "Expression tree is too large", "too many SQL variables",
-                "pattern too complex", "too many terms")
-
-
-class _NoPlan(Exception):
-    """SQLite found no plan with the forced index."""
-
-
-def _invalid(msg: str) -> ProviderInvalidQueryError:
-    return ProviderInvalidQueryError(msg, user_msg=msg)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-# --- connections ------------------------------------------------------------------------------------
-
-def _signature(path: str) -> tuple:
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        msg = f"GeoPackage not readable: {path} ({exc.strerror})"
-        raise ProviderConnectionError(msg, user_msg="the atlas GeoPackage is not available") from None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-_local = threading.local()
-_inherited: list = []  # connections of a parent process, kept alive but unused in a forked child
-
-
-def connect(path: str) -> sqlite3.Connection:
-    """A read-only connection to the GeoPackage at ``path`` for the current thread.
-
-    Connections are kept per thread and per process and re-opened when the file is replaced (another
-    inode, size or modification time), so a rebuilt atlas is picked up without restarting the server.
-    """
-    sig = _signature(path)
-    pid = os.getpid()
-    cons = getattr(_local, "cons", None)
-    if cons is None or getattr(_local, "pid", None) != pid:
-        if cons:  # after a fork: never use (nor close) the parent's connections
-            _inherited.append(cons)
-        cons = _local.cons = {}
-        _local.pid = pid
-    entry = cons.get(path)
-    if entry is not None and entry[0] == sig:
-        return entry[1]
-    if entry is not None:
-        try:
-            entry[1].close()
-        except sqlite3.Error:
-            pass
-    con = _open(path)
-    cons[path] = (sig, con)
-    return con
-
-
-def _open(path: str) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    try:
-        con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True,
-                              cached_statements=256)
-        con.execute("PRAGMA query_only = ON")
-        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        con.execute("PRAGMA temp_store = MEMORY")
-        app_id = con.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.Error as exc:
-        raise ProviderConnectionError(f"cannot open {path} read-only: {exc}",
-                                      user_msg="the atlas GeoPackage cannot be opened") from None
-    if app_id != 0x47504B47:  # 'GPKG'
-        con.close()
-        raise ProviderConnectionError(f"{path} is not a GeoPackage", user_msg="the atlas data is not a GeoPackage")
-    cql.register_functions(con)
-    return con
-
-
-# --- layer metadata (cached per file version) ----------------------------------------------------------
-
-@dataclass
-class _Layer:
-    coll: sch.Collection
-    table: str
-    is_view: bool
-    geometry: str | None
-    geometry_type: str | None
-    rtree: str | None
-    searchable: bool
-    keyword_index: str | None
-    queryables: dict
-    fields: dict
-    props: list
-    bools: frozenset
-    count_all: int | None = None
-    rtree_stats: tuple | None = None
-    indexes: dict = field(default_factory=dict)  # property -> single-column index on it (tables only)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_layers: dict = {}
-_layers_lock = threading.Lock()
-
-
-def _layer(path: str, coll: sch.Collection, geom: str, con: sqlite3.Connection) -> _Layer:
-    key = (path, coll.id, geom, _signature(path))
-    layer = _layers.get(key)
-    if layer is None:
-        with _layers_lock:
-            layer = _layers.get(key)
-            if layer is None:
-                for k in [k for k in _layers if k[:3] == key[:3]]:
-                    del _layers[k]  # an older version of the file
-                layer = _layers[key] = _read_layer(con, coll, geom, path)
-    return layer
-
-
-def _read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: str) -> _Layer:
-    table = coll.source
-    row = con.execute("SELECT type, sql FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')",
-                      (table,)).fetchone()
-    if row is None:
-        raise ProviderConnectionError(f"{path} has no table {table!r}",
-                                      user_msg=f"collection {coll.id} is missing from the atlas GeoPackage")
-    is_view, view_sql = row[0] == "view", row[1]
-    columns = [r[1] for r in con.execute(f"PRAGMA table_info({_q(table)})")]
-    missing = [n for n in coll.field_names if n not in columns]
-    if missing:
-        raise ProviderConnectionError(
-            f"{path}: {table} lacks the columns {', '.join(missing)} of the schema (rebuild the GeoPackage)",
-            user_msg=f"collection {coll.id}: the atlas GeoPackage does not match the schema")
-    bases = [table]
-    if is_view:
-        m = re.search(r'\bFROM\s+"?([A-Za-z0-9_]+)"?', view_sql or "", re.IGNORECASE)
-        if m:
-            bases.append(m.group(1))
-    keyword_index = None
-    if SEARCH_COLUMN in columns:
-        for base in bases:
-            name = KEYWORD_INDEX.format(table=base)
-            try:
-                con.execute(f"SELECT rowid FROM {_q(name)} WHERE {_q(name)} MATCH '\"a\"*' LIMIT 0").fetchall()
-            except sqlite3.Error:  # absent, or no FTS5 in this SQLite
-                continue
-            keyword_index = name
-            break
-    geometry = gtype = rtree = None
-    if coll.geometry:
-        row = con.execute("SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?",
-                          (table,)).fetchone()
-        if row is None or row[0] not in columns:
-            raise ProviderConnectionError(f"{path}: {table} has no registered geometry column",
-                                          user_msg=f"collection {coll.id} has no geometry in the GeoPackage")
-        geometry, gtype = row[0], row[1].upper()
-        if geometry != geom:
-            LOGGER.warning("%s: geometry column is %r, configured geom_field %r", table, geometry, geom)
-        for base in bases:
-            name = f"rtree_{base}_{geometry}"
-            if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone():
-                rtree = name
-                break
-    queryables, fields, bools = {}, {}, set()
-    for f in coll.fields:
-        voc = f.vocabulary
-        queryables[f.name] = cql.Queryable(f.name, f.type, frozenset(voc.codes) if voc else None)
-        fields[f.name] = _field_json(f)
-        if f.type == sch.BOOLEAN:
-            bools.add(f.name)
-    indexes = {}
-    if not is_view:
-        for _, name, *_ in con.execute(f"PRAGMA index_list({_q(table)})").fetchall():
-            cols = [r[2] for r in con.execute(f"PRAGMA index_info({_q(name)})").fetchall()]
-            if len(cols) == 1 and cols[0] in queryables and cols[0] not in indexes:
-                indexes[cols[0]] = name
-    return _Layer(coll=coll, table=table, is_view=is_view, indexes=indexes, geometry=geometry,
-                  geometry_type=gtype, rtree=rtree, searchable=SEARCH_COLUMN in columns,
-                  keyword_index=keyword_index, queryables=queryables, fields=fields,
-                  props=list(coll.field_names), bools=frozenset(bools))
-
-
-def _field_json(f: sch.Field) -> dict:
-    """The JSON Schema of one property (what pygeoapi's ``fields`` expects, plus titles and labels).
-
-    pygeoapi 0.24 copies ``type``, ``format`` and ``values`` (as ``enum``) into ``/queryables``; the
-    ``/schema`` endpoint publishes the whole dict.
-    """
-    out = {"type": sch.JSON_TYPES[f.type], "title": f.fr, "description": f.en}
-    if f.type == sch.DATE:
-        out["format"] = "date"
-    voc = f.vocabulary
-    if voc is not None:
-        out["enum"] = voc.codes
-        out["values"] = voc.codes
-        out["x-enum-descriptions"] = [t.fr for t in voc]
-        out["x-enum-descriptions-en"] = [t.en for t in voc]
-    return out
-
-
-@dataclass
-class _Filters:
-    """The filters of one query: row clauses (SQL over ``t``, with params), the bbox boxes, and the
-    keyword search as FTS5 prefix words and/or LIKE patterns over ``recherche``."""
-
-    row: list = field(default_factory=list)
-    boxes: list | None = None
-    fts_words: list = field(default_factory=list)
-    like: list = field(default_factory=list)
-
-    def add(self, clause: str, params: list) -> None:
-        self.row.append((clause, list(params)))
-
-    overlap: int | None = None  # R-tree boxes overlapping the bbox (set by the planner)
-    inside: int | None = None  # R-tree boxes inside the bbox
-
-    def fts_match(self) -> str:
-        return " AND ".join(f'"{w}"*' for w in self.fts_words)
-
-
-# --- geometry decoding ------------------------------------------------------------------------------
-
-_ENVELOPE_BYTES = (0, 32, 48, 48, 64)
-_unpack_ii = struct.Struct("<I").unpack_from
-_unpack_dd = struct.Struct("<dd").unpack_from
-
-
-def _point(blob):
-    """GeoJSON of a GeoPackage point blob (fast path: header + WKB read with struct)."""
-    if blob is None:
-        return None
-    flags = blob[3]
-    off = 8 + _ENVELOPE_BYTES[(flags >> 1) & 7]
-    if blob[off] == 1 and not flags & 0b10000 and _unpack_ii(blob, off + 1)[0] == 1:
-        x, y = _unpack_dd(blob, off + 5)
-        return {"type": "Point", "coordinates": [x, y]}
-    return shapely.geometry.mapping(cql.to_shapely(blob))
-
-
-def _geometries(blobs: list, point_layer: bool, transform=None) -> list:
-    """GeoJSON geometries (dicts) of GeoPackage blobs, CRS84 unless ``transform`` (a pygeoapi CRS
-    transformation of shapely geometries) is given."""
-    if transform is not None:
-        return [None if b is None else shapely.geometry.mapping(transform(cql.to_shapely(b))) for b in blobs]
-    if point_layer:
-        return [_point(b) for b in blobs]
-    out = [None] * len(blobs)
-    idx = [i for i, b in enumerate(blobs) if b is not None]
-    if idx:
-        geoms = shapely.from_wkb([blobs[i][8 + _ENVELOPE_BYTES[(blobs[i][3] >> 1) & 7]:] for i in idx])
-        for i, g in zip(idx, _geojson_many(geoms)):
-            out[i] = g
-    return out
-
-
-_RAGGED_TYPES = {
-    shapely.GeometryType.LINESTRING: "LineString", shapely.GeometryType.POLYGON: "Polygon",
-    shapely.GeometryType.MULTILINESTRING: "MultiLineString", shapely.GeometryType.MULTIPOLYGON: "MultiPolygon",
-}
-
-
-def _geojson_many(geoms) -> list:
-    """GeoJSON dicts of shapely geometries, the same as ``shapely.geometry.mapping`` (coordinates as
-    lists), built from ``shapely.to_ragged_array`` when all have the same (line or polygon) type: one
-    call for all the coordinates instead of one ``mapping`` per geometry."""
-    types = shapely.get_type_id(geoms)
-    if len(geoms) == 0 or (types != types[0]).any() or int(types[0]) not in _RAGGED_TYPES or \
-            shapely.is_empty(geoms).any():
-        return [shapely.geometry.mapping(g) for g in geoms]
-    gtype, coords, offsets = shapely.to_ragged_array(geoms)
-    if coords.shape[1] != 2:
-        return [shapely.geometry.mapping(g) for g in geoms]
-    name = _RAGGED_TYPES[int(gtype)]
-    pts = coords.tolist()
-    offs = [o.tolist() for o in offsets]
-
-    def nest(level, lo, hi):
-        if level < 0:
-            return pts[lo:hi]
-        o = offs[level]
-        return [nest(level - 1, o[i], o[i + 1]) for i in range(lo, hi)]
-
-    top = offs[-1]
-    depth = len(offs) - 2
-    return [{"type": name, "coordinates": nest(depth, top[i], top[i + 1])} for i in range(len(geoms))]
-
-
-# --- the provider -----------------------------------------------------------------------------------
+from .gpkg_geojson import features as _features
+from .gpkg_layer import connect, layer_of
+from .gpkg_planner import Filters, NoPlan, Planner, invalid as _invalid
 
 class AtlasGeoPackageProvider(BaseProvider):
     """pygeoapi feature provider of one collection of the atlas GeoPackage; see the module documentation."""
@@ -393,7 +88,7 @@ class AtlasGeoPackageProvider(BaseProvider):
                                           user_msg="collection not configured correctly")
         self.geom = provider_def.get("geom_field", "geom")
         self.path = os.path.abspath(str(self.data))
-        self._layer = _layer(self.path, self.coll, self.geom, connect(self.path))
+        self._layer = layer_of(self.path, self.coll, self.geom, connect(self.path))
 
     # -- description
     @property
@@ -446,13 +141,13 @@ class AtlasGeoPackageProvider(BaseProvider):
         f = self._filters(bbox, datetime_, properties, q, filterq)
         names = self._output_properties(select_properties)
         order, order_index = self._order_by(sortby)
-        con = connect(self.path)
+        plan = Planner(layer, self.path, connect(self.path))
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
-        total = self._count_all(con)
-        drivers = self._drivers(con, f)
+        total = plan.count_all()
+        drivers = plan.drivers(f)
 
         if resulttype == "hits":
-            response["numberMatched"] = self._count(con, f, drivers, total)
+            response["numberMatched"] = plan.count(f, drivers, total)
             return response
         if drivers and min(drivers.values()) == 0:  # the R-tree or the keyword index says: nothing
             if self.count:
@@ -461,41 +156,30 @@ class AtlasGeoPackageProvider(BaseProvider):
         matched = None
         if self.count and not drivers and (f.row or f.like):
             # row filters only: count first (needed anyway), then pick the plan of the page with it
-            matched = self._count(con, f, drivers, total)
+            matched = plan.count(f, drivers, total)
             if matched == 0 or offset >= matched:
                 response["numberMatched"] = matched
                 return response
 
-        # The plan of the page. Reading the table in the requested order (an index) stops after
-        # offset + limit matches, about (offset + limit) * total / matches rows; reading the matches
-        # first (R-tree, keyword index, or SQLite's choice of index) costs about the matches, sorted.
-        mode, force = "scan", None
-        estimate = matched if matched is not None else (min(drivers.values()) if drivers else None)
-        in_order = (offset + limit) * total / max(estimate, 1) if (estimate is not None and order_index) else None
-        if drivers:
-            best = min(drivers, key=drivers.get)
-            if in_order is None or 2 * drivers[best] < in_order:
-                mode = best
-        if mode == "scan" and in_order is not None and in_order < estimate and (f.row or f.like):
-            force = order_index  # SQLite would read the matches through another index and sort them all
+        mode, force = plan.page_plan(f, drivers, total, offset, limit, order_index, matched)
         with_geom = bool(layer.geometry) and not skip_geometry
         cols = [f"t.{_q(self.id_field)}"] + [f"t.{_q(n)}" for n in names]
         if with_geom:
             cols.append(f"t.{_q(layer.geometry)}")
-        from_sql, where, params = self._sql(f, mode, force)
+        from_sql, where, params = plan.sql(f, mode, force)
         sql = f"SELECT {', '.join(cols)} FROM {from_sql}{where} ORDER BY {order} LIMIT ? OFFSET ?"
         try:
-            rows = self._run(con, sql, params + [limit, offset], retry=force is not None)
-        except _NoPlan:
-            from_sql, where, params = self._sql(f, mode)
+            rows = plan.run(sql, params + [limit, offset], retry=force is not None)
+        except NoPlan:
+            from_sql, where, params = plan.sql(f, mode)
             sql = f"SELECT {', '.join(cols)} FROM {from_sql}{where} ORDER BY {order} LIMIT ? OFFSET ?"
-            rows = self._run(con, sql, params + [limit, offset])
+            rows = plan.run(sql, params + [limit, offset])
 
         transform = None
         if crs_transform_spec is not None and with_geom:
             from pygeoapi.crs import get_transform_from_spec
             transform = get_transform_from_spec(crs_transform_spec)
-        response["features"] = self._features(rows, names, with_geom, transform)
+        response["features"] = _features(layer, rows, names, with_geom, transform)
         n = len(rows)
         response["numberReturned"] = n
         if self.count:
@@ -504,7 +188,7 @@ class AtlasGeoPackageProvider(BaseProvider):
             elif 0 < n < limit or (n == 0 and offset == 0 and limit > 0):
                 response["numberMatched"] = offset + n  # the page tells it
             else:
-                response["numberMatched"] = self._count(con, f, drivers, total)
+                response["numberMatched"] = plan.count(f, drivers, total)
         return response
 
     def get(self, identifier, crs_transform_spec=None, **kwargs):
@@ -528,7 +212,7 @@ class AtlasGeoPackageProvider(BaseProvider):
         if crs_transform_spec is not None and with_geom:
             from pygeoapi.crs import get_transform_from_spec
             transform = get_transform_from_spec(crs_transform_spec)
-        feature = self._features(rows, names, with_geom, transform)[0]
+        feature = _features(layer, rows, names, with_geom, transform)[0]
         table = _q(layer.table)
         prev = con.execute(f"SELECT {idc} FROM {table} WHERE {idc} < ? ORDER BY {idc} DESC LIMIT 1",
                            (identifier,)).fetchone()
@@ -539,31 +223,6 @@ class AtlasGeoPackageProvider(BaseProvider):
         return feature
 
     # -- helpers
-    def _run(self, con, sql: str, params: list, retry: bool = False) -> list:
-        t0 = time.perf_counter()
-        try:
-            rows = con.execute(sql, params).fetchall()
-            if LOGGER.isEnabledFor(logging.DEBUG):
-                LOGGER.debug("%.1f ms, %d rows: %s %r", 1000 * (time.perf_counter() - t0), len(rows), sql, params)
-            return rows
-        except sqlite3.OperationalError as exc:
-            if retry and "no query solution" in str(exc):
-                raise _NoPlan() from None
-            if any(m in str(exc) for m in _TOO_COMPLEX):
-                raise _invalid(f"filter: too complex for the database ({exc}); use IN (...) for lists of "
-                               "values") from None
-            LOGGER.error("SQL failed on %s: %s\n%s %r", self.path, exc, sql[:2000], params[:50])
-            raise ProviderConnectionError(f"query failed: {exc}",
-                                          user_msg="query failed (see the server log)") from None
-
-    def _count_all(self, con) -> int:
-        layer = self._layer
-        if layer.count_all is None:
-            with layer.lock:
-                if layer.count_all is None:
-                    layer.count_all = con.execute(f"SELECT COUNT(*) FROM {_q(layer.table)}").fetchone()[0]
-        return layer.count_all
-
     def _output_properties(self, select_properties) -> list:
         layer = self._layer
         if select_properties:
@@ -599,10 +258,10 @@ class AtlasGeoPackageProvider(BaseProvider):
         first = seen[0] if seen else self.id_field
         return ", ".join(parts), layer.indexes.get(first)
 
-    def _filters(self, bbox, datetime_, properties, q, filterq) -> _Filters:
+    def _filters(self, bbox, datetime_, properties, q, filterq) -> Filters:
         """The filters of a query, checked (:class:`ProviderInvalidQueryError` naming the bad one)."""
         layer = self._layer
-        f = _Filters()
+        f = Filters()
         if bbox:
             f.boxes = self._boxes(bbox)
         for name, value in properties or []:
@@ -667,122 +326,6 @@ class AtlasGeoPackageProvider(BaseProvider):
             return [(minx, miny, maxx, maxy)]
         return [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
 
-    # The R-tree stores float32 boxes rounded outwards: "overlaps the R-tree box" is a superset of the
-    # answer, and "R-tree box inside the query box" implies that the geometry is inside it. Only the
-    # geometries whose R-tree box straddles an edge need the exact test (atlas_box).
-    _OVERLAP = "(r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?)"
-    _INSIDE = "(r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ?)"
-
-    def _bbox_clause(self, boxes) -> tuple[str, list]:
-        layer = self._layer
-        g = f"t.{_q(layer.geometry)}"
-        if layer.rtree is None:
-            return "(" + " OR ".join(f"atlas_box({g}, ?, ?, ?, ?)" for _ in boxes) + ")", [v for b in boxes for v in b]
-        overlap, exact, params_o, params_e = [], [], [], []
-        for x0, y0, x1, y1 in boxes:
-            overlap.append(self._OVERLAP)
-            params_o += [x1, x0, y1, y0]
-            exact.append(f"{self._INSIDE} OR atlas_box({g}, ?, ?, ?, ?)")
-            params_e += [x0, x1, y0, y1, x0, y0, x1, y1]
-        return (f'r.id = t."fid" AND ({" OR ".join(overlap)}) AND ({" OR ".join(exact)})', params_o + params_e)
-
-    def _drivers(self, con, f: _Filters) -> dict:
-        """Candidate counts of the indexes that can drive the query: the R-tree for ``bbox`` (``rtree``),
-        the keyword index for ``q`` (``fts``). Upper bounds of the answer, cheap to get. The R-tree pass
-        also counts the boxes inside the query box (kept in ``f.inside`` for :meth:`_count`)."""
-        layer = self._layer
-        out = {}
-        if f.boxes and layer.rtree:
-            overlap, f.inside = 0, 0
-            for x0, y0, x1, y1 in f.boxes:
-                n, ext = self._rtree_stats(con)
-                if ext is None or (x0 <= ext[0] and y0 <= ext[1] and x1 >= ext[2] and y1 >= ext[3]):
-                    o, i = n, n  # the box holds every R-tree box (or there is none)
-                else:
-                    o, i = con.execute(
-                        f"SELECT COUNT(*), TOTAL({self._INSIDE}) FROM {_q(layer.rtree)} AS r WHERE {self._OVERLAP}",
-                        (x0, x1, y0, y1, x1, x0, y1, y0)).fetchone()
-                overlap += o
-                f.inside += int(i)
-            out["rtree"] = overlap
-            f.overlap = overlap
-        if f.fts_words:
-            out["fts"] = con.execute(f"SELECT COUNT(*) FROM {_q(layer.keyword_index)} WHERE {_q(layer.keyword_index)} "
-                                     "MATCH ?", (f.fts_match(),)).fetchone()[0]
-        return out
-
-    def _rtree_stats(self, con) -> tuple:
-        """(number of entries, (minx, miny, maxx, maxy) of all entries or None) of the R-tree, read
-        once per file version."""
-        layer = self._layer
-        if layer.rtree_stats is None:
-            with layer.lock:
-                if layer.rtree_stats is None:
-                    n, x0, y0, x1, y1 = con.execute(
-                        "SELECT COUNT(*), MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) "
-                        f"FROM {_q(layer.rtree)}").fetchone()
-                    layer.rtree_stats = (n, None if n == 0 else (x0, y0, x1, y1))
-        return layer.rtree_stats
-
-    def _sql(self, f: _Filters, mode: str, force: str | None = None) -> tuple[str, str, list]:
-        """(FROM, WHERE, params) of the filters, driven by ``mode``: ``rtree`` (R-tree first), ``fts``
-        (keyword index first) or ``scan`` (the table first; through the index ``force`` if given)."""
-        layer = self._layer
-        table = f"{_q(layer.table)} AS t" + (f" INDEXED BY {_q(force)}" if force else "")
-        clauses, params = [], []
-        if f.boxes:
-            clause, p = self._bbox_clause(f.boxes)
-            clauses.append(clause)
-            params += p
-            if layer.rtree:
-                rtree = f"{_q(layer.rtree)} AS r"
-                table = f"{rtree} CROSS JOIN {table}" if mode == "rtree" else f"{table} CROSS JOIN {rtree}"
-        if f.fts_words:
-            if mode == "fts":
-                fts = _q(layer.keyword_index)
-                clauses.append(f't."fid" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)')
-                params.append(f.fts_match())
-            else:
-                for w in f.fts_words:
-                    clauses.append(f"t.{_q(SEARCH_COLUMN)} LIKE ?")
-                    params.append(f"% {w}%")
-        for pattern in f.like:
-            clauses.append(f"t.{_q(SEARCH_COLUMN)} LIKE ?")
-            params.append(pattern)
-        for clause, p in f.row:
-            clauses.append(clause)
-            params += p
-        where = (" WHERE " + " AND ".join(f"({c})" for c in clauses)) if clauses else ""
-        return table, where, params
-
-    def _count(self, con, f: _Filters, drivers: dict, total: int) -> int:
-        """numberMatched: exact, by the cheapest way the filters allow."""
-        layer = self._layer
-        if drivers and min(drivers.values()) == 0:
-            return 0
-        only_bbox = f.boxes and not f.row and not f.like and not f.fts_words
-        if not f.boxes and not f.row and not f.like and not f.fts_words:
-            return total
-        if only_bbox and layer.rtree and not layer.is_view and len(f.boxes) == 1 and f.overlap is not None:
-            # R-tree boxes inside the query box (counted by _drivers, no table access) + the exact test
-            # of the geometries whose R-tree box crosses an edge of the query box (found with 4 thin
-            # R-tree queries, one per edge)
-            if f.overlap == f.inside:
-                return f.inside
-            (x0, y0, x1, y1), rtree, g = f.boxes[0], _q(layer.rtree), f"t.{_q(layer.geometry)}"
-            line = f"SELECT id FROM {rtree} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?"
-            lines = [x0, x0, y1, y0, x1, x1, y1, y0, x1, x0, y0, y0, x1, x0, y1, y1]
-            edges = self._run(
-                con, f"SELECT COUNT(*) FROM ({' UNION '.join([line] * 4)}) AS e CROSS JOIN {rtree} AS r "
-                f"CROSS JOIN {_q(layer.table)} AS t WHERE r.id = e.id AND t.\"fid\" = e.id AND NOT {self._INSIDE} "
-                f"AND atlas_box({g}, ?, ?, ?, ?)", lines + [x0, x1, y0, y1, x0, y0, x1, y1])[0][0]
-            return f.inside + edges
-        if f.fts_words and not f.boxes and not f.row and not f.like and not layer.is_view:
-            return drivers["fts"]
-        mode = min(drivers, key=drivers.get) if drivers else "scan"
-        from_sql, where, params = self._sql(f, mode)
-        return self._run(con, f"SELECT COUNT(*) FROM {from_sql}{where}", params)[0][0]
-
     def _datetime(self, datetime_):
         if not self.time_field:
             raise _invalid(f"datetime: collection {self.coll.id} has no time property")
@@ -809,25 +352,6 @@ class AtlasGeoPackageProvider(BaseProvider):
                 return f"{col} >= ?", [value(start)]
             return f"{col} BETWEEN ? AND ?", [value(start), value(end)]
         return f"{col} = ?", [value(datetime_)]
-
-    def _features(self, rows, names, with_geom, transform) -> list:
-        """GeoJSON features (dicts) of rows (id, properties…, geometry blob)."""
-        layer = self._layer
-        n = len(names)
-        bools = [name for name in names if name in layer.bools]
-        point_layer = layer.geometry_type == "POINT"
-        geoms = _geometries([r[n + 1] for r in rows], point_layer, transform) if with_geom else None
-        features = []
-        append = features.append
-        for i, row in enumerate(rows):
-            props = dict(zip(names, row[1:n + 1]))
-            for b in bools:
-                v = props[b]
-                if v is not None:
-                    props[b] = v == 1
-            append({"type": "Feature", "properties": props, "id": row[0],
-                    "geometry": geoms[i] if geoms is not None else None})
-        return features
 
     def __repr__(self):
         return f"<AtlasGeoPackageProvider> {self.path} {self.table}"

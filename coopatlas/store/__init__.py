@@ -11,16 +11,15 @@ shapely objects in EPSG:4326.
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import pandas as pd
 import shapely
 
-DEFAULT_GPKG = Path(__file__).resolve().parents[2] / "build" / "atlas.gpkg"
+from ..paths import DEFAULT_GPKG
+from .geopackage import ReadOnlyConnections, decode_geometry
 
 
 def default_location() -> str:
@@ -29,40 +28,31 @@ def default_location() -> str:
     return os.environ.get("COOPATLAS_DATABASE_URL") or os.environ.get("COOPATLAS_GPKG") or str(DEFAULT_GPKG)
 
 
-def gpkg_geometry(blob: bytes | None):
-    """A shapely geometry from a GeoPackage binary blob (``None`` for NULL)."""
-    if blob is None:
-        return None
-    flags = blob[3]
-    env = (flags >> 1) & 0b111
-    offset = 8 + {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[env]
-    return shapely.from_wkb(bytes(blob[offset:]))
-
-
 class Store:
-    """Read access to one atlas database. Thread-safe: one connection per thread."""
+    """Read access to one atlas database. Thread-safe: one connection per thread (for a GeoPackage, re-opened
+    when a rebuild replaced the file)."""
 
     dialect = "sqlite"
 
     def __init__(self, location: str | os.PathLike):
         self.location = str(location)
         self._local = threading.local()
+        self._connections = ReadOnlyConnections(check_same_thread=False)
 
     # --- to be specialised per backend -----------------------------------------------------------------
     def _connect(self):
-        path = Path(self.location)
-        if not path.exists():
-            raise FileNotFoundError(f"atlas database {path} not found (build it with `make data`)")
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        con.execute("PRAGMA query_only = 1")
-        return con
+        try:
+            return self._connections.get(self.location)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"atlas database {self.location} not found (build it with `make data`)") \
+                from None
 
     def geometry_sql(self, column: str = "geom") -> str:
         """SQL expression giving the geometry in a form :meth:`decode_geometry` reads."""
         return column
 
     def decode_geometry(self, value):
-        return gpkg_geometry(value)
+        return decode_geometry(value)
 
     def placeholder(self) -> str:
         return "?"
@@ -70,10 +60,7 @@ class Store:
     # --- common --------------------------------------------------------------------------------------
     @property
     def connection(self):
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = self._local.con = self._connect()
-        return con
+        return self._connect()
 
     @contextmanager
     def cursor(self) -> Iterator[Any]:
@@ -105,10 +92,8 @@ class Store:
             return pd.DataFrame(cur.fetchall(), columns=cols)
 
     def close(self) -> None:
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
+        """Close the connection of the current thread."""
+        self._connections.close()
 
 
 class PostGISStore(Store):
@@ -117,9 +102,11 @@ class PostGISStore(Store):
     dialect = "postgresql"
 
     def _connect(self):
-        import psycopg2
-        con = psycopg2.connect(self.location)
-        con.set_session(readonly=True, autocommit=True)
+        con = getattr(self._local, "con", None)
+        if con is None:
+            import psycopg2
+            con = self._local.con = psycopg2.connect(self.location)
+            con.set_session(readonly=True, autocommit=True)
         return con
 
     def geometry_sql(self, column: str = "geom") -> str:
@@ -131,8 +118,11 @@ class PostGISStore(Store):
     def placeholder(self) -> str:
         return "%s"
 
-    def rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        return super().rows(sql, params)
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
 
 
 _stores: dict[str, Store] = {}

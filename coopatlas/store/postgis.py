@@ -1,7 +1,7 @@
 """Load a built atlas GeoPackage into PostgreSQL/PostGIS, and describe it to pygeoapi.
 
 ``coopatlas postgis --gpkg build/atlas.gpkg --url postgresql://user@host:5432/db`` copies every table of
-the GeoPackage (layout: :mod:`coopatlas.store.gpkg_writer`; fields: :mod:`coopatlas.schema`) into one
+the GeoPackage (layout: :mod:`coopatlas.store.geopackage`; fields: :mod:`coopatlas.schema`) into one
 PostgreSQL schema (``atlas`` by default):
 
 * one table per collection (``projets``, ``collectivites``, ...) plus the private ``bourse_demandes``, with
@@ -42,9 +42,9 @@ from pathlib import Path
 import shapely
 
 from .. import schema as sch
-from ..data.build import METADATA_TABLE
 from ..vocabulary import STATUTS_VALIDATION_PUBLICS
-from .gpkg_writer import GEOM, SEARCH, SRS_ID
+from .geopackage import GEOM, METADATA_TABLE, SEARCH, SRS_ID, blob_wkb, open_readonly
+from .geopackage import quote as _q
 
 #: The PostgreSQL schema that holds the atlas, unless told otherwise.
 DEFAULT_SCHEMA = "atlas"
@@ -60,11 +60,6 @@ SCHEMA_ENV = "COOPATLAS_DATABASE_SCHEMA"
 
 class LoadError(RuntimeError):
     """The atlas could not be loaded (the previous one, if any, is untouched)."""
-
-
-def _q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def stored_tables() -> list[tuple[str, sch.Collection]]:
@@ -98,19 +93,12 @@ def _columns(coll: sch.Collection) -> list[str]:
     return [FID] + ([GEOM] if coll.geometry else []) + coll.field_names + ([SEARCH] if _searchable(coll) else [])
 
 
-def _gpkg_wkb(blob: bytes | None) -> bytes | None:
-    """The (ISO) WKB inside a GeoPackage geometry blob; ``None`` for none."""
-    if blob is None:
-        return None
-    if blob[:2] != b"GP":
-        raise LoadError("geometry is not a GeoPackage binary blob")
-    env = (blob[3] >> 1) & 0b111
-    return blob[8 + (0, 32, 48, 48, 64)[env]:]
-
-
 def _ewkb_hex(blobs: list[bytes | None]) -> list[str | None]:
     """GeoPackage blobs as hex EWKB with SRID 4326 (what PostGIS reads from ``COPY``), vectorised."""
-    wkbs = [_gpkg_wkb(b) for b in blobs]
+    try:
+        wkbs = [blob_wkb(b) for b in blobs]
+    except ValueError:
+        raise LoadError("geometry is not a GeoPackage binary blob") from None
     geoms = shapely.from_wkb(wkbs)
     geoms = shapely.set_srid(geoms, SRS_ID)
     out = shapely.to_wkb(geoms, hex=True, include_srid=True, output_dimension=2)
@@ -241,7 +229,10 @@ def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progre
         raise LoadError(f"schema {schema!r} cannot be used for the atlas: it is replaced as a whole")
     say = log or (lambda msg: None)
     tables = stored_tables()
-    lite = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+    try:
+        lite = open_readonly(gpkg, require_geopackage=False)
+    except sqlite3.DatabaseError as exc:
+        raise LoadError(f"{gpkg} is not an atlas GeoPackage: {exc}") from None
     try:
         counts_in = {t: _gpkg_count(lite, t) for t, _ in tables}
         pg = psycopg2.connect(url)

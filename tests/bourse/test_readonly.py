@@ -9,7 +9,7 @@ from coopatlas.bourse.context import Context
 from coopatlas.bourse.settings import Settings
 from coopatlas.bourse.submission import validate
 from coopatlas.bourse.workflow import WorkflowError, submit
-from coopatlas.store import gpkg as g
+from coopatlas.store import live_writer as g
 
 
 def test_a_read_only_atlas_is_never_written(tmp_path):

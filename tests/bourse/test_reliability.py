@@ -23,7 +23,7 @@ READERS = 4
 
 def _check_gpkg(path) -> None:
     """The GeoPackage is sound: SQLite's integrity check, the R-tree of the requests matches their rows."""
-    from coopatlas.store import gpkg as gpkgw
+    from coopatlas.store import live_writer as gpkgw
     gpkgw.recover(path)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -113,7 +113,7 @@ def test_load_submissions_while_maps_are_read(server, people):
 
 def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_data(tmp_path, smtp, atlas_gpkg_path):
     from coopatlas.bourse.live import LiveDB
-    from coopatlas.store import gpkg as gpkgw
+    from coopatlas.store import live_writer as gpkgw
 
     gpkg = H.copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
     var = tmp_path / "var"

@@ -1,4 +1,4 @@
-"""The GeoPackage writer helpers (coopatlas.store.gpkg) on a small atlas made from the schema: rows with
+"""The GeoPackage writer helpers (coopatlas.store.live_writer) on a small atlas made from the schema: rows with
 their R-tree and keyword index kept right, a hot journal left by a killed writer rolled back, the
 rebuild guard; and the embassy directory generated for every country."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import Point
 
 from coopatlas import schema as sch
-from coopatlas.store import gpkg as g
+from coopatlas.store import live_writer as g
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
@@ -63,7 +63,7 @@ def test_upsert_and_delete_keep_the_rtree_and_the_extent(small):
 
 @pytest.mark.parametrize("triggers", [True, False], ids=["index-with-triggers", "index-without-triggers"])
 def test_the_keyword_index_follows(small, triggers):
-    from coopatlas.store.gpkg_writer import keyword_index_sql
+    from coopatlas.store.build_writer import keyword_index_sql
     con = sqlite3.connect(small)
     con.execute("DROP TABLE IF EXISTS fts_projets")
     for name in ("insert", "update", "delete"):
@@ -98,7 +98,7 @@ def test_a_hot_journal_is_rolled_back(small):
     recover() rolls it back (the server does it before serving)."""
     code = textwrap.dedent(f"""
         import os, signal, sqlite3
-        from coopatlas.store import gpkg as g
+        from coopatlas.store import live_writer as g
         con = g.open_writer({str(small)!r})
         con.execute("PRAGMA cache_size = 5")
         con.execute("BEGIN IMMEDIATE")

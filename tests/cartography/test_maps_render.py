@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import CRS, Geod, Transformer
 
-from coopatlas.store import gpkg_geometry
+from coopatlas.store.geopackage import decode_geometry as gpkg_geometry
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
 GEOD = Geod(ellps="WGS84")

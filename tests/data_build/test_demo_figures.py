@@ -74,7 +74,7 @@ def test_plausible_geography(store):
 
 
 def test_dataset_says_it_is_synthetic(atlas_gpkg):
-    from coopatlas.data.build import read_metadata
+    from coopatlas.store.geopackage import read_metadata
     meta = read_metadata(atlas_gpkg)
     assert meta["synthetique"] is True
     assert "SYNTHÉTIQUES" in meta["notice_fr"] and "SYNTHETIC" in meta["notice_en"]

@@ -14,7 +14,7 @@ from support.sample_atlas import sample_tables, write_sample_atlas
 
 from coopatlas import schema as sch
 from coopatlas.store import postgis
-from coopatlas.store.gpkg_writer import search_text
+from coopatlas.store.geopackage import search_text
 from coopatlas.vocabulary import STATUTS_VALIDATION_PUBLICS
 
 pytestmark = pytest.mark.xdist_group("postgis")
@@ -47,8 +47,8 @@ def _rows(url: str, sql: str, params=None) -> list[tuple]:
 
 
 def _gpkg_geometry(blob):
-    from coopatlas.store.postgis import _gpkg_wkb
-    return None if blob is None else shapely.from_wkb(_gpkg_wkb(blob))
+    from coopatlas.store.geopackage import decode_geometry
+    return decode_geometry(blob)
 
 
 @pytest.mark.parametrize("table,coll", postgis.stored_tables(), ids=[t for t, _ in postgis.stored_tables()])

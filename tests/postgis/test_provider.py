@@ -12,7 +12,7 @@ from support.sample_atlas import sample_tables, write_sample_atlas
 
 from coopatlas import schema as sch
 from coopatlas.store import postgis
-from coopatlas.store.gpkg_writer import search_text
+from coopatlas.store.geopackage import search_text
 from coopatlas.text import keywords
 
 pytestmark = pytest.mark.xdist_group("postgis")

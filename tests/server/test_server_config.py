@@ -12,7 +12,7 @@ from pygeoapi.util import yaml_load
 
 from coopatlas import schema as sch
 from coopatlas.server import config as C
-from coopatlas.store import gpkg_writer
+from coopatlas.store import build_writer
 
 
 def loaded(monkeypatch, **env) -> dict:
@@ -85,9 +85,9 @@ def test_notice_and_attribution_in_both_languages(monkeypatch):
 
 
 def _small_gpkg(path):
-    con = gpkg_writer.new_geopackage(str(path))
+    con = build_writer.new_geopackage(str(path))
     from shapely.geometry import Point
-    gpkg_writer.write_collections(con, {"projets": [
+    build_writer.write_collections(con, {"projets": [
         {"id": "P1", "titre": "a", "geometry": Point(-10.5, 12.25)},
         {"id": "P2", "titre": "b", "geometry": Point(20.0, 40.0)},
     ]})

@@ -15,7 +15,7 @@ from pathlib import Path
 from shapely.geometry import MultiLineString, MultiPolygon, Point, Polygon
 
 from coopatlas import schema as sch
-from coopatlas.store import gpkg_writer
+from coopatlas.store import build_writer
 from coopatlas.vocabulary import STATUTS_VALIDATION
 
 AWKWARD_TEXTS = [
@@ -105,8 +105,8 @@ def write_sample_atlas(path: str | Path, n: int = 60, seed: int = 7) -> Path:
     """Write the sample atlas GeoPackage at ``path`` (replaced if it exists); returns the path."""
     path = Path(path)
     path.unlink(missing_ok=True)
-    con = gpkg_writer.new_geopackage(str(path))
+    con = build_writer.new_geopackage(str(path))
     with con:
-        gpkg_writer.write_collections(con, sample_tables(n, seed))
+        build_writer.write_collections(con, sample_tables(n, seed))
     con.close()
     return path

@@ -16,7 +16,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from coopatlas import schema as sch
 from coopatlas.server import cql
-from coopatlas.store.gpkg_writer import blob_envelope, gpkg_blob
+from coopatlas.store.geopackage import blob_envelope, encode_geometry as gpkg_blob
 
 Q = {
     "name": cql.Queryable("name", sch.TEXT),

@@ -187,7 +187,7 @@ def test_partners_are_geocoded(built):
 
 
 def test_metadata_records_the_sources(imported, built):
-    from coopatlas.data.build import read_metadata
+    from coopatlas.store.geopackage import read_metadata
     meta = read_metadata(built)
     assert meta["synthetique"] is False and meta["source"] == "atlas_cncd"
     assert [f["nom"] for f in meta["fichiers"]] == [z.name for z in ZONES] + [APD.name]

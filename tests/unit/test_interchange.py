@@ -20,11 +20,12 @@ import pytest
 from shapely.geometry import Point
 
 from coopatlas.cli import main as cli
-from coopatlas.data import build, interchange
+from coopatlas.data import build, export, interchange
 from coopatlas.data.derive import DataError, derive
 from coopatlas.data.importers.sources import SourceError
 from coopatlas.data.reference import Reference
 from coopatlas.data.tables import BASE_FIELDS, AtlasTables
+from coopatlas.store import geopackage
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +145,7 @@ def assert_same_gpkg(a: Path, b: Path, empty_is_null: bool = False) -> int:
         assert len(da[name]) == len(db[name]), name
         for i, (ra, rb) in enumerate(zip(da[name], db[name])):
             assert ra == rb, f"{name}, row {i + 1}:\n{ra}\n{rb}"
-    assert build.read_metadata(a) == build.read_metadata(b)
+    assert geopackage.read_metadata(a) == geopackage.read_metadata(b)
     return sum(len(v) for v in da.values())
 
 
@@ -157,7 +158,7 @@ def write_small_gpkg(path: Path, reference: Reference) -> Path:
 
 def test_small_atlas_round_trip_is_lossless(tmp_path, reference, small_gpkg):
     original = small_gpkg
-    folder = interchange.export_interchange(original, tmp_path / "exchange")
+    folder = export.export_interchange(original, tmp_path / "exchange")
     assert sorted(p.name for p in folder.iterdir()) == sorted([*interchange.FILES.values(), "metadata.json"])
     back = interchange.read_interchange(folder, reference)
     rebuilt = build.write_geopackage(derive(back, reference), tmp_path / "rebuilt.gpkg", back.metadata)
@@ -177,7 +178,7 @@ def test_empty_text_is_null(tmp_path, small_gpkg):
     con = sqlite3.connect(original)
     assert con.execute("SELECT description FROM projets WHERE id = 'PR4'").fetchone() == (None,)
     con.close()
-    folder = interchange.export_interchange(original, tmp_path / "x")
+    folder = export.export_interchange(original, tmp_path / "x")
     with open(folder / "projets.csv", encoding="utf-8", newline="") as f:
         assert {r["id"]: r for r in csv.DictReader(f)}["PR4"]["description"] == ""
     rebuilt = build.build(tmp_path / "rebuilt.gpkg", str(folder), progress=lambda m: None)
@@ -281,7 +282,7 @@ def small_gpkg(tmp_path_factory, reference) -> Path:
 
 @pytest.fixture(scope="module")
 def small_folder(tmp_path_factory, small_gpkg) -> Path:
-    return interchange.export_interchange(small_gpkg, tmp_path_factory.mktemp("small-x") / "exchange")
+    return export.export_interchange(small_gpkg, tmp_path_factory.mktemp("small-x") / "exchange")
 
 
 @pytest.fixture

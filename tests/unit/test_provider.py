@@ -1,6 +1,6 @@
 """The GeoPackage feature provider (coopatlas.server.provider) and the CSV formatter, called directly.
 
-A small atlas GeoPackage is written by :mod:`coopatlas.store.gpkg_writer` in a fixture: hand-made
+A small atlas GeoPackage is written by :mod:`coopatlas.store.build_writer` in a fixture: hand-made
 ``projets`` (accents, NULLs, points on bbox edges and on the antimeridian) and generated rows for the
 other collections. Every answer is compared with what plain Python computes from the same rows
 (shapely for geometry), so the tests assert what a user gets. The demo atlas (the atlas of the tests,
@@ -26,7 +26,7 @@ from coopatlas import schema as sch
 from coopatlas import vocabulary as voc
 from coopatlas.server import csv_formatter
 from coopatlas.server.provider import AtlasGeoPackageProvider
-from coopatlas.store import gpkg_writer
+from coopatlas.store import build_writer
 from coopatlas.text import normalise
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
@@ -81,9 +81,9 @@ def atlas(tmp_path_factory):
     tables = sample_tables(n=24, seed=11)
     tables["projets"] = _projets()
     path = tmp_path_factory.mktemp("atlas") / "atlas.gpkg"
-    con = gpkg_writer.new_geopackage(str(path))
+    con = build_writer.new_geopackage(str(path))
     with con:
-        gpkg_writer.write_collections(con, tables)  # with the keyword indexes
+        build_writer.write_collections(con, tables)  # with the keyword indexes
     con.close()
     return path, tables
 
@@ -145,7 +145,7 @@ def test_every_collection_lists_its_rows_in_id_order(atlas, cid):
 def test_fast_geojson_is_shapely_mapping():
     from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, mapping
 
-    from coopatlas.server.provider import _geojson_many
+    from coopatlas.server.gpkg_geojson import geojson_many
     square = Polygon([(0, 0), (1, 0), (1, 1), (0, 0)], [[(0.1, 0.1), (0.2, 0.1), (0.2, 0.2), (0.1, 0.1)]])
     cases = [
         [LineString([(0, 0), (1, 1)]), LineString([(2, 2), (3, 3), (4.000000000000001, 5)])],
@@ -156,7 +156,7 @@ def test_fast_geojson_is_shapely_mapping():
         [MultiPolygon([square]), MultiPolygon()],  # with an empty one
     ]
     for geoms in cases:
-        got = _geojson_many(shapely.from_wkb(shapely.to_wkb(geoms)))
+        got = geojson_many(shapely.from_wkb(shapely.to_wkb(geoms)))
         assert json.dumps(got) == json.dumps([mapping(g) for g in geoms])
 
 
@@ -334,10 +334,12 @@ def test_every_plan_gives_the_same_answer(atlas, kw):
     f = p._filters(kw.get("bbox"), None, kw.get("properties"), kw.get("q"), kw.get("filterq"))
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     from coopatlas.server import cql
+    from coopatlas.server.gpkg_planner import Planner
     cql.register_functions(con)
+    plan = Planner(p._layer, p.path, con)
     results = {}
     for mode in ("scan", "rtree", "fts"):
-        from_sql, where, params = p._sql(f, mode)
+        from_sql, where, params = plan.sql(f, mode)
         results[mode] = [r[0] for r in con.execute(f"SELECT t.id FROM {from_sql}{where} ORDER BY t.id", params)]
     assert results["scan"] == results["rtree"] == results["fts"]
     got = everything(p, **kw)
@@ -660,9 +662,9 @@ def test_a_replaced_file_is_picked_up(tmp_path):
     path = tmp_path / "a.gpkg"
     for n in (6, 9):
         tmp = tmp_path / "new.gpkg"
-        con = gpkg_writer.new_geopackage(str(tmp))
+        con = build_writer.new_geopackage(str(tmp))
         with con:
-            gpkg_writer.write_collections(con, sample_tables(n=n, seed=1) if n != 6 else tables)
+            build_writer.write_collections(con, sample_tables(n=n, seed=1) if n != 6 else tables)
         con.close()
         os.replace(tmp, path)  # as the build does: write aside, rename
         assert make(path, "pays").query(resulttype="hits")["numberMatched"] == n

@@ -19,11 +19,11 @@ from ... import text as _text
 
 #: :func:`coopatlas.text.normalise`, memoised: the same labels and names come back on every row.
 normalise = functools.lru_cache(maxsize=1 << 16)(_text.normalise)
+from ...paths import ROOT
 from .sources import DELIMITERS, Problem, Sheet, SourceError
 
 FORMAT = "coopatlas-mapping"
 VERSION = 1
-ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MAPPING = ROOT / "datasets" / "mappings" / "atlas_cncd.yml"
 
 #: Fields a ``projets`` section may map (the importer's fields, not the schema's).

@@ -1,14 +1,16 @@
-"""Writer-side helpers for the atlas GeoPackage: the one way live changes are written into the file.
+"""The live writer: the one way live changes are written into the served atlas GeoPackage.
 
-The atlas GeoPackage (:mod:`coopatlas.store.gpkg_writer`) is read by every gunicorn worker through
-read-only connections (:mod:`coopatlas.server.provider`). A few live features write into it (the Bourse
+The atlas GeoPackage (written from scratch by the build writer, :mod:`coopatlas.store.build_writer`; format
+in :mod:`coopatlas.store.geopackage`) is read by every gunicorn worker through read-only connections
+(:class:`coopatlas.store.geopackage.ReadOnlyConnections`). A few live features write into it (the Bourse
 projets requests and their derived counts, the collectivities' updates: :mod:`coopatlas.bourse.atlas`);
 they all go through :func:`transaction`:
 
 * an exclusive advisory lock (``flock``) on ``<file>.lock`` for the duration of the transaction, so that
   ``coopatlas build`` can replace the file without racing a writer (:func:`replace_atlas`);
 * a new connection with the ``ST_*`` SQL functions the GeoPackage R-tree triggers call
-  (:func:`register_functions`), ``busy_timeout`` (:data:`BUSY_TIMEOUT_MS`), ``synchronous = FULL``;
+  (:func:`~coopatlas.store.geopackage.register_rtree_functions`), ``busy_timeout`` (:data:`BUSY_TIMEOUT_MS`),
+  ``synchronous = FULL``;
 * ``BEGIN IMMEDIATE``, a short transaction, ``COMMIT`` (or ``ROLLBACK`` on any error), connection closed.
 
 The FTS5 keyword index ``fts_<table>`` is kept right by the triggers the build adds with it; a file whose
@@ -45,14 +47,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import schema as sch
-from .gpkg_writer import GEOM, SEARCH, blob_envelope, gpkg_blob, search_text
+from .geopackage import (GEOM, SEARCH, blob_envelope, decode_geometry, encode_geometry, keyword_index,
+                         open_readonly, quote as _q, register_rtree_functions, search_text)
 
 #: How long a writer waits for the file lock and for SQLite locks (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
 #: The table, inside the GeoPackage, that records the live changes applied to it.
 MARKER_TABLE = "coopatlas_live"
-#: The optional FTS5 keyword index of a table (as the provider names it).
-KEYWORD_INDEX = "fts_{table}"
 
 
 class AtlasLockTimeout(TimeoutError):
@@ -61,35 +62,6 @@ class AtlasLockTimeout(TimeoutError):
 
 class LiveChangesError(RuntimeError):
     """The GeoPackage holds live changes that a rebuild would drop (see :func:`check_replaceable`)."""
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-# --- SQL functions of the R-tree triggers ------------------------------------------------------------
-
-def _env(blob, i):
-    if blob is None:
-        return None
-    env = blob_envelope(bytes(blob))
-    return None if env is None else env[i]
-
-
-def _is_empty(blob):
-    if blob is None:
-        return None
-    return 1 if blob_envelope(bytes(blob)) is None else 0
-
-
-def register_functions(con: sqlite3.Connection) -> None:
-    """The SQL functions the ``gpkg_rtree_index`` triggers call (``ST_IsEmpty``, ``ST_MinX``, ``ST_MaxX``,
-    ``ST_MinY``, ``ST_MaxY``), reading the envelope from the GeoPackage blob header."""
-    con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
-    con.create_function("ST_MinX", 1, lambda b: _env(b, 0), deterministic=True)
-    con.create_function("ST_MaxX", 1, lambda b: _env(b, 1), deterministic=True)
-    con.create_function("ST_MinY", 1, lambda b: _env(b, 2), deterministic=True)
-    con.create_function("ST_MaxY", 1, lambda b: _env(b, 3), deterministic=True)
 
 
 # --- locks, connections, transactions ------------------------------------------------------------------
@@ -154,7 +126,7 @@ def open_writer(path: str | os.PathLike) -> sqlite3.Connection:
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         con.execute("PRAGMA synchronous = FULL")
         con.execute("PRAGMA foreign_keys = OFF")
-        register_functions(con)
+        register_rtree_functions(con)
     except BaseException:
         con.close()
         raise
@@ -212,8 +184,8 @@ def recover(path: str | os.PathLike) -> bool:
 
 def _fts(con: sqlite3.Connection, table: str) -> str | None:
     """The FTS5 keyword index of ``table`` when it must be maintained here: present, and without the
-    triggers that :func:`coopatlas.store.gpkg_writer.keyword_index_sql` adds (which keep it right)."""
-    name = KEYWORD_INDEX.format(table=table)
+    triggers that :func:`coopatlas.store.build_writer.keyword_index_sql` adds (which keep it right)."""
+    name = keyword_index(table)
     found = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE name IN (?, ?)",
                                        (name, f"{table}_fts_update"))}
     return name if found == {name} else None
@@ -255,7 +227,7 @@ def upsert(con: sqlite3.Connection, coll: sch.Collection, row: dict, table: str 
     cols = list(names)
     blob = None
     if coll.geometry:
-        blob = gpkg_blob(row.get("geometry"))
+        blob = encode_geometry(row.get("geometry"))
         cols.insert(0, GEOM)
         values.insert(0, blob)
     new_search = search_text(coll, row) if searchable else None
@@ -315,7 +287,6 @@ def delete(con: sqlite3.Connection, coll: sch.Collection, idv: str, table: str |
 
 def read_row(con: sqlite3.Connection, coll: sch.Collection, idv: str, table: str | None = None) -> dict | None:
     """One row of ``coll`` as a dict of its fields (booleans as ``bool``) plus ``geometry`` (shapely)."""
-    from . import gpkg_geometry
     table = table or coll.source
     cols = ([GEOM] if coll.geometry else []) + coll.field_names
     r = con.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table)} WHERE {_q(coll.id_field)} = ?",
@@ -325,7 +296,7 @@ def read_row(con: sqlite3.Connection, coll: sch.Collection, idv: str, table: str
     out = {}
     vals = list(r)
     if coll.geometry:
-        out["geometry"] = gpkg_geometry(vals.pop(0))
+        out["geometry"] = decode_geometry(vals.pop(0))
     for f, v in zip(coll.fields, vals):
         out[f.name] = bool(v) if (f.type == sch.BOOLEAN and v is not None) else v
     return out
@@ -358,7 +329,10 @@ def live_changes(path: str | os.PathLike, recover_first: bool = True) -> int:
         return 0
     if recover_first:
         recover(p)
-    con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+    try:
+        con = open_readonly(p, require_geopackage=False)
+    except sqlite3.DatabaseError:
+        return 0
     try:
         marker = get_marker(con)
     except sqlite3.DatabaseError:

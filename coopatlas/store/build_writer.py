@@ -1,9 +1,12 @@
-"""Write the atlas tables into one OGC GeoPackage (1.3) with plain ``sqlite3``.
+"""The build writer: a new atlas GeoPackage (OGC GeoPackage 1.3) written from scratch with plain ``sqlite3``.
 
+What ``coopatlas build`` (and the tests' sample atlases) use; live changes to a served file go through
+:mod:`coopatlas.store.live_writer` instead. The format (blobs, names) is :mod:`coopatlas.store.geopackage`.
 No SpatiaLite is needed: geometries are stored as GeoPackage binary blobs (header + envelope +
 ISO WKB, EPSG:4326), each spatial table gets the R-tree spatial index of the ``gpkg_rtree_index``
 extension (filled here, kept up to date by the standard triggers: readers that write register the
-``ST_*`` functions, see :mod:`coopatlas.store.gpkg`), and the search fields get B-tree indexes.
+``ST_*`` functions, see :func:`coopatlas.store.geopackage.register_rtree_functions`), and the search fields
+get B-tree indexes.
 
 The file is written deterministically (fixed timestamps, rows in the order given) so that the same
 tables give the same bytes.
@@ -12,14 +15,12 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import struct
 from typing import Iterable, Sequence
 
-import shapely
-
 from .. import schema as sch
+from .geopackage import (APPLICATION_ID, GEOM, SEARCH, SRS_ID, blob_envelope, encode_geometry, keyword_index,
+                         search_text)
 
-SRS_ID = 4326
 #: Fixed timestamp written into ``gpkg_contents.last_change`` so that builds are reproducible.
 BUILD_TIMESTAMP = "2013-06-30T00:00:00.000Z"
 
@@ -30,48 +31,13 @@ _WGS84_WKT = (
     'AUTHORITY["EPSG","4326"]]'
 )
 
-#: Name of the geometry column of every spatial table.
-GEOM = "geom"
-#: Name of the hidden, normalised keyword-search column (see :func:`coopatlas.text.search_document`).
-SEARCH = "recherche"
-#: The FTS5 keyword index of a table with a search column (see :func:`keyword_index_sql`).
-KEYWORD_INDEX = "fts_{table}"
-
-
-def gpkg_blob(geom) -> bytes | None:
-    """A shapely geometry as a GeoPackage binary blob (little-endian, xy envelope)."""
-    if geom is None:
-        return None
-    if geom.is_empty:
-        # flags: little endian, no envelope, empty bit set
-        return b"GP" + bytes([0, 0b00010001]) + struct.pack("<i", SRS_ID) + shapely.to_wkb(geom, byte_order=1)
-    minx, miny, maxx, maxy = geom.bounds
-    header = b"GP" + bytes([0, 0b00000011]) + struct.pack("<i4d", SRS_ID, minx, maxx, miny, maxy)
-    return header + shapely.to_wkb(geom, byte_order=1, output_dimension=2)
-
-
-def blob_envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
-    """(minx, maxx, miny, maxy) of a GeoPackage blob, from its header or its WKB; ``None`` if empty."""
-    if blob is None:
-        return None
-    flags = blob[3]
-    if flags & 0b00010000:
-        return None
-    env = (flags >> 1) & 0b111
-    little = flags & 1
-    if env >= 1:
-        return struct.unpack("<4d" if little else ">4d", blob[8:40])
-    geom = shapely.from_wkb(blob[8:])
-    minx, miny, maxx, maxy = geom.bounds
-    return minx, maxx, miny, maxy
-
 
 def _sql_type(field: sch.Field) -> str:
     return field.type
 
 
 def _create_gpkg_core(con: sqlite3.Connection) -> None:
-    con.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # 'GPKG'
     con.execute("PRAGMA user_version = 10300")
     con.executescript("""
         CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
@@ -172,12 +138,6 @@ def create_table(con: sqlite3.Connection, coll: sch.Collection, table: str | Non
             con.execute(f'CREATE INDEX "idx_{table}_{f.name}" ON "{table}" ("{f.name}")')
 
 
-def search_text(coll: sch.Collection, row: dict) -> str:
-    """The normalised keyword-search text of one row: its searchable fields, accents and case removed."""
-    from ..text import search_document
-    return search_document(*(row.get(f.name) for f in coll.fields if f.searchable))
-
-
 def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict],
                 table: str | None = None) -> int:
     """Insert rows (dicts with the collection's fields and, for spatial tables, a shapely ``geometry``).
@@ -195,7 +155,7 @@ def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[di
     for row in rows:
         values = []
         if coll.geometry:
-            blob = gpkg_blob(row.get("geometry"))
+            blob = encode_geometry(row.get("geometry"))
             values.append(blob)
         for name in names:
             v = _clean(row.get(name))
@@ -234,7 +194,7 @@ def keyword_index_sql(table: str) -> list[str]:
     same test as ``recherche LIKE '% word%'`` (:func:`coopatlas.text.like_patterns`) without reading the
     table, which matters on large tables. Without it the provider uses LIKE, with the same answers.
     """
-    fts = '"' + KEYWORD_INDEX.format(table=table) + '"'
+    fts = '"' + keyword_index(table) + '"'
     t = f'"{table}"'
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({SEARCH}, content='', columnsize=0, detail=none, "

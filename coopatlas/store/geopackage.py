@@ -1,0 +1,281 @@
+"""The atlas GeoPackage format, in one place: what the build writes and what every reader and writer reads.
+
+* **Names**: the geometry column (:data:`GEOM`), the hidden keyword column (:data:`SEARCH`), the FTS5
+  keyword index of a table (:func:`keyword_index`), the R-tree of a geometry column (:func:`rtree_table`),
+  the atlas metadata table (:data:`METADATA_TABLE`), the spatial reference (:data:`SRS_ID`, EPSG:4326,
+  longitude and latitude in degrees).
+* **Geometry blobs** (GeoPackage 1.3 "StandardGeoPackageBinary": ``GP``, version, flags, srs id, optional
+  envelope, ISO WKB): :func:`encode_geometry`, :func:`decode_geometry`, :func:`blob_wkb`,
+  :func:`blob_envelope`, :func:`point_xy` (the fast path of points).
+* **Read-only connections**: :func:`open_readonly` (one spelling: a ``file:`` URI with ``mode=ro``,
+  ``PRAGMA query_only``) and :class:`ReadOnlyConnections`, one connection per thread, process and file,
+  re-opened when a rebuild replaced the file (another inode, size or modification time).
+* **SQL functions** of the R-tree triggers (``ST_IsEmpty``, ``ST_MinX``...): :func:`register_rtree_functions`,
+  which a connection that writes into a GeoPackage needs.
+* **Metadata**: :func:`write_metadata`, :func:`read_metadata` (``synthetique``, notices, date of the data).
+
+The build writer (:mod:`coopatlas.store.build_writer`) and the live writer (:mod:`coopatlas.store.live_writer`)
+write files in this format; the read store (:mod:`coopatlas.store`), the server's feature provider and the
+interchange export read them through this module.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import struct
+import threading
+from pathlib import Path
+from typing import Callable
+
+import shapely
+
+#: EPSG code of every geometry (WGS 84 longitude, latitude in degrees: OGC CRS84 axis order).
+SRS_ID = 4326
+#: ``PRAGMA application_id`` of a GeoPackage ('GPKG').
+APPLICATION_ID = 0x47504B47
+#: Name of the geometry column of every spatial table.
+GEOM = "geom"
+#: Name of the hidden, normalised keyword-search column (see :func:`coopatlas.text.search_document`).
+SEARCH = "recherche"
+#: The FTS5 keyword index of a table with a search column (see :func:`keyword_index`).
+KEYWORD_INDEX = "fts_{table}"
+#: The table of the atlas metadata (``cle``, ``valeur`` as JSON).
+METADATA_TABLE = "coopatlas_metadata"
+
+
+def keyword_index(table: str) -> str:
+    """The name of the FTS5 keyword index of ``table``."""
+    return KEYWORD_INDEX.format(table=table)
+
+
+def rtree_table(table: str, column: str = GEOM) -> str:
+    """The name of the ``gpkg_rtree_index`` R-tree of ``table.column``."""
+    return f"rtree_{table}_{column}"
+
+
+def search_text(coll, row: dict) -> str:
+    """The content of the hidden keyword column of one row of the collection ``coll``: its searchable
+    fields, normalised (accents, case and punctuation removed)."""
+    from ..text import search_document
+    return search_document(*(row.get(f.name) for f in coll.fields if f.searchable))
+
+
+def quote(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- geometry blobs ----------------------------------------------------------------------------------
+
+#: Size of the envelope of a blob, by the envelope code of its flags (none, xy, xyz, xym, xyzm).
+ENVELOPE_BYTES = (0, 32, 48, 48, 64)
+_EMPTY = 0b00010000
+_unpack_uint_le = struct.Struct("<I").unpack_from
+_unpack_xy_le = struct.Struct("<dd").unpack_from
+
+
+def encode_geometry(geom) -> bytes | None:
+    """A shapely geometry as a GeoPackage blob (little-endian, xy envelope; 2D); ``None`` for ``None``."""
+    if geom is None:
+        return None
+    if geom.is_empty:
+        # flags: little endian, no envelope, empty bit set
+        return b"GP" + bytes([0, 0b00010001]) + struct.pack("<i", SRS_ID) + shapely.to_wkb(geom, byte_order=1)
+    minx, miny, maxx, maxy = geom.bounds
+    header = b"GP" + bytes([0, 0b00000011]) + struct.pack("<i4d", SRS_ID, minx, maxx, miny, maxy)
+    return header + shapely.to_wkb(geom, byte_order=1, output_dimension=2)
+
+
+def wkb_offset(blob: bytes) -> int:
+    """Where the WKB starts in a GeoPackage blob (after the header and its envelope); ``ValueError`` if
+    ``blob`` is not a GeoPackage geometry blob."""
+    env = (blob[3] >> 1) & 0b111
+    if env > 4 or blob[:2] != b"GP":
+        raise ValueError("not a GeoPackage geometry blob")
+    return 8 + ENVELOPE_BYTES[env]
+
+
+def blob_wkb(blob: bytes | None) -> bytes | None:
+    """The ISO WKB inside a GeoPackage blob; ``None`` for ``None``."""
+    if blob is None:
+        return None
+    return bytes(blob[wkb_offset(blob):])
+
+
+def decode_geometry(blob: bytes | None):
+    """The shapely geometry of a GeoPackage blob (``None`` for NULL; an empty geometry stays empty)."""
+    if blob is None:
+        return None
+    return shapely.from_wkb(bytes(blob[wkb_offset(blob):]))
+
+
+def decode_geometries(blobs: list):
+    """The shapely geometries of many blobs in one vectorised call, as an array (``None`` stays ``None``)."""
+    return shapely.from_wkb([blob_wkb(b) for b in blobs])
+
+
+def is_empty(blob: bytes) -> bool:
+    """Whether a (non-NULL) blob holds an empty geometry (the flag of its header)."""
+    return bool(blob[3] & _EMPTY)
+
+
+def blob_envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    """(minx, maxx, miny, maxy) of a GeoPackage blob, from its header or its WKB; ``None`` if empty."""
+    if blob is None:
+        return None
+    flags = blob[3]
+    if flags & _EMPTY:
+        return None
+    env = (flags >> 1) & 0b111
+    little = flags & 1
+    if env >= 1:
+        return struct.unpack_from("<4d" if little else ">4d", blob, 8)
+    geom = shapely.from_wkb(bytes(blob[8:]))
+    minx, miny, maxx, maxy = geom.bounds
+    return minx, maxx, miny, maxy
+
+
+def point_xy(blob: bytes) -> tuple[float, float] | None:
+    """(x, y) of a non-empty 2D point blob, read with ``struct``; ``None`` for any other geometry."""
+    if blob[3] & _EMPTY:
+        return None
+    off = wkb_offset(blob)
+    if blob[off] == 1:  # little-endian WKB, as the atlas writes it
+        if _unpack_uint_le(blob, off + 1)[0] != 1:
+            return None
+        return _unpack_xy_le(blob, off + 5)
+    if struct.unpack_from(">I", blob, off + 1)[0] != 1:
+        return None
+    return struct.unpack_from(">dd", blob, off + 5)
+
+
+# --- read-only connections ------------------------------------------------------------------------------
+
+#: Per-connection page cache (KiB) and memory-mapped I/O (bytes) of the read-only connections.
+CACHE_KIB = 32_768
+MMAP_BYTES = 1 << 30
+
+
+class NotAGeoPackage(ValueError):
+    """The file opened is an SQLite database but not a GeoPackage (no 'GPKG' application id)."""
+
+
+def file_signature(path: str | os.PathLike) -> tuple:
+    """(device, inode, size, modification time) of ``path``: it changes when a rebuild replaces the file or
+    a live writer commits. ``OSError`` when the file cannot be read."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def open_readonly(path: str | os.PathLike, check_same_thread: bool = True, timeout: float = 5.0,
+                  require_geopackage: bool = True) -> sqlite3.Connection:
+    """A new read-only connection to the GeoPackage ``path`` (``mode=ro`` URI, ``PRAGMA query_only``,
+    autocommit). ``sqlite3.Error`` if it cannot be opened, :class:`NotAGeoPackage` if it is no GeoPackage
+    (unless not ``require_geopackage``)."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=check_same_thread,
+                          cached_statements=256, timeout=timeout)
+    try:
+        con.execute("PRAGMA query_only = ON")
+        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        con.execute("PRAGMA temp_store = MEMORY")
+        if require_geopackage and con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise NotAGeoPackage(f"{path} is not a GeoPackage")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+class ReadOnlyConnections:
+    """Read-only connections to GeoPackages, one per thread, per process and per file, re-opened when the
+    file is replaced (another inode, size or modification time), so that a rebuilt atlas is picked up
+    without restarting. ``prepare`` is called on every new connection (to register SQL functions)."""
+
+    def __init__(self, prepare: Callable[[sqlite3.Connection], None] | None = None, check_same_thread: bool = True):
+        self._prepare = prepare
+        self._check_same_thread = check_same_thread
+        self._local = threading.local()
+        self._inherited: list = []  # connections of a parent process, kept alive but unused after a fork
+
+    def get(self, path: str) -> sqlite3.Connection:
+        """The connection of the current thread to ``path``. ``OSError`` if the file cannot be read,
+        ``sqlite3.Error`` or :class:`NotAGeoPackage` if it cannot be opened as a GeoPackage."""
+        sig = file_signature(path)
+        cons = self._connections()
+        entry = cons.get(path)
+        if entry is not None and entry[0] == sig:
+            return entry[1]
+        if entry is not None:
+            del cons[path]
+            try:
+                entry[1].close()
+            except sqlite3.Error:
+                pass
+        con = open_readonly(path, check_same_thread=self._check_same_thread)
+        if self._prepare is not None:
+            self._prepare(con)
+        cons[path] = (sig, con)
+        return con
+
+    def close(self) -> None:
+        """Close the connections of the current thread."""
+        cons = self._connections()
+        for _, con in cons.values():
+            con.close()
+        cons.clear()
+
+    def _connections(self) -> dict:
+        pid = os.getpid()
+        cons = getattr(self._local, "cons", None)
+        if cons is None or getattr(self._local, "pid", None) != pid:
+            if cons:  # after a fork: never use (nor close) the parent's connections
+                self._inherited.append(cons)
+            cons = self._local.cons = {}
+            self._local.pid = pid
+        return cons
+
+
+# --- SQL functions of the R-tree triggers -------------------------------------------------------------
+
+def _envelope_part(blob, i):
+    if blob is None:
+        return None
+    env = blob_envelope(bytes(blob))
+    return None if env is None else env[i]
+
+
+def _is_empty_sql(blob):
+    if blob is None:
+        return None
+    return 1 if blob_envelope(bytes(blob)) is None else 0
+
+
+def register_rtree_functions(con: sqlite3.Connection) -> None:
+    """The SQL functions the ``gpkg_rtree_index`` triggers call (``ST_IsEmpty``, ``ST_MinX``, ``ST_MaxX``,
+    ``ST_MinY``, ``ST_MaxY``), reading the envelope from the blob header: needed to write a spatial table."""
+    con.create_function("ST_IsEmpty", 1, _is_empty_sql, deterministic=True)
+    con.create_function("ST_MinX", 1, lambda b: _envelope_part(b, 0), deterministic=True)
+    con.create_function("ST_MaxX", 1, lambda b: _envelope_part(b, 1), deterministic=True)
+    con.create_function("ST_MinY", 1, lambda b: _envelope_part(b, 2), deterministic=True)
+    con.create_function("ST_MaxY", 1, lambda b: _envelope_part(b, 3), deterministic=True)
+
+
+# --- the atlas metadata ------------------------------------------------------------------------------------
+
+def write_metadata(con: sqlite3.Connection, metadata: dict) -> None:
+    """Create the metadata table and write ``metadata`` into it (keys sorted, values as JSON)."""
+    con.execute(f"CREATE TABLE {METADATA_TABLE} (cle TEXT PRIMARY KEY, valeur TEXT)")
+    con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
+                    [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(metadata.items())])
+
+
+def read_metadata(path: str | os.PathLike) -> dict:
+    """The atlas metadata stored in a built GeoPackage (``synthetique``, notices, date of the data...)."""
+    con = open_readonly(path, require_geopackage=False)
+    try:
+        return {k: json.loads(v) for k, v in con.execute(f"SELECT cle, valeur FROM {METADATA_TABLE}")}
+    finally:
+        con.close()
