@@ -279,7 +279,7 @@ def read_activities(sources: list[str | Path | bytes], collectivites: list[dict]
 
 def atlas_collectivites(gpkg: str | Path) -> list[dict]:
     """The French authorities of a built atlas (base fields, ``lon``/``lat``), to locate the reporters."""
-    from ..data.interchange import read_geopackage
+    from ..data.export import read_geopackage
     frame = read_geopackage(gpkg).collectivites
     records = []
     for row in frame.to_dict("records"):
