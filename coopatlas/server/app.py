@@ -263,6 +263,7 @@ EXTENSIONS = (
     "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
     "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
+    "coopatlas.server.downloads:blueprint",  # /downloads, /catalogue.jsonld: bulk downloads, DCAT-AP catalogue
 )
 
 
