@@ -2,8 +2,8 @@
 
 Three files per spatial collection ``<id>``: ``<id>.qml`` (QGIS), ``<id>.sld`` (OGC SLD 1.1.0 / SE 1.1)
 and ``<id>.maplibre.json`` (MapLibre GL style spec v8, reading the tiles of the server at ``--base-url``),
-the basemap ``fond.maplibre.json``, and a ``README.md`` saying what each draws. The files are committed; ``--check`` tells whether the committed
-ones are up to date (exit status 1 if not), without writing anything.
+the basemap ``fond.maplibre.json``, and a ``README.md`` saying what each draws. The files are committed;
+``--check`` tells whether the committed ones are up to date (exit status 1 if not), without writing anything.
 """
 from __future__ import annotations
 

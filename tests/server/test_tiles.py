@@ -153,6 +153,12 @@ def test_bad_tile_requests_say_why(atlas_server, path, status, words):
     assert words in r.json()["description"]
 
 
+def test_a_tile_url_without_f_gives_the_vector_tile(atlas_server):
+    r = atlas_server.session.get(atlas_server.url + "/collections/pays/tiles/WebMercatorQuad/0/0/0", timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"] == MVT
+    assert mapbox_vector_tile.decode(r.content)["pays"]["features"]
+
+
 def _private_request(gpkg) -> tuple[str, float, float]:
     """A request of the Bourse that is not public (id, lon, lat)."""
     from coopatlas.server.cql import point_xy

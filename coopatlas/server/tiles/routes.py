@@ -12,6 +12,7 @@ Registered on the server's app as an extension (``coopatlas.server.app.EXTENSION
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs, urlencode
 
 from flask import Blueprint, Response, request
 
@@ -63,8 +64,18 @@ def check_tile_request():
         spec.parse_tile(tms, args.get("tileMatrix"), args.get("tileRow"), args.get("tileCol"))
     except spec.TileRequestError as exc:
         return _exception(exc.status, f"collection {cid}: {exc.message}")
-    fmt = request.args.get("f")
-    if fmt not in (None, "", "mvt"):
+    query = parse_qs(request.environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    fmt = (query.get("f") or [None])[-1]
+    if fmt in (None, ""):
+        # the tile of a URL without f (what most tile clients ask for): Mapbox Vector Tiles, the only
+        # format, instead of pygeoapi's 400 "Invalid format requested"
+        query["f"] = ["mvt"]
+        current = request._get_current_object()
+        current.environ["QUERY_STRING"] = urlencode(query, doseq=True)
+        current.query_string = current.environ["QUERY_STRING"].encode("latin-1")
+        for cached in ("args", "values"):  # parsed already by an earlier hook: parse the new query string
+            current.__dict__.pop(cached, None)
+    elif fmt != "mvt":
         return _exception(400, f"f: tiles are served as Mapbox Vector Tiles only (f=mvt), not {fmt!r}")
     return None
 

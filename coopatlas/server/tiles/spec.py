@@ -197,12 +197,13 @@ def description(layer: TileLayer, lang: str = "en") -> str:
                 f"Couche {layer.collection} : un objet par enregistrement avec {props}.")
     agg = ", ".join(layer.aggregate_properties())
     if lang == "en":
-        return (f"Layer {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom}: AGGREGATES, one feature per "
-                f"geometry (place or flow) with agregat=true, nombre = the number of records it stands for, and "
+        return (f"Layer {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom}: AGGREGATES, one feature "
+                f"per geometry (place or flow) with agregat=true, nombre = the number of records it stands for, and "
                 f"{agg} (sums of the counts; {layer.category} = the most frequent value; no text). "
                 f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM}: one feature per record with {props} "
                 "and nombre = 1. No record is ever left out of a tile of its area.")
-    return (f"Couche {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom} : AGRÉGATS, un objet par géométrie "
-            f"(lieu ou flux) avec agregat=true, nombre = le nombre d'enregistrements qu'il représente, et {agg}. "
-            f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM} : un objet par enregistrement avec {props} et nombre = 1. "
-            "Aucun enregistrement n'est omis d'une tuile de sa zone.")
+    return (f"Couche {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom} : AGRÉGATS, un objet par "
+            f"géométrie (lieu ou flux) avec agregat=true, nombre = le nombre d'enregistrements qu'il représente, "
+            f"et {agg}. "
+            f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM} : un objet par enregistrement avec {props} et "
+            "nombre = 1. Aucun enregistrement n'est omis d'une tuile de sa zone.")
