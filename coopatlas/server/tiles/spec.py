@@ -61,10 +61,6 @@ class TileLayer:
     aggregate_max_zoom: int | None = None
 
     @property
-    def title_field(self) -> str:
-        return "titre" if "titre" in self.properties else "nom"
-
-    @property
     def sums(self) -> tuple[str, ...]:
         """Count fields summed in an aggregate."""
         return tuple(p for p in self.properties if p.startswith("nb_"))
