@@ -103,6 +103,7 @@ def smallest(geom, geometry: str):
         return shapely.box(x - 1, y - 1, x + 1, y + 1)
     return shapely.LineString([(x - 1, y), (x + 1, y)])
 
+
 def _same_dimension(geom, geometry: str):
     """The parts of a geometry collection of the layer's dimension (lines, or polygons), as one geometry."""
     dim = 2 if geometry == "MULTIPOLYGON" else 1
@@ -220,20 +221,20 @@ class AtlasGeoPackageTileProvider(AtlasTileProvider):
         geoms = on_grid(to_tile_grid(shapely.from_wkb(wkbs), z, x, y), layer.geometry)
         keep = ~shapely.is_empty(geoms)
         if layer.aggregates_at(z):
-            kept = [i for i in np.flatnonzero(keep)]
+            kept = list(np.flatnonzero(keep))
             groups = aggregate(layer, [rows[i] for i in kept], names, [wkbs[i] for i in kept])
             first = {}
             for i in kept:
                 first.setdefault(wkbs[i], i)
             features = [{"geometry": geoms[first[key]], "properties": props} for props, key in groups]
         else:
+            coll = sch.COLLECTIONS[self.collection]
+            booleans = {n for n in layer.properties if coll.field(n).type == sch.BOOLEAN}  # 0/1 in SQLite
             features = []
             for i in np.flatnonzero(keep):
                 row = rows[i]
-                props = {n: row[k] for k, n in enumerate(layer.properties) if row[k] is not None}
-                for n in layer.properties:
-                    if n in props and sch.COLLECTIONS[self.collection].field(n).type == sch.BOOLEAN:
-                        props[n] = bool(props[n])
+                props = {n: bool(row[k]) if n in booleans else row[k]
+                         for k, n in enumerate(layer.properties) if row[k] is not None}
                 props["nombre"] = 1
                 features.append({"geometry": geoms[i], "properties": props})
         if not features:
