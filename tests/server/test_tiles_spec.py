@@ -49,18 +49,17 @@ def test_tiles_carry_what_the_style_reads(cid):
 
 
 def test_aggregates_count_per_geometry():
-    layer = spec.LAYERS["projets"]
-    names = ["id", "titre", "type_action", "collectivite_nom", "partenaire_nom", "pays_code"]
-    rows = [("P1", "a", "cooperation_decentralisee", "x", "y", "BF"),
-            ("P2", "b", "action_exterieure", "x", "y", "BF"),
-            ("P3", "c", "action_exterieure", "x", "y", "BF"),
-            ("P4", "d", "cooperation_decentralisee", "x", "y", "SN")]
-    groups = gpkg.aggregate(layer, rows, names, [b"here", b"here", b"here", b"there"])
-    assert [props for props, _ in groups] == [
-        {"agregat": True, "nombre": 3, "type_action": "action_exterieure", "nb_cooperation_decentralisee": 1,
-         "nb_action_exterieure": 2, "nb_demande_cooperation": 0},
-        {"agregat": True, "nombre": 1, "type_action": "cooperation_decentralisee", "nb_cooperation_decentralisee": 1,
-         "nb_action_exterieure": 0, "nb_demande_cooperation": 0}]
+    """Rows of the GROUP BY query: records, sums, records per code of the category."""
+    projets = spec.LAYERS["projets"]
+    assert gpkg.aggregate(projets, (3, 1, 2, 0)) == {
+        "agregat": True, "nombre": 3, "type_action": "action_exterieure", "nb_cooperation_decentralisee": 1,
+        "nb_action_exterieure": 2, "nb_demande_cooperation": 0}
+    partenaires = spec.LAYERS["partenaires"]
+    assert partenaires.sums == ("nb_projets", "nb_demandes")
+    assert gpkg.aggregate(partenaires, (2, 30.0, 1.0, 1, 1, 0)) == {
+        "agregat": True, "nombre": 2, "nb_projets": 30, "nb_demandes": 1,
+        "type_action_principal": "cooperation_decentralisee"}  # a tie: the first code
+    assert "GROUP BY t.geom" in gpkg.aggregate_sql(projets, "projets", "rtree_projets_geom")
 
 
 def test_what_is_smaller_than_a_tile_unit_is_kept_as_a_small_shape():

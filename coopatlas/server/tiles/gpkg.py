@@ -118,31 +118,31 @@ def _snap(geom):
         return shapely.make_valid(shapely.set_precision(geom, 1.0, mode="pointwise"))
 
 
-def aggregate(layer: spec.TileLayer, rows: list[tuple], names: list[str], keys: list[bytes]) -> list[tuple]:
-    """``(properties, key)`` of one aggregate per distinct geometry key, in the order first seen."""
-    groups: dict[bytes, list[tuple]] = {}
-    for row, key in zip(rows, keys):
-        groups.setdefault(key, []).append(row)
-    col = {n: i for i, n in enumerate(names)}
-    sums, codes = layer.sums, layer.codes
-    out = []
-    for key, members in groups.items():
-        props = {"agregat": True, "nombre": len(members)}
-        for name in sums:
-            props[name] = sum(int(m[col[name]] or 0) for m in members)
-        if layer.category:
-            counts = {c: 0 for c in codes}
-            for m in members:
-                v = m[col[layer.category]]
-                if v in counts:
-                    counts[v] += 1
-            best = spec.majority(counts, codes)
-            if best is not None:
-                props[layer.category] = best
-            if layer.category_counts:
-                props.update({f"nb_{c}": n for c, n in counts.items()})
-        out.append((props, key))
-    return out
+def aggregate_sql(layer: spec.TileLayer, table: str, rtree: str) -> str:
+    """The query of the aggregates of a tile: one row per geometry (``GROUP BY`` in SQLite, so that a tile
+    of a big atlas never brings its records into Python): the geometry, the number of records, the sums of
+    :attr:`~.spec.TileLayer.sums`, the number of records of each code of the category."""
+    cols = ["t.geom", "count(*)"] + [f"total(t.{_q(n)})" for n in layer.sums]
+    if layer.category:
+        cols += [f"sum(t.{_q(layer.category)} = '{c}')" for c in layer.codes]
+    return (f"SELECT {', '.join(cols)} FROM {_q(table)} t JOIN {_q(rtree)} r ON t.fid = r.id "
+            "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
+            "GROUP BY t.geom ORDER BY min(t.fid)")
+
+
+def aggregate(layer: spec.TileLayer, row: tuple) -> dict:
+    """The properties of the aggregate of a row of :func:`aggregate_sql` (after its geometry)."""
+    props = {"agregat": True, "nombre": row[0]}
+    for name, total in zip(layer.sums, row[1:]):
+        props[name] = int(total)
+    if layer.category:
+        counts = dict(zip(layer.codes, (int(n or 0) for n in row[1 + len(layer.sums):])))
+        best = spec.majority(counts, layer.codes)
+        if best is not None:
+            props[layer.category] = best
+        if layer.category_counts:
+            props.update({f"nb_{c}": n for c, n in counts.items()})
+    return props
 
 
 #: Bytes of tiles a server process keeps (tiles are at most 500 KB at zooms 0-4, most a few KB).
@@ -207,36 +207,31 @@ class AtlasGeoPackageTileProvider(AtlasTileProvider):
     def make(self, z: int, x: int, y: int) -> bytes:
         """The tile ``z/x/y`` read from the GeoPackage now."""
         layer = self.layer
-        names = list(dict.fromkeys((*layer.properties, *([layer.category] if layer.category else []))))
-        west, south, east, north = spec.query_bounds(z, x, y)
-        sql = (f"SELECT {', '.join('t.' + _q(n) for n in names)}, t.geom FROM {_q(self.collection)} t "
-               f"JOIN {_q(rtree_table(self.collection))} r ON t.fid = r.id "
-               "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
-               "ORDER BY t.fid")
         con = connect(self.data)
-        rows = con.execute(sql, (west, east, south, north)).fetchall()
-        if not rows:
-            return b""
-        wkbs = [r[-1][wkb_offset(r[-1]):] for r in rows]
-        geoms = on_grid(to_tile_grid(shapely.from_wkb(wkbs), z, x, y), layer.geometry)
-        keep = ~shapely.is_empty(geoms)
+        box = spec.query_bounds(z, x, y)
+        params = (box[0], box[2], box[1], box[3])
         if layer.aggregates_at(z):
-            kept = list(np.flatnonzero(keep))
-            groups = aggregate(layer, [rows[i] for i in kept], names, [wkbs[i] for i in kept])
-            first = {}
-            for i in kept:
-                first.setdefault(wkbs[i], i)
-            features = [{"geometry": geoms[first[key]], "properties": props} for props, key in groups]
+            rows = con.execute(aggregate_sql(layer, self.collection, rtree_table(self.collection)), params).fetchall()
+            features = [{"properties": aggregate(layer, row[1:])} for row in rows]
         else:
+            sql = (f"SELECT {', '.join('t.' + _q(n) for n in layer.properties)}, t.geom FROM {_q(self.collection)} t "
+                   f"JOIN {_q(rtree_table(self.collection))} r ON t.fid = r.id "
+                   "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
+                   "ORDER BY t.fid")
+            rows = con.execute(sql, params).fetchall()
             coll = sch.COLLECTIONS[self.collection]
             booleans = {n for n in layer.properties if coll.field(n).type == sch.BOOLEAN}  # 0/1 in SQLite
             features = []
-            for i in np.flatnonzero(keep):
-                row = rows[i]
+            for row in rows:
                 props = {n: bool(row[k]) if n in booleans else row[k]
                          for k, n in enumerate(layer.properties) if row[k] is not None}
                 props["nombre"] = 1
-                features.append({"geometry": geoms[i], "properties": props})
+                features.append({"properties": props})
+        if not rows:
+            return b""
+        blobs = [r[0] if layer.aggregates_at(z) else r[-1] for r in rows]
+        geoms = on_grid(to_tile_grid(shapely.from_wkb([b[wkb_offset(b):] for b in blobs]), z, x, y), layer.geometry)
+        features = [dict(f, geometry=g) for f, g, empty in zip(features, geoms, shapely.is_empty(geoms)) if not empty]
         if not features:
             return b""
         return mapbox_vector_tile.encode(
