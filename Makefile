@@ -52,7 +52,7 @@ styles: venv
 
 ## data: the embedded GeoPackage of the demo atlas (built once, rebuilt when its sources change)
 data: $(GPKG)
-DATA_SOURCES := $(wildcard coopatlas/data/*.py) coopatlas/store/gpkg_writer.py coopatlas/schema.py \
+DATA_SOURCES := $(wildcard coopatlas/data/*.py coopatlas/data/demo/*.py) coopatlas/store/gpkg_writer.py coopatlas/schema.py \
 	coopatlas/vocabulary.py coopatlas/text.py datasets/reference/reference.gpkg
 $(GPKG): $(VENV)/.installed $(DATA_SOURCES)
 	$(PY) -m coopatlas build --out $(GPKG) $(BUILD_FLAGS)
@@ -63,10 +63,15 @@ serve: venv vendor
 	$(PY) -m coopatlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## test: the whole test suite: the main suite (unit, dataset, server over HTTP, PostGIS, parity, QGIS
-## rendering, processes, maps, Bourse), then the QGIS plugin's suite in Debian's QGIS Python
-test: venv system-deps data node-deps vendor venv-qgis
-	$(PY) -m pytest -n 2 --dist loadgroup tests
-	QT_QPA_PLATFORM=offscreen $(VENV_QGIS)/bin/python -m pytest -c tests/plugin/pytest.ini tests/plugin
+## rendering, processes, maps, Bourse), then the QGIS plugin's suite in Debian's QGIS Python. Both run on
+## their own demo atlas, built once into a temporary folder removed at the end: never on build/atlas.gpkg
+## nor var/ (tests/support/atlas.py)
+test: venv system-deps node-deps vendor venv-qgis
+	atlas_dir=$$(mktemp -d -t coopatlas-test-atlas.XXXXXX) && trap 'rm -rf "$$atlas_dir"' EXIT && \
+	atlas=$$($(PY) tests/support/atlas.py "$$atlas_dir") && \
+	COOPATLAS_TEST_ATLAS="$$atlas" $(PY) -m pytest -n 2 --dist loadgroup tests && \
+	COOPATLAS_GPKG="$$atlas" QT_QPA_PLATFORM=offscreen $(VENV_QGIS)/bin/python -m pytest -c tests/plugin/pytest.ini \
+		tests/plugin
 
 include Makefile.plugin
 

@@ -109,6 +109,7 @@ def pdf_pages(data: bytes) -> int:
 
 
 def bench_backend(name: str, url: str, location: str, repeat: int, reports: int, var: Path) -> dict:
+    from coopatlas.cartography.overview import results_map
     from coopatlas.criteria import Criteria
     from coopatlas.reports.rapport import report_pdf
     from coopatlas.stats import statistics
@@ -136,7 +137,7 @@ def bench_backend(name: str, url: str, location: str, repeat: int, reports: int,
             walls.append(time.perf_counter() - t0)
             size, pages = len(r.content), pdf_pages(r.content)
             c0 = time.process_time()
-            report_pdf(store, crit)
+            report_pdf(store, crit, results_map=results_map)
             cpus.append(time.process_time() - c0)
         out[f"rapport_{scope}"] = {"wall_s": round(min(walls), 2), "core_cpu_s": round(min(cpus), 2),
                                    "size_mb": round(size / 1e6, 2), "pages": pages, "runs": reports}

@@ -4,14 +4,14 @@
 matplotlib's OBJECT-ORIENTED API only (:class:`matplotlib.figure.Figure`, rendered by its own canvas):
 pyplot keeps global state and is not thread-safe inside a server. Each ``draw_*`` function draws one chart
 on a given :class:`~matplotlib.axes.Axes`; :func:`chart` makes a figure of one chart, :func:`dashboard`
-a figure of all of them, and :func:`render` turns a figure into PNG, SVG or PDF bytes.
+a figure of all of them; :func:`coopatlas.documents.figures.render` turns a figure into PNG, SVG or PDF
+bytes.
 
 Colours come from :mod:`coopatlas.vocabulary` (types of action, types of collectivity, the blue ramp).
 Amounts are in euros (shown in millions).
 """
 from __future__ import annotations
 
-import io
 import textwrap
 from typing import Sequence
 
@@ -20,14 +20,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import vocabulary as voc
-from .reports.common import millions, number, percent
+from .documents.formats import millions, number, percent
+from .documents.texts import TEXTS as SHARED
+from .documents.texts import Texts
 
 # Identifiers inside SVG files derive from this salt instead of a random one: the same chart gives the
 # same SVG (the only global matplotlib setting the charts touch).
 matplotlib.rcParams["svg.hashsalt"] = "coopatlas"
-
-#: Figure formats :func:`render` writes, with their media type.
-FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 #: The kinds of chart :func:`chart` draws.
 KINDS = ("types", "apd", "top", "continents", "thematiques", "pays")
@@ -38,23 +37,16 @@ TEXT = "#222222"
 GRID = "#dddddd"
 FONT = "DejaVu Sans"
 
-_T = {
-    "types": ("Projets et demandes par type", "Projects and requests by type"),
-    "apd": ("Aide publique au développement déclarée (M€)", "Declared official development aid (€M)"),
-    "top": ("Collectivités menant le plus de projets", "Authorities with the most projects"),
+TEXTS = Texts({
+    "apd_chart": ("Aide publique au développement déclarée (M€)", "Declared official development aid (€M)"),
+    "apd_axis": ("Millions d'euros (M€)", "Millions of euros (€M)"),
+    "top_chart": ("Collectivités menant le plus de projets", "Authorities with the most projects"),
     "continents": ("Projets par continent", "Projects by continent"),
     "thematiques": ("Projets par thématique", "Projects by theme"),
     "pays": ("Projets par pays", "Projects by country"),
     "autres": ("Autres ({n})", "Others ({n})"),
     "vide": ("Aucune donnée", "No data"),
-    "projets": ("projets", "projects"),
-    "annee": ("Année", "Year"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    fr, en = _T[key]
-    return en if lang == "en" else fr
+}, "charts", fallback=SHARED)
 
 
 def _wrap(label: str, width: int = 30) -> str:
@@ -75,7 +67,7 @@ def _empty(ax, title: str | None, lang: str) -> None:
     ax.set_yticks([])
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.text(0.5, 0.5, _t("vide", lang), ha="center", va="center", fontsize=9, color="#777777",
+    ax.text(0.5, 0.5, TEXTS("vide", lang), ha="center", va="center", fontsize=9, color="#777777",
             transform=ax.transAxes)
 
 
@@ -104,7 +96,7 @@ def split_rows(items: Sequence[dict], max_items: int, lang: str) -> list[dict]:
     if len(items) <= max_items:
         return items
     head, rest = items[:max_items - 1], items[max_items - 1:]
-    return head + [{"code": "_autres", "libelle": _t("autres", lang).format(n=len(rest)),
+    return head + [{"code": "_autres", "libelle": TEXTS("autres", lang).format(n=len(rest)),
                     "nombre": sum(r["nombre"] for r in rest),
                     "pourcentage": round(sum(r["pourcentage"] for r in rest), 2)}]
 
@@ -128,16 +120,16 @@ def draw_types(ax, stats: dict, lang: str = "fr") -> None:
     values = [int(stats.get(k) or 0) for k in keys]
     total = sum(values)
     if not total:
-        _empty(ax, _t("types", lang), lang)
+        _empty(ax, TEXTS("types", lang), lang)
         return
     _hbars(ax, [voc.TYPES_ACTION.label(c, lang) for c in codes], values,
            [voc.COULEURS_TYPE_ACTION[c] for c in codes],
-           [f"{number(v, lang)} ({percent(100.0 * v / total, lang)})" for v in values], _t("types", lang), lang, 26)
+           [f"{number(v, lang)} ({percent(100.0 * v / total, lang)})" for v in values], TEXTS("types", lang), lang, 26)
 
 
 def draw_apd(ax, apd_par_annee: Sequence[dict], lang: str = "fr") -> None:
     """Declared APD per year (oldest year on the left), in millions of euros."""
-    title = _t("apd", lang)
+    title = TEXTS("apd_chart", lang)
     rows = sorted((r for r in apd_par_annee if r.get("montant") is not None), key=lambda r: r["annee"])
     if not rows:
         _empty(ax, title, lang)
@@ -154,13 +146,14 @@ def draw_apd(ax, apd_par_annee: Sequence[dict], lang: str = "fr") -> None:
                     color=TEXT)
     ax.set_xticks(years, [str(y) for y in years], fontsize=7.5, rotation=0 if len(years) <= 8 else 45)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))
+    ax.set_ylabel(TEXTS("apd_axis", lang), fontsize=7.5, color=TEXT)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
 
 
 def draw_top(ax, top_collectivites: Sequence[dict], lang: str = "fr", max_items: int = 15) -> None:
     """The collectivities with the most projects, coloured by type of collectivity."""
-    title = _t("top", lang)
+    title = TEXTS("top_chart", lang)
     rows = list(top_collectivites)[:max_items]
     if not rows:
         _empty(ax, title, lang)
@@ -188,11 +181,11 @@ def draw(ax, kind: str, stats: dict, lang: str = "fr") -> None:
     elif kind == "top":
         draw_top(ax, stats.get("top_collectivites") or [], lang)
     elif kind == "continents":
-        draw_split(ax, stats.get("repartition_continents") or [], _t("continents", lang), lang, 7)
+        draw_split(ax, stats.get("repartition_continents") or [], TEXTS("continents", lang), lang, 7)
     elif kind == "thematiques":
-        draw_split(ax, stats.get("repartition_thematiques") or [], _t("thematiques", lang), lang, 13)
+        draw_split(ax, stats.get("repartition_thematiques") or [], TEXTS("thematiques", lang), lang, 13)
     elif kind == "pays":
-        draw_split(ax, stats.get("repartition_pays") or [], _t("pays", lang), lang, 12)
+        draw_split(ax, stats.get("repartition_pays") or [], TEXTS("pays", lang), lang, 12)
     else:
         raise ValueError(f"unknown chart {kind!r}; known: {', '.join(KINDS)}")
 
@@ -224,14 +217,3 @@ def dashboard(stats: dict, lang: str = "fr", title: str | None = None) -> Figure
                                 ("types", "apd", "top", "thematiques", "continents", "pays")):
         draw(fig.add_subplot(grid[row, col]), kind, stats, lang)
     return fig
-
-
-def render(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
-    """The figure as ``png``, ``svg`` or ``pdf`` bytes (no creation date: the same figure gives the same
-    bytes)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown figure format {fmt!r}; known: {', '.join(FORMATS)}")
-    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
-    return buf.getvalue()

@@ -62,4 +62,6 @@ class FicheProjetProcessor(AtlasProcessor):
             raise InputError("id", f"no project {values['id']!r}") from None
         if values["format"] == "json":
             return MEDIA_TYPES["json"], sheet
-        return MEDIA_TYPES["pdf"], project_sheet_pdf(self.store, values["id"], values["lang"], sheet=sheet)
+        from coopatlas.cartography.overview import locator_map
+        return MEDIA_TYPES["pdf"], project_sheet_pdf(self.store, values["id"], values["lang"], sheet=sheet,
+                                                     locator_map=locator_map)

@@ -58,5 +58,7 @@ class RapportProcessor(AtlasProcessor):
         return values
 
     def run(self, values: dict):
+        from coopatlas.cartography.overview import results_map
         from coopatlas.reports.rapport import report_pdf
-        return MEDIA_TYPES["pdf"], report_pdf(self.store, values["_criteria"], values.get("titre"), values["lang"])
+        return MEDIA_TYPES["pdf"], report_pdf(self.store, values["_criteria"], values.get("titre"), values["lang"],
+                                              results_map=results_map, progress=self.progress)

@@ -7,9 +7,10 @@ or a PDF of the charts with their data. Core: :func:`coopatlas.stats.statistics`
 """
 from __future__ import annotations
 
-from coopatlas.charts import dashboard, render
-from coopatlas.reports.common import atlas_metadata, data_notice, describe
-from coopatlas.stats import DEFAULT_TOP, MAX_TOP, statistics
+from coopatlas.charts import dashboard
+from coopatlas.documents.figures import render
+from coopatlas.documents.notices import atlas_metadata, data_notice
+from coopatlas.stats import DEFAULT_TOP, MAX_TOP, describe, statistics
 
 from ._common import (LANG_INPUT, MEDIA_TYPES, AtlasProcessor, common_metadata, format_input,
                       output_description, parse_search, search_inputs)

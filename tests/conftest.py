@@ -4,8 +4,10 @@
 document written by the command itself) on a free port of 127.0.0.1, waited for, and stopped at the
 end of the session. Each pytest-xdist worker starts its own server, with its own ``var/`` folder.
 
-* ``atlas_server`` (session): the server on the built GeoPackage (``$COOPATLAS_GPKG`` or
-  ``build/atlas.gpkg``; a missing one fails the tests: ``make data`` builds it);
+* ``atlas_gpkg_path`` (session): the atlas of the tests, the demo GeoPackage built once per test run in a
+  temporary folder (``tests/support/atlas.py``): never the user's ``build/atlas.gpkg``. Tests only read it;
+  a test that writes takes a copy (``support.atlas.copy_atlas``);
+* ``atlas_server`` (session): the server on that atlas;
 * ``server_factory`` (session): ``server_factory(database_url=..., gpkg=..., env={...})`` starts another
   server (e.g. on PostGIS) and stops it at the end of the session.
 
@@ -18,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,17 +28,36 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "tests") not in sys.path:  # "support" lives in tests/ ("tests" is pygeoapi's own tests)
+    sys.path.insert(0, str(ROOT / "tests"))
+
+from support.atlas import AtlasBuildError, session_atlas  # noqa: E402
+
 #: Seconds to wait for a server to answer.
 START_TIMEOUT = 180
+#: Where the code's defaults would look for the user's data (``build/atlas.gpkg``, a PostGIS database, the
+#: live database of ``var/``): the tests name their own atlas and folders; a default is never the user's.
+USER_DATA_VARIABLES = ("COOPATLAS_GPKG", "COOPATLAS_DATABASE_URL", "COOPATLAS_LIVE_DATABASE", "COOPATLAS_URL",
+                       "PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")
+#: What ``$COOPATLAS_GPKG`` holds during the tests: no file, so that code relying on the default atlas fails
+#: loudly instead of reading the user's ``build/atlas.gpkg``.
+NO_DEFAULT_ATLAS = Path(tempfile.gettempdir()) / "coopatlas-tests-name-their-atlas" / "no-default-atlas.gpkg"
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a long test (real clients, browser, fuzzing); -m 'not slow' skips them")
+    for name in USER_DATA_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ["COOPATLAS_GPKG"] = str(NO_DEFAULT_ATLAS)
 
 
-def atlas_gpkg() -> Path:
-    """The built atlas of the tests: ``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``."""
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg").resolve()
+@pytest.fixture(scope="session")
+def atlas_gpkg_path(tmp_path_factory) -> Path:
+    """The atlas of the tests (read only): see tests/support/atlas.py."""
+    try:
+        return session_atlas(tmp_path_factory)
+    except AtlasBuildError as exc:
+        pytest.fail(str(exc))
 
 
 def free_port() -> int:
@@ -136,8 +158,5 @@ def server_factory(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def atlas_server(server_factory) -> RunningServer:
-    gpkg = atlas_gpkg()
-    if not gpkg.is_file():
-        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data' (or set COOPATLAS_GPKG)")
-    return server_factory(gpkg=gpkg)
+def atlas_server(server_factory, atlas_gpkg_path) -> RunningServer:
+    return server_factory(gpkg=atlas_gpkg_path)

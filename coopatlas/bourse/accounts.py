@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from .errors import AccountError, LoginError
 from .live import LiveDB, Tx, later, now
 from .settings import ROLES
 from .submission import valid_email
@@ -50,24 +51,6 @@ ROLE_LABELS = {
     "ambassade": ("Ambassade", "Embassy"),
     "collectivite": ("Collectivité", "Local authority"),
 }
-
-
-class AccountError(ValueError):
-    """A bad account request: ``field`` names the bad parameter."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-class LoginError(Exception):
-    """Wrong e-mail or password (``throttled``: too many failures, retry after ``retry_after`` seconds)."""
-
-    def __init__(self, throttled: bool = False, retry_after: int = 0):
-        super().__init__("too many failed logins" if throttled else "wrong e-mail or password")
-        self.throttled = throttled
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

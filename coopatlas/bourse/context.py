@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from . import atlas as atlas_mod
-from . import mail
+from . import atlas_sync, mail
+from .errors import WorkflowError
 from .geo import Geography, geography
 from .live import LiveDB
 from .settings import Settings
@@ -43,18 +44,17 @@ class Context:
     def check_writable(self) -> None:
         """Refuse (403) what would write into the atlas when ``COOPATLAS_ATLAS_READONLY=1``."""
         if self.settings.atlas_readonly:
-            from .workflow import WorkflowError
             raise WorkflowError(403, None, "this server does not write into its atlas (COOPATLAS_ATLAS_READONLY=1): "
                                            "the Bourse projets and the updates are closed here")
 
     # --- after a live change ---
     def sync(self) -> int:
-        """Apply the live changes the atlas lacks (see :func:`coopatlas.bourse.atlas.sync`). A failure is
+        """Apply the live changes the atlas lacks (see :func:`coopatlas.bourse.atlas_sync.sync`). A failure is
         logged, not raised: the change is safe in the live database and the next sync applies it."""
         if self.settings.atlas_readonly:
             return 0
         try:
-            n = atlas_mod.sync(self.live, self.atlas, self.geo)
+            n = atlas_sync.sync(self.live, self.atlas, self.geo)
             self._checked = time.monotonic()
             return n
         except Exception:
@@ -83,7 +83,7 @@ class Context:
                 return
             try:
                 self.atlas.recover()
-                if atlas_mod.pending(self.live, self.atlas):
+                if atlas_sync.pending(self.live, self.atlas):
                     self.sync()
                 self._checked = time.monotonic()
             except Exception:

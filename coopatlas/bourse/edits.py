@@ -16,11 +16,11 @@ import re
 from .. import schema as sch
 from .. import vocabulary as voc
 from .accounts import Account
-from .atlas import EDITABLE
+from .atlas_sync import EDITABLE
 from .context import Context
+from .errors import WorkflowError
 from .live import LiveDB, now
 from .submission import Errors, clean_text, resolve_themes, valid_email
-from .workflow import WorkflowError
 
 _PHONE = re.compile(r"^[0-9+() .\-/]{4,30}$")
 PROJECT_LIST_FIELDS = ("id", "titre", "type_action", "statut", "thematique", "partenaire_nom", "pays_nom",

@@ -19,9 +19,9 @@ import json
 from ..criteria import Criteria, CriteriaError, NotApplicable
 from .accounts import Account
 from .context import Context
+from .errors import WorkflowError
 from .live import now
 from .submission import clean_text
-from .workflow import WorkflowError
 
 KINDS = {
     "recherche": ("application/json", "Recherche enregistrée", "Saved search"),

@@ -34,8 +34,10 @@ import secrets
 from .. import schema as sch
 from .. import vocabulary as voc
 from .accounts import Account
-from .atlas import DEMANDES, TABLE, content_from_atlas_row
+from .atlas import DEMANDES, TABLE
+from .atlas_sync import content_from_atlas_row
 from .context import Context
+from .errors import WorkflowError
 from .live import LiveDB, Tx, now, today
 from .mail import queue
 from .submission import LANGUES, authority_key, clean_text
@@ -54,17 +56,6 @@ ADMIN_TRANSITIONS = {"rejetee": ("soumise",)}
 COMMENT_REQUIRED = ("rejetee", "a_completer")
 MAX_COMMENT = 2000
 PENDING = ("soumise", "a_completer")
-
-
-class WorkflowError(Exception):
-    """A request that cannot be honoured: HTTP ``status``, the parameter ``field`` and a message."""
-
-    def __init__(self, status: int, field: str | None, message: str, retry_after: int | None = None):
-        super().__init__(message)
-        self.status = status
-        self.field = field
-        self.message = message
-        self.retry_after = retry_after
 
 
 def _digest(token: str) -> str:

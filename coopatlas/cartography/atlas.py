@@ -16,15 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from .. import vocabulary as voc
-from ..reports import pdf as kit
-from ..reports.common import atlas_metadata, data_notice, describe
+from ..documents import pdf as kit
+from ..documents.notices import atlas_metadata, data_notice
+from ..documents.texts import TEXTS as SHARED
+from ..documents.texts import Texts
+from ..stats import describe
 from ..store import Store
 from ..text import normalise
 from . import export
-from .countrymap import build_country_map, layout_for, map_figure, tr
+from .countrymap import build_country_map, map_figure
+from .textblocks import layout_for
 from .data import countries_with_data, country_data
 from .geography import World
 from .geography import world as load_world
@@ -33,7 +37,7 @@ from .options import MapOptions
 
 Progress = Callable[[float, str], None]
 
-_T = {
+TEXTS = Texts({
     "title": ("Atlas de la coopération décentralisée : {scope}", "Atlas of decentralised cooperation: {scope}"),
     "world": ("Monde", "World"),
     "contents": ("Sommaire", "Contents"),
@@ -42,14 +46,7 @@ _T = {
              "No country has projects or requests for these criteria."),
     "all": ("Tous les projets et les demandes de coopération publiques.",
             "All projects and public cooperation requests."),
-    "page": ("Page {n} / {total}", "Page {n} / {total}"),
-    "synthetic": ("DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION", "SYNTHETIC DEMO DATA"),
-}
-
-
-def _t(key, lang):
-    fr, en = _T[key]
-    return en if lang == "en" else fr
+}, "atlas")
 
 
 @dataclass
@@ -74,44 +71,21 @@ def atlas_countries(store: Store, options: MapOptions, world: World | None = Non
 
 def _contents_pdf(rows: list[list[str]], *, title: str, subtitle: str, notice: str | None,
                   synthetic: bool | None, lang: str, pagesize, total_pages: int | None) -> tuple[bytes, int]:
-    kit.register_fonts()
+    """The contents pages of an atlas (``rows``: country, projects, requests, page) and their number."""
     st = kit.styles()
-    W, H = pagesize
-    margin, bottom = 14 * mm, 16 * mm
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(buf, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                          bottomMargin=bottom, title=title, author="CoopAtlas", creator="CoopAtlas",
-                          initialFontName=kit.FONT, initialFontSize=7)
-    doc.addPageTemplates([PageTemplate(id="sommaire", frames=[
-        Frame(margin, bottom, W - 2 * margin, H - margin - bottom, leftPadding=0, rightPadding=0, topPadding=0,
-              bottomPadding=0)])])
-    width = W - 2 * margin
+    margin = 14 * mm
+    width = pagesize[0] - 2 * margin
     story = [Paragraph(kit.esc(title), st["title"]), Paragraph(kit.esc(subtitle), st["subtitle"])]
     story += kit.notice(notice, st)
-    story += [Spacer(1, 6), Paragraph(kit.esc(_t("contents", lang)), st["h1"])]
+    story += [Spacer(1, 6), Paragraph(kit.esc(TEXTS("contents", lang)), st["h1"])]
     if rows:
-        story.append(kit.data_table(_t("cols", lang), rows, [width * 0.55, width * 0.15, width * 0.15, width * 0.15],
-                                    align_right=(1, 2, 3), size=8))
+        story.append(kit.data_table(TEXTS("cols", lang), rows, [width * 0.55, width * 0.15, width * 0.15,
+                                                                 width * 0.15], align_right=(1, 2, 3), size=8))
     else:
-        story.append(Paragraph(kit.esc(_t("none", lang)), st["empty"]))
-    count = {"pages": 0}
-
-    class Numbered(kit.DeferredPagesCanvas):
-        def decorate(self, index: int, n: int) -> None:
-            count["pages"] = n
-            self.saveState()
-            self.setFont(kit.FONT, 7)
-            self.setFillColor(kit.MUTED)
-            self.drawRightString(W - margin, 8 * mm, _t("page", lang).format(
-                n=index + 1, total=total_pages if total_pages is not None else n))
-            if synthetic is not False:
-                self.setFont(kit.FONT_BOLD, 7)
-                self.setFillColor(kit.ALERT)
-                self.drawRightString(W - margin, H - margin + 4 * mm, _t("synthetic", lang))
-            self.restoreState()
-
-    doc.build(story, canvasmaker=Numbered)
-    return buf.getvalue(), count["pages"]
+        story.append(Paragraph(kit.esc(TEXTS("none", lang)), st["empty"]))
+    marks = kit.PageMarks.of_map_pages(lang, synthetic, margin, total_pages=total_pages)
+    pdf = kit.build_on_paper(story, pagesize=pagesize, margin=margin, bottom=16 * mm, title=title, marks=marks)
+    return pdf, marks.pages
 
 
 def render_atlas(store: Store, options: MapOptions, world: World | None = None,
@@ -121,10 +95,10 @@ def render_atlas(store: Store, options: MapOptions, world: World | None = None,
     lang = options.lang
     say = progress or (lambda fraction, message: None)
     chosen = atlas_countries(store, options, world)
-    scope = _t("world", lang) if options.atlas == "monde" else voc.CONTINENTS.label(options.atlas, lang)
-    title = options.title or _t("title", lang).format(scope=scope)
+    scope = TEXTS("world", lang) if options.atlas == "monde" else voc.CONTINENTS.label(options.atlas, lang)
+    title = options.title or TEXTS("title", lang, scope=scope)
     crit = options.criteria.merge(pays=())
-    subtitle = options.subtitle or (describe(store, crit, lang) if not crit.is_empty() else _t("all", lang))
+    subtitle = options.subtitle or (describe(store, crit, lang) if not crit.is_empty() else TEXTS("all", lang))
     meta = atlas_metadata(store)
     notice = data_notice(meta, lang)
     w, h = page_size(options.paper, "portrait")
@@ -145,7 +119,7 @@ def render_atlas(store: Store, options: MapOptions, world: World | None = None,
             data = country_data(store, options.criteria, code, lang)
             model = build_country_map(store, opts, world, data=data, meta=meta)
             page_no = n_contents + i + 1
-            fig, _info = map_figure(model, layout_for(model), page_label=tr("page", lang, i=page_no, n=total),
+            fig, _info = map_figure(model, layout_for(model), page_label=SHARED("page", lang, n=page_no, total=total),
                                     in_atlas=True)
             pdf.add(fig)
             fig.clear()

@@ -32,7 +32,8 @@ from shapely.geometry import box
 
 from .. import vocabulary as voc
 from ..criteria import Criteria
-from ..reports.common import number
+from ..documents.formats import number
+from ..documents.texts import Texts
 from ..store import Store
 
 WORLD_CRS = "EPSG:8857"  # WGS 84 / Equal Earth Greenwich
@@ -48,16 +49,11 @@ OUTLINE = voc.PALETTE["contour"]
 #: Drawing order: requests (red) on top of external actions (yellow) on top of cooperations (blue).
 TYPES = ("cooperation_decentralisee", "action_exterieure", "demande_cooperation")
 
-_T = {
+TEXTS = Texts({
     "eqearth": ("Projection : Equal Earth", "Projection: Equal Earth"),
     "laea": ("Projection : Lambert azimutale équivalente", "Projection: Lambert azimuthal equal-area"),
     "fond": ("Fond : Natural Earth (domaine public)", "Background: Natural Earth (public domain)"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    fr, en = _T[key]
-    return en if lang == "en" else fr
+}, "overview")
 
 
 # --- data ------------------------------------------------------------------------------------------------
@@ -327,7 +323,7 @@ def results_map(store: Store, criteria: Criteria | None = None, lang: str = "fr"
     if handles:
         fig.legend(handles, labels, loc="lower left", ncol=3, fontsize=7, frameon=False,
                    bbox_to_anchor=(0.0, 0.0), handletextpad=0.3, columnspacing=1.2)
-    fig.text(0.995, 0.995, f"{_t(view.kind, lang)} · {_t('fond', lang)}", ha="right", va="top",
+    fig.text(0.995, 0.995, f"{TEXTS(view.kind, lang)} · {TEXTS('fond', lang)}", ha="right", va="top",
              fontsize=5.5, color="#555555", zorder=10)
     return fig
 
@@ -346,7 +342,7 @@ def locator_map(store: Store, lon: float, lat: float, pays_code: str | None = No
     ax.scatter(x, y, s=60, c=voc.COULEURS_TYPE_ACTION.get(type_action, "#1f5fbf"), edgecolors="#222222",
                linewidths=0.8, zorder=5)
     _setup(ax, view)
-    fig.text(0.99, 0.01, f"{_t('laea', lang)} · {_t('fond', lang)}", ha="right", va="bottom", fontsize=4.5,
+    fig.text(0.99, 0.01, f"{TEXTS('laea', lang)} · {TEXTS('fond', lang)}", ha="right", va="bottom", fontsize=4.5,
              color="#555555")
     return fig
 

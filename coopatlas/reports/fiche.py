@@ -5,16 +5,26 @@ Every field of the project is given with its label (from :mod:`coopatlas.schema`
 (code-list values as labels, booleans as yes/no), the French collectivity with the contacts of its elected
 official and of its director of international affairs, the partner authority, the co-financings (type,
 year, amount in euros) and the location (longitude, latitude in degrees, EPSG:4326, with its precision).
-The PDF adds a small locator map (:func:`coopatlas.cartography.overview.locator_map`).
+The PDF adds a small locator map, drawn by the function it is given
+(:func:`coopatlas.cartography.overview.locator_map`).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from .. import schema as sch
 from .. import vocabulary as voc
+from ..documents.formats import euros, number
+from ..documents.notices import atlas_metadata, attributions, data_notice
+from ..documents.texts import TEXTS as SHARED
+from ..documents.texts import Texts
 from ..store import Store
-from .common import atlas_metadata, attributions, data_notice, euros, number, SOFTWARE
 
-T = {
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+TEXTS = Texts({
     "projet": ("Projet", "Project"),
     "collectivite": ("Collectivité territoriale française", "French local authority"),
     "contacts": ("Contacts", "Contacts"),
@@ -25,20 +35,19 @@ T = {
     "yes": ("oui", "yes"),
     "no": ("non", "no"),
     "type": ("Type de cofinancement", "Co-financing type"),
-    "year": ("Année", "Year"),
-    "amount": ("Montant", "Amount"),
-    "total": ("Total", "Total"),
     "lonlat": ("Longitude, latitude (degrés, WGS 84)", "Longitude, latitude (degrees, WGS 84)"),
     "precision": ("Précision de la localisation", "Location precision"),
     "sheet": ("Fiche projet", "Project sheet"),
-    "data_date": ("Données au {date}", "Data as of {date}"),
-    "sources": ("Sources et attributions", "Sources and attributions"),
     "map": ("Situation du partenaire", "Location of the partner"),
-    "cofinanced": ("Types de cofinancement", "Co-financing types"),
     "region": ("Région", "Region"),
     "departement": ("Département", "Department"),
     "nb": ("Nombre de projets de la collectivité", "Projects of the authority"),
-}
+}, "fiche", fallback=SHARED)
+
+#: ``locator_map(store, lon, lat, pays_code, type_action, lang, size=(width, height) inches)``: the figure
+#: of the locator map (:func:`coopatlas.cartography.overview.locator_map`, given by the caller: the reports
+#: do not draw maps).
+LocatorMap = Callable[..., "Figure"]
 
 PROJECT_FIELDS = ("id", "titre", "description", "type_action", "jumelage", "statut", "thematique",
                   "sous_thematique", "sous_sous_thematique", "secteur_cad", "annee_convention", "annee_lancement",
@@ -54,11 +63,6 @@ PARTENAIRE_FIELDS = ("nom", "type_partenaire", "admin1_nom", "pays_nom", "contin
 
 class ProjectNotFound(LookupError):
     """No public project has this identifier."""
-
-
-def _tx(key: str, lang: str) -> str:
-    fr, en = T[key]
-    return en if lang == "en" else fr
 
 
 def _label(coll: sch.Collection, name: str, lang: str) -> str:
@@ -77,7 +81,7 @@ def _value(coll: sch.Collection, name: str, value, lang: str):
     if name == "cofinancement_types":
         return ", ".join(voc.COFINANCEMENTS.label(c.strip(), lang) for c in str(value).split(",") if c.strip())
     if f.type == sch.BOOLEAN:
-        return _tx("yes", lang) if bool(value) else _tx("no", lang)
+        return TEXTS("yes", lang) if bool(value) else TEXTS("no", lang)
     if f.codelist:
         return f.vocabulary.label(value, lang)
     if f.type == sch.INTEGER and name not in ("geonameid",) and not name.startswith("annee"):
@@ -123,11 +127,11 @@ def project_sheet(store: Store, project_id: str, lang: str = "fr") -> dict:
         {"champ": "nom", "libelle": _label(sch.PARTENAIRES, "nom", lang), "valeur": p.get("partenaire_nom")}]
     for row in collectivite:
         if row["champ"] == "nom_region":
-            row["libelle"] = _tx("region", lang)
+            row["libelle"] = TEXTS("region", lang)
         elif row["champ"] == "nom_departement":
-            row["libelle"] = _tx("departement", lang)
+            row["libelle"] = TEXTS("departement", lang)
         elif row["champ"] == "nb_projets":
-            row["libelle"] = _tx("nb", lang)
+            row["libelle"] = TEXTS("nb", lang)
     meta = atlas_metadata(store)
     return {
         "id": p["id"],
@@ -136,10 +140,10 @@ def project_sheet(store: Store, project_id: str, lang: str = "fr") -> dict:
         "couleur": voc.COULEURS_TYPE_ACTION.get(p["type_action"]),
         "langue": lang,
         "sections": [
-            {"id": "projet", "titre": _tx("projet", lang), "champs": projet},
-            {"id": "collectivite", "titre": _tx("collectivite", lang), "champs": collectivite},
-            {"id": "contacts", "titre": _tx("contacts", lang), "champs": contacts},
-            {"id": "partenaire", "titre": _tx("partenaire", lang), "champs": partenaire},
+            {"id": "projet", "titre": TEXTS("projet", lang), "champs": projet},
+            {"id": "collectivite", "titre": TEXTS("collectivite", lang), "champs": collectivite},
+            {"id": "contacts", "titre": TEXTS("contacts", lang), "champs": contacts},
+            {"id": "partenaire", "titre": TEXTS("partenaire", lang), "champs": partenaire},
         ],
         "cofinancements": [{"type": c["type_cofinancement"],
                             "type_libelle": voc.COFINANCEMENTS.label(c["type_cofinancement"], lang),
@@ -157,20 +161,21 @@ def project_sheet(store: Store, project_id: str, lang: str = "fr") -> dict:
     }
 
 
-def project_sheet_pdf(store: Store, project_id: str, lang: str = "fr", sheet: dict | None = None) -> bytes:
-    """The sheet of ``project_id`` as a PDF (one or two A4 pages); :class:`ProjectNotFound` if none."""
+def project_sheet_pdf(store: Store, project_id: str, lang: str = "fr", sheet: dict | None = None,
+                      locator_map: LocatorMap | None = None) -> bytes:
+    """The sheet of ``project_id`` as a PDF (one or two A4 pages); :class:`ProjectNotFound` if none. The
+    locator map is drawn by ``locator_map`` (none without it)."""
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from ..cartography.overview import locator_map
-    from . import pdf
+    from ..documents import pdf
 
     sheet = sheet or project_sheet(store, project_id, lang)
     st = pdf.styles()
     width = pdf.frame_width("portrait")
     notice = sheet["donnees"]
     color = colors.HexColor(sheet.get("couleur") or "#1f5fbf")
-    story = [Paragraph(pdf.esc(f"{_tx('sheet', lang)} · {sheet['id']}"), st["meta"]),
+    story = [Paragraph(pdf.esc(f"{TEXTS('sheet', lang)} · {sheet['id']}"), st["meta"]),
              Paragraph(pdf.esc(sheet["titre"]), st["title"])]
     type_label = voc.TYPES_ACTION.label(sheet["type_action"], lang)
     badge = Table([[type_label]], style=TableStyle([
@@ -180,7 +185,7 @@ def project_sheet_pdf(store: Store, project_id: str, lang: str = "fr", sheet: di
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6)]), hAlign="LEFT")
     story += [badge]
     if notice["date"]:
-        story.append(Paragraph(pdf.esc(_tx("data_date", lang).format(date=notice["date"])), st["meta"]))
+        story.append(Paragraph(pdf.esc(TEXTS("data_date", lang).format(date=notice["date"])), st["meta"]))
     story += pdf.notice(notice["avertissement"], st)
 
     def fields_table(champs, label_w=0.34):
@@ -196,16 +201,16 @@ def project_sheet_pdf(store: Store, project_id: str, lang: str = "fr", sheet: di
     # project fields, with the locator map on the right of the first ones
     story.append(Paragraph(pdf.esc(sections["projet"]["titre"]), st["h1"]))
     loc = sheet["localisation"]
-    if loc["lon"] is not None:
+    if loc["lon"] is not None and locator_map is not None:
         fig = locator_map(store, loc["lon"], loc["lat"], loc.get("pays_code"), sheet["type_action"], lang,
                           size=(2.9, 2.2))
         img = pdf.figure_image(fig, width * 0.38, dpi=220)
-        where = [Paragraph(pdf.esc(_tx("map", lang)), st["h2"]), img,
-                 Paragraph(pdf.esc(f"{_tx('lonlat', lang)} : {loc['lon']:.4f}, {loc['lat']:.4f}"
-                                   if lang != "en" else f"{_tx('lonlat', lang)}: {loc['lon']:.4f}, {loc['lat']:.4f}"),
+        where = [Paragraph(pdf.esc(TEXTS("map", lang)), st["h2"]), img,
+                 Paragraph(pdf.esc(f"{TEXTS('lonlat', lang)} : {loc['lon']:.4f}, {loc['lat']:.4f}"
+                                   if lang != "en" else f"{TEXTS('lonlat', lang)}: {loc['lon']:.4f}, {loc['lat']:.4f}"),
                            st["small"]),
-                 Paragraph(pdf.esc(f"{_tx('precision', lang)} : {loc['precision'] or '–'}"
-                                   if lang != "en" else f"{_tx('precision', lang)}: {loc['precision'] or '–'}"),
+                 Paragraph(pdf.esc(f"{TEXTS('precision', lang)} : {loc['precision'] or '–'}"
+                                   if lang != "en" else f"{TEXTS('precision', lang)}: {loc['precision'] or '–'}"),
                            st["small"])]
         head = [c for c in sections["projet"]["champs"] if c["champ"] in ("id", "type_action", "jumelage", "statut",
                                                                          "pays_nom", "annee_convention",
@@ -231,22 +236,22 @@ def project_sheet_pdf(store: Store, project_id: str, lang: str = "fr", sheet: di
             story.append(Paragraph(pdf.esc(sections[sid]["titre"]), st["h1"]))
             story.append(fields_table(sections[sid]["champs"]))
 
-    story.append(Paragraph(pdf.esc(_tx("cofinancements", lang)), st["h1"]))
+    story.append(Paragraph(pdf.esc(TEXTS("cofinancements", lang)), st["h1"]))
     if sheet["cofinancements"]:
         rows = [(c["type_libelle"], str(c["annee"] or "–"), euros(c["montant"], lang)) for c in sheet["cofinancements"]]
-        rows.append((_tx("total", lang), "", euros(sheet["cofinancements_total"], lang)))
-        story.append(pdf.data_table([_tx("type", lang), _tx("year", lang), _tx("amount", lang)], rows,
+        rows.append((TEXTS("total", lang), "", euros(sheet["cofinancements_total"], lang)))
+        story.append(pdf.data_table([TEXTS("type", lang), TEXTS("year", lang), TEXTS("amount", lang)], rows,
                                     [width * 0.55, width * 0.15, width * 0.3], align_right=(1, 2), size=8.5,
                                     total_row=True))
     else:
-        story.append(Paragraph(pdf.esc(_tx("none_cof", lang)), st["body"]))
+        story.append(Paragraph(pdf.esc(TEXTS("none_cof", lang)), st["body"]))
 
-    story.append(Paragraph(pdf.esc(_tx("sources", lang)), st["h1"]))
+    story.append(Paragraph(pdf.esc(TEXTS("sources", lang)), st["h1"]))
     for line in ([notice["avertissement"]] if notice["avertissement"] else []) + sheet["attributions"] + [
-            SOFTWARE["en" if lang == "en" else "fr"]]:
+            TEXTS("software", lang)]:
         story.append(Paragraph(pdf.esc(line), st["small"]))
-    title = f"{_tx('sheet', lang)} {sheet['id']} : {sheet['titre']}" if lang != "en" else \
-        f"{_tx('sheet', lang)} {sheet['id']}: {sheet['titre']}"
+    title = f"{TEXTS('sheet', lang)} {sheet['id']} : {sheet['titre']}" if lang != "en" else \
+        f"{TEXTS('sheet', lang)} {sheet['id']}: {sheet['titre']}"
     return pdf.build(story, title=title, lang=lang, synthetic=notice["synthetique"], subject=sheet["titre"])
 
 

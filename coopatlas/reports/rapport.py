@@ -13,20 +13,27 @@ projects (the whole demo atlas, 13,468 projects, fits); beyond, the report says 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
-from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from .. import charts
 from .. import vocabulary as voc
 from ..criteria import Criteria
-from ..stats import statistics
+from ..documents import pdf
+from ..documents.formats import number, today
+from ..documents.notices import atlas_metadata, data_notice, sources_lines
+from ..documents.texts import TEXTS as SHARED
+from ..documents.texts import Texts
+from ..stats import criteria_names, statistics
 from ..store import Store
 from ..text import normalise
-from . import pdf
-from .common import (SOFTWARE, atlas_metadata, attributions, criteria_names, data_notice, euros, number,
-                     text)
-from .tables import indicator_rows
+from . import sections
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SPLIT_KEYS = {"continents": "repartition_continents", "thematiques": "repartition_thematiques",
               "pays": "repartition_pays"}
@@ -38,39 +45,19 @@ MAX_LIST_ROWS = 30_000
 CHUNK = 1000
 LIST_FONT = 7.0
 
-T = {
+TEXTS = Texts({
     "title": ("Coopération décentralisée : résultats de la recherche",
               "Decentralised cooperation: search results"),
-    "search": ("Recherche", "Search"),
-    "data_date": ("Données au {date}", "Data as of {date}"),
     "made": ("Rapport produit le {date}", "Report made on {date}"),
     "empty": ("Aucun projet ni aucune demande de coopération ne correspond à cette recherche.",
               "No project and no cooperation request matches this search."),
     "empty_hint": ("Élargissez la recherche (moins de critères, d'autres mots clés) ou vérifiez les "
                    "codes des critères.",
                    "Widen the search (fewer criteria, other keywords) or check the codes of the criteria."),
-    "summary": ("État de la coopération", "State of cooperation"),
     "map": ("Carte des résultats", "Map of the results"),
-    "figure": ("Indicateur", "Indicator"),
-    "value": ("Nombre", "Count"),
-    "apd": ("Aide publique au développement déclarée", "Declared official development aid"),
-    "apd_none": ("Aucune APD déclarée pour ces critères.", "No declared ODA for these criteria."),
-    "apd_skipped": ("L'APD est déclarée par collectivité, pays et année, pas par projet : les critères "
-                    "« {names} » ne s'y appliquent pas.",
-                    "ODA is declared per authority, country and year, not per project: the criteria "
-                    "\"{names}\" do not apply to it."),
     "dem_skipped": ("Les demandes de coopération ne portent pas les critères « {names} » : elles ne sont pas "
                     "comptées.",
                     "Cooperation requests do not carry the criteria \"{names}\": they are not counted."),
-    "year": ("Année", "Year"),
-    "amount": ("Montant", "Amount"),
-    "total": ("Total", "Total"),
-    "top": ("Les collectivités territoriales menant le plus de projets",
-            "The local authorities with the most projects"),
-    "rank": ("Rang", "Rank"),
-    "collectivity": ("Collectivité", "Authority"),
-    "kind": ("Type", "Type"),
-    "projects": ("Projets", "Projects"),
     "charts": ("En chiffres et pourcentages", "In figures and percentages"),
     "list": ("Liste des projets ({n})", "List of the projects ({n})"),
     "list_cut": ("La liste est limitée aux {max} premiers projets : {left} projets ne sont pas listés "
@@ -80,12 +67,12 @@ T = {
     "country_head": ("{pays} · {n} projet(s)", "{pays} · {n} project(s)"),
     "requests": ("Demandes de coopération de la Bourse projets ({n})",
                  "Cooperation requests of the Bourse projets ({n})"),
-    "sources": ("Sources et attributions", "Sources and attributions"),
-    "data_line": ("Données : {notice} Date des données : {date}.", "Data: {notice} Date of the data: {date}."),
-    "real_data": ("données de l'atlas.", "data of the atlas."),
-    "unknown": ("inconnue", "unknown"),
     "criteria_line": ("Critères de la recherche : {desc}.", "Search criteria: {desc}."),
-}
+}, "rapport", fallback=SHARED)
+
+#: ``results_map(store, criteria, lang, size=(width, height) inches)``: the figure of the map of the results
+#: (:func:`coopatlas.cartography.overview.results_map`, given by the caller: the reports do not draw maps).
+ResultsMap = Callable[..., "Figure"]
 
 LIST_COLUMNS = {
     "fr": ("Collectivité", "Partenaire", "Projet", "Type", "Thématique", "Statut", "Convention / Lancement"),
@@ -99,10 +86,6 @@ REQUEST_COLUMNS = {
     "en": ("Requesting authority", "Country", "Project", "Theme", "Status", "Validated on"),
 }
 REQUEST_WIDTHS = (140, 90, 250, 130, 80, 66)
-
-
-def _t(key: str, lang: str, **kw) -> str:
-    return text(T, key, lang).format(**kw)
 
 
 def _project_rows(store: Store, criteria: Criteria, limit: int, country_names: dict[str, str]):
@@ -145,7 +128,7 @@ def _list_tables(rows, lang: str, country_names: dict[str, str]) -> list:
     for (code, pays), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         group = list(group)
         name = country_names.get(code) or pays or code or "–"
-        title_row = [_t("country_head", lang, pays=name, n=number(len(group), lang))] + [""] * 6
+        title_row = [TEXTS("country_head", lang, pays=name, n=number(len(group), lang))] + [""] * 6
         for start in range(0, len(group), CHUNK):
             cells = [title_row, header]
             types = []
@@ -186,87 +169,70 @@ def _list_tables(rows, lang: str, country_names: dict[str, str]) -> list:
 
 
 def _sources(st: dict, notice: dict, desc: str, lang: str) -> list:
-    story = [Paragraph(pdf.esc(_t("sources", lang)), st["h1"])]
-    data_text = notice["avertissement"] or _t("real_data", lang)
-    story.append(Paragraph(pdf.esc(_t("data_line", lang, notice=data_text,
-                                      date=notice["date"] or _t("unknown", lang))), st["small"]))
-    for line in attributions(lang):
+    story = [Paragraph(pdf.esc(TEXTS("sources", lang)), st["h1"])]
+    for line in sources_lines(notice, lang):
         story.append(Paragraph(pdf.esc(line), st["small"]))
-    story.append(Paragraph(pdf.esc(SOFTWARE["en" if lang == "en" else "fr"]), st["small"]))
-    story.append(Paragraph(pdf.esc(_t("criteria_line", lang, desc=desc)), st["small"]))
+    story.append(Paragraph(pdf.esc(TEXTS("criteria_line", lang, desc=desc)), st["small"]))
     return story
 
 
 def report_story(store: Store, criteria: Criteria | None = None, title: str | None = None, lang: str = "fr",
-                 max_rows: int = MAX_LIST_ROWS) -> tuple[list, dict]:
-    """The flowables of the report and ``{"title", "synthetic", "stats", "listed", "description"}``."""
+                 max_rows: int = MAX_LIST_ROWS, results_map: ResultsMap | None = None) -> tuple[list, dict]:
+    """The flowables of the report and ``{"title", "synthetic", "stats", "listed", "description"}``; the
+    map of the results drawn by ``results_map`` (none without it)."""
     criteria = criteria or Criteria()
     st = pdf.styles()
     stats = statistics(store, criteria, top=10, lang=lang)
     desc = criteria.describe(lang, criteria_names(store, criteria, lang))
     meta = atlas_metadata(store)
     notice = data_notice(meta, lang)
-    title = title or _t("title", lang)
-    story = [Paragraph(pdf.esc(title), st["title"]),
-             Paragraph(f"<b>{pdf.esc(_t('search', lang))}</b> : {pdf.esc(desc)}" if lang != "en" else
-                       f"<b>{pdf.esc(_t('search', lang))}</b>: {pdf.esc(desc)}", st["subtitle"]),
-             Paragraph(pdf.esc(" · ".join(filter(None, [
-                 _t("data_date", lang, date=notice["date"]) if notice["date"] else None,
-                 _t("made", lang, date=pdf.today(lang))]))), st["meta"])]
-    story += pdf.notice(notice["avertissement"], st)
+    title = title or TEXTS("title", lang)
+    story = sections.head(title, desc, notice, TEXTS("made", lang, date=today()), lang, st)
     info = {"title": title, "synthetic": notice["synthetique"], "stats": stats, "listed": 0, "description": desc}
     n_projects = stats["total_projets"]
     n_requests = stats["demandes_cooperation"]
 
     if n_projects == 0 and n_requests == 0:
-        story += [Paragraph(pdf.esc(_t("empty", lang)), st["empty"]),
-                  Paragraph(pdf.esc(_t("empty_hint", lang)), st["body"]), Spacer(1, 18)]
+        story += [Paragraph(pdf.esc(TEXTS("empty", lang)), st["empty"]),
+                  Paragraph(pdf.esc(TEXTS("empty_hint", lang)), st["body"]), Spacer(1, 18)]
         story += _sources(st, notice, desc, lang)
         return story, info
 
     width = pdf.frame_width("portrait")
     # summary counts: the Atlas's "Etat" panel
-    story.append(Paragraph(pdf.esc(_t("summary", lang)), st["h1"]))
-    rows = [(label, number(value, lang)) for _code, label, value in indicator_rows(stats, lang)]
-    story.append(pdf.data_table([_t("figure", lang), _t("value", lang)], rows, [width * 0.7, width * 0.3],
-                                align_right=(1,), size=8.5))
+    story.append(Paragraph(pdf.esc(TEXTS("summary", lang)), st["h1"]))
+    story.append(sections.summary_table(stats, lang, width, TEXTS("count", lang), 0.7))
     if stats.get("demandes_criteres_non_appliques"):
-        story.append(Paragraph(pdf.esc(_t("dem_skipped", lang, names=", ".join(
+        story.append(Paragraph(pdf.esc(TEXTS("dem_skipped", lang, names=", ".join(
             stats["demandes_criteres_non_appliques"]))), st["small"]))
 
     # map
-    from ..cartography.overview import results_map
-    story.append(Paragraph(pdf.esc(_t("map", lang)), st["h1"]))
-    story.append(pdf.figure_image(results_map(store, criteria, lang, size=(7.2, 3.9)), width, dpi=200))
+    if results_map is not None:
+        story.append(Paragraph(pdf.esc(TEXTS("map", lang)), st["h1"]))
+        story.append(pdf.figure_image(results_map(store, criteria, lang, size=(7.2, 3.9)), width, dpi=200))
 
-    # APD
-    story.append(Paragraph(pdf.esc(_t("apd", lang)), st["h1"]))
+    # APD: the heading, the table and the chart on one page
+    apd_section = [Paragraph(pdf.esc(TEXTS("apd", lang)), st["h1"])]
     apd = stats["apd_par_annee"]
     if apd:
-        rows = [(str(r["annee"]), euros(r["montant"], lang)) for r in apd]
-        rows.append((_t("total", lang), euros(stats["apd_total"], lang)))
-        story.append(pdf.data_table([_t("year", lang), _t("amount", lang)], rows, [width * 0.25, width * 0.3],
-                                    align_right=(1,), size=8.5, total_row=True))
+        apd_section.append(sections.apd_table(stats, lang, (width * 0.25, width * 0.3)))
     else:
-        story.append(Paragraph(pdf.esc(_t("apd_none", lang)), st["body"]))
+        apd_section.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
     if stats.get("apd_criteres_non_appliques"):
-        story.append(Paragraph(pdf.esc(_t("apd_skipped", lang, names=", ".join(
+        apd_section.append(Paragraph(pdf.esc(TEXTS("apd_skipped", lang, names=", ".join(
             stats["apd_criteres_non_appliques"]))), st["small"]))
     if apd:
-        story.append(Spacer(1, 4))
-        story.append(pdf.figure_image(charts.chart("apd", stats, lang, size=(7.2, 2.4), titled=False), width))
+        apd_section.append(Spacer(1, 4))
+        apd_section.append(pdf.figure_image(charts.chart("apd", stats, lang, size=(7.2, 2.4), titled=False), width))
+    story.append(KeepTogether(apd_section))
 
     # top collectivities
     if stats["top_collectivites"]:
-        story.append(Paragraph(pdf.esc(_t("top", lang)), st["h1"]))
-        rows = [(str(r["rang"]), r["nom"], voc.TYPES_COLLECTIVITE.label(r["type_collectivite"], lang) or "–",
-                 number(r["nb_projets"], lang)) for r in stats["top_collectivites"]]
-        story.append(pdf.data_table([_t("rank", lang), _t("collectivity", lang), _t("kind", lang),
-                                     _t("projects", lang)], rows,
-                                    [width * 0.08, width * 0.52, width * 0.25, width * 0.15], align_right=(0, 3)))
+        story.append(Paragraph(pdf.esc(TEXTS("top", lang)), st["h1"]))
+        story.append(sections.top_table(stats, lang, width))
 
     # charts
-    story.append(Paragraph(pdf.esc(_t("charts", lang)), st["h1"]))
+    story.append(Paragraph(pdf.esc(TEXTS("charts", lang)), st["h1"]))
     for kind, size in (("types", (7.2, 1.7)), ("continents", (7.2, 2.2)), ("thematiques", (7.2, 3.4)),
                        ("pays", (7.2, 3.2))):
         if kind != "types" and len(stats.get(SPLIT_KEYS[kind]) or []) < 2:
@@ -277,9 +243,9 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     # the list, landscape
     story += [NextPageTemplate("landscape"), PageBreak()]
     if n_projects:
-        story.append(Paragraph(pdf.esc(_t("list", lang, n=number(n_projects, lang))), st["h1"]))
+        story.append(Paragraph(pdf.esc(TEXTS("list", lang, n=number(n_projects, lang))), st["h1"]))
         if n_projects > max_rows:
-            story.append(Paragraph(pdf.esc(_t("list_cut", lang, max=number(max_rows, lang),
+            story.append(Paragraph(pdf.esc(TEXTS("list_cut", lang, max=number(max_rows, lang),
                                               left=number(n_projects - max_rows, lang))), st["small"]))
         names = _country_names(store, lang)
         rows = _project_rows(store, criteria, max_rows, names)
@@ -287,7 +253,7 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
         story += _list_tables(rows, lang, names)
     requests = _request_rows(store, criteria)
     if requests:
-        story.append(Paragraph(pdf.esc(_t("requests", lang, n=number(len(requests), lang))), st["h1"]))
+        story.append(Paragraph(pdf.esc(TEXTS("requests", lang, n=number(len(requests), lang))), st["h1"]))
         rows = [(dn, pn, ti, voc.THEMATIQUES.label(th, lang), voc.STATUTS_VALIDATION.label(sv, lang),
                  dv.isoformat() if hasattr(dv, "isoformat") else dv) for dn, pn, ti, th, sv, dv in requests]
         story.append(pdf.data_table(REQUEST_COLUMNS[lang], rows, REQUEST_WIDTHS, size=LIST_FONT))
@@ -297,11 +263,17 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
 
 
 def report_pdf(store: Store, criteria: Criteria | None = None, title: str | None = None, lang: str = "fr",
-               max_rows: int = MAX_LIST_ROWS) -> bytes:
-    """The PDF report (bytes) of the search ``criteria`` (everything when empty), titled ``title``."""
-    story, info = report_story(store, criteria, title, lang, max_rows)
+               max_rows: int = MAX_LIST_ROWS, results_map: ResultsMap | None = None, progress=None) -> bytes:
+    """The PDF report (bytes) of the search ``criteria`` (everything when empty), titled ``title``, with
+    the map of the results drawn by ``results_map`` (see :data:`ResultsMap`); ``progress(fraction,
+    message)``, if given, is told how far it is."""
+    say = progress or (lambda fraction, message: None)
+    say(0.0, "Lecture de l'atlas / reading the atlas")
+    story, info = report_story(store, criteria, title, lang, max_rows, results_map)
+    say(0.25, "Mise en page / layout")
     return pdf.build(story, title=info["title"], lang=lang, synthetic=info["synthetic"],
-                     subject=info["description"])
+                     subject=info["description"],
+                     progress=lambda done: say(0.25 + 0.75 * done, "Mise en page / layout"))
 
 
 __all__ = ["report_pdf", "report_story", "MAX_LIST_ROWS"]

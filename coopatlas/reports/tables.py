@@ -19,38 +19,39 @@ import csv
 import io
 
 from .. import vocabulary as voc
+from ..documents.texts import Texts
 
-#: The counts of the Atlas's "Etat" panel, in order, with their labels.
-INDICATORS = (
-    ("collectivites_francaises_engagees", "Collectivités territoriales françaises engagées",
-     "French local authorities engaged"),
-    ("collectivites_partenaires", "Collectivités locales partenaires", "Partner local authorities"),
-    ("collectivites_en_recherche", "Collectivités locales en recherche de coopération (Bourse projets)",
-     "Local authorities seeking cooperation (Bourse projets)"),
-    ("projets_cooperation_decentralisee", "Projets de coopération décentralisée",
-     "Decentralised cooperation projects"),
-    ("projets_actions_exterieures", "Projets dans le cadre d'autres actions extérieures",
-     "Projects of other external actions"),
-    ("demandes_cooperation", "Demandes de coopération (Bourse projets)", "Cooperation requests (Bourse projets)"),
-    ("pays", "Pays concernés", "Countries concerned"),
-)
+TEXTS = Texts({
+    # the counts of the Atlas's "Etat" panel
+    "collectivites_francaises_engagees": ("Collectivités territoriales françaises engagées",
+                                          "French local authorities engaged"),
+    "collectivites_partenaires": ("Collectivités locales partenaires", "Partner local authorities"),
+    "collectivites_en_recherche": ("Collectivités locales en recherche de coopération (Bourse projets)",
+                                   "Local authorities seeking cooperation (Bourse projets)"),
+    "projets_cooperation_decentralisee": ("Projets de coopération décentralisée", "Decentralised cooperation projects"),
+    "projets_actions_exterieures": ("Projets dans le cadre d'autres actions extérieures",
+                                    "Projects of other external actions"),
+    "demandes_cooperation": ("Demandes de coopération (Bourse projets)", "Cooperation requests (Bourse projets)"),
+    "pays": ("Pays concernés", "Countries concerned"),
+    # the splits
+    "repartition_continents": ("Répartition par continent", "Split by continent"),
+    "repartition_thematiques": ("Répartition par thématique", "Split by theme"),
+    "repartition_pays": ("Répartition par pays", "Split by country"),
+    "apd_year": ("APD déclarée {year} (euros)", "Declared ODA {year} (euros)"),
+}, "tables")
 
-SPLITS = (
-    ("repartition_continents", "Répartition par continent", "Split by continent"),
-    ("repartition_thematiques", "Répartition par thématique", "Split by theme"),
-    ("repartition_pays", "Répartition par pays", "Split by country"),
-)
+#: The counts of the Atlas's "Etat" panel, in order (their labels are in :data:`TEXTS`).
+INDICATORS = ("collectivites_francaises_engagees", "collectivites_partenaires", "collectivites_en_recherche",
+              "projets_cooperation_decentralisee", "projets_actions_exterieures", "demandes_cooperation", "pays")
+#: The splits of the projects printed with their charts (their titles are in :data:`TEXTS`).
+SPLITS = ("repartition_continents", "repartition_thematiques", "repartition_pays")
 
 CSV_COLUMNS = ("section", "rang", "code", "libelle", "valeur", "pourcentage")
 
 
-def _l(fr: str, en: str, lang: str) -> str:
-    return en if lang == "en" else fr
-
-
 def indicator_rows(stats: dict, lang: str = "fr") -> list[tuple[str, str, int]]:
     """``[(code, label, count)]`` of the "Etat" panel."""
-    return [(code, _l(fr, en, lang), int(stats.get(code) or 0)) for code, fr, en in INDICATORS]
+    return [(code, TEXTS(code, lang), int(stats.get(code) or 0)) for code in INDICATORS]
 
 
 def statistics_rows(stats: dict, lang: str = "fr") -> list[dict]:
@@ -61,14 +62,14 @@ def statistics_rows(stats: dict, lang: str = "fr") -> list[dict]:
                      "pourcentage": None})
     for r in stats.get("apd_par_annee") or []:
         rows.append({"section": "apd", "rang": None, "code": str(r["annee"]),
-                     "libelle": _l(f"APD déclarée {r['annee']} (euros)", f"Declared ODA {r['annee']} (euros)", lang),
+                     "libelle": TEXTS("apd_year", lang, year=r["annee"]),
                      "valeur": r["montant"], "pourcentage": None})
     for r in stats.get("top_collectivites") or []:
         kind = voc.TYPES_COLLECTIVITE.label(r.get("type_collectivite"), lang)
         rows.append({"section": "top_collectivites", "rang": r["rang"], "code": r["id"],
                      "libelle": f"{r['nom']} ({kind})" if kind else r["nom"], "valeur": r["nb_projets"],
                      "pourcentage": None})
-    for key, _fr, _en in SPLITS + (("repartition_continents_demandes", "", ""),):
+    for key in SPLITS + ("repartition_continents_demandes",):
         for r in stats.get(key) or []:
             rows.append({"section": key, "rang": None, "code": r["code"], "libelle": r["libelle"],
                          "valeur": r["nombre"], "pourcentage": r["pourcentage"]})

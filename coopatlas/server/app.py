@@ -252,7 +252,9 @@ APP.register_blueprint(atlas)
 #: (``module:attribute``). Routes of :data:`atlas` registered above win over duplicates.
 EXTENSIONS = (
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
+    "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
+    "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
     "coopatlas.server.tiles.routes:blueprint",  # checks of the OGC API Tiles requests (404/400 that say why)
 )
 
@@ -272,6 +274,8 @@ def _register_extensions() -> None:
 
 
 _register_extensions()
+#: How the personal spaces of the Bourse make a map of this server (:mod:`coopatlas.bourse.web.exports`).
+APP.extensions["coopatlas.map_png"] = functools.partial(maps.collection_png, CONFIG.get("resources", {}))
 
 if not VENDOR_DIR.is_dir():
     LOGGER.warning("no vendored web assets in %s: run 'make vendor' (npm ci) for the HTML pages", VENDOR_DIR)

@@ -510,6 +510,20 @@ class AtlasMapProvider(BaseProvider):
         return f"<AtlasMapProvider> {self.collection}"
 
 
+def collection_png(resources: Mapping, collection_id: str, args: Mapping[str, str]) -> bytes:
+    """The PNG of ``/collections/<collection_id>/map?<args>`` made in-process (the personal spaces of the
+    Bourse keep such maps), with the checks of the route (:func:`parse_map_args`). ``resources``: pygeoapi's
+    configured resources. Raises ``LookupError`` when the collection has no map, :class:`MapParameterError`
+    naming a bad parameter."""
+    from pygeoapi.plugin import load_plugin
+    providers = (resources.get(collection_id) or {}).get("providers") or []
+    definition = next((p for p in providers if p.get("type") == "map"), None)
+    if definition is None:
+        raise LookupError(f"no map of collection {collection_id!r}")
+    request = parse_map_args(args)
+    return load_plugin("provider", definition).render(request)
+
+
 # --- Offline basemap --------------------------------------------------------------------------------
 
 #: Half the side of the Web Mercator square, in metres.

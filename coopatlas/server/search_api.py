@@ -2,7 +2,9 @@
 
 Clients that cannot import the core (the QGIS plugin, web maps) send the Atlas's criteria here and get,
 for each collection, the CQL2 filter and keywords to put on ``/collections/{id}/items`` — so that a
-search means the same in every client. ``/vocabulaire`` publishes every code list.
+search means the same in every client. Each answer also lists the criteria themselves
+(``specifications``: name, kind, labels, the code list or collection their values come from, whether they
+take several), which the QGIS plugin's criteria must match. ``/vocabulaire`` publishes every code list.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from functools import lru_cache
 
 from flask import Blueprint, jsonify, request
 
-from ..criteria import Criteria, CriteriaError, NotApplicable
+from ..criteria import Criteria, CriteriaError, NotApplicable, published
 from ..store import open_store
 
 blueprint = Blueprint("coopatlas_search", __name__)
@@ -67,5 +69,6 @@ def criteres():
         "description": {"fr": criteria.describe("fr"), "en": criteria.describe("en")},
         "collections": collections,
         "non_applicables": skipped,
+        "specifications": published(),
     })
 

@@ -1,10 +1,7 @@
 """Helpers of the Bourse projets tests: the real server (gunicorn, several workers) on a private copy of
-the atlas, a real SMTP sink (aiosmtpd), accounts, an HTTP client.
+the atlas of the tests (``copy_atlas``), a real SMTP sink (aiosmtpd), accounts, an HTTP client.
 
-The server is started as ``coopatlas serve`` starts it. While ``coopatlas/server/app.py`` does not list
-the Bourse blueprint in its ``EXTENSIONS``, the same gunicorn command serves
-``coopatlas.bourse.wsgi:APP`` (the server's app with the blueprint registered) after
-``coopatlas serve --prepare-only`` has written the effective configuration and the OpenAPI document.
+The server is started by ``coopatlas serve`` (its app mounts the Bourse's blueprint).
 """
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -49,20 +46,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def atlas_gpkg() -> Path:
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg").resolve()
-
-
-def blueprint_in_app() -> bool:
-    """Whether the server's app registers the Bourse blueprint itself."""
-    return "coopatlas.bourse.web:blueprint" in (ROOT / "coopatlas" / "server" / "app.py").read_text()
-
-
 def cli_command() -> list[str]:
-    """``coopatlas comptes`` (or its module while coopatlas/cli.py does not list it)."""
-    if '"comptes"' in (ROOT / "coopatlas" / "cli.py").read_text():
-        return [sys.executable, "-m", "coopatlas", "comptes"]
-    return [sys.executable, "-m", "coopatlas.bourse.cli"]
+    """``coopatlas comptes``, the accounts command."""
+    return [sys.executable, "-m", "coopatlas", "comptes"]
 
 
 # --- SMTP sink ---------------------------------------------------------------------------------------------
@@ -186,19 +172,7 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
     serve = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(workers), "--var", str(var)]
     log = open(var / "server.log", "ab")
-    if blueprint_in_app():
-        cmd = serve
-    else:
-        subprocess.run(serve + ["--prepare-only"], cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
-                       check=True, timeout=300)
-        environ["PYGEOAPI_CONFIG"] = str(var / "pygeoapi-config.yml")
-        environ["PYGEOAPI_OPENAPI"] = str(var / "openapi.json")
-        sys.path.insert(0, str(ROOT))
-        from coopatlas.server import serve as serve_mod
-        args = serve_mod.argparse.Namespace(workers=workers, timeout=120, access_log=False)
-        cmd = serve_mod.gunicorn_argv(args, f"127.0.0.1:{port}")
-        cmd[-1] = "coopatlas.bourse.wsgi:APP"
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(serve, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     server = BourseServer(f"http://127.0.0.1:{port}", proc, var, gpkg, database_url, environ, port)
     deadline = time.monotonic() + START_TIMEOUT
@@ -213,16 +187,6 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
         time.sleep(0.3)
     server.kill()
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
-
-
-def copy_atlas(dest: Path) -> Path:
-    """A private copy of the built atlas (the tests write into it)."""
-    src = atlas_gpkg()
-    if not src.is_file():
-        raise FileNotFoundError(f"no atlas GeoPackage at {src}: build it with 'make data'")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
-    return dest
 
 
 # --- accounts and API -------------------------------------------------------------------------------------------

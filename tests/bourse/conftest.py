@@ -1,5 +1,5 @@
 """Fixtures of the Bourse projets tests: one real server (gunicorn, 2 workers) on a private copy of the
-built atlas, a real SMTP sink, accounts of every role. Every test of this folder runs on the same
+atlas of the tests, a real SMTP sink, accounts of every role. Every test of this folder runs on the same
 pytest-xdist worker (group ``bourse``)."""
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ def smtp():
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, smtp):
+def server(tmp_path_factory, smtp, atlas_gpkg_path):
     base = tmp_path_factory.mktemp("bourse")
-    gpkg = H.copy_atlas(base / "atlas.gpkg")
+    gpkg = H.copy_atlas(atlas_gpkg_path, base / "atlas.gpkg")
     try:
         srv = H.start_server(base / "var", gpkg=gpkg, env={**SERVER_ENV, **smtp_env(smtp)})
-    except (RuntimeError, FileNotFoundError) as exc:
+    except RuntimeError as exc:
         pytest.fail(str(exc))
     yield srv
     srv.stop()

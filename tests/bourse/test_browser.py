@@ -17,7 +17,6 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 @pytest.fixture(scope="module")
 def browser():
-    selenium = pytest.importorskip("selenium", reason="pip install selenium (test dependency)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
@@ -29,7 +28,6 @@ def browser():
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
     driver.set_page_load_timeout(60)
-    del selenium
     yield driver
     driver.quit()
 

@@ -12,13 +12,11 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory, smtp):
+def pg_server(tmp_path_factory, smtp, atlas_gpkg_path):
     from support.fixtures import shared_cluster
 
     from coopatlas.store.postgis import load
-    gpkg = H.atlas_gpkg()
-    if not gpkg.is_file():
-        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data'")
+    gpkg = atlas_gpkg_path
     cluster = shared_cluster()
     url = cluster.create_database(f"bourse_{id(tmp_path_factory)}")
     load(gpkg, url)
@@ -71,7 +69,7 @@ def test_workflow_on_postgis(pg_server, smtp):
     assert srv.get("/collections/pays/items/BF?f=json").json()["properties"]["nb_demandes"] == n_bf
 
 
-def test_concurrent_submissions_and_reload_on_postgis(pg_server):
+def test_concurrent_submissions_and_reload_on_postgis(pg_server, atlas_gpkg_path):
     from coopatlas.store.postgis import load
     srv, url = pg_server
     admin = H.Api(srv, "admin.pg@coopatlas.example")
@@ -95,7 +93,7 @@ def test_concurrent_submissions_and_reload_on_postgis(pg_server):
     assert len(refs) == 60 and not read_errors
     assert admin.transition(sorted(refs)[0], "validee", "Avant rechargement").status_code == 200
     # `coopatlas postgis` reloads the atlas schema as a whole: the live schema is untouched and re-applied
-    load(H.atlas_gpkg(), url)  # (the built atlas has none of the live requests)
+    load(atlas_gpkg_path, url)  # (the built atlas has none of the live requests)
     listed = {d["id"] for d in admin.get("/api/bourse/demandes?limit=5000").json()["demandes"]}
     assert refs <= listed
     assert srv.get(f"/collections/demandes/items/{sorted(refs)[0]}?f=json").status_code == 200

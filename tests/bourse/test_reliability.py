@@ -111,11 +111,11 @@ def test_load_submissions_while_maps_are_read(server, people):
     }, indent=2))
 
 
-def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_data(tmp_path, smtp):
+def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_data(tmp_path, smtp, atlas_gpkg_path):
     from coopatlas.bourse.live import LiveDB
     from coopatlas.store import gpkg as gpkgw
 
-    gpkg = H.copy_atlas(tmp_path / "atlas.gpkg")
+    gpkg = H.copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
     var = tmp_path / "var"
     env = {**H.SERVER_ENV, **H.smtp_env(smtp), "COOPATLAS_BOURSE_RATE": "100000/3600"}
     srv = H.start_server(var, gpkg=gpkg, env=env)
@@ -168,7 +168,7 @@ def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_
         assert admin.transition(ref, "validee", "Avant la reconstruction.").status_code == 200
         assert srv.get(f"/collections/demandes/items/{ref}?f=json").status_code == 200
         fresh = tmp_path / "atlas.gpkg.new"
-        shutil.copyfile(H.atlas_gpkg(), fresh)
+        shutil.copyfile(atlas_gpkg_path, fresh)
         assert gpkgw.live_changes(gpkg) > 0
         with pytest.raises(gpkgw.LiveChangesError):
             gpkgw.check_replaceable(gpkg)

@@ -153,6 +153,12 @@ def test_pdf_in_english(renders):
     assert "United States of America: decentralised cooperation" in first
     assert "SYNTHETIC demo data" in first and "Lambert conformal conic projection" in first
     assert "Alaska (own scale)" in first and "Hawaii (own scale)" in first
+    # the page numbers of the map page and of the annex say what the reports say in English
+    pages = pdf_text(data)
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, 1):
+        assert f"Page {n} of {len(pages)}" in page
+    assert all("SYNTHETIC DEMO DATA" in page for page in pages[1:])  # the mark of the annex pages
 
 
 def test_pdf_criteria_in_subtitle_and_counts(renders, gpkg):

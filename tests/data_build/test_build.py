@@ -18,12 +18,12 @@ def _sha(path):
 
 
 @pytest.mark.slow
-def test_same_bytes_every_build(tmp_path):
-    # two fresh builds (build/atlas.gpkg itself is opened by the test servers, which may bump its header)
-    outs = [tmp_path / "one.gpkg", tmp_path / "two.gpkg"]
-    for out in outs:
-        subprocess.run([sys.executable, "-m", "coopatlas", "build", "--out", str(out), "--quiet"], check=True)
-    assert _sha(outs[0]) == _sha(outs[1])
+def test_same_bytes_every_build(tmp_path, atlas_gpkg):
+    # a fresh build has the bytes of the atlas of the tests, built earlier in the run by the same command
+    # (and only read since: a test writing into the shared atlas instead of its own copy fails this too)
+    out = tmp_path / "again.gpkg"
+    subprocess.run([sys.executable, "-m", "coopatlas", "build", "--out", str(out), "--quiet"], check=True)
+    assert _sha(out) == _sha(atlas_gpkg)
 
 
 def test_gdal_reads_every_collection(atlas_gpkg):

@@ -1,23 +1,13 @@
-"""The demo atlas reproduces every figure of the Atlas's user guide (shared/reference), computed by the
+"""The demo atlas reproduces every figure of the Atlas's user guide (datasets/figures), computed by the
 statistics module from the built GeoPackage and from the same atlas loaded into PostGIS."""
 from __future__ import annotations
-
-import csv
-from pathlib import Path
 
 import pytest
 
 from coopatlas.criteria import Criteria
 from coopatlas.stats import scope_criteria, statistics
 from coopatlas.store import PostGISStore, Store
-
-# shared/ lies beside the repository (as in CI, which lays a copy of it beside the clone)
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
-
-
-def _csv(name):
-    with open(REFERENCE / name, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+from support.figures import published_figures as _csv
 
 
 @pytest.fixture(scope="module", params=["geopackage", "postgis"])
@@ -98,6 +88,6 @@ def test_private_requests_are_not_in_the_public_layer(store):
 
 def test_postgis_carries_the_atlas_metadata(postgis_url):
     """Reports and maps served from PostGIS show the date of the data and the synthetic notice too."""
-    from coopatlas.reports.common import atlas_metadata
+    from coopatlas.documents.notices import atlas_metadata
     meta = atlas_metadata(PostGISStore(postgis_url))
     assert meta["synthetique"] is True and meta["date_donnees"] == "2013-06-30"

@@ -5,8 +5,8 @@ import pytest
 
 from coopatlas_qgis.core.client import AtlasClient, encode_params, normalise_url
 from coopatlas_qgis.core.errors import AtlasError, BadParameter, Cancelled, ServerUnreachable
-from coopatlas_qgis.core.search import Search
-from coopatlas_qgis.core.tasks import filter_params
+from coopatlas_qgis.core.result import filter_params
+from coopatlas_qgis.core.search import CRITERIA, LIST_KINDS, YEAR_RANGE, Search
 from qgis.core import QgsFeedback
 
 from conftest import free_port
@@ -47,6 +47,14 @@ def test_bad_criterion_names_the_parameter(client):
         client.criteres({"continent": "atlantide"})
     assert err.value.status == 400 and err.value.param == "continent"
     assert "atlantide" in str(err.value)
+
+
+def test_the_servers_criteria_are_the_plugins(client):
+    """The plugin's forms and Processing parameters offer exactly the criteria the server publishes."""
+    specs = client.criteres({})["specifications"]
+    assert [(spec["nom"], spec["type"]) for spec in specs] == list(CRITERIA.items())
+    assert all(spec["multiple"] == (spec["type"] in LIST_KINDS) for spec in specs)
+    assert {(spec["minimum"], spec["maximum"]) for spec in specs if spec["type"] == "year"} == {YEAR_RANGE}
 
 
 def test_unknown_collection_is_404(client):

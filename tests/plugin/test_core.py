@@ -17,7 +17,8 @@ from qgis.PyQt.QtGui import QColor
 from coopatlas_qgis.core.layers import PROP_COLLECTION, load_search, set_family_visible, zoom_to
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
-from coopatlas_qgis.core.tasks import SearchTask, filter_params
+from coopatlas_qgis.core.result import filter_params
+from coopatlas_qgis.core.tasks import SearchTask
 
 from helpers import moderate_country
 

@@ -10,7 +10,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QMessageBox
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.core.stats import Statistics
-from coopatlas_qgis.core.tasks import filter_params
+from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.gui.dlg_settings import SettingsDialog
 from coopatlas_qgis.gui.wdg_search import SearchWidget
 

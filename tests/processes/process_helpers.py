@@ -1,14 +1,13 @@
 """Helpers of the process tests: PDF text, reference figures."""
 from __future__ import annotations
 
-import csv
 import io
 import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+from support.figures import published_figures
 
 
 def flat(text: str) -> str:
@@ -17,8 +16,8 @@ def flat(text: str) -> str:
 
 
 def reference_csv(name: str) -> list[dict]:
-    with open(REFERENCE / name, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    """The published figures ``datasets/figures/<name>`` (see tests/support/figures.py)."""
+    return published_figures(name)
 
 
 def pdf_pages(data: bytes) -> list[str]:

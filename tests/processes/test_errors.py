@@ -72,8 +72,6 @@ def test_bad_input_is_400_naming_it(process_server, process, inputs, name):
     ('{"inputs": {}, "outputs": {"graphique": {}}}', "outputs"),
 ])
 def test_bad_request_is_400_naming_it(process_server, body, name):
-    if name in ("response", "outputs") and process_server.manager != "processes._manager.AtlasManager":
-        pytest.skip("checking response and outputs needs the job manager processes._manager.AtlasManager")
     r = process_server.execute("statistiques", None, body=body)
     assert r.status_code == 400, r.text[:300]
     assert f"{name}:" in r.json()["description"]
@@ -84,16 +82,21 @@ def test_not_json_is_400(process_server):
     assert r.status_code == 400
 
 
+def _job_ids(process_server) -> set[str]:
+    r = process_server.http.get(f"{process_server.url}/jobs", params={"f": "json", "limit": 1000}, timeout=30)
+    return {j["jobID"] for j in r.json()["jobs"]}
+
+
 def test_bad_input_of_an_async_job_is_refused(process_server):
-    """Asynchronous requests are validated too: a 400 at once (the atlas's job manager), or else a failed
-    job whose message names the input."""
+    """Asynchronous requests are validated before a job is created (processes._manager.AtlasManager): a
+    400 at once naming the input, and no job left behind."""
+    jobs_before = _job_ids(process_server)
     r = process_server.execute("rapport", {"pays": ["XX"]}, prefer="respond-async")
-    if r.status_code == 400:
-        assert r.json()["description"].startswith("pays:")
-        return
-    assert r.status_code == 201
-    status = process_server.wait_job(r.headers["Location"])
-    assert status["status"] == "failed" and "pays:" in status["message"]
+    assert r.status_code == 400, (r.status_code, r.text[:300])
+    assert r.json()["code"] == "InvalidParameterValue"
+    assert r.json()["description"].startswith("pays:"), r.json()["description"]
+    assert "Location" not in r.headers
+    assert _job_ids(process_server) == jobs_before
 
 
 def test_valid_json_payloads_of_the_wrong_shape_are_400(process_server):

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def postgis_server(process_server, postgis_url):
     try:
-        server = AtlasServer(database_url=postgis_url, workers=2, extra_args=process_server.config_args,
-                             timeout=180).start()
+        server = AtlasServer(database_url=postgis_url, workers=2, timeout=180).start()
     except ServerError as exc:
         pytest.fail(str(exc))
     yield server

@@ -36,11 +36,32 @@ def test_report_first_page(burkina, process_server):
                          ("Demandes de coopération (Bourse projets)", 3)):
         assert f"{label}\n{value}" in first
     assert "Carte des résultats" in first
-    assert "4 801 733 €" in first  # APD 2012 of Burkina Faso (seed figure)
     assert f"Page 1 / {len(pages)}" in first
     assert "DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION" in first
     reader = PdfReader(io.BytesIO(burkina))
     assert len(reader.pages[0].images) >= 1, "the map is on the first page"
+
+
+def test_report_apd_heading_table_and_chart_on_one_page(burkina):
+    """The APD heading, its table and its chart are never split: the chart (7.2 × 2.4 inches at 200 dpi:
+    1440 × 480 pixels) is on the page of the heading, under the table."""
+    pages = pdf_pages(burkina)
+    reader = PdfReader(io.BytesIO(burkina))
+    heading = [i for i, page in enumerate(pages) if "Aide publique au développement déclarée" in page]
+    assert len(heading) == 1
+    assert "4 801 733 €" in pages[heading[0]]  # APD 2012 of Burkina Faso (seed figure)
+    sizes = [image.image.size for image in reader.pages[heading[0]].images]
+    assert (1440, 480) in sizes, sizes
+
+
+@pytest.mark.parametrize("lang, unit", [("fr", "Millions d'euros (M€)"), ("en", "Millions of euros (€M)")])
+def test_apd_chart_axis_gives_its_unit(lang, unit):
+    """The APD chart's axis says its values are millions of euros (read back from the chart as PDF)."""
+    from coopatlas.charts import chart
+    from coopatlas.documents.figures import render
+    stats = {"apd_par_annee": [{"annee": 2011, "montant": 3_224_327.0}, {"annee": 2012, "montant": 4_801_733.0}]}
+    text = PdfReader(io.BytesIO(render(chart("apd", stats, lang, titled=False), "pdf"))).pages[0].extract_text()
+    assert unit in text
 
 
 def test_report_lists_every_project(burkina, process_server):
@@ -104,6 +125,7 @@ def test_report_in_english(process_server, artefacts):
     assert "Search: Continent: Oceania" in text
     assert "List of the projects (" in text and "Sources and attributions" in text
     assert "SYNTHETIC" in text
+    assert "Page 1 of " in text and "SYNTHETIC DEMO DATA" in text  # as the maps' pages say it
 
 
 @pytest.mark.slow

@@ -19,4 +19,4 @@ _TESTS = str(Path(__file__).resolve().parents[1])
 if _TESTS not in sys.path:  # "support" lives in tests/ (the name "tests" is taken by pygeoapi's own tests)
     sys.path.insert(0, _TESTS)
 
-from support.fixtures import atlas_gpkg_path, postgis_cluster, postgis_url  # noqa: F401
+from support.fixtures import postgis_cluster, postgis_url  # noqa: F401

@@ -2,7 +2,7 @@
 
 The validator is ``gl-style-validate`` of the npm package ``@maplibre/maplibre-gl-style-spec``,
 installed into ``build/node/`` (not committed) by ``make node-deps``; if it is not there yet and
-npm is, the fixture installs it with the same command. The tests skip only when npm is absent.
+npm is, the fixture installs it with the same command; without npm the tests fail (make node-deps).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def validate():
     if not VALIDATOR.exists():
         npm = shutil.which("npm")
         if npm is None:
-            pytest.skip("npm is absent: cannot install @maplibre/maplibre-gl-style-spec (make node-deps)")
+            pytest.fail("npm is needed to install @maplibre/maplibre-gl-style-spec (make node-deps)")
         proc = subprocess.run([npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", PACKAGE],
                               capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0 and VALIDATOR.exists(), f"npm install {PACKAGE} failed: {proc.stderr[-2000:]}"

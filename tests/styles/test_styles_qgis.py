@@ -38,10 +38,14 @@ def _has_qgis() -> bool:
     return subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True).returncode == 0
 
 
-pytestmark = [
-    pytest.mark.skipif(not _has_qgis(), reason="Debian's QGIS (python3-qgis at /usr/bin/python3) is absent"),
-    pytest.mark.xdist_group("styles-qgis"),  # one QGIS run renders every case for the whole module
-]
+pytestmark = pytest.mark.xdist_group("styles-qgis")  # one QGIS run renders every case for the whole module
+
+
+@pytest.fixture(scope="module", autouse=True)
+def qgis_is_there():
+    """Every test of this module renders with Debian's QGIS: a missing one fails them (make system-deps)."""
+    if not _has_qgis():
+        pytest.fail("Debian's QGIS (python3-qgis at /usr/bin/python3) is needed (make system-deps)")
 
 
 def _layer(cid: str) -> dict:
@@ -260,17 +264,10 @@ EXTENT_FRANCE = [-5.5, 41.0, 10.0, 51.5]
 EXTENT_WORLD = [-180.0, -60.0, 180.0, 85.0]
 
 
-def atlas_gpkg() -> Path:
-    """The built atlas (``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``, made by ``make data``)."""
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg")
-
-
 @pytest.fixture(scope="module")
-def atlas_rendered(tmp_path_factory) -> dict[str, dict]:
-    """Every collection of the built atlas rendered with its QML, kept as ``atlas_<id>.png``."""
-    gpkg = atlas_gpkg()
-    if not gpkg.exists():
-        pytest.fail(f"{gpkg} is missing: run `make data` first (make test does)")
+def atlas_rendered(tmp_path_factory, atlas_gpkg_path) -> dict[str, dict]:
+    """Every collection of the atlas of the tests rendered with its QML, kept as ``atlas_<id>.png``."""
+    gpkg = atlas_gpkg_path
     cases = []
     for cid, style in STYLES.items():
         colours = [e.colour for e in style.colour.entries]

@@ -4,19 +4,18 @@ Use them from a ``conftest.py``::
 
     import sys, pathlib
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # tests/, for "support"
-    from support.fixtures import postgis_cluster, postgis_url, atlas_gpkg_path  # noqa: F401
+    from support.fixtures import postgis_cluster, postgis_url  # noqa: F401
 
 (``tests`` cannot be imported as a package name: pygeoapi installs a top-level ``tests`` package.)
 
 * ``postgis_cluster`` (session): a running :class:`support.postgis.PostgresCluster`, one per test
   process (stopped and removed at exit);
-* ``atlas_gpkg_path`` (session): the built atlas (``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``);
-* ``postgis_url`` (session): URL of a database where that atlas is loaded (schema ``atlas``), the same
-  for the whole session: do not write to it;
+* ``postgis_url`` (session): URL of a database where the atlas of the tests (``atlas_gpkg_path`` of
+  ``tests/conftest.py``) is loaded (schema ``atlas``), the same for the whole session: do not write to it;
 * ``postgis_empty_url`` (function): URL of a new, empty database with PostGIS, for tests that load.
 
-A missing PostgreSQL/PostGIS or a missing atlas fails the tests that need them (``make test`` installs
-both): a test that cannot run is not a passing test.
+A missing PostgreSQL/PostGIS fails the tests that need it (``make test`` installs it): a test that cannot
+run is not a passing test.
 """
 from __future__ import annotations
 
@@ -28,14 +27,7 @@ import pytest
 
 from .postgis import PostgresCluster, available, loaded_atlas
 
-ROOT = Path(__file__).resolve().parents[2]
 _counter = itertools.count()
-
-
-def atlas_gpkg() -> Path:
-    """The built atlas GeoPackage of the tests: ``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``."""
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg")
-
 
 _shared: dict = {}  # one cluster (and one loaded atlas per GeoPackage) per test process
 
@@ -70,14 +62,6 @@ def postgis_cluster():
         cluster.stop()
     for key in [k for k in _shared if k[0] == "atlas"]:
         del _shared[key]
-
-
-@pytest.fixture(scope="session")
-def atlas_gpkg_path() -> Path:
-    path = atlas_gpkg()
-    if not path.is_file():
-        pytest.fail(f"no atlas GeoPackage at {path}: build it with 'make data'")
-    return path
 
 
 @pytest.fixture(scope="session")

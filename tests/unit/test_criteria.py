@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import fields
 
 import pytest
 
 from coopatlas import vocabulary as voc
-from coopatlas.criteria import Criteria, CriteriaError, NotApplicable, json_schema
+from coopatlas.criteria import SPECS, Criteria, CriteriaError, NotApplicable, json_schema
 
 
 @pytest.mark.parametrize("params, param", [
@@ -65,7 +66,7 @@ def _rows(sql, params):
     return sorted(r[0] for r in con.execute(f"SELECT id FROM projets WHERE {sql}", params))
 
 
-@pytest.mark.parametrize("params, expected", [
+_SQL_CASES = [
     ({"q": "EAU Potable"}, ["a"]),             # every word starts a word: "eau" does not match "bureau"
     ({"q": "Ziniaré"}, ["a"]),                 # accents ignored
     ({"q": "pot"}, ["a", "c"]),                # prefix of a word
@@ -74,10 +75,43 @@ def _rows(sql, params):
     ({"jumelage": "true"}, ["c"]),
     ({"annee_min": 2000, "annee_max": 2005}, ["b"]),
     ({"type_action": "action_exterieure"}, ["b"]),
-])
+]
+
+
+@pytest.mark.parametrize("params, expected", _SQL_CASES)
 def test_sql_selects_what_the_words_say(params, expected):
     c = Criteria.from_params(params)
     assert _rows(*c.where("projets")) == expected
+
+
+@pytest.mark.parametrize("params, expected", [c for c in _SQL_CASES if "q" not in c[0]])
+def test_cql2_selects_the_rows_where_selects(params, expected):
+    """The CQL2 text, run through pygeofilter's own SQL backend, selects the same rows as ``where()``."""
+    from pygeofilter.backends.sql import to_sql_where
+    from pygeofilter.parsers.cql2_text import parse
+    c = Criteria.from_params(params)
+    columns = ["id", "pays_code", "jumelage", "cofinance_mae", "cofinance_afd", "annee_lancement", "type_action"]
+    sql = to_sql_where(parse(c.cql2("projets")), {name: name for name in columns})
+    assert _rows(sql, []) == _rows(*c.where("projets")) == expected
+
+
+def test_where_and_cql2_render_one_list_of_predicates():
+    c = Criteria(pays=("BF",), jumelage=False, cofinancement=("mae", "ue"), annee_min=2005, q="eau")
+    assert [(p.criterion, getattr(p, "property", None)) for p in c.predicates("projets")] == [
+        ("q", "recherche"), ("pays", "pays_code"), ("jumelage", "jumelage"), ("cofinancement", None),
+        ("annee_min", "annee_lancement")]
+    assert c.where("projets", "postgresql", alias="p") == (
+        "p.recherche LIKE %s AND p.pays_code IN (%s) AND p.jumelage = FALSE AND "
+        "(p.cofinance_mae = TRUE OR p.cofinance_ue = TRUE) AND p.annee_lancement >= %s", ["% eau%", "BF", 2005])
+    assert c.where("projets", skip=["q"]) == (
+        "pays_code IN (?) AND jumelage = 0 AND (cofinance_mae = 1 OR cofinance_ue = 1) AND annee_lancement >= ?",
+        ["BF", 2005])
+    assert c.cql2("projets") == ("pays_code IN ('BF') AND jumelage = FALSE AND "
+                                 "(cofinance_mae = TRUE OR cofinance_ue = TRUE) AND annee_lancement >= 2005")
+    assert Criteria(type_action=("action_exterieure",)).cql2("demandes") == "1 = 0"
+    assert Criteria(type_action=("action_exterieure",)).where("demandes") == ("1=0", [])
+    assert Criteria(partenaire=("p1", "p2")).cql2("demandes") == "demandeur_id IN ('p1', 'p2')"
+    assert Criteria().cql2("projets") is None
 
 
 def test_cql2_parses_with_pygeofilter():
@@ -95,6 +129,10 @@ def test_describe_uses_labels():
     assert c.describe("fr") == "Continent : Afrique · Thématique : Eau et assainissement · Statut : En cours"
     assert "Water and sanitation" in c.describe("en")
     assert Criteria().describe("fr").startswith("Monde")
+
+
+def test_the_search_holds_every_specified_criterion_in_order():
+    assert [f.name for f in fields(Criteria)] == list(SPECS)
 
 
 def test_json_schema_lists_the_vocabularies():

@@ -231,6 +231,37 @@ def test_missing_column(tmp_path, reference, mapping):
     assert f"{f}, line 1, column 'Pays partenaire': missing column (accepted headers: Pays partenaire | " in msg
 
 
+TITLE = "Atlas français de la coopération décentralisée - Zone Afrique (export du 9 septembre 2013)"
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"], ids=["semicolon", "comma", "tab"])
+def test_a_title_line_without_separators_before_the_header(tmp_path, reference, mapping, delimiter):
+    """A title line holding no separator (a plain sentence, as Excel writes a merged title cell) does not
+    hide the header row on line 2, whatever the separator."""
+    f = tmp_path / "zone.csv"
+    SAMPLE.write_csv(f, SAMPLE.AFRIQUE_HEADER, rows(3), "cp1252", delimiter, title=TITLE)
+    result = import_atlas([f], mapping, reference=reference)
+    assert sorted(result.tables.projets["titre"]) == sorted(r[col("Intitulé du projet")] for r in rows(3))
+
+
+def test_title_lines_then_a_header_with_a_missing_column(tmp_path, reference, mapping):
+    header = [h for h in SAMPLE.AFRIQUE_HEADER if h != "Pays"]
+    data = [r[:col("Pays")] + r[col("Pays") + 1:] for r in rows()]
+    f = tmp_path / "zone.csv"
+    SAMPLE.write_csv(f, header, data, "utf-8", ";", title=TITLE + "\r\nDonnées provisoires")
+    msg = import_error([f], reference, mapping)
+    assert f"{f}, line 3, column 'Pays partenaire': missing column (accepted headers: Pays partenaire | " in msg
+
+
+def test_no_header_row_is_said_with_the_separator(tmp_path, reference, mapping):
+    f = tmp_path / "zone.csv"
+    SAMPLE.write_csv(f, ["AFR-0000"] + ["x"] * (len(SAMPLE.AFRIQUE_HEADER) - 1), rows(3), "utf-8", ";", title=TITLE)
+    msg = import_error([f], reference, mapping)
+    assert msg.startswith(f"{f}: no header row in the first 5 lines (a row naming the columns "), msg
+    assert msg.endswith("; separator detected: ';'"), msg
+    assert "missing column" not in msg
+
+
 def test_unknown_country(tmp_path, reference, mapping):
     data = rows()
     data[1][col("Pays")] = "Atlantide"
@@ -252,6 +283,14 @@ def test_broken_utf8(tmp_path, reference, mapping):
     f.write_bytes(data)
     msg = import_error([f], reference, mapping)
     assert f"{f}, line 4, column 'Collectivité territoriale française': broken encoding: invalid UTF-8" in msg
+
+
+def test_broken_utf8_after_a_title_line(tmp_path, reference, mapping):
+    f = tmp_path / "zone.csv"
+    SAMPLE.write_csv(f, SAMPLE.AFRIQUE_HEADER, rows(), "utf-8", ";", title=TITLE)
+    f.write_bytes(f.read_bytes().replace("Rhône-Alpes".encode("utf-8"), "Rhône-Alpes".encode("cp1252")))
+    msg = import_error([f], reference, mapping)
+    assert f"{f}, line 5, column 'Collectivité territoriale française': broken encoding: invalid UTF-8" in msg
 
 
 def test_undecodable_byte(tmp_path, reference, mapping):
@@ -426,6 +465,10 @@ def test_decoding_and_delimiters():
     assert sniff_delimiter('a;b;"c,d,e"\n1;2;3') == ";"
     assert sniff_delimiter("a,b\tc,d") == ","
     assert sniff_delimiter("a\tb\tc") == "\t"
+    # title lines (without separators, or with fewer) do not decide; neither do commas in a text
+    assert sniff_delimiter("Atlas de la coopération, zone Afrique\n\na;b;c\n1;2;3\n4;5;6") == ";"
+    assert sniff_delimiter("Zone Afrique;;\na,b,c,d\n1,2,3,4") == ","
+    assert sniff_delimiter('a;b;c\n1;"x\ny, z";w, v, u, t\n2;3;4, 5, 6, 7') == ";"
 
 
 def test_french_authorities(reference, mapping):

@@ -4,14 +4,13 @@ rebuilding without loss, and every bad input named by file, line and column.
 
 The round trip is checked table by table on the raw SQLite rows (every stored table and view of the
 GeoPackage, geometry blobs and hidden search column included), on a small hand-made atlas full of awkward
-values and on the real demo atlas (``build/atlas.gpkg``, slow).
+values and on the real demo atlas (the atlas of the tests, slow).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -26,8 +25,6 @@ from coopatlas.data.derive import DataError, derive
 from coopatlas.data.importers.sources import SourceError
 from coopatlas.data.reference import Reference
 from coopatlas.data.tables import BASE_FIELDS, AtlasTables
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -230,11 +227,9 @@ def test_read_interchange_types(small_folder, reference):
 
 
 @pytest.fixture(scope="module")
-def demo_gpkg() -> Path:
-    path = Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg")
-    if not path.is_file():
-        pytest.fail(f"no atlas GeoPackage at {path}: build it with `make data`")
-    return path
+def demo_gpkg(atlas_gpkg_path) -> Path:
+    """The demo atlas of the tests (tests/support/atlas.py)."""
+    return atlas_gpkg_path
 
 
 @pytest.mark.slow

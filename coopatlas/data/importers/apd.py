@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .common import RowContext
 from .places import NotFound
-from .sources import iter_records
+from .sources import file_info, iter_records
 
 
 def read_apd(imp, path: Path, encoding: str | None = None) -> list[dict]:
@@ -53,14 +53,9 @@ def read_apd(imp, path: Path, encoding: str | None = None) -> list[dict]:
             seen[k] = ctx.where()
             rows.append(dict(id=f"{imp.file_tag(path)}-{line}", collectivite_key=key, pays_code=cc, annee=annee,
                              montant=montant))
-    imp.files.append({**_info(path), "role": "apd", "lignes": n})
+    imp.files.append({**file_info(path), "role": "apd", "lignes": n})
     imp.say(f"import : {path.name} : {len(rows)} déclarations d'APD")
     return rows
-
-
-def _info(path: Path) -> dict:
-    from .atlas_cncd import _file_info
-    return _file_info(path)
 
 
 def _collectivity(imp, ctx: RowContext):

@@ -21,7 +21,6 @@ geocoding report (:data:`coopatlas.data.importers.common.REPORT_FILE`).
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +28,11 @@ from ... import vocabulary as voc
 from ..interchange import make_frame, theme_problem
 from ..reference import Reference
 from ..tables import AtlasTables
+from .apd import read_apd
 from .common import (Collectivities, Partners, RowContext, progress_bar, report_csv, report_rows)
 from .mapping import Mapping, load_mapping, normalise
 from .places import FrenchAuthorities, Gazetteer, slug
-from .sources import Problems, SourceError, iter_records, read_sheets
+from .sources import Problems, SourceError, file_info, iter_records, read_sheets
 
 
 @dataclass
@@ -73,11 +73,6 @@ class ImportResult:
             lines.append(f"collectivités à vérifier (siège approximatif, homonymes) : {len(approx)} (voir le rapport)")
         lines.extend(self.notes)
         return "\n".join(lines)
-
-
-def _file_info(path: Path) -> dict:
-    data = path.read_bytes()
-    return {"nom": path.name, "sha256": hashlib.sha256(data).hexdigest(), "octets": len(data)}
 
 
 _LOOKUPS: dict[tuple, tuple] = {}
@@ -161,7 +156,7 @@ class AtlasImporter:
                 ctx = RowContext(sheet, line, spec, colmap, cells, self.problems, self.mapping)
                 self.project(ctx, path, multi_sheet=len(found) > 1)
                 n += 1
-        self.files.append({**_file_info(path), "role": "projets", "lignes": n})
+        self.files.append({**file_info(path), "role": "projets", "lignes": n})
         self.say(f"import : {path.name} : {n} projets lus")
         return n
 
@@ -290,8 +285,6 @@ def import_atlas(files, mapping: str | Path | Mapping | None = None, apd_files=(
 
     Raises :class:`coopatlas.data.importers.sources.SourceError` listing every problem (file, line, column).
     """
-    from .apd import read_apd
-
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     reference = reference or Reference()
     say = progress or (lambda msg: None)

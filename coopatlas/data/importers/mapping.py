@@ -19,7 +19,7 @@ from ... import text as _text
 
 #: :func:`coopatlas.text.normalise`, memoised: the same labels and names come back on every row.
 normalise = functools.lru_cache(maxsize=1 << 16)(_text.normalise)
-from .sources import Problem, Sheet, SourceError
+from .sources import DELIMITERS, Problem, Sheet, SourceError
 
 FORMAT = "coopatlas-mapping"
 VERSION = 1
@@ -128,7 +128,8 @@ class TableSpec:
         """Find the header row of ``sheet``: ``(line, headers, field -> header, unused headers)``.
 
         The header row is the first of the first ``header_search_lines`` rows holding every required field;
-        otherwise :class:`SourceError` names the missing columns (on the most complete candidate row).
+        otherwise :class:`SourceError` names the missing columns on the most complete candidate row, or, when
+        no row names two columns, says that there is no header row (and how the CSV lines were split).
         """
         accepted = {f: [normalise(h) for h in hs] for f, hs in self.columns.items()}
         best = None
@@ -154,10 +155,20 @@ class TableSpec:
         if best is None:
             raise SourceError(sheet.problem("empty file: no header row", line=1))
         line, found, missing = best
+        if len(found) < 2:
+            raise SourceError(self._no_header_row(sheet))
         exc = SourceError([sheet.problem(f"missing column (accepted headers: {' | '.join(self.columns[f])})",
                                          line=line, column=self.columns[f][0]) for f in missing])
-        exc.partial = len(found) >= 2  # a table with missing columns, not a notice or legend sheet
+        exc.partial = True  # a table with missing columns, not a notice or legend sheet
         raise exc
+
+    def _no_header_row(self, sheet: Sheet) -> Problem:
+        looked_at = min(self.header_search_lines, len(sheet.rows))
+        named = ", ".join(repr(self.columns[f][0]) for f in self.required)
+        message = f"no header row in the first {looked_at} lines (a row naming the columns {named})"
+        if sheet.delimiter:
+            message += f"; separator detected: {DELIMITERS.get(sheet.delimiter, repr(sheet.delimiter))}"
+        return sheet.problem(message)
 
 
 @dataclass

@@ -8,6 +8,7 @@ Nothing here knows what the columns mean; :mod:`coopatlas.data.importers.mapping
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,10 @@ from ..derive import DataError
 
 #: How many problems one error message lists (the total count is always given).
 MAX_LISTED = 50
+#: The delimiters a CSV file may use, as error messages name them.
+DELIMITERS = {";": "';'", ",": "','", "\t": "tab"}
+#: How many records the delimiter is guessed from (title lines may come before the header row).
+SNIFF_RECORDS = 10
 
 
 @dataclass(frozen=True)
@@ -84,11 +89,15 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _column_at(data: bytes, offset: int, encoding: str) -> str | None:
-    """The header of the CSV column holding byte ``offset`` (best effort, for error messages)."""
-    first_end = data.find(b"\n")
-    header_text = data[: first_end if first_end >= 0 else len(data)].decode(encoding, "replace")
-    delimiter = sniff_delimiter(header_text)
-    header = next(csv.reader([header_text], delimiter=delimiter), [])
+    """The header of the CSV column holding byte ``offset`` (best effort, for error messages): the header
+    row is taken as the first of the first lines with the most cells (title lines may come before it)."""
+    head_text = b"\n".join(data.split(b"\n", SNIFF_RECORDS)[:SNIFF_RECORDS]).decode(encoding, "replace")
+    delimiter = sniff_delimiter(head_text)
+    try:
+        records = list(csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        records = []
+    header = max(records, key=len, default=[])
     _, start = _position(data, offset)
     prefix = data[start:offset].decode(encoding, "replace")
     fields = next(csv.reader([prefix + "x"], delimiter=delimiter), [""])
@@ -136,19 +145,47 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
                                     "save the file as UTF-8", line=line, column=col))
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter of a CSV text: the most frequent of ``;`` ``,`` and tab on its first line
-    (outside quotes); ``,`` when none appears."""
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    counts = {";": 0, ",": 0, "\t": 0}
-    quoted = False
-    for ch in first:
+def _delimiter_counts(text: str, limit: int = SNIFF_RECORDS) -> list[dict[str, int]]:
+    """How many of each delimiter the first ``limit`` non-blank records of a CSV text hold, outside quotes
+    (a quoted cell may span lines)."""
+    records: list[dict[str, int]] = []
+    counts, blank, quoted = dict.fromkeys(DELIMITERS, 0), True, False
+    for ch in text.lstrip("\ufeff"):
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in counts:
+        elif quoted:
+            pass
+        elif ch == "\n":
+            if not blank:
+                records.append(counts)
+                if len(records) == limit:
+                    return records
+            counts, blank = dict.fromkeys(DELIMITERS, 0), True
+            continue
+        elif ch in counts:
             counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+        if not ch.isspace():
+            blank = False
+    if not blank:
+        records.append(counts)
+    return records
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: of ``;`` ``,`` and tab (outside quotes), the one that splits the most of
+    its first records into the same number of cells, so that a title line before the header row or commas
+    in a text do not decide; ``,`` when none appears."""
+    records = _delimiter_counts(text)
+    best, best_score = ",", (0, 0, True)
+    for delimiter in DELIMITERS:
+        counts = [r[delimiter] for r in records if r[delimiter]]
+        if not counts:
+            continue
+        usual = max(set(counts), key=lambda n: (counts.count(n), n))
+        score = (counts.count(usual), usual, delimiter == ",")
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 # --- Sheets --------------------------------------------------------------------------------------------
@@ -221,6 +258,12 @@ def read_xlsx(path: str | Path, file: str | None = None) -> list[Sheet]:
     finally:
         wb.close()
     return sheets
+
+
+def file_info(path: Path) -> dict:
+    """What the atlas metadata records of an imported file: its name, SHA-256 and size in bytes."""
+    data = Path(path).read_bytes()
+    return {"nom": Path(path).name, "sha256": hashlib.sha256(data).hexdigest(), "octets": len(data)}
 
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")

@@ -1,4 +1,4 @@
-"""Layers of a search: the GeoJSON files of a :class:`~.tasks.SearchResult` loaded into a project,
+"""Layers of a search: the GeoJSON files of a :class:`~.result.SearchResult` loaded into a project,
 styled with the server's QML, grouped in the layer tree, zoomed to; families shown or hidden.
 
 Main thread only (layers and the layer tree are not thread-safe).
@@ -24,7 +24,7 @@ from qgis.core import (
 
 from .client import SEARCH_COLLECTIONS
 from .i18n import tr
-from .tasks import SearchResult
+from .result import SearchResult
 
 #: Custom property that marks our layers with their collection.
 PROP_COLLECTION = "coopatlas/collection"

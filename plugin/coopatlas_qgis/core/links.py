@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .client import AtlasClient
 from .search import Search
-from .tasks import filter_params
+from .result import filter_params
 
 
 def search_url(client: AtlasClient, search: Search) -> str:

@@ -1,6 +1,8 @@
 """A search of the atlas as the plugin holds it: criterion name -> value, turned into request parameters.
 
-The criterion names and kinds are the server's contract (``/criteres``, the processes' inputs); the
+The criterion names and kinds are the server's contract: every ``/criteres`` answer lists them
+(``specifications``); :data:`CRITERIA` is the plugin's copy, so that the Processing algorithms and the
+search forms exist before any server is reached (the main test suite fails when the two differ). The
 server validates the values and turns them into CQL2 per collection, so the plugin never rebuilds a
 filter itself. The code lists (continents, themes, ...) come from ``/vocabulaire``, never from here.
 """
@@ -34,6 +36,10 @@ CRITERIA: dict[str, str] = {
     "annee_max": "year",
 }
 LIST_KINDS = ("codes", "ids")
+#: The criteria chosen among the codes of a list (one check box each in the advanced form).
+CODE_CRITERIA = tuple(name for name, kind in CRITERIA.items() if kind == "codes")
+#: The years a ``year`` criterion may take.
+YEAR_RANGE = (1900, 2100)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from .i18n import lang, tr
 from .layers import LoadedSearch, load_search, set_family_visible, zoom_to
 from .search import Search
 from .settings import Settings
-from .tasks import ProcessTask, SearchResult, SearchTask, results_dir
+from .result import SearchResult
+from .tasks import ProcessTask, SearchTask, results_dir
 from .vocabulary import Vocabulary
 
 

@@ -10,7 +10,6 @@ import json
 import os
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,7 +19,11 @@ from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 from .client import SEARCH_COLLECTIONS, AtlasClient, Response
 from .errors import AtlasError, Cancelled
 from .i18n import tr
+from .layers import open_layers as open_result_layers
+from .result import SearchResult, filter_params
+from .results_model import build_rows
 from .search import Search
+from .vocabulary import Vocabulary
 
 
 def results_dir(base: str | os.PathLike | None = None) -> Path:
@@ -29,56 +32,6 @@ def results_dir(base: str | os.PathLike | None = None) -> Path:
     out = root / (time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6])
     out.mkdir(parents=True, exist_ok=True)
     return out
-
-
-@dataclass
-class SearchResult:
-    """What a search brought back.
-
-    ``files``: collection -> GeoJSON file (CRS84) of the matching features; ``counts``: collection ->
-    number of features fetched (0 for a collection the criteria rule out); ``styles``: collection -> QML
-    file; ``criteres``: the server's ``/criteres`` answer; ``stats``: the ``statistiques`` result (or
-    None, with ``stats_error`` saying why).
-    """
-
-    search: Search
-    criteres: dict
-    folder: Path
-    files: dict[str, Path] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    styles: dict[str, Path] = field(default_factory=dict)
-    stats: dict | None = None
-    stats_error: str | None = None
-    seconds: float = 0.0
-    lang: str = "fr"  # of the statistics' labels
-    #: layers opened by the task (moved to the main thread), their errors, and the results table's rows
-    layers: dict | None = None
-    layer_errors: list = field(default_factory=list)
-    rows: list | None = None
-
-    def description(self, lang: str = "fr") -> str:
-        """The search in words: the statistics' (with the names of countries, authorities...) when they
-        are in ``lang``, else ``/criteres``'s (codes for what is not a vocabulary)."""
-        if lang == self.lang and isinstance((self.stats or {}).get("description"), str) and self.stats["description"]:
-            return self.stats["description"]
-        desc = self.criteres.get("description") or {}
-        if isinstance(desc, dict):
-            return str(desc.get(lang) or desc.get("fr") or "")
-        return str(desc)
-
-    def excluded(self, collection: str) -> bool:
-        """True when the criteria rule the whole collection out."""
-        return (self.criteres.get("collections") or {}).get(collection, {}) is None
-
-
-def filter_params(criteres: dict, collection: str) -> dict | None:
-    """The Features API parameters (``filter``, ``filter-lang``, ``q``) of ``collection`` from a
-    ``/criteres`` answer; ``None`` when the criteria rule the collection out."""
-    colls = criteres.get("collections") or {}
-    if collection in colls and colls[collection] is None:
-        return None
-    spec = colls.get(collection) or {}
-    return {k: spec[k] for k in ("filter", "filter-lang", "q") if spec.get(k) not in (None, "")}
 
 
 def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=SEARCH_COLLECTIONS,
@@ -211,11 +164,7 @@ class SearchTask(_Task):
         result = fetch_search(self.client, self.search, Path(folder), self.collections, self.page_size,
                               feedback, self.with_stats, progress=self.setProgress, lang=self.lang)
         if self.open_layers and not feedback.isCanceled():
-            from .layers import open_layers
-            from .results_model import build_rows
-            from .vocabulary import Vocabulary
-
-            result.layers, result.layer_errors = open_layers(result)
+            result.layers, result.layer_errors = open_result_layers(result)
             try:
                 voc = Vocabulary(self.vocabulary or self.client.vocabulary(), self.lang)
             except AtlasError:

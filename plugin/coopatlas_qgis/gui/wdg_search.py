@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import Qt, pyqtSignal
-from qgis.PyQt.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+from qgis.PyQt.QtWidgets import QLabel, QWidget
 
+from ..core import places
 from ..core.errors import AtlasError
 from ..core.i18n import tr
-from ..core.search import Search
-from ..core.settings import SavedSearches
+from ..core.search import CODE_CRITERIA, YEAR_RANGE, Search
 from ..core.stats import COUNT_KEYS, Statistics, count_label
 from .common import busy, checked_codes, fill_checkable, fill_combo, fill_table, form, set_checked_codes
 from .completer import ServerCompleter
+from .saved_searches import SavedSearchesTab
 
 #: Types of French authorities chosen from a list (few per region or department); the others by name.
 LISTED_TYPES = ("region", "departement", "outre_mer")
-YEAR_UNSET = 1899
+YEAR_UNSET = YEAR_RANGE[0] - 1  # the year boxes' minimum, shown as "any"
 
 
 class SearchWidget(QWidget, form("wdg_search")):
@@ -28,11 +29,9 @@ class SearchWidget(QWidget, form("wdg_search")):
         super().__init__(parent)
         self.setupUi(self)
         self.session = session
-        self.saved = SavedSearches()
         self.loaded = False
         self._count_labels: dict[str, QLabel] = {}
-        self.progress.setVisible(False)
-        self.btn_cancel.setVisible(False)
+        self._show_progress(False)
         self.btn_stats.setEnabled(False)
 
         for combo in (self.cb_jumelage, self.cb_loi_oudin):
@@ -61,17 +60,13 @@ class SearchWidget(QWidget, form("wdg_search")):
         self.btn_france_reset.clicked.connect(self.reset_france)
         self.btn_adv_reset.clicked.connect(self.reset_advanced)
         self.btn_cancel.clicked.connect(lambda: self.session.cancel_search())
-        self.btn_saved_run.clicked.connect(self.run_saved)
-        self.btn_saved_delete.clicked.connect(self.delete_saved)
-        self.btn_saved_save.clicked.connect(lambda: self.save_current())
-        self.lw_saved.itemDoubleClicked.connect(lambda _item: self.run_saved())
         self.btn_stats.clicked.connect(self.statsRequested.emit)
 
         session.searchStarted.connect(self._started)
         session.searchProgress.connect(lambda p: self.progress.setValue(int(p)))
         session.searchFinished.connect(self._finished)
         session.searchFailed.connect(self._failed)
-        self.refresh_saved()
+        self.saved = SavedSearchesTab(self)
         self._collectivite_scope_changed()
 
     # --- vocabulary and lists from the server ---------------------------------------------------------
@@ -85,8 +80,7 @@ class SearchWidget(QWidget, form("wdg_search")):
         """Fill the lists from the server (vocabulary, regions); False with a message when it fails."""
         try:
             voc = self.session.vocabulary()
-            regions = [(r["id"], r.get("nom") or r["id"])
-                       for r in self.session.client.names("regions", fields="id,nom")]
+            regions = places.regions(self.session.client)
         except AtlasError as exc:
             self.show_error(str(exc))
             return False
@@ -105,26 +99,6 @@ class SearchWidget(QWidget, form("wdg_search")):
         self._adv_themes_changed()
         self.lbl_status.clear()
         return True
-
-    def _countries(self, params: dict | None = None, field: str | None = None, codes=()) -> list[tuple[str, str]]:
-        """Countries (ISO code, name) of the server, of one ``field`` value among ``codes`` when given
-        (one request per code: property filters take one value), sorted by name."""
-        name_field = "nom_en" if self.session.lang == "en" else "nom"
-        queries = [{**(params or {}), field: c} for c in codes] if field and codes else [params or {}]
-        pairs = {}
-        for query in queries:
-            for r in self.session.client.names("pays", query, fields="id,nom,nom_en", sortby=name_field):
-                pairs[r["id"]] = r.get(name_field) or r.get("nom") or r["id"]
-        return sorted(pairs.items(), key=lambda p: str(p[1]).casefold())
-
-    def _departements(self, regions=()) -> list[tuple[str, str]]:
-        """Departments (INSEE code, "code name") of the given regions (all when none), by code."""
-        queries = [{"code_region": r} for r in regions] or [{}]
-        pairs = {}
-        for query in queries:
-            for r in self.session.client.names("departements", query, fields="id,nom", sortby="id"):
-                pairs[r["id"]] = f"{r['id']} {r.get('nom') or ''}".strip()
-        return sorted(pairs.items())
 
     @busy
     def _continent_changed(self, *_):
@@ -146,7 +120,8 @@ class SearchWidget(QWidget, form("wdg_search")):
         elif self.cb_continent.currentData():
             params["continent"] = self.cb_continent.currentData()
         try:
-            fill_combo(self.cb_pays, self._countries(params), empty=tr("all"), keep=False)
+            countries = places.countries(self.session.client, self.session.lang, params)
+            fill_combo(self.cb_pays, countries, empty=tr("all"), keep=False)
         except AtlasError as exc:
             self.show_error(str(exc))
 
@@ -156,8 +131,8 @@ class SearchWidget(QWidget, form("wdg_search")):
             return
         region = self.cb_region.currentData()
         try:
-            fill_combo(self.cb_departement, self._departements([region] if region else []), empty=tr("all"),
-                       keep=False)
+            fill_combo(self.cb_departement, places.departements(self.session.client, [region] if region else []),
+                       empty=tr("all"), keep=False)
         except AtlasError as exc:
             self.show_error(str(exc))
             return
@@ -195,16 +170,13 @@ class SearchWidget(QWidget, form("wdg_search")):
         params = dict(self._france_scope())
         if self.cb_type_collectivite.currentData():
             params["type_collectivite"] = self.cb_type_collectivite.currentData()
-        return [(r["id"], r.get("nom") or r["id"])
-                for r in self.session.client.find("collectivites", text, "id,nom,nb_projets", 30, params)]
+        return places.collectivites(self.session.client, text, params)
 
     def _fetch_any_collectivite(self, text: str) -> list[tuple[str, str]]:
-        return [(r["id"], r.get("nom") or r["id"])
-                for r in self.session.client.find("collectivites", text, "id,nom,nb_projets", 30)]
+        return places.collectivites(self.session.client, text)
 
     def _fetch_partenaires(self, text: str) -> list[tuple[str, str]]:
-        rows = self.session.client.find("partenaires", text, "id,nom,pays_nom,nb_projets", 30)
-        return [(r["id"], f"{r.get('nom') or r['id']} ({r.get('pays_nom') or ''})") for r in rows]
+        return places.partenaires(self.session.client, text)
 
     @busy
     def _adv_continents_changed(self, *_):
@@ -214,7 +186,7 @@ class SearchWidget(QWidget, form("wdg_search")):
         continents = checked_codes(self.ccb_continent)
         fill_checkable(self.ccb_sous_continent, voc.choices("sous_continent", continent=continents))
         try:
-            countries = self._countries(field="continent", codes=continents)
+            countries = places.countries(self.session.client, self.session.lang, field="continent", codes=continents)
         except AtlasError as exc:
             self.show_error(str(exc))
             return
@@ -225,7 +197,8 @@ class SearchWidget(QWidget, form("wdg_search")):
         if not self.loaded:
             return
         try:
-            fill_checkable(self.ccb_departement, self._departements(checked_codes(self.ccb_region)))
+            regions = checked_codes(self.ccb_region)
+            fill_checkable(self.ccb_departement, places.departements(self.session.client, regions))
         except AtlasError as exc:
             self.show_error(str(exc))
 
@@ -280,9 +253,7 @@ class SearchWidget(QWidget, form("wdg_search")):
     def advanced_search(self) -> Search:
         """Recherche avancée: every criterion."""
         values = {"q": self.le_q.text().strip() or None}
-        for name in ("type_action", "continent", "sous_continent", "pays", "region", "departement",
-                     "type_collectivite", "thematique", "sous_thematique", "sous_sous_thematique", "statut",
-                     "cofinancement"):
+        for name in CODE_CRITERIA:
             values[name] = checked_codes(getattr(self, f"ccb_{name}"))
         coll = self.collectivites_adv.selected or self.collectivites_adv.ids.get(self.le_collectivite_adv.text())
         part = self.partenaires.selected or self.partenaires.ids.get(self.le_partenaire.text())
@@ -332,9 +303,7 @@ class SearchWidget(QWidget, form("wdg_search")):
 
     def reset_advanced(self):
         self.le_q.clear()
-        for name in ("type_action", "continent", "sous_continent", "pays", "region", "departement",
-                     "type_collectivite", "thematique", "sous_thematique", "sous_sous_thematique", "statut",
-                     "cofinancement"):
+        for name in CODE_CRITERIA:
             getattr(self, f"ccb_{name}").deselectAllOptions()
         self.cb_jumelage.setCurrentIndex(0)
         self.cb_loi_oudin.setCurrentIndex(0)
@@ -346,54 +315,19 @@ class SearchWidget(QWidget, form("wdg_search")):
     def run(self, search: Search) -> None:
         self.session.run_search(search)
 
-    # --- saved searches ---------------------------------------------------------------------------------
-    def refresh_saved(self):
-        self.lw_saved.clear()
-        self.lw_saved.addItems(self.saved.names())
-
-    def save_current(self, name: str | None = None) -> str | None:
-        """Save the last search run under a name asked to the user."""
-        if name is None:
-            name, ok = QInputDialog.getText(self, tr("Save the search"), tr("Name of the search:"))
-            if not ok:
-                return None
-        if not name.strip():
-            return None
-        self.saved.save(name, self.session.search)
-        self.refresh_saved()
-        return name.strip()
-
-    def selected_saved(self) -> str | None:
-        item = self.lw_saved.currentItem()
-        return item.text() if item else None
-
-    def run_saved(self):
-        name = self.selected_saved()
-        if not name:
-            return
-        search = self.saved.load(name)
-        if self.loaded:
-            self.show_search(search)
-        self.run(search)
-
-    def delete_saved(self):
-        name = self.selected_saved()
-        if name and QMessageBox.question(self, tr("Delete"), tr("Delete the search “{name}”?").format(
-                name=name)) == QMessageBox.Yes:
-            self.saved.remove(name)
-            self.refresh_saved()
-
     # --- progress and the "Etat" panel -------------------------------------------------------------------
+    def _show_progress(self, visible: bool):
+        self.progress.setVisible(visible)
+        self.btn_cancel.setVisible(visible)
+
     def _started(self, search):
         self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.btn_cancel.setVisible(True)
+        self._show_progress(True)
         self.lbl_status.setStyleSheet("")
         self.lbl_status.setText(tr("Searching…"))
 
     def _finished(self, loaded):
-        self.progress.setVisible(False)
-        self.btn_cancel.setVisible(False)
+        self._show_progress(False)
         result = loaded.result
         n = result.counts.get("projets", 0) + result.counts.get("demandes", 0)
         self.lbl_status.setStyleSheet("")
@@ -401,8 +335,7 @@ class SearchWidget(QWidget, form("wdg_search")):
         self.show_state(result)
 
     def _failed(self, message: str):
-        self.progress.setVisible(False)
-        self.btn_cancel.setVisible(False)
+        self._show_progress(False)
         self.show_error(message)
 
     def show_error(self, message: str):

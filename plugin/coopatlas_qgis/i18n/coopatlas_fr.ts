@@ -424,29 +424,29 @@
       <translation>PNG (*.png)</translation>
     </message>
     <message>
-      <location filename="../gui/wdg_results.py" />
-      <source>{p} projects, {d} requests, {c} French authorities, {a} partners</source>
-      <translation>{p} projets, {d} demandes, {c} collectivités françaises, {a} partenaires</translation>
-    </message>
-    <message>
-      <location filename="../gui/wdg_search.py" />
+      <location filename="../gui/saved_searches.py" />
       <source>Delete</source>
       <translation>Supprimer</translation>
     </message>
     <message>
-      <location filename="../gui/wdg_search.py" />
+      <location filename="../gui/saved_searches.py" />
       <source>Delete the search “{name}”?</source>
       <translation>Supprimer la recherche « {name} » ?</translation>
     </message>
     <message>
-      <location filename="../gui/wdg_search.py" />
+      <location filename="../gui/saved_searches.py" />
       <source>Name of the search:</source>
       <translation>Nom de la recherche :</translation>
     </message>
     <message>
-      <location filename="../gui/wdg_search.py" />
+      <location filename="../gui/saved_searches.py" />
       <source>Save the search</source>
       <translation>Enregistrer la recherche</translation>
+    </message>
+    <message>
+      <location filename="../gui/wdg_results.py" />
+      <source>{p} projects, {d} requests, {c} French authorities, {a} partners</source>
+      <translation>{p} projets, {d} demandes, {c} collectivités françaises, {a} partenaires</translation>
     </message>
     <message>
       <location filename="../gui/wdg_search.py" />

@@ -30,10 +30,10 @@ from ..core.client import AtlasClient
 from ..core.errors import AtlasError
 from ..core.i18n import lang, tr
 from ..core.processes import describe
-from ..core.search import CRITERIA, Search
+from ..core.search import CRITERIA, YEAR_RANGE, Search
 from ..core.settings import Settings
 from ..core.stats import COUNT_KEYS, Statistics
-from ..core.tasks import filter_params
+from ..core.result import filter_params
 
 TRI_STATE = ("", "true", "false")
 
@@ -85,7 +85,7 @@ class AtlasAlgorithm(QgsProcessingAlgorithm):
             elif kind == "year":
                 self.addParameter(QgsProcessingParameterNumber(
                     key, criterion_title(name), QgsProcessingParameterNumber.Integer, optional=True,
-                    minValue=1900, maxValue=2100))
+                    minValue=YEAR_RANGE[0], maxValue=YEAR_RANGE[1]))
             else:
                 self.addParameter(QgsProcessingParameterString(key, criterion_title(name), optional=True))
 

@@ -1,5 +1,6 @@
 """The PDF layout kit of the atlas's documents (reportlab platypus): fonts, styles, page templates with
-page numbers and the SYNTHETIC-data mark, images of figures, data tables.
+page numbers and the SYNTHETIC-data mark (:class:`PageMarks`), images of figures, data tables. The
+reports and the pages of the country maps written with reportlab (annex, atlas contents) use it.
 
 Fonts: DejaVu Sans, the TrueType fonts shipped with matplotlib (every Latin, Greek and Cyrillic letter of
 the partners' names; the PDF embeds the subset it uses). Page sizes: A4 portrait, and A4 landscape for
@@ -7,10 +8,10 @@ long lists. Lengths are in PostScript points (1/72 inch).
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import threading
+from dataclasses import dataclass
 from typing import Sequence
 
 import matplotlib
@@ -18,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
+from reportlab.lib.units import cm, mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -27,7 +28,8 @@ from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, Pag
                                 Table, TableStyle)
 from xml.sax.saxutils import escape as xml_escape
 
-from .common import text
+from .figures import render
+from .texts import TEXTS
 
 FONT, FONT_BOLD, FONT_ITALIC = "CoopAtlasSans", "CoopAtlasSans-Bold", "CoopAtlasSans-Oblique"
 PORTRAIT = A4
@@ -92,12 +94,6 @@ def esc(value) -> str:
     return xml_escape("" if value is None else str(value))
 
 
-_FOOTER = {
-    "page": ("Page {n} / {total}", "Page {n} of {total}"),
-    "synthetic": ("DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION", "SYNTHETIC DEMO DATA"),
-}
-
-
 class DeferredPagesCanvas(Canvas):
     """A canvas that keeps its pages until the document is saved, so that what is drawn on each page
     ("page n / total", the synthetic-data mark) can know the number of pages. Subclasses draw it in
@@ -124,47 +120,86 @@ class DeferredPagesCanvas(Canvas):
         raise NotImplementedError
 
 
-def _canvas_class(footer_left: str, synthetic: bool, lang: str):
-    """A canvas that numbers pages "Page n / total" (pages are kept until the end to know the total) and
-    marks every page of synthetic data."""
-    register_fonts()
+@dataclass
+class PageMarks:
+    """What is drawn on every page of a document once its number of pages is known: "Page n / total" at
+    the bottom right, ``footer`` at the bottom left (cut with "…" to fit), and the SYNTHETIC-data mark at
+    the top right unless ``synthetic`` is False (True, or None when unknown). Lengths in points.
 
-    class NumberedCanvas(DeferredPagesCanvas):
-        def decorate(self, index: int, total: int) -> None:
-            self._footer(total)
+    ``first_page``/``total_pages`` number pages that are part of a longer file (a map's annex after the
+    map page); ``total_pages`` None: ``first_page - 1`` + the document's own pages. After the build,
+    ``pages`` holds the document's own number of pages.
+    """
 
-        def _footer(self, total: int) -> None:
-            width, height = self._pagesize
-            self.saveState()
-            self.setFillColor(MUTED)
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.4)
-            y = BOTTOM - 0.75 * cm
-            self.line(MARGIN, y + 9, width - MARGIN, y + 9)
-            page = text(_FOOTER, "page", lang).format(n=self._pageNumber, total=total)
-            self.setFont(FONT, 7)
-            self.drawRightString(width - MARGIN, y, page)
-            room = width - 2 * MARGIN - pdfmetrics.stringWidth(page, FONT, 7) - 12
-            left = footer_left
-            if pdfmetrics.stringWidth(left, FONT, 7) > room:
-                while left and pdfmetrics.stringWidth(left + "…", FONT, 7) > room:
-                    left = left[:-1]
-                left = left.rstrip() + "…"
-            self.drawString(MARGIN, y, left)
-            if synthetic:
-                self.setFont(FONT_BOLD, 7)
-                self.setFillColor(ALERT)
-                self.drawRightString(width - MARGIN, height - MARGIN + 10, text(_FOOTER, "synthetic", lang))
-            self.restoreState()
+    lang: str = "fr"
+    synthetic: bool | None = False
+    footer: str = ""
+    margin: float = MARGIN  # left and right
+    baseline: float = BOTTOM - 0.75 * cm  # of the footer, from the bottom of the page
+    mark_below_top: float = MARGIN - 10  # baseline of the SYNTHETIC mark, from the top of the page
+    rule: bool = True  # a rule above the footer
+    first_page: int = 1
+    total_pages: int | None = None
+    pages: int = 0
 
-    return NumberedCanvas
+    @classmethod
+    def of_map_pages(cls, lang: str, synthetic: bool | None, margin: float, *, footer: str = "",
+                     first_page: int = 1, total_pages: int | None = None) -> PageMarks:
+        """The marks of the pages that go with the country maps (annex, atlas contents): no rule, the page
+        number 8 mm from the bottom, the SYNTHETIC mark 4 mm above the top margin."""
+        return cls(lang, synthetic, footer, margin=margin, baseline=8 * mm, mark_below_top=margin - 4 * mm,
+                   rule=False, first_page=first_page, total_pages=total_pages)
+
+    def canvasmaker(self) -> type[Canvas]:
+        """The canvas class of ``doc.build(story, canvasmaker=...)`` that draws these marks."""
+        register_fonts()
+        marks = self
+
+        class MarkedCanvas(DeferredPagesCanvas):
+            def decorate(self, index: int, total: int) -> None:
+                marks.pages = total
+                marks.draw(self, index, total)
+
+        return MarkedCanvas
+
+    def draw(self, canvas: Canvas, index: int, own_pages: int) -> None:
+        """Draw the marks of page ``index`` (from 0) of a document of ``own_pages`` pages."""
+        width, height = canvas._pagesize
+        total = self.total_pages if self.total_pages is not None else self.first_page - 1 + own_pages
+        canvas.saveState()
+        canvas.setFillColor(MUTED)
+        if self.rule:
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.4)
+            canvas.line(self.margin, self.baseline + 9, width - self.margin, self.baseline + 9)
+        page = TEXTS("page", self.lang, n=self.first_page + index, total=total)
+        canvas.setFont(FONT, 7)
+        canvas.drawRightString(width - self.margin, self.baseline, page)
+        if self.footer:
+            room = width - 2 * self.margin - pdfmetrics.stringWidth(page, FONT, 7) - 12
+            canvas.drawString(self.margin, self.baseline, fit_text(self.footer, room, FONT, 7))
+        if self.synthetic is not False:
+            canvas.setFont(FONT_BOLD, 7)
+            canvas.setFillColor(ALERT)
+            canvas.drawRightString(width - self.margin, height - self.mark_below_top,
+                                   TEXTS("synthetic_mark", self.lang))
+        canvas.restoreState()
+
+
+def fit_text(text: str, room: float, font: str = FONT, size: float = 7) -> str:
+    """``text``, cut and ended with "…" when it is wider than ``room`` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None = False,
-          subject: str = "", footer: str | None = None) -> bytes:
+          subject: str = "", footer: str | None = None, progress=None) -> bytes:
     """The PDF of ``story`` (flowables). Two page templates: ``portrait`` (first) and ``landscape`` (switch
     with ``NextPageTemplate("landscape")`` + ``PageBreak()``). ``synthetic`` (True, or None when unknown)
-    marks every page."""
+    marks every page. ``progress(fraction)``, if given, is called after each flowable laid out."""
     register_fonts()
     buf = io.BytesIO()
     doc = BaseDocTemplate(buf, pagesize=PORTRAIT, title=title, author="CoopAtlas", subject=subject,
@@ -177,7 +212,29 @@ def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None =
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates.append(PageTemplate(id=name, frames=[frame], pagesize=size))
     doc.addPageTemplates(templates)
-    doc.build(story, canvasmaker=_canvas_class(footer or f"CoopAtlas · {title}", synthetic is not False, lang))
+    if progress is not None:  # reportlab consumes the story as it lays it out
+        total = max(1, len(story))
+        doc.afterFlowable = lambda flowable: progress(max(0.0, 1 - len(story) / total))
+    marks = PageMarks(lang, synthetic, footer or f"CoopAtlas · {title}")
+    doc.build(story, canvasmaker=marks.canvasmaker())
+    return buf.getvalue()
+
+
+def build_on_paper(story: list, *, pagesize: tuple[float, float], margin: float, bottom: float, title: str,
+                   marks: PageMarks) -> bytes:
+    """The PDF of ``story`` on pages of ``pagesize`` (one frame within ``margin``, ``bottom`` below), every
+    page marked by ``marks`` (whose ``pages`` then holds the number of pages): the pages of a country
+    map written with reportlab."""
+    register_fonts()
+    buf = io.BytesIO()
+    width, height = pagesize
+    doc = BaseDocTemplate(buf, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                          bottomMargin=bottom, title=title, author="CoopAtlas", creator="CoopAtlas (reportlab)",
+                          initialFontName=FONT, initialFontSize=7)  # no non-embedded Helvetica
+    frame = Frame(margin, bottom, width - 2 * margin, height - margin - bottom, leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=marks.canvasmaker())
     return buf.getvalue()
 
 
@@ -189,7 +246,6 @@ def frame_width(orientation: str = "portrait") -> float:
 
 def figure_image(fig, width: float, dpi: int = 200) -> Image:
     """A matplotlib figure as a PNG image flowable ``width`` points wide (aspect kept)."""
-    from ..charts import render
     png = render(fig, "png", dpi)
     return png_image(png, width)
 
@@ -251,9 +307,6 @@ def notice(textline: str | None, st: dict) -> list:
     return [Paragraph(esc(textline), st["notice"])] if textline else []
 
 
-def today(lang: str = "fr") -> str:
-    return dt.date.today().isoformat()
-
-
-__all__ = ["build", "styles", "esc", "data_table", "figure_image", "png_image", "wrap_cell", "notice",
-           "frame_width", "register_fonts", "Spacer", "Paragraph", "KeepTogether", "FONT", "FONT_BOLD"]
+__all__ = ["build", "build_on_paper", "PageMarks", "styles", "esc", "data_table", "figure_image", "png_image",
+           "wrap_cell", "notice", "frame_width", "register_fonts", "Spacer", "Paragraph", "KeepTogether", "FONT",
+           "FONT_BOLD"]

@@ -1,0 +1,18 @@
+"""A matplotlib figure as PNG, SVG or PDF bytes, the same bytes for the same figure (no creation date)."""
+from __future__ import annotations
+
+import io
+
+#: Figure formats :func:`render` writes, with their media type.
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+def render(fig, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The figure as ``png``, ``svg`` or ``pdf`` bytes (no creation date: the same figure gives the same
+    bytes)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; known: {', '.join(FORMATS)}")
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    return buf.getvalue()

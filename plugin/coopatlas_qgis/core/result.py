@@ -1,0 +1,61 @@
+"""What a search brought back: the ``/criteres`` answer, the GeoJSON files, counts, styles and statistics.
+
+Plain data shared by the task that fetches a search (:mod:`.tasks`) and the code that loads its layers
+(:mod:`.layers`); it imports neither.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .search import Search
+
+
+@dataclass
+class SearchResult:
+    """What a search brought back.
+
+    ``files``: collection -> GeoJSON file (CRS84) of the matching features; ``counts``: collection ->
+    number of features fetched (0 for a collection the criteria rule out); ``styles``: collection -> QML
+    file; ``criteres``: the server's ``/criteres`` answer; ``stats``: the ``statistiques`` result (or
+    None, with ``stats_error`` saying why).
+    """
+
+    search: Search
+    criteres: dict
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    styles: dict[str, Path] = field(default_factory=dict)
+    stats: dict | None = None
+    stats_error: str | None = None
+    seconds: float = 0.0
+    lang: str = "fr"  # of the statistics' labels
+    #: layers opened by the task (moved to the main thread), their errors, and the results table's rows
+    layers: dict | None = None
+    layer_errors: list = field(default_factory=list)
+    rows: list | None = None
+
+    def description(self, lang: str = "fr") -> str:
+        """The search in words: the statistics' (with the names of countries, authorities...) when they
+        are in ``lang``, else ``/criteres``'s (codes for what is not a vocabulary)."""
+        if lang == self.lang and isinstance((self.stats or {}).get("description"), str) and self.stats["description"]:
+            return self.stats["description"]
+        desc = self.criteres.get("description") or {}
+        if isinstance(desc, dict):
+            return str(desc.get(lang) or desc.get("fr") or "")
+        return str(desc)
+
+    def excluded(self, collection: str) -> bool:
+        """True when the criteria rule the whole collection out."""
+        return (self.criteres.get("collections") or {}).get(collection, {}) is None
+
+
+def filter_params(criteres: dict, collection: str) -> dict | None:
+    """The Features API parameters (``filter``, ``filter-lang``, ``q``) of ``collection`` from a
+    ``/criteres`` answer; ``None`` when the criteria rule the collection out."""
+    colls = criteres.get("collections") or {}
+    if collection in colls and colls[collection] is None:
+        return None
+    spec = colls.get(collection) or {}
+    return {k: spec[k] for k in ("filter", "filter-lang", "q") if spec.get(k) not in (None, "")}
