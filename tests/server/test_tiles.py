@@ -7,7 +7,6 @@ atlas is in the next tile), bad requests are 404/400 that say why.
 from __future__ import annotations
 
 import math
-import shutil
 import sqlite3
 
 import mapbox_vector_tile
@@ -16,6 +15,7 @@ import pytest
 from coopatlas import schema as sch
 from coopatlas.server.tiles import spec
 from coopatlas.styles.definitions import STYLES
+from support.atlas import copy_atlas
 
 MAP_COLLECTIONS = ["projets", "demandes", "collectivites", "partenaires", "liens", "pays", "regions", "departements"]
 MVT = "application/vnd.mapbox-vector-tile"
@@ -172,8 +172,7 @@ def _private_request(gpkg) -> tuple[str, float, float]:
 
 
 def test_only_validated_requests_and_a_validation_shows_in_the_next_tile(server_factory, atlas_gpkg_path, tmp_path):
-    gpkg = tmp_path / "atlas.gpkg"
-    shutil.copyfile(atlas_gpkg_path, gpkg)
+    gpkg = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
     server = server_factory(gpkg=gpkg, workers=1)
     rid, lon, lat = _private_request(gpkg)
     con = sqlite3.connect(gpkg)

@@ -25,18 +25,13 @@ from coopatlas.styles import STYLES
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def atlas_gpkg() -> Path:
-    """The built atlas of the tests: ``$COOPATLAS_GPKG`` or ``build/atlas.gpkg`` (as tests/conftest.py)."""
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg").resolve()
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _serve(tmp_path: Path, port: int, url: str | None) -> subprocess.Popen:
+def _serve(tmp_path: Path, gpkg: Path, port: int, url: str | None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("COOPATLAS_URL", "COOPATLAS_DATABASE_URL")}
     env["COOPATLAS_ATLAS_READONLY"] = "1"
     if url:
@@ -44,7 +39,7 @@ def _serve(tmp_path: Path, port: int, url: str | None) -> subprocess.Popen:
     var = tmp_path / f"var-{port}"
     var.mkdir()
     cmd = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-           "--var", str(var), "--gpkg", str(atlas_gpkg())]
+           "--var", str(var), "--gpkg", str(gpkg)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(var / "server.log", "wb"), stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
@@ -61,13 +56,12 @@ def _serve(tmp_path: Path, port: int, url: str | None) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="module", params=["port", "COOPATLAS_URL"])
-def served(request, tmp_path_factory):
-    """(address the server listens on, public URL it announces)."""
-    if not atlas_gpkg().is_file():
-        pytest.fail(f"no atlas GeoPackage at {atlas_gpkg()}: make data")
+def served(request, tmp_path_factory, atlas_gpkg_path):
+    """(address the server listens on, public URL it announces), serving the atlas of the tests."""
     port = free_port()
     public = f"http://localhost:{port}" if request.param == "COOPATLAS_URL" else f"http://127.0.0.1:{port}"
-    proc = _serve(tmp_path_factory.mktemp("served"), port, public if request.param == "COOPATLAS_URL" else None)
+    proc = _serve(tmp_path_factory.mktemp("served"), atlas_gpkg_path, port,
+                  public if request.param == "COOPATLAS_URL" else None)
     yield f"http://127.0.0.1:{port}", public
     proc.send_signal(signal.SIGTERM)
     try:
