@@ -253,6 +253,7 @@ APP.register_blueprint(atlas)
 EXTENSIONS = (
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
+    "coopatlas.web.blueprint:blueprint",  # /atlas: the public web atlas (MapLibre on the tiles and processes)
 )
 
 
