@@ -97,6 +97,7 @@ async function boot() {
     const inputs = api.processInputs(search.criteres, kinds);
     const figures = api.execute("statistiques", { ...inputs, format: "json", lang }).then((stats) => {
       etat.render($("#etat"), stats, t, lang, colours.cooperation_decentralisee || "#1f5fbf");
+      if (stats.description) $("#description").textContent = stats.description;
       const notice = stats.donnees && stats.donnees.avertissement;
       $("#avertissement").hidden = !notice;
       $("#avertissement").textContent = notice || "";
@@ -105,6 +106,7 @@ async function boot() {
     const drawn = highlight(collection, query, Object.keys(search.criteres).length > 0, frame);
     urlState.write(state);
     await Promise.all([figures, listed, drawn]);
+    document.body.dataset.searches = String(Number(document.body.dataset.searches || 0) + 1);
   }
 
   async function showPage(page) {
