@@ -169,6 +169,26 @@ def test_pdf_report_of_the_search_as_a_job(browser, atlas_server):
     W.shot(d, "atlas-export-pdf")
 
 
+def test_country_map_and_csv_of_the_search(browser, atlas_server):
+    import csv
+    import io
+
+    from selenium.webdriver.support.ui import WebDriverWait
+    d = browser
+    d.find_element("id", "export-carte").click()
+    line = WebDriverWait(d, 10).until(
+        lambda drv: drv.find_element("css selector", "#jobs .job[data-process=carte-pays]"))
+    assert WebDriverWait(d, W.WAIT).until(lambda drv: line.get_attribute("data-state")) == "successful", line.text
+    r = requests.get(line.find_element("css selector", "a").get_attribute("href"), timeout=60)
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+    href = d.find_element("id", "export-csv").get_attribute("href")
+    r = requests.get(href, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == int(d.find_element("id", "resultats").get_attribute("data-total"))
+    assert {row["pays_code"] for row in rows} == {"BF"}
+
+
 def test_keyboard_moves_between_the_searches(browser, atlas_server):
     from selenium.webdriver.common.keys import Keys
     d = browser

@@ -142,7 +142,7 @@ async function boot() {
 
   async function openSheet(collection, feature, fly) {
     const id = feature.properties.id ?? feature.id;
-    if (!id || feature.properties.nb_agreges) {
+    if (!id || feature.properties.agregat) { // an aggregate of a low zoom's tile: zoom in on its place
       atlas.map.easeTo({ center: feature.geometry.coordinates, zoom: atlas.map.getZoom() + 2 });
       return;
     }
