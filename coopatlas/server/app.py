@@ -61,7 +61,7 @@ VENDOR = {
 STYLE_MEDIA_TYPES = {
     ".maplibre.json": "application/vnd.mapbox.style+json",
     ".qml": "application/vnd.qgis.qml",
-    ".sld": "application/vnd.ogc.sld+xml;version=1.0",
+    ".sld": "application/vnd.ogc.sld+xml;version=1.1.0",
 }
 
 atlas = Blueprint("coopatlas", __name__)
@@ -253,6 +253,7 @@ APP.register_blueprint(atlas)
 EXTENSIONS = (
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
+    "coopatlas.server.tiles.routes:blueprint",  # checks of the OGC API Tiles requests (404/400 that say why)
     "coopatlas.web.blueprint:blueprint",  # /atlas: the public web atlas (MapLibre on the tiles and processes)
 )
 
