@@ -23,6 +23,9 @@ MAPLIBRE_DIR = VENDOR_DIR / "maplibre-gl"
 #: JavaScript modules must be sent as JavaScript (``.mjs`` is unknown to some ``mimetypes`` tables).
 JS_TYPES = {".js": "text/javascript", ".mjs": "text/javascript"}
 
+#: The page's ES modules, preloaded all at once (not one import level after the other).
+MODULES = tuple(sorted(p.name for p in (STATIC_DIR / "js").glob("*.js")))
+
 blueprint = Blueprint("coopatlas_web", __name__, template_folder="templates")
 
 
@@ -48,7 +51,7 @@ def atlas_page():
                            f"{', '.join(LANGS)}"})
         return Response(body, status=400, mimetype="application/json")
     lang = page_lang()
-    html = render_template("web/atlas.html", lang=lang, t=strings(lang),
+    html = render_template("web/atlas.html", lang=lang, t=strings(lang), modules=MODULES,
                            strings_json=json.dumps(strings(lang), ensure_ascii=False))
     return Response(html, mimetype="text/html")
 

@@ -10,6 +10,8 @@ export const DRAWN = [["pays", true], ["liens", false], ["collectivites", true],
 const PICKABLE = ["demandes", "projets", "partenaires", "collectivites"];
 const SEA = "#dce9f2";
 const HIGHLIGHT = "#111111";
+/** The deepest zoom of the tiles asked for (MapLibre draws deeper zooms from them). */
+const TILE_MAX_ZOOM = 14;
 
 /** A URL of a style (made with the server's public URL) rewritten onto this page's origin. */
 function rebase(href) {
@@ -25,13 +27,33 @@ function rebase(href) {
   }
 }
 
+/** The OGC API Tiles source of a collection (Mapbox Vector Tiles, one layer named after the collection). */
+export function tileSource(collection, attribution) {
+  const template = `/collections/${collection}/tiles/WebMercatorQuad/{z}/{y}/{x}`;
+  return { type: "vector", tiles: [decodeURI(url(template)) + "?f=mvt"], minzoom: 0, maxzoom: TILE_MAX_ZOOM,
+    attribution };
+}
+
+/**
+ * A style's GeoJSON source of a collection's items (whole GeoJSON pages: no web map can draw the atlas at
+ * scale from them) becomes that collection's vector tiles, with the same layers drawn from its tile layer;
+ * styles already on tiles are kept as they are.
+ */
+function onTiles(id, source) {
+  const match = typeof source.data === "string" && source.data.match(/\/collections\/([a-z_]+)\/items/);
+  return match ? { source: tileSource(match[1], source.attribution), layer: match[1] } : { source, layer: null };
+}
+
 function mergeStyles(styles) {
   const sources = {};
   const layers = [{ id: "mer", type: "background", paint: { "background-color": SEA } }];
   const owners = {};
   for (const [collection, visible, style] of styles) {
     if (!style) continue;
-    for (const [id, source] of Object.entries(style.sources || {})) {
+    const tileLayers = {};
+    for (const [id, original] of Object.entries(style.sources || {})) {
+      const { source, layer } = onTiles(id, original);
+      if (layer) tileLayers[id] = layer;
       const copy = { ...source };
       if (typeof copy.data === "string") copy.data = rebase(copy.data);
       if (copy.url) copy.url = rebase(copy.url);
@@ -42,7 +64,9 @@ function mergeStyles(styles) {
       if (layer.type === "background" || layer.type === "symbol") continue; // no glyph server: no text
       const id = layers.some((l) => l.id === layer.id) ? `${collection}-${layer.id}` : layer.id;
       owners[id] = collection;
-      layers.push({ ...layer, id, layout: { ...(layer.layout || {}), visibility: visible ? "visible" : "none" } });
+      const drawn = { ...layer, id, layout: { ...(layer.layout || {}), visibility: visible ? "visible" : "none" } };
+      if (tileLayers[layer.source]) drawn["source-layer"] = tileLayers[layer.source];
+      layers.push(drawn);
     }
   }
   return { sources, layers, owners };
