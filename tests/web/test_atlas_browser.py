@@ -63,6 +63,18 @@ def test_open_the_atlas(browser, atlas_server):
     for label in ("Coopération décentralisée", "Autre action extérieure", "Demande de coopération"):
         assert label in legend
     W.wait_map_idle(d)
+    # the collections are drawn from their OGC API Tiles; GeoJSON only for the result and the selection
+    sources = d.execute_script(
+        "return Object.entries(window.coopatlas.atlas.map.getStyle().sources)"
+        ".map(([id, s]) => [id, s.type, (s.tiles || [])[0] || null])")
+    tiled = {sid: tiles for sid, kind, tiles in sources if kind == "vector"}
+    for collection in ("pays", "liens", "collectivites", "partenaires", "projets", "demandes"):
+        assert f"/collections/{collection}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=mvt" in tiled[collection]
+    assert sorted(sid for sid, kind, _ in sources if kind == "geojson") == ["resultat", "selection"]
+    drawn = d.execute_script("const a = window.coopatlas.atlas;"
+                             "return a.map.queryRenderedFeatures({layers: a.layersOf('projets')})"
+                             ".map(f => f.properties.nombre)")
+    assert drawn and all(n >= 1 for n in drawn)  # low zoom: one symbol per place, with its count
     assert not W.console_errors(d)
     W.shot(d, "atlas-accueil")
     no_serious_violation(d, "home")
@@ -105,7 +117,8 @@ def test_click_a_symbol_reads_its_sheet(browser, atlas_server):
         for (const f of map.queryRenderedFeatures({layers: ['resultat']})) {
           const p = map.project(f.geometry.coordinates);
           const top = atlas.pickable(p)[0];
-          if (top && top.layer.id === 'resultat' && top.properties.id === f.properties.id)
+          if (f.properties.collection === 'projets' && top && top.layer.id === 'resultat'
+              && top.properties.id === f.properties.id)
             return {id: f.properties.id, x: p.x, y: p.y, left: map.getCanvas().getBoundingClientRect().left,
                     top: map.getCanvas().getBoundingClientRect().top};
         }

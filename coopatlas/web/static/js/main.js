@@ -103,7 +103,8 @@ async function boot() {
       $("#avertissement").textContent = notice || "";
     });
     const listed = showPage(page);
-    const drawn = highlight(collection, query, Object.keys(search.criteres).length > 0, frame);
+    const shown = [[collection, query], ["demandes", collection === "projets" && search.collections.demandes]];
+    const drawn = highlight(shown.filter(([, q]) => q), Object.keys(search.criteres).length > 0, frame);
     urlState.write(state);
     await Promise.all([figures, listed, drawn]);
     document.body.dataset.searches = String(Number(document.body.dataset.searches || 0) + 1);
@@ -122,18 +123,21 @@ async function boot() {
     urlState.write(state);
   }
 
-  async function highlight(collection, query, narrowed, frame) {
+  /** The result over the tiles: the matching projects (and requests), when there are not too many. */
+  async function highlight(queries, narrowed, frame) {
     await atlas.ready;
-    if (!query || !narrowed) {
+    if (!narrowed) {
       atlas.showResult([], frame);
       return;
     }
-    const data = await api.items(collection, query, { limit: HIGHLIGHT_MAX, properties: "id,type_action,titre" });
-    const whole = (data.numberMatched ?? data.features.length) <= HIGHLIGHT_MAX;
-    const features = (whole ? data.features : current.listed || []).map((f) => ({ ...f,
-      properties: { ...f.properties, id: f.properties.id ?? f.id, collection,
-        couleur: colours[f.properties.type_action] } }));
-    atlas.showResult(features, frame && whole);
+    let whole = true;
+    const pages = await Promise.all(queries.map(async ([collection, query]) => {
+      const data = await api.items(collection, query, { limit: HIGHLIGHT_MAX, properties: "id,type_action,titre" });
+      whole = whole && (data.numberMatched ?? data.features.length) <= HIGHLIGHT_MAX;
+      return data.features.map((f) => ({ ...f, properties: { ...f.properties, id: f.properties.id ?? f.id,
+        collection, couleur: colours[f.properties.type_action] } }));
+    }));
+    atlas.showResult(whole ? pages.flat() : [], frame && whole);
   }
 
   function choose(feature) {
