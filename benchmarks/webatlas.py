@@ -10,8 +10,9 @@ SwiftShader: no GPU, so the drawing itself is slower than on a desktop). For eac
 which the page sets once the first search has answered (list, État panel, result) and MapLibre has fired
 ``idle`` (every tile and source drawn), relative to the start of the navigation. ``cold``: a new browser
 profile (empty HTTP cache) for each run; ``warm``: the same page reloaded in the same browser (MapLibre
-and the styles from the HTTP cache, the tiles asked again). Also recorded: the resources the page fetched
-and their bytes. The 1-minute load average before and after: other work on the machine slows everything.
+and the styles from the HTTP cache, the tiles asked again). Also recorded: the steps (the map's style
+loaded, ``atlas-map-load``; the first search answered, ``atlas-search``), the resources the page fetched
+and their bytes, the vector tiles received. The 1-minute load average before and after: other work on the machine slows everything.
 Results: ``benchmarks/results/webatlas-x<scale>.json``.
 """
 from __future__ import annotations
@@ -36,11 +37,11 @@ from web_browser import chrome  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 READ_MARK = """
-const mark = performance.getEntriesByName('atlas-complete')[0];
+const at = (name) => (performance.getEntriesByName(name)[0] || {}).startTime ?? null;
 const resources = performance.getEntriesByType('resource');
-return {complete_ms: mark ? mark.startTime : null, requests: resources.length,
-        bytes: resources.reduce((n, r) => n + (r.transferSize || 0), 0),
-        tiles: resources.filter(r => r.name.includes('/tiles/')).length};"""
+return {complete_ms: at('atlas-complete'), map_load_ms: at('atlas-map-load'), search_ms: at('atlas-search'),
+        requests: resources.length, bytes: resources.reduce((n, r) => n + (r.transferSize || 0), 0),
+        tiles: window.coopatlas.atlas.tilesLoaded};"""
 
 
 def open_atlas(driver, url: str, timeout: float = 180) -> dict:
@@ -82,7 +83,7 @@ def main(argv=None) -> int:
     rows = projects(gpkg)
     scale = args.scale or ("x100" if rows > 200_000 else "x1")
     load_before = round(os.getloadavg()[0], 2)
-    cold, warm, fetched = [], [], []
+    cold, warm, fetched, steps = [], [], [], {"map_load_ms": [], "search_ms": []}
     with AtlasServer(gpkg=gpkg, timeout=180) as server:
         url = server.url + "/atlas?lang=fr"
         open_atlas_once = chrome()  # warm the server (first requests of each worker), not measured
@@ -95,6 +96,8 @@ def main(argv=None) -> int:
             try:
                 first = open_atlas(driver, url)
                 cold.append(first["complete_ms"])
+                for step in steps:
+                    steps[step].append(first[step])
                 fetched.append(first)
                 warm.append(open_atlas(driver, url)["complete_ms"])
             finally:
@@ -105,6 +108,7 @@ def main(argv=None) -> int:
                         "load_after": round(os.getloadavg()[0], 2), "gpkg": str(gpkg), "projets": rows,
                         "browser": "Debian chromium, headless, SwiftShader WebGL"},
         "cold": summary(cold), "warm": summary(warm),
+        "cold_steps": {step: round(st.median(values), 1) for step, values in steps.items()},
         "requests": fetched[0]["requests"], "bytes": fetched[0]["bytes"], "tile_requests": fetched[0]["tiles"],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -112,7 +116,10 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(f"{scale} ({rows:,} projects): first complete map, cold median {result['cold']['median_ms']:.0f} ms "
           f"(min {result['cold']['min_ms']:.0f}, max {result['cold']['max_ms']:.0f}); warm median "
-          f"{result['warm']['median_ms']:.0f} ms; {result['requests']} requests, {result['bytes'] / 1e6:.1f} MB "
+          f"{result['warm']['median_ms']:.0f} ms; cold steps (median): map style loaded "
+          f"{result['cold_steps']['map_load_ms']:.0f} ms, first search answered "
+          f"{result['cold_steps']['search_ms']:.0f} ms; "
+          f"{result['requests']} requests, {result['bytes'] / 1e6:.1f} MB "
           f"({result['tile_requests']} tiles); load {load_before} → {result['environment']['load_after']}")
     print(f"written {out.relative_to(ROOT)}")
     return 0

@@ -202,6 +202,19 @@ def test_country_map_and_csv_of_the_search(browser, atlas_server):
     assert {row["pays_code"] for row in rows} == {"BF"}
 
 
+def test_flows_on_demand(browser, atlas_server):
+    d = browser
+    liens = "const a = window.coopatlas.atlas; const ids = a.layersOf('liens');"
+    assert d.execute_script(liens + "return ids.map(id => a.map.getLayoutProperty(id, 'visibility'))") == \
+        ["none"] * len(d.execute_script(liens + "return ids"))
+    d.find_element("css selector", "#couches input[value=liens]").click()
+    W.wait_map_idle(d)
+    assert d.execute_script(liens + "return ids.every(id => a.map.getLayoutProperty(id, 'visibility') === 'visible')")
+    assert d.execute_script(liens + "return a.map.queryRenderedFeatures({layers: ids}).length") > 0
+    assert "liens" in urllib.parse.parse_qs(urllib.parse.urlparse(d.current_url).query)["couches"][0]
+    W.shot(d, "atlas-flux")
+
+
 def test_keyboard_moves_between_the_searches(browser, atlas_server):
     from selenium.webdriver.common.keys import Keys
     d = browser

@@ -50,22 +50,26 @@ async function boot() {
   ]);
   const kinds = criterionKinds(process);
   const colours = Object.fromEntries((vocab.type_action || []).map((term) => [term.code, term.couleur]));
-  const state = urlState.read(Object.keys(kinds));
+  const state = urlState.read(Object.keys(kinds), DRAWN.filter(([c, on]) => on && c !== "pays").map(([c]) => c));
   const ctx = { vocab, lang, t, places };
   let current = null; // {criteria, collection, query, page, pages}
 
-  const atlas = new AtlasMap($("#carte"), styles, state.view, (collection, feature) => openSheet(collection, feature),
+  const shown = styles.map(([c, , style]) => [c, c === "pays" || state.layers.includes(c), style]);
+  const atlas = new AtlasMap($("#carte"), shown, state.view, (collection, feature) => openSheet(collection, feature),
     (view) => { state.view = view; urlState.write(state); });
   window.coopatlas = { atlas, state, ready: false };
   drawLegend(vocab);
-  const flows = $("#flux");
-  flows.checked = state.flux;
-  atlas.ready.then(() => atlas.setVisible("liens", flows.checked));
-  flows.addEventListener("change", () => {
-    atlas.setVisible("liens", flows.checked);
-    state.flux = flows.checked;
-    urlState.write(state);
+  const layerBoxes = [...document.querySelectorAll("#couches input")];
+  const drawLayers = () => layerBoxes.forEach((box) => atlas.setVisible(box.value, box.checked));
+  layerBoxes.forEach((box) => {
+    box.checked = state.layers.includes(box.value);
+    box.addEventListener("change", () => {
+      drawLayers();
+      state.layers = layerBoxes.filter((b) => b.checked).map((b) => b.value);
+      urlState.write(state);
+    });
   });
+  atlas.ready.then(drawLayers);
 
   const forms = {};
   for (const form of document.querySelectorAll("form[data-search]")) {
@@ -203,6 +207,7 @@ async function boot() {
   });
 
   await run(state.criteria, { frame: !state.view, page: state.page });
+  performance.mark("atlas-search");
   if (state.fiche) {
     const item = await api.getJson(`/collections/projets/items/${encodeURIComponent(state.fiche)}`).catch(() => null);
     if (item) await openSheet("projets", item, false);

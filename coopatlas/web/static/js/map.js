@@ -4,7 +4,7 @@ import * as maplibregl from "../../vendor/maplibre-gl/maplibre-gl.mjs";
 import { url } from "./api.js";
 
 /** The collections drawn, bottom to top, and whether their layers are shown at first. */
-export const DRAWN = [["pays", true], ["liens", false], ["collectivites", true], ["partenaires", true],
+export const DRAWN = [["pays", true], ["liens", false], ["collectivites", true], ["partenaires", false],
   ["projets", true], ["demandes", true]];
 /** Collections whose symbols open a sheet or a description when clicked. */
 const PICKABLE = ["demandes", "projets", "partenaires", "collectivites"];
@@ -87,7 +87,12 @@ export class AtlasMap {
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     this.map.addControl(new maplibregl.ScaleControl({ unit: "metric", maxWidth: 120 }), "bottom-left");
-    this.ready = new Promise((resolve) => this.map.once("load", resolve)).then(() => this.addOverlays());
+    this.ready = new Promise((resolve) => this.map.once("load", resolve)).then(() => {
+      performance.mark("atlas-map-load");
+      this.addOverlays();
+    });
+    this.tilesLoaded = 0; // vector tiles received (fetched by MapLibre's workers)
+    this.map.on("data", (event) => { if (event.dataType === "source" && event.tile) this.tilesLoaded += 1; });
     this.map.on("moveend", () => {
       const center = this.map.getCenter();
       onView({ lon: center.lng, lat: center.lat, zoom: this.map.getZoom() });

@@ -1,11 +1,11 @@
 // The state of the page in its URL (a permalink reopens the same search and view):
 //   criteria under their own names (pays=BF&thematique=...), onglet (the search tab), vue=lon,lat,zoom,
-//   page (of the result list), fiche (the project whose sheet is open), flux=1 (links drawn), lang.
+//   page (of the result list), fiche (the project whose sheet is open), couches (the collections drawn), lang.
 
-const OWN = ["onglet", "vue", "page", "fiche", "flux", "lang"];
+const OWN = ["onglet", "vue", "page", "fiche", "couches", "lang"];
 const TABS = ["monde", "france", "avancee", "bourse"];
 
-export function read(criterionNames) {
+export function read(criterionNames, defaultLayers) {
   const params = new URLSearchParams(window.location.search);
   const criteria = {};
   for (const name of criterionNames) {
@@ -20,7 +20,7 @@ export function read(criterionNames) {
     tab, criteria, view,
     page: Math.max(1, parseInt(params.get("page"), 10) || 1),
     fiche: params.get("fiche") || null,
-    flux: params.get("flux") === "1",
+    layers: params.has("couches") ? params.get("couches").split(",").filter(Boolean) : defaultLayers,
   };
 }
 
@@ -36,7 +36,7 @@ export function write(state) {
   }
   if (state.page > 1) params.set("page", String(state.page));
   if (state.fiche) params.set("fiche", state.fiche);
-  if (state.flux) params.set("flux", "1");
+  params.set("couches", state.layers.join(","));
   const next = `${window.location.pathname}?${params.toString()}`;
   if (next !== window.location.pathname + window.location.search) window.history.replaceState(null, "", next);
 }
