@@ -5,7 +5,7 @@ written into the GeoPackage (a request the embassy has just validated) is in the
 ``demandes`` layer is the GeoPackage VIEW of the validated requests, joined to the R-tree of the table
 behind it: unvalidated requests are never read. Geometries are projected to Web Mercator, put on the
 tile's grid (:data:`.spec.EXTENT`, clipped to the tile and its :data:`.spec.BUFFER`), simplified (:data:`SIMPLIFY`), snapped to whole
-units (what collapses to nothing is smaller than a tile unit, as ``ST_AsMVTGeom`` does on PostGIS) and
+units (a line or polygon smaller than a unit becomes a 2-unit segment or square: :func:`smallest`) and
 encoded with ``mapbox-vector-tile``; the features and aggregates follow :mod:`.spec`.
 
 Configuration::
@@ -66,19 +66,31 @@ def on_grid(geoms: np.ndarray, geometry: str) -> np.ndarray:
         inside = (xy[:, 0] >= lo) & (xy[:, 0] <= hi) & (xy[:, 1] >= lo) & (xy[:, 1] <= hi)
         geoms = np.where(inside, geoms, shapely.Point())
         return shapely.set_precision(geoms, 1.0)
-    geoms = shapely.simplify(shapely.clip_by_rect(geoms, lo, lo, hi, hi), SIMPLIFY[geometry], preserve_topology=True)
-    invalid = ~shapely.is_valid(geoms)
+    clipped = shapely.simplify(shapely.clip_by_rect(geoms, lo, lo, hi, hi), SIMPLIFY[geometry], preserve_topology=True)
+    invalid = ~shapely.is_valid(clipped)
     if invalid.any():
-        geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        clipped[invalid] = shapely.make_valid(clipped[invalid], method="structure", keep_collapsed=False)
     try:
-        geoms = shapely.set_precision(geoms, 1.0)
+        snapped = shapely.set_precision(clipped, 1.0)
     except shapely.errors.GEOSException:  # one geometry the snapping cannot make valid: snap one by one
-        geoms = np.array([_snap(g) for g in geoms], dtype=object)
-    mixed = shapely.get_type_id(geoms) == shapely.GeometryType.GEOMETRYCOLLECTION
+        snapped = np.array([_snap(g) for g in clipped], dtype=object)
+    mixed = shapely.get_type_id(snapped) == shapely.GeometryType.GEOMETRYCOLLECTION
     if mixed.any():
-        geoms[mixed] = [_same_dimension(g, geometry) for g in geoms[mixed]]
-    return geoms
+        snapped[mixed] = [_same_dimension(g, geometry) for g in snapped[mixed]]
+    collapsed = shapely.is_empty(snapped) & ~shapely.is_empty(clipped)
+    if collapsed.any():
+        snapped[collapsed] = [smallest(g, geometry) for g in clipped[collapsed]]
+    return snapped
 
+
+def smallest(geom, geometry: str):
+    """What stands for a line or polygon smaller than a tile unit: a 2-unit segment or square at its
+    point on surface (so that nothing in the tile's area disappears; PostGIS tiles do the same)."""
+    point = shapely.point_on_surface(geom)
+    x, y = round(point.x), round(point.y)
+    if geometry == "MULTIPOLYGON":
+        return shapely.box(x - 1, y - 1, x + 1, y + 1)
+    return shapely.LineString([(x - 1, y), (x + 1, y)])
 
 def _same_dimension(geom, geometry: str):
     """The parts of a geometry collection of the layer's dimension (lines, or polygons), as one geometry."""

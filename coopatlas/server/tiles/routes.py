@@ -1,9 +1,13 @@
-"""The checks of the OGC API Tiles requests, made before pygeoapi 0.24 reads them.
+"""The checks of the OGC API Tiles requests, and the MapLibre styles served with the server's own URL.
 
-pygeoapi answers a tile outside the matrix, an unknown tile matrix set or indices that are not integers
-with a 500 (or a bare "Tile not found"); this guard answers 404 or 400 with an OGC exception that names
-the bad input (:func:`.spec.parse_tile`), the same on every backend. It is registered on the server's
-app as an extension (``coopatlas.server.app.EXTENSIONS``).
+* pygeoapi 0.24 answers a tile outside the matrix, an unknown tile matrix set or indices that are not
+  integers with a 500 (or a bare "Tile not found"); :func:`check_tile_request` answers 404 or 400 with an
+  OGC exception that names the bad input (:func:`.spec.parse_tile`), the same on every backend;
+* ``/styles/<id>.maplibre.json``: the committed files read the tiles of ``http://127.0.0.1:5000``;
+  :func:`maplibre_style` sends the same document written with the server's public URL (pygeoapi's
+  ``server.url``: ``COOPATLAS_URL``, or the address the server was started on).
+
+Registered on the server's app as an extension (``coopatlas.server.app.EXTENSIONS``).
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import json
 
 from flask import Blueprint, Response, request
 
+from ...styles import STYLES, maplibre
 from . import spec
 
 blueprint = Blueprint("coopatlas_tiles", __name__)
@@ -62,3 +67,23 @@ def check_tile_request():
     if fmt not in (None, "", "mvt"):
         return _exception(400, f"f: tiles are served as Mapbox Vector Tiles only (f=mvt), not {fmt!r}")
     return None
+
+
+@blueprint.before_app_request
+def maplibre_style():
+    """``/styles/<id>.maplibre.json`` (and the basemap ``fond.maplibre.json``) with the server's own URL."""
+    if request.endpoint != "coopatlas.styles":
+        return None
+    name = (request.view_args or {}).get("filename", "")
+    if not name.endswith(".maplibre.json"):
+        return None
+    from pygeoapi.flask_app import CONFIG
+    url = CONFIG["server"]["url"]
+    cid = name[: -len(".maplibre.json")]
+    if cid == maplibre.BASEMAP:
+        text = maplibre.write_basemap(url)
+    elif cid in STYLES:
+        text = maplibre.write(STYLES[cid], url)
+    else:
+        return None  # the styles route answers 404
+    return Response(text, mimetype=maplibre.MEDIA_TYPE, headers={"Cache-Control": "public, max-age=3600"})
