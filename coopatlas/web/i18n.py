@@ -51,6 +51,7 @@ _STRINGS = {
     "layer_collectivites": ("Collectivités françaises", "French authorities"),
     "layer_partenaires": ("Partenaires", "Partners"),
     "layer_liens": ("Liens (flux)", "Links (flows)"),
+    "layer_pays": ("Pays selon leurs projets", "Countries by their projects"),
     "etat": ("État", "Status"),
     "etat_of": ("État de la recherche", "Figures of the search"),
     "collectivites_francaises_engagees": ("Collectivités françaises engagées", "French authorities engaged"),

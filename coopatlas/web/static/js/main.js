@@ -50,11 +50,11 @@ async function boot() {
   ]);
   const kinds = criterionKinds(process);
   const colours = Object.fromEntries((vocab.type_action || []).map((term) => [term.code, term.couleur]));
-  const state = urlState.read(Object.keys(kinds), DRAWN.filter(([c, on]) => on && c !== "pays").map(([c]) => c));
+  const state = urlState.read(Object.keys(kinds), DRAWN.filter(([c, on]) => on && c !== "fond").map(([c]) => c));
   const ctx = { vocab, lang, t, places };
   let current = null; // {criteria, collection, query, page, pages}
 
-  const shown = styles.map(([c, , style]) => [c, c === "pays" || state.layers.includes(c), style]);
+  const shown = styles.map(([c, , style]) => [c, c === "fond" || state.layers.includes(c), style]);
   const atlas = new AtlasMap($("#carte"), shown, state.view, (collection, feature) => openSheet(collection, feature),
     (view) => { state.view = view; urlState.write(state); });
   window.coopatlas = { atlas, state, ready: false };

@@ -3,15 +3,12 @@
 import * as maplibregl from "../../vendor/maplibre-gl/maplibre-gl.mjs";
 import { url } from "./api.js";
 
-/** The collections drawn, bottom to top, and whether their layers are shown at first. */
-export const DRAWN = [["pays", true], ["liens", false], ["collectivites", true], ["partenaires", false],
+/** The styles drawn, bottom to top (the basemap of the atlas's countries first), and whether shown at first. */
+export const DRAWN = [["fond", true], ["pays", false], ["liens", false], ["collectivites", true], ["partenaires", false],
   ["projets", true], ["demandes", true]];
 /** Collections whose symbols open a sheet or a description when clicked. */
 const PICKABLE = ["demandes", "projets", "partenaires", "collectivites"];
-const SEA = "#dce9f2";
 const HIGHLIGHT = "#111111";
-/** The deepest zoom of the tiles asked for (MapLibre draws deeper zooms from them). */
-const TILE_MAX_ZOOM = 14;
 
 /** A URL of a style (made with the server's public URL) rewritten onto this page's origin. */
 function rebase(href) {
@@ -27,33 +24,18 @@ function rebase(href) {
   }
 }
 
-/** The OGC API Tiles source of a collection (Mapbox Vector Tiles, one layer named after the collection). */
-export function tileSource(collection, attribution) {
-  const template = `/collections/${collection}/tiles/WebMercatorQuad/{z}/{y}/{x}`;
-  return { type: "vector", tiles: [decodeURI(url(template)) + "?f=mvt"], minzoom: 0, maxzoom: TILE_MAX_ZOOM,
-    attribution };
-}
-
 /**
- * A style's GeoJSON source of a collection's items (whole GeoJSON pages: no web map can draw the atlas at
- * scale from them) becomes that collection's vector tiles, with the same layers drawn from its tile layer;
- * styles already on tiles are kept as they are.
+ * One style of the published ones: their sources (the collections' OGC API Tiles) and layers, each layer
+ * owned by the first collection whose style has it (the basemap "fond", which every style repeats, once).
  */
-function onTiles(id, source) {
-  const match = typeof source.data === "string" && source.data.match(/\/collections\/([a-z_]+)\/items/);
-  return match ? { source: tileSource(match[1], source.attribution), layer: match[1] } : { source, layer: null };
-}
-
 function mergeStyles(styles) {
   const sources = {};
-  const layers = [{ id: "mer", type: "background", paint: { "background-color": SEA } }];
+  const layers = [];
   const owners = {};
   for (const [collection, visible, style] of styles) {
     if (!style) continue;
-    const tileLayers = {};
-    for (const [id, original] of Object.entries(style.sources || {})) {
-      const { source, layer } = onTiles(id, original);
-      if (layer) tileLayers[id] = layer;
+    for (const [id, source] of Object.entries(style.sources || {})) {
+      if (sources[id]) continue;
       const copy = { ...source };
       if (typeof copy.data === "string") copy.data = rebase(copy.data);
       if (copy.url) copy.url = rebase(copy.url);
@@ -61,12 +43,9 @@ function mergeStyles(styles) {
       sources[id] = copy;
     }
     for (const layer of style.layers || []) {
-      if (layer.type === "background" || layer.type === "symbol") continue; // no glyph server: no text
-      const id = layers.some((l) => l.id === layer.id) ? `${collection}-${layer.id}` : layer.id;
-      owners[id] = collection;
-      const drawn = { ...layer, id, layout: { ...(layer.layout || {}), visibility: visible ? "visible" : "none" } };
-      if (tileLayers[layer.source]) drawn["source-layer"] = tileLayers[layer.source];
-      layers.push(drawn);
+      if (layer.type === "symbol" || owners[layer.id]) continue; // no glyph server: no text
+      owners[layer.id] = collection;
+      layers.push({ ...layer, layout: { ...(layer.layout || {}), visibility: visible ? "visible" : "none" } });
     }
   }
   return { sources, layers, owners };
