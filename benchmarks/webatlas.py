@@ -1,18 +1,19 @@
 #!/usr/bin/env python
 """The web atlas: time from opening ``/atlas`` to the first complete map, in Debian's Chromium.
 
-    .venv/bin/python benchmarks/webatlas.py                           # build/atlas.gpkg ($COOPATLAS_GPKG)
+    .venv/bin/python benchmarks/webatlas.py                    # build/atlas.gpkg ($COOPATLAS_GPKG)
     .venv/bin/python benchmarks/webatlas.py --gpkg build/atlas-x100.gpkg --runs 3
 
-A real ``coopatlas serve`` (gunicorn, 2 workers) on 127.0.0.1 and headless Chromium (selenium, WebGL by
-SwiftShader: no GPU, so the drawing itself is slower than on a desktop). For each run, the page is opened
-(``/atlas?lang=fr``, the world) and the time is read from the Performance API: the ``atlas-complete`` mark,
-which the page sets once the first search has answered (list, État panel, result) and MapLibre has fired
-``idle`` (every tile and source drawn), relative to the start of the navigation. ``cold``: a new browser
-profile (empty HTTP cache) for each run; ``warm``: the same page reloaded in the same browser (MapLibre
-and the styles from the HTTP cache, the tiles asked again). Also recorded: the steps (the map's style
-loaded, ``atlas-map-load``; the first search answered, ``atlas-search``), the resources the page fetched
-and their bytes, the vector tiles received. The 1-minute load average before and after: other work on the machine slows everything.
+A real ``coopatlas serve`` (gunicorn, ``--workers``, 4 as ``make serve``) on 127.0.0.1 and headless
+Chromium (selenium, WebGL by SwiftShader: no GPU, so the drawing itself is slower than on a desktop).
+For each run, the page is opened (``/atlas?lang=fr``, the world) and the time is read from the
+Performance API: the ``atlas-complete`` mark, which the page sets once the first search has answered
+(list, État panel, result) and MapLibre has fired ``idle`` (every tile and source drawn), relative to
+the start of the navigation. ``cold``: a new browser profile (empty HTTP cache) for each run; ``warm``:
+the same page reloaded in the same browser (MapLibre and the styles from the HTTP cache, the tiles asked
+again). Also recorded: the steps (the map's style loaded, ``atlas-map-load``; the first search
+answered, ``atlas-search``), the resources the page fetched and their bytes, the vector tiles received.
+The 1-minute load average before and after: other work on the machine slows everything.
 Results: ``benchmarks/results/webatlas-x<scale>.json``.
 """
 from __future__ import annotations
@@ -74,6 +75,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gpkg", default=os.environ.get("COOPATLAS_GPKG") or str(ROOT / "build" / "atlas.gpkg"))
     parser.add_argument("--runs", type=int, default=5, help="cold and warm openings each (default 5)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4, as make serve)")
     parser.add_argument("--scale", default=None, help="name of the results file (default: from the row count)")
     args = parser.parse_args(argv)
     gpkg = Path(args.gpkg).resolve()
@@ -84,7 +86,7 @@ def main(argv=None) -> int:
     scale = args.scale or ("x100" if rows > 200_000 else "x1")
     load_before = round(os.getloadavg()[0], 2)
     cold, warm, fetched, steps = [], [], [], {"map_load_ms": [], "search_ms": []}
-    with AtlasServer(gpkg=gpkg, timeout=180) as server:
+    with AtlasServer(gpkg=gpkg, workers=args.workers, timeout=180) as server:
         url = server.url + "/atlas?lang=fr"
         open_atlas_once = chrome()  # warm the server (first requests of each worker), not measured
         try:
@@ -106,7 +108,8 @@ def main(argv=None) -> int:
         "environment": {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "machine": platform.machine(),
                         "python": platform.python_version(), "load_before": load_before,
                         "load_after": round(os.getloadavg()[0], 2), "gpkg": str(gpkg), "projets": rows,
-                        "browser": "Debian chromium, headless, SwiftShader WebGL"},
+                        "browser": "Debian chromium, headless, SwiftShader WebGL",
+                        "workers": args.workers},
         "cold": summary(cold), "warm": summary(warm),
         "cold_steps": {step: round(st.median(values), 1) for step, values in steps.items()},
         "requests": fetched[0]["requests"], "bytes": fetched[0]["bytes"], "tile_requests": fetched[0]["tiles"],
