@@ -101,3 +101,24 @@ def test_recherche_avancee_theme_levels(browser, atlas_server):
     assert form.find_element("name", "annee_min").get_attribute("value") == "2008"
     W.shot(d, "atlas-recherche-avancee")
     assert not W.axe_violations(d)
+
+
+def test_a_large_result_draws_the_listed_page(browser, atlas_server):
+    """Beyond the features the page draws over the tiles (the tiles show every symbol), the map marks the
+    projects of the page of the list, and follows the list from page to page."""
+    d = browser
+    d.get(atlas_server.url + "/atlas?lang=fr&onglet=monde&continent=europe")
+    W.wait_ready(d, searches=1)
+    assert int(d.find_element("id", "resultats").get_attribute("data-total")) > 2000
+
+    def marked_and_listed():
+        return d.execute_script(
+            "return [window.coopatlas.atlas.map.querySourceFeatures('resultat').map(f => f.properties.id).sort(),"
+            "[...document.querySelectorAll('#resultats .result')].map(b => b.dataset.id).sort()]")
+    marked, listed = marked_and_listed()
+    assert len(listed) == 20 and set(marked) == set(listed)
+    d.find_element("css selector", "#resultats .next").click()
+    WebDriverWait(d, W.WAIT).until(lambda drv: "page=2" in drv.current_url)
+    marked2, listed2 = WebDriverWait(d, W.WAIT).until(
+        lambda drv: (lambda m, l: (m, l) if set(m) == set(l) and l != listed else None)(*marked_and_listed()))
+    assert not set(listed2) & set(listed)

@@ -108,7 +108,7 @@ async function boot() {
     });
     const listed = showPage(page);
     const shown = [[collection, query], ["demandes", collection === "projets" && search.collections.demandes]];
-    const drawn = highlight(shown.filter(([, q]) => q), Object.keys(search.criteres).length > 0, frame);
+    const drawn = highlight(shown.filter(([, q]) => q), Object.keys(search.criteres).length > 0, frame, listed);
     urlState.write(state);
     await Promise.all([figures, listed, drawn]);
     document.body.dataset.searches = String(Number(document.body.dataset.searches || 0) + 1);
@@ -124,11 +124,21 @@ async function boot() {
     current.page = state.page = page;
     current.pages = results.render($("#resultats"), current.collection, data, page, t, lang, colours, choose);
     current.listed = data.features;
+    if (current.pageHighlight) atlas.showResult(asResult(data.features, current.collection), false);
     urlState.write(state);
   }
 
-  /** The result over the tiles: the matching projects (and requests), when there are not too many. */
-  async function highlight(queries, narrowed, frame) {
+  /** Features of a collection as drawn over the tiles (their type's colour; the collection, for a click). */
+  function asResult(features, collection) {
+    return features.map((f) => ({ ...f, properties: { ...f.properties, id: f.properties.id ?? f.id, collection,
+      couleur: colours[f.properties.type_action] } }));
+  }
+
+  /**
+   * The result over the tiles: the matching projects (and requests), framed; beyond HIGHLIGHT_MAX of them,
+   * the listed page only (the tiles show every symbol).
+   */
+  async function highlight(queries, narrowed, frame, listed) {
     await atlas.ready;
     if (!narrowed) {
       atlas.showResult([], frame);
@@ -138,10 +148,11 @@ async function boot() {
     const pages = await Promise.all(queries.map(async ([collection, query]) => {
       const data = await api.items(collection, query, { limit: HIGHLIGHT_MAX, properties: "id,type_action,titre" });
       whole = whole && (data.numberMatched ?? data.features.length) <= HIGHLIGHT_MAX;
-      return data.features.map((f) => ({ ...f, properties: { ...f.properties, id: f.properties.id ?? f.id,
-        collection, couleur: colours[f.properties.type_action] } }));
+      return asResult(data.features, collection);
     }));
-    atlas.showResult(whole ? pages.flat() : [], frame && whole);
+    if (!whole) await listed;
+    current.pageHighlight = !whole;
+    atlas.showResult(whole ? pages.flat() : asResult(current.listed || [], current.collection), frame && whole);
   }
 
   function choose(feature) {
