@@ -69,10 +69,12 @@ def _get(field: str, default=None) -> list:
 def colour_expression(style: Style) -> list:
     """The expression giving a feature's colour."""
     c = style.colour
-    if isinstance(c, Categorised):  # a missing or unknown code: the fallback (QGIS reads this form too)
+    if isinstance(c, Categorised):
+        # labels as one-element arrays and the input as a bare "get": the form QGIS 3.22's style converter
+        # reads too (QgsMapBoxGlStyleConverter); a missing or unknown code gets the fallback colour
         expr: list = ["match", ["get", c.field]]
         for cat in c.categories:
-            expr += [cat.value, cat.colour]
+            expr += [[cat.value], cat.colour]
         return expr + [c.other.colour]
     if isinstance(c, Graduated):
         expr = ["step", ["to-number", _get(c.field, 0)], c.no_data.colour]
