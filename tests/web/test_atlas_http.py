@@ -16,7 +16,8 @@ def test_page_in_both_languages(atlas_server, lang, title):
     assert r.headers["Content-Type"].startswith("text/html")
     assert f'<html lang="{lang}">' in r.text
     assert f"<h1>{title}</h1>" in r.text
-    assert 'href="/bourse?lang=' + lang + '"' in r.text  # the link to the Bourse form
+    assert f'href="/bourse/deposer?lang={lang}"' in r.text  # the link to the Bourse form
+    assert atlas_server.get("/bourse/deposer", lang=lang).status_code == 200
 
 
 def test_bad_language_is_refused_naming_it(atlas_server):
