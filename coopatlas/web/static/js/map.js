@@ -4,7 +4,7 @@ import * as maplibregl from "../../vendor/maplibre-gl/maplibre-gl.mjs";
 import { url } from "./api.js";
 
 /** The styles drawn, bottom to top (the basemap of the atlas's countries first), and whether shown at first. */
-export const DRAWN = [["fond", true], ["pays", false], ["liens", false], ["collectivites", true], ["partenaires", false],
+export const DRAWN = [["fond", true], ["pays", false], ["liens", false], ["collectivites", false], ["partenaires", false],
   ["projets", true], ["demandes", true]];
 /** Collections whose symbols open a sheet or a description when clicked. */
 const PICKABLE = ["demandes", "projets", "partenaires", "collectivites"];
