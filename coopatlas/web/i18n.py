@@ -85,11 +85,7 @@ _STRINGS = {
     "job_failed": ("Échec : {m}", "Failed: {m}"),
     "loading": ("Chargement…", "Loading…"),
     "error": ("Erreur : {m}", "Error: {m}"),
-    "selected": ("Symbole sélectionné", "Selected symbol"),
-    "places": ("{n} projets en ce lieu", "{n} projects at this place"),
     "notice_label": ("Avertissement sur les données", "About the data"),
-    "lang_label": ("Langue", "Language"),
-    "zoom_result": ("Voir sur la carte", "Show on the map"),
     "links": ("Liens", "Links"),
 }
 

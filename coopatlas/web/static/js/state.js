@@ -2,7 +2,6 @@
 //   criteria under their own names (pays=BF&thematique=...), onglet (the search tab), vue=lon,lat,zoom,
 //   page (of the result list), fiche (the project whose sheet is open), couches (the collections drawn), lang.
 
-const OWN = ["onglet", "vue", "page", "fiche", "couches", "lang"];
 const TABS = ["monde", "france", "avancee", "bourse"];
 
 export function read(criterionNames, defaultLayers) {
@@ -40,5 +39,3 @@ export function write(state) {
   const next = `${window.location.pathname}?${params.toString()}`;
   if (next !== window.location.pathname + window.location.search) window.history.replaceState(null, "", next);
 }
-
-export { OWN, TABS };
