@@ -265,6 +265,7 @@ EXTENSIONS = (
     "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
     "coopatlas.server.tiles.routes:blueprint",  # checks of the OGC API Tiles requests (404/400 that say why)
     "coopatlas.server.downloads:blueprint",  # /downloads, /catalogue.jsonld: bulk downloads, DCAT-AP catalogue
+    "coopatlas.web.blueprint:blueprint",  # /atlas: the public web atlas (MapLibre on the tiles and processes)
 )
 
 
