@@ -32,7 +32,12 @@ from .criteria_specs import (  # noqa: F401 - the criteria's public names
     parse_value,
     published,
 )
-from .predicates import NOTHING, Condition, Nothing, to_cql2, to_sql
+from .predicates import NOTHING, Condition, Nothing, Predicate, to_cql2, to_sql
+
+#: The criteria that select the same French collectivities on their own layer as through their projects
+#: (every collectivity of the atlas has at least one project): a search with only these filters
+#: ``collectivites`` directly; any other goes through the matching projects.
+COLLECTIVITY_OWN_CRITERIA = frozenset({"region", "departement", "type_collectivite", "collectivite"})
 
 
 class NotApplicable(Exception):
@@ -176,6 +181,21 @@ class Criteria:
         if self.q:
             out["q"] = self.q
         return out
+
+    def collectivities_params(self, store) -> dict[str, str] | None:
+        """The ``/items`` parameters of ``collectivites`` selecting the French collectivities of the matching
+        projects (the État panel's ``collectivites_francaises_engagees``), whatever the criteria: a filter
+        on the collectivities' own fields when the criteria are theirs, else ``id IN`` the identifiers of
+        the projects' collectivities (``store``: anything with ``dialect`` and ``rows(sql, params)``).
+        ``None`` when no project matches."""
+        if set(self.active) <= COLLECTIVITY_OWN_CRITERIA:
+            return self.query_params("collectivites")
+        sql, params = self.where("projets", store.dialect)
+        ids = sorted(str(r[0]) for r in store.rows(
+            f"SELECT DISTINCT collectivite_id FROM projets WHERE {sql} AND collectivite_id IS NOT NULL", params))
+        if not ids:
+            return None
+        return {"filter": to_cql2([Predicate("collectivite", "id", "in", tuple(ids))]), "filter-lang": "cql2-text"}
 
     # --- words ------------------------------------------------------------------------------------------
     def describe(self, lang: str = "fr", names: Mapping[str, Mapping[str, str]] | None = None) -> str:

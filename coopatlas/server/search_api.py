@@ -46,6 +46,9 @@ def translate(criteria: Criteria) -> dict:
     out = {}
     for cid in SEARCH_COLLECTIONS:
         try:
+            if cid == "collectivites":  # the French collectivities of any search, abroad too
+                out[cid] = criteria.collectivities_params(open_store())
+                continue
             if criteria.excludes(cid):
                 out[cid] = None
                 continue

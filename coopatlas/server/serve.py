@@ -121,6 +121,7 @@ def gunicorn_argv(args, bind: str) -> list[str]:
             "--pythonpath", str(C.ROOT),
             "--preload",
             "--no-control-socket",
+            "--limit-request-line", "0",  # no limit: /criteres filters list the collectivities of a search
             "--name", "coopatlas"]
     if args.access_log:
         argv += ["--access-logfile", "-"]
