@@ -126,12 +126,17 @@ def zoom_to(loaded: LoadedSearch, canvas, project: QgsProject | None = None) -> 
     """Zoom ``canvas`` to the search's features (a 10 % margin); False when there is nothing to show."""
     project = project or QgsProject.instance()
     crs = canvas.mapSettings().destinationCrs()
-    ext = loaded.extent(crs, project)
+    return zoom_to_extent(canvas, loaded.extent(crs, project))
+
+
+def zoom_to_extent(canvas, ext: QgsRectangle) -> bool:
+    """Zoom ``canvas`` to ``ext`` (canvas CRS) with a 10 % margin; False when it is empty."""
     if ext.isNull() or ext.xMinimum() > ext.xMaximum():
         return False
     if ext.width() == 0 and ext.height() == 0:  # one point: a 1 degree (or equivalent) window
         ext = QgsRectangle(ext.xMinimum() - 0.5, ext.yMinimum() - 0.5, ext.xMaximum() + 0.5, ext.yMaximum() + 0.5)
     else:
+        ext = QgsRectangle(ext)
         ext.scale(1.1)
     canvas.setExtent(ext)
     canvas.refresh()

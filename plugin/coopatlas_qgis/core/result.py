@@ -27,6 +27,8 @@ class SearchResult:
     files: dict[str, Path] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     styles: dict[str, Path] = field(default_factory=dict)
+    #: context collection (countries, French regions, departments) -> GeoJSON file, for the map's background
+    context_files: dict[str, Path] = field(default_factory=dict)
     stats: dict | None = None
     stats_error: str | None = None
     seconds: float = 0.0

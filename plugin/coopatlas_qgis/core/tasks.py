@@ -17,6 +17,7 @@ from qgis.core import QgsApplication, QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
 from .client import SEARCH_COLLECTIONS, AtlasClient, Response
+from .context import CONTEXT_PROPERTIES
 from .errors import AtlasError, Cancelled
 from .i18n import tr
 from .layers import open_layers as open_result_layers
@@ -37,10 +38,10 @@ def results_dir(base: str | os.PathLike | None = None) -> Path:
 def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=SEARCH_COLLECTIONS,
                  page_size: int = 1000, feedback: QgsFeedback | None = None, with_stats: bool = True,
                  with_styles: bool = True, progress: Callable[[float], None] | None = None,
-                 lang: str = "fr") -> SearchResult:
+                 lang: str = "fr", context: tuple = ()) -> SearchResult:
     """Run ``search`` on the server: the filtered features of each collection into ``folder`` (one
-    GeoJSON file each, CRS84), their QML styles and the statistics (labels in ``lang``). Progress goes
-    0 to 100."""
+    GeoJSON file each, CRS84), their QML styles, the statistics (labels in ``lang``) and the ``context``
+    collections (countries, French regions and departments) the map lacks. Progress goes 0 to 100."""
     started = time.monotonic()
     progress = progress or (lambda p: None)
     criteres = client.criteres(search.params(), feedback)
@@ -82,6 +83,12 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
                 except AtlasError:
                     pass  # the layer keeps QGIS's default style
         progress(100.0 * (i + 1) / steps)
+    for coll in context:
+        path = Path(folder) / f"context-{coll}.geojson"
+        features = client.items(coll, {"properties": CONTEXT_PROPERTIES[coll]}, page_size, feedback)
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                        encoding="utf-8")
+        result.context_files[coll] = path
     if with_stats:
         try:
             result.stats = client.execute_json("statistiques", {**search.inputs(), "lang": lang}, feedback=feedback)
@@ -146,7 +153,8 @@ class SearchTask(_Task):
 
     def __init__(self, client: AtlasClient, search: Search, folder: Path | None = None,
                  collections=SEARCH_COLLECTIONS, page_size: int = 1000, with_stats: bool = True,
-                 lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None):
+                 lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None,
+                 context: tuple = ()):
         super().__init__(tr("CoopAtlas search"))
         self.lang = lang
         self.open_layers = open_layers
@@ -157,12 +165,14 @@ class SearchTask(_Task):
         self.collections = collections
         self.page_size = page_size
         self.with_stats = with_stats
+        self.context = tuple(context)
 
     def work(self, feedback: QgsFeedback) -> SearchResult:
         folder = self.folder or results_dir()
         Path(folder).mkdir(parents=True, exist_ok=True)
         result = fetch_search(self.client, self.search, Path(folder), self.collections, self.page_size,
-                              feedback, self.with_stats, progress=self.setProgress, lang=self.lang)
+                              feedback, self.with_stats, progress=self.setProgress, lang=self.lang,
+                              context=self.context)
         if self.open_layers and not feedback.isCanceled():
             result.layers, result.layer_errors = open_result_layers(result)
             try:

@@ -69,6 +69,31 @@
       <translation>{base} répond, mais ce n'est pas un serveur OGC API.</translation>
     </message>
     <message>
+      <location filename="../core/context.py" />
+      <source>Cannot open {path}</source>
+      <translation>Impossible d'ouvrir {path}</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>CoopAtlas — context</source>
+      <translation>CoopAtlas — contexte</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>Countries</source>
+      <translation>Pays</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>Departments</source>
+      <translation>Départements</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>Regions</source>
+      <translation>Régions</translation>
+    </message>
+    <message>
       <location filename="../core/errors.py" />
       <source>Cancelled.</source>
       <translation>Annulé.</translation>
@@ -100,11 +125,6 @@
     </message>
     <message>
       <location filename="../core/layers.py" />
-      <source>Cannot open {path}</source>
-      <translation>Impossible d'ouvrir {path}</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
       <source>CoopAtlas — {description}</source>
       <translation>CoopAtlas — {description}</translation>
     </message>
@@ -120,16 +140,6 @@
     </message>
     <message>
       <location filename="../core/layers.py" />
-      <source>Countries</source>
-      <translation>Pays</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
-      <source>Departments</source>
-      <translation>Départements</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
       <source>French local authorities</source>
       <translation>Collectivités territoriales françaises</translation>
     </message>
@@ -142,11 +152,6 @@
       <location filename="../core/layers.py" />
       <source>Projects</source>
       <translation>Projets</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
-      <source>Regions</source>
-      <translation>Régions</translation>
     </message>
     <message>
       <location filename="../core/results_model.py" />
