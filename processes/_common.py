@@ -50,6 +50,15 @@ class InputError(ProcessorExecuteError):
         text = f"{name}: {message}"
         super().__init__(text, user_msg=text)
         self.input = name
+        self.inputs = [name]
+
+    @classmethod
+    def listing(cls, problems: dict[str, str]) -> "InputError":
+        """One error naming every bad input: ``"a: why; b: why"`` (``problems`` in the order to show)."""
+        (first, message), *others = problems.items()
+        error = cls(first, "; ".join([message] + [f"{name}: {why}" for name, why in others]))
+        error.inputs = list(problems)
+        return error
 
 
 # --- the database ---------------------------------------------------------------------------------------
@@ -250,9 +259,8 @@ class AtlasProcessor(BaseProcessor):
     def _validator(cls) -> Draft202012Validator:
         return Draft202012Validator(cls.input_schema())
 
-    def validate(self, data: Any) -> dict:
-        """The inputs, checked against the published schemas then by :meth:`check`; :class:`InputError`
-        naming the first bad input. Defaults are filled in; JSON ``null`` means "not given"."""
+    def named_values(self, data: Any) -> dict:
+        """The given inputs by name, unwrapped; JSON ``null`` means "not given"; unknown names refused."""
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -260,26 +268,45 @@ class AtlasProcessor(BaseProcessor):
         known_names = self.METADATA["inputs"]
         unknown = [k for k in data if k not in known_names]
         if unknown:
-            raise InputError(str(unknown[0]), "unknown input; known: " + ", ".join(known_names))
+            problems = {str(k): "unknown input" for k in unknown}
+            problems[str(unknown[-1])] += "; known: " + ", ".join(known_names)
+            raise InputError.listing(problems)
         values = {k: _unwrap(v) for k, v in data.items()}
-        values = {k: v for k, v in values.items() if v is not None}
-        for name, desc in known_names.items():
-            if desc.get("minOccurs", 0) > 0 and name not in values:
-                raise InputError(name, "required input is missing")
-        errors = list(self._validator().iter_errors(values))
-        if errors:
-            by_input: dict[str, list] = {}
-            for err in errors:
-                name = str(err.absolute_path[0]) if err.absolute_path else "inputs"
+        return {k: v for k, v in values.items() if v is not None}
+
+    def input_problems(self, values: dict) -> dict[str, str]:
+        """Every input missing or not valid against its published schema: ``{name: why}``, in the order
+        of the inputs."""
+        known_names = list(self.METADATA["inputs"])
+        problems = {name: "required input is missing" for name, desc in self.METADATA["inputs"].items()
+                    if desc.get("minOccurs", 0) > 0 and name not in values}
+        by_input: dict[str, list] = {}
+        for err in self._validator().iter_errors(values):
+            if err.validator == "required" and not err.absolute_path:
+                continue  # named above
+            name = str(err.absolute_path[0]) if err.absolute_path else "inputs"
+            if name not in problems:
                 by_input.setdefault(name, []).append(err)
-            name = sorted(by_input, key=lambda n: list(known_names).index(n) if n in known_names else -1)[0]
-            err = best_match(by_input[name])
+        for name, errors in by_input.items():
+            err = best_match(errors)
             where = "/".join(str(p) for p in list(err.absolute_path)[1:])
-            raise InputError(name, _short((f"{where}: " if where else "") + err.message))
-        for name, desc in known_names.items():
+            problems[name] = _short((f"{where}: " if where else "") + err.message)
+        return dict(sorted(problems.items(), key=lambda p: known_names.index(p[0]) if p[0] in known_names else -1))
+
+    def with_defaults(self, values: dict) -> dict:
+        for name, desc in self.METADATA["inputs"].items():
             if name not in values and "default" in desc["schema"]:
                 values[name] = desc["schema"]["default"]
-        return self.check(values)
+        return values
+
+    def validate(self, data: Any) -> dict:
+        """The inputs, checked against the published schemas then by :meth:`check`; :class:`InputError`
+        naming every input missing or invalid against its schema. Defaults are filled in."""
+        values = self.named_values(data)
+        problems = self.input_problems(values)
+        if problems:
+            raise InputError.listing(problems)
+        return self.check(self.with_defaults(values))
 
     def check(self, values: dict) -> dict:
         """Semantic checks after the schema (to be extended); returns the inputs to run with."""
@@ -305,6 +332,15 @@ class AtlasProcessor(BaseProcessor):
         return values
 
     # --- execution ---
+    #: ``report(fraction, message)`` of the job running the process, set by the job manager
+    #: (:class:`processes._manager.JobProgress`); None outside a job.
+    report_progress = None
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Report how far the process is (``fraction`` from 0 to 1) in its job's status (``/jobs/<id>``)."""
+        if self.report_progress is not None:
+            self.report_progress(fraction, message)
+
     @property
     def store(self) -> Store:
         return open_store(self.location)

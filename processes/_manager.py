@@ -1,11 +1,17 @@
 """The job manager of the atlas: pygeoapi's TinyDB manager (jobs in a JSON file, so they survive a
-restart) that refuses a bad execution request with HTTP 400 BEFORE creating a job.
+restart) that refuses a bad execution request with HTTP 400 BEFORE creating a job, and reports the
+progress of the jobs it runs.
 
 pygeoapi 0.24 creates the job first and runs the process after: a bad input then becomes a failed job
 (HTTP 400 with a generic message in synchronous mode, HTTP 201 and a failed job in asynchronous mode).
 This manager asks the processor (:meth:`processes._common.AtlasProcessor.check_request`) to validate the
 inputs, ``response`` and ``outputs`` first; the :class:`~processes._common.InputError` it raises is
 answered by pygeoapi with its status (400) and a message naming the bad input, in both modes.
+
+pygeoapi 0.24 also leaves a job ``accepted`` at 5 % until it ends: this manager marks it ``running`` when
+its process starts (:data:`START_PROGRESS`) and gives the processor a :class:`JobProgress`
+(``report_progress``), through which the process reports how far it is (``/jobs/<id>``: ``status``,
+``progress``, ``message``), e.g. each country of an atlas of ``carte-pays``.
 
 Configuration (``server.manager`` of ``pygeoapi-config.yml``)::
 
@@ -16,11 +22,52 @@ Configuration (``server.manager`` of ``pygeoapi-config.yml``)::
 """
 from __future__ import annotations
 
+import logging
+import time
+
 from pygeoapi.process.manager.tinydb_ import TinyDBManager
+from pygeoapi.util import get_current_datetime
+
+LOGGER = logging.getLogger(__name__)
+
+#: Progress of a job once its process runs; the process's own reports go from there to :data:`END_PROGRESS`
+#: (pygeoapi writes 95 % while it stores the result, 100 % when done).
+START_PROGRESS = 10
+END_PROGRESS = 94
+
+
+class JobProgress:
+    """``report(fraction, message)``: writes ``running``, a progress between :data:`START_PROGRESS` and
+    :data:`END_PROGRESS` (``fraction`` 0 to 1) and ``message`` into the job, at most every ``interval``
+    seconds (the job store is one JSON file, under a file lock, shared by the server's workers)."""
+
+    def __init__(self, manager: TinyDBManager, job_id: str, interval: float = 0.5):
+        self.manager, self.job_id, self.interval = manager, job_id, interval
+        self._last = float("-inf")
+        self._progress = START_PROGRESS
+
+    def __call__(self, fraction: float, message: str) -> None:
+        now = time.monotonic()
+        progress = int(START_PROGRESS + (END_PROGRESS - START_PROGRESS) * max(0.0, min(1.0, float(fraction))))
+        if progress <= self._progress or now - self._last < self.interval:
+            return  # never backwards, never more often than every interval
+        self._write(progress, message)
+        self._last = now
+
+    def start(self, message: str) -> None:
+        self._write(START_PROGRESS, message)
+
+    def _write(self, progress: int, message: str) -> None:
+        self._progress = progress
+        try:
+            self.manager.update_job(self.job_id, {"status": "running", "progress": progress,
+                                                  "message": str(message)[:200], "updated": get_current_datetime()})
+        except Exception:  # a progress report never fails the job
+            LOGGER.warning("could not write the progress of job %s", self.job_id, exc_info=True)
 
 
 class AtlasManager(TinyDBManager):
-    """TinyDB job manager validating execution requests before creating their job."""
+    """TinyDB job manager validating execution requests before creating their job, reporting progress."""
 
     def execute_process(self, process_id, data_dict, execution_mode=None, requested_outputs=None,
                         subscriber=None, requested_response="raw"):
@@ -31,6 +78,16 @@ class AtlasManager(TinyDBManager):
         return super().execute_process(process_id, data_dict, execution_mode=execution_mode,
                                        requested_outputs=requested_outputs, subscriber=subscriber,
                                        requested_response=requested_response)
+
+    def _execute_handler_sync(self, p, job_id, data_dict, requested_outputs=None, subscriber=None,
+                              requested_response="raw"):
+        """pygeoapi's handler (both modes run it; asynchronous jobs in a thread), after marking the job
+        ``running`` and giving the processor its :class:`JobProgress`."""
+        report = JobProgress(self, job_id)
+        report.start(f"Job running ({p.metadata.get('id', 'process')})")
+        p.report_progress = report
+        return super()._execute_handler_sync(p, job_id, data_dict, requested_outputs=requested_outputs,
+                                             subscriber=subscriber, requested_response=requested_response)
 
     def __repr__(self):
         return f"<AtlasManager> {self.name}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing.dummy
-import os
 import threading
 
 from ._common import LANG_INPUT, AtlasProcessor, InputError, criteria_inputs
@@ -119,65 +118,11 @@ def in_async_job() -> bool:
     return isinstance(threading.current_thread(), multiprocessing.dummy.DummyProcess)
 
 
-def _job_manager(config_path: str):
-    """The server's job manager (from its configuration file), to write a job's progress: one per job,
-    so that jobs running at once in a worker do not share its lock object."""
-    from pygeoapi.process.manager.base import get_manager
-    from pygeoapi.util import yaml_load
-    with open(config_path, encoding="utf-8") as fh:
-        return get_manager(yaml_load(fh))
-
-
-class JobProgress:
-    """Writes ``progress`` (0-100) and ``message`` into the job's status (``/jobs/<id>``).
-
-    pygeoapi 0.24 gives a processor its job id (``set_job_id``) but not the manager that runs it, and only
-    writes 5 % (accepted) and 100 % (done) itself. The processor therefore opens the job manager of the
-    server's configuration (``PYGEOAPI_CONFIG``: the same TinyDB file, under its file lock) and updates
-    the job, at most every half second. Without a configuration or a job id it does nothing.
-    """
-
-    def __init__(self, job_id: str | None):
-        self.job_id = job_id
-        self._last = 0.0
-        config = os.environ.get("PYGEOAPI_CONFIG")
-        self.manager = None
-        if job_id and config and os.path.exists(config):
-            try:
-                self.manager = _job_manager(config)
-            except Exception:
-                LOGGER.warning("no job manager for progress reports", exc_info=True)
-
-    def __call__(self, fraction: float, message: str) -> None:
-        import time
-
-        from pygeoapi.util import get_current_datetime
-        if self.manager is None:
-            return
-        now = time.monotonic()
-        if fraction < 1.0 and now - self._last < 0.5:
-            return
-        self._last = now
-        try:
-            self.manager.update_job(self.job_id, {
-                "status": "running", "progress": int(5 + 89 * max(0.0, min(1.0, fraction))),
-                "message": message[:200], "updated": get_current_datetime()})
-        except Exception:
-            LOGGER.warning("could not write the progress of job %s", self.job_id, exc_info=True)
-
-
 class CartePaysProcessor(AtlasProcessor):
     """``carte-pays``: see the module documentation."""
 
     METADATA = PROCESS_METADATA
     BINARY_FORMATS = tuple(MEDIA_TYPES)
-
-    def __init__(self, processor_def: dict):
-        super().__init__(processor_def)
-        self.job_id = None
-
-    def set_job_id(self, job_id: str) -> None:
-        self.job_id = job_id
 
     def check(self, values: dict) -> dict:
         from coopatlas.cartography.geography import world
@@ -203,7 +148,7 @@ class CartePaysProcessor(AtlasProcessor):
                 if n > ATLAS_SYNC_MAX:
                     raise InputError("atlas", f"an atlas of {n} countries is a long job: run it asynchronously "
                                               "(header Prefer: respond-async) and follow its progress in /jobs")
-            data, _ = render_atlas(self.store, options, progress=JobProgress(self.job_id))
+            data, _ = render_atlas(self.store, options, progress=self.progress)
             return MEDIA_TYPES["pdf"], data
         data, _ = render_country_map(self.store, options)
         return MEDIA_TYPES[options.format], data

@@ -66,6 +66,9 @@ _T = {
     "lang": (("Langue des courriels", "Language of the e-mails"), ("fr (défaut) ou en.", "fr (default) or en.")),
 }
 REQUIRED = set(REQUIRED_TEXT) | {"demandeur_type", "pays_code", "langues"}
+#: Inputs checked together by the form's validation (the themes; the place, in its country).
+CHECKED_TOGETHER = (("thematique", "sous_thematique", "sous_sous_thematique"),
+                    ("pays_code", "lieu", "geonameid", "lon", "lat"))
 
 
 def _inputs() -> dict:
@@ -163,13 +166,23 @@ class DeposerDemandeProcessor(AtlasProcessor):
     METADATA = PROCESS_METADATA
     BINARY_FORMATS = ()
 
-    def check(self, values: dict) -> dict:
+    def validate(self, data) -> dict:
+        """The inputs checked against their schemas and by the form's validation, every bad or missing input
+        named in one :class:`InputError` (as the web form lists them all)."""
         from coopatlas.bourse.context import current
-        from coopatlas.bourse.submission import validate
-        clean, err = validate({k: v for k, v in values.items() if not k.startswith("_")}, current().geo)
-        if err:
-            name, message = err.first()
-            raise InputError(name, message)
+        from coopatlas.bourse.submission import FIELDS, validate
+        values = self.named_values(data)
+        problems = self.input_problems(values)
+        values = self.with_defaults(values)
+        sound = {k: v for k, v in values.items() if k not in problems}
+        clean, err = validate(sound, current().geo)
+        for name, (_, message) in err.items():
+            # an input refused by its schema leaves its group unchecked (no "theme required" after a bad theme)
+            if not any(name in group and set(group) & set(problems) for group in CHECKED_TOGETHER):
+                problems.setdefault(name, message)
+        if problems:
+            order = {name: i for i, name in enumerate(list(self.METADATA["inputs"]) + list(FIELDS))}
+            raise InputError.listing(dict(sorted(problems.items(), key=lambda p: order.get(p[0], len(order)))))
         values["_clean"] = clean
         return values
 

@@ -61,4 +61,4 @@ class RapportProcessor(AtlasProcessor):
         from coopatlas.cartography.overview import results_map
         from coopatlas.reports.rapport import report_pdf
         return MEDIA_TYPES["pdf"], report_pdf(self.store, values["_criteria"], values.get("titre"), values["lang"],
-                                              results_map=results_map)
+                                              results_map=results_map, progress=self.progress)

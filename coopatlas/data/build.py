@@ -59,6 +59,26 @@ def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
                        tables.demandes, tables.apd, tables.cofinancements, meta)
 
 
+def written_line(rows: dict[str, list[dict]], cid: str, n: int) -> str:
+    """The build log's line of a written collection; for partners and requests, why the count differs from
+    the Atlas's published figures (the README's 8 625 partners and 137 requests)."""
+    line = f"écrit {cid}: {n} lignes"
+    if cid == "partenaires":
+        seeking = sum(1 for r in rows.get(cid, []) if r.get("en_recherche") and not r.get("nb_projets"))
+        if seeking:
+            line += (f" (dont {seeking} autorités en recherche de partenaire, sans projet : {n - seeking} "
+                     "partenaires de projets, le chiffre publié par l'Atlas)")
+    elif cid == "demandes":
+        from .. import schema as sch
+        from ..vocabulary import STATUTS_VALIDATION_PUBLICS
+        public = sum(1 for r in rows.get(sch.DEMANDES_TABLE, [])
+                     if r.get("statut_validation") in STATUTS_VALIDATION_PUBLICS)
+        if public != n:
+            line += (f" (toutes les demandes ; {public} publiques, validées ou pourvues, le chiffre publié "
+                     f"par l'Atlas ; {n - public} en attente ou rejetées, vues par les ambassades seulement)")
+    return line
+
+
 def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None,
                      force: bool = False) -> Path:
     """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename).
@@ -75,7 +95,7 @@ def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, pro
         con = gpkg_writer.new_geopackage(tmp)
         with con:
             gpkg_writer.write_collections(
-                con, rows, progress=(lambda cid, n: progress(f"écrit {cid}: {n} lignes")) if progress else None)
+                con, rows, progress=(lambda cid, n: progress(written_line(rows, cid, n))) if progress else None)
             con.execute(f"CREATE TABLE {METADATA_TABLE} (cle TEXT PRIMARY KEY, valeur TEXT)")
             con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
                             [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(metadata.items())])

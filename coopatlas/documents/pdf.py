@@ -196,10 +196,10 @@ def fit_text(text: str, room: float, font: str = FONT, size: float = 7) -> str:
 
 
 def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None = False,
-          subject: str = "", footer: str | None = None) -> bytes:
+          subject: str = "", footer: str | None = None, progress=None) -> bytes:
     """The PDF of ``story`` (flowables). Two page templates: ``portrait`` (first) and ``landscape`` (switch
     with ``NextPageTemplate("landscape")`` + ``PageBreak()``). ``synthetic`` (True, or None when unknown)
-    marks every page."""
+    marks every page. ``progress(fraction)``, if given, is called after each flowable laid out."""
     register_fonts()
     buf = io.BytesIO()
     doc = BaseDocTemplate(buf, pagesize=PORTRAIT, title=title, author="CoopAtlas", subject=subject,
@@ -212,6 +212,9 @@ def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None =
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates.append(PageTemplate(id=name, frames=[frame], pagesize=size))
     doc.addPageTemplates(templates)
+    if progress is not None:  # reportlab consumes the story as it lays it out
+        total = max(1, len(story))
+        doc.afterFlowable = lambda flowable: progress(max(0.0, 1 - len(story) / total))
     marks = PageMarks(lang, synthetic, footer or f"CoopAtlas · {title}")
     doc.build(story, canvasmaker=marks.canvasmaker())
     return buf.getvalue()

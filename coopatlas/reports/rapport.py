@@ -263,12 +263,17 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
 
 
 def report_pdf(store: Store, criteria: Criteria | None = None, title: str | None = None, lang: str = "fr",
-               max_rows: int = MAX_LIST_ROWS, results_map: ResultsMap | None = None) -> bytes:
+               max_rows: int = MAX_LIST_ROWS, results_map: ResultsMap | None = None, progress=None) -> bytes:
     """The PDF report (bytes) of the search ``criteria`` (everything when empty), titled ``title``, with
-    the map of the results drawn by ``results_map`` (see :data:`ResultsMap`)."""
+    the map of the results drawn by ``results_map`` (see :data:`ResultsMap`); ``progress(fraction,
+    message)``, if given, is told how far it is."""
+    say = progress or (lambda fraction, message: None)
+    say(0.0, "Lecture de l'atlas / reading the atlas")
     story, info = report_story(store, criteria, title, lang, max_rows, results_map)
+    say(0.25, "Mise en page / layout")
     return pdf.build(story, title=info["title"], lang=lang, synthetic=info["synthetic"],
-                     subject=info["description"])
+                     subject=info["description"],
+                     progress=lambda done: say(0.25 + 0.75 * done, "Mise en page / layout"))
 
 
 __all__ = ["report_pdf", "report_story", "MAX_LIST_ROWS"]

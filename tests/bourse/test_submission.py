@@ -98,6 +98,27 @@ def test_process_refuses_bad_inputs_naming_them_and_stores_nothing(server, chang
     assert _live_count(server) == before
 
 
+def test_process_lists_every_missing_or_bad_input_at_once(server):
+    """As the web form lists every error, the process names every missing and every bad input in one 400."""
+    before = _live_count(server)
+    r = H.submit(server, {}, H.new_ip())
+    assert r.status_code == 400, r.text
+    text = r.json()["description"]
+    required = ("demandeur_nom", "demandeur_type", "pays_code", "contact_nom", "contact_email", "titre",
+                "description", "langues")
+    assert text.startswith("demandeur_nom: required input is missing"), text
+    for name in required:
+        assert f"{name}: required input is missing" in text, (name, text)
+    inputs = H.request_inputs(contact_email="awa@", pays_code="ZZ", langues=["klingon"], titre=None)
+    r = H.submit(server, inputs, H.new_ip())
+    assert r.status_code == 400, r.text
+    text = r.json()["description"]
+    for name in ("pays_code:", "contact_email:", "titre: required input is missing", "langues:"):
+        assert name in text, (name, text)
+    assert text.index("pays_code:") < text.index("contact_email:") < text.index("titre:")  # the form's order
+    assert _live_count(server) == before
+
+
 def test_process_rate_limit_per_address(server):
     ip = H.new_ip()
     codes = [H.submit(server, H.request_inputs(), ip).status_code for _ in range(4)]

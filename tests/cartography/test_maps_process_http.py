@@ -105,7 +105,7 @@ def test_atlas_job_reports_its_progress(map_server):
     assert running, seen  # progress written by the process while it runs
     assert any("Australie" in (m or "") or "Fidji" in (m or "") or "Nouvelle-Zélande" in (m or "")
                for _, m in running), running
-    progress = [p for _, p in running]
+    progress = [p for p, _ in running]
     assert progress == sorted(progress)
     link = next(link for link in status["links"] if link["rel"].endswith("/results"))
     result = requests.get(link["href"], timeout=60)

@@ -113,3 +113,42 @@ def test_concurrent_executions(process_server):
     assert all(r.status_code == 200 and r.content[:4] == b"\x89PNG" for r in pngs)
     for r in jobs:
         assert process_server.wait_job(r.headers["Location"])["status"] == "successful"
+
+
+def _follow(process_server, location: str, timeout: float = 300) -> tuple[dict, list[tuple]]:
+    """Poll a job until it ends: its final status and every (status, progress, message) seen."""
+    import time
+    seen, deadline = [], time.monotonic() + timeout
+    while True:
+        status = process_server.http.get(location, params={"f": "json"}, timeout=30).json()
+        seen.append((status["status"], status.get("progress"), status.get("message")))
+        if status["status"] in ("successful", "failed", "dismissed"):
+            return status, seen
+        assert time.monotonic() < deadline, seen[-3:]
+        time.sleep(0.1)
+
+
+def test_a_long_job_reports_running_and_its_progress(process_server):
+    """A whole-world report (about half a minute here): ``running`` with a growing progress, not ``accepted``
+    at 5 % until it ends."""
+    r = process_server.execute("rapport", {"lang": "en"}, prefer="respond-async")
+    assert r.status_code == 201, r.text[:300]
+    status, seen = _follow(process_server, r.headers["Location"])
+    assert status["status"] == "successful" and status["progress"] == 100, status
+    running = [(p, m) for s, p, m in seen if s == "running"]
+    assert running, seen
+    progress = [p for p, _ in running]
+    assert progress == sorted(progress), progress  # never backwards
+    assert len({p for p in progress if 10 < p < 95}) >= 3, progress  # real steps, not one jump
+    assert any("layout" in (m or "") for _, m in running), running
+    assert [s for s, _, _ in seen].count("accepted") <= 1  # running as soon as the process starts
+
+
+def test_carte_pays_atlas_job_progress_by_country(process_server):
+    r = process_server.execute("carte-pays", {"atlas": "oceanie"}, prefer="respond-async")
+    assert r.status_code == 201, r.text[:300]
+    status, seen = _follow(process_server, r.headers["Location"])
+    assert status["status"] == "successful", status
+    running = [(p, m) for s, p, m in seen if s == "running" and 10 < p < 95]
+    assert running and [p for p, _ in running] == sorted(p for p, _ in running), seen
+    assert any(name in (m or "") for _, m in running for name in ("Australie", "Fidji", "Nouvelle-Zélande"))

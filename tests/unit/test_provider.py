@@ -694,7 +694,7 @@ def test_csv_has_labels_next_to_codes(atlas):
     feats = make(path, "projets").query(limit=5)["features"]
     rows = _csv(feats)
     header = rows[0]
-    assert header[:3] == ["x", "y", "id"]
+    assert header[:3] == ["longitude", "latitude", "id"]
     assert header[header.index("statut") + 1] == "statut_libelle"
     assert header[header.index("type_action") + 1] == "type_action_libelle"
     assert header.count("thematique_libelle") == 1  # stored already: not added twice
@@ -705,7 +705,7 @@ def test_csv_has_labels_next_to_codes(atlas):
         assert rec["statut_libelle"] == (voc.STATUTS.label(src["statut"]) or "")
         assert rec["jumelage"] == {True: "true", False: "false", None: ""}[src["jumelage"]]
         if src["geometry"] is not None:
-            assert (float(rec["x"]), float(rec["y"])) == (src["geometry"].x, src["geometry"].y)
+            assert (float(rec["longitude"]), float(rec["latitude"])) == (src["geometry"].x, src["geometry"].y)
 
 
 def test_csv_of_selected_properties_polygons_and_empty_results(atlas):
