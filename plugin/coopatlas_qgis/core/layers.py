@@ -25,6 +25,7 @@ from qgis.core import (
 from .client import SEARCH_COLLECTIONS
 from .i18n import tr
 from .result import SearchResult
+from .tiles import tile_layer
 
 #: Custom property that marks our layers with their collection.
 PROP_COLLECTION = "coopatlas/collection"
@@ -60,7 +61,8 @@ class LoadedSearch:
         """Combined extent of the point layers (the whole search when there are none), in ``crs``."""
         ext = QgsRectangle()
         ext.setMinimal()
-        chosen = [lyr for c, lyr in self.layers.items() if c != "liens"] or list(self.layers.values())
+        vectors = {c: lyr for c, lyr in self.layers.items() if isinstance(lyr, QgsVectorLayer)}
+        chosen = [lyr for c, lyr in vectors.items() if c != "liens"] or list(vectors.values())
         for lyr in chosen:
             if lyr.featureCount() == 0:
                 continue
@@ -78,6 +80,15 @@ def open_layers(result: SearchResult) -> tuple[dict[str, QgsVectorLayer], list[s
     """
     layers, errors = {}, []
     for coll in reversed(SEARCH_COLLECTIONS):  # top of the layer tree first
+        if coll in result.tile_styles:
+            layer = tile_layer(result.tile_styles[coll], coll, layer_title(coll))
+            if not layer.isValid():
+                errors.append(tr("Cannot open the vector tiles of {collection}").format(collection=coll))
+                continue
+            layer.setCustomProperty(PROP_COLLECTION, coll)
+            layer.setCustomProperty(PROP_SEARCH, result.search.to_json())
+            layers[coll] = layer
+            continue
         path = result.files.get(coll)
         if not path:
             continue

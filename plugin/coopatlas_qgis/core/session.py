@@ -88,7 +88,8 @@ class Session(QObject):
         folder = results_dir(self.results_base)
         task = SearchTask(self.client, search, folder, page_size=self.settings.page_size, lang=self.lang,
                           open_layers=True, vocabulary=self._vocabulary.data if self._vocabulary else None,
-                          context=missing_context(search, self.project))
+                          context=missing_context(search, self.project),
+                          tiles_threshold=self.settings.tiles_threshold)
         task.progressChanged.connect(self.searchProgress.emit)
         task.done.connect(lambda result, t=task: self._search_done(t, result))
         task.failed.connect(lambda message, t=task: self._search_failed(t, message))

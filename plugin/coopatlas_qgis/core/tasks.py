@@ -24,6 +24,7 @@ from .layers import open_layers as open_result_layers
 from .result import SearchResult, filter_params
 from .results_model import build_rows
 from .search import Search
+from .tiles import FEATURES, TILES, use_tiles
 from .vocabulary import Vocabulary
 
 
@@ -38,14 +39,16 @@ def results_dir(base: str | os.PathLike | None = None) -> Path:
 def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=SEARCH_COLLECTIONS,
                  page_size: int = 1000, feedback: QgsFeedback | None = None, with_stats: bool = True,
                  with_styles: bool = True, progress: Callable[[float], None] | None = None,
-                 lang: str = "fr", context: tuple = ()) -> SearchResult:
+                 lang: str = "fr", context: tuple = (), tiles_threshold: int | None = None) -> SearchResult:
     """Run ``search`` on the server: the filtered features of each collection into ``folder`` (one
     GeoJSON file each, CRS84), their QML styles, the statistics (labels in ``lang``) and the ``context``
-    collections (countries, French regions and departments) the map lacks. Progress goes 0 to 100."""
+    collections (countries, French regions and departments) the map lacks. Beyond ``tiles_threshold``
+    records, a collection of a search without criteria is not downloaded but shown as the server's vector
+    tiles (:mod:`.tiles`). Progress goes 0 to 100."""
     started = time.monotonic()
     progress = progress or (lambda p: None)
     criteres = client.criteres(search.params(), feedback)
-    result = SearchResult(search, criteres, Path(folder), lang=lang)
+    result = SearchResult(search, criteres, Path(folder), lang=lang, tiles_threshold=tiles_threshold)
     steps = len(collections) + (1 if with_stats else 0)
     for i, coll in enumerate(collections):
         params = filter_params(criteres, coll)
@@ -53,6 +56,17 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
         if params is None:
             progress(100.0 * (i + 1) / steps)
             continue
+        if tiles_threshold is not None:
+            probe = client.get_json(f"/collections/{coll}/items",
+                                    {"f": "json", "limit": 1, "skipGeometry": "true", **params}, feedback)
+            result.matched[coll] = int(probe.get("numberMatched") or 0)
+            if use_tiles(search.is_empty(), coll, result.matched[coll], tiles_threshold):
+                result.tile_styles[coll] = client.get_json(f"/styles/{coll}.maplibre.json", None, feedback)
+                result.modes[coll] = TILES
+                result.counts[coll] = result.matched[coll]
+                progress(100.0 * (i + 1) / steps)
+                continue
+        result.modes[coll] = FEATURES
         path = Path(folder) / f"{coll}.geojson"
         count = 0
         with open(path, "w", encoding="utf-8") as fh:  # page by page: a world search stays small in memory
@@ -154,7 +168,7 @@ class SearchTask(_Task):
     def __init__(self, client: AtlasClient, search: Search, folder: Path | None = None,
                  collections=SEARCH_COLLECTIONS, page_size: int = 1000, with_stats: bool = True,
                  lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None,
-                 context: tuple = ()):
+                 context: tuple = (), tiles_threshold: int | None = None):
         super().__init__(tr("CoopAtlas search"))
         self.lang = lang
         self.open_layers = open_layers
@@ -166,13 +180,14 @@ class SearchTask(_Task):
         self.page_size = page_size
         self.with_stats = with_stats
         self.context = tuple(context)
+        self.tiles_threshold = tiles_threshold
 
     def work(self, feedback: QgsFeedback) -> SearchResult:
         folder = self.folder or results_dir()
         Path(folder).mkdir(parents=True, exist_ok=True)
         result = fetch_search(self.client, self.search, Path(folder), self.collections, self.page_size,
                               feedback, self.with_stats, progress=self.setProgress, lang=self.lang,
-                              context=self.context)
+                              context=self.context, tiles_threshold=self.tiles_threshold)
         if self.open_layers and not feedback.isCanceled():
             result.layers, result.layer_errors = open_result_layers(result)
             try:

@@ -125,6 +125,11 @@
     </message>
     <message>
       <location filename="../core/layers.py" />
+      <source>Cannot open the vector tiles of {collection}</source>
+      <translation>Impossible d'ouvrir les tuiles vectorielles de {collection}</translation>
+    </message>
+    <message>
+      <location filename="../core/layers.py" />
       <source>CoopAtlas — {description}</source>
       <translation>CoopAtlas — {description}</translation>
     </message>
@@ -327,6 +332,21 @@
       <location filename="../core/tasks.py" />
       <source>The task failed.</source>
       <translation>La tâche a échoué.</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Features downloaded (GeoJSON).</source>
+      <translation>Entités téléchargées (GeoJSON).</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Features downloaded: more than {n} results, but vector tiles cannot be filtered by the criteria.</source>
+      <translation>Entités téléchargées : plus de {n} résultats, mais les tuiles vectorielles ne peuvent pas être filtrées par les critères.</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Vector tiles: more than {n} results ({what}); the table loads them page by page.</source>
+      <translation>Tuiles vectorielles : plus de {n} résultats ({what}) ; le tableau les charge page par page.</translation>
     </message>
     <message>
       <location filename="../gui/dlg_export.py" />
