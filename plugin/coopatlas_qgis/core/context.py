@@ -39,7 +39,7 @@ FRANCE_CRITERIA = ("region", "departement", "type_collectivite", "collectivite")
 _STYLES = {
     "pays": ("#f1efea", "#c9c5bd", "0.2"),
     "regions": ("0,0,0,0", "#a39e95", "0.35"),
-    "departements": ("0,0,0,0", "#d3cfc8", "0.15"),
+    "departements": ("0,0,0,0", "#b9b4aa", "0.25"),
 }
 #: Criteria whose codes are features of a context layer, by the property that holds the code.
 _SCOPES = (("departement", "departements", "id"), ("region", "regions", "id"), ("pays", "pays", "id"),

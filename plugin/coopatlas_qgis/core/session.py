@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from .client import AtlasClient
 from .context import add_context, missing_context, scope_extent
@@ -140,14 +140,21 @@ class Session(QObject):
         for error in loaded.errors:
             self.message.emit(error, int(Qgis.Warning))
         if self.iface is not None:
-            canvas = self.iface.mapCanvas()
-            scope = scope_extent(result.search, self.project, canvas.mapSettings().destinationCrs())
-            if scope is not None:
-                zoom_to_extent(canvas, scope)
-            elif loaded.layers:
-                zoom_to(loaded, canvas, self.project)
+            self._zoom(loaded)
+            # again once QGIS has set the canvas up for the layers just added: on the first layers of a
+            # project it zooms to their full extent (QgsLayerTreeMapCanvasBridge, deferred)
+            QTimer.singleShot(0, lambda: self._zoom(loaded) if self.current is loaded else None)
         self.current = loaded
         return loaded
+
+    def _zoom(self, loaded: LoadedSearch) -> None:
+        """Zoom to the place searched, else to the points found (links do not drive the extent)."""
+        canvas = self.iface.mapCanvas()
+        scope = scope_extent(loaded.result.search, self.project, canvas.mapSettings().destinationCrs())
+        if scope is not None:
+            zoom_to_extent(canvas, scope)
+        elif loaded.layers:
+            zoom_to(loaded, canvas, self.project)
 
     def remove_current(self) -> None:
         """Remove the current search's layers and group from the project."""
