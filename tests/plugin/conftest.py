@@ -121,6 +121,38 @@ def server_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def postgis_server_url(tmp_path_factory):
+    """Base URL of a CoopAtlas server on PostGIS (a throwaway cluster loaded with the test atlas), started by
+    the server's Python (``tests/plugin/postgis_server.py``); skipped where PostgreSQL is not installed."""
+    if not SERVER_PYTHON.exists():
+        pytest.fail(f"no server Python at {SERVER_PYTHON}: run 'make venv'")
+    gpkg = atlas_gpkg(tmp_path_factory)
+    log = open(tmp_path_factory.mktemp("postgis-server") / "server.log", "w+")
+    proc = subprocess.Popen([str(SERVER_PYTHON), str(Path(__file__).with_name("postgis_server.py")), str(gpkg)],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+                            start_new_session=True)
+    line = proc.stdout.readline().strip()
+    if line.startswith("UNAVAILABLE"):
+        proc.stdin.close()
+        proc.wait(30)
+        pytest.skip(line)
+    if not line.startswith("URL "):
+        proc.kill()
+        log.seek(0)
+        pytest.fail(f"the PostGIS server did not start: {line}\n{log.read()[-4000:]}")
+    url = line.split(" ", 1)[1]
+    wait_for(url, proc)
+    yield url
+    proc.stdin.close()  # the script stops its server and removes its cluster
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
 def artefacts() -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
