@@ -190,12 +190,31 @@ class Criteria:
         ``None`` when no project matches."""
         if set(self.active) <= COLLECTIVITY_OWN_CRITERIA:
             return self.query_params("collectivites")
-        sql, params = self.where("projets", store.dialect)
-        ids = sorted(str(r[0]) for r in store.rows(
-            f"SELECT DISTINCT collectivite_id FROM projets WHERE {sql} AND collectivite_id IS NOT NULL", params))
+        return self._ids_params(store, "collectivite", (("projets", "collectivite_id"),))
+
+    def partners_params(self, store) -> dict[str, str] | None:
+        """The ``/items`` parameters of ``partenaires`` for any search: a filter on the partners' own fields
+        when every criterion applies to them (a country, a partner...), else ``id IN`` the partners of the
+        matching projects and the authorities of the matching requests (a French region, a theme...).
+        ``None`` when the criteria rule them all out."""
+        if not self.not_applicable("partenaires"):
+            return None if self.excludes("partenaires") else self.query_params("partenaires")
+        sources = [("projets", "partenaire_id")]
+        if not self.not_applicable("demandes"):
+            sources.append(("demandes", "demandeur_id"))
+        return self._ids_params(store, "partenaire", sources)
+
+    def _ids_params(self, store, criterion: str, sources) -> dict[str, str] | None:
+        """``filter=id IN (...)``: the distinct identifiers in the columns ``sources`` ((collection, column)...)
+        of the records matching these criteria; ``None`` when there are none."""
+        ids: set[str] = set()
+        for collection, column in sources:
+            sql, params = self.where(collection, store.dialect)
+            ids.update(str(r[0]) for r in store.rows(
+                f"SELECT DISTINCT {column} FROM {collection} WHERE {sql} AND {column} IS NOT NULL", params))
         if not ids:
             return None
-        return {"filter": to_cql2([Predicate("collectivite", "id", "in", tuple(ids))]), "filter-lang": "cql2-text"}
+        return {"filter": to_cql2([Predicate(criterion, "id", "in", tuple(sorted(ids)))]), "filter-lang": "cql2-text"}
 
     # --- words ------------------------------------------------------------------------------------------
     def describe(self, lang: str = "fr", names: Mapping[str, Mapping[str, str]] | None = None) -> str:

@@ -78,6 +78,20 @@ def test_where_selects_what_the_server_returns_for_criteres(atlas_server, store,
     for collection in SEARCH_COLLECTIONS:
         if collection == "collectivites":
             continue  # the collectivities of the matching projects: see the tests below
+        if collection == "partenaires" and criteria.not_applicable("partenaires"):
+            # the partners of the matching projects and the authorities of the matching requests
+            expected = set()
+            for source, column in (("projets", "partenaire_id"), ("demandes", "demandeur_id")):
+                try:
+                    sql, sql_params = criteria.where(source)
+                except NotApplicable:
+                    continue
+                expected |= {str(r[0]) for r in store.rows(f"SELECT {column} FROM {source} WHERE {sql}", sql_params)}
+            if not expected:
+                assert filters[collection] is None
+            else:
+                assert _server_ids(atlas_server, collection, filters[collection]) == expected, params
+            continue
         try:
             sql, sql_params = criteria.where(collection)
         except NotApplicable:
@@ -148,3 +162,15 @@ def test_criteres_publishes_the_criteria_specifications(atlas_server):
     assert by_name["pays"]["collection"] == "pays" and by_name["pays"]["vocabulaire"] is None
     assert by_name["jumelage"]["type"] == "bool" and by_name["jumelage"]["multiple"] is False
     assert by_name["annee_min"]["minimum"] == 1900 and by_name["annee_min"]["en"] == "Start year, from"
+
+
+@pytest.mark.parametrize("params", [{"departement": "69"}, {"region": "84", "thematique": "sante"},
+                                    {"type_collectivite": "commune", "statut": "en_cours"}])
+def test_partners_of_a_search_in_france_count_as_the_etat_panel(atlas_server, params):
+    """Criteria that do not apply to requests (a French department...): the partners ``/criteres`` selects
+    are the partner authorities the État panel counts."""
+    criteria = Criteria.from_params(params)
+    spec = atlas_server.get("/criteres", **criteria.to_params()).json()["collections"]["partenaires"]
+    stats = _statistics(atlas_server, criteria)
+    assert stats["collectivites_partenaires"] > 0
+    assert len(_server_ids(atlas_server, "partenaires", spec)) == stats["collectivites_partenaires"]
