@@ -1,9 +1,10 @@
 """Where the project's own files are: the repository root, and the atlas that ``make data`` builds there; and
-how a folder of generated files takes the place of the previous one."""
+how a generated file or folder takes the place of the previous one."""
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 #: The root of the repository (the folder of ``pyproject.toml``, ``datasets/``, ``build/``, ``var/``).
@@ -23,3 +24,19 @@ def replace_folder(new: Path, folder: str | Path, *, ignore_cleanup_errors: bool
     os.replace(new, folder)
     if old is not None:
         shutil.rmtree(old, ignore_errors=ignore_cleanup_errors)
+
+
+def write_or_check(out: str | Path, text: str, *, check: bool, remake: str, wrote: str = "") -> int:
+    """Write ``text``, a generated file, to ``out``; with ``check``, write nothing and tell whether ``out`` is up
+    to date (else name ``remake``, the command that rewrites it). The exit status of the command: 0, or 1 when
+    the checked file is missing or out of date. ``wrote`` follows the file's name in the message."""
+    out = Path(out)
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            print(f"{out} is out of date: run {remake}", file=sys.stderr)
+            return 1
+        print(f"{out} is up to date")
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}{wrote}")
+    return 0
