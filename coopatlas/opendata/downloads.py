@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -30,6 +29,7 @@ import pandas as pd
 import pyogrio
 
 from .. import schema as sch
+from ..paths import replace_folder
 from ..store import Store
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
@@ -161,13 +161,7 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
                           "sha1": sha256(path, "sha1"), "licences": sources})
         index = {"atlas_sha256": sha256(location), "files": files}
         (tmp / INDEX_NAME).write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
-        old = None
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, out_dir, ignore_cleanup_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -25,11 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import yaml
 
 from .. import schema as sch
+from ..paths import write_or_check
 from . import maps
 from .config_effective import ROOT, TEMPLATES_DIR, effective_config, gpkg_extents  # noqa: F401 (API)
 from .config_providers import (  # noqa: F401 (API of this module)
@@ -195,17 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.styles_json:
         print(json.dumps(maps.style_json(), indent=2))
         return 0
-    text = render_yaml(base_config())
-    out = Path(args.output)
-    if args.check:
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} is out of date: run python -m coopatlas.server.config", file=sys.stderr)
-            return 1
-        print(f"{out} is up to date")
-        return 0
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out}")
-    return 0
+    return write_or_check(args.output, render_yaml(base_config()), check=args.check,
+                          remake="python -m coopatlas.server.config")
 
 
 if __name__ == "__main__":

@@ -13,13 +13,11 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import web_browser  # noqa: E402
+from support.xdist import group_folder  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
-    here = str(HERE)
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("webatlas"))
+    group_folder(items, __file__, "webatlas")
 
 
 @pytest.fixture(scope="module")
