@@ -261,6 +261,7 @@ APP.register_blueprint(atlas)
 EXTENSIONS = (
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
     "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
+    "coopatlas.server.queryables:blueprint",  # French and English titles of the queryables, from the schema
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
     "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
     "coopatlas.server.tiles.routes:blueprint",  # checks of the OGC API Tiles requests (404/400 that say why)
