@@ -1,0 +1,106 @@
+"""The request body limit of the server: a WSGI middleware in front of the whole app.
+
+Every request body, whether its size is announced (``Content-Length``) or not (``Transfer-Encoding:
+chunked``), is limited: a body announced larger than the limit is refused at once with HTTP 413, before a
+byte of it is read; a chunked body is read up to the limit and refused with 413 as soon as it passes it
+(else it is handed to the app as an ordinary body of known length). The answer says the limit, as JSON
+(OGC API exception) or as a small HTML page for browsers, and closes the connection (the rest of the
+body is never read).
+
+Limits (``COOPATLAS_MAX_BODY_KB``, default :data:`DEFAULT_MAX_BODY_BYTES`): every route, except the
+uploads of the personal spaces (``/api/espace``, ``/compte/espace``), whose limit is the largest file of a
+personal space plus the multipart envelope: the Bourse declares them in
+``app.extensions[UPLOAD_LIMITS]`` (path prefix → bytes).
+"""
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+
+#: Default largest request body, in bytes (JSON requests, forms, CQL2 filters, execute requests).
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: Key of ``app.extensions`` where extensions declare the routes taking larger bodies (path prefix → bytes).
+UPLOAD_LIMITS = "coopatlas.upload_limits"
+#: How much of a chunked body is read at a time.
+CHUNK = 64 * 1024
+
+
+def max_body_bytes() -> int:
+    """``COOPATLAS_MAX_BODY_KB`` in bytes, else :data:`DEFAULT_MAX_BODY_BYTES`."""
+    text = os.environ.get("COOPATLAS_MAX_BODY_KB", "").strip()
+    if not text:
+        return DEFAULT_MAX_BODY_BYTES
+    try:
+        value = int(float(text) * 1024)
+    except ValueError:
+        raise SystemExit(f"COOPATLAS_MAX_BODY_KB: a size in kilobytes, not {text!r}") from None
+    if value <= 0:
+        raise SystemExit(f"COOPATLAS_MAX_BODY_KB: a positive size in kilobytes, not {text!r}")
+    return value
+
+
+class BodyLimit:
+    """WSGI middleware: bodies over ``limit`` bytes (``uploads[prefix]`` on paths under a prefix) → HTTP 413."""
+
+    def __init__(self, app, limit: int, uploads: dict[str, int] | None = None):
+        self.app = app
+        self.limit = limit
+        self.uploads = dict(uploads or {})
+
+    def limit_of(self, path: str) -> int:
+        for prefix, limit in self.uploads.items():
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return max(limit, self.limit)
+        return self.limit
+
+    def __call__(self, environ, start_response):
+        limit = self.limit_of(environ.get("PATH_INFO") or "")
+        announced = environ.get("CONTENT_LENGTH")
+        if announced:
+            try:
+                size = int(announced)
+            except ValueError:
+                return self._refuse(environ, start_response, 400, "Content-Length: not a number of bytes")
+            if size > limit:
+                return self._too_large(environ, start_response, limit)
+        elif "chunked" in (environ.get("HTTP_TRANSFER_ENCODING") or "").lower():
+            stream = environ.get("wsgi.input")
+            body = io.BytesIO()
+            while stream is not None:
+                chunk = stream.read(min(CHUNK, limit + 1 - body.tell()))
+                if not chunk:
+                    break
+                body.write(chunk)
+                if body.tell() > limit:
+                    return self._too_large(environ, start_response, limit)
+            environ["wsgi.input"] = io.BytesIO(body.getvalue())
+            environ["CONTENT_LENGTH"] = str(body.tell())
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)
+
+    def _too_large(self, environ, start_response, limit: int):
+        return self._refuse(environ, start_response, 413,
+                            f"request body too large: at most {_size(limit)} ({limit} bytes) on this route")
+
+    @staticmethod
+    def _refuse(environ, start_response, status: int, message: str):
+        reason = {400: "Bad Request", 413: "Content Too Large"}[status]
+        code = {400: "InvalidParameterValue", 413: "PayloadTooLarge"}[status]
+        accept = environ.get("HTTP_ACCEPT") or ""
+        if "text/html" in accept and not (environ.get("PATH_INFO") or "").startswith("/api/"):
+            text = html.escape(message)
+            body = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{status} {reason}</title></head>"
+                    f"<body><h1>{status} {reason}</h1><p>{text}</p></body></html>").encode("utf-8")
+            media_type = "text/html; charset=utf-8"
+        else:
+            body = json.dumps({"code": code, "type": code, "description": message}).encode("utf-8")
+            media_type = "application/json"
+        start_response(f"{status} {reason}", [("Content-Type", media_type), ("Content-Length", str(len(body))),
+                                              ("Connection", "close")])
+        return [body]
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} kB"
