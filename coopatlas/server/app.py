@@ -42,7 +42,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import maps
+from . import limits, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -206,6 +206,8 @@ def _check_execute_request():
         body = json.loads(text)
     except ValueError:
         return None  # pygeoapi: 400 invalid request data
+    except RecursionError:  # nested thousands of levels deep: pygeoapi fails on it with a 500
+        return _exception(400, "InvalidParameterValue", "execute request: the JSON body is nested too deep")
     if not isinstance(body, dict):
         return _exception(400, "InvalidParameterValue", "execute request: a JSON object is expected "
                                                         '({"inputs": {...}})')
@@ -273,6 +275,9 @@ def _register_extensions() -> None:
 _register_extensions()
 #: How the personal spaces of the Bourse make a map of this server (:mod:`coopatlas.bourse.web.exports`).
 APP.extensions["coopatlas.map_png"] = functools.partial(maps.collection_png, CONFIG.get("resources", {}))
+
+#: Request bodies over the limit are refused with 413 at once (:mod:`coopatlas.server.limits`).
+APP.wsgi_app = limits.BodyLimit(APP.wsgi_app, limits.max_body_bytes(), APP.extensions.get(limits.UPLOAD_LIMITS))
 
 if not VENDOR_DIR.is_dir():
     LOGGER.warning("no vendored web assets in %s: run 'make vendor' (npm ci) for the HTML pages", VENDOR_DIR)
