@@ -16,6 +16,7 @@ COMMANDS = {
     "export": ("coopatlas.data.interchange", "export a built atlas to the interchange format (CSV folder)"),
     "import": ("coopatlas.data.importers",
                "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder"),
+    "jobs": ("coopatlas.server.jobs_policy", "the jobs of the processes: purge those past their retention"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
     "styles": ("coopatlas.styles.export", "write the style files (QML, SLD, MapLibre) into styles/"),

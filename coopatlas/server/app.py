@@ -42,7 +42,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import limits, maps
+from . import jobs_policy, limits, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -276,7 +276,11 @@ _register_extensions()
 #: How the personal spaces of the Bourse make a map of this server (:mod:`coopatlas.bourse.web.exports`).
 APP.extensions["coopatlas.map_png"] = functools.partial(maps.collection_png, CONFIG.get("resources", {}))
 
-#: Request bodies over the limit are refused with 413 at once (:mod:`coopatlas.server.limits`).
+#: Jobs seen by whoever started them only, capped, purged (:mod:`coopatlas.server.jobs_policy`).
+jobs_policy.install(APP, api_.manager)
+#: Every 429 says when to retry; request bodies over the limit are refused with 413 at once
+#: (:mod:`coopatlas.server.limits`).
+APP.after_request(limits.retry_after)
 APP.wsgi_app = limits.BodyLimit(APP.wsgi_app, limits.max_body_bytes(), APP.extensions.get(limits.UPLOAD_LIMITS))
 
 if not VENDOR_DIR.is_dir():

@@ -11,6 +11,8 @@ Limits (``COOPATLAS_MAX_BODY_KB``, default :data:`DEFAULT_MAX_BODY_BYTES`): ever
 uploads of the personal spaces (``/api/espace``, ``/compte/espace``), whose limit is the largest file of a
 personal space plus the multipart envelope: the Bourse declares them in
 ``app.extensions[UPLOAD_LIMITS]`` (path prefix → bytes).
+
+Every HTTP 429 of the server says when to retry (:func:`retry_after`).
 """
 from __future__ import annotations
 
@@ -100,6 +102,17 @@ class BodyLimit:
         start_response(f"{status} {reason}", [("Content-Type", media_type), ("Content-Length", str(len(body))),
                                               ("Connection", "close")])
         return [body]
+
+
+#: Seconds to wait given with a 429 whose maker said none.
+DEFAULT_RETRY_AFTER = 30
+
+
+def retry_after(response):
+    """Every 429 says when to retry (``Retry-After``): a Flask ``after_request`` hook."""
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(DEFAULT_RETRY_AFTER)
+    return response
 
 
 def _size(n: int) -> str:

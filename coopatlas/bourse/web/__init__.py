@@ -72,6 +72,8 @@ LOGGER = logging.getLogger(__name__)
 
 #: Key of ``app.extensions`` where the server's body limit reads the routes taking larger bodies.
 UPLOAD_LIMITS = "coopatlas.upload_limits"
+#: Key of ``app.extensions`` where the server's job policy reads the account that owns a job.
+ACCOUNT_OF_REQUEST = "coopatlas.account_of_request"
 
 #: The Bourse's blueprint: templates and static files of the package, the nested blueprints of its routes.
 blueprint = Blueprint(BLUEPRINT, __name__, root_path=str(Path(__file__).resolve().parent.parent),
@@ -86,6 +88,7 @@ def _setup(state) -> None:
     uploads of the personal spaces take bodies up to their largest file (the server's body limit)."""
     upload = current().settings.space_max_bytes + api.MULTIPART_OVERHEAD
     state.app.extensions[UPLOAD_LIMITS] = {"/api/espace": upload, "/compte/espace": upload}
+    state.app.extensions[ACCOUNT_OF_REQUEST] = guard.job_owner
     fix = current().settings.proxy_fix
     if fix:
         from werkzeug.middleware.proxy_fix import ProxyFix
