@@ -27,6 +27,7 @@ import functools
 import json
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +43,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import jobs_policy, limits, maps
+from . import cql, jobs_policy, limits, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -87,8 +88,10 @@ def vendor(name: str, filename: str):
 
 @atlas.route("/assets/<path:filename>")
 def assets(filename: str):
-    """The atlas's own static files (CSS, JavaScript, images)."""
-    if filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
+    """The atlas's own static files (CSS, JavaScript, images); not the npm files next to them, whatever the
+    spelling of the path (``./``, ``../``, ``//``: only the plain path of a file is served)."""
+    if posixpath.normpath(filename) != filename or \
+            filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
         abort(404)
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
@@ -180,9 +183,15 @@ def _check_items_requests():
             return _exception(415, "InvalidParameterValue",
                               "Content-Type: POST a CQL2 JSON filter as application/query-cql-json")
         try:
-            request.get_data(cache=True).decode("utf-8")
+            text = request.get_data(cache=True).decode("utf-8")
         except UnicodeDecodeError:  # pygeoapi fails on it with a 500
             return _exception(400, "InvalidParameterValue", "filter: the body is not UTF-8 text (CQL2 JSON)")
+        try:  # pygeoapi reads any text as some date: {"interval": ["x"]} would be a day of this year
+            cql.check_temporal_literals(json.loads(text))
+        except cql.FilterError as exc:
+            return _exception(400, "InvalidParameterValue", str(exc))
+        except (ValueError, RecursionError):
+            pass  # not JSON, or nested too deep: pygeoapi's own answer
     return None
 
 

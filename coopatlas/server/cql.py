@@ -36,6 +36,7 @@ The SQL relies on functions registered on the connection by :func:`register_func
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import struct
@@ -125,11 +126,43 @@ def parse(text_or_json: str | dict, lang: str | None = None):
     is_json = isinstance(text_or_json, dict) or (lang in ("cql2-json", "cql-json")) or (
         lang is None and isinstance(text_or_json, str) and text_or_json.lstrip().startswith("{"))
     try:
+        if is_json:
+            check_temporal_literals(json.loads(text_or_json) if isinstance(text_or_json, str) else text_or_json)
         return parse_json(text_or_json) if is_json else parse_text(text_or_json)
+    except FilterError:
+        raise
     except Exception as exc:  # lark and the JSON walker raise many kinds of errors
         kind = "CQL2 JSON" if is_json else "CQL2 text"
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FilterError(f"filter: not valid {kind}: {detail}") from None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_ISO_DURATION = re.compile(r"P(?=.)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+
+
+def check_temporal_literals(node) -> None:
+    """The dates, timestamps and intervals of a CQL2 JSON filter are ISO 8601 (pygeofilter reads any text as
+    some date: ``{"interval": ["x"]}`` would be a day of this year); :class:`FilterError` naming the bad one."""
+    if isinstance(node, list):
+        for item in node:
+            check_temporal_literals(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if "interval" in node:
+        bounds = node["interval"]
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(
+                b == ".." or (isinstance(b, str) and (_ISO_DATE.fullmatch(b) or _ISO_TIMESTAMP.fullmatch(b)
+                                                      or _ISO_DURATION.fullmatch(b))) for b in bounds)):
+            raise FilterError(f"filter: an interval is two ISO 8601 dates, timestamps, durations or '..', "
+                              f"not {json.dumps(bounds)[:100]}")
+    for key, pattern in (("date", _ISO_DATE), ("timestamp", _ISO_TIMESTAMP)):
+        if key in node and not (isinstance(node[key], str) and pattern.fullmatch(node[key])):
+            raise FilterError(f"filter: a {key} is ISO 8601 text, not {json.dumps(node[key])[:100]}")
+    for value in node.values():
+        check_temporal_literals(value)
 
 
 # --- values -----------------------------------------------------------------------------------------
