@@ -3,7 +3,9 @@
 Every request body, whether its size is announced (``Content-Length``) or not (``Transfer-Encoding:
 chunked``), is limited: a body announced larger than the limit is refused at once with HTTP 413, before a
 byte of it is read; a chunked body is read up to the limit and refused with 413 as soon as it passes it
-(else it is handed to the app as an ordinary body of known length). The answer says the limit, as JSON
+(else it is handed to the app as an ordinary body of known length). Every body is read whole before the
+app runs: a client that stops sending it is answered 408 after the server's read timeout
+(:mod:`coopatlas.server.worker`), a body shorter than announced 400. The answer says the limit, as JSON
 (OGC API exception) or as a small HTML page for browsers, and closes the connection (the rest of the
 body is never read).
 
@@ -16,17 +18,20 @@ Every HTTP 429 of the server says when to retry (:func:`retry_after`).
 """
 from __future__ import annotations
 
+import errno
 import html
-import io
 import json
 import os
+import tempfile
 
 #: Default largest request body, in bytes (JSON requests, forms, CQL2 filters, execute requests).
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: Key of ``app.extensions`` where extensions declare the routes taking larger bodies (path prefix → bytes).
 UPLOAD_LIMITS = "coopatlas.upload_limits"
-#: How much of a chunked body is read at a time.
+#: How much of a body is read at a time.
 CHUNK = 64 * 1024
+#: Bodies up to this size are held in memory, larger ones in a temporary file.
+SPOOL_BYTES = 1024 * 1024
 
 
 def max_body_bytes() -> int:
@@ -60,26 +65,40 @@ class BodyLimit:
     def __call__(self, environ, start_response):
         limit = self.limit_of(environ.get("PATH_INFO") or "")
         announced = environ.get("CONTENT_LENGTH")
-        if announced:
+        chunked = "chunked" in (environ.get("HTTP_TRANSFER_ENCODING") or "").lower()
+        size = None
+        if announced and not chunked:
             try:
                 size = int(announced)
             except ValueError:
                 return self._refuse(environ, start_response, 400, "Content-Length: not a number of bytes")
             if size > limit:
                 return self._too_large(environ, start_response, limit)
-        elif "chunked" in (environ.get("HTTP_TRANSFER_ENCODING") or "").lower():
+        if chunked or size:
+            # the whole body is read here, before the app: a client that stops sending is a 408 (the server's
+            # read timeout), not an error of the app; at most the limit is held (on disk beyond SPOOL_BYTES)
+            body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
             stream = environ.get("wsgi.input")
-            body = io.BytesIO()
-            while stream is not None:
-                chunk = stream.read(min(CHUNK, limit + 1 - body.tell()))
-                if not chunk:
-                    break
-                body.write(chunk)
-                if body.tell() > limit:
-                    return self._too_large(environ, start_response, limit)
-            environ["wsgi.input"] = io.BytesIO(body.getvalue())
+            wanted = limit + 1 if size is None else size
+            try:
+                while stream is not None and body.tell() < wanted:
+                    chunk = stream.read(min(CHUNK, wanted - body.tell()))
+                    if not chunk:
+                        break
+                    body.write(chunk)
+            except OSError as exc:
+                if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.ETIMEDOUT) or isinstance(exc, TimeoutError):
+                    return self._refuse(environ, start_response, 408, "request body: the client stopped sending it")
+                raise
+            if body.tell() > limit:
+                return self._too_large(environ, start_response, limit)
+            if size is not None and body.tell() < size:
+                return self._refuse(environ, start_response, 400, f"request body: {body.tell()} bytes of the "
+                                                                  f"{size} announced (Content-Length)")
             environ["CONTENT_LENGTH"] = str(body.tell())
             environ.pop("HTTP_TRANSFER_ENCODING", None)
+            body.seek(0)
+            environ["wsgi.input"] = body
         return self.app(environ, start_response)
 
     def _too_large(self, environ, start_response, limit: int):
@@ -88,8 +107,8 @@ class BodyLimit:
 
     @staticmethod
     def _refuse(environ, start_response, status: int, message: str):
-        reason = {400: "Bad Request", 413: "Content Too Large"}[status]
-        code = {400: "InvalidParameterValue", 413: "PayloadTooLarge"}[status]
+        reason = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large"}[status]
+        code = {400: "InvalidParameterValue", 408: "RequestTimeout", 413: "PayloadTooLarge"}[status]
         accept = environ.get("HTTP_ACCEPT") or ""
         if "text/html" in accept and not (environ.get("PATH_INFO") or "").startswith("/api/"):
             text = html.escape(message)

@@ -95,6 +95,15 @@ def test_a_half_sent_request_is_closed_after_the_read_timeout(server):
         assert time.monotonic() - started < 30
 
 
+def test_a_body_that_stops_coming_is_a_408(server):
+    """A client that announces a body and stops sending it: 408 after the read timeout, not a 500."""
+    started = time.monotonic()
+    status, answer = _raw(server, b"POST /api/jetons HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                                  b"\r\nContent-Length: 100\r\n\r\n{", timeout=40)
+    assert status == 408, answer[:300]
+    assert b"stopped sending" in answer and time.monotonic() - started < 30
+
+
 # --- 2. request bodies ---------------------------------------------------------------------------------------
 
 BODY_ROUTES = ["/bourse/deposer", "/collections/projets/items", "/processes/statistiques/execution", "/api/jetons"]
