@@ -50,12 +50,13 @@ class AtlasManager(TinyDBManager):
     @property
     def processor(self):
         """pygeoapi keeps the processor being executed on the manager, shared by the server's threads: one
-        per thread here, so that two executions at once never swap processors."""
-        return getattr(_THREAD, "processor", None)
+        per thread here, so that two executions at once never swap processors (the background thread of an
+        asynchronous job, which sets none, reads the last one set, as pygeoapi does)."""
+        return getattr(_THREAD, "processor", None) or self.__dict__.get("_last_processor")
 
     @processor.setter
     def processor(self, value):
-        _THREAD.processor = value
+        _THREAD.processor = self.__dict__["_last_processor"] = value
 
     def add_job(self, job_metadata):
         if self.policy is not None:
