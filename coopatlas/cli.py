@@ -18,6 +18,7 @@ COMMANDS = {
                "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder"),
     "import-iati": ("coopatlas.opendata.iati_import",
                     "import IATI activity files of French local authorities into an interchange folder"),
+    "jobs": ("coopatlas.server.jobs_policy", "the jobs of the processes: purge those past their retention"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
     "styles": ("coopatlas.styles.export", "write the style files (QML, SLD, MapLibre) into styles/"),

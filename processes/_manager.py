@@ -22,9 +22,12 @@ Configuration (``server.manager`` of ``pygeoapi-config.yml``)::
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
 
+from pygeoapi.process.base import JobNotFoundError
 from pygeoapi.process.manager.tinydb_ import TinyDBManager
 from pygeoapi.util import get_current_datetime
 
@@ -65,6 +68,8 @@ class JobProgress:
         except Exception:  # a progress report never fails the job
             LOGGER.warning("could not write the progress of job %s", self.job_id, exc_info=True)
 
+_THREAD = threading.local()
+
 
 class AtlasManager(TinyDBManager):
     """TinyDB job manager validating execution requests before creating their job, reporting progress."""
@@ -75,9 +80,11 @@ class AtlasManager(TinyDBManager):
         check = getattr(processor, "check_request", None)
         if check is not None:
             check(data_dict, requested_response, requested_outputs)
-        return super().execute_process(process_id, data_dict, execution_mode=execution_mode,
-                                       requested_outputs=requested_outputs, subscriber=subscriber,
-                                       requested_response=requested_response)
+        admission = self.policy.admission(processor, execution_mode) if self.policy else contextlib.nullcontext()
+        with admission:
+            return super().execute_process(process_id, data_dict, execution_mode=execution_mode,
+                                           requested_outputs=requested_outputs, subscriber=subscriber,
+                                           requested_response=requested_response)
 
     def _execute_handler_sync(self, p, job_id, data_dict, requested_outputs=None, subscriber=None,
                               requested_response="raw"):
@@ -91,3 +98,36 @@ class AtlasManager(TinyDBManager):
 
     def __repr__(self):
         return f"<AtlasManager> {self.name}"
+
+    # --- served by threads, under the server's job policy ---------------------------------------------------
+    #: The server's :class:`coopatlas.server.jobs_policy.JobPolicy` (owners, visibility, caps), or None.
+    policy = None
+
+    @property
+    def processor(self):
+        """pygeoapi keeps the processor being executed on the manager, shared by the server's threads: one
+        per thread here, so that two executions at once never swap processors (the background thread of an
+        asynchronous job, which sets none, reads the last one set, as pygeoapi does)."""
+        return getattr(_THREAD, "processor", None) or self.__dict__.get("_last_processor")
+
+    @processor.setter
+    def processor(self, value):
+        _THREAD.processor = self.__dict__["_last_processor"] = value
+
+    def add_job(self, job_metadata):
+        if self.policy is not None:
+            job_metadata = {**job_metadata, "owner": self.policy.owner()}
+        return super().add_job(job_metadata)
+
+    def get_jobs(self, status=None, limit=None, offset=None):
+        if self.policy is None:
+            return super().get_jobs(status, limit, offset)
+        jobs = [j for j in super().get_jobs(status)["jobs"] if self.policy.may_see(j)]
+        start = offset or 0
+        return {"jobs": jobs[start:start + limit] if limit else jobs[start:], "numberMatched": len(jobs)}
+
+    def get_job(self, job_id):
+        job = super().get_job(job_id)
+        if self.policy is not None and not self.policy.may_see(job):
+            raise JobNotFoundError()
+        return job

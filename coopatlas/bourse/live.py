@@ -2,7 +2,7 @@
 
 Accounts and their sessions and API tokens, the Bourse projets requests as submitted (the authoritative
 copy) with their audit trail, the collectivities' updates (journal of field changes), the personal
-spaces (named searches, maps, PDF exports), the rate-limit counters and the outgoing mail. It lives
+spaces (named searches, maps, PDF exports), the events of the rate limits and the outgoing mail. It lives
 outside the atlas database: a SQLite file (``var/live.sqlite``, WAL mode) for the embedded default, a
 PostgreSQL schema (``coopatlas_live``) next to the atlas on PostGIS. ``coopatlas build`` and
 ``coopatlas postgis`` never touch it; :mod:`coopatlas.bourse.atlas` re-applies the live changes to a new
@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import secrets
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -50,6 +52,9 @@ CREATE TABLE IF NOT EXISTS jetons (
     cree TEXT NOT NULL, expire TEXT NOT NULL, vu TEXT, libelle TEXT);
 CREATE INDEX IF NOT EXISTS idx_jetons_compte ON jetons (compte_id);
 CREATE TABLE IF NOT EXISTS compteurs (cle TEXT PRIMARY KEY, debut TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS evenements (id {ID}, cle TEXT NOT NULL, date DOUBLE PRECISION NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_evenements_cle ON evenements (cle, date);
+CREATE INDEX IF NOT EXISTS idx_evenements_date ON evenements (date);
 CREATE TABLE IF NOT EXISTS demandes (
     numero {ID}, reference TEXT UNIQUE, origine TEXT NOT NULL, statut TEXT NOT NULL, pays_code TEXT NOT NULL,
     cle_demandeur TEXT NOT NULL, contenu TEXT NOT NULL, contact_email TEXT, lang TEXT NOT NULL DEFAULT 'fr',
@@ -272,32 +277,46 @@ class LiveDB:
         return t.execute("INSERT INTO changements (genre, cle, date) VALUES (?, ?, ?) RETURNING seq",
                          (kind, key, now())).scalar()
 
+    # rate limits: a sliding window, the events of each key (``evenements``) within the last ``window`` seconds
+    #: Events older than this are forgotten whatever their key (no rate window is longer).
+    EVENTS_KEPT_SECONDS = 7 * 86400
+
     @staticmethod
     def hit(t: Tx, key: str, window: int) -> int:
-        """Count one event for ``key`` in the current fixed window of ``window`` seconds; the count so far
-        (this one included)."""
-        start = dt.datetime.now(dt.UTC).timestamp() // window * window
-        start_iso = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        row = t.execute("SELECT debut, n FROM compteurs WHERE cle = ?", (key,)).one()
-        if row is None or row["debut"] != start_iso:
-            t.execute("INSERT INTO compteurs (cle, debut, n) VALUES (?, ?, 1) ON CONFLICT (cle) DO UPDATE "
-                      "SET debut = excluded.debut, n = 1", (key, start_iso))
-            return 1
-        t.execute("UPDATE compteurs SET n = n + 1 WHERE cle = ?", (key,))
-        return row["n"] + 1
+        """Count one event for ``key``; the events of the last ``window`` seconds (this one included). In the
+        transaction that checked :meth:`count` first, the check and the count are one atomic step."""
+        stamp = time.time()
+        t.execute("DELETE FROM evenements WHERE date <= ?", (stamp - max(window, LiveDB.EVENTS_KEPT_SECONDS),))
+        t.execute("INSERT INTO evenements (cle, date) VALUES (?, ?)", (key, stamp))
+        return LiveDB.count(t, key, window)
+
+    @staticmethod
+    def unhit(t: Tx, key: str) -> None:
+        """Take back the last event counted for ``key`` (an attempt that turned out not to count)."""
+        t.execute("DELETE FROM evenements WHERE id = (SELECT MAX(id) FROM evenements WHERE cle = ?)", (key,))
+
+    @staticmethod
+    def forget(t: Tx, key: str) -> None:
+        """Forget every event of ``key``."""
+        t.execute("DELETE FROM evenements WHERE cle = ?", (key,))
 
     @staticmethod
     def count(t: Tx, key: str, window: int) -> int:
-        """The events counted for ``key`` in the current window (see :meth:`hit`)."""
-        start = dt.datetime.now(dt.UTC).timestamp() // window * window
-        start_iso = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        row = t.execute("SELECT debut, n FROM compteurs WHERE cle = ?", (key,)).one()
-        return row["n"] if row and row["debut"] == start_iso else 0
+        """The events of ``key`` in the last ``window`` seconds (a sliding window, never twice the limit
+        across the boundary of fixed windows)."""
+        return int(t.execute("SELECT COUNT(*) FROM evenements WHERE cle = ? AND date > ?",
+                             (key, time.time() - window)).scalar())
 
     @staticmethod
-    def seconds_left(window: int) -> int:
-        ts = dt.datetime.now(dt.UTC).timestamp()
-        return int(window - ts % window) + 1
+    def retry_after(t: Tx, key: str, window: int, limit: int) -> int:
+        """Seconds until ``key`` has fewer than ``limit`` events in its window (at least 1)."""
+        stamp = time.time()
+        n = LiveDB.count(t, key, window)
+        if n < limit:
+            return 1
+        oldest = t.execute("SELECT date FROM evenements WHERE cle = ? AND date > ? ORDER BY date LIMIT 1 OFFSET ?",
+                           (key, stamp - window, n - limit)).scalar()
+        return max(1, math.ceil(float(oldest) + window - stamp)) if oldest is not None else 1
 
     def integrity(self) -> str:
         """``ok``, or what SQLite's integrity check finds (always ``ok`` on PostgreSQL)."""

@@ -27,6 +27,7 @@ import functools
 import json
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from ..paths import ROOT
@@ -43,7 +44,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import cql, maps
+from . import cql, jobs_policy, limits, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -88,8 +89,10 @@ def vendor(name: str, filename: str):
 
 @atlas.route("/assets/<path:filename>")
 def assets(filename: str):
-    """The atlas's own static files (CSS, JavaScript, images)."""
-    if filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
+    """The atlas's own static files (CSS, JavaScript, images); not the npm files next to them, whatever the
+    spelling of the path (``./``, ``../``, ``//``: only the plain path of a file is served)."""
+    if posixpath.normpath(filename) != filename or \
+            filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
         abort(404)
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
@@ -188,9 +191,15 @@ def _check_items_requests():
             return _exception(415, "InvalidParameterValue",
                               "Content-Type: POST a CQL2 JSON filter as application/query-cql-json")
         try:
-            request.get_data(cache=True).decode("utf-8")
+            text = request.get_data(cache=True).decode("utf-8")
         except UnicodeDecodeError:  # pygeoapi fails on it with a 500
             return _exception(400, "InvalidParameterValue", "filter: the body is not UTF-8 text (CQL2 JSON)")
+        try:  # pygeoapi reads any text as some date: {"interval": ["x"]} would be a day of this year
+            cql.check_temporal_literals(json.loads(text))
+        except cql.FilterError as exc:
+            return _exception(400, "InvalidParameterValue", str(exc))
+        except (ValueError, RecursionError):
+            pass  # not JSON, or nested too deep: pygeoapi's own answer
     return None
 
 
@@ -214,6 +223,8 @@ def _check_execute_request():
         body = json.loads(text)
     except ValueError:
         return None  # pygeoapi: 400 invalid request data
+    except RecursionError:  # nested thousands of levels deep: pygeoapi fails on it with a 500
+        return _exception(400, "InvalidParameterValue", "execute request: the JSON body is nested too deep")
     if not isinstance(body, dict):
         return _exception(400, "InvalidParameterValue", "execute request: a JSON object is expected "
                                                         '({"inputs": {...}})')
@@ -287,6 +298,13 @@ def _register_extensions() -> None:
 _register_extensions()
 #: How the personal spaces of the Bourse make a map of this server (:mod:`coopatlas.bourse.web.exports`).
 APP.extensions["coopatlas.map_png"] = functools.partial(maps.collection_png, CONFIG.get("resources", {}))
+
+#: Jobs seen by whoever started them only, capped, purged (:mod:`coopatlas.server.jobs_policy`).
+jobs_policy.install(APP, api_.manager)
+#: Every 429 says when to retry; request bodies over the limit are refused with 413 at once
+#: (:mod:`coopatlas.server.limits`).
+APP.after_request(limits.retry_after)
+APP.wsgi_app = limits.BodyLimit(APP.wsgi_app, limits.max_body_bytes(), APP.extensions.get(limits.UPLOAD_LIMITS))
 
 if not VENDOR_DIR.is_dir():
     LOGGER.warning("no vendored web assets in %s: run 'make vendor' (npm ci) for the HTML pages", VENDOR_DIR)
