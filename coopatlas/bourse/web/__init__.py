@@ -80,6 +80,9 @@ for _part in (guard, bourse_pages, login, account_pages, api):
 @blueprint.record_once
 def _setup(state) -> None:
     """Behind a reverse proxy (``COOPATLAS_PROXY_FIX``): werkzeug's ProxyFix, once, on the whole app."""
+    from ...server.health import register_check
+    register_check(state.app, "live", "a write transaction (writing nothing) on the live database",
+                   lambda: current().live.check())
     fix = current().settings.proxy_fix
     if fix:
         from werkzeug.middleware.proxy_fix import ProxyFix
