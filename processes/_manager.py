@@ -29,7 +29,7 @@ from pygeoapi.process.base import ProcessorExecuteError
 from pygeoapi.process.manager.tinydb_ import TinyDBManager
 from pygeoapi.util import JobStatus, RequestedResponse, get_current_datetime
 
-from coopatlas.store.faults import RETRY_AFTER_SECONDS, unavailable_cause
+from coopatlas.store.faults import RETRY_AFTER_SECONDS, BackendUnavailable, unavailable_cause
 
 LOGGER = logging.getLogger(__name__)
 
@@ -54,6 +54,17 @@ class JobFault(ProcessorExecuteError):
     def __init__(self, message: str):
         super().__init__(message, user_msg=message)
         self.retry_after = RETRY_AFTER_SECONDS
+
+
+def _fault_message(exc: BaseException) -> str:
+    """The user's message of the :class:`BackendUnavailable` behind ``exc`` if there is one (e.g. the live
+    database's), else :data:`DATABASE_UNAVAILABLE`."""
+    while exc is not None:
+        if isinstance(exc, BackendUnavailable) and not isinstance(exc, ProcessorExecuteError) \
+                and getattr(exc, "what", "atlas") != "atlas":
+            return exc.message
+        exc = exc.__cause__ or exc.__context__
+    return DATABASE_UNAVAILABLE
 
 
 def write_result(path, outputs) -> None:
@@ -163,7 +174,7 @@ class AtlasManager(TinyDBManager):
         except Exception as exc:
             if not unavailable_cause(exc):
                 return self._failed(job_id, exc, subscriber)
-            raise JobFault(DATABASE_UNAVAILABLE) from exc
+            raise JobFault(_fault_message(exc)) from exc
         if isinstance(outputs, bytes) and outputs.isascii():
             outputs = outputs.decode("utf-8")
         if requested_response == RequestedResponse.document.value:
