@@ -131,7 +131,12 @@ class AtlasManager(TinyDBManager):
         processor = self.get_processor(process_id)
         check = getattr(processor, "check_request", None)
         if check is not None:
-            check(data_dict, requested_response, requested_outputs)
+            try:
+                check(data_dict, requested_response, requested_outputs)
+            except Exception as exc:  # the inputs are checked against the database: it may not answer
+                if isinstance(exc, ProcessorExecuteError) or not unavailable_cause(exc):
+                    raise
+                raise JobFault(_fault_message(exc)) from exc
         return super().execute_process(process_id, data_dict, execution_mode=execution_mode,
                                        requested_outputs=requested_outputs, subscriber=subscriber,
                                        requested_response=requested_response)
