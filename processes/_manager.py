@@ -29,7 +29,7 @@ from pygeoapi.process.base import ProcessorExecuteError
 from pygeoapi.process.manager.tinydb_ import TinyDBManager
 from pygeoapi.util import JobStatus, RequestedResponse, get_current_datetime
 
-from coopatlas.store.faults import RETRY_AFTER_SECONDS, BackendUnavailable, unavailable_cause
+from coopatlas.store.faults import RETRY_AFTER_SECONDS, BackendUnavailable, forget_connections, unavailable_cause
 
 LOGGER = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ class AtlasManager(TinyDBManager):
             except Exception as exc:  # the inputs are checked against the database: it may not answer
                 if isinstance(exc, ProcessorExecuteError) or not unavailable_cause(exc):
                     raise
+                forget_connections()
                 raise JobFault(_fault_message(exc)) from exc
         return super().execute_process(process_id, data_dict, execution_mode=execution_mode,
                                        requested_outputs=requested_outputs, subscriber=subscriber,
@@ -158,6 +159,7 @@ class AtlasManager(TinyDBManager):
             return self._run_and_store(p, job_id, data_dict, requested_outputs, subscriber, requested_response)
         except JobFault as fault:
             LOGGER.error("job %s failed: %s", job_id, fault.message, exc_info=fault.__cause__)
+            forget_connections()  # this thread's connections: the next job opens new ones
             try:
                 self.update_job(job_id, {"finished": get_current_datetime(), "updated": get_current_datetime(),
                                          "status": JobStatus.failed.value, "location": None,
