@@ -196,9 +196,12 @@ class ReadOnlyConnections:
     file is replaced (another inode, size or modification time), so that a rebuilt atlas is picked up
     without restarting. ``prepare`` is called on every new connection (to register SQL functions).
 
-    A connection is never closed while someone may still hold it: when the file is replaced, or when a
-    query on it failed (:meth:`discard`), it is only forgotten, and closed when its last user lets it go.
-    (Closing it at once made a query that still held it fail with "Cannot operate on a closed database".)
+    A connection is never closed while it may still be handed out or held: when the file is missing or
+    replaced, or when a query on it failed (:meth:`discard`), it is forgotten first, and closed when its last
+    user lets it go. (The race of issue 19: the connection of the original file was closed when a corrupt
+    file replaced it, but stayed cached under the original's signature when the corrupt file could not be
+    opened; once the original was moved back, with that same signature, the worker handed out the closed
+    connection on every request: "Cannot operate on a closed database".)
     The signature a connection was opened with is kept with it (:meth:`signature`), so that what is read
     through it is cached under the version of the file it really reads."""
 

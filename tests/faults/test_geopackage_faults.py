@@ -61,15 +61,19 @@ def _all_unavailable(server, n=REQUESTS) -> None:
     assert get(server, "/", f="json").status_code == 200  # the landing page does not depend on the data
 
 
-def _restore(gpkg: Path, good: Path, same_inode: bool) -> None:
-    if same_inode and gpkg.exists():
-        with open(good, "rb") as src, open(gpkg, "r+b") as dst:  # copied over, as `cp good atlas.gpkg` does
+def _restore(gpkg: Path, good: Path, aside: Path, how: str) -> None:
+    if how == "moved-back":  # the very file moved aside: same inode, size and time as before the fault
+        os.replace(aside, gpkg)
+    elif how == "copied-over":  # onto the corrupt file, as `cp good atlas.gpkg` does: same inode
+        with open(good, "rb") as src, open(gpkg, "r+b") as dst:
             dst.truncate(0)
             shutil.copyfileobj(src, dst)
-    else:
+    else:  # an atomic rename of a new copy, as a rebuild does: a new inode
         tmp = gpkg.with_suffix(".tmp")
         shutil.copyfile(good, tmp)
-        os.replace(tmp, gpkg)  # an atomic rename, as a rebuild does
+        os.replace(tmp, gpkg)
+    if aside.exists():
+        aside.unlink()
 
 
 def _corrupt(gpkg: Path, how: str) -> None:
@@ -86,15 +90,19 @@ def _corrupt(gpkg: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("corruption", ["truncated", "garbage", "empty"])
-@pytest.mark.parametrize("same_inode", [True, False], ids=["copied-over", "renamed"])
-def test_missing_then_corrupt_then_restored(served, corruption, same_inode):
+@pytest.mark.parametrize("restore", ["moved-back", "copied-over", "renamed"])
+def test_missing_then_corrupt_then_restored(served, corruption, restore):
+    """The sequence of issue 19: a worker that met the corrupt file used to keep a closed connection under
+    the signature of the original file, and answered 500 "Cannot operate on a closed database" once the
+    original was moved back."""
     server, gpkg, good, page, item = served
     _all_right(server, page, item, n=2)  # every worker has its connection and layers cached
-    gpkg.unlink()
+    aside = gpkg.with_name("aside.gpkg")
+    os.replace(gpkg, aside)  # missing (deleted, or its volume unmounted)
     _all_unavailable(server)
     _corrupt(gpkg, corruption)
     _all_unavailable(server)
-    _restore(gpkg, good, same_inode)
+    _restore(gpkg, good, aside, restore)
     _all_right(server, page, item)
 
 
@@ -105,5 +113,5 @@ def test_corrupt_in_place_then_restored(served):
     with open(gpkg, "r+b") as fh:
         fh.truncate(8192)
     _all_unavailable(server)
-    _restore(gpkg, good, same_inode=True)
+    _restore(gpkg, good, gpkg.with_name("aside.gpkg"), "copied-over")
     _all_right(server, page, item)
