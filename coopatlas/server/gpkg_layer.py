@@ -2,8 +2,8 @@
 
 :func:`connect` gives the read-only connection of the current thread (one per thread and process,
 re-opened when a rebuild replaced the file, with the SQL functions of the filters registered), turning
-a file that cannot be read into :class:`~coopatlas.server.faults.ProviderUnavailable` (HTTP 503). :func:`layer` gives the :class:`Layer` of a
-collection: its table (or view, with the R-tree and keyword index of the table behind it), geometry
+a file that cannot be read into :class:`~coopatlas.server.faults.ProviderUnavailable` (HTTP 503).
+:func:`layer` gives the :class:`Layer` of a collection: its table (or view, with the R-tree and keyword index of the table behind it), geometry
 column and type, the queryables of the CQL2 translator, the published fields (JSON Schema with French
 and English titles and the code lists), the single-column indexes the planner may read in order, and
 the counts the planner caches. Layers are cached per file version (inode, size, modification time).
