@@ -16,6 +16,8 @@ COMMANDS = {
     "export": ("coopatlas.data.export", "export a built atlas to the interchange format (CSV folder)"),
     "import": ("coopatlas.data.importers",
                "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder"),
+    "import-iati": ("coopatlas.opendata.iati_import",
+                    "import IATI activity files of French local authorities into an interchange folder"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
     "styles": ("coopatlas.styles.export", "write the style files (QML, SLD, MapLibre) into styles/"),

@@ -64,7 +64,7 @@ VENDOR = {
 STYLE_MEDIA_TYPES = {
     ".maplibre.json": "application/vnd.mapbox.style+json",
     ".qml": "application/vnd.qgis.qml",
-    ".sld": "application/vnd.ogc.sld+xml;version=1.0",
+    ".sld": "application/vnd.ogc.sld+xml;version=1.1.0",
 }
 
 atlas = Blueprint("coopatlas", __name__)
@@ -268,6 +268,9 @@ EXTENSIONS = (
     "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
     "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
+    "coopatlas.server.tiles.routes:blueprint",  # checks of the OGC API Tiles requests (404/400 that say why)
+    "coopatlas.server.downloads:blueprint",  # /downloads, /catalogue.jsonld: bulk downloads, DCAT-AP catalogue
+    "coopatlas.web.blueprint:blueprint",  # /atlas: the public web atlas (MapLibre on the tiles and processes)
 )
 
 

@@ -121,6 +121,7 @@ def gunicorn_argv(args, bind: str) -> list[str]:
             "--pythonpath", str(C.ROOT),
             "--preload",
             "--no-control-socket",
+            "--limit-request-line", "0",  # no limit: /criteres filters list the collectivities of a search
             "--name", "coopatlas"]
     if args.access_log:
         argv += ["--access-logfile", "-"]
@@ -133,6 +134,8 @@ def run(args) -> int:
     openapi_path = write_openapi(cfg, var)
     os.environ["PYGEOAPI_CONFIG"] = str(config_path)
     os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
+    if not args.database_url:  # the atlas's own endpoints (/criteres, processes) read the same GeoPackage
+        os.environ["COOPATLAS_GPKG"] = str(Path(args.gpkg).resolve())
     if args.prepare_only:
         print(f"PYGEOAPI_CONFIG={config_path}\nPYGEOAPI_OPENAPI={openapi_path}")
         return 0
