@@ -9,7 +9,8 @@ registers on the Flask app:
   PostgreSQL down or restarting), on every route: the atlas's, the Bourse's, and any blueprint added later
   (tiles...): ``{"code": "ServiceUnavailable", "description": ...}`` with no path nor driver message (those
   are logged);
-* ``Retry-After`` on every 503 that lacks it (pygeoapi's own exception responses have none).
+* ``Retry-After`` on every 503 that lacks it (pygeoapi's own exception responses have none), and the JSON
+  media type on a 503 whose JSON body was sent as something else (pygeoapi's tiles route).
 """
 from __future__ import annotations
 
@@ -73,8 +74,14 @@ def _driver_error(exc: Exception) -> Response:
 
 
 def _retry_after(response: Response) -> Response:
-    if response.status_code == 503 and "Retry-After" not in response.headers:
+    if response.status_code != 503:
+        return response
+    if "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if response.mimetype not in ("application/json", "text/html") and not response.is_streamed \
+            and response.get_data()[:1] == b"{":
+        # pygeoapi's tiles route keeps the tile's media type on its JSON exception
+        response.headers["Content-Type"] = "application/json"
     return response
 
 

@@ -3,6 +3,7 @@ workers: every answer is a 503 while the file cannot answer, never a 404, 400 or
 the restored file again at once (no restart, no worker left with a closed connection)."""
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -50,10 +51,16 @@ def _all_right(server, page, item, n=REQUESTS) -> None:
     assert get(server, "/health").status_code == 200
 
 
+_tile_column = itertools.count(1900)
+
+
 def _all_unavailable(server, n=REQUESTS) -> None:
-    for _ in range(n):
+    for i in range(n):
+        x = next(_tile_column)  # a tile never asked before (tiles are cached per file version)
         for path, params in (PAGE, (ITEM, {}), ("/collections/projets/queryables", {}),
-                             ("/collections/projets/items", {"resulttype": "hits"})):
+                             ("/collections/projets/items", {"resulttype": "hits"}),
+                             (f"/collections/projets/tiles/WebMercatorQuad/12/1900/{x}", {"f": "mvt"}),
+                             ("/collections/projets/map", {"width": 60, "height": 40, "bbox": f"{i},0,{i + 1},1"})):
             assert_unavailable(get(server, path, **params))
     r = get(server, "/health")
     assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
