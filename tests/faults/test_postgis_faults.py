@@ -22,6 +22,7 @@ def _requests(url: str) -> dict:
         "item": ("GET", f"{url}/collections/projets/items/PRJ000001", None),
         "queryables": ("GET", f"{url}/collections/projets/queryables?f=json", None),
         "statistiques": ("POST", f"{url}/processes/statistiques/execution", STATS),
+        "tile": ("GET", f"{url}/collections/projets/tiles/WebMercatorQuad/5/15/15?f=mvt", None),
     }
 
 
@@ -32,6 +33,8 @@ def _call(spec) -> requests.Response:
 
 def _essence(name: str, r: requests.Response):
     """What must be the same in every right answer of a route."""
+    if name == "tile":
+        return r.content
     data = r.json()
     if name == "items":
         return [f["id"] for f in data["features"]]
@@ -117,7 +120,8 @@ def test_postgresql_stopped_and_started_under_load(pg_served):
         else:
             assert_unavailable(what)
     down = [a for a in answers if a[0] == "down"]
-    for name in ("items", "item", "statistiques"):  # queryables may come from the reflected table (right)
+    # queryables may come from the reflected table, tiles from the tile cache (both right)
+    for name in ("items", "item", "statistiques"):
         assert any(a[1] == name and a[2] == 503 for a in down), f"{name}: no 503 while PostgreSQL was down"
     # back: after the first answers (workers reconnecting), every route answers 200, right, at once
     for name, spec in routes.items():
