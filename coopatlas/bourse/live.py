@@ -174,6 +174,8 @@ class LiveDB:
             self._local.con = None
             self._local.pid = pid
         con = self._local.con
+        if con is not None and self.pg and con.closed:  # lost: reopen rather than fail on it
+            con = self._local.con = None
         if con is None:
             con = self._local.con = self._connect()
         return con
@@ -215,10 +217,16 @@ class LiveDB:
     def check(self) -> None:
         """That the live database answers and takes writes (a write transaction that writes nothing);
         :class:`~coopatlas.store.faults.BackendUnavailable` otherwise. For health checks."""
-        with self.tx(write=True) as t:
-            if self.pg and t.execute("SHOW transaction_read_only").scalar() == "on":
-                raise BackendUnavailable(UNAVAILABLE, what="live")
-            t.execute("SELECT 1")
+        for attempt in (1, 2):  # a connection left from before a PostgreSQL restart fails once, then reopens
+            try:
+                with self.tx(write=True) as t:
+                    if self.pg and t.execute("SHOW transaction_read_only").scalar() == "on":
+                        raise BackendUnavailable(UNAVAILABLE, what="live")
+                    t.execute("SELECT 1")
+                return
+            except BackendUnavailable:
+                if attempt == 2:
+                    raise
 
     @contextmanager
     def _tx(self, write: bool) -> Iterator[Tx]:

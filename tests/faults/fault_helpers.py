@@ -2,6 +2,8 @@
 looks like."""
 from __future__ import annotations
 
+import os
+
 import requests
 
 #: Seconds any single request may take during a fault (a hung request fails the test).
@@ -22,3 +24,18 @@ def assert_unavailable(r: requests.Response, says: str = "temporarily unavailabl
     for leak in ("/", "sqlite", "psycopg", "Errno", "closed", "Traceback", ".gpkg"):
         assert leak not in body["description"], body
     assert int(r.headers["Retry-After"]) > 0
+
+
+def bourse_inputs(n: int) -> dict:
+    return {"demandeur_nom": f"Commune de test des pannes {os.getpid()}-{n}", "demandeur_type": "localite",
+            "pays_code": "BF", "lieu": "Ziniaré", "contact_nom": "Awa Test",
+            "contact_email": f"awa.pannes.{n}@commune.example", "titre": f"Accès à l'eau potable, quartier {n}",
+            "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau.",
+            "sous_sous_thematique": "acces_eau_potable", "profil_partenaire": "Commune de taille comparable",
+            "langues": ["fr"]}
+
+
+def submit(server, n: int) -> requests.Response:
+    """A Bourse request (``deposer-demande``) from a client address of its own."""
+    return requests.post(server.url + "/processes/deposer-demande/execution", json={"inputs": bourse_inputs(n)},
+                         headers={"X-Forwarded-For": f"10.9.{os.getpid() % 250}.{n}"}, timeout=120)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 import requests
-from fault_helpers import REQUEST_TIMEOUT, assert_unavailable
+from fault_helpers import REQUEST_TIMEOUT, assert_unavailable, submit
 from support.postgis import BINDIR, PostgresCluster, available, loaded_atlas
 from support.servers import AtlasServer
 
@@ -55,11 +55,12 @@ def pg_served(tmp_path_factory, atlas_gpkg_path):
     reason = available()
     if reason:
         pytest.fail(f"no PostgreSQL/PostGIS for the tests: {reason} (make system-deps)")
-    base = tmp_path_factory.mktemp("pg-faults")
     cluster = PostgresCluster().start()  # its own: this test stops it
     try:
         url = loaded_atlas(cluster, atlas_gpkg_path, dbname="atlas_faults")
-        server = AtlasServer(database_url=url, workers=2, env={"COOPATLAS_LIVE_DATABASE": str(base / "live.sqlite")})
+        # the live database in the schema coopatlas_live of the same PostgreSQL (the default on PostGIS)
+        server = AtlasServer(database_url=url, workers=2, env={"COOPATLAS_ATLAS_READONLY": "0",
+                                                              "COOPATLAS_PROXY_FIX": "x_for=1,x_proto=1"})
         server.start()
         try:
             yield cluster, server
@@ -132,13 +133,15 @@ def test_postgresql_stopped_and_started_under_load(pg_served):
     assert requests.get(server.url + "/health", timeout=REQUEST_TIMEOUT).status_code == 200
 
 
-def test_health_and_async_jobs_while_postgresql_is_down(pg_served):
+def test_health_bourse_and_async_jobs_while_postgresql_is_down(pg_served):
     cluster, server = pg_served
     _pg_ctl(cluster, "-m", "fast", "stop")
     try:
         r = requests.get(server.url + "/health", timeout=REQUEST_TIMEOUT)
         assert r.status_code == 503 and r.json()["checks"]["atlas"]["status"] == "unavailable", r.text
-        assert r.json()["checks"]["live"]["status"] == "ok"
+        assert r.json()["checks"]["live"]["status"] == "unavailable"
+        r = submit(server, 1)  # a Bourse request: refused, not acknowledged
+        assert_unavailable(r, says="nothing was recorded")
         assert requests.get(server.url + "/?f=json", timeout=REQUEST_TIMEOUT).status_code == 200
         r = requests.post(server.url + "/processes/statistiques/execution", json=STATS,
                           headers={"Prefer": "respond-async"}, timeout=REQUEST_TIMEOUT)
@@ -164,3 +167,5 @@ def test_health_and_async_jobs_while_postgresql_is_down(pg_served):
         time.sleep(0.3)
     assert status["status"] == "successful", status
     assert requests.get(server.url + "/health", timeout=REQUEST_TIMEOUT).status_code == 200
+    r = submit(server, 2)
+    assert r.status_code == 200 and r.json()["reference"], r.text[:300]

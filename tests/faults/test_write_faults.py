@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from fault_helpers import REQUEST_TIMEOUT, assert_unavailable, get
+from fault_helpers import REQUEST_TIMEOUT, assert_unavailable, get, submit
 from support.atlas import copy_atlas
 from support.servers import AtlasServer
 
@@ -51,20 +51,6 @@ def _live_requests(path: Path) -> int:
         live.close()
 
 
-def _inputs(n: int) -> dict:
-    return {"demandeur_nom": f"Commune de test des pannes {os.getpid()}-{n}", "demandeur_type": "localite",
-            "pays_code": "BF", "lieu": "Ziniaré", "contact_nom": "Awa Test",
-            "contact_email": f"awa.pannes.{n}@commune.example", "titre": f"Accès à l'eau potable, quartier {n}",
-            "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau.",
-            "sous_sous_thematique": "acces_eau_potable", "profil_partenaire": "Commune de taille comparable",
-            "langues": ["fr"]}
-
-
-def _submit(server, n: int) -> requests.Response:
-    return requests.post(server.url + "/processes/deposer-demande/execution", json={"inputs": _inputs(n)},
-                         headers={"X-Forwarded-For": f"10.9.{os.getpid() % 250}.{n}"}, timeout=120)
-
-
 def test_live_database_read_only(tmp_path, atlas_gpkg_path):
     from coopatlas.bourse.live import LiveDB
     gpkg = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
@@ -80,7 +66,7 @@ def test_live_database_read_only(tmp_path, atlas_gpkg_path):
         server.start()
         try:
             for n in range(4):  # both workers
-                r = _submit(server, n)
+                r = submit(server, n)
                 assert_unavailable(r)
                 assert "nothing was recorded" in r.json()["description"]
                 assert "reference" not in r.text
@@ -94,7 +80,7 @@ def test_live_database_read_only(tmp_path, atlas_gpkg_path):
             _mount("-o", "remount,rw", str(live_dir))  # the operator's fix; no restart
             references = []
             for n in range(10, 14):
-                r = _submit(server, n)
+                r = submit(server, n)
                 assert r.status_code == 200, r.text[:300]
                 references.append(r.json()["reference"])
             assert get(server, "/health").status_code == 200
