@@ -33,7 +33,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..store.faults import BackendUnavailable, unavailable_cause
 from .settings import is_postgresql
+
+#: What a client reads when the live database cannot answer (HTTP 503): nothing was recorded.
+UNAVAILABLE = "the Bourse database is temporarily unavailable; nothing was recorded; please retry later"
 
 #: Key of the PostgreSQL advisory lock that serialises the live database's writers.
 PG_LOCK_KEY = 0x436F6F70  # 'Coop'
@@ -175,6 +179,8 @@ class LiveDB:
             self._local.con = None
             self._local.pid = pid
         con = self._local.con
+        if con is not None and self.pg and con.closed:  # lost: reopen rather than fail on it
+            con = self._local.con = None
         if con is None:
             con = self._local.con = self._connect()
         return con
@@ -189,9 +195,43 @@ class LiveDB:
     def tx(self, write: bool = True) -> Iterator[Tx]:
         """One transaction. ``write``: take the write lock first (SQLite ``BEGIN IMMEDIATE``, PostgreSQL
         advisory lock), so that what is read in the transaction cannot change before it commits."""
-        self.ensure_schema()
-        with self._tx(write) as t:
-            yield t
+        try:
+            self.ensure_schema()
+            with self._tx(write) as t:
+                yield t
+        except BackendUnavailable:
+            raise
+        except Exception as exc:
+            # missing, read-only, full, corrupt, or PostgreSQL down: the transaction did not commit, nothing
+            # was recorded; 503, and a new connection at the next request
+            if not unavailable_cause(exc):
+                raise
+            self._forget()
+            raise BackendUnavailable(UNAVAILABLE, what="live") from exc
+
+    def _forget(self) -> None:
+        """Drop this thread's connection after a failure (the next transaction opens a new one)."""
+        con = getattr(self._local, "con", None)
+        self._local.con = None
+        if con is not None and getattr(self._local, "pid", None) == os.getpid():
+            try:
+                con.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
+
+    def check(self) -> None:
+        """That the live database answers and takes writes (a write transaction that writes nothing);
+        :class:`~coopatlas.store.faults.BackendUnavailable` otherwise. For health checks."""
+        for attempt in (1, 2):  # a connection left from before a PostgreSQL restart fails once, then reopens
+            try:
+                with self.tx(write=True) as t:
+                    if self.pg and t.execute("SHOW transaction_read_only").scalar() == "on":
+                        raise BackendUnavailable(UNAVAILABLE, what="live")
+                    t.execute("SELECT 1")
+                return
+            except BackendUnavailable:
+                if attempt == 2:
+                    raise
 
     @contextmanager
     def _tx(self, write: bool) -> Iterator[Tx]:

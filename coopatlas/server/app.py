@@ -15,6 +15,8 @@ Routes added to pygeoapi's:
 * ``/vocabulaire``: every code list with its French and English labels and colours (JSON);
 * ``/licences``: the licences and attributions of the software, the data sources and the web assets;
 * ``/basemap/<z>/<x>/<y>.png``: the offline background of the HTML maps (countries, Web Mercator);
+* ``/health`` (:mod:`coopatlas.server.health`); and on every route, a database that cannot answer is a 503
+  with ``Retry-After`` (:mod:`coopatlas.server.faults`);
 * a check of the ``/collections/<id>/map`` parameters before pygeoapi reads them (400 naming the bad
   parameter instead of pygeoapi's 500 on, e.g., an unknown ``crs``), and of the ``/items`` requests
   pygeoapi would misread (CQL2 JSON in the query string, a POST with no ``Content-Type`` or a body that
@@ -44,7 +46,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import cql, jobs_policy, limits, maps
+from . import cql, faults, jobs_policy, limits, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -266,10 +268,13 @@ def _html_charset(response: Response) -> Response:
 
 
 APP.register_blueprint(atlas)
+#: A database that cannot answer: 503 with Retry-After on every route (:mod:`coopatlas.server.faults`).
+faults.install(APP)
 
 #: Blueprints of the atlas's other features, registered on the same app when their module is present
 #: (``module:attribute``). Routes of :data:`atlas` registered above win over duplicates.
 EXTENSIONS = (
+    "coopatlas.server.health:blueprint",  # /health: 200 only when the atlas and live databases answer
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
     "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
     "coopatlas.server.queryables:blueprint",  # French and English titles of the queryables, from the schema

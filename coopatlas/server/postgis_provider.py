@@ -30,7 +30,7 @@ import unicodedata
 from functools import lru_cache
 
 from geoalchemy2.functions import ST_Intersects, ST_MakeEnvelope
-from pygeoapi.provider.base import ProviderInvalidQueryError
+from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQueryError, ProviderItemNotFoundError
 from pygeoapi.provider.sql import PostgreSQLProvider
 from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
@@ -40,11 +40,13 @@ from sqlalchemy import String, and_, asc, desc, func, literal, or_
 from sqlalchemy.exc import DataError, ProgrammingError
 
 from .. import schema as sch
+from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
 from ..store.postgis import FID
 from ..text import like_patterns
 from . import cql
+from .faults import ProviderUnavailable
 
 #: Columns of the stored tables that are not feature properties.
 HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
@@ -134,7 +136,14 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
     """The core PostgreSQL provider plus ``q`` and the atlas's checks; see the module documentation."""
 
     def __init__(self, provider_def: dict):
-        super().__init__(provider_def)
+        try:
+            super().__init__(provider_def)
+        except ProviderConnectionError as exc:  # the core's "Could not connect" when reflecting the table
+            raise ProviderUnavailable(str(exc)) from exc
+        except Exception as exc:
+            if unavailable_cause(exc):
+                raise ProviderUnavailable(str(exc)) from exc
+            raise
         self.coll = sch.COLLECTIONS.get(provider_def["table"])
         self.queryables = {
             name: cql.Queryable(name, self._type(name), self._codes(name)) for name in self.fields}
@@ -188,9 +197,29 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
                                  datetime_=datetime_, properties=properties, sortby=sortby,
                                  select_properties=select_properties, skip_geometry=skip_geometry, q=q,
                                  filterq=filterq, crs_transform_spec=crs_transform_spec, **kwargs)
-        except (DataError, ProgrammingError) as exc:  # a value the database refuses (checks missed it)
+        except Exception as exc:
+            if unavailable_cause(exc):  # PostgreSQL down or restarting: 503, not the driver's message
+                raise ProviderUnavailable(str(exc)) from exc
+            if not isinstance(exc, (DataError, ProgrammingError)):
+                raise
+            # a value the database refuses (checks missed it)
             detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise _invalid(f"filter: invalid value: {detail}") from None
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs):
+        """The core's ``get``, except that a database that cannot answer is a 503, not "no such item": the
+        core turns every SQLAlchemy error into :class:`ProviderItemNotFoundError` (404), which would tell
+        clients that the feature no longer exists."""
+        try:
+            return super().get(identifier, crs_transform_spec=crs_transform_spec, **kwargs)
+        except ProviderItemNotFoundError as exc:
+            if unavailable_cause(exc.__context__):
+                raise ProviderUnavailable(str(exc.__context__)) from exc.__context__
+            raise
+        except Exception as exc:
+            if unavailable_cause(exc):
+                raise ProviderUnavailable(str(exc)) from exc
+            raise
 
     def _get_property_filters(self, properties):
         patterns = [p for name, _ in properties if isinstance(name, _Keywords) for p in name]

@@ -89,6 +89,9 @@ def _setup(state) -> None:
     upload = current().settings.space_max_bytes + api.MULTIPART_OVERHEAD
     state.app.extensions[UPLOAD_LIMITS] = {"/api/espace": upload, "/compte/espace": upload}
     state.app.extensions[ACCOUNT_OF_REQUEST] = guard.job_owner
+    # /health checks the live database too (the server reads its checks from app.extensions)
+    state.app.extensions.setdefault("coopatlas.health_checks", {})["live"] = (
+        "a write transaction (writing nothing) on the live database", lambda: current().live.check())
     fix = current().settings.proxy_fix
     if fix:
         from werkzeug.middleware.proxy_fix import ProxyFix
