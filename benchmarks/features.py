@@ -23,6 +23,7 @@ each other (the ratios), not with another machine.
 Results: ``benchmarks/results/features-x<scale>.json``, and the tables of ``benchmarks/README.md``
 (rewritten from every results file, unless ``--no-readme``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,12 +62,18 @@ ITEMS = "/collections/projets/items"
 ENDPOINTS = {
     "landing": ("landing page `/`", "/?f=json", set(BACKENDS)),
     "page": ("`/items`, page of 100", f"{ITEMS}?f=json&limit=100", set(BACKENDS)),
-    "filtered": ("`/items`, property filter", f"{ITEMS}?f=json&limit=100&type_action=cooperation_decentralisee"
-                                               "&continent=afrique", set(BACKENDS)),
+    "filtered": (
+        "`/items`, property filter",
+        f"{ITEMS}?f=json&limit=100&type_action=cooperation_decentralisee&continent=afrique",
+        set(BACKENDS),
+    ),
     "bbox": ("`/items`, bbox (West Africa)", f"{ITEMS}?f=json&limit=100&bbox=-20,0,20,25", set(BACKENDS)),
-    "cql2": ("`/items`, CQL2 filter", f"{ITEMS}?f=json&limit=100&filter=" + urllib.parse.quote(
-        "annee_lancement BETWEEN 2005 AND 2015 AND thematique IN ('eau_assainissement','sante')"),
-        {"gpkg", "postgis"}),
+    "cql2": (
+        "`/items`, CQL2 filter",
+        f"{ITEMS}?f=json&limit=100&filter="
+        + urllib.parse.quote("annee_lancement BETWEEN 2005 AND 2015 AND thematique IN ('eau_assainissement','sante')"),
+        {"gpkg", "postgis"},
+    ),
     "item": ("`/items/{id}`", None, set(BACKENDS)),
 }
 
@@ -125,9 +132,15 @@ def summarize(runs: list[dict]) -> dict:
     def pct(p):
         return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else None
 
-    return {"requests": len(latencies), "errors": sum(r["errors"] for r in runs), "seconds": round(seconds, 3),
-            "rps": round(len(latencies) / seconds, 2) if seconds else 0.0,
-            "p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99)}
+    return {
+        "requests": len(latencies),
+        "errors": sum(r["errors"] for r in runs),
+        "seconds": round(seconds, 3),
+        "rps": round(len(latencies) / seconds, 2) if seconds else 0.0,
+        "p50_ms": pct(50),
+        "p90_ms": pct(90),
+        "p99_ms": pct(99),
+    }
 
 
 # --- setup ------------------------------------------------------------------------------------------
@@ -153,14 +166,15 @@ def sample_ids(gpkg: Path, n: int = 500) -> list[str]:
     with sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True) as con:
         total = con.execute("SELECT COUNT(*) FROM projets").fetchone()[0]
         step = max(1, total // n)
-        return [r[0] for r in con.execute("SELECT id FROM projets WHERE fid % ? = 0 ORDER BY fid LIMIT ?",
-                                          (step, n))]
+        return [r[0] for r in con.execute("SELECT id FROM projets WHERE fid % ? = 0 ORDER BY fid LIMIT ?", (step, n))]
 
 
 def count_rows(gpkg: Path) -> dict[str, int]:
     with sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True) as con:
-        return {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-                for t in ("projets", "collectivites", "partenaires", "liens")}
+        return {
+            t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t in ("projets", "collectivites", "partenaires", "liens")
+        }
 
 
 def start_servers(backends, gpkg: Path, database_url: str | None, workers: int) -> dict[str, AtlasServer]:
@@ -169,8 +183,11 @@ def start_servers(backends, gpkg: Path, database_url: str | None, workers: int) 
         if b == "gpkg":
             servers[b] = AtlasServer(gpkg=gpkg, workers=workers)
         elif b == "ogr":
-            servers[b] = AtlasServer(gpkg=gpkg, workers=workers, extra_args=[
-                "--feature-provider", "benchmarks.ogr_provider.GeoPackageOGRProvider"])
+            servers[b] = AtlasServer(
+                gpkg=gpkg,
+                workers=workers,
+                extra_args=["--feature-provider", "benchmarks.ogr_provider.GeoPackageOGRProvider"],
+            )
         else:
             servers[b] = AtlasServer(database_url=database_url, workers=workers)
     with ThreadPoolExecutor(len(servers)) as pool:
@@ -187,6 +204,7 @@ def check(servers: dict[str, AtlasServer], endpoint: str, paths: list[str], slow
     """One request to every backend before anything is timed: (numberMatched per backend, reason why a
     backend is left out of this request: an error, or an answer slower than ``slow`` seconds)."""
     import requests
+
     matched, left_out = {}, {}
     for b, s in servers.items():
         t0 = time.perf_counter()
@@ -235,8 +253,11 @@ def table(result: dict) -> str:
         "Requests per second (median / 99th percentile latency in ms); ratios of requests per second "
         "(above 1: faster than the atlas's GeoPackage provider).",
         "",
-        "| request | " + " | ".join(BACKENDS[b] for b in result["backends"]) + " | "
-        + " | ".join(f"{b} ÷ gpkg" for b in result["backends"] if b != "gpkg") + " |",
+        "| request | "
+        + " | ".join(BACKENDS[b] for b in result["backends"])
+        + " | "
+        + " | ".join(f"{b} ÷ gpkg" for b in result["backends"] if b != "gpkg")
+        + " |",
         "|---|" + "---:|" * (2 * len(result["backends"]) - 1),
     ]
     for e, (title, _, _) in ENDPOINTS.items():
@@ -261,19 +282,28 @@ def write_readme(results_dir: Path = RESULTS_DIR, readme: Path = README) -> None
 
 def environment() -> dict:
     import pygeoapi
+
     try:
         from osgeo import gdal
+
         gdal_version = gdal.__version__
     except ImportError:
         gdal_version = "absent"
-    return {"cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
-            "pygeoapi": pygeoapi.__version__, "gdal": gdal_version, "postgresql": pg_version(),
-            "loadavg_1min": round(os.getloadavg()[0], 2)}
+    return {
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "pygeoapi": pygeoapi.__version__,
+        "gdal": gdal_version,
+        "postgresql": pg_version(),
+        "loadavg_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 def available_backends() -> list[str]:
     try:
         import osgeo.ogr  # noqa: F401 - pygeoapi's OGR provider needs GDAL's Python bindings
+
         return list(BACKENDS)
     except ImportError:
         return [b for b in BACKENDS if b != "ogr"]
@@ -283,16 +313,23 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=1, help="atlas scale: 1 (demo) or the --scale of coopatlas build")
     ap.add_argument("--gpkg", help="atlas GeoPackage to measure (default: by --scale)")
-    ap.add_argument("--backends", default=",".join(available_backends()),
-                    help="comma-separated, among " + ", ".join(BACKENDS) + " (default: those available; ogr "
-                         "needs GDAL's Python bindings, pip install GDAL==$(gdal-config --version))")
+    ap.add_argument(
+        "--backends",
+        default=",".join(available_backends()),
+        help="comma-separated, among " + ", ".join(BACKENDS) + " (default: those available; ogr "
+        "needs GDAL's Python bindings, pip install GDAL==$(gdal-config --version))",
+    )
     ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated, among " + ", ".join(ENDPOINTS))
     ap.add_argument("--duration", type=float, default=10.0, help="seconds of measurement per request and backend")
     ap.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up of each backend, per request")
     ap.add_argument("--rounds", type=int, default=5, help="turns the backends take within --duration")
     ap.add_argument("--clients", type=int, default=4, help="concurrent clients (threads)")
-    ap.add_argument("--slow", type=float, default=10.0,
-                    help="a backend whose first answer to a request takes longer (seconds) is not timed on it")
+    ap.add_argument(
+        "--slow",
+        type=float,
+        default=10.0,
+        help="a backend whose first answer to a request takes longer (seconds) is not timed on it",
+    )
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     ap.add_argument("--results", default=str(RESULTS_DIR), help="folder of the JSON results")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
@@ -318,6 +355,7 @@ def main(argv=None) -> int:
         database_url = None
         if "postgis" in backends:
             from coopatlas.store.postgis import load
+
             cluster = PostgresCluster().start()
             database_url = cluster.create_database("atlas")
             t0 = time.perf_counter()
@@ -343,22 +381,36 @@ def main(argv=None) -> int:
             for _ in range(args.rounds):
                 for b in active:
                     runs[b].append(run_load(active[b].port, paths, args.duration / args.rounds, args.clients))
-            results[e] = {b: (summarize(runs[b]) if b in active else
-                              {"left_out": left_out[b]} if b in left_out else None) for b in backends}
+            results[e] = {
+                b: (summarize(runs[b]) if b in active else {"left_out": left_out[b]} if b in left_out else None)
+                for b in backends
+            }
             for b in active:
                 m = results[e][b]
-                print(f"{e:9s} {b:8s} {m['rps']:8.1f} req/s  p50 {m['p50_ms'] or 0:7.1f} ms  "
-                      f"p99 {m['p99_ms'] or 0:7.1f} ms  errors {m['errors']}", file=sys.stderr, flush=True)
+                print(
+                    f"{e:9s} {b:8s} {m['rps']:8.1f} req/s  p50 {m['p50_ms'] or 0:7.1f} ms  "
+                    f"p99 {m['p99_ms'] or 0:7.1f} ms  errors {m['errors']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     finally:
         for s in servers.values():
             s.stop()
         if cluster is not None:
             cluster.stop()
-    result = {"scale": args.scale, "atlas": gpkg.name, "rows": rows, "backends": backends,
-              "date": time.strftime("%Y-%m-%d"), "duration": args.duration, "rounds": args.rounds,
-              "clients": args.clients,
-              "workers": args.workers, "environment": environment() | {"loadavg_1min_before": load_before},
-              "results": results}
+    result = {
+        "scale": args.scale,
+        "atlas": gpkg.name,
+        "rows": rows,
+        "backends": backends,
+        "date": time.strftime("%Y-%m-%d"),
+        "duration": args.duration,
+        "rounds": args.rounds,
+        "clients": args.clients,
+        "workers": args.workers,
+        "environment": environment() | {"loadavg_1min_before": load_before},
+        "results": results,
+    }
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"features-x{args.scale}.json"

@@ -1,4 +1,5 @@
 """A matplotlib figure as PNG, SVG or PDF bytes, the same bytes for the same figure (no creation date)."""
+
 from __future__ import annotations
 
 import io

@@ -24,6 +24,7 @@ the parity suite (``tests/parity``) checks over HTTP:
 Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order, the provider's
 ``storage_crs``).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -53,8 +54,14 @@ HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
 #: Collation of CASEI (Unicode case mapping; PostgreSQL built with ICU, as Debian's is).
 UNICODE_COLLATION = "und-x-icu"
 #: Names of CRS84 (longitude, latitude) in geometry literals: stored as SRID 4326 (same axis order).
-_LONLAT_NAMES = frozenset({"urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84",
-                           "http://www.opengis.net/def/crs/OGC/1.3/CRS84"})
+_LONLAT_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "OGC:CRS84",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    }
+)
 
 
 #: Published fields per reflected table model (the core caches the models per table and engine).
@@ -145,8 +152,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
                 raise ProviderUnavailable(str(exc)) from exc
             raise
         self.coll = sch.COLLECTIONS.get(provider_def["table"])
-        self.queryables = {
-            name: cql.Queryable(name, self._type(name), self._codes(name)) for name in self.fields}
+        self.queryables = {name: cql.Queryable(name, self._type(name), self._codes(name)) for name in self.fields}
 
     def _type(self, name: str) -> str:
         if self.coll is not None and name in self.coll.field_names:
@@ -179,9 +185,22 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         return self._fields
 
     # -- q, and the errors of the database as 400s
-    def query(self, offset=0, limit=10, resulttype='results', bbox=[], datetime_=None, properties=[],
-              sortby=[], select_properties=[], skip_geometry=False, q=None, filterq=None,
-              crs_transform_spec=None, **kwargs):
+    def query(
+        self,
+        offset=0,
+        limit=10,
+        resulttype="results",
+        bbox=[],
+        datetime_=None,
+        properties=[],
+        sortby=[],
+        select_properties=[],
+        skip_geometry=False,
+        q=None,
+        filterq=None,
+        crs_transform_spec=None,
+        **kwargs,
+    ):
         properties = list(properties or [])
         if q is not None and str(q).strip():
             patterns = like_patterns(str(q))
@@ -193,10 +212,21 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         if bbox and not self._has_geometry:
             raise _invalid(f"bbox: collection {self.table} has no geometry")
         try:
-            return super().query(offset=offset, limit=limit, resulttype=resulttype, bbox=bbox,
-                                 datetime_=datetime_, properties=properties, sortby=sortby,
-                                 select_properties=select_properties, skip_geometry=skip_geometry, q=q,
-                                 filterq=filterq, crs_transform_spec=crs_transform_spec, **kwargs)
+            return super().query(
+                offset=offset,
+                limit=limit,
+                resulttype=resulttype,
+                bbox=bbox,
+                datetime_=datetime_,
+                properties=properties,
+                sortby=sortby,
+                select_properties=select_properties,
+                skip_geometry=skip_geometry,
+                q=q,
+                filterq=filterq,
+                crs_transform_spec=crs_transform_spec,
+                **kwargs,
+            )
         except Exception as exc:
             if unavailable_cause(exc):  # PostgreSQL down or restarting: 503, not the driver's message
                 raise ProviderUnavailable(str(exc)) from exc
@@ -252,8 +282,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         if len(b) == 6:
             b = [b[0], b[1], b[3], b[4]]
         minx, miny, maxx, maxy = b
-        boxes = [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy),
-                                                                 (-180.0, miny, maxx, maxy)]
+        boxes = [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
         column = getattr(self.table_model, self.geom)
         tests = [ST_Intersects(ST_MakeEnvelope(*box, SRS_ID), column) for box in boxes]
         return tests[0] if len(tests) == 1 else or_(*tests)
@@ -262,8 +291,11 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
     def _get_cql_filters(self, filterq):
         if not filterq:
             return True
-        target = cql.Target(queryables=self.queryables, geometry='"geom"' if self._has_geometry else None,
-                            geometry_names=frozenset({"geometry", self.geom}))
+        target = cql.Target(
+            queryables=self.queryables,
+            geometry='"geom"' if self._has_geometry else None,
+            geometry_names=frozenset({"geometry", self.geom}),
+        )
         try:
             cql.to_sql(filterq, target)  # validation only: raises FilterError with the user's message
         except cql.FilterError as exc:
@@ -277,8 +309,8 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
     def _get_order_by_clauses(self, sort_by, table_model):
         clauses = []
         for s in sort_by:
-            column = getattr(table_model, s['property'])
-            clauses.append(asc(column).nulls_first() if s['order'] == '+' else desc(column).nulls_last())
-        if not any(s['property'] == self.id_field for s in sort_by):
+            column = getattr(table_model, s["property"])
+            clauses.append(asc(column).nulls_first() if s["order"] == "+" else desc(column).nulls_last())
+        if not any(s["property"] == self.id_field for s in sort_by):
             clauses.append(asc(getattr(table_model, self.id_field)))
         return clauses

@@ -1,6 +1,7 @@
 """The ``carte-pays`` process through a REAL server over HTTP (``python -m coopatlas serve``, gunicorn):
 its description, a synchronous map, bad inputs answered 400 naming the input (before any job is made, in
 both modes), and an atlas as an asynchronous job whose progress shows in ``/jobs/<id>``."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,12 @@ def execute(server, inputs, prefer=None, timeout=180):
     headers = {"Content-Type": "application/json"}
     if prefer:
         headers["Prefer"] = prefer
-    return requests.post(f"{server.url}/processes/{PROCESS}/execution", data=json.dumps({"inputs": inputs}),
-                         headers=headers, timeout=timeout)
+    return requests.post(
+        f"{server.url}/processes/{PROCESS}/execution",
+        data=json.dumps({"inputs": inputs}),
+        headers=headers,
+        timeout=timeout,
+    )
 
 
 def test_process_is_described(map_server):
@@ -29,8 +34,23 @@ def test_process_is_described(map_server):
     assert desc["id"] == PROCESS
     assert {"sync-execute", "async-execute"} <= set(desc["jobControlOptions"])
     inputs = desc["inputs"]
-    for name in ("country", "atlas", "format", "paper", "orientation", "dpi", "lang", "title", "subtitle", "labels",
-                 "thematique", "type_action", "statut", "annee_min", "annee_max"):
+    for name in (
+        "country",
+        "atlas",
+        "format",
+        "paper",
+        "orientation",
+        "dpi",
+        "lang",
+        "title",
+        "subtitle",
+        "labels",
+        "thematique",
+        "type_action",
+        "statut",
+        "annee_min",
+        "annee_max",
+    ):
         assert name in inputs, name
         Draft202012Validator.check_schema(inputs[name]["schema"])
     assert "pays" not in inputs
@@ -103,8 +123,9 @@ def test_atlas_job_reports_its_progress(map_server):
     assert status["status"] == "successful", status
     running = [(p, m) for s, p, m in seen if s == "running" and p is not None and 5 < p < 95]
     assert running, seen  # progress written by the process while it runs
-    assert any("Australie" in (m or "") or "Fidji" in (m or "") or "Nouvelle-Zélande" in (m or "")
-               for _, m in running), running
+    assert any(
+        "Australie" in (m or "") or "Fidji" in (m or "") or "Nouvelle-Zélande" in (m or "") for _, m in running
+    ), running
     progress = [p for p, _ in running]
     assert progress == sorted(progress)
     link = next(link for link in status["links"] if link["rel"].endswith("/results"))
