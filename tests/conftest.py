@@ -58,6 +58,29 @@ def pytest_configure(config):
     os.environ["COOPATLAS_GPKG"] = str(NO_DEFAULT_ATLAS)
 
 
+def _atlas_state(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+@pytest.fixture(autouse=True)
+def _shared_atlas_untouched(request):
+    """No test writes into the atlas the whole run shares (``COOPATLAS_TEST_ATLAS``, built by ``make test``):
+    the test that changes it fails, by name, instead of a later test that reads it."""
+    given = os.environ.get("COOPATLAS_TEST_ATLAS")
+    if not given:
+        yield
+        return
+    path = Path(given)
+    before = _atlas_state(path)
+    yield
+    after = _atlas_state(path)
+    assert after == before, f"{request.node.nodeid} changed the shared test atlas {path} (use copy_atlas)"
+
+
 @pytest.fixture(scope="session")
 def atlas_gpkg_path(tmp_path_factory) -> Path:
     """The atlas of the tests (read only): see tests/support/atlas.py."""

@@ -20,13 +20,11 @@ import requests
 
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory, smtp):
+def pg_server(tmp_path_factory, smtp, atlas_gpkg_path):
     from coopatlas.store.postgis import load
     from support.fixtures import shared_cluster
 
-    gpkg = H.atlas_gpkg()
-    if not gpkg.is_file():
-        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data'")
+    gpkg = atlas_gpkg_path
     url = shared_cluster().create_database(f"hardening_{id(tmp_path_factory)}")
     load(gpkg, url)
     srv = H.start_server(
@@ -345,12 +343,12 @@ WINDOW = 20
 
 
 @pytest.fixture(scope="module")
-def throttled(tmp_path_factory):
+def throttled(tmp_path_factory, atlas_gpkg_path):
     """A server whose login limit is 3 per 20 s."""
     base = tmp_path_factory.mktemp("throttled")
     srv = H.start_server(
         base / "var",
-        gpkg=H.copy_atlas(base / "atlas.gpkg"),
+        gpkg=H.copy_atlas(atlas_gpkg_path, base / "atlas.gpkg"),
         env={**H.SERVER_ENV, "COOPATLAS_LOGIN_RATE": f"3/{WINDOW}"},
     )
     yield srv

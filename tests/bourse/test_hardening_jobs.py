@@ -16,12 +16,12 @@ ASYNC = {"Prefer": "respond-async"}
 
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory, smtp):
+def pg_server(tmp_path_factory, smtp, atlas_gpkg_path):
     from coopatlas.store.postgis import load
     from support.fixtures import shared_cluster
 
     url = shared_cluster().create_database(f"hardening_jobs_{id(tmp_path_factory)}")
-    load(H.atlas_gpkg(), url)
+    load(atlas_gpkg_path, url)
     srv = H.start_server(
         tmp_path_factory.mktemp("hardening-jobs-pg"), database_url=url, env={**H.SERVER_ENV, **H.smtp_env(smtp)}
     )
@@ -146,7 +146,7 @@ RETENTION_HOURS = 0.002  # 7.2 s
 
 
 @pytest.fixture(scope="module")
-def capped(tmp_path_factory):
+def capped(tmp_path_factory, atlas_gpkg_path):
     base = tmp_path_factory.mktemp("jobs-capped")
     env = {
         **H.SERVER_ENV,
@@ -154,7 +154,7 @@ def capped(tmp_path_factory):
         "COOPATLAS_JOBS_TOTAL": "2",
         "COOPATLAS_JOBS_RETENTION_HOURS": str(RETENTION_HOURS),
     }
-    srv = H.start_server(base / "var", gpkg=H.copy_atlas(base / "atlas.gpkg"), env=env)
+    srv = H.start_server(base / "var", gpkg=H.copy_atlas(atlas_gpkg_path, base / "atlas.gpkg"), env=env)
     yield srv
     srv.stop()  # and the jobs still running with it
 

@@ -17,11 +17,15 @@ from pypdf import PdfReader
 PROCESS = "carte-pays"
 
 
+#: The client of these tests: it keeps the job cookie (a job is seen only by the client that started it).
+CLIENT = requests.Session()
+
+
 def execute(server, inputs, prefer=None, timeout=180):
     headers = {"Content-Type": "application/json"}
     if prefer:
         headers["Prefer"] = prefer
-    return requests.post(
+    return CLIENT.post(
         f"{server.url}/processes/{PROCESS}/execution",
         data=json.dumps({"inputs": inputs}),
         headers=headers,
@@ -114,7 +118,7 @@ def test_atlas_job_reports_its_progress(map_server):
     seen = []
     deadline = time.monotonic() + 300
     while True:
-        status = requests.get(location, params={"f": "json"}, timeout=30).json()
+        status = CLIENT.get(location, params={"f": "json"}, timeout=30).json()
         seen.append((status["status"], status.get("progress"), status.get("message")))
         if status["status"] in ("successful", "failed"):
             break
@@ -129,7 +133,7 @@ def test_atlas_job_reports_its_progress(map_server):
     progress = [p for p, _ in running]
     assert progress == sorted(progress)
     link = next(link for link in status["links"] if link["rel"].endswith("/results"))
-    result = requests.get(link["href"], timeout=60)
+    result = CLIENT.get(link["href"], timeout=60)
     assert result.status_code == 200 and result.headers["Content-Type"] == "application/pdf"
     pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(result.content)).pages]
     assert "Atlas de la coopération décentralisée : Océanie" in pages[0] and "Sommaire" in pages[0]

@@ -25,6 +25,11 @@ FIGURES = (
 )
 
 
+def browser_cookies(driver) -> dict:
+    """The browser's cookies, for a download made outside it (a job is seen only by the client that started it)."""
+    return {c["name"]: c["value"] for c in driver.get_cookies()}
+
+
 def execute(server, process: str, inputs: dict):
     r = requests.post(f"{server.url}/processes/{process}/execution", json={"inputs": inputs}, timeout=120)
     assert r.status_code == 200, r.text
@@ -201,7 +206,7 @@ def test_pdf_report_of_the_search_as_a_job(browser, atlas_server):
     assert state == "successful", line.text
     assert "/jobs/" in line.get_attribute("data-job")  # run asynchronously, its status polled
     href = line.find_element("css selector", "a").get_attribute("href")
-    r = requests.get(href, timeout=60)
+    r = requests.get(href, cookies=browser_cookies(d), timeout=60)  # the job is the browser's
     assert r.status_code == 200 and r.content[:5] == b"%PDF-"
     assert r.headers["Content-Type"].startswith("application/pdf")
     W.shot(d, "atlas-export-pdf")
@@ -219,7 +224,9 @@ def test_country_map_and_csv_of_the_search(browser, atlas_server):
         lambda drv: drv.find_element("css selector", "#jobs .job[data-process=carte-pays]")
     )
     assert WebDriverWait(d, W.WAIT).until(lambda drv: line.get_attribute("data-state")) == "successful", line.text
-    r = requests.get(line.find_element("css selector", "a").get_attribute("href"), timeout=60)
+    r = requests.get(
+        line.find_element("css selector", "a").get_attribute("href"), cookies=browser_cookies(d), timeout=60
+    )
     assert r.status_code == 200 and r.content[:5] == b"%PDF-"
     href = d.find_element("id", "export-csv").get_attribute("href")
     r = requests.get(href, timeout=60)
