@@ -36,15 +36,17 @@ from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
 from pygeofilter.backends.sqlalchemy import filters as sa_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
-from sqlalchemy import String, and_, asc, desc, func, literal, or_
-from sqlalchemy.exc import DataError, ProgrammingError
+from sqlalchemy import String, and_, asc, desc, func, literal, or_, select, text
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from .. import schema as sch
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
 from ..store.postgis import FID
 from ..text import like_patterns
-from . import cql
+from ..store.live_writer import MARKER_TABLE
+from . import counts, cql
 
 #: Columns of the stored tables that are not feature properties.
 HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
@@ -184,13 +186,74 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         if bbox and not self._has_geometry:
             raise _invalid(f"bbox: collection {self.table} has no geometry")
         try:
-            return super().query(offset=offset, limit=limit, resulttype=resulttype, bbox=bbox,
-                                 datetime_=datetime_, properties=properties, sortby=sortby,
-                                 select_properties=select_properties, skip_geometry=skip_geometry, q=q,
-                                 filterq=filterq, crs_transform_spec=crs_transform_spec, **kwargs)
+            return self._query_counted(offset=offset, limit=limit, resulttype=resulttype, bbox=bbox,
+                                       datetime_=datetime_, properties=properties, sortby=sortby,
+                                       select_properties=select_properties, skip_geometry=skip_geometry, q=q,
+                                       filterq=filterq, crs_transform_spec=crs_transform_spec, **kwargs)
         except (DataError, ProgrammingError) as exc:  # a value the database refuses (checks missed it)
             detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise _invalid(f"filter: invalid value: {detail}") from None
+
+    # -- numberMatched: cached per filter and data version, bounded (coopatlas.server.counts)
+    def _query_counted(self, offset=0, limit=10, resulttype='results', bbox=[], datetime_=None, properties=[],
+                       filterq=None, **kwargs):
+        """The core query without its count (``SELECT count(*)`` of every match on every request), then
+        ``numberMatched`` from the page (a last page tells it), the cache or a count within the budget."""
+        query = dict(offset=offset, limit=limit, bbox=bbox, datetime_=datetime_, properties=properties,
+                     filterq=filterq, **kwargs)
+        if not self.count and resulttype != 'hits':
+            return super().query(resulttype=resulttype, **query)
+        key = self._count_key(bbox, datetime_, properties, filterq)
+
+        def count(budget=None):
+            return self._count_matches(bbox, datetime_, properties, filterq, budget)
+
+        if resulttype == 'hits':
+            return {'type': 'FeatureCollection', 'features': [], 'numberReturned': 0,
+                    'numberMatched': counts.matched(key, count, exact=True)}
+        self.count = False
+        try:
+            response = super().query(resulttype=resulttype, **query)
+        finally:
+            self.count = True
+        n, offset, limit = response['numberReturned'], int(offset or 0), int(limit)
+        if 0 < n < limit or (n == 0 and offset == 0 and limit > 0):
+            matched = offset + n  # the page tells it
+            counts.remember(key, matched)
+        else:
+            matched = counts.matched(key, count)
+        if matched is not None:
+            response['numberMatched'] = matched
+        else:
+            response['numberMatchedAtLeast'] = offset + n
+        return response
+
+    def _count_key(self, bbox, datetime_, properties, filterq) -> tuple:
+        """The normalised filter and the version of the data: the table's OID (a reload recreates it) and
+        the live marker (rewritten by every live transaction of the Bourse)."""
+        with Session(self._engine) as session:
+            oid, marker = session.execute(
+                text("SELECT to_regclass(:t)::oid::bigint, to_regclass(:m)::oid::bigint"),
+                {"t": self.table, "m": MARKER_TABLE}).one()
+            if marker is not None:
+                marker = tuple(session.execute(text(f'SELECT cle, valeur FROM "{MARKER_TABLE}" ORDER BY cle')).all())
+        props = tuple(sorted(repr(p) for p in properties or []))
+        return ("postgis", str(self._engine.url), self.table, oid, marker, props,
+                tuple(float(v) for v in bbox or ()), datetime_, repr(filterq))
+
+    def _count_matches(self, bbox, datetime_, properties, filterq, budget: float | None) -> int:
+        """The exact number of matches; :class:`counts.OverBudget` past ``budget`` seconds."""
+        where = and_(self._get_property_filters(properties), self._get_cql_filters(filterq),
+                     self._get_bbox_filter(bbox), self._get_datetime_filter(datetime_))
+        with Session(self._engine) as session:
+            if budget is not None:
+                session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}"))
+            try:
+                return session.execute(select(func.count()).select_from(self.table_model).where(where)).scalar()
+            except OperationalError as exc:
+                if getattr(getattr(exc, "orig", None), "pgcode", None) == "57014":  # query_canceled
+                    raise counts.OverBudget() from None
+                raise
 
     def _get_property_filters(self, properties):
         patterns = [p for name, _ in properties if isinstance(name, _Keywords) for p in name]

@@ -19,8 +19,9 @@ GeoPackage and PostGIS give the same answers:
   default order ``id``; ``properties``, ``skipGeometry``, ``limit``/``offset``, ``resulttype=hits``,
   ``crs`` (output CRS, through pygeoapi's transformation as the PostgreSQL provider does),
   ``datetime`` (only with a configured ``time_field``);
-* ``numberMatched`` (exact; omitted with ``count: false`` in the provider definition) and
-  ``numberReturned``;
+* ``numberMatched`` (exact, cached per filter and file version; omitted, with ``numberMatchedAtLeast``,
+  when counting would exceed the budget of :mod:`coopatlas.server.counts`; omitted with ``count: false``
+  in the provider definition) and ``numberReturned``;
 * ``/items/{id}`` by the collection's text ``id`` (404 for an unknown id), with ``prev``/``next`` ids;
 * :meth:`get_fields` (queryables, schema): JSON types from the schema, titles (French) and
   descriptions (English), code lists as ``enum`` with their labels in ``x-enum-descriptions`` (French)
@@ -66,7 +67,8 @@ from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
 from . import cql
 from .gpkg_geojson import features as _features
-from .gpkg_layer import connect, layer_of
+from . import counts
+from .gpkg_layer import connect, layer_of, signature
 from .gpkg_planner import Filters, NoPlan, Planner, invalid as _invalid
 
 class AtlasGeoPackageProvider(BaseProvider):
@@ -141,23 +143,30 @@ class AtlasGeoPackageProvider(BaseProvider):
         f = self._filters(bbox, datetime_, properties, q, filterq)
         names = self._output_properties(select_properties)
         order, order_index = self._order_by(sortby)
+        version = signature(self.path)  # before any read: a count is never keyed newer than its data
         plan = Planner(layer, self.path, connect(self.path))
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         total = plan.count_all()
         drivers = plan.drivers(f)
+        count_key = ("gpkg", self.path, version, self.coll.id, f.key())
+
+        def count(budget=None):
+            return Planner(layer, self.path, connect(self.path), budget).count(f, drivers, total)
 
         if resulttype == "hits":
-            response["numberMatched"] = plan.count(f, drivers, total)
+            response["numberMatched"] = counts.matched(count_key, count, exact=True)
             return response
         if drivers and min(drivers.values()) == 0:  # the R-tree or the keyword index says: nothing
             if self.count:
                 response["numberMatched"] = 0
             return response
         matched = None
-        if self.count and not drivers and (f.row or f.like):
-            # row filters only: count first (needed anyway), then pick the plan of the page with it
-            matched = plan.count(f, drivers, total)
-            if matched == 0 or offset >= matched:
+        counted_first = self.count and not drivers and bool(f.row or f.like)
+        if counted_first:
+            # row filters only: count first when cheap (cached or within budget), then pick the plan
+            # of the page with it
+            matched = counts.matched(count_key, count)
+            if matched is not None and (matched == 0 or offset >= matched):
                 response["numberMatched"] = matched
                 return response
 
@@ -183,12 +192,17 @@ class AtlasGeoPackageProvider(BaseProvider):
         n = len(rows)
         response["numberReturned"] = n
         if self.count:
+            if matched is None and (0 < n < limit or (n == 0 and offset == 0 and limit > 0)):
+                matched = offset + n  # the page tells it
+                counts.remember(count_key, matched)
+            elif matched is None and counted_first:
+                matched = counts.cache.get(count_key)  # over budget above: only what the background found
+            elif matched is None:
+                matched = counts.matched(count_key, count)
             if matched is not None:
                 response["numberMatched"] = matched
-            elif 0 < n < limit or (n == 0 and offset == 0 and limit > 0):
-                response["numberMatched"] = offset + n  # the page tells it
             else:
-                response["numberMatched"] = plan.count(f, drivers, total)
+                response["numberMatchedAtLeast"] = offset + n  # the count was over budget (see counts)
         return response
 
     def get(self, identifier, crs_transform_spec=None, **kwargs):
