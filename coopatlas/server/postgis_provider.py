@@ -30,7 +30,8 @@ import unicodedata
 from functools import lru_cache
 
 from geoalchemy2.functions import ST_Intersects, ST_MakeEnvelope
-from pygeoapi.provider.base import ProviderInvalidQueryError
+from pygeoapi.crs import get_transform_from_spec
+from pygeoapi.provider.base import ProviderInvalidQueryError, ProviderItemNotFoundError
 from pygeoapi.provider.sql import PostgreSQLProvider
 from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
@@ -227,6 +228,33 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         else:
             response['numberMatchedAtLeast'] = offset + n
         return response
+
+    # -- /items/{id}: one query (the core runs three, loading the previous and next rows whole)
+    def get(self, identifier, crs_transform_spec=None, **kwargs):
+        return self._get_with_neighbours(identifier, crs_transform_spec)
+
+    def _get_with_neighbours(self, identifier, crs_transform_spec=None):
+        """The feature ``identifier`` with the ``prev``/``next`` ids in id order, in one statement."""
+        id_column = getattr(self.table_model, self.id_field)
+        identifier = str(identifier) if self._type(self.id_field) == sch.TEXT else identifier
+        prev_id = select(func.max(id_column)).where(id_column < identifier).scalar_subquery()
+        next_id = select(func.min(id_column)).where(id_column > identifier).scalar_subquery()
+        with Session(self._engine) as session:
+            try:
+                row = session.execute(select(self.table_model, prev_id, next_id)
+                                      .where(id_column == identifier)).first()
+            except DataError:  # an id of the wrong type for the column
+                row = None
+            if row is None:
+                msg = f"No such item: {self.id_field}={identifier}."
+                raise ProviderItemNotFoundError(msg, user_msg=msg)
+            item, prev, nxt = row
+            feature = self._sqlalchemy_to_feature(item, get_transform_from_spec(crs_transform_spec))
+        if self.properties:
+            feature["properties"] = {k: v for k, v in feature["properties"].items() if k in self.properties}
+        feature["prev"] = prev if prev is not None else identifier
+        feature["next"] = nxt if nxt is not None else identifier
+        return feature
 
     def _count_key(self, bbox, datetime_, properties, filterq) -> tuple:
         """The normalised filter and the version of the data: the table's OID (a reload recreates it) and

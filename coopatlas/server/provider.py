@@ -170,7 +170,9 @@ class AtlasGeoPackageProvider(BaseProvider):
                 response["numberMatched"] = matched
                 return response
 
-        mode, force = plan.page_plan(f, drivers, total, offset, limit, order_index, matched)
+        # a count over budget means many matches: plan the page as if most rows matched (read in order)
+        estimate = total if matched is None and counted_first else matched
+        mode, force = plan.page_plan(f, drivers, total, offset, limit, order_index, estimate)
         with_geom = bool(layer.geometry) and not skip_geometry
         cols = [f"t.{_q(self.id_field)}"] + [f"t.{_q(n)}" for n in names]
         if with_geom:
