@@ -259,7 +259,8 @@ def _extras(result: dict) -> str:
     """The PostGIS load time and the peak memory of the run, when recorded."""
     out = []
     if result.get("postgis_load_s") is not None:
-        out.append(f"PostGIS load (`coopatlas postgis`) {result['postgis_load_s']:.0f} s")
+        out.append(f"PostGIS load (`coopatlas postgis`) {result['postgis_load_s']:.0f} s, peak memory of the "
+                   f"loading process {result.get('postgis_load_peak_rss_mib') or 0:.0f} MiB")
     peaks = result.get("peak_rss_mib") or {}
     if peaks:
         out.append("peak memory of one worker after the run: " + ", ".join(
@@ -365,7 +366,7 @@ def main(argv=None) -> int:
     ids = sample_ids(gpkg)
     cluster = None
     servers = {}
-    load_seconds, peaks = None, {}
+    load_seconds, load_peak, peaks = None, None, {}
     try:
         database_url = None
         if "postgis" in backends:
@@ -375,6 +376,8 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             load(gpkg, database_url)
             load_seconds = round(time.perf_counter() - t0, 1)
+            import resource  # the load runs in this process: its peak memory is this process's
+            load_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
             print(f"PostGIS loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
         servers = start_servers(backends, gpkg, database_url, args.workers)
         results: dict[str, dict] = {}
@@ -412,7 +415,7 @@ def main(argv=None) -> int:
               "date": time.strftime("%Y-%m-%d"), "duration": args.duration, "rounds": args.rounds,
               "clients": args.clients,
               "workers": args.workers, "environment": environment() | {"loadavg_1min_before": load_before},
-              "postgis_load_s": load_seconds, "peak_rss_mib": peaks,
+              "postgis_load_s": load_seconds, "postgis_load_peak_rss_mib": load_peak, "peak_rss_mib": peaks,
               "results": results}
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)

@@ -43,23 +43,23 @@ class OverBudget(Exception):
 
 
 class CountCache:
-    """A thread-safe least-recently-used dict of counts."""
+    """A thread-safe least-recently-used dict of counts (and of the planner's candidate counts)."""
 
     def __init__(self, size: int = CACHE_SIZE):
         self.size = size
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> int | None:
+    def get(self, key: Hashable):
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: int) -> None:
+    def put(self, key: Hashable, value) -> None:
         with self._lock:
-            self._items[key] = int(value)
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
