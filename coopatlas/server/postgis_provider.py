@@ -47,7 +47,7 @@ from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, lo
 from ..store.postgis import FID
 from ..text import like_patterns
 from ..store.live_writer import MARKER_TABLE
-from . import counts, cql
+from . import bbox_crs, counts, cql
 
 #: Columns of the stored tables that are not feature properties.
 HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
@@ -131,6 +131,9 @@ class _Evaluator(SQLAlchemyFilterEvaluator):
         if name in _LONLAT_NAMES:
             geom["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4326"}}
         return sa_filters.parse_geometry(geom)
+
+
+bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
 
 
 class AtlasPostgreSQLProvider(PostgreSQLProvider):

@@ -67,9 +67,12 @@ from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
 from . import cql
 from .gpkg_geojson import features as _features
-from . import counts
+from . import bbox_crs, counts
 from .gpkg_layer import connect, layer_of, signature
 from .gpkg_planner import Filters, NoPlan, Planner, invalid as _invalid
+
+bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
+
 
 class AtlasGeoPackageProvider(BaseProvider):
     """pygeoapi feature provider of one collection of the atlas GeoPackage; see the module documentation."""
