@@ -32,7 +32,12 @@ from .criteria_specs import (  # noqa: F401 - the criteria's public names
     parse_value,
     published,
 )
-from .predicates import NOTHING, Condition, Nothing, to_cql2, to_sql
+from .predicates import NOTHING, Condition, Nothing, Predicate, to_cql2, to_sql
+
+#: The criteria that select the same French collectivities on their own layer as through their projects
+#: (every collectivity of the atlas has at least one project): a search with only these filters
+#: ``collectivites`` directly; any other goes through the matching projects.
+COLLECTIVITY_OWN_CRITERIA = frozenset({"region", "departement", "type_collectivite", "collectivite"})
 
 
 class NotApplicable(Exception):
@@ -176,6 +181,40 @@ class Criteria:
         if self.q:
             out["q"] = self.q
         return out
+
+    def collectivities_params(self, store) -> dict[str, str] | None:
+        """The ``/items`` parameters of ``collectivites`` selecting the French collectivities of the matching
+        projects (the État panel's ``collectivites_francaises_engagees``), whatever the criteria: a filter
+        on the collectivities' own fields when the criteria are theirs, else ``id IN`` the identifiers of
+        the projects' collectivities (``store``: anything with ``dialect`` and ``rows(sql, params)``).
+        ``None`` when no project matches."""
+        if set(self.active) <= COLLECTIVITY_OWN_CRITERIA:
+            return self.query_params("collectivites")
+        return self._ids_params(store, "collectivite", (("projets", "collectivite_id"),))
+
+    def partners_params(self, store) -> dict[str, str] | None:
+        """The ``/items`` parameters of ``partenaires`` for any search: a filter on the partners' own fields
+        when every criterion applies to them (a country, a partner...), else ``id IN`` the partners of the
+        matching projects and the authorities of the matching requests (a French region, a theme...).
+        ``None`` when the criteria rule them all out."""
+        if not self.not_applicable("partenaires"):
+            return None if self.excludes("partenaires") else self.query_params("partenaires")
+        sources = [("projets", "partenaire_id")]
+        if not self.not_applicable("demandes"):
+            sources.append(("demandes", "demandeur_id"))
+        return self._ids_params(store, "partenaire", sources)
+
+    def _ids_params(self, store, criterion: str, sources) -> dict[str, str] | None:
+        """``filter=id IN (...)``: the distinct identifiers in the columns ``sources`` ((collection, column)...)
+        of the records matching these criteria; ``None`` when there are none."""
+        ids: set[str] = set()
+        for collection, column in sources:
+            sql, params = self.where(collection, store.dialect)
+            ids.update(str(r[0]) for r in store.rows(
+                f"SELECT DISTINCT {column} FROM {collection} WHERE {sql} AND {column} IS NOT NULL", params))
+        if not ids:
+            return None
+        return {"filter": to_cql2([Predicate(criterion, "id", "in", tuple(sorted(ids)))]), "filter-lang": "cql2-text"}
 
     # --- words ------------------------------------------------------------------------------------------
     def describe(self, lang: str = "fr", names: Mapping[str, Mapping[str, str]] | None = None) -> str:

@@ -23,6 +23,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+
+from coopatlas.paths import write_or_check  # noqa: E402
+
 REFERENCE = HERE / "reference" / "reference.gpkg"
 OUTPUT = HERE / "ambassades.csv"
 COLUMNS = ("pays_code", "pays_nom", "ambassade", "email")
@@ -56,16 +61,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(OUTPUT))
     args = parser.parse_args(argv)
     text = render(rows())
-    out = Path(args.output)
-    if args.check:
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} is out of date: run python datasets/build_ambassades.py", file=sys.stderr)
-            return 1
-        print(f"{out} is up to date")
-        return 0
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out} ({text.count(chr(10)) - 1} embassies)")
-    return 0
+    return write_or_check(args.output, text, check=args.check, remake="python datasets/build_ambassades.py",
+                          wrote=f" ({text.count(chr(10)) - 1} embassies)")
 
 
 if __name__ == "__main__":

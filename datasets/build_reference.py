@@ -735,11 +735,6 @@ def admin1_names(cities: pd.DataFrame) -> dict[tuple[str, str], str]:
         for code, name in zip(group["admin1"].to_numpy()[ok], ref["admin1"].to_numpy()[idx[ok]]):
             votes[(cc, code)][name] += 1
 
-    accented: dict[str, dict[str, str | None]] = collections.defaultdict(dict)
-    for sub in pycountry.subdivisions:
-        key = ascii_fold(sub.name).casefold()
-        table = accented[sub.country_code]
-        table[key] = None if key in table and table[key] != sub.name else sub.name
 
     # Keep a name only when the places of the unit agree on it, and when no
     # other unit of the same country (with more votes) claims the same name:
@@ -755,8 +750,50 @@ def admin1_names(cities: pd.DataFrame) -> dict[tuple[str, str], str]:
         if (cc, best) in claimed:
             continue
         claimed.add((cc, best))
-        names[(cc, code)] = accented.get(cc, {}).get(ascii_fold(best).casefold()) or best
-    return names
+        names[(cc, code)] = best
+    return french_admin1_names(names)
+
+
+def french_admin1_names(names: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """The admin-1 names of ``names`` (rg's, ASCII and sometimes English) in French where pycountry's
+    ISO 3166-2 list and its French translation carry them, else in the local spelling ISO 3166-2 gives;
+    rg's name as it is when no ISO subdivision is found.
+
+    A unit is its country's ISO subdivision whose name folds to the same ASCII string as rg's, or starts
+    with it followed by a word ("Tverskaya" -> "Tverskaya oblast'"), when only one does. In the countries
+    where GeoNames' admin-1 codes are the ISO 3166-2 codes (at least 3 units found by name, 90 % of them
+    with the same code, as in Burkina Faso or the United States), the other units are found by their code
+    ("High-Basins" is BF-09, "Hauts-Bassins"; "Southwest" is BF-13, "Sud-Ouest").
+    """
+    french = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
+    subdivisions: dict[str, list] = collections.defaultdict(list)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:  # first-level units only
+            subdivisions[sub.country_code].append(sub)
+
+    def by_name(cc: str, name: str):
+        key = ascii_fold(name).casefold()
+        folded = [(ascii_fold(sub.name).casefold(), sub) for sub in subdivisions.get(cc, ())]
+        exact = [sub for f, sub in folded if f == key]
+        if len(exact) == 1:
+            return exact[0]
+        starting = [sub for f, sub in folded if f.startswith(key + " ")]
+        return starting[0] if not exact and len(starting) == 1 else None
+
+    found = {key: by_name(key[0], name) for key, name in names.items()}
+    iso_codes = set()
+    for cc in {cc for cc, _code in names}:
+        matched = [(code, sub) for (c, code), sub in found.items() if c == cc and sub is not None]
+        same = sum(1 for code, sub in matched if sub.code == f"{cc}-{code}")
+        if len(matched) >= 3 and same >= 0.9 * len(matched):
+            iso_codes.add(cc)
+    out = {}
+    for (cc, code), name in names.items():
+        sub = found[(cc, code)]
+        if sub is None and cc in iso_codes:
+            sub = pycountry.subdivisions.get(code=f"{cc}-{code}")
+        out[(cc, code)] = french.gettext(sub.name) if sub is not None else name
+    return out
 
 
 def build_lieux(cities: pd.DataFrame, names: dict) -> gpd.GeoDataFrame:

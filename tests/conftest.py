@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +30,8 @@ if str(ROOT / "tests") not in sys.path:  # "support" lives in tests/ ("tests" is
     sys.path.insert(0, str(ROOT / "tests"))
 
 from support.atlas import AtlasBuildError, session_atlas  # noqa: E402
+from support.postgis import free_port  # noqa: E402
+from support.servers import answers_within  # noqa: E402
 
 #: Seconds to wait for a server to answer.
 START_TIMEOUT = 180
@@ -58,12 +58,6 @@ def atlas_gpkg_path(tmp_path_factory) -> Path:
         return session_atlas(tmp_path_factory)
     except AtlasBuildError as exc:
         pytest.fail(str(exc))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -107,7 +101,6 @@ class RunningServer:
 def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | None = None, workers: int = 2,
                  env: dict | None = None) -> RunningServer:
     """Start ``python -m coopatlas serve`` on a free port of 127.0.0.1 and wait until it answers."""
-    import requests
     port = free_port()
     var.mkdir(parents=True, exist_ok=True)
     log = var / "server.log"
@@ -125,16 +118,8 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
         proc = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     server = RunningServer(f"http://127.0.0.1:{port}", proc, var, log, gpkg, database_url)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited ({proc.returncode}):\n{server.log_tail()}")
-        try:
-            if requests.get(server.url + "/conformance?f=json", timeout=5).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
+    if answers_within(proc, server.url + "/conformance?f=json", START_TIMEOUT, server.log_tail):
+        return server
     server.stop()
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
 

@@ -41,7 +41,7 @@ def pointed_at(code: str, url: str) -> str:
 
 def test_processes_doc_describes_every_process(atlas_server):
     served = {p["id"] for p in atlas_server.get("/processes", f="json").json()["processes"]}
-    assert len(served) == 5
+    assert len(served) == 6
     text = PROCESSES_DOC.read_text(encoding="utf-8")
     in_table = set(re.findall(r"^\| `([a-z-]+)` \|", text, flags=re.M))
     assert served <= in_table, served - in_table
@@ -49,7 +49,7 @@ def test_processes_doc_describes_every_process(atlas_server):
         assert f"## `{pid}`" in text, pid
 
 
-MAGIC = {".pdf": b"%PDF", ".png": b"\x89PNG", ".svg": b"<", ".csv": b"section,"}
+MAGIC = {".pdf": b"%PDF", ".png": b"\x89PNG", ".svg": b"<", ".csv": b"section,", ".xml": b"<?xml"}
 
 
 @pytest.mark.parametrize("section,code", [b for b in code_blocks(PROCESSES_DOC, "sh") if "<jobID>" not in b[1]],

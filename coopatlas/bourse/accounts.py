@@ -15,7 +15,11 @@ Passwords are hashed with argon2id (``argon2-cffi``'s defaults, rehashed when th
 either a web session (cookie, :data:`~coopatlas.bourse.settings.Settings.session_hours`) or an API bearer
 token (``Authorization: Bearer ca_...``, :data:`~coopatlas.bourse.settings.Settings.token_hours`, at most
 :data:`MAX_TOKEN_HOURS`); only their SHA-256 digest is stored, both expire, both can be revoked (logout).
-Failed logins are limited per client address and per account (``COOPATLAS_LOGIN_RATE``).
+Failed logins are limited (``COOPATLAS_LOGIN_RATE``: N per seconds, a sliding window) per pair of client
+address and account, and :data:`ADDRESS_FACTOR` times more per client address whatever the account: a
+guesser is slowed down, but nobody can lock an account out from another address (OWASP ASVS 2.2.1). Each
+attempt is counted before the password is checked, in the transaction that checks the limits: concurrent
+attempts never get more checks than the limit.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ from .submission import valid_email
 MAX_TOKEN_HOURS = 720
 MIN_PASSWORD = 12
 TOKEN_PREFIX = "ca_"
+#: Failed logins allowed per client address (all accounts), as a multiple of those per address and account.
+ADDRESS_FACTOR = 3
 _HASHER = PasswordHasher()
 _DUMMY: list[str] = []
 
@@ -167,13 +173,17 @@ def set_active(live: LiveDB, email: str, active: bool) -> None:
 
 def authenticate(live: LiveDB, email: str, password: str, client: str, rate: tuple[int, int]) -> Account:
     """The active account of ``email`` if ``password`` is right; :class:`LoginError` otherwise (also when
-    the client address or the account has had too many failures in the window ``rate`` = (n, seconds))."""
+    this client address has had too many failures for this account, or for all accounts, in the sliding
+    window ``rate`` = (n, seconds))."""
     email = (email or "").strip().lower()[:254]
     limit, window = rate
-    keys = (f"login-ip:{client}", f"login-compte:{email}")
-    with live.tx(write=False) as t:
-        if any(LiveDB.count(t, k, window) >= limit for k in keys):
-            raise LoginError(throttled=True, retry_after=LiveDB.seconds_left(window))
+    pair, address = f"login:{client}:{email}", f"login-ip:{client}"
+    with live.tx() as t:  # checked and counted at once: the attempt counts as a failure until it succeeds
+        for key, most in ((pair, limit), (address, limit * ADDRESS_FACTOR)):
+            if LiveDB.count(t, key, window) >= most:
+                raise LoginError(throttled=True, retry_after=LiveDB.retry_after(t, key, window, most))
+        for key in (pair, address):
+            LiveDB.hit(t, key, window)
         row = t.execute("SELECT * FROM comptes WHERE email = ?", (email,)).one()
     ok = False
     try:
@@ -184,11 +194,10 @@ def authenticate(live: LiveDB, email: str, password: str, client: str, rate: tup
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        with live.tx() as t:
-            for k in keys:
-                LiveDB.hit(t, k, window)
         raise LoginError()
     with live.tx() as t:
+        LiveDB.forget(t, pair)  # the right password: this pair's failures are forgotten
+        LiveDB.unhit(t, address)  # and this attempt was no failure
         updates, params = ["derniere_connexion = ?"], [now()]
         if _HASHER.check_needs_rehash(row["hash"]):
             updates.append("hash = ?")

@@ -60,12 +60,14 @@ def validate_project(values: dict, current: dict) -> tuple[dict, Errors]:
             err.add("titre", "5 à 300 caractères", "5 to 300 characters")
         out["titre"] = t
     if "description" in values:
-        d = clean_text(values["description"], multiline=True) if isinstance(values["description"], (str, type(None))) else None
+        if not isinstance(values["description"], (str, type(None))):
+            err.add("description", "texte attendu", "must be a string (or null to clear it)")
+        d = clean_text(values["description"], multiline=True) if isinstance(values["description"], str) else None
         if d is not None and len(d) > 10000:
             err.add("description", "au plus 10 000 caractères", "at most 10000 characters")
         out["description"] = d or None
     if "statut" in values:
-        if values["statut"] not in voc.STATUTS:
+        if not isinstance(values["statut"], str) or values["statut"] not in voc.STATUTS:
             err.add("statut", "statut inconnu", f"one of {', '.join(voc.STATUTS.codes)}")
         out["statut"] = values["statut"]
     if "jumelage" in values:

@@ -2,7 +2,7 @@
 
 Accounts and their sessions and API tokens, the Bourse projets requests as submitted (the authoritative
 copy) with their audit trail, the collectivities' updates (journal of field changes), the personal
-spaces (named searches, maps, PDF exports), the rate-limit counters and the outgoing mail. It lives
+spaces (named searches, maps, PDF exports), the events of the rate limits and the outgoing mail. It lives
 outside the atlas database: a SQLite file (``var/live.sqlite``, WAL mode) for the embedded default, a
 PostgreSQL schema (``coopatlas_live``) next to the atlas on PostGIS. ``coopatlas build`` and
 ``coopatlas postgis`` never touch it; :mod:`coopatlas.bourse.atlas` re-applies the live changes to a new
@@ -20,18 +20,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import secrets
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..store.faults import BackendUnavailable, unavailable_cause
 from .settings import is_postgresql
+
+#: What a client reads when the live database cannot answer (HTTP 503): nothing was recorded.
+UNAVAILABLE = "the Bourse database is temporarily unavailable; nothing was recorded; please retry later"
 
 #: Key of the PostgreSQL advisory lock that serialises the live database's writers.
 PG_LOCK_KEY = 0x436F6F70  # 'Coop'
@@ -50,6 +56,9 @@ CREATE TABLE IF NOT EXISTS jetons (
     cree TEXT NOT NULL, expire TEXT NOT NULL, vu TEXT, libelle TEXT);
 CREATE INDEX IF NOT EXISTS idx_jetons_compte ON jetons (compte_id);
 CREATE TABLE IF NOT EXISTS compteurs (cle TEXT PRIMARY KEY, debut TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS evenements (id {ID}, cle TEXT NOT NULL, date DOUBLE PRECISION NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_evenements_cle ON evenements (cle, date);
+CREATE INDEX IF NOT EXISTS idx_evenements_date ON evenements (date);
 CREATE TABLE IF NOT EXISTS demandes (
     numero {ID}, reference TEXT UNIQUE, origine TEXT NOT NULL, statut TEXT NOT NULL, pays_code TEXT NOT NULL,
     cle_demandeur TEXT NOT NULL, contenu TEXT NOT NULL, contact_email TEXT, lang TEXT NOT NULL DEFAULT 'fr',
@@ -170,6 +179,8 @@ class LiveDB:
             self._local.con = None
             self._local.pid = pid
         con = self._local.con
+        if con is not None and self.pg and con.closed:  # lost: reopen rather than fail on it
+            con = self._local.con = None
         if con is None:
             con = self._local.con = self._connect()
         return con
@@ -184,9 +195,43 @@ class LiveDB:
     def tx(self, write: bool = True) -> Iterator[Tx]:
         """One transaction. ``write``: take the write lock first (SQLite ``BEGIN IMMEDIATE``, PostgreSQL
         advisory lock), so that what is read in the transaction cannot change before it commits."""
-        self.ensure_schema()
-        with self._tx(write) as t:
-            yield t
+        try:
+            self.ensure_schema()
+            with self._tx(write) as t:
+                yield t
+        except BackendUnavailable:
+            raise
+        except Exception as exc:
+            # missing, read-only, full, corrupt, or PostgreSQL down: the transaction did not commit, nothing
+            # was recorded; 503, and a new connection at the next request
+            if not unavailable_cause(exc):
+                raise
+            self._forget()
+            raise BackendUnavailable(UNAVAILABLE, what="live") from exc
+
+    def _forget(self) -> None:
+        """Drop this thread's connection after a failure (the next transaction opens a new one)."""
+        con = getattr(self._local, "con", None)
+        self._local.con = None
+        if con is not None and getattr(self._local, "pid", None) == os.getpid():
+            try:
+                con.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
+
+    def check(self) -> None:
+        """That the live database answers and takes writes (a write transaction that writes nothing);
+        :class:`~coopatlas.store.faults.BackendUnavailable` otherwise. For health checks."""
+        for attempt in (1, 2):  # a connection left from before a PostgreSQL restart fails once, then reopens
+            try:
+                with self.tx(write=True) as t:
+                    if self.pg and t.execute("SHOW transaction_read_only").scalar() == "on":
+                        raise BackendUnavailable(UNAVAILABLE, what="live")
+                    t.execute("SELECT 1")
+                return
+            except BackendUnavailable:
+                if attempt == 2:
+                    raise
 
     @contextmanager
     def _tx(self, write: bool) -> Iterator[Tx]:
@@ -272,32 +317,46 @@ class LiveDB:
         return t.execute("INSERT INTO changements (genre, cle, date) VALUES (?, ?, ?) RETURNING seq",
                          (kind, key, now())).scalar()
 
+    # rate limits: a sliding window, the events of each key (``evenements``) within the last ``window`` seconds
+    #: Events older than this are forgotten whatever their key (no rate window is longer).
+    EVENTS_KEPT_SECONDS = 7 * 86400
+
     @staticmethod
     def hit(t: Tx, key: str, window: int) -> int:
-        """Count one event for ``key`` in the current fixed window of ``window`` seconds; the count so far
-        (this one included)."""
-        start = dt.datetime.now(dt.UTC).timestamp() // window * window
-        start_iso = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        row = t.execute("SELECT debut, n FROM compteurs WHERE cle = ?", (key,)).one()
-        if row is None or row["debut"] != start_iso:
-            t.execute("INSERT INTO compteurs (cle, debut, n) VALUES (?, ?, 1) ON CONFLICT (cle) DO UPDATE "
-                      "SET debut = excluded.debut, n = 1", (key, start_iso))
-            return 1
-        t.execute("UPDATE compteurs SET n = n + 1 WHERE cle = ?", (key,))
-        return row["n"] + 1
+        """Count one event for ``key``; the events of the last ``window`` seconds (this one included). In the
+        transaction that checked :meth:`count` first, the check and the count are one atomic step."""
+        stamp = time.time()
+        t.execute("DELETE FROM evenements WHERE date <= ?", (stamp - max(window, LiveDB.EVENTS_KEPT_SECONDS),))
+        t.execute("INSERT INTO evenements (cle, date) VALUES (?, ?)", (key, stamp))
+        return LiveDB.count(t, key, window)
+
+    @staticmethod
+    def unhit(t: Tx, key: str) -> None:
+        """Take back the last event counted for ``key`` (an attempt that turned out not to count)."""
+        t.execute("DELETE FROM evenements WHERE id = (SELECT MAX(id) FROM evenements WHERE cle = ?)", (key,))
+
+    @staticmethod
+    def forget(t: Tx, key: str) -> None:
+        """Forget every event of ``key``."""
+        t.execute("DELETE FROM evenements WHERE cle = ?", (key,))
 
     @staticmethod
     def count(t: Tx, key: str, window: int) -> int:
-        """The events counted for ``key`` in the current window (see :meth:`hit`)."""
-        start = dt.datetime.now(dt.UTC).timestamp() // window * window
-        start_iso = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        row = t.execute("SELECT debut, n FROM compteurs WHERE cle = ?", (key,)).one()
-        return row["n"] if row and row["debut"] == start_iso else 0
+        """The events of ``key`` in the last ``window`` seconds (a sliding window, never twice the limit
+        across the boundary of fixed windows)."""
+        return int(t.execute("SELECT COUNT(*) FROM evenements WHERE cle = ? AND date > ?",
+                             (key, time.time() - window)).scalar())
 
     @staticmethod
-    def seconds_left(window: int) -> int:
-        ts = dt.datetime.now(dt.UTC).timestamp()
-        return int(window - ts % window) + 1
+    def retry_after(t: Tx, key: str, window: int, limit: int) -> int:
+        """Seconds until ``key`` has fewer than ``limit`` events in its window (at least 1)."""
+        stamp = time.time()
+        n = LiveDB.count(t, key, window)
+        if n < limit:
+            return 1
+        oldest = t.execute("SELECT date FROM evenements WHERE cle = ? AND date > ? ORDER BY date LIMIT 1 OFFSET ?",
+                           (key, stamp - window, n - limit)).scalar()
+        return max(1, math.ceil(float(oldest) + window - stamp)) if oldest is not None else 1
 
     def integrity(self) -> str:
         """``ok``, or what SQLite's integrity check finds (always ``ok`` on PostgreSQL)."""

@@ -32,6 +32,8 @@ SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
 #: Collections a saved search gives query parameters for.
 SEARCH_COLLECTIONS = ("projets", "demandes", "liens", "collectivites", "partenaires", "apd")
 MAX_ITEMS = 500
+#: Item ids are 64-bit integers of the database: larger numbers name no item.
+MAX_ID = 2**63 - 1
 
 
 def _name(nom) -> str:
@@ -111,6 +113,7 @@ def add_file(ctx: Context, account: Account, kind: str, nom, data: bytes, parame
 
 def get_item(ctx: Context, account: Account, item_id: int, with_content: bool = True) -> tuple[dict, bytes | None]:
     """(metadata, content) of one item of the account's space; 404 for anybody else's."""
+    _check_id(item_id)
     with ctx.live.tx(write=False) as t:
         row = t.execute("SELECT * FROM espace WHERE id = ? AND compte_id = ?", (int(item_id), account.id)).one()
     if row is None:
@@ -118,7 +121,13 @@ def get_item(ctx: Context, account: Account, item_id: int, with_content: bool = 
     return _meta(row), (bytes(row["contenu"]) if with_content else None)
 
 
+def _check_id(item_id) -> None:
+    if not 0 < int(item_id) <= MAX_ID:
+        raise WorkflowError(404, "id", f"no item {item_id} in this personal space (ids are 1 to {MAX_ID})")
+
+
 def delete_item(ctx: Context, account: Account, item_id: int) -> None:
+    _check_id(item_id)
     with ctx.live.tx() as t:
         n = t.execute("DELETE FROM espace WHERE id = ? AND compte_id = ?", (int(item_id), account.id)).rowcount
     if not n:

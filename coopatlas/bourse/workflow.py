@@ -154,7 +154,7 @@ def submit(ctx: Context, clean: dict, client: str) -> dict:
     with ctx.live.tx() as t:
         if LiveDB.count(t, rate_key, window) >= limit:
             raise WorkflowError(429, None, f"too many requests from this address ({limit} per {window} s): retry "
-                                           "later", retry_after=LiveDB.seconds_left(window))
+                                           "later", retry_after=LiveDB.retry_after(t, rate_key, window, limit))
         pending = t.execute("SELECT COUNT(*) FROM demandes WHERE pays_code = ? AND cle_demandeur = ? AND statut IN "
                             "(?, ?)", (clean["pays_code"], key, *PENDING)).scalar()
         if pending >= s.max_pending:

@@ -52,6 +52,7 @@ from shapely.geometry import Point
 
 from .. import schema as sch
 from .. import vocabulary as voc
+from ..paths import replace_folder
 from .importers.sources import Problem, Problems, SourceError, decode
 from .tables import BASE_FIELDS, POINT_TABLES, AtlasTables
 
@@ -164,7 +165,7 @@ def _write_table(path: Path, table: str, df: pd.DataFrame) -> int:
 
 
 def _prepare_dir(out_dir: Path, force: bool) -> Path:
-    """A new temporary folder next to ``out_dir`` (renamed onto it by :func:`_commit_dir`)."""
+    """A new temporary folder next to ``out_dir`` (renamed onto it by :func:`~coopatlas.paths.replace_folder`)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise FileExistsError(f"{out_dir} exists and is not a folder")
@@ -176,17 +177,6 @@ def _prepare_dir(out_dir: Path, force: bool) -> Path:
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the folder is an ordinary one
     return tmp
-
-
-def _commit_dir(tmp: Path, out_dir: Path) -> None:
-    out_dir = Path(out_dir)
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    if old is not None:
-        shutil.rmtree(old)
 
 
 def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = False,
@@ -205,7 +195,7 @@ def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = Fa
             f.write("\n")
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
-        _commit_dir(tmp, out_dir)
+        replace_folder(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

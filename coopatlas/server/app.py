@@ -15,6 +15,8 @@ Routes added to pygeoapi's:
 * ``/vocabulaire``: every code list with its French and English labels and colours (JSON);
 * ``/licences``: the licences and attributions of the software, the data sources and the web assets;
 * ``/basemap/<z>/<x>/<y>.png``: the offline background of the HTML maps (countries, Web Mercator);
+* ``/health`` (:mod:`coopatlas.server.health`); and on every route, a database that cannot answer is a 503
+  with ``Retry-After`` (:mod:`coopatlas.server.faults`);
 * a check of the ``/collections/<id>/map`` parameters before pygeoapi reads them (400 naming the bad
   parameter instead of pygeoapi's 500 on, e.g., an unknown ``crs``), and of the ``/items`` requests
   pygeoapi would misread (CQL2 JSON in the query string, a POST with no ``Content-Type`` or a body that
@@ -27,6 +29,7 @@ import functools
 import json
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from ..paths import ROOT
@@ -43,7 +46,7 @@ from pygeoapi.flask_app import APP, CONFIG, api_
 from pygeoapi.util import render_j2_template
 
 from ..vocabulary import vocabulary_json
-from . import cql, maps
+from . import cql, faults, jobs_policy, limits, maps
 from .config import LICENCE_SOFTWARE, NOTICE, SOURCES
 
 LOGGER = logging.getLogger(__name__)
@@ -62,7 +65,7 @@ VENDOR = {
 STYLE_MEDIA_TYPES = {
     ".maplibre.json": "application/vnd.mapbox.style+json",
     ".qml": "application/vnd.qgis.qml",
-    ".sld": "application/vnd.ogc.sld+xml;version=1.0",
+    ".sld": "application/vnd.ogc.sld+xml;version=1.1.0",
 }
 
 atlas = Blueprint("coopatlas", __name__)
@@ -88,8 +91,10 @@ def vendor(name: str, filename: str):
 
 @atlas.route("/assets/<path:filename>")
 def assets(filename: str):
-    """The atlas's own static files (CSS, JavaScript, images)."""
-    if filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
+    """The atlas's own static files (CSS, JavaScript, images); not the npm files next to them, whatever the
+    spelling of the path (``./``, ``../``, ``//``: only the plain path of a file is served)."""
+    if posixpath.normpath(filename) != filename or \
+            filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
         abort(404)
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
@@ -188,9 +193,15 @@ def _check_items_requests():
             return _exception(415, "InvalidParameterValue",
                               "Content-Type: POST a CQL2 JSON filter as application/query-cql-json")
         try:
-            request.get_data(cache=True).decode("utf-8")
+            text = request.get_data(cache=True).decode("utf-8")
         except UnicodeDecodeError:  # pygeoapi fails on it with a 500
             return _exception(400, "InvalidParameterValue", "filter: the body is not UTF-8 text (CQL2 JSON)")
+        try:  # pygeoapi reads any text as some date: {"interval": ["x"]} would be a day of this year
+            cql.check_temporal_literals(json.loads(text))
+        except cql.FilterError as exc:
+            return _exception(400, "InvalidParameterValue", str(exc))
+        except (ValueError, RecursionError):
+            pass  # not JSON, or nested too deep: pygeoapi's own answer
     return None
 
 
@@ -214,6 +225,8 @@ def _check_execute_request():
         body = json.loads(text)
     except ValueError:
         return None  # pygeoapi: 400 invalid request data
+    except RecursionError:  # nested thousands of levels deep: pygeoapi fails on it with a 500
+        return _exception(400, "InvalidParameterValue", "execute request: the JSON body is nested too deep")
     if not isinstance(body, dict):
         return _exception(400, "InvalidParameterValue", "execute request: a JSON object is expected "
                                                         '({"inputs": {...}})')
@@ -255,14 +268,21 @@ def _html_charset(response: Response) -> Response:
 
 
 APP.register_blueprint(atlas)
+#: A database that cannot answer: 503 with Retry-After on every route (:mod:`coopatlas.server.faults`).
+faults.install(APP)
 
 #: Blueprints of the atlas's other features, registered on the same app when their module is present
 #: (``module:attribute``). Routes of :data:`atlas` registered above win over duplicates.
 EXTENSIONS = (
+    "coopatlas.server.health:blueprint",  # /health: 200 only when the atlas and live databases answer
     "coopatlas.server.search_api:blueprint",  # /criteres: the search criteria as OGC API queries
     "coopatlas.server.query_params:blueprint",  # 400 for a query parameter a collection route does not define
+    "coopatlas.server.queryables:blueprint",  # French and English titles of the queryables, from the schema
     "coopatlas.bourse.web:blueprint",  # Bourse projets, accounts, personal spaces; guard of the write routes
     "coopatlas.server.csv_formatter:blueprint",  # /items?f=csv: the whole result, streamed, with coordinates
+    "coopatlas.server.tiles.routes:blueprint",  # checks of the OGC API Tiles requests (404/400 that say why)
+    "coopatlas.server.downloads:blueprint",  # /downloads, /catalogue.jsonld: bulk downloads, DCAT-AP catalogue
+    "coopatlas.web.blueprint:blueprint",  # /atlas: the public web atlas (MapLibre on the tiles and processes)
 )
 
 
@@ -283,6 +303,13 @@ def _register_extensions() -> None:
 _register_extensions()
 #: How the personal spaces of the Bourse make a map of this server (:mod:`coopatlas.bourse.web.exports`).
 APP.extensions["coopatlas.map_png"] = functools.partial(maps.collection_png, CONFIG.get("resources", {}))
+
+#: Jobs seen by whoever started them only, capped, purged (:mod:`coopatlas.server.jobs_policy`).
+jobs_policy.install(APP, api_.manager)
+#: Every 429 says when to retry; request bodies over the limit are refused with 413 at once
+#: (:mod:`coopatlas.server.limits`).
+APP.after_request(limits.retry_after)
+APP.wsgi_app = limits.BodyLimit(APP.wsgi_app, limits.max_body_bytes(), APP.extensions.get(limits.UPLOAD_LIMITS))
 
 if not VENDOR_DIR.is_dir():
     LOGGER.warning("no vendored web assets in %s: run 'make vendor' (npm ci) for the HTML pages", VENDOR_DIR)

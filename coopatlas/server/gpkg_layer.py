@@ -2,8 +2,8 @@
 
 :func:`connect` gives the read-only connection of the current thread (one per thread and process,
 re-opened when a rebuild replaced the file, with the SQL functions of the filters registered), turning
-the errors into pygeoapi's :class:`ProviderConnectionError`. :func:`layer` gives the :class:`Layer` of a
-collection: its table (or view, with the R-tree and keyword index of the table behind it), geometry
+a file that cannot be read into :class:`~coopatlas.server.faults.ProviderUnavailable` (HTTP 503).
+:func:`layer` gives the :class:`Layer` of a collection: its table (or view, with the R-tree and keyword index of the table behind it), geometry
 column and type, the queryables of the CQL2 translator, the published fields (JSON Schema with French
 and English titles and the code lists), the single-column indexes the planner may read in order, and
 the counts the planner caches. Layers are cached per file version (inode, size, modification time).
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pygeoapi.provider.base import ProviderConnectionError
 
 from .. import schema as sch
+from .faults import ProviderUnavailable
 from ..store import geopackage
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import quote as _q
@@ -31,8 +32,7 @@ def signature(path: str) -> tuple:
     try:
         return geopackage.file_signature(path)
     except OSError as exc:
-        msg = f"GeoPackage not readable: {path} ({exc.strerror})"
-        raise ProviderConnectionError(msg, user_msg="the atlas GeoPackage is not available") from None
+        raise ProviderUnavailable(f"GeoPackage not readable: {path} ({exc.strerror})") from None
 
 
 _connections = geopackage.ReadOnlyConnections(prepare=cql.register_functions)
@@ -41,18 +41,24 @@ _connections = geopackage.ReadOnlyConnections(prepare=cql.register_functions)
 def connect(path: str) -> sqlite3.Connection:
     """A read-only connection to the GeoPackage at ``path`` for the current thread, re-opened when the file
     is replaced (:class:`coopatlas.store.geopackage.ReadOnlyConnections`), with the SQL functions of the
-    filters registered."""
+    filters registered. A file that is missing, unreadable, corrupt or no GeoPackage raises
+    :class:`~coopatlas.server.faults.ProviderUnavailable` (HTTP 503): the operator restores it, the next
+    request opens it again."""
     try:
         return _connections.get(path)
     except OSError as exc:
-        msg = f"GeoPackage not readable: {path} ({exc.strerror})"
-        raise ProviderConnectionError(msg, user_msg="the atlas GeoPackage is not available") from None
+        raise ProviderUnavailable(f"GeoPackage not readable: {path} ({exc.strerror})") from None
     except geopackage.NotAGeoPackage:
-        raise ProviderConnectionError(f"{path} is not a GeoPackage",
-                                      user_msg="the atlas data is not a GeoPackage") from None
+        raise ProviderUnavailable(f"{path} is not a GeoPackage") from None
     except sqlite3.Error as exc:
-        raise ProviderConnectionError(f"cannot open {path} read-only: {exc}",
-                                      user_msg="the atlas GeoPackage cannot be opened") from None
+        raise ProviderUnavailable(f"cannot open {path} read-only: {exc}") from None
+
+
+def unavailable(path: str, exc: BaseException) -> ProviderUnavailable:
+    """The 503 of a query on ``path`` that met a database that cannot answer (``exc``), after forgetting
+    the thread's connection to it (the next request opens a new one)."""
+    _connections.discard(path)
+    return ProviderUnavailable(f"query on {path} failed: {exc}")
 
 
 # --- layer metadata (cached per file version) ----------------------------------------------------------
@@ -85,7 +91,10 @@ _layers_lock = threading.Lock()
 
 
 def layer_of(path: str, coll: sch.Collection, geom: str, con: sqlite3.Connection) -> Layer:
-    key = (path, coll.id, geom, signature(path))
+    """The layer of ``coll``, read through ``con`` (the thread's connection from :func:`connect`) and cached
+    under the version of the file that connection reads (not the file's current version: a layer read from
+    the old file must not be cached under the new one's signature)."""
+    key = (path, coll.id, geom, _connections.signature(path) or signature(path))
     layer = _layers.get(key)
     if layer is None:
         with _layers_lock:
@@ -93,7 +102,11 @@ def layer_of(path: str, coll: sch.Collection, geom: str, con: sqlite3.Connection
             if layer is None:
                 for k in [k for k in _layers if k[:3] == key[:3]]:
                     del _layers[k]  # an older version of the file
-                layer = _layers[key] = read_layer(con, coll, geom, path)
+                try:
+                    layer = read_layer(con, coll, geom, path)
+                except sqlite3.DatabaseError as exc:  # corrupt, truncated, being replaced
+                    raise unavailable(path, exc) from None
+                _layers[key] = layer
     return layer
 
 
@@ -102,8 +115,7 @@ def read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: s
     row = con.execute("SELECT type, sql FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')",
                       (table,)).fetchone()
     if row is None:
-        raise ProviderConnectionError(f"{path} has no table {table!r}",
-                                      user_msg=f"collection {coll.id} is missing from the atlas GeoPackage")
+        raise ProviderUnavailable(f"{path} has no table {table!r}")
     is_view, view_sql = row[0] == "view", row[1]
     columns = [r[1] for r in con.execute(f"PRAGMA table_info({_q(table)})")]
     missing = [n for n in coll.field_names if n not in columns]

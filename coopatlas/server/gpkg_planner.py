@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 
 from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQueryError
 
+from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import quote as _q
 from .counts import OverBudget
-from .gpkg_layer import Layer
+from .gpkg_layer import Layer, unavailable
 
 LOGGER = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ class Planner:
             if any(m in str(exc) for m in _TOO_COMPLEX):
                 raise invalid(f"filter: too complex for the database ({exc}); use IN (...) for lists of "
                                "values") from None
+            if unavailable_cause(exc):  # the file, not the query: 503, and a new connection next time
+                raise unavailable(self.path, exc) from None
             LOGGER.error("SQL failed on %s: %s\n%s %r", self.path, exc, sql[:2000], params[:50])
             raise ProviderConnectionError(f"query failed: {exc}",
                                           user_msg="query failed (see the server log)") from None

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from geoalchemy2.functions import ST_Intersects, ST_MakeEnvelope
 from pygeoapi.crs import get_transform_from_spec
-from pygeoapi.provider.base import ProviderInvalidQueryError, ProviderItemNotFoundError
+from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQueryError, ProviderItemNotFoundError
 from pygeoapi.provider.sql import PostgreSQLProvider
 from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
@@ -42,12 +42,14 @@ from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from .. import schema as sch
+from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
 from ..store.postgis import FID
 from ..text import like_patterns
 from ..store.live_writer import MARKER_TABLE
 from . import bbox_crs, counts, cql
+from .faults import ProviderUnavailable
 
 #: Columns of the stored tables that are not feature properties.
 HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
@@ -140,7 +142,14 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
     """The core PostgreSQL provider plus ``q`` and the atlas's checks; see the module documentation."""
 
     def __init__(self, provider_def: dict):
-        super().__init__(provider_def)
+        try:
+            super().__init__(provider_def)
+        except ProviderConnectionError as exc:  # the core's "Could not connect" when reflecting the table
+            raise ProviderUnavailable(str(exc)) from exc
+        except Exception as exc:
+            if unavailable_cause(exc):
+                raise ProviderUnavailable(str(exc)) from exc
+            raise
         self.coll = sch.COLLECTIONS.get(provider_def["table"])
         self.queryables = {
             name: cql.Queryable(name, self._type(name), self._codes(name)) for name in self.fields}
@@ -194,9 +203,29 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
                                        datetime_=datetime_, properties=properties, sortby=sortby,
                                        select_properties=select_properties, skip_geometry=skip_geometry, q=q,
                                        filterq=filterq, crs_transform_spec=crs_transform_spec, **kwargs)
-        except (DataError, ProgrammingError) as exc:  # a value the database refuses (checks missed it)
+        except Exception as exc:
+            if unavailable_cause(exc):  # PostgreSQL down or restarting: 503, not the driver's message
+                raise ProviderUnavailable(str(exc)) from exc
+            if not isinstance(exc, (DataError, ProgrammingError)):
+                raise
+            # a value the database refuses (checks missed it)
             detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise _invalid(f"filter: invalid value: {detail}") from None
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs):
+        """The item in one statement (:meth:`_get_with_neighbours`); a database that cannot answer is a 503,
+        not "no such item" (the core turns every SQLAlchemy error into :class:`ProviderItemNotFoundError`,
+        a 404 that would tell clients that the feature no longer exists)."""
+        try:
+            return self._get_with_neighbours(identifier, crs_transform_spec)
+        except ProviderItemNotFoundError as exc:
+            if unavailable_cause(exc.__context__):
+                raise ProviderUnavailable(str(exc.__context__)) from exc.__context__
+            raise
+        except Exception as exc:
+            if unavailable_cause(exc):
+                raise ProviderUnavailable(str(exc)) from exc
+            raise
 
     # -- numberMatched: cached per filter and data version, bounded (coopatlas.server.counts)
     def _query_counted(self, offset=0, limit=10, resulttype='results', bbox=[], datetime_=None, properties=[],
@@ -233,9 +262,6 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         return response
 
     # -- /items/{id}: one query (the core runs three, loading the previous and next rows whole)
-    def get(self, identifier, crs_transform_spec=None, **kwargs):
-        return self._get_with_neighbours(identifier, crs_transform_spec)
-
     def _get_with_neighbours(self, identifier, crs_transform_spec=None):
         """The feature ``identifier`` with the ``prev``/``next`` ids in id order, in one statement."""
         id_column = getattr(self.table_model, self.id_field)

@@ -46,6 +46,12 @@ def translate(criteria: Criteria) -> dict:
     out = {}
     for cid in SEARCH_COLLECTIONS:
         try:
+            if cid == "collectivites":  # the French collectivities of any search, abroad too
+                out[cid] = criteria.collectivities_params(open_store())
+                continue
+            if cid == "partenaires":  # the partners of any search, in France too
+                out[cid] = criteria.partners_params(open_store())
+                continue
             if criteria.excludes(cid):
                 out[cid] = None
                 continue

@@ -9,7 +9,9 @@ It builds nothing (``make serve`` builds the GeoPackage and installs the web ass
    stanza of :func:`coopatlas.store.postgis.pygeoapi_provider_config`;
 2. generates the OpenAPI document with pygeoapi (as ``pygeoapi openapi generate`` does), made
    self-contained (:func:`coopatlas.server.config.offline_openapi`), into ``var/openapi.json``;
-3. replaces itself with gunicorn serving :data:`coopatlas.server.app.APP` with several workers.
+3. replaces itself with gunicorn serving :data:`coopatlas.server.app.APP` with several workers, each with
+   several threads (:class:`coopatlas.server.worker.ThreadWorker`: gunicorn's ``gthread`` with read and write
+   timeouts on every connection), so that idle or slow clients hold a thread each, never a whole worker.
 
 Host and port: ``--host``/``--port``, else ``HOST``/``PORT``, else 127.0.0.1:5000. The public URL:
 ``--url``, else ``COOPATLAS_URL``, else ``http://<host>:<port>``.
@@ -38,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="public URL of the server (default: $COOPATLAS_URL or http://HOST:PORT)")
     parser.add_argument("--workers", type=int, default=int(env.get("WORKERS") or 4),
                         help="gunicorn worker processes (default: $WORKERS or 4)")
+    parser.add_argument("--threads", type=int, default=int(env.get("THREADS") or 16),
+                        help="threads of each worker: requests served at once by one worker (default: $THREADS or 16)")
+    parser.add_argument("--read-timeout", type=float, default=float(env.get("COOPATLAS_READ_TIMEOUT") or 10),
+                        help="seconds a client may keep the server waiting between two reads of its request "
+                             "(default: $COOPATLAS_READ_TIMEOUT or 10)")
     parser.add_argument("--timeout", type=int, default=120, help="gunicorn worker timeout, seconds")
     parser.add_argument("--gpkg", default=env.get("COOPATLAS_GPKG") or C.DEFAULT_GPKG,
                         help="the atlas GeoPackage (default: $COOPATLAS_GPKG or build/atlas.gpkg)")
@@ -116,11 +123,14 @@ def gunicorn_argv(args, bind: str) -> list[str]:
     argv = [sys.executable, "-m", "gunicorn",
             "--bind", bind,
             "--workers", str(max(1, args.workers)),
+            "--worker-class", "coopatlas.server.worker.ThreadWorker",
+            "--threads", str(max(1, args.threads)),
             "--timeout", str(args.timeout),
             "--graceful-timeout", "10",
             "--pythonpath", str(C.ROOT),
             "--preload",
             "--no-control-socket",
+            "--limit-request-line", "0",  # no limit: /criteres filters list the collectivities of a search
             "--name", "coopatlas"]
     if args.access_log:
         argv += ["--access-logfile", "-"]
@@ -133,13 +143,17 @@ def run(args) -> int:
     openapi_path = write_openapi(cfg, var)
     os.environ["PYGEOAPI_CONFIG"] = str(config_path)
     os.environ["PYGEOAPI_OPENAPI"] = str(openapi_path)
+    if not args.database_url:  # the atlas's own endpoints (/criteres, processes) read the same GeoPackage
+        os.environ["COOPATLAS_GPKG"] = str(Path(args.gpkg).resolve())
     if args.prepare_only:
         print(f"PYGEOAPI_CONFIG={config_path}\nPYGEOAPI_OPENAPI={openapi_path}")
         return 0
     host = args.host if ":" not in args.host or args.host.startswith("[") else f"[{args.host}]"
     bind = f"{host}:{args.port}"
-    print(f"coopatlas serve: {cfg['server']['url']} (bind {bind}, {args.workers} workers, "
+    print(f"coopatlas serve: {cfg['server']['url']} (bind {bind}, {args.workers} workers of "
+          f"{args.threads} threads, "
           f"{'PostGIS' if args.database_url else 'GeoPackage ' + str(args.gpkg)})", file=sys.stderr, flush=True)
     argv = gunicorn_argv(args, bind)
+    os.environ["COOPATLAS_READ_TIMEOUT"] = str(args.read_timeout)
     os.execv(argv[0], argv)
     return 0  # not reached

@@ -103,6 +103,8 @@ class PostGISStore(Store):
 
     def _connect(self):
         con = getattr(self._local, "con", None)
+        if con is not None and con.closed:  # lost (PostgreSQL restarted): a new one, not "connection closed"
+            con = self._local.con = None
         if con is None:
             import psycopg2
             con = self._local.con = psycopg2.connect(self.location)

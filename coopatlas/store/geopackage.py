@@ -30,6 +30,8 @@ from typing import Callable
 
 import shapely
 
+from . import faults
+
 #: EPSG code of every geometry (WGS 84 longitude, latitude in degrees: OGC CRS84 axis order).
 SRS_ID = 4326
 #: ``PRAGMA application_id`` of a GeoPackage ('GPKG').
@@ -192,33 +194,56 @@ def open_readonly(path: str | os.PathLike, check_same_thread: bool = True, timeo
 class ReadOnlyConnections:
     """Read-only connections to GeoPackages, one per thread, per process and per file, re-opened when the
     file is replaced (another inode, size or modification time), so that a rebuilt atlas is picked up
-    without restarting. ``prepare`` is called on every new connection (to register SQL functions)."""
+    without restarting. ``prepare`` is called on every new connection (to register SQL functions).
+
+    A connection is never closed while it may still be handed out or held: when the file is missing or
+    replaced, or when a query on it failed (:meth:`discard`), it is forgotten first, and closed when its last
+    user lets it go. (The race of issue 19: the connection of the original file was closed when a corrupt
+    file replaced it, but stayed cached under the original's signature when the corrupt file could not be
+    opened; once the original was moved back, with that same signature, the worker handed out the closed
+    connection on every request: "Cannot operate on a closed database".)
+    The signature a connection was opened with is kept with it (:meth:`signature`), so that what is read
+    through it is cached under the version of the file it really reads."""
 
     def __init__(self, prepare: Callable[[sqlite3.Connection], None] | None = None, check_same_thread: bool = True):
         self._prepare = prepare
         self._check_same_thread = check_same_thread
         self._local = threading.local()
         self._inherited: list = []  # connections of a parent process, kept alive but unused after a fork
+        faults.on_fault(self.discard)  # a request that met a database error forgets its connections
 
     def get(self, path: str) -> sqlite3.Connection:
         """The connection of the current thread to ``path``. ``OSError`` if the file cannot be read,
         ``sqlite3.Error`` or :class:`NotAGeoPackage` if it cannot be opened as a GeoPackage."""
-        sig = file_signature(path)
         cons = self._connections()
+        try:
+            sig = file_signature(path)  # before opening: a file replaced meanwhile is seen at the next get
+        except OSError:
+            cons.pop(path, None)
+            raise
         entry = cons.get(path)
         if entry is not None and entry[0] == sig:
             return entry[1]
-        if entry is not None:
-            del cons[path]
-            try:
-                entry[1].close()
-            except sqlite3.Error:
-                pass
+        cons.pop(path, None)  # another version of the file: forgotten, closed when no longer used
         con = open_readonly(path, check_same_thread=self._check_same_thread)
         if self._prepare is not None:
             self._prepare(con)
         cons[path] = (sig, con)
         return con
+
+    def signature(self, path: str) -> tuple | None:
+        """The signature of the file when the current thread's connection to ``path`` was opened."""
+        entry = self._connections().get(path)
+        return None if entry is None else entry[0]
+
+    def discard(self, path: str | None = None) -> None:
+        """Forget the current thread's connection to ``path`` (all of them if ``None``) after an error: the
+        next :meth:`get` opens a new one. The connection is closed when its last user lets it go."""
+        cons = self._connections()
+        if path is None:
+            cons.clear()
+        else:
+            cons.pop(path, None)
 
     def close(self) -> None:
         """Close the connections of the current thread."""

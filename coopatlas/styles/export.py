@@ -1,9 +1,9 @@
 """Write the style files of every collection: ``python -m coopatlas.styles --out styles/``.
 
 Three files per spatial collection ``<id>``: ``<id>.qml`` (QGIS), ``<id>.sld`` (OGC SLD 1.1.0 / SE 1.1)
-and ``<id>.maplibre.json`` (MapLibre GL style spec v8, reading the server at ``--base-url``), and a
-``README.md`` saying what each draws. The files are committed; ``--check`` tells whether the committed
-ones are up to date (exit status 1 if not), without writing anything.
+and ``<id>.maplibre.json`` (MapLibre GL style spec v8, reading the tiles of the server at ``--base-url``),
+the basemap ``fond.maplibre.json``, and a ``README.md`` saying what each draws. The files are committed;
+``--check`` tells whether the committed ones are up to date (exit status 1 if not), without writing anything.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .definitions import STYLES, check_against_schema
 #: File name suffix -> (media type, writer).
 FORMATS = {
     ".qml": ("application/vnd.qgis.qml", qml.write),
-    ".sld": ("application/vnd.ogc.sld+xml;version=1.1", sld.write),
+    ".sld": ("application/vnd.ogc.sld+xml;version=1.1.0", sld.write),
     ".maplibre.json": (maplibre.MEDIA_TYPE, maplibre.write),
 }
 
@@ -34,6 +34,7 @@ def files(base_url: str = maplibre.DEFAULT_BASE_URL) -> dict[str, str]:
     for cid, style in STYLES.items():
         for suffix, (_, writer) in FORMATS.items():
             out[cid + suffix] = writer(style, base_url) if writer is maplibre.write else writer(style)
+    out[maplibre.BASEMAP + ".maplibre.json"] = maplibre.write_basemap(base_url)
     out[README] = readme.write(STYLES, {suffix: media for suffix, (media, _) in FORMATS.items()})
     return out
 

@@ -1,19 +1,25 @@
 """MapLibre GL / Mapbox GL style documents (``.maplibre.json``, style spec v8) from a
 :class:`~coopatlas.styles.model.Style`.
 
-Each document has one GeoJSON source, named after the collection, whose ``data`` is the collection's
-items on an OGC API Features server: ``<base_url>/collections/<id>/items?f=json&limit=<n>&properties=<fields>``.
-The style spec wants an absolute URL there, so the URL is built from a base URL:
+Each document draws the collection from the atlas server's vector tiles (OGC API Tiles, Mapbox Vector
+Tiles): a ``vector`` source named after the collection, whose tiles are
+``<base_url>/collections/<id>/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt`` (source layer: the collection id),
+over a basemap made from the atlas's own ``pays`` tiles (source ``fond``: the sea, the countries, their
+outlines; no external tile server, works offline). :func:`basemap_document` is that basemap alone
+(``styles/fond.maplibre.json``). At low zooms the point collections and flows are aggregates (one
+feature per place with ``nombre``; see ``coopatlas.server.tiles.spec``): the colour is the most frequent
+type of the place, the size field (``nb_projets``) is summed, so the same expressions draw both.
 
-- the committed files use :data:`DEFAULT_BASE_URL` (``make serve`` on this machine);
-- a server serving them calls :func:`document` with its own public URL (pygeoapi's ``server.url``)
-  instead of sending the committed file, and :func:`source_url` gives the same URL to its tests.
+The style spec wants absolute URLs, so the URLs are built from a base URL:
 
-``properties=`` asks only for the attributes the style reads (a 13,000-project layer stays small) and
-``limit`` is above the size of every collection (the server's ``max_items`` must allow it, or the
-map is silently incomplete). ``metadata`` carries the legend (``coopatlas:legend``) since MapLibre has
-none. No layer draws text, so no ``glyphs`` URL is needed. Sizes in pixels; ``circle-radius`` is half
-the diameter of the model.
+- the committed files use :data:`DEFAULT_BASE_URL` (``make serve`` on this machine) and say so in
+  ``metadata`` (``coopatlas:base_url``);
+- the server does not send the committed file: it writes the document again with its own public URL
+  (pygeoapi's ``server.url``: ``COOPATLAS_URL``, or the address it was started on) when it serves
+  ``/styles/<id>.maplibre.json`` (``coopatlas.server.tiles.routes``).
+
+``metadata`` carries the legend (``coopatlas:legend``) since MapLibre has none. No layer draws text, so
+no ``glyphs`` URL is needed. Sizes in pixels; ``circle-radius`` is half the diameter of the model.
 """
 from __future__ import annotations
 
@@ -23,15 +29,37 @@ from .model import Categorised, Graduated, Style
 
 #: Base URL of the server in the committed files (``make serve``'s default host and port).
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-#: ``limit`` of the source URL: above the largest collection (13,468 projects and as many links).
-DEFAULT_LIMIT = 20000
 MEDIA_TYPE = "application/vnd.mapbox.style+json"
+#: Zooms of the atlas's tiles (``coopatlas.server.tiles.spec``).
+MIN_ZOOM, MAX_ZOOM = 0, 16
+#: Name of the basemap source (the ``pays`` tiles) and of the basemap style file.
+BASEMAP = "fond"
+ATTRIBUTION = "CoopAtlas — Atlas de la coopération décentralisée ; pays : Natural Earth (domaine public)"
+NOTE = ("URLs written for a server at {base}: the CoopAtlas server rewrites them to its own public URL "
+        "(COOPATLAS_URL, or the address it listens on) when it serves this file at /styles/{name}.")
 
 
-def source_url(style: Style, base_url: str = DEFAULT_BASE_URL, limit: int = DEFAULT_LIMIT) -> str:
-    """The GeoJSON items URL the style's source reads (``base_url`` without a trailing slash or with)."""
-    props = ",".join(style.fields)
-    return f"{base_url.rstrip('/')}/collections/{style.collection}/items?f=json&limit={limit}&properties={props}"
+def tile_url(collection: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The tile URL template of a collection (OGC API Tiles: ``{z}/{y}/{x}`` is tileMatrix/tileRow/tileCol)."""
+    return f"{base_url.rstrip('/')}/collections/{collection}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=mvt"
+
+
+def source(collection: str, base_url: str = DEFAULT_BASE_URL) -> dict:
+    """The vector tile source of a collection."""
+    return {"type": "vector", "tiles": [tile_url(collection, base_url)], "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM,
+            "attribution": ATTRIBUTION}
+
+
+def basemap_layers() -> list[dict]:
+    """The sea, the countries and their outlines, from the ``pays`` tiles (source :data:`BASEMAP`)."""
+    from ..vocabulary import PALETTE
+    return [
+        {"id": "fond-mer", "type": "background", "paint": {"background-color": PALETTE["mer"]}},
+        {"id": "fond-pays", "type": "fill", "source": BASEMAP, "source-layer": "pays",
+         "paint": {"fill-color": PALETTE["voisins"]}},
+        {"id": "fond-contours", "type": "line", "source": BASEMAP, "source-layer": "pays",
+         "paint": {"line-color": PALETTE["contour"], "line-width": 0.4, "line-opacity": 0.6}},
+    ]
 
 
 def _get(field: str, default=None) -> list:
@@ -42,9 +70,11 @@ def colour_expression(style: Style) -> list:
     """The expression giving a feature's colour."""
     c = style.colour
     if isinstance(c, Categorised):
-        expr: list = ["match", ["to-string", _get(c.field, "")]]
+        # labels as one-element arrays and the input as a bare "get": the form QGIS 3.22's style converter
+        # reads too (QgsMapBoxGlStyleConverter); a missing or unknown code gets the fallback colour
+        expr: list = ["match", ["get", c.field]]
         for cat in c.categories:
-            expr += [cat.value, cat.colour]
+            expr += [[cat.value], cat.colour]
         return expr + [c.other.colour]
     if isinstance(c, Graduated):
         expr = ["step", ["to-number", _get(c.field, 0)], c.no_data.colour]
@@ -75,7 +105,7 @@ def _layers(style: Style) -> list[dict]:
     colour = colour_expression(style)
     if style.geometry == "point":
         layer = {
-            "id": cid, "type": "circle", "source": cid,
+            "id": cid, "type": "circle", "source": cid, "source-layer": cid,
             "paint": {
                 "circle-color": colour, "circle-radius": radius_expression(style),
                 "circle-opacity": _num(style.opacity),
@@ -88,17 +118,17 @@ def _layers(style: Style) -> list[dict]:
         return [layer]
     if style.geometry == "line":
         return [{
-            "id": cid, "type": "line", "source": cid,
+            "id": cid, "type": "line", "source": cid, "source-layer": cid,
             "layout": {"line-cap": "round", "line-join": "round"},
             "paint": {"line-color": colour, "line-width": style.size, "line-opacity": _num(style.opacity)},
         }]
     layers = [{
-        "id": cid, "type": "fill", "source": cid,
+        "id": cid, "type": "fill", "source": cid, "source-layer": cid,
         "paint": {"fill-color": colour, "fill-opacity": _num(style.opacity)},
     }]
     if style.stroke_width > 0:
         layers.append({
-            "id": f"{cid}-contour", "type": "line", "source": cid,
+            "id": f"{cid}-contour", "type": "line", "source": cid, "source-layer": cid,
             "paint": {"line-color": style.stroke_colour, "line-width": style.stroke_width,
                       "line-opacity": _num(style.opacity)},
         })
@@ -119,8 +149,8 @@ def _legend(style: Style) -> dict:
     return legend
 
 
-def document(style: Style, base_url: str = DEFAULT_BASE_URL, limit: int = DEFAULT_LIMIT) -> dict:
-    """The style document of ``style`` reading the server at ``base_url``."""
+def document(style: Style, base_url: str = DEFAULT_BASE_URL) -> dict:
+    """The style document of ``style`` reading the tiles of the server at ``base_url``, over the basemap."""
     lon, lat, zoom = style.view
     return {
         "version": 8,
@@ -128,18 +158,31 @@ def document(style: Style, base_url: str = DEFAULT_BASE_URL, limit: int = DEFAUL
         "metadata": {
             "coopatlas:collection": style.collection,
             "coopatlas:legend": _legend(style),
+            "coopatlas:base_url": base_url.rstrip("/"),
+            "coopatlas:note": NOTE.format(base=base_url.rstrip("/"), name=f"{style.collection}.maplibre.json"),
             "coopatlas:generator": "python -m coopatlas.styles (do not edit by hand)",
         },
         "center": [lon, lat],
         "zoom": zoom,
-        "sources": {
-            style.collection: {
-                "type": "geojson",
-                "data": source_url(style, base_url, limit),
-                "attribution": "CoopAtlas — Atlas de la coopération décentralisée",
-            },
+        "sources": {BASEMAP: source("pays", base_url), style.collection: source(style.collection, base_url)},
+        "layers": basemap_layers() + _layers(style),
+    }
+
+
+def basemap_document(base_url: str = DEFAULT_BASE_URL) -> dict:
+    """The basemap alone (``fond.maplibre.json``): the atlas's countries on the sea."""
+    return {
+        "version": 8,
+        "name": "Fond de carte CoopAtlas (pays)",
+        "metadata": {
+            "coopatlas:base_url": base_url.rstrip("/"),
+            "coopatlas:note": NOTE.format(base=base_url.rstrip("/"), name=f"{BASEMAP}.maplibre.json"),
+            "coopatlas:generator": "python -m coopatlas.styles (do not edit by hand)",
         },
-        "layers": _layers(style),
+        "center": [10.0, 20.0],
+        "zoom": 1.5,
+        "sources": {BASEMAP: source("pays", base_url)},
+        "layers": basemap_layers(),
     }
 
 
@@ -156,6 +199,11 @@ def dumps(value, indent: int = 0, width: int = 100) -> str:
     return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
 
 
-def write(style: Style, base_url: str = DEFAULT_BASE_URL, limit: int = DEFAULT_LIMIT) -> str:
+def write(style: Style, base_url: str = DEFAULT_BASE_URL) -> str:
     """The ``.maplibre.json`` text of ``style`` (UTF-8, trailing newline)."""
-    return dumps(document(style, base_url, limit)) + "\n"
+    return dumps(document(style, base_url)) + "\n"
+
+
+def write_basemap(base_url: str = DEFAULT_BASE_URL) -> str:
+    """The text of ``fond.maplibre.json``."""
+    return dumps(basemap_document(base_url)) + "\n"

@@ -24,17 +24,20 @@ Sizes are pixels of 1/96 inch (the QML has millimetres: 1 px = 0.2646 mm). Legen
 
 ## MapLibre sources and the server URL
 
-The style spec wants absolute URLs. Each `.maplibre.json` has one GeoJSON source named after the
-collection, reading
+The style spec wants absolute URLs. Each `.maplibre.json` draws the collection from the server's vector
+tiles (OGC API Tiles, Mapbox Vector Tiles; source layer = the collection id), a `vector` source named
+after the collection reading
 
     {url}
 
-(`make serve`'s default address; `properties=` lists the fields the style reads). A server that serves
-these styles does not send the committed file as is: it calls
-`coopatlas.styles.maplibre.write(coopatlas.styles.style(id), base_url=<its public URL>)` (or
-`document(...)` for the dict), which gives the same document with its own URL. `limit={limit}` is above
-the size of the largest collection (13,468 projects and as many links): the server's `max_items` must
-allow it, or the map is incomplete. The legend is in `metadata["coopatlas:legend"]`.
+over the basemap `fond` made from the atlas's own `pays` tiles (the sea, the countries, their outlines:
+no external tile server, works offline; `fond.maplibre.json` is that basemap alone). The URLs of the
+committed files are `make serve`'s default address (`metadata["coopatlas:base_url"]`). The server does
+not send the committed file as is: when it serves `/styles/<id>.maplibre.json` it writes the document
+again with its own public URL (`COOPATLAS_URL`, or the address it was started on), with
+`coopatlas.styles.maplibre.write(coopatlas.styles.style(id), base_url=<its public URL>)`. At low zooms the
+points and flows of one place are aggregates (`agregat`, `nombre`; the tileset metadata says how): the
+same expressions draw them. The legend is in `metadata["coopatlas:legend"]`.
 """
 
 FORMAT_ROWS = {
@@ -82,6 +85,6 @@ def _section(style: Style) -> str:
 def write(styles: dict[str, Style], media_types: dict[str, str]) -> str:
     formats = "\n".join(f"| `<id>{suffix}` | {FORMAT_ROWS[suffix]} | `{mt}` |" for suffix, mt in media_types.items())
     some = next(iter(styles.values()))
-    url = maplibre.source_url(some).replace(f"/{some.collection}/", "/<id>/").split("&properties=")[0]
-    head = HEAD.format(formats=formats, url=url + "&properties=...", limit=maplibre.DEFAULT_LIMIT)
+    url = maplibre.tile_url(some.collection).replace(f"/{some.collection}/", "/<id>/")
+    head = HEAD.format(formats=formats, url=url)
     return head + "\n## What each style draws\n\n" + "\n".join(_section(s) for s in styles.values())

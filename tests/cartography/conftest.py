@@ -14,15 +14,14 @@ _TESTS = Path(__file__).resolve().parents[1]
 if str(_TESTS) not in sys.path:
     sys.path.insert(0, str(_TESTS))
 
+from support.xdist import group_folder  # noqa: E402
+
 ROOT = _TESTS.parent
 ARTEFACTS = ROOT / "test-artefacts" / "cartography"
 
 
 def pytest_collection_modifyitems(config, items):
-    here = str(Path(__file__).resolve().parent)
-    for item in items:
-        if str(item.fspath).startswith(here) and "map_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("cartography-server"))
+    group_folder(items, __file__, "cartography-server", fixture="map_server")
 
 
 @pytest.fixture(scope="session")

@@ -91,3 +91,13 @@ def test_postgis_carries_the_atlas_metadata(postgis_url):
     from coopatlas.documents.notices import atlas_metadata
     meta = atlas_metadata(PostGISStore(postgis_url))
     assert meta["synthetique"] is True and meta["date_donnees"] == "2013-06-30"
+
+
+def test_partner_regions_named_in_french_or_as_their_source(store):
+    """Partners that are admin-1 units bear their French name where ISO 3166-2's French translation has
+    one (Burkina Faso's regions, US states), with no French prefix grafted on an English name."""
+    names = {r[0] for r in store.rows("SELECT nom FROM partenaires WHERE type_partenaire = 'region' "
+                                      "AND pays_code IN ('BF', 'US', 'RU')")}
+    assert {"Hauts-Bassins", "Sud-Ouest"} <= names
+    assert not names & {"High-Basins", "Southwest", "Région du High-Basins", "Région du Southwest"}
+    assert not [n for n in names if n.startswith(("Région du ", "État de ", "Oblast de "))]

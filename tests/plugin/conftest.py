@@ -7,7 +7,7 @@ Run them apart from the main suite (they need QGIS's Python, not the server's)::
 * the QGIS profile (settings, saved searches, result files) is pytest-qgis's ``tests/plugin/.qgis-settings``
   (ignored by git), removed when the run ends: every run starts from a fresh profile;
 * ``server_url`` (session): the real server (``python -m coopatlas serve`` of the main venv, gunicorn,
-  2 workers) on a free port of 127.0.0.1, on ``$COOPATLAS_GPKG`` or ``build/atlas.gpkg``; or the
+  2 workers) on a free port of 127.0.0.1, on ``$COOPATLAS_TEST_ATLAS`` or a demo atlas built for the run; or the
   server already running at ``$COOPATLAS_TEST_SERVER_URL``;
 * screenshots of the dialogs go to ``test-artefacts/plugin/``.
 """
@@ -51,8 +51,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def atlas_gpkg() -> Path:
-    return Path(os.environ.get("COOPATLAS_GPKG") or ROOT / "build" / "atlas.gpkg")
+def atlas_gpkg(tmp_path_factory) -> Path:
+    """The atlas of this run: ``$COOPATLAS_TEST_ATLAS`` (built by ``make test``), else the demo atlas built
+    by the server's Python into the run's temporary folder (never the user's ``build/atlas.gpkg``)."""
+    given = os.environ.get("COOPATLAS_TEST_ATLAS")
+    if given:
+        return Path(given).resolve()
+    folder = tmp_path_factory.getbasetemp() / "coopatlas-test-atlas"
+    if not (folder / "atlas.gpkg").is_file():
+        proc = subprocess.run([str(SERVER_PYTHON), str(ROOT / "tests" / "support" / "atlas.py"), str(folder)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0:
+            pytest.fail(f"building the test atlas failed:\n{(proc.stdout + proc.stderr)[-4000:]}")
+    return folder / "atlas.gpkg"
 
 
 def wait_for(url: str, proc: subprocess.Popen | None, seconds: float = 120.0) -> None:
@@ -79,11 +90,11 @@ def server_url(tmp_path_factory):
         wait_for(given.rstrip("/"), None, 30)
         yield given.rstrip("/")
         return
-    gpkg = atlas_gpkg()
-    if not gpkg.is_file():
-        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data' (or set COOPATLAS_GPKG)")
     if not SERVER_PYTHON.exists():
         pytest.fail(f"no server Python at {SERVER_PYTHON}: run 'make venv'")
+    gpkg = atlas_gpkg(tmp_path_factory)
+    if not gpkg.is_file():
+        pytest.fail(f"no atlas GeoPackage at {gpkg}")
     port = free_port()
     var = tmp_path_factory.mktemp("server-var")
     log = open(var / "server.log", "w")
@@ -106,6 +117,38 @@ def server_url(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(5)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def postgis_server_url(tmp_path_factory):
+    """Base URL of a CoopAtlas server on PostGIS (a throwaway cluster loaded with the test atlas), started by
+    the server's Python (``tests/plugin/postgis_server.py``); skipped where PostgreSQL is not installed."""
+    if not SERVER_PYTHON.exists():
+        pytest.fail(f"no server Python at {SERVER_PYTHON}: run 'make venv'")
+    gpkg = atlas_gpkg(tmp_path_factory)
+    log = open(tmp_path_factory.mktemp("postgis-server") / "server.log", "w+")
+    proc = subprocess.Popen([str(SERVER_PYTHON), str(Path(__file__).with_name("postgis_server.py")), str(gpkg)],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+                            start_new_session=True)
+    line = proc.stdout.readline().strip()
+    if line.startswith("UNAVAILABLE"):
+        proc.stdin.close()
+        proc.wait(30)
+        pytest.skip(line)
+    if not line.startswith("URL "):
+        proc.kill()
+        log.seek(0)
+        pytest.fail(f"the PostGIS server did not start: {line}\n{log.read()[-4000:]}")
+    url = line.split(" ", 1)[1]
+    wait_for(url, proc)
+    yield url
+    proc.stdin.close()  # the script stops its server and removes its cluster
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
     log.close()
 
 

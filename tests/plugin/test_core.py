@@ -143,5 +143,6 @@ def test_session_replaces_the_previous_search(qtbot, settings, client, qgis_ifac
     qtbot.waitUntil(lambda: len(finished) == 2, timeout=60000)
     project = QgsProject.instance()
     assert all(project.mapLayer(i) is None for i in first_ids)
-    assert len(project.layerTreeRoot().children()) == 1
+    searches = [n for n in project.layerTreeRoot().children() if not n.customProperty("coopatlas/context-group")]
+    assert len(searches) == 1  # (the context group of countries stays)
     assert set(finished[1].layers) <= {"demandes", "partenaires"}

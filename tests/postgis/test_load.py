@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 import shapely
+from support.postgis import query
 from support.sample_atlas import sample_tables, write_sample_atlas
 
 from coopatlas import schema as sch
@@ -36,16 +36,6 @@ def loaded_sample(postgis_cluster, sample_gpkg) -> str:
     return url
 
 
-def _rows(url: str, sql: str, params=None) -> list[tuple]:
-    con = psycopg2.connect(url)
-    try:
-        with con.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        con.close()
-
-
 def _gpkg_geometry(blob):
     from coopatlas.store.geopackage import decode_geometry
     return decode_geometry(blob)
@@ -60,7 +50,7 @@ def test_every_value_is_carried_unchanged(loaded_sample, sample_gpkg, table, col
                        f'{"recherche" if postgis._searchable(coll) else "NULL"} FROM "{table}" ORDER BY fid').fetchall()
     lite.close()
     pgeom = ", ST_AsBinary(geom)" if coll.geometry else ""
-    dst = _rows(loaded_sample, f'SELECT fid{pgeom}, {", ".join(cols)}, '
+    dst = query(loaded_sample, f'SELECT fid{pgeom}, {", ".join(cols)}, '
                                f'{"recherche" if postgis._searchable(coll) else "NULL"} FROM atlas."{table}" '
                                "ORDER BY fid")
     assert len(dst) == len(src) == 60
@@ -88,7 +78,7 @@ def test_every_value_is_carried_unchanged(loaded_sample, sample_gpkg, table, col
 
 def test_text_awkward_values_survive(loaded_sample):
     text_cols = [f.name for f in sch.PROJETS.fields if f.type == sch.TEXT]
-    got = {v for r in _rows(loaded_sample, f"SELECT {', '.join(text_cols)} FROM atlas.projets") for v in r}
+    got = {v for r in query(loaded_sample, f"SELECT {', '.join(text_cols)} FROM atlas.projets") for v in r}
     assert "Tabulation\tet\nretour à la ligne\r\nWindows" in got
     assert "Barre oblique inverse \\N et \\\\ et \\t" in got
     assert "" in got and None in got  # an empty string is not a NULL
@@ -96,7 +86,7 @@ def test_text_awkward_values_survive(loaded_sample):
 
 def test_layout_follows_the_schema(loaded_sample):
     for table, coll in postgis.stored_tables():
-        cols = dict(_rows(loaded_sample, """
+        cols = dict(query(loaded_sample, """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'atlas' AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped""", (table,)))
@@ -107,12 +97,12 @@ def test_layout_follows_the_schema(loaded_sample):
         if postgis._searchable(coll):
             expected["recherche"] = "text"
         assert cols == expected, table
-        pk = _rows(loaded_sample, """
+        pk = query(loaded_sample, """
             SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid
               AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary""",
                    (f"atlas.{table}",))
         assert pk == [("id",)]
-        indexes = dict(_rows(loaded_sample, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'atlas' "
+        indexes = dict(query(loaded_sample, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'atlas' "
                                             "AND tablename = %s", (table,)))
         defs = " | ".join(indexes.values())
         if coll.geometry:
@@ -130,24 +120,24 @@ def test_text_sorts_as_in_the_geopackage(loaded_sample, sample_gpkg):
     lite = sqlite3.connect(sample_gpkg)
     src = [r[0] for r in lite.execute("SELECT titre FROM projets WHERE titre IS NOT NULL ORDER BY titre, id")]
     lite.close()
-    dst = [r[0] for r in _rows(loaded_sample, "SELECT titre FROM atlas.projets WHERE titre IS NOT NULL "
+    dst = [r[0] for r in query(loaded_sample, "SELECT titre FROM atlas.projets WHERE titre IS NOT NULL "
                                               "ORDER BY titre, id")]
     assert dst == src
 
 
 def test_demandes_view_publishes_validated_requests_only(loaded_sample):
-    statuses = {r[0] for r in _rows(loaded_sample, "SELECT DISTINCT statut_validation FROM atlas.demandes")}
+    statuses = {r[0] for r in query(loaded_sample, "SELECT DISTINCT statut_validation FROM atlas.demandes")}
     assert statuses == set(STATUTS_VALIDATION_PUBLICS)
     everything = sample_tables(60)[sch.DEMANDES_TABLE]
     public = sorted(r["id"] for r in everything if r["statut_validation"] in STATUTS_VALIDATION_PUBLICS)
-    assert [r[0] for r in _rows(loaded_sample, "SELECT id FROM atlas.demandes ORDER BY id")] == public
-    assert _rows(loaded_sample, "SELECT relkind FROM pg_class WHERE oid = 'atlas.demandes'::regclass") == [("v",)]
-    assert _rows(loaded_sample, "SELECT count(*) FROM atlas.bourse_demandes") == [(60,)]
+    assert [r[0] for r in query(loaded_sample, "SELECT id FROM atlas.demandes ORDER BY id")] == public
+    assert query(loaded_sample, "SELECT relkind FROM pg_class WHERE oid = 'atlas.demandes'::regclass") == [("v",)]
+    assert query(loaded_sample, "SELECT count(*) FROM atlas.bourse_demandes") == [(60,)]
 
 
 def test_recherche_is_the_normalised_search_text(loaded_sample):
     rows = {r["id"]: search_text(sch.PROJETS, r) for r in sample_tables(60)["projets"]}
-    got = dict(_rows(loaded_sample, "SELECT id, recherche FROM atlas.projets"))
+    got = dict(query(loaded_sample, "SELECT id, recherche FROM atlas.projets"))
     assert got == rows
 
 
@@ -164,9 +154,9 @@ def test_a_failed_load_leaves_the_previous_atlas_untouched(postgis_cluster, samp
     lite.close()
     with pytest.raises(postgis.LoadError, match=r"cofinancements.*nothing was changed"):
         postgis.load(broken, url)
-    assert _rows(url, "SELECT count(*) FROM atlas.projets") == [(60,)]
-    assert _rows(url, "SELECT count(*) FROM atlas.cofinancements") == [(60,)]
-    schemas = {r[0] for r in _rows(url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'atlas%'")}
+    assert query(url, "SELECT count(*) FROM atlas.projets") == [(60,)]
+    assert query(url, "SELECT count(*) FROM atlas.cofinancements") == [(60,)]
+    schemas = {r[0] for r in query(url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'atlas%'")}
     assert schemas == {"atlas"}
 
 
@@ -176,15 +166,15 @@ def test_a_new_load_replaces_the_previous_one(postgis_cluster, sample_gpkg, tmp_
     smaller = write_sample_atlas(tmp_path / "smaller.gpkg", n=25, seed=99)
     counts = postgis.load(smaller, url)
     assert set(counts.values()) == {25}
-    assert _rows(url, "SELECT count(*) FROM atlas.projets") == [(25,)]
-    schemas = {r[0] for r in _rows(url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'atlas%'")}
+    assert query(url, "SELECT count(*) FROM atlas.projets") == [(25,)]
+    schemas = {r[0] for r in query(url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'atlas%'")}
     assert schemas == {"atlas"}
 
 
 def test_a_database_without_postgis_gets_it_or_a_clear_error(postgis_cluster, sample_gpkg):
     url = postgis_cluster.create_database("nopostgis", postgis=False)
     postgis.load(sample_gpkg, url)  # the superuser may create the extension
-    assert _rows(url, "SELECT count(*) FROM atlas.pays") == [(60,)]
+    assert query(url, "SELECT count(*) FROM atlas.pays") == [(60,)]
     postgis_cluster.execute("CREATE ROLE lambda LOGIN")
     postgis_cluster.execute('CREATE DATABASE "lambda_db" OWNER lambda')
     lambda_url = postgis_cluster.url("lambda_db").replace("postgres@", "lambda@")
@@ -203,7 +193,7 @@ def test_cli_loads_and_reports(postgis_cluster, sample_gpkg):
     proc = _cli("--gpkg", str(sample_gpkg), "--url", url, "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert "projets\t60" in proc.stdout and "bourse_demandes\t60" in proc.stdout
-    assert _rows(url, "SELECT count(*) FROM atlas.liens") == [(60,)]
+    assert query(url, "SELECT count(*) FROM atlas.liens") == [(60,)]
 
 
 def test_cli_errors_are_clear(postgis_cluster, sample_gpkg, tmp_path):
@@ -222,23 +212,23 @@ def test_the_built_atlas_loads_completely(postgis_url, atlas_gpkg_path):
     lite = sqlite3.connect(atlas_gpkg_path)
     for table, _ in postgis.stored_tables():
         n = lite.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        assert _rows(postgis_url, f'SELECT count(*) FROM atlas."{table}"') == [(n,)], table
+        assert query(postgis_url, f'SELECT count(*) FROM atlas."{table}"') == [(n,)], table
     n = lite.execute('SELECT count(*) FROM "demandes"').fetchone()[0]
-    assert _rows(postgis_url, 'SELECT count(*) FROM atlas."demandes"') == [(n,)]
+    assert query(postgis_url, 'SELECT count(*) FROM atlas."demandes"') == [(n,)]
     lite.close()
 
 
 def test_the_atlas_tables_are_found_unqualified(loaded_sample):
     """The database's default search_path leads to the atlas (psql, QGIS and the store query ``projets``)."""
-    assert _rows(loaded_sample, "SELECT count(*) FROM projets") == [(60,)]
-    assert _rows(loaded_sample, "SELECT count(*) FROM demandes") == _rows(loaded_sample,
+    assert query(loaded_sample, "SELECT count(*) FROM projets") == [(60,)]
+    assert query(loaded_sample, "SELECT count(*) FROM demandes") == query(loaded_sample,
                                                                           "SELECT count(*) FROM atlas.demandes")
-    assert _rows(loaded_sample, "SELECT ST_SRID(geom) FROM pays LIMIT 1") == [(4326,)]
+    assert query(loaded_sample, "SELECT ST_SRID(geom) FROM pays LIMIT 1") == [(4326,)]
 
 
 def test_loaded_tables_need_no_vacuum(loaded_sample):
     """COPY FREEZE: every page all-visible, so counts (numberMatched) are index-only scans."""
-    rows = _rows(loaded_sample, """SELECT c.relname, c.relpages, c.relallvisible FROM pg_class c
+    rows = query(loaded_sample, """SELECT c.relname, c.relpages, c.relallvisible FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'atlas' AND c.relkind = 'r'
         AND c.relname <> 'coopatlas_metadata'""")  # the metadata table: a few rows, not a collection
     assert len(rows) == 10

@@ -22,16 +22,14 @@ for _path in (_TESTS, _TESTS / "processes"):  # "support" lives in tests/ ("test
 
 from support.fixtures import postgis_cluster, postgis_url  # noqa: E402,F401
 from support.servers import AtlasServer, ServerError  # noqa: E402
+from support.xdist import group_folder  # noqa: E402
 
 ROOT = _TESTS.parent
 ARTEFACTS = ROOT / "test-artefacts" / "processes"
 
 
 def pytest_collection_modifyitems(config, items):
-    here = str(Path(__file__).resolve().parent)
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("processes"))
+    group_folder(items, __file__, "processes")
 
 
 class ProcessServer:

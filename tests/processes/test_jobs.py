@@ -3,6 +3,7 @@ asynchronous execution (job, status, results with their media type), OWSLib as a
 from __future__ import annotations
 
 import concurrent.futures as cf
+from http.cookies import SimpleCookie
 
 import pytest
 from process_helpers import pdf_pages
@@ -51,6 +52,8 @@ def test_owslib_async_job(process_server):
     status = api.execute("statistiques", {"pays": ["ML"], "format": "json"}, async_=True, response="raw")
     assert status["status"] == "accepted" and status["jobID"]
     location = api.response_headers["Location"]
+    owner = SimpleCookie(api.response_headers["Set-Cookie"])  # a job is seen by the client that started it only
+    process_server.http.cookies.update({name: morsel.value for name, morsel in owner.items()})
     final = process_server.wait_job(location)
     assert final["status"] == "successful"
     link = next(link for link in final["links"] if link["rel"].endswith("/results"))

@@ -5,14 +5,9 @@ The PostGIS fixtures of tests/support serve the PostGIS variant of the server te
 import sys
 from pathlib import Path
 
-import pytest
-
 
 def pytest_collection_modifyitems(config, items):
-    here = __file__.rsplit("/", 1)[0]
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("atlas_server"))
+    group_folder(items, __file__, "atlas_server")
 
 
 _TESTS = str(Path(__file__).resolve().parents[1])
@@ -20,3 +15,4 @@ if _TESTS not in sys.path:  # "support" lives in tests/ (the name "tests" is tak
     sys.path.insert(0, _TESTS)
 
 from support.fixtures import postgis_cluster, postgis_url  # noqa: F401
+from support.xdist import group_folder  # noqa: E402

@@ -76,6 +76,22 @@ def test_where_selects_what_the_server_returns_for_criteres(atlas_server, store,
     filters = answer.json()["collections"]
     compared = 0
     for collection in SEARCH_COLLECTIONS:
+        if collection == "collectivites":
+            continue  # the collectivities of the matching projects: see the tests below
+        if collection == "partenaires" and criteria.not_applicable("partenaires"):
+            # the partners of the matching projects and the authorities of the matching requests
+            expected = set()
+            for source, column in (("projets", "partenaire_id"), ("demandes", "demandeur_id")):
+                try:
+                    sql, sql_params = criteria.where(source)
+                except NotApplicable:
+                    continue
+                expected |= {str(r[0]) for r in store.rows(f"SELECT {column} FROM {source} WHERE {sql}", sql_params)}
+            if not expected:
+                assert filters[collection] is None
+            else:
+                assert _server_ids(atlas_server, collection, filters[collection]) == expected, params
+            continue
         try:
             sql, sql_params = criteria.where(collection)
         except NotApplicable:
@@ -99,6 +115,43 @@ def test_where_selects_what_the_server_returns_for_criteres(atlas_server, store,
             break
 
 
+def _statistics(server, criteria: Criteria) -> dict:
+    inputs = {name: (list(value) if isinstance(value, tuple) else value)
+              for name, value in ((n, getattr(criteria, n)) for n in criteria.active)}
+    answer = server.session.post(f"{server.url}/processes/statistiques/execution", json={"inputs": inputs},
+                                 timeout=120)
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json()
+
+
+@pytest.mark.parametrize("index", range(len(SEARCHES) + 2))
+def test_collectivities_of_every_search_are_those_of_the_etat_panel(atlas_server, store, searches, index):
+    """``/criteres`` gives ``collectivites`` a filter for every search, abroad too: the French collectivities
+    of the matching projects, as many as the État panel (``statistiques``) counts."""
+    criteria = Criteria.from_params(searches[index])
+    filters = atlas_server.get("/criteres", **criteria.to_params()).json()["collections"]
+    sql, sql_params = criteria.where("projets")
+    expected = {str(r[0]) for r in store.rows(f"SELECT DISTINCT collectivite_id FROM projets WHERE {sql}", sql_params)}
+    stats = _statistics(atlas_server, criteria)
+    assert stats["collectivites_francaises_engagees"] == len(expected)
+    if not expected:
+        assert filters["collectivites"] is None
+        return
+    assert _server_ids(atlas_server, "collectivites", filters["collectivites"]) == expected
+
+
+@pytest.mark.parametrize("params, engaged", [({"pays": "BF"}, 227), ({"pays": "SN", "thematique": "sante"}, None),
+                                             ({"pays": "VN"}, None), ({"region": "84", "pays": "MA"}, None)])
+def test_collectivities_abroad_count_as_the_etat_panel(atlas_server, params, engaged):
+    criteria = Criteria.from_params(params)
+    spec = atlas_server.get("/criteres", **criteria.to_params()).json()["collections"]["collectivites"]
+    stats = _statistics(atlas_server, criteria)
+    assert stats["collectivites_francaises_engagees"] > 0
+    if engaged is not None:  # the seed figure of Burkina Faso
+        assert stats["collectivites_francaises_engagees"] == engaged
+    assert len(_server_ids(atlas_server, "collectivites", spec)) == stats["collectivites_francaises_engagees"]
+
+
 def test_criteres_publishes_the_criteria_specifications(atlas_server):
     body = atlas_server.get("/criteres").json()
     specs = body["specifications"]
@@ -109,3 +162,15 @@ def test_criteres_publishes_the_criteria_specifications(atlas_server):
     assert by_name["pays"]["collection"] == "pays" and by_name["pays"]["vocabulaire"] is None
     assert by_name["jumelage"]["type"] == "bool" and by_name["jumelage"]["multiple"] is False
     assert by_name["annee_min"]["minimum"] == 1900 and by_name["annee_min"]["en"] == "Start year, from"
+
+
+@pytest.mark.parametrize("params", [{"departement": "69"}, {"region": "84", "thematique": "sante"},
+                                    {"type_collectivite": "commune", "statut": "en_cours"}])
+def test_partners_of_a_search_in_france_count_as_the_etat_panel(atlas_server, params):
+    """Criteria that do not apply to requests (a French department...): the partners ``/criteres`` selects
+    are the partner authorities the État panel counts."""
+    criteria = Criteria.from_params(params)
+    spec = atlas_server.get("/criteres", **criteria.to_params()).json()["collections"]["partenaires"]
+    stats = _statistics(atlas_server, criteria)
+    assert stats["collectivites_partenaires"] > 0
+    assert len(_server_ids(atlas_server, "partenaires", spec)) == stats["collectivites_partenaires"]

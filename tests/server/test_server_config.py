@@ -66,13 +66,18 @@ def test_one_resource_per_collection_with_french_and_english(monkeypatch):
         assert licences, f"{cid}: no licence link"
         styles = [link for link in res["links"] if link["rel"] == "stylesheet"]
         maps = [p for p in res["providers"] if p["type"] == "map"]
+        tiles = [p for p in res["providers"] if p["type"] == "tile"]
         if coll.geometry:
             assert {link["type"] for link in styles} == {
-                "application/vnd.qgis.qml", "application/vnd.ogc.sld+xml;version=1.0",
+                "application/vnd.qgis.qml", "application/vnd.ogc.sld+xml;version=1.1.0",
                 "application/vnd.mapbox.style+json"}
             assert len(maps) == 1 and maps[0]["options"]["features"] == feature
+            assert len(tiles) == 1 and tiles[0]["options"]["collection"] == cid
+            assert tiles[0]["name"] == "coopatlas.server.tiles.gpkg.AtlasGeoPackageTileProvider"
+            assert tiles[0]["data"] == feature["data"]
+            assert tiles[0]["format"] == {"name": "mvt", "mimetype": "application/vnd.mapbox-vector-tile"}
         else:
-            assert not styles and not maps
+            assert not styles and not maps and not tiles
 
 
 def test_notice_and_attribution_in_both_languages(monkeypatch):
@@ -108,6 +113,7 @@ def test_effective_config_on_a_geopackage(monkeypatch, tmp_path):
     projets = cfg["resources"]["projets"]
     assert projets["providers"][0]["data"] == str(gpkg)
     assert projets["providers"][1]["options"]["features"]["data"] == str(gpkg)
+    assert projets["providers"][2]["type"] == "tile" and projets["providers"][2]["data"] == str(gpkg)
     assert projets["extents"]["spatial"]["bbox"] == [-10.5, 12.25, 20.0, 40.0]
     assert all(link["href"].startswith("http://127.0.0.1:7001/") for link in projets["links"]
                if link["rel"] == "stylesheet")
@@ -131,6 +137,10 @@ def test_effective_config_on_postgis_uses_the_postgis_stanza(monkeypatch, tmp_pa
         if coll.geometry:
             assert providers[1]["options"]["features"] == feature
             assert providers[1]["data"] == feature["data"]
+            tiles = providers[2]
+            assert tiles["name"] == "coopatlas.server.tiles.postgis.AtlasPostGISTileProvider"
+            assert tiles["data"] == feature["data"]
+            assert tiles["options"]["table"] == cid  # demandes: the public view, as the features
 
 
 def test_gpkg_extents_skip_empty_tables(tmp_path):

@@ -54,20 +54,31 @@ def test_committed_style_is_valid(validate, cid):
     assert errors == [], f"{cid}.maplibre.json: {errors}"
 
 
+def test_committed_basemap_is_valid(validate):
+    assert validate(STYLES_DIR / "fond.maplibre.json") == []
+
+
 def test_style_for_another_server_is_valid(validate, tmp_path):
     """What a server sends with its own public URL is as valid as the committed file."""
     path = tmp_path / "collectivites.maplibre.json"
-    path.write_text(maplibre.write(STYLES["collectivites"], "https://atlas.example.org/ogc/", 500), encoding="utf-8")
+    path.write_text(maplibre.write(STYLES["collectivites"], "https://atlas.example.org/ogc/"), encoding="utf-8")
     assert validate(path) == []
-    data = json.loads(path.read_text(encoding="utf-8"))["sources"]["collectivites"]["data"]
-    assert data.startswith("https://atlas.example.org/ogc/collections/collectivites/items?")
-    assert "limit=500" in data
+    sources = json.loads(path.read_text(encoding="utf-8"))["sources"]
+    assert sources["collectivites"]["tiles"] == [
+        "https://atlas.example.org/ogc/collections/collectivites/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"]
+    assert sources["fond"]["tiles"][0].startswith("https://atlas.example.org/ogc/collections/pays/tiles/")
+
+
+def layer_index(doc: dict, cid: str) -> int:
+    """Index of the collection's own layer (after the basemap's)."""
+    return next(i for i, layer in enumerate(doc["layers"]) if layer["id"] == cid)
 
 
 def test_the_validator_rejects_a_broken_style(validate, tmp_path):
     """The validator really runs: a match expression without its fallback is an error."""
     doc = maplibre.document(STYLES["projets"])
-    doc["layers"][0]["paint"]["circle-color"] = doc["layers"][0]["paint"]["circle-color"][:-1]
+    layer = doc["layers"][layer_index(doc, "projets")]
+    layer["paint"]["circle-color"] = layer["paint"]["circle-color"][:-1]
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     errors = validate(path)
@@ -103,7 +114,7 @@ def test_colours_evaluate_as_the_model_says(validate, cid):
     else:
         values = [None, 0] + [v for k in c.classes for v in (k.lower, (k.upper or k.lower * 10) - 1)]
         cases = [(v, c.colour_for(v)) for v in values]
-    probes = [{"layer": 0, "group": "paint", "property": COLOUR_PROPERTY[style.geometry],
+    probes = [{"layer": layer_index(doc, cid), "group": "paint", "property": COLOUR_PROPERTY[style.geometry],
                "properties": {c.field: v} if v is not None else {}, "geometry": GEOMETRY[style.geometry]}
               for v, _ in cases]
     assert _evaluate(doc, probes) == [colour for _, colour in cases]
@@ -114,9 +125,9 @@ def test_circle_radius_is_half_the_model_diameter(validate, cid):
     style = STYLES[cid]
     doc = json.loads((STYLES_DIR / f"{cid}.maplibre.json").read_text(encoding="utf-8"))
     counts = [None, 0, 1, 2, 5, 25, 100, 344, 5000]
-    probes = [{"layer": 0, "group": "paint", "property": "circle-radius",
+    probes = [{"layer": layer_index(doc, cid), "group": "paint", "property": "circle-radius",
                "properties": {"nb_projets": n} if n is not None else {}, "geometry": "Point"} for n in counts]
-    probes += [{"layer": 0, "group": "layout", "property": "circle-sort-key",
+    probes += [{"layer": layer_index(doc, cid), "group": "layout", "property": "circle-sort-key",
                 "properties": {"nb_projets": n}, "geometry": "Point"} for n in (1, 344)]
     values = _evaluate(doc, probes)
     radii, keys = values[: len(counts)], values[len(counts):]

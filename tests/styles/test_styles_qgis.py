@@ -144,18 +144,23 @@ def _cases() -> list[dict]:
     return cases
 
 
+def _render_in_qgis(cases: list[dict], folder: Path, timeout: float) -> dict:
+    """Load and render every case in one QGIS subprocess (images in ``test-artefacts``); its answer
+    ``{"qgis": version, "results": [...]}``."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    cases_json = folder / "cases.json"
+    cases_json.write_text(json.dumps(cases), encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(folder)}
+    proc = subprocess.run([QGIS_PYTHON, str(SCRIPT), str(STYLES_DIR), str(ARTEFACTS), str(cases_json)],
+                          capture_output=True, text=True, env=env, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, dict]:
     """Every case, loaded and rendered by QGIS in one subprocess: ``{case name: result}``."""
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    cases = _cases()
-    cases_json = tmp_path_factory.mktemp("qgis") / "cases.json"
-    cases_json.write_text(json.dumps(cases), encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(cases_json.parent)}
-    proc = subprocess.run([QGIS_PYTHON, str(SCRIPT), str(STYLES_DIR), str(ARTEFACTS), str(cases_json)],
-                          capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = _render_in_qgis(_cases(), tmp_path_factory.mktemp("qgis"), timeout=300)
     assert out["qgis"].startswith("3."), out["qgis"]
     return {r["name"]: r for r in out["results"]}
 
@@ -276,14 +281,8 @@ def atlas_rendered(tmp_path_factory, atlas_gpkg_path) -> dict[str, dict]:
             "table": cid, "size": [900, 450] if style.view[2] < 3 else [700, 600],
             "extent": EXTENT_WORLD if style.view[2] < 3 else EXTENT_FRANCE, "count_colours": colours,
         })
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    cases_json = tmp_path_factory.mktemp("qgis_atlas") / "cases.json"
-    cases_json.write_text(json.dumps(cases), encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(cases_json.parent)}
-    proc = subprocess.run([QGIS_PYTHON, str(SCRIPT), str(STYLES_DIR), str(ARTEFACTS), str(cases_json)],
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return {r["name"]: r for r in json.loads(proc.stdout.strip().splitlines()[-1])["results"]}
+    out = _render_in_qgis(cases, tmp_path_factory.mktemp("qgis_atlas"), timeout=600)
+    return {r["name"]: r for r in out["results"]}
 
 
 def test_atlas_maps_show_the_styles(atlas_rendered):

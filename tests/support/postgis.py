@@ -244,6 +244,18 @@ class PostgresCluster:
         return self.url(name)
 
 
+def query(url: str, sql: str, params=None) -> list[tuple]:
+    """The rows of ``sql`` (with ``params``) in the database at ``url``."""
+    import psycopg2
+    con = psycopg2.connect(url)
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        con.close()
+
+
 def wait_for(url: str, timeout: float = 10.0) -> None:
     """Wait until the database at ``url`` accepts connections."""
     import psycopg2

@@ -28,6 +28,23 @@ class ServerError(RuntimeError):
     """The server did not start."""
 
 
+def answers_within(proc: subprocess.Popen, url: str, timeout: float, log_tail) -> bool:
+    """Wait until ``GET url`` answers 200 (True), or ``timeout`` seconds have passed (False). A server process
+    that exits meanwhile raises ``RuntimeError`` with ``log_tail()``, the end of its log."""
+    import requests
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited ({proc.returncode}):\n{log_tail()}")
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    return False
+
+
 class AtlasServer:
     """One ``coopatlas serve`` process (gunicorn) until :meth:`stop`."""
 

@@ -24,7 +24,6 @@ from coopatlas.data.importers.common import REPORT_FILE, parse_amount
 from coopatlas.data.importers.mapping import MappingError, ValueMap, load_mapping
 from coopatlas.data.importers.places import FrenchAuthorities, Gazetteer, NotFound
 from coopatlas.data.importers.sources import SourceError, decode, sniff_delimiter
-from coopatlas.data.reference import Reference
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data" / "atlas_cncd"
@@ -41,14 +40,6 @@ def _samples_module():
 
 
 SAMPLE = _samples_module()
-
-
-@pytest.fixture(scope="module")
-def reference() -> Reference:
-    ref = Reference()
-    if not Path(ref.path).exists():
-        pytest.fail(f"no reference geography at {ref.path}: run `python datasets/build_reference.py`")
-    return ref
 
 
 @pytest.fixture(scope="module")

@@ -28,14 +28,6 @@ from coopatlas.data.tables import BASE_FIELDS, AtlasTables
 from coopatlas.store import geopackage
 
 
-@pytest.fixture(scope="module")
-def reference() -> Reference:
-    ref = Reference()
-    if not Path(ref.path).exists():
-        pytest.fail(f"no reference geography at {ref.path}: run `python datasets/build_reference.py`")
-    return ref
-
-
 # --- A small atlas with every awkward value ------------------------------------------------------------
 
 AWKWARD = 'Coopération « Ziniaré », "guillemets", virgule; point-virgule\nligne 2\r\nligne 3 — œuvre 日本'

@@ -1,6 +1,7 @@
 """The style model, its definitions from the vocabulary, and the committed files in ``styles/``."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -121,7 +122,8 @@ def test_committed_files_are_up_to_date_with_the_generator(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     generated = sorted(p.name for p in tmp_path.iterdir())
-    assert generated == sorted([f"{cid}{suffix}" for cid in SPATIAL for suffix in export.FORMATS] + ["README.md"])
+    assert generated == sorted([f"{cid}{suffix}" for cid in SPATIAL for suffix in export.FORMATS]
+                               + ["README.md", "fond.maplibre.json"])
     committed = sorted(p.name for p in STYLES_DIR.iterdir())
     assert committed == generated, "styles/ holds other files than the generator's"
     stale = [n for n in generated if (tmp_path / n).read_bytes() != (STYLES_DIR / n).read_bytes()]
@@ -137,14 +139,17 @@ def test_check_mode_detects_a_stale_file(tmp_path):
     assert export.stale(tmp_path) == ["pays.sld"]
 
 
-def test_maplibre_source_reads_the_collection_items():
-    url = maplibre.source_url(STYLES["projets"])
-    assert url == ("http://127.0.0.1:5000/collections/projets/items?f=json&limit=20000"
-                   "&properties=type_action")
-    assert maplibre.source_url(STYLES["pays"], "https://x.example/api/", 10) == (
-        "https://x.example/api/collections/pays/items?f=json&limit=10&properties=nb_projets")
-    doc = maplibre.document(STYLES["pays"], "https://x.example/api")
-    assert doc["sources"]["pays"]["data"].startswith("https://x.example/api/collections/pays/items?")
+def test_maplibre_sources_are_the_collection_tiles_over_the_pays_basemap():
+    assert maplibre.tile_url("projets") == (
+        "http://127.0.0.1:5000/collections/projets/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt")
+    doc = maplibre.document(STYLES["pays"], "https://x.example/api/")
+    assert doc["sources"]["pays"]["tiles"] == ["https://x.example/api/collections/pays/tiles/WebMercatorQuad/"
+                                               "{z}/{y}/{x}?f=mvt"]
+    assert doc["sources"]["fond"]["tiles"] == doc["sources"]["pays"]["tiles"]
+    assert all("limit=" not in json.dumps(src) for src in doc["sources"].values())
+    assert doc["metadata"]["coopatlas:base_url"] == "https://x.example/api"
+    layer = next(lay for lay in doc["layers"] if lay["id"] == "pays")
+    assert (layer["source"], layer["source-layer"]) == ("pays", "pays")
 
 
 def test_qml_sizes_are_millimetres():

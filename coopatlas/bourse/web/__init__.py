@@ -70,6 +70,11 @@ from .responses import BLUEPRINT, api_error
 
 LOGGER = logging.getLogger(__name__)
 
+#: Key of ``app.extensions`` where the server's body limit reads the routes taking larger bodies.
+UPLOAD_LIMITS = "coopatlas.upload_limits"
+#: Key of ``app.extensions`` where the server's job policy reads the account that owns a job.
+ACCOUNT_OF_REQUEST = "coopatlas.account_of_request"
+
 #: The Bourse's blueprint: templates and static files of the package, the nested blueprints of its routes.
 blueprint = Blueprint(BLUEPRINT, __name__, root_path=str(Path(__file__).resolve().parent.parent),
                       template_folder="templates", static_folder="static", static_url_path="/bourse/static")
@@ -79,7 +84,14 @@ for _part in (guard, bourse_pages, login, account_pages, api):
 
 @blueprint.record_once
 def _setup(state) -> None:
-    """Behind a reverse proxy (``COOPATLAS_PROXY_FIX``): werkzeug's ProxyFix, once, on the whole app."""
+    """Behind a reverse proxy (``COOPATLAS_PROXY_FIX``): werkzeug's ProxyFix, once, on the whole app. The
+    uploads of the personal spaces take bodies up to their largest file (the server's body limit)."""
+    upload = current().settings.space_max_bytes + api.MULTIPART_OVERHEAD
+    state.app.extensions[UPLOAD_LIMITS] = {"/api/espace": upload, "/compte/espace": upload}
+    state.app.extensions[ACCOUNT_OF_REQUEST] = guard.job_owner
+    # /health checks the live database too (the server reads its checks from app.extensions)
+    state.app.extensions.setdefault("coopatlas.health_checks", {})["live"] = (
+        "a write transaction (writing nothing) on the live database", lambda: current().live.check())
     fix = current().settings.proxy_fix
     if fix:
         from werkzeug.middleware.proxy_fix import ProxyFix

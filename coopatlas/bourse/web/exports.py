@@ -19,6 +19,7 @@ from flask import Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from .. import space
+from ...store.faults import BackendUnavailable, unavailable_cause
 from ..accounts import Account
 from ..errors import WorkflowError
 from .responses import ctx
@@ -49,10 +50,14 @@ def map_png(source: str) -> tuple[bytes, dict]:
         raise WorkflowError(400, "source", "this server makes no maps")
     try:
         png = maker(found.group(1), MultiDict(parse_qsl(parts.query, keep_blank_values=True)))
+    except BackendUnavailable:
+        raise  # 503: the atlas cannot answer now, the request was right
     except LookupError:
         raise WorkflowError(400, "source", f"the map could not be made: no map of collection {found.group(1)!r}"
                             ) from None
     except Exception as exc:  # noqa: BLE001 - a bad parameter (its message names it), or a failure (logged)
+        if unavailable_cause(exc):
+            raise BackendUnavailable("the atlas database is temporarily unavailable; please retry later") from exc
         detail = getattr(exc, "user_msg", None)
         if not detail:
             LOGGER.exception("map %s not made for a personal space", path)
@@ -79,9 +84,13 @@ def report_pdf(account: Account, process: str, inputs) -> tuple[bytes, dict]:
         media_type, pdf = api_.manager.get_processor(process).execute(inputs)
     except UnknownProcessError:
         raise WorkflowError(400, "processus", f"the PDF could not be made: no process {process} here") from None
+    except BackendUnavailable:
+        raise  # 503: the atlas cannot answer now, the request was right
     except ProcessorExecuteError as exc:
         raise WorkflowError(400, "inputs", f"the PDF could not be made: {exc.message}") from None
-    except Exception:  # noqa: BLE001 - the process failed: logged, and the request answered
+    except Exception as exc:  # noqa: BLE001 - the process failed: logged, and the request answered
+        if unavailable_cause(exc):
+            raise BackendUnavailable("the atlas database is temporarily unavailable; please retry later") from exc
         LOGGER.exception("process %s failed for a personal space", process)
         raise WorkflowError(400, "inputs", "the PDF could not be made: the process failed") from None
     if media_type != "application/pdf" or not isinstance(pdf, bytes):

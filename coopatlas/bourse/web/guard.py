@@ -11,6 +11,9 @@ Before the request (:func:`refuse`):
 * a hot journal left in the GeoPackage by a killed writer is rolled back, and every
   :data:`~coopatlas.bourse.context.SYNC_CHECK_SECONDS` the atlas is checked against the live database.
 
+The jobs a request starts belong to its account (:func:`job_owner`, for the server's job policy: a job is
+seen by its owner and administrators only).
+
 After the request (:func:`protect`): the jobs of :data:`PRIVATE_JOB_PROCESSES` are deleted once answered
 and left out of the job list; the Bourse's own answers get their security headers (no sniffing, no
 framing, a strict content security policy, no caching of private pages).
@@ -22,7 +25,7 @@ import logging
 
 from flask import Blueprint, Response, request
 
-from .auth import bearer_account
+from .auth import bearer_account, session_account
 from .responses import BLUEPRINT, api_error, ctx
 
 LOGGER = logging.getLogger(__name__)
@@ -44,6 +47,13 @@ def _need(roles: tuple[str, ...] | frozenset, what: str) -> Response | None:
     if account.role not in roles:
         return api_error(403, f"{what}: not allowed for role {account.role}")
     return None
+
+
+def job_owner() -> tuple[str, bool] | None:
+    """The account of the request as the owner of the jobs it starts and sees, and whether it sees all
+    (an administrator): ``app.extensions["coopatlas.account_of_request"]`` of the server's job policy."""
+    account = bearer_account() or session_account()
+    return (f"compte:{account.id}", account.is_admin) if account else None
 
 
 def _job_process(job_id: str) -> str | None:

@@ -2,6 +2,8 @@
 (``POST /api/jetons``, ``DELETE /api/jetons``)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, redirect, request, url_for
 
 from .. import accounts
@@ -20,9 +22,17 @@ HOME_ENDPOINT = f"{BLUEPRINT}.compte.compte"
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """``target`` if it is a path of this server, else None: never another site, whatever a browser makes of
+    it (browsers drop tabs and newlines from URLs, read ``\\`` as ``/``: ``/%09/evil.example`` is
+    ``//evil.example``, another host), never a character a ``Location`` header cannot carry."""
+    if not target or len(target) > 2000 or not target.startswith("/") or "\\" in target:
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if target.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @blueprint.route("/compte/connexion", methods=["GET", "POST"])
@@ -46,8 +56,8 @@ def connexion():
         if exc.throttled:
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
+    resp = redirect(nxt or url_for(HOME_ENDPOINT, lang=lang()), 303)  # made first: no session for a failure
     token, _ = accounts.issue_token(c.live, account, "session", c.settings.session_hours, "web")
-    resp = redirect(nxt or url_for(HOME_ENDPOINT, lang=lang()), 303)
     resp.set_cookie(SESSION_COOKIE, token, max_age=int(c.settings.session_hours * 3600), httponly=True,
                     samesite="Lax", secure=secure_cookies(), path="/")
     return resp

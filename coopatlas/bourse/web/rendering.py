@@ -41,7 +41,8 @@ def render(template: str, status: int = 200, **kw) -> Response:
     account = session_account()
 
     def lang_url(code):
-        args = {**request.args.to_dict(), "lang": code}
+        # url_for reads _external, _anchor, _scheme, _method as options, not parameters: never from the client
+        args = {**{k: v for k, v in request.args.items() if not k.startswith("_")}, "lang": code}
         try:
             return url_for(request.endpoint, **(request.view_args or {}), **args)
         except Exception:  # noqa: BLE001

@@ -65,7 +65,10 @@ def workflow_error(exc: WorkflowError) -> Response:
 
 def json_body() -> dict:
     """The request's JSON object; :class:`~coopatlas.bourse.errors.WorkflowError` 400 otherwise."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the json module's recursion limit: nested thousands of levels deep
+        raise WorkflowError(400, "body", "the JSON body is nested too deep") from None
     if not isinstance(data, dict):
         raise WorkflowError(400, "body", "a JSON object is expected (Content-Type: application/json)")
     return data

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..reference import Reference
 from .figures import N_ACTIONS, N_COOPERATIONS, N_PAYS_PROJETS, PAYS_DEMANDES_SEULEMENT, SAMPLE_PROJECTS
-from .plausible import ADMIN1_PREFIXES, POIDS_PAYS
+from .plausible import POIDS_PAYS
 from .sampling import scale_to_total
 
 
@@ -98,7 +98,7 @@ class PartnerRegistry:
             nom, point = row["nom"], row.geometry
             geonameid, admin1_nom = int(row["geonameid"]), row.get("admin1_nom")
         elif row is not None:
-            nom = ADMIN1_PREFIXES.get(code, "Région de ") + row["nom"]
+            nom = row["nom"]  # the reference's name (French where it has one): no French prefix grafted on
             point, geonameid, admin1_nom = row.geometry, None, row["nom"]
             precision = "admin1"
         else:

@@ -60,11 +60,6 @@ THEMES_CONTINENT = {
                 "sante": 10, "economie_tourisme": 10, "eau_assainissement": 8, "urgence_humanitaire": 5,
                 "aide": 2},
 }
-ADMIN1_PREFIXES = {"PL": "Voïvodie de ", "RO": "Județ de ", "DE": "Land de ", "CN": "Province du ",
-                   "CA": "Province de ", "MA": "Région de ", "IT": "Région ", "ES": "Communauté de ",
-                   "VN": "Province de ", "BF": "Région du ", "HU": "Comitat de ", "US": "État de ",
-                   "JP": "Préfecture de ", "BR": "État de ", "MX": "État de ", "RU": "Oblast de "}
-
 PRENOMS = ("Marie Nathalie Isabelle Sylvie Catherine Françoise Christine Anne Valérie Sandrine Sophie Martine "
            "Jean Philippe Michel Alain Patrick Nicolas Christophe Pierre Laurent Éric Frédéric Thierry Olivier "
            "Bernard Dominique Pascal Claire Hélène Julie Céline Élodie Karim Nadia Yves Luc Paul").split()

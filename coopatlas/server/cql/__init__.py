@@ -48,7 +48,7 @@ from ...store.geopackage import point_xy
 from .coercion import FilterError, Queryable, check_code, coerce
 from .geometry import distance_bounds
 from .geometry import envelope as _envelope  # noqa: F401  (the tests check how envelopes are read)
-from .parsing import parse
+from .parsing import check_temporal_literals, parse
 from .predicates import SQLiteEvaluator
 from .sqlite_functions import lower, register_functions, unaccent
 from .translator import Sql, Target, like_to_glob

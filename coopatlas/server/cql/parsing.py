@@ -6,6 +6,9 @@ end of the filter): expected a property name, a number, a text in single quotes,
 """
 from __future__ import annotations
 
+import json
+import re
+
 from .coercion import FilterError
 
 #: Words for the terminals of pygeofilter's CQL2 text grammar that are patterns, not keywords.
@@ -35,7 +38,11 @@ def parse(text_or_json: str | dict, lang: str | None = None):
     is_json = isinstance(text_or_json, dict) or (lang in ("cql2-json", "cql-json")) or (
         lang is None and isinstance(text_or_json, str) and text_or_json.lstrip().startswith("{"))
     try:
+        if is_json:
+            check_temporal_literals(json.loads(text_or_json) if isinstance(text_or_json, str) else text_or_json)
         return parse_json(text_or_json) if is_json else parse_text(text_or_json)
+    except FilterError:
+        raise
     except Exception as exc:  # lark and the JSON walker raise many kinds of errors
         kind = "CQL2 JSON" if is_json else "CQL2 text"
         where = None if is_json else syntax_error(exc, text_or_json)
@@ -95,3 +102,31 @@ def _expected_words(terminals) -> list[str]:
     first = {"a property name": 0, "a number": 1, "a text in single quotes": 2}
     words.sort(key=lambda w: (first.get(w, 3), 2 if not w[:1].isalpha() else 1 if w.isupper() else 0))
     return words + families
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_ISO_DURATION = re.compile(r"P(?=.)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+
+
+def check_temporal_literals(node) -> None:
+    """The dates, timestamps and intervals of a CQL2 JSON filter are ISO 8601 (pygeofilter reads any text as
+    some date: ``{"interval": ["x"]}`` would be a day of this year); :class:`FilterError` naming the bad one."""
+    if isinstance(node, list):
+        for item in node:
+            check_temporal_literals(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if "interval" in node:
+        bounds = node["interval"]
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(
+                b == ".." or (isinstance(b, str) and (_ISO_DATE.fullmatch(b) or _ISO_TIMESTAMP.fullmatch(b)
+                                                      or _ISO_DURATION.fullmatch(b))) for b in bounds)):
+            raise FilterError(f"filter: an interval is two ISO 8601 dates, timestamps, durations or '..', "
+                              f"not {json.dumps(bounds)[:100]}")
+    for key, pattern in (("date", _ISO_DATE), ("timestamp", _ISO_TIMESTAMP)):
+        if key in node and not (isinstance(node[key], str) and pattern.fullmatch(node[key])):
+            raise FilterError(f"filter: a {key} is ISO 8601 text, not {json.dumps(node[key])[:100]}")
+    for value in node.values():
+        check_temporal_literals(value)

@@ -25,6 +25,7 @@ from qgis.core import (
 from .client import SEARCH_COLLECTIONS
 from .i18n import tr
 from .result import SearchResult
+from .tiles import tile_layer
 
 #: Custom property that marks our layers with their collection.
 PROP_COLLECTION = "coopatlas/collection"
@@ -60,7 +61,8 @@ class LoadedSearch:
         """Combined extent of the point layers (the whole search when there are none), in ``crs``."""
         ext = QgsRectangle()
         ext.setMinimal()
-        chosen = [lyr for c, lyr in self.layers.items() if c != "liens"] or list(self.layers.values())
+        vectors = {c: lyr for c, lyr in self.layers.items() if isinstance(lyr, QgsVectorLayer)}
+        chosen = [lyr for c, lyr in vectors.items() if c != "liens"] or list(vectors.values())
         for lyr in chosen:
             if lyr.featureCount() == 0:
                 continue
@@ -78,6 +80,15 @@ def open_layers(result: SearchResult) -> tuple[dict[str, QgsVectorLayer], list[s
     """
     layers, errors = {}, []
     for coll in reversed(SEARCH_COLLECTIONS):  # top of the layer tree first
+        if coll in result.tile_styles:
+            layer = tile_layer(result.tile_styles[coll], coll, layer_title(coll))
+            if not layer.isValid():
+                errors.append(tr("Cannot open the vector tiles of {collection}").format(collection=coll))
+                continue
+            layer.setCustomProperty(PROP_COLLECTION, coll)
+            layer.setCustomProperty(PROP_SEARCH, result.search.to_json())
+            layers[coll] = layer
+            continue
         path = result.files.get(coll)
         if not path:
             continue
@@ -126,12 +137,17 @@ def zoom_to(loaded: LoadedSearch, canvas, project: QgsProject | None = None) -> 
     """Zoom ``canvas`` to the search's features (a 10 % margin); False when there is nothing to show."""
     project = project or QgsProject.instance()
     crs = canvas.mapSettings().destinationCrs()
-    ext = loaded.extent(crs, project)
+    return zoom_to_extent(canvas, loaded.extent(crs, project))
+
+
+def zoom_to_extent(canvas, ext: QgsRectangle) -> bool:
+    """Zoom ``canvas`` to ``ext`` (canvas CRS) with a 10 % margin; False when it is empty."""
     if ext.isNull() or ext.xMinimum() > ext.xMaximum():
         return False
     if ext.width() == 0 and ext.height() == 0:  # one point: a 1 degree (or equivalent) window
         ext = QgsRectangle(ext.xMinimum() - 0.5, ext.yMinimum() - 0.5, ext.xMaximum() + 0.5, ext.yMaximum() + 0.5)
     else:
+        ext = QgsRectangle(ext)
         ext.scale(1.1)
     canvas.setExtent(ext)
     canvas.refresh()

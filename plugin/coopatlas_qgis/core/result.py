@@ -27,6 +27,14 @@ class SearchResult:
     files: dict[str, Path] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     styles: dict[str, Path] = field(default_factory=dict)
+    #: context collection (countries, French regions, departments) -> GeoJSON file, for the map's background
+    context_files: dict[str, Path] = field(default_factory=dict)
+    #: collection -> records matching on the server; how each came (``tuiles`` or ``entites``, see
+    #: :mod:`.tiles`); the MapLibre styles of the collections shown as vector tiles
+    matched: dict[str, int] = field(default_factory=dict)
+    modes: dict[str, str] = field(default_factory=dict)
+    tile_styles: dict[str, dict] = field(default_factory=dict)
+    tiles_threshold: int | None = None
     stats: dict | None = None
     stats_error: str | None = None
     seconds: float = 0.0

@@ -66,7 +66,7 @@ def build_rows(layers: dict[str, QgsVectorLayer], vocabulary: Vocabulary | None 
     rows = []
     for coll in COLLECTIONS:
         layer = layers.get(coll)
-        if layer is None:
+        if not isinstance(layer, QgsVectorLayer):  # none, or vector tiles (rows read from the server)
             continue
         names = layer.fields().names()
         for feat in layer.getFeatures():
@@ -95,10 +95,38 @@ class ResultsModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_layers(self, layers: dict[str, QgsVectorLayer], vocabulary: Vocabulary | None = None) -> None:
+        self.sources = []
         self.set_rows(build_rows(layers, vocabulary), vocabulary)
 
     def clear(self) -> None:
         self.set_layers({})
+
+    # --- rows read from the server page by page (a search shown as vector tiles) -------------------------
+    def set_server_rows(self, sources: list, vocabulary: Vocabulary | None = None, rows=()) -> None:
+        """``rows``, then rows read from ``sources`` (:class:`~.tiles.ServerRows`) as the view asks for more."""
+        self.beginResetModel()
+        self.vocabulary = vocabulary
+        self.rows = list(rows)
+        self.sources = list(sources)
+        self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt API
+        return not parent.isValid() and any(src.can_fetch() for src in getattr(self, "sources", ()))
+
+    def fetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt API
+        source = next((src for src in getattr(self, "sources", ()) if src.can_fetch()), None)
+        if parent.isValid() or source is None:
+            return
+        cols = [key for key, _ in self.cols]
+        records = source.fetch()
+        if not records:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(records) - 1)
+        for attrs in records:
+            family = attrs.get("type_action") or ("demande_cooperation" if source.collection == "demandes" else "")
+            self.rows.append(Row(source.collection, str(attrs.get("id")), -1,
+                                 [_cell(source.collection, key, attrs, self.vocabulary) for key in cols], str(family)))
+        self.endInsertRows()
 
     # --- Qt model ---------------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt API

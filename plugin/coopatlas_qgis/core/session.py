@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from .client import AtlasClient
+from .context import add_context, missing_context, scope_extent
 from .errors import AtlasError
 from .i18n import lang, tr
-from .layers import LoadedSearch, load_search, set_family_visible, zoom_to
+from .layers import LoadedSearch, load_search, set_family_visible, zoom_to, zoom_to_extent
 from .search import Search
 from .settings import Settings
 from .result import SearchResult
@@ -86,7 +87,9 @@ class Session(QObject):
         self.search = search
         folder = results_dir(self.results_base)
         task = SearchTask(self.client, search, folder, page_size=self.settings.page_size, lang=self.lang,
-                          open_layers=True, vocabulary=self._vocabulary.data if self._vocabulary else None)
+                          open_layers=True, vocabulary=self._vocabulary.data if self._vocabulary else None,
+                          context=missing_context(search, self.project),
+                          tiles_threshold=self.settings.tiles_threshold)
         task.progressChanged.connect(self.searchProgress.emit)
         task.done.connect(lambda result, t=task: self._search_done(t, result))
         task.failed.connect(lambda message, t=task: self._search_failed(t, message))
@@ -127,16 +130,31 @@ class Session(QObject):
         self.searchFailed.emit(message)
 
     def show_result(self, result: SearchResult) -> LoadedSearch:
-        """Load the layers of ``result`` (replacing the previous search's), zoom to them."""
+        """Load the layers of ``result`` (replacing the previous search's) over the context layers the
+        project lacks; zoom to the place searched (else to the points found, links not driving the extent)."""
         if self.replace_previous:
             self.remove_current()
+        _added, context_errors = add_context(result.context_files, self.project)
         loaded = load_search(result, self.project, self.lang)
+        loaded.errors.extend(context_errors)
         for error in loaded.errors:
             self.message.emit(error, int(Qgis.Warning))
-        if self.iface is not None and loaded.layers:
-            zoom_to(loaded, self.iface.mapCanvas(), self.project)
+        if self.iface is not None:
+            self._zoom(loaded)
+            # again once QGIS has set the canvas up for the layers just added: on the first layers of a
+            # project it zooms to their full extent (QgsLayerTreeMapCanvasBridge, deferred)
+            QTimer.singleShot(0, lambda: self._zoom(loaded) if self.current is loaded else None)
         self.current = loaded
         return loaded
+
+    def _zoom(self, loaded: LoadedSearch) -> None:
+        """Zoom to the place searched, else to the points found (links do not drive the extent)."""
+        canvas = self.iface.mapCanvas()
+        scope = scope_extent(loaded.result.search, self.project, canvas.mapSettings().destinationCrs())
+        if scope is not None:
+            zoom_to_extent(canvas, scope)
+        elif loaded.layers:
+            zoom_to(loaded, canvas, self.project)
 
     def remove_current(self) -> None:
         """Remove the current search's layers and group from the project."""

@@ -1,6 +1,6 @@
 """The plugin's settings and saved searches, kept in the QGIS user profile (:class:`QgsSettings`).
 
-Keys live under ``coopatlas/``: ``server_url``, ``timeout_s``, ``page_size`` and one
+Keys live under ``coopatlas/``: ``server_url``, ``timeout_s``, ``page_size``, ``tiles_threshold`` and one
 ``coopatlas/recherches/<name>`` JSON value per saved search.
 """
 from __future__ import annotations
@@ -9,6 +9,7 @@ from qgis.core import QgsSettings
 
 from .client import DEFAULT_URL, AtlasClient, normalise_url
 from .search import Search
+from .tiles import DEFAULT_TILES_THRESHOLD
 
 PREFIX = "coopatlas"
 SEARCHES = f"{PREFIX}/recherches"
@@ -54,6 +55,18 @@ class Settings:
     @page_size.setter
     def page_size(self, value: int) -> None:
         self.s.setValue(f"{PREFIX}/page_size", int(value))
+
+    @property
+    def tiles_threshold(self) -> int:
+        """Beyond this number of records, a search without criteria is shown as vector tiles."""
+        try:
+            return max(1, int(self.s.value(f"{PREFIX}/tiles_threshold", DEFAULT_TILES_THRESHOLD)))
+        except (TypeError, ValueError):
+            return DEFAULT_TILES_THRESHOLD
+
+    @tiles_threshold.setter
+    def tiles_threshold(self, value: int) -> None:
+        self.s.setValue(f"{PREFIX}/tiles_threshold", int(value))
 
     def client(self) -> AtlasClient:
         """A client of the configured server."""

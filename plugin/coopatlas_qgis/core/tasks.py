@@ -17,12 +17,14 @@ from qgis.core import QgsApplication, QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
 from .client import SEARCH_COLLECTIONS, AtlasClient, Response
+from .context import CONTEXT_PROPERTIES
 from .errors import AtlasError, Cancelled
 from .i18n import tr
 from .layers import open_layers as open_result_layers
 from .result import SearchResult, filter_params
 from .results_model import build_rows
 from .search import Search
+from .tiles import FEATURES, TILES, use_tiles
 from .vocabulary import Vocabulary
 
 
@@ -37,14 +39,16 @@ def results_dir(base: str | os.PathLike | None = None) -> Path:
 def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=SEARCH_COLLECTIONS,
                  page_size: int = 1000, feedback: QgsFeedback | None = None, with_stats: bool = True,
                  with_styles: bool = True, progress: Callable[[float], None] | None = None,
-                 lang: str = "fr") -> SearchResult:
+                 lang: str = "fr", context: tuple = (), tiles_threshold: int | None = None) -> SearchResult:
     """Run ``search`` on the server: the filtered features of each collection into ``folder`` (one
-    GeoJSON file each, CRS84), their QML styles and the statistics (labels in ``lang``). Progress goes
-    0 to 100."""
+    GeoJSON file each, CRS84), their QML styles, the statistics (labels in ``lang``) and the ``context``
+    collections (countries, French regions and departments) the map lacks. Beyond ``tiles_threshold``
+    records, a collection of a search without criteria is not downloaded but shown as the server's vector
+    tiles (:mod:`.tiles`). Progress goes 0 to 100."""
     started = time.monotonic()
     progress = progress or (lambda p: None)
     criteres = client.criteres(search.params(), feedback)
-    result = SearchResult(search, criteres, Path(folder), lang=lang)
+    result = SearchResult(search, criteres, Path(folder), lang=lang, tiles_threshold=tiles_threshold)
     steps = len(collections) + (1 if with_stats else 0)
     for i, coll in enumerate(collections):
         params = filter_params(criteres, coll)
@@ -52,6 +56,17 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
         if params is None:
             progress(100.0 * (i + 1) / steps)
             continue
+        if tiles_threshold is not None:
+            probe = client.get_json(f"/collections/{coll}/items",
+                                    {"f": "json", "limit": 1, "skipGeometry": "true", **params}, feedback)
+            result.matched[coll] = int(probe.get("numberMatched") or 0)
+            if use_tiles(search.is_empty(), coll, result.matched[coll], tiles_threshold):
+                result.tile_styles[coll] = client.get_json(f"/styles/{coll}.maplibre.json", None, feedback)
+                result.modes[coll] = TILES
+                result.counts[coll] = result.matched[coll]
+                progress(100.0 * (i + 1) / steps)
+                continue
+        result.modes[coll] = FEATURES
         path = Path(folder) / f"{coll}.geojson"
         count = 0
         with open(path, "w", encoding="utf-8") as fh:  # page by page: a world search stays small in memory
@@ -82,6 +97,12 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
                 except AtlasError:
                     pass  # the layer keeps QGIS's default style
         progress(100.0 * (i + 1) / steps)
+    for coll in context:
+        path = Path(folder) / f"context-{coll}.geojson"
+        features = client.items(coll, {"properties": CONTEXT_PROPERTIES[coll]}, page_size, feedback)
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                        encoding="utf-8")
+        result.context_files[coll] = path
     if with_stats:
         try:
             result.stats = client.execute_json("statistiques", {**search.inputs(), "lang": lang}, feedback=feedback)
@@ -146,7 +167,8 @@ class SearchTask(_Task):
 
     def __init__(self, client: AtlasClient, search: Search, folder: Path | None = None,
                  collections=SEARCH_COLLECTIONS, page_size: int = 1000, with_stats: bool = True,
-                 lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None):
+                 lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None,
+                 context: tuple = (), tiles_threshold: int | None = None):
         super().__init__(tr("CoopAtlas search"))
         self.lang = lang
         self.open_layers = open_layers
@@ -157,12 +179,15 @@ class SearchTask(_Task):
         self.collections = collections
         self.page_size = page_size
         self.with_stats = with_stats
+        self.context = tuple(context)
+        self.tiles_threshold = tiles_threshold
 
     def work(self, feedback: QgsFeedback) -> SearchResult:
         folder = self.folder or results_dir()
         Path(folder).mkdir(parents=True, exist_ok=True)
         result = fetch_search(self.client, self.search, Path(folder), self.collections, self.page_size,
-                              feedback, self.with_stats, progress=self.setProgress, lang=self.lang)
+                              feedback, self.with_stats, progress=self.setProgress, lang=self.lang,
+                              context=self.context, tiles_threshold=self.tiles_threshold)
         if self.open_layers and not feedback.isCanceled():
             result.layers, result.layer_errors = open_result_layers(result)
             try:

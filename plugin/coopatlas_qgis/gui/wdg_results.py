@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
+from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtWidgets import QWidget
 
 from ..core.errors import AtlasError
 from ..core.i18n import tr
+from ..core.result import filter_params
 from ..core.results_model import ResultsModel, Row
+from ..core.tiles import TILES, ServerRows, mode_text
 from .common import form
 from .dlg_export import COUNTRY_MAP, REPORT, ExportDialog, countries_of
 from .dlg_fiche import FicheDialog
@@ -82,8 +85,16 @@ class ResultsWidget(QWidget, form("wdg_results")):
             voc = self.session.vocabulary()
         except AtlasError:
             voc = None
-        if loaded.result.rows is not None:  # built by the search task
-            self.model.set_rows(loaded.result.rows, voc)
+        result = loaded.result
+        tiled = [c for c in ResultsModel.COLLECTIONS if result.modes.get(c) == TILES]
+        if tiled:  # vector tiles: the table reads the records from the server as the user scrolls
+            self.model.set_server_rows(
+                [ServerRows(self.session.client, c, filter_params(result.criteres, c) or {}, result.counts[c])
+                 for c in tiled], voc, result.rows or [])
+            if self.model.canFetchMore():
+                self.model.fetchMore()
+        elif result.rows is not None:  # built by the search task
+            self.model.set_rows(result.rows, voc)
         else:
             self.model.set_layers(loaded.layers, voc)
         self.table.resizeColumnsToContents()
@@ -102,6 +113,8 @@ class ResultsWidget(QWidget, form("wdg_results")):
         self.lbl_counts.setText(tr("{p} projects, {d} requests, {c} French authorities, {a} partners").format(
             p=counts.get("projets", 0), d=counts.get("demandes", 0), c=counts.get("collectivites", 0),
             a=counts.get("partenaires", 0)))
+        if result.tiles_threshold is not None:
+            self.lbl_mode.setText(mode_text(result.modes, result.matched, result.tiles_threshold))
         self._enable(True)
         self.btn_stats.setEnabled(loaded.result.stats is not None)
 
@@ -121,7 +134,8 @@ class ResultsWidget(QWidget, form("wdg_results")):
         """The current search's layer of ``collection``, if it is still in the project."""
         cur = self.session.current
         layer = cur.layers.get(collection) if cur is not None else None
-        return layer if layer is not None and layer in self.session.layers() else None
+        # vector tiles have no features to select nor read: the sheets are fetched from the server
+        return layer if isinstance(layer, QgsVectorLayer) and layer in self.session.layers() else None
 
     def _selection_changed(self):
         row = self.selected_row()
@@ -133,7 +147,8 @@ class ResultsWidget(QWidget, form("wdg_results")):
                 for other in (self._layer("projets"), self._layer("demandes")):
                     if other is not None and other is not layer:
                         other.removeSelection()
-                layer.selectByIds([row.fid])
+                if row.fid >= 0:
+                    layer.selectByIds([row.fid])
 
     def open_fiche(self, row: Row | None = None):
         row = row or self.selected_row()

@@ -69,6 +69,31 @@
       <translation>{base} répond, mais ce n'est pas un serveur OGC API.</translation>
     </message>
     <message>
+      <location filename="../core/context.py" />
+      <source>Cannot open {path}</source>
+      <translation>Impossible d'ouvrir {path}</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>CoopAtlas — context</source>
+      <translation>CoopAtlas — contexte</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>Countries</source>
+      <translation>Pays</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>Departments</source>
+      <translation>Départements</translation>
+    </message>
+    <message>
+      <location filename="../core/context.py" />
+      <source>Regions</source>
+      <translation>Régions</translation>
+    </message>
+    <message>
       <location filename="../core/errors.py" />
       <source>Cancelled.</source>
       <translation>Annulé.</translation>
@@ -100,8 +125,8 @@
     </message>
     <message>
       <location filename="../core/layers.py" />
-      <source>Cannot open {path}</source>
-      <translation>Impossible d'ouvrir {path}</translation>
+      <source>Cannot open the vector tiles of {collection}</source>
+      <translation>Impossible d'ouvrir les tuiles vectorielles de {collection}</translation>
     </message>
     <message>
       <location filename="../core/layers.py" />
@@ -120,16 +145,6 @@
     </message>
     <message>
       <location filename="../core/layers.py" />
-      <source>Countries</source>
-      <translation>Pays</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
-      <source>Departments</source>
-      <translation>Départements</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
       <source>French local authorities</source>
       <translation>Collectivités territoriales françaises</translation>
     </message>
@@ -142,11 +157,6 @@
       <location filename="../core/layers.py" />
       <source>Projects</source>
       <translation>Projets</translation>
-    </message>
-    <message>
-      <location filename="../core/layers.py" />
-      <source>Regions</source>
-      <translation>Régions</translation>
     </message>
     <message>
       <location filename="../core/results_model.py" />
@@ -322,6 +332,21 @@
       <location filename="../core/tasks.py" />
       <source>The task failed.</source>
       <translation>La tâche a échoué.</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Features downloaded (GeoJSON).</source>
+      <translation>Entités téléchargées (GeoJSON).</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Features downloaded: more than {n} results, but vector tiles cannot be filtered by the criteria.</source>
+      <translation>Entités téléchargées : plus de {n} résultats, mais les tuiles vectorielles ne peuvent pas être filtrées par les critères.</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Vector tiles: more than {n} results ({what}); the table loads them page by page.</source>
+      <translation>Tuiles vectorielles : plus de {n} résultats ({what}) ; le tableau les charge page par page.</translation>
     </message>
     <message>
       <location filename="../gui/dlg_export.py" />

@@ -1,0 +1,16 @@
+"""Fixtures shared by the unit tests: the reference geography of ``datasets/reference/``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coopatlas.data.reference import Reference
+
+
+@pytest.fixture(scope="module")
+def reference() -> Reference:
+    ref = Reference()
+    if not Path(ref.path).exists():
+        pytest.fail(f"no reference geography at {ref.path}: run `python datasets/build_reference.py`")
+    return ref
