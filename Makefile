@@ -16,7 +16,7 @@ STYLE_SPEC := @maplibre/maplibre-gl-style-spec@26.6.0
 
 ASSETS_DIR := coopatlas/server/static
 
-.PHONY: venv data serve test system-deps node-deps vendor config styles clean
+.PHONY: venv data serve test lint format system-deps node-deps vendor config styles clean
 
 ## venv: the Python >= 3.12 environment of the server, processes and tests
 venv: $(VENV)/.installed
@@ -67,7 +67,18 @@ serve: venv vendor
 ## rendering, processes, maps, Bourse), then the QGIS plugin's suite in Debian's QGIS Python. Both run on
 ## their own demo atlas, built once into a temporary folder removed at the end: never on build/atlas.gpkg
 ## nor var/ (tests/support/atlas.py)
-test: venv system-deps node-deps vendor venv-qgis
+## lint: ruff (pycodestyle, pyflakes, import order, pyupgrade, bugbear) and the format check
+LINTED := coopatlas processes plugin tests benchmarks datasets
+lint: venv
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
+
+## format: rewrite the code in the project's format (ruff format, then the safe ruff fixes)
+format: venv
+	$(PY) -m ruff format $(LINTED)
+	$(PY) -m ruff check --fix $(LINTED)
+
+test: lint venv system-deps node-deps vendor venv-qgis
 	atlas_dir=$$(mktemp -d -t coopatlas-test-atlas.XXXXXX) && trap 'rm -rf "$$atlas_dir"' EXIT && \
 	atlas=$$($(PY) tests/support/atlas.py "$$atlas_dir") && \
 	COOPATLAS_TEST_ATLAS="$$atlas" $(PY) -m pytest -n 2 --dist loadgroup tests && \

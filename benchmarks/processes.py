@@ -120,12 +120,12 @@ def bench_backend(name: str, url: str, location: str, repeat: int, reports: int,
     country = Criteria(pays=(COUNTRY,))
     out: dict = {"backend": name}
     for scope, inputs, crit in (("monde", {}, Criteria()), ("pays", {"pays": [COUNTRY]}, country)):
-        http, core = timed_pair(lambda: execute(session, url, "statistiques", inputs),
-                                lambda: statistics(store, crit), repeat)
+        http, core = timed_pair(lambda inputs=inputs: execute(session, url, "statistiques", inputs),
+                                lambda crit=crit: statistics(store, crit), repeat)
         out[f"statistiques_json_{scope}"] = {"http": summary(http), "core": summary(core)}
         print(f"[{name}] statistiques json {scope}: http {summary(http)} core {summary(core)}", flush=True)
     for fmt in ("png", "pdf"):
-        ms = timed(lambda: execute(session, url, "statistiques", {"pays": [COUNTRY], "format": fmt}),
+        ms = timed(lambda fmt=fmt: execute(session, url, "statistiques", {"pays": [COUNTRY], "format": fmt}),
                    max(3, repeat // 10), warmup=1)
         out[f"statistiques_{fmt}_pays"] = {"http": summary(ms)}
         print(f"[{name}] statistiques {fmt} pays: {summary(ms)}", flush=True)

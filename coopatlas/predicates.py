@@ -20,7 +20,7 @@ operator   meaning                      SQL                         CQL2 text
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Union
+from typing import Iterable
 
 OPERATORS = ("in", "is", ">=", "<=", "like")
 DIALECTS = ("sqlite", "postgresql")
@@ -56,7 +56,7 @@ class Nothing:
 
 
 NOTHING = Nothing()
-Condition = Union[Predicate, AnyOf]
+Condition = Predicate | AnyOf
 
 
 def to_sql(conditions: Iterable[Condition] | Nothing, dialect: str = "sqlite", alias: str = "") -> tuple[str, list]:

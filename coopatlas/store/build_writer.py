@@ -151,7 +151,7 @@ def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[di
     cols = ([GEOM] if coll.geometry else []) + names + ([SEARCH] if searchable else [])
     sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({",".join("?" * len(cols))})'
     n = 0
-    batch, rtree = [], []
+    batch = []
     for row in rows:
         values = []
         if coll.geometry:

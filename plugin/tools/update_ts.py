@@ -85,7 +85,7 @@ def write_ts(lang: str, check: bool = False) -> tuple[Path, int, int, bool]:
     for ctx, messages in sorted(collect().items()):
         c = ET.SubElement(root, "context")
         ET.SubElement(c, "name").text = ctx
-        for src, file, line in messages:
+        for src, file, _line in messages:
             m = ET.SubElement(c, "message")
             ET.SubElement(m, "location", {"filename": f"../{file}"})  # no line: no churn at each edit
             ET.SubElement(m, "source").text = src

@@ -137,7 +137,7 @@ def test_pdf_text_is_text_with_embedded_fonts(renders):
     reader = PdfReader(io.BytesIO(data))
     fonts = {}
     for page in reader.pages:
-        for name, ref in (page["/Resources"].get_object().get("/Font") or {}).items():
+        for _name, ref in (page["/Resources"].get_object().get("/Font") or {}).items():
             font = ref.get_object()
             desc = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             fonts[font["/BaseFont"]] = desc.get_object()

@@ -62,7 +62,7 @@ def test_each_text_has_one_home():
     assert len(catalogues) >= 8
     homes: dict[str, list[str]] = {}
     for catalogue in catalogues:
-        for key, (fr, en) in catalogue.entries.items():
+        for key, (fr, _en) in catalogue.entries.items():
             homes.setdefault(repr(fr), []).append(f"{catalogue.name}:{key}")
             if catalogue is not shared:
                 assert key not in shared.entries, f"{catalogue.name} redefines the shared text {key!r}"

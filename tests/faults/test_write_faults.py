@@ -90,8 +90,12 @@ def test_live_database_read_only(tmp_path, atlas_gpkg_path):
         assert _live_requests(live_path) == len(references) == len(set(references))
 
 
+#: One client for the jobs: a job is seen only by the client that started it (its job cookie).
+CLIENT = requests.Session()
+
+
 def _job(server, headers=None) -> requests.Response:
-    return requests.post(server.url + "/processes/statistiques/execution", json=STATS, headers=headers or {},
+    return CLIENT.post(server.url + "/processes/statistiques/execution", json=STATS, headers=headers or {},
                          timeout=REQUEST_TIMEOUT)
 
 
@@ -118,23 +122,23 @@ def test_job_results_on_a_full_disk(tmp_path, atlas_gpkg_path):
             assert r.status_code == 201, r.text
             job = r.headers["Location"]
             deadline = time.monotonic() + 60
-            while (status := requests.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
+            while (status := CLIENT.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
                     "failed", "successful") and time.monotonic() < deadline:
                 time.sleep(0.3)
             assert status["status"] == "failed", status
             assert "could not be stored" in status["message"], status
-            assert requests.get(job + "/results?f=json", timeout=REQUEST_TIMEOUT).status_code != 200
+            assert CLIENT.get(job + "/results?f=json", timeout=REQUEST_TIMEOUT).status_code != 200
             assert sorted(p.name for p in jobs_dir.iterdir()) == ["filler"]  # nothing half-written left
             # space again: the same job, submitted again, succeeds
             filler.unlink()
             r = _job(server, {"Prefer": "respond-async"})
             job = r.headers["Location"]
             deadline = time.monotonic() + 60
-            while (status := requests.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
+            while (status := CLIENT.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
                     "failed", "successful") and time.monotonic() < deadline:
                 time.sleep(0.3)
             assert status["status"] == "successful", status
-            r = requests.get(job + "/results?f=json", timeout=REQUEST_TIMEOUT)
+            r = CLIENT.get(job + "/results?f=json", timeout=REQUEST_TIMEOUT)
             assert r.status_code == 200 and r.json()["projets_cooperation_decentralisee"] > 0, r.text[:300]
             assert not [p for p in jobs_dir.iterdir() if p.name.endswith(".tmp")]
     finally:

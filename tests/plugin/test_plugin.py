@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
 from coopatlas_qgis import classFactory
@@ -21,7 +21,7 @@ from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.settings import Settings
 from coopatlas_qgis.locator import AtlasLocatorFilter
 
-from conftest import PLUGIN_DIR, ROOT
+from conftest import PLUGIN_DIR
 from helpers import first, moderate_country
 
 PACKAGE_DIR = PLUGIN_DIR / "coopatlas_qgis"

@@ -21,7 +21,7 @@ def test_processes_listed_and_described(process_server):
         assert {"sync-execute", "async-execute"} <= set(listed[pid]["jobControlOptions"])
         desc = api.process(pid)
         assert desc["id"] == pid and desc["inputs"] and "resultat" in desc["outputs"]
-        for name, inp in desc["inputs"].items():
+        for _name, inp in desc["inputs"].items():
             Draft202012Validator.check_schema(inp["schema"])  # every input publishes a valid JSON Schema
             assert inp["title"] and inp["description"]
     stats = api.process("statistiques")["inputs"]

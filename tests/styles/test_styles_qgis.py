@@ -214,7 +214,7 @@ def test_proportional_circles_grow_with_the_count(rendered, cid):
     assert r["order_by"] == '"nb_projets" DESC NULLS LAST'
     assert any(i["data_defined_size"] for i in r["legend"]), "no size legend"
     widths = []
-    for key, (lon, lat) in _proportional_case(cid, "qml")["probes"].items():
+    for key, (_lon, _lat) in _proportional_case(cid, "qml")["probes"].items():
         if key.startswith("overlap"):
             continue
         value, n = key.split(":")

@@ -180,7 +180,7 @@ class PostgresCluster:
             "# throwaway test cluster: trust, loopback and the private socket only\n"
             "local all all trust\nhost all all 127.0.0.1/32 trust\n")
         last_error = None
-        for attempt in range(3):  # the free port may be taken between free_port() and the server's bind
+        for _attempt in range(3):  # the free port may be taken between free_port() and the server's bind
             port = self.port or free_port()
             with open(self.datadir / "postgresql.auto.conf", "w") as conf:
                 conf.write(

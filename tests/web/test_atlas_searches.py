@@ -120,5 +120,5 @@ def test_a_large_result_draws_the_listed_page(browser, atlas_server):
     d.find_element("css selector", "#resultats .next").click()
     WebDriverWait(d, W.WAIT).until(lambda drv: "page=2" in drv.current_url)
     marked2, listed2 = WebDriverWait(d, W.WAIT).until(
-        lambda drv: (lambda m, l: (m, l) if set(m) == set(l) and l != listed else None)(*marked_and_listed()))
+        lambda drv: (lambda m, shown: (m, shown) if set(m) == set(shown) and shown != listed else None)(*marked_and_listed()))
     assert not set(listed2) & set(listed)

@@ -16,11 +16,11 @@ import yaml
 
 from ... import vocabulary as voc
 from ... import text as _text
+from ...paths import ROOT
+from .sources import DELIMITERS, Problem, Sheet, SourceError
 
 #: :func:`coopatlas.text.normalise`, memoised: the same labels and names come back on every row.
 normalise = functools.lru_cache(maxsize=1 << 16)(_text.normalise)
-from ...paths import ROOT
-from .sources import DELIMITERS, Problem, Sheet, SourceError
 
 FORMAT = "coopatlas-mapping"
 VERSION = 1
@@ -47,7 +47,7 @@ VALUE_MAPS = {
     "cofinancement": voc.COFINANCEMENTS,
 }
 ARTICLES = ("de la", "de l", "des", "du", "de", "d", "la", "le", "les", "l")
-_ARTICLE = re.compile(r"^(?:%s) (?=.)" % "|".join(ARTICLES))
+_ARTICLE = re.compile(rf"^(?:{'|'.join(ARTICLES)}) (?=.)")
 
 
 class MappingError(SourceError):

@@ -53,7 +53,7 @@ from .predicates import SQLiteEvaluator
 from .sqlite_functions import lower, register_functions, unaccent
 from .translator import Sql, Target, like_to_glob
 
-__all__ = ["FilterError", "Queryable", "Sql", "SQLiteEvaluator", "Target", "check_code", "coerce",
+__all__ = ["FilterError", "Queryable", "Sql", "SQLiteEvaluator", "Target", "check_code", "check_temporal_literals", "coerce",
            "distance_bounds", "like_to_glob", "lower", "parse", "point_xy", "register_functions", "to_shapely",
            "to_sql", "unaccent"]
 
