@@ -13,8 +13,8 @@ Backends, each a real ``coopatlas serve`` (gunicorn, ``--workers`` processes) on
 
 Requests timed (on ``projets``, the largest collection): the landing page (pygeoapi's own per-request
 cost, no provider), a page of 100 items, a property filter, a bbox, a CQL2 filter (not on OGR, which
-ignores ``filter``), keywords ``q``, ``sortby`` on a filtered set, a deep ``offset`` and ``/items/{id}`` (ids taken in turn from a list). For each request, every
-backend is warmed up, then measured for ``--duration`` seconds in ``--rounds`` turns (the backends take
+ignores ``filter``), keywords ``q``, ``sortby`` on a filtered set, a deep ``offset`` and ``/items/{id}``
+(ids taken in turn from a list). For each request, every backend is warmed up, then measured for ``--duration`` seconds in ``--rounds`` turns (the backends take
 turns, so that a change of load on the machine hits them alike): a closed loop of ``--clients`` Python
 threads, each sending its next request when the previous answer is read, on loopback. The load
 generator runs on the same machine as the servers and takes CPU from them: compare the backends with
@@ -23,6 +23,7 @@ each other (the ratios), not with another machine.
 Results: ``benchmarks/results/features-x<scale>.json``, and the tables of ``benchmarks/README.md``
 (rewritten from every results file, unless ``--no-readme``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,15 +62,24 @@ ITEMS = "/collections/projets/items"
 ENDPOINTS = {
     "landing": ("landing page `/`", "/?f=json", set(BACKENDS)),
     "page": ("`/items`, page of 100", f"{ITEMS}?f=json&limit=100", set(BACKENDS)),
-    "filtered": ("`/items`, property filter", f"{ITEMS}?f=json&limit=100&type_action=cooperation_decentralisee"
-                                               "&continent=afrique", set(BACKENDS)),
+    "filtered": (
+        "`/items`, property filter",
+        f"{ITEMS}?f=json&limit=100&type_action=cooperation_decentralisee&continent=afrique",
+        set(BACKENDS),
+    ),
     "bbox": ("`/items`, bbox (West Africa)", f"{ITEMS}?f=json&limit=100&bbox=-20,0,20,25", set(BACKENDS)),
-    "cql2": ("`/items`, CQL2 filter", f"{ITEMS}?f=json&limit=100&filter=" + urllib.parse.quote(
-        "annee_lancement BETWEEN 2005 AND 2015 AND thematique IN ('eau_assainissement','sante')"),
-        {"gpkg", "postgis"}),
+    "cql2": (
+        "`/items`, CQL2 filter",
+        f"{ITEMS}?f=json&limit=100&filter="
+        + urllib.parse.quote("annee_lancement BETWEEN 2005 AND 2015 AND thematique IN ('eau_assainissement','sante')"),
+        {"gpkg", "postgis"},
+    ),
     "q": ("`/items`, keywords `q`", f"{ITEMS}?f=json&limit=100&q=eau", set(BACKENDS)),
-    "sorted": ("`/items`, `sortby` on a filtered set", f"{ITEMS}?f=json&limit=100&continent=afrique"
-                                                       "&sortby=-annee_lancement", set(BACKENDS)),
+    "sorted": (
+        "`/items`, `sortby` on a filtered set",
+        f"{ITEMS}?f=json&limit=100&continent=afrique&sortby=-annee_lancement",
+        set(BACKENDS),
+    ),
     "deep": ("`/items`, `offset` 12,000", f"{ITEMS}?f=json&limit=100&offset=12000", set(BACKENDS)),
     "item": ("`/items/{id}`", None, set(BACKENDS)),
 }
@@ -129,9 +139,16 @@ def summarize(runs: list[dict]) -> dict:
     def pct(p):
         return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else None
 
-    return {"requests": len(latencies), "errors": sum(r["errors"] for r in runs), "seconds": round(seconds, 3),
-            "rps": round(len(latencies) / seconds, 2) if seconds else 0.0,
-            "p50_ms": pct(50), "p90_ms": pct(90), "p95_ms": pct(95), "p99_ms": pct(99)}
+    return {
+        "requests": len(latencies),
+        "errors": sum(r["errors"] for r in runs),
+        "seconds": round(seconds, 3),
+        "rps": round(len(latencies) / seconds, 2) if seconds else 0.0,
+        "p50_ms": pct(50),
+        "p90_ms": pct(90),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+    }
 
 
 # --- setup ------------------------------------------------------------------------------------------
@@ -157,14 +174,15 @@ def sample_ids(gpkg: Path, n: int = 500) -> list[str]:
     with sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True) as con:
         total = con.execute("SELECT COUNT(*) FROM projets").fetchone()[0]
         step = max(1, total // n)
-        return [r[0] for r in con.execute("SELECT id FROM projets WHERE fid % ? = 0 ORDER BY fid LIMIT ?",
-                                          (step, n))]
+        return [r[0] for r in con.execute("SELECT id FROM projets WHERE fid % ? = 0 ORDER BY fid LIMIT ?", (step, n))]
 
 
 def count_rows(gpkg: Path) -> dict[str, int]:
     with sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True) as con:
-        return {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-                for t in ("projets", "collectivites", "partenaires", "liens")}
+        return {
+            t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t in ("projets", "collectivites", "partenaires", "liens")
+        }
 
 
 def start_servers(backends, gpkg: Path, database_url: str | None, workers: int) -> dict[str, AtlasServer]:
@@ -173,8 +191,11 @@ def start_servers(backends, gpkg: Path, database_url: str | None, workers: int) 
         if b == "gpkg":
             servers[b] = AtlasServer(gpkg=gpkg, workers=workers)
         elif b == "ogr":
-            servers[b] = AtlasServer(gpkg=gpkg, workers=workers, extra_args=[
-                "--feature-provider", "benchmarks.ogr_provider.GeoPackageOGRProvider"])
+            servers[b] = AtlasServer(
+                gpkg=gpkg,
+                workers=workers,
+                extra_args=["--feature-provider", "benchmarks.ogr_provider.GeoPackageOGRProvider"],
+            )
         else:
             servers[b] = AtlasServer(database_url=database_url, workers=workers)
     with ThreadPoolExecutor(len(servers)) as pool:
@@ -191,6 +212,7 @@ def check(servers: dict[str, AtlasServer], endpoint: str, paths: list[str], slow
     """One request to every backend before anything is timed: (numberMatched per backend, reason why a
     backend is left out of this request: an error, or an answer slower than ``slow`` seconds)."""
     import requests
+
     matched, left_out = {}, {}
     for b, s in servers.items():
         t0 = time.perf_counter()
@@ -239,8 +261,11 @@ def table(result: dict) -> str:
         "Requests per second (median / 95th percentile latency in ms); ratios of requests per second "
         "(above 1: faster than the atlas's GeoPackage provider)." + _extras(result),
         "",
-        "| request | " + " | ".join(BACKENDS[b] for b in result["backends"]) + " | "
-        + " | ".join(f"{b} ÷ gpkg" for b in result["backends"] if b != "gpkg") + " |",
+        "| request | "
+        + " | ".join(BACKENDS[b] for b in result["backends"])
+        + " | "
+        + " | ".join(f"{b} ÷ gpkg" for b in result["backends"] if b != "gpkg")
+        + " |",
         "|---|" + "---:|" * (2 * len(result["backends"]) - 1),
     ]
     for e, (title, _, _) in ENDPOINTS.items():
@@ -259,12 +284,15 @@ def _extras(result: dict) -> str:
     """The PostGIS load time and the peak memory of the run, when recorded."""
     out = []
     if result.get("postgis_load_s") is not None:
-        out.append(f"PostGIS load (`coopatlas postgis`) {result['postgis_load_s']:.0f} s, peak memory of the "
-                   f"loading process {result.get('postgis_load_peak_rss_mib') or 0:.0f} MiB")
+        out.append(
+            f"PostGIS load (`coopatlas postgis`) {result['postgis_load_s']:.0f} s, peak memory of the "
+            f"loading process {result.get('postgis_load_peak_rss_mib') or 0:.0f} MiB"
+        )
     peaks = result.get("peak_rss_mib") or {}
     if peaks:
-        out.append("peak memory of one worker after the run: " + ", ".join(
-            f"{b} {v:.0f} MiB" for b, v in peaks.items()))
+        out.append(
+            "peak memory of one worker after the run: " + ", ".join(f"{b} {v:.0f} MiB" for b, v in peaks.items())
+        )
     return (" " + "; ".join(out) + ".") if out else ""
 
 
@@ -276,8 +304,12 @@ def scale_ratios(results: list[dict]) -> str:
         return ""
     backends = [b for b in base["backends"] if all(b in r["backends"] for r in others)]
     head = [f"×{r['scale']} ÷ ×1, {b}" for r in others for b in backends]
-    lines = ["### Requests per second at scale ÷ at ×1 (target: at least 0.5)", "",
-             "| request | " + " | ".join(head) + " |", "|---|" + "---:|" * len(head)]
+    lines = [
+        "### Requests per second at scale ÷ at ×1 (target: at least 0.5)",
+        "",
+        "| request | " + " | ".join(head) + " |",
+        "|---|" + "---:|" * len(head),
+    ]
     for e, (title, _, _) in ENDPOINTS.items():
         if e not in base["results"]:
             continue
@@ -313,19 +345,28 @@ def write_readme(results_dir: Path = RESULTS_DIR, readme: Path = README) -> None
 
 def environment() -> dict:
     import pygeoapi
+
     try:
         from osgeo import gdal
+
         gdal_version = gdal.__version__
     except ImportError:
         gdal_version = "absent"
-    return {"cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
-            "pygeoapi": pygeoapi.__version__, "gdal": gdal_version, "postgresql": pg_version(),
-            "loadavg_1min": round(os.getloadavg()[0], 2)}
+    return {
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "pygeoapi": pygeoapi.__version__,
+        "gdal": gdal_version,
+        "postgresql": pg_version(),
+        "loadavg_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 def available_backends() -> list[str]:
     try:
         import osgeo.ogr  # noqa: F401 - pygeoapi's OGR provider needs GDAL's Python bindings
+
         return list(BACKENDS)
     except ImportError:
         return [b for b in BACKENDS if b != "ogr"]
@@ -335,16 +376,23 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=1, help="atlas scale: 1 (demo) or the --scale of coopatlas build")
     ap.add_argument("--gpkg", help="atlas GeoPackage to measure (default: by --scale)")
-    ap.add_argument("--backends", default=",".join(available_backends()),
-                    help="comma-separated, among " + ", ".join(BACKENDS) + " (default: those available; ogr "
-                         "needs GDAL's Python bindings, pip install GDAL==$(gdal-config --version))")
+    ap.add_argument(
+        "--backends",
+        default=",".join(available_backends()),
+        help="comma-separated, among " + ", ".join(BACKENDS) + " (default: those available; ogr "
+        "needs GDAL's Python bindings, pip install GDAL==$(gdal-config --version))",
+    )
     ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated, among " + ", ".join(ENDPOINTS))
     ap.add_argument("--duration", type=float, default=10.0, help="seconds of measurement per request and backend")
     ap.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up of each backend, per request")
     ap.add_argument("--rounds", type=int, default=5, help="turns the backends take within --duration")
     ap.add_argument("--clients", type=int, default=4, help="concurrent clients (threads)")
-    ap.add_argument("--slow", type=float, default=10.0,
-                    help="a backend whose first answer to a request takes longer (seconds) is not timed on it")
+    ap.add_argument(
+        "--slow",
+        type=float,
+        default=10.0,
+        help="a backend whose first answer to a request takes longer (seconds) is not timed on it",
+    )
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     ap.add_argument("--results", default=str(RESULTS_DIR), help="folder of the JSON results")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
@@ -371,12 +419,14 @@ def main(argv=None) -> int:
         database_url = None
         if "postgis" in backends:
             from coopatlas.store.postgis import load
+
             cluster = PostgresCluster().start()
             database_url = cluster.create_database("atlas")
             t0 = time.perf_counter()
             load(gpkg, database_url)
             load_seconds = round(time.perf_counter() - t0, 1)
             import resource  # the load runs in this process: its peak memory is this process's
+
             load_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
             print(f"PostGIS loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
         servers = start_servers(backends, gpkg, database_url, args.workers)
@@ -399,24 +449,40 @@ def main(argv=None) -> int:
             for _ in range(args.rounds):
                 for b in active:
                     runs[b].append(run_load(active[b].port, paths, args.duration / args.rounds, args.clients))
-            results[e] = {b: (summarize(runs[b]) if b in active else
-                              {"left_out": left_out[b]} if b in left_out else None) for b in backends}
+            results[e] = {
+                b: (summarize(runs[b]) if b in active else {"left_out": left_out[b]} if b in left_out else None)
+                for b in backends
+            }
             for b in active:
                 m = results[e][b]
-                print(f"{e:9s} {b:8s} {m['rps']:8.1f} req/s  p50 {m['p50_ms'] or 0:7.1f} ms  "
-                      f"p95 {m['p95_ms'] or 0:7.1f} ms  errors {m['errors']}", file=sys.stderr, flush=True)
+                print(
+                    f"{e:9s} {b:8s} {m['rps']:8.1f} req/s  p50 {m['p50_ms'] or 0:7.1f} ms  "
+                    f"p95 {m['p95_ms'] or 0:7.1f} ms  errors {m['errors']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         peaks = {b: peak_rss_mib(s.proc.pid) for b, s in servers.items() if s.proc is not None}
     finally:
         for s in servers.values():
             s.stop()
         if cluster is not None:
             cluster.stop()
-    result = {"scale": args.scale, "atlas": gpkg.name, "rows": rows, "backends": backends,
-              "date": time.strftime("%Y-%m-%d"), "duration": args.duration, "rounds": args.rounds,
-              "clients": args.clients,
-              "workers": args.workers, "environment": environment() | {"loadavg_1min_before": load_before},
-              "postgis_load_s": load_seconds, "postgis_load_peak_rss_mib": load_peak, "peak_rss_mib": peaks,
-              "results": results}
+    result = {
+        "scale": args.scale,
+        "atlas": gpkg.name,
+        "rows": rows,
+        "backends": backends,
+        "date": time.strftime("%Y-%m-%d"),
+        "duration": args.duration,
+        "rounds": args.rounds,
+        "clients": args.clients,
+        "workers": args.workers,
+        "environment": environment() | {"loadavg_1min_before": load_before},
+        "postgis_load_s": load_seconds,
+        "postgis_load_peak_rss_mib": load_peak,
+        "peak_rss_mib": peaks,
+        "results": results,
+    }
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"features-x{args.scale}.json"

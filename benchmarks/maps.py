@@ -24,6 +24,7 @@ change of load on the machine hits both alike; each figure is the median. Result
 ``benchmarks/results/maps.json`` and to the ``## Country maps`` section of ``benchmarks/README.md``
 (between its markers).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,7 @@ BEGIN, END = "<!-- maps:begin -->", "<!-- maps:end -->"
 
 
 # --- QGIS side (run by /usr/bin/python3: imports nothing of CoopAtlas) -------------------------------------------
+
 
 def qgis_main(spec_path: str) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -88,18 +90,22 @@ def qgis_main(spec_path: str) -> int:
     partners.setSubsetString(f"pays_code = '{spec['country']}' AND nb_projets > 0")
     assert countries.isValid() and partners.isValid()
     root = QgsRuleBasedRenderer.Rule(None)
-    for expr, fill, outline in ((f"pays_code = '{spec['country']}'", "#ffffff", "#4a4a4a"),
-                                ("ELSE", "#e6e6e6", "#ffffff")):
+    for expr, fill, outline in (
+        (f"pays_code = '{spec['country']}'", "#ffffff", "#4a4a4a"),
+        ("ELSE", "#e6e6e6", "#ffffff"),
+    ):
         sym = QgsFillSymbol.createSimple({"color": fill, "outline_color": outline, "outline_width": "0.16"})
         rule = QgsRuleBasedRenderer.Rule(sym, filterExp="" if expr == "ELSE" else expr)
         if expr == "ELSE":
             rule.setIsElse(True)
         root.appendChild(rule)
     countries.setRenderer(QgsRuleBasedRenderer(root))
-    marker = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#1f5fbf", "outline_color": "#3a3a3a",
-                                           "outline_width": "0.12", "size_unit": "MM"})
+    marker = QgsMarkerSymbol.createSimple(
+        {"name": "circle", "color": "#1f5fbf", "outline_color": "#3a3a3a", "outline_width": "0.12", "size_unit": "MM"}
+    )
     marker.symbolLayer(0).setDataDefinedProperty(
-        QgsSymbolLayer.PropertySize, QgsProperty.fromExpression("2.2 * sqrt(\"nb_projets\")"))
+        QgsSymbolLayer.PropertySize, QgsProperty.fromExpression('2.2 * sqrt("nb_projets")')
+    )
     partners.renderer().setSymbol(marker)
     label = QgsPalLayerSettings()
     label.fieldName = "nom"
@@ -186,13 +192,24 @@ def qgis_main(spec_path: str) -> int:
         t0, c0 = time.perf_counter(), time.process_time()
         export(layout, str(out))
         only, only_cpu = time.perf_counter() - t0, time.process_time() - c0
-        print(json.dumps({"build_export": full, "export": only, "build_export_cpu": full_cpu, "export_cpu": only_cpu,
-                          "pdf_bytes": out.stat().st_size}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "build_export": full,
+                    "export": only,
+                    "build_export_cpu": full_cpu,
+                    "export_cpu": only_cpu,
+                    "pdf_bytes": out.stat().st_size,
+                }
+            ),
+            flush=True,
+        )
     app.exitQgis()
     return 0
 
 
 # --- CoopAtlas side ----------------------------------------------------------------------------------------------
+
 
 def median_ms(values) -> float:
     return round(statistics.median(values) * 1000.0, 1)
@@ -206,6 +223,7 @@ class Ours:
         from coopatlas.cartography.geography import world
         from coopatlas.cartography.options import parse_options
         from coopatlas.store import default_location, open_store
+
         self.cm = cm
         self.store = open_store(default_location())
         self.world = world()
@@ -215,6 +233,7 @@ class Ours:
 
     def turn(self) -> None:
         from coopatlas.cartography import export
+
         cm = self.cm
         t0, c0 = time.perf_counter(), time.process_time()
         model = cm.build_country_map(self.store, self.opts, self.world)
@@ -233,13 +252,21 @@ class Ours:
     def spec(self) -> dict:
         """What QGIS needs to make the same page: projection, extent, page and frame boxes, texts."""
         from coopatlas.data.reference import ATTRIBUTIONS, REFERENCE_GPKG
+
         info, model = self.info, self.model
         lay = info.layout
         return {
-            "country": model.country.code, "proj4": info.main.proj.proj4, "extent": list(info.main.extent),
-            "page_mm": [lay.width, lay.height], "map_mm": [lay.map.x, lay.map.y, lay.map.w, lay.map.h],
-            "reference": str(REFERENCE_GPKG), "atlas": str(self.store.location), "title": model.title,
-            "subtitle": model.subtitle, "credits": "\n".join(ATTRIBUTIONS), "bar_km": info.scale_bar.km,
+            "country": model.country.code,
+            "proj4": info.main.proj.proj4,
+            "extent": list(info.main.extent),
+            "page_mm": [lay.width, lay.height],
+            "map_mm": [lay.map.x, lay.map.y, lay.map.w, lay.map.h],
+            "reference": str(REFERENCE_GPKG),
+            "atlas": str(self.store.location),
+            "title": model.title,
+            "subtitle": model.subtitle,
+            "credits": "\n".join(ATTRIBUTIONS),
+            "bar_km": info.scale_bar.km,
             "orientation": lay.orientation,
         }
 
@@ -257,8 +284,13 @@ def run(country: str, runs: int, with_qgis: bool) -> tuple[dict, dict | None, di
         path = out.with_suffix(".json")
         path.write_text(json.dumps({**spec, "out": str(out)}), encoding="utf-8")
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""}
-        proc = subprocess.Popen([QGIS_PYTHON, str(Path(__file__).resolve()), "--qgis-spec", str(path)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(
+            [QGIS_PYTHON, str(Path(__file__).resolve()), "--qgis-spec", str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         ready = json.loads(proc.stdout.readline() or "{}")
         if "ready" not in ready:
             proc.kill()
@@ -278,19 +310,34 @@ def run(country: str, runs: int, with_qgis: bool) -> tuple[dict, dict | None, di
             proc.stdin.write("quit\n")
             proc.stdin.close()
             proc.wait(timeout=60)
-    return ({"map_page": ours.page, "carte_pays": ours.full, "map_page_cpu": ours.page_cpu,
-             "carte_pays_cpu": ours.full_cpu, "sizes": ours.sizes}, qgis, spec)
+    return (
+        {
+            "map_page": ours.page,
+            "carte_pays": ours.full,
+            "map_page_cpu": ours.page_cpu,
+            "carte_pays_cpu": ours.full_cpu,
+            "sizes": ours.sizes,
+        },
+        qgis,
+        spec,
+    )
 
 
 def table(res: dict) -> str:
     ours, q = res["coopatlas"], res.get("qgis")
-    lines = [f"{res['date']}; {res['machine']}; Python {res['python']}, matplotlib {res['matplotlib']}"
-             + (f", QGIS {q['qgis']}" if q else "") + f"; {res['runs']} turns after a warm-up, medians; "
-             f"1-minute load average {res['load_before']} before, {res['load_after']} after (CoopAtlas and "
-             "QGIS take turns, so that a change of load hits both alike; CPU time, the process's own, is less "
-             "sensitive to the load than wall time).", "",
-             f"Country: {res['country']} ({res['orientation']} A4, projection `{res['proj4'].split(' +x_0')[0]}`).",
-             "", "| what | wall, median (ms) | CPU, median (ms) | wall ÷ QGIS | CPU ÷ QGIS |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"{res['date']}; {res['machine']}; Python {res['python']}, matplotlib {res['matplotlib']}"
+        + (f", QGIS {q['qgis']}" if q else "")
+        + f"; {res['runs']} turns after a warm-up, medians; "
+        f"1-minute load average {res['load_before']} before, {res['load_after']} after (CoopAtlas and "
+        "QGIS take turns, so that a change of load hits both alike; CPU time, the process's own, is less "
+        "sensitive to the load than wall time).",
+        "",
+        f"Country: {res['country']} ({res['orientation']} A4, projection `{res['proj4'].split(' +x_0')[0]}`).",
+        "",
+        "| what | wall, median (ms) | CPU, median (ms) | wall ÷ QGIS | CPU ÷ QGIS |",
+        "|---|---:|---:|---:|---:|",
+    ]
     base = (median_ms(q["build_export"]), median_ms(q["build_export_cpu"])) if q else None
 
     def row(label, wall, cpu):
@@ -300,8 +347,11 @@ def table(res: dict) -> str:
         lines.append(f"| {label} | {w} | {c} | {rw} | {rc} |")
 
     row("CoopAtlas: map page, PDF (1 page)", ours["map_page"], ours["map_page_cpu"])
-    row(f"CoopAtlas: `carte-pays` PDF (map + complete table, {ours['sizes']['pages']} pages)", ours["carte_pays"],
-        ours["carte_pays_cpu"])
+    row(
+        f"CoopAtlas: `carte-pays` PDF (map + complete table, {ours['sizes']['pages']} pages)",
+        ours["carte_pays"],
+        ours["carte_pays_cpu"],
+    )
     if q:
         row("QGIS 3.22: print layout built + exported to PDF", q["build_export"], q["build_export_cpu"])
         row("QGIS 3.22: same layout exported again", q["export"], q["export_cpu"])
@@ -341,7 +391,7 @@ def write_readme(res: dict) -> None:
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
     block = f"{BEGIN}\n{table(res)}\n{END}"
     if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip("\n") + "\n\n" + SECTION + "\n" + block + "\n"
     README.write_text(text, encoding="utf-8")
@@ -360,13 +410,23 @@ def main(argv=None) -> int:
         return qgis_main(args.qgis_spec)
     sys.path.insert(0, str(ROOT))
     import matplotlib
+
     load_before = round(os.getloadavg()[0], 2)
     ours, qgis, spec = run(args.country, args.runs, not args.no_qgis)
-    res = {"date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} CPUs, {platform.machine()}",
-           "python": platform.python_version(), "matplotlib": matplotlib.__version__, "runs": args.runs,
-           "country": args.country, "orientation": spec["orientation"], "proj4": spec["proj4"],
-           "load_before": load_before, "load_after": round(os.getloadavg()[0], 2),
-           "coopatlas": ours, "qgis": qgis}
+    res = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}",
+        "python": platform.python_version(),
+        "matplotlib": matplotlib.__version__,
+        "runs": args.runs,
+        "country": args.country,
+        "orientation": spec["orientation"],
+        "proj4": spec["proj4"],
+        "load_before": load_before,
+        "load_after": round(os.getloadavg()[0], 2),
+        "coopatlas": ours,
+        "qgis": qgis,
+    }
     results = Path(args.results)
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(res, indent=2), encoding="utf-8")

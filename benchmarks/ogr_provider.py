@@ -6,6 +6,7 @@ pygeoapi's :class:`~pygeoapi.provider.ogr.OGRProvider` wants ``data`` as a GDAL 
 the table as ``layer``: this adapter translates the stanza and changes nothing else. The OGR provider
 ignores ``filter`` (CQL2), ``sortby`` and ``q``; the benchmark does not time those on it.
 """
+
 from __future__ import annotations
 
 from pygeoapi.provider.ogr import OGRProvider

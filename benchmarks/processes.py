@@ -22,6 +22,7 @@ Measured, one request at a time (a client thread on the same machine, loopback),
 The 1-minute load average is recorded before and after: other work on the machine slows everything.
 Results: ``benchmarks/results/processes.json`` and the ``## Processes`` tables of ``benchmarks/README.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,9 +55,12 @@ def config_args(tmp: Path) -> list[str]:
     import yaml
 
     from coopatlas.server import config as C
+
     committed = yaml.safe_load(C.CONFIG_FILE.read_text(encoding="utf-8"))
-    if all(committed.get("resources", {}).get(p, {}).get("type") == "process"
-           for p in ("statistiques", "rapport", "fiche-projet")):
+    if all(
+        committed.get("resources", {}).get(p, {}).get("type") == "process"
+        for p in ("statistiques", "rapport", "fiche-projet")
+    ):
         return []
     cfg = C.base_config()
     cfg["server"]["manager"]["name"] = "processes._manager.AtlasManager"
@@ -99,12 +103,16 @@ def timed_pair(a, b, repeat: int, warmup: int = 3) -> tuple[list[float], list[fl
 
 def summary(ms: list[float]) -> dict:
     ms = sorted(ms)
-    return {"n": len(ms), "median_ms": round(st.median(ms), 1),
-            "p90_ms": round(ms[min(len(ms) - 1, int(0.9 * len(ms)))], 1)}
+    return {
+        "n": len(ms),
+        "median_ms": round(st.median(ms), 1),
+        "p90_ms": round(ms[min(len(ms) - 1, int(0.9 * len(ms)))], 1),
+    }
 
 
 def pdf_pages(data: bytes) -> int:
     from pypdf import PdfReader
+
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
@@ -120,13 +128,19 @@ def bench_backend(name: str, url: str, location: str, repeat: int, reports: int,
     country = Criteria(pays=(COUNTRY,))
     out: dict = {"backend": name}
     for scope, inputs, crit in (("monde", {}, Criteria()), ("pays", {"pays": [COUNTRY]}, country)):
-        http, core = timed_pair(lambda inputs=inputs: execute(session, url, "statistiques", inputs),
-                                lambda crit=crit: statistics(store, crit), repeat)
+        http, core = timed_pair(
+            lambda inputs=inputs: execute(session, url, "statistiques", inputs),
+            lambda crit=crit: statistics(store, crit),
+            repeat,
+        )
         out[f"statistiques_json_{scope}"] = {"http": summary(http), "core": summary(core)}
         print(f"[{name}] statistiques json {scope}: http {summary(http)} core {summary(core)}", flush=True)
     for fmt in ("png", "pdf"):
-        ms = timed(lambda fmt=fmt: execute(session, url, "statistiques", {"pays": [COUNTRY], "format": fmt}),
-                   max(3, repeat // 10), warmup=1)
+        ms = timed(
+            lambda fmt=fmt: execute(session, url, "statistiques", {"pays": [COUNTRY], "format": fmt}),
+            max(3, repeat // 10),
+            warmup=1,
+        )
         out[f"statistiques_{fmt}_pays"] = {"http": summary(ms)}
         print(f"[{name}] statistiques {fmt} pays: {summary(ms)}", flush=True)
     for scope, inputs, crit in (("pays", {"pays": [COUNTRY]}, country), ("monde", {}, Criteria())):
@@ -139,8 +153,13 @@ def bench_backend(name: str, url: str, location: str, repeat: int, reports: int,
             c0 = time.process_time()
             report_pdf(store, crit, results_map=results_map)
             cpus.append(time.process_time() - c0)
-        out[f"rapport_{scope}"] = {"wall_s": round(min(walls), 2), "core_cpu_s": round(min(cpus), 2),
-                                   "size_mb": round(size / 1e6, 2), "pages": pages, "runs": reports}
+        out[f"rapport_{scope}"] = {
+            "wall_s": round(min(walls), 2),
+            "core_cpu_s": round(min(cpus), 2),
+            "size_mb": round(size / 1e6, 2),
+            "pages": pages,
+            "runs": reports,
+        }
         print(f"[{name}] rapport {scope}: {out[f'rapport_{scope}']}", flush=True)
     store_file = var / "jobs.tinydb.json"
     try:
@@ -153,40 +172,56 @@ def bench_backend(name: str, url: str, location: str, repeat: int, reports: int,
 
 def render_readme(result: dict) -> str:
     env = result["environment"]
-    lines = [f"{env['date']}; {env['cpus']} CPUs, {env['machine']}; Python {env['python']}, pygeoapi "
-             f"{env['pygeoapi']}; 2 gunicorn workers; one request at a time; 1-minute load average "
-             f"{env['load_before']} before, {env['load_after']} after (other work on the machine shows here).",
-             "",
-             "`statistiques` (JSON), milliseconds, median / 90th percentile of "
-             f"{result['repeat']} requests after warm-up; *core*: `coopatlas.stats.statistics` in-process on "
-             "the same database, called in turn with each request; *HTTP ÷ core*: the cost of HTTP, pygeoapi "
-             "and its job manager.",
-             "",
-             "| backend | request | HTTP (median / p90) | core (median / p90) | HTTP ÷ core |",
-             "|---|---|---:|---:|---:|"]
+    lines = [
+        f"{env['date']}; {env['cpus']} CPUs, {env['machine']}; Python {env['python']}, pygeoapi "
+        f"{env['pygeoapi']}; 2 gunicorn workers; one request at a time; 1-minute load average "
+        f"{env['load_before']} before, {env['load_after']} after (other work on the machine shows here).",
+        "",
+        "`statistiques` (JSON), milliseconds, median / 90th percentile of "
+        f"{result['repeat']} requests after warm-up; *core*: `coopatlas.stats.statistics` in-process on "
+        "the same database, called in turn with each request; *HTTP ÷ core*: the cost of HTTP, pygeoapi "
+        "and its job manager.",
+        "",
+        "| backend | request | HTTP (median / p90) | core (median / p90) | HTTP ÷ core |",
+        "|---|---|---:|---:|---:|",
+    ]
     for b in result["backends"]:
         for scope, label in (("monde", "world"), ("pays", f"one country ({COUNTRY})")):
             cell = b[f"statistiques_json_{scope}"]
             h, c = cell["http"], cell["core"]
-            lines.append(f"| {BACKENDS[b['backend']]} | {label} | {h['median_ms']} / {h['p90_ms']} | "
-                         f"{c['median_ms']} / {c['p90_ms']} | {h['median_ms'] / max(c['median_ms'], 0.1):.1f} |")
-    lines += ["", "`statistiques` as files and `rapport` (PDF): best wall time over HTTP; *core CPU*: CPU time of "
-              "`report_pdf` in-process (the PDF itself, without HTTP).", "",
-              "| backend | request | HTTP wall | core CPU | size | pages |", "|---|---|---:|---:|---:|---:|"]
+            lines.append(
+                f"| {BACKENDS[b['backend']]} | {label} | {h['median_ms']} / {h['p90_ms']} | "
+                f"{c['median_ms']} / {c['p90_ms']} | {h['median_ms'] / max(c['median_ms'], 0.1):.1f} |"
+            )
+    lines += [
+        "",
+        "`statistiques` as files and `rapport` (PDF): best wall time over HTTP; *core CPU*: CPU time of "
+        "`report_pdf` in-process (the PDF itself, without HTTP).",
+        "",
+        "| backend | request | HTTP wall | core CPU | size | pages |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for b in result["backends"]:
         name = BACKENDS[b["backend"]]
         for fmt in ("png", "pdf"):
             h = b[f"statistiques_{fmt}_pays"]["http"]
-            lines.append(f"| {name} | `statistiques` {fmt.upper()}, {COUNTRY} | {h['median_ms'] / 1000:.2f} s "
-                         "(median) | | | |")
+            lines.append(
+                f"| {name} | `statistiques` {fmt.upper()}, {COUNTRY} | {h['median_ms'] / 1000:.2f} s (median) | | | |"
+            )
         for scope, label in (("pays", f"`rapport`, {COUNTRY}"), ("monde", "`rapport`, whole atlas")):
             r = b[f"rapport_{scope}"]
-            lines.append(f"| {name} | {label} | {r['wall_s']} s | {r['core_cpu_s']} s | {r['size_mb']} MB | "
-                         f"{r['pages']} |")
-    lines += ["", "Jobs kept by the TinyDB job manager at the end of the run (pygeoapi records every execution, "
-              "synchronous ones too, and rewrites the whole file at each change): " + ", ".join(
-                  f"{BACKENDS[b['backend']]} {b['jobs_in_store']} jobs, {b['job_store_kb']} KB"
-                  for b in result["backends"]) + "."]
+            lines.append(
+                f"| {name} | {label} | {r['wall_s']} s | {r['core_cpu_s']} s | {r['size_mb']} MB | {r['pages']} |"
+            )
+    lines += [
+        "",
+        "Jobs kept by the TinyDB job manager at the end of the run (pygeoapi records every execution, "
+        "synchronous ones too, and rewrites the whole file at each change): "
+        + ", ".join(
+            f"{BACKENDS[b['backend']]} {b['jobs_in_store']} jobs, {b['job_store_kb']} KB" for b in result["backends"]
+        )
+        + ".",
+    ]
     return "\n".join(lines)
 
 
@@ -194,7 +229,7 @@ def write_readme(result: dict) -> None:
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
     block = f"{BEGIN}\n{render_readme(result)}\n{END}"
     if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip() + "\n\n## Processes\n\n" + HOWTO + "\n\n" + block + "\n"
     README.write_text(text, encoding="utf-8")
@@ -227,6 +262,7 @@ def main(argv=None) -> int:
     import tempfile
 
     import pygeoapi
+
     load_before = round(os.getloadavg()[0], 2)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -234,22 +270,27 @@ def main(argv=None) -> int:
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
             if backend == "gpkg":
                 with AtlasServer(gpkg=gpkg, extra_args=extra, timeout=180) as server:
-                    results.append(bench_backend("gpkg", server.url, str(gpkg), args.repeat, args.reports,
-                                                 server.var))
+                    results.append(bench_backend("gpkg", server.url, str(gpkg), args.repeat, args.reports, server.var))
             elif backend == "postgis":
                 from support.postgis import PostgresCluster, loaded_atlas
+
                 with PostgresCluster() as cluster:
                     url = loaded_atlas(cluster, gpkg)
                     with AtlasServer(database_url=url, extra_args=extra, timeout=180) as server:
-                        results.append(bench_backend("postgis", server.url, url, args.repeat, args.reports,
-                                                     server.var))
+                        results.append(bench_backend("postgis", server.url, url, args.repeat, args.reports, server.var))
             else:
                 parser.error(f"unknown backend {backend!r}")
     result = {
-        "environment": {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "machine": platform.machine(),
-                        "python": platform.python_version(), "pygeoapi": pygeoapi.__version__,
-                        "load_before": load_before, "load_after": round(os.getloadavg()[0], 2),
-                        "gpkg": str(gpkg)},
+        "environment": {
+            "date": time.strftime("%Y-%m-%d"),
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "pygeoapi": pygeoapi.__version__,
+            "load_before": load_before,
+            "load_after": round(os.getloadavg()[0], 2),
+            "gpkg": str(gpkg),
+        },
         "repeat": args.repeat,
         "backends": results,
     }

@@ -23,6 +23,7 @@ before and after (other work on the machine slows both backends alike).
 Results: ``benchmarks/results/tiles-x<scale>.json`` and the table of the "Tiles" section of
 ``benchmarks/README.md`` (unless ``--no-readme``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,7 @@ ZOOMS = (2, 5, 8)
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2 ** z
+    n = 2**z
     lat = max(-85.05, min(85.05, lat))
     x = int((lon + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
@@ -122,33 +123,53 @@ def run(args) -> dict:
         cluster.stop()
     rows = []
     for (b, c, z), values in samples.items():
-        rows.append({"backend": b, "collection": c, "zoom": z, "tiles": len(plan[(c, z)]), "requests": len(values),
-                     "p50_ms": round(statistics.median(values), 1), "p95_ms": round(percentile(values, 0.95), 1),
-                     "first_p50_ms": round(statistics.median(first[(b, c, z)]), 1),
-                     "first_max_ms": round(max(first[(b, c, z)]), 1),
-                     "mean_kb": round(statistics.mean(sizes[(b, c, z)]) / 1024, 1),
-                     "max_kb": round(max(sizes[(b, c, z)]) / 1024, 1)})
-    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "gpkg": gpkg.name,
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-            "workers": args.workers, "rounds": args.rounds, "loadavg_before": load_before,
-            "loadavg_after": [round(v, 2) for v in os.getloadavg()], "results": rows}
+        rows.append(
+            {
+                "backend": b,
+                "collection": c,
+                "zoom": z,
+                "tiles": len(plan[(c, z)]),
+                "requests": len(values),
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(percentile(values, 0.95), 1),
+                "first_p50_ms": round(statistics.median(first[(b, c, z)]), 1),
+                "first_max_ms": round(max(first[(b, c, z)]), 1),
+                "mean_kb": round(statistics.mean(sizes[(b, c, z)]) / 1024, 1),
+                "max_kb": round(max(sizes[(b, c, z)]) / 1024, 1),
+            }
+        )
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "gpkg": gpkg.name,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "workers": args.workers,
+        "rounds": args.rounds,
+        "loadavg_before": load_before,
+        "loadavg_after": [round(v, 2) for v in os.getloadavg()],
+        "results": rows,
+    }
 
 
 def table(result: dict) -> str:
     by = {(r["backend"], r["collection"], r["zoom"]): r for r in result["results"]}
-    lines = [f"Run of {result['date']} on `{result['gpkg']}`: {result['machine']['cpus']} CPUs, "
-             f"{result['workers']} gunicorn workers per backend, {result['rounds']} rounds; load average "
-             f"(1, 5, 15 min) {result['loadavg_before']} before, {result['loadavg_after']} after.", "",
-             "| collection | zoom | tiles | GeoPackage first request p50 / max ms | PostGIS first request p50 / max ms "
-             "| GeoPackage again p50 / p95 ms | PostGIS again p50 / p95 ms | GeoPackage mean / max KB "
-             "| PostGIS mean / max KB |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Run of {result['date']} on `{result['gpkg']}`: {result['machine']['cpus']} CPUs, "
+        f"{result['workers']} gunicorn workers per backend, {result['rounds']} rounds; load average "
+        f"(1, 5, 15 min) {result['loadavg_before']} before, {result['loadavg_after']} after.",
+        "",
+        "| collection | zoom | tiles | GeoPackage first request p50 / max ms | PostGIS first request p50 / max ms "
+        "| GeoPackage again p50 / p95 ms | PostGIS again p50 / p95 ms | GeoPackage mean / max KB "
+        "| PostGIS mean / max KB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for c in COLLECTIONS:
         for z in ZOOMS:
             g, p = by[("gpkg", c, z)], by[("postgis", c, z)]
-            lines.append(f"| {c} | {z} | {g['tiles']} | {g['first_p50_ms']} / {g['first_max_ms']} | "
-                         f"{p['first_p50_ms']} / {p['first_max_ms']} | {g['p50_ms']} / {g['p95_ms']} | {p['p50_ms']} / "
-                         f"{p['p95_ms']} | {g['mean_kb']} / {g['max_kb']} | {p['mean_kb']} / {p['max_kb']} |")
+            lines.append(
+                f"| {c} | {z} | {g['tiles']} | {g['first_p50_ms']} / {g['first_max_ms']} | "
+                f"{p['first_p50_ms']} / {p['first_max_ms']} | {g['p50_ms']} / {g['p95_ms']} | {p['p50_ms']} / "
+                f"{p['p95_ms']} | {g['mean_kb']} / {g['max_kb']} | {p['mean_kb']} / {p['max_kb']} |"
+            )
     return "\n".join(lines)
 
 
@@ -156,7 +177,7 @@ def write_readme(result: dict) -> None:
     text = README.read_text(encoding="utf-8")
     block = f"{BEGIN}\n{table(result)}\n{END}"
     if BEGIN in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     README.write_text(text, encoding="utf-8")

@@ -16,6 +16,7 @@ answered, ``atlas-search``), the resources the page fetched and their bytes, the
 The 1-minute load average before and after: other work on the machine slows everything.
 Results: ``benchmarks/results/webatlas-x<scale>.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,9 @@ for p in (str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "web")):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from support.servers import AtlasServer  # noqa: E402
 from web_browser import chrome  # noqa: E402
+
+from support.servers import AtlasServer  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 READ_MARK = """
@@ -59,8 +61,12 @@ def open_atlas(driver, url: str, timeout: float = 180) -> dict:
 
 
 def summary(values: list[float]) -> dict:
-    return {"median_ms": round(st.median(values), 1), "min_ms": round(min(values), 1),
-            "max_ms": round(max(values), 1), "runs": [round(v, 1) for v in values]}
+    return {
+        "median_ms": round(st.median(values), 1),
+        "min_ms": round(min(values), 1),
+        "max_ms": round(max(values), 1),
+        "runs": [round(v, 1) for v in values],
+    }
 
 
 def projects(gpkg: Path) -> int:
@@ -105,25 +111,37 @@ def main(argv=None) -> int:
             finally:
                 driver.quit()
     result = {
-        "environment": {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "machine": platform.machine(),
-                        "python": platform.python_version(), "load_before": load_before,
-                        "load_after": round(os.getloadavg()[0], 2), "gpkg": str(gpkg), "projets": rows,
-                        "browser": "Debian chromium, headless, SwiftShader WebGL",
-                        "workers": args.workers},
-        "cold": summary(cold), "warm": summary(warm),
+        "environment": {
+            "date": time.strftime("%Y-%m-%d"),
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "load_before": load_before,
+            "load_after": round(os.getloadavg()[0], 2),
+            "gpkg": str(gpkg),
+            "projets": rows,
+            "browser": "Debian chromium, headless, SwiftShader WebGL",
+            "workers": args.workers,
+        },
+        "cold": summary(cold),
+        "warm": summary(warm),
         "cold_steps": {step: round(st.median(values), 1) for step, values in steps.items()},
-        "requests": fetched[0]["requests"], "bytes": fetched[0]["bytes"], "tile_requests": fetched[0]["tiles"],
+        "requests": fetched[0]["requests"],
+        "bytes": fetched[0]["bytes"],
+        "tile_requests": fetched[0]["tiles"],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"webatlas-{scale}.json"
     out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"{scale} ({rows:,} projects): first complete map, cold median {result['cold']['median_ms']:.0f} ms "
-          f"(min {result['cold']['min_ms']:.0f}, max {result['cold']['max_ms']:.0f}); warm median "
-          f"{result['warm']['median_ms']:.0f} ms; cold steps (median): map style loaded "
-          f"{result['cold_steps']['map_load_ms']:.0f} ms, first search answered "
-          f"{result['cold_steps']['search_ms']:.0f} ms; "
-          f"{result['requests']} requests, {result['bytes'] / 1e6:.1f} MB "
-          f"({result['tile_requests']} tiles); load {load_before} → {result['environment']['load_after']}")
+    print(
+        f"{scale} ({rows:,} projects): first complete map, cold median {result['cold']['median_ms']:.0f} ms "
+        f"(min {result['cold']['min_ms']:.0f}, max {result['cold']['max_ms']:.0f}); warm median "
+        f"{result['warm']['median_ms']:.0f} ms; cold steps (median): map style loaded "
+        f"{result['cold_steps']['map_load_ms']:.0f} ms, first search answered "
+        f"{result['cold_steps']['search_ms']:.0f} ms; "
+        f"{result['requests']} requests, {result['bytes'] / 1e6:.1f} MB "
+        f"({result['tile_requests']} tiles); load {load_before} → {result['environment']['load_after']}"
+    )
     print(f"written {out.relative_to(ROOT)}")
     return 0
 

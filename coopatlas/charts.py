@@ -10,10 +10,11 @@ bytes.
 Colours come from :mod:`coopatlas.vocabulary` (types of action, types of collectivity, the blue ramp).
 Amounts are in euros (shown in millions).
 """
+
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -37,16 +38,20 @@ TEXT = "#222222"
 GRID = "#dddddd"
 FONT = "DejaVu Sans"
 
-TEXTS = Texts({
-    "apd_chart": ("Aide publique au développement déclarée (M€)", "Declared official development aid (€M)"),
-    "apd_axis": ("Millions d'euros (M€)", "Millions of euros (€M)"),
-    "top_chart": ("Collectivités menant le plus de projets", "Authorities with the most projects"),
-    "continents": ("Projets par continent", "Projects by continent"),
-    "thematiques": ("Projets par thématique", "Projects by theme"),
-    "pays": ("Projets par pays", "Projects by country"),
-    "autres": ("Autres ({n})", "Others ({n})"),
-    "vide": ("Aucune donnée", "No data"),
-}, "charts", fallback=SHARED)
+TEXTS = Texts(
+    {
+        "apd_chart": ("Aide publique au développement déclarée (M€)", "Declared official development aid (€M)"),
+        "apd_axis": ("Millions d'euros (M€)", "Millions of euros (€M)"),
+        "top_chart": ("Collectivités menant le plus de projets", "Authorities with the most projects"),
+        "continents": ("Projets par continent", "Projects by continent"),
+        "thematiques": ("Projets par thématique", "Projects by theme"),
+        "pays": ("Projets par pays", "Projects by country"),
+        "autres": ("Autres ({n})", "Others ({n})"),
+        "vide": ("Aucune donnée", "No data"),
+    },
+    "charts",
+    fallback=SHARED,
+)
 
 
 def _wrap(label: str, width: int = 30) -> str:
@@ -67,12 +72,21 @@ def _empty(ax, title: str | None, lang: str) -> None:
     ax.set_yticks([])
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.text(0.5, 0.5, TEXTS("vide", lang), ha="center", va="center", fontsize=9, color="#777777",
-            transform=ax.transAxes)
+    ax.text(
+        0.5, 0.5, TEXTS("vide", lang), ha="center", va="center", fontsize=9, color="#777777", transform=ax.transAxes
+    )
 
 
-def _hbars(ax, labels: Sequence[str], values: Sequence[float], colors, annotations: Sequence[str],
-           title: str | None, lang: str, wrap: int = 30) -> None:
+def _hbars(
+    ax,
+    labels: Sequence[str],
+    values: Sequence[float],
+    colors,
+    annotations: Sequence[str],
+    title: str | None,
+    lang: str,
+    wrap: int = 30,
+) -> None:
     """Horizontal bars, the first on top, each annotated at its end."""
     _style(ax, title)
     n = len(values)
@@ -95,10 +109,15 @@ def split_rows(items: Sequence[dict], max_items: int, lang: str) -> list[dict]:
     items = list(items)
     if len(items) <= max_items:
         return items
-    head, rest = items[:max_items - 1], items[max_items - 1:]
-    return head + [{"code": "_autres", "libelle": TEXTS("autres", lang).format(n=len(rest)),
-                    "nombre": sum(r["nombre"] for r in rest),
-                    "pourcentage": round(sum(r["pourcentage"] for r in rest), 2)}]
+    head, rest = items[: max_items - 1], items[max_items - 1 :]
+    return head + [
+        {
+            "code": "_autres",
+            "libelle": TEXTS("autres", lang).format(n=len(rest)),
+            "nombre": sum(r["nombre"] for r in rest),
+            "pourcentage": round(sum(r["pourcentage"] for r in rest), 2),
+        }
+    ]
 
 
 def draw_split(ax, items: Sequence[dict], title: str | None, lang: str = "fr", max_items: int = 10) -> None:
@@ -108,8 +127,15 @@ def draw_split(ax, items: Sequence[dict], title: str | None, lang: str = "fr", m
         _empty(ax, title, lang)
         return
     colors = [OTHERS if r["code"] == "_autres" else BAR for r in rows]
-    _hbars(ax, [r["libelle"] for r in rows], [r["nombre"] for r in rows], colors,
-           [f"{number(r['nombre'], lang)} ({percent(r['pourcentage'], lang)})" for r in rows], title, lang)
+    _hbars(
+        ax,
+        [r["libelle"] for r in rows],
+        [r["nombre"] for r in rows],
+        colors,
+        [f"{number(r['nombre'], lang)} ({percent(r['pourcentage'], lang)})" for r in rows],
+        title,
+        lang,
+    )
 
 
 def draw_types(ax, stats: dict, lang: str = "fr") -> None:
@@ -122,9 +148,16 @@ def draw_types(ax, stats: dict, lang: str = "fr") -> None:
     if not total:
         _empty(ax, TEXTS("types", lang), lang)
         return
-    _hbars(ax, [voc.TYPES_ACTION.label(c, lang) for c in codes], values,
-           [voc.COULEURS_TYPE_ACTION[c] for c in codes],
-           [f"{number(v, lang)} ({percent(100.0 * v / total, lang)})" for v in values], TEXTS("types", lang), lang, 26)
+    _hbars(
+        ax,
+        [voc.TYPES_ACTION.label(c, lang) for c in codes],
+        values,
+        [voc.COULEURS_TYPE_ACTION[c] for c in codes],
+        [f"{number(v, lang)} ({percent(100.0 * v / total, lang)})" for v in values],
+        TEXTS("types", lang),
+        lang,
+        26,
+    )
 
 
 def draw_apd(ax, apd_par_annee: Sequence[dict], lang: str = "fr") -> None:
@@ -142,8 +175,7 @@ def draw_apd(ax, apd_par_annee: Sequence[dict], lang: str = "fr") -> None:
     ax.set_ylim(0, top * 1.18)
     if len(rows) <= 12:
         for x, v, r in zip(years, values, rows):
-            ax.text(x, v + top * 0.02, millions(r["montant"], lang), ha="center", va="bottom", fontsize=6.5,
-                    color=TEXT)
+            ax.text(x, v + top * 0.02, millions(r["montant"], lang), ha="center", va="bottom", fontsize=6.5, color=TEXT)
     ax.set_xticks(years, [str(y) for y in years], fontsize=7.5, rotation=0 if len(years) <= 8 else 45)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))
     ax.set_ylabel(TEXTS("apd_axis", lang), fontsize=7.5, color=TEXT)
@@ -159,16 +191,30 @@ def draw_top(ax, top_collectivites: Sequence[dict], lang: str = "fr", max_items:
         _empty(ax, title, lang)
         return
     colors = [voc.PALETTE["type_collectivite"].get(r.get("type_collectivite"), "#7f7f7f") for r in rows]
-    _hbars(ax, [f"{r['rang']}. {r['nom']}" for r in rows], [r["nb_projets"] for r in rows], colors,
-           [number(r["nb_projets"], lang) for r in rows], title, lang, 34)
+    _hbars(
+        ax,
+        [f"{r['rang']}. {r['nom']}" for r in rows],
+        [r["nb_projets"] for r in rows],
+        colors,
+        [number(r["nb_projets"], lang) for r in rows],
+        title,
+        lang,
+        34,
+    )
     present = list(dict.fromkeys(r.get("type_collectivite") for r in rows))
     handles = [_patch(voc.PALETTE["type_collectivite"].get(c, "#7f7f7f")) for c in present]
-    ax.legend(handles, [voc.TYPES_COLLECTIVITE.label(c, lang) or "–" for c in present], fontsize=6.5,
-              loc="lower right", frameon=False)
+    ax.legend(
+        handles,
+        [voc.TYPES_COLLECTIVITE.label(c, lang) or "–" for c in present],
+        fontsize=6.5,
+        loc="lower right",
+        frameon=False,
+    )
 
 
 def _patch(color):
     from matplotlib.patches import Patch
+
     return Patch(facecolor=color, edgecolor="none")
 
 
@@ -191,12 +237,19 @@ def draw(ax, kind: str, stats: dict, lang: str = "fr") -> None:
 
 
 #: Size of each chart alone, inches (width, height).
-SIZES = {"types": (6.5, 1.9), "apd": (6.5, 2.6), "top": (6.5, 3.6), "continents": (6.5, 2.4),
-         "thematiques": (6.5, 3.6), "pays": (6.5, 3.4)}
+SIZES = {
+    "types": (6.5, 1.9),
+    "apd": (6.5, 2.6),
+    "top": (6.5, 3.6),
+    "continents": (6.5, 2.4),
+    "thematiques": (6.5, 3.6),
+    "pays": (6.5, 3.4),
+}
 
 
-def chart(kind: str, stats: dict, lang: str = "fr", size: tuple[float, float] | None = None,
-          titled: bool = True) -> Figure:
+def chart(
+    kind: str, stats: dict, lang: str = "fr", size: tuple[float, float] | None = None, titled: bool = True
+) -> Figure:
     """A figure holding the one chart ``kind`` of ``stats`` (without its title when ``titled`` is false,
     e.g. under a heading of a document)."""
     fig = Figure(figsize=size or SIZES[kind], layout="constrained")
@@ -213,7 +266,8 @@ def dashboard(stats: dict, lang: str = "fr", title: str | None = None) -> Figure
     if title:
         fig.suptitle(_wrap(title, 150), fontsize=13, fontweight="bold", color=TEXT, x=0.01, ha="left")
     grid = fig.add_gridspec(3, 2, height_ratios=[1.0, 1.5, 1.5])
-    for (row, col), kind in zip([(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)],
-                                ("types", "apd", "top", "thematiques", "continents", "pays")):
+    for (row, col), kind in zip(
+        [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)], ("types", "apd", "top", "thematiques", "continents", "pays")
+    ):
         draw(fig.add_subplot(grid[row, col]), kind, stats, lang)
     return fig

@@ -3,6 +3,7 @@
 Each sub-command lives in the module that owns its concept and exposes ``add_arguments(parser)`` and
 ``run(args) -> int``; this file only lists them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,10 +15,14 @@ COMMANDS = {
     "build": ("coopatlas.data.build", "build the atlas GeoPackage (demo data or imported files)"),
     "comptes": ("coopatlas.bourse.accounts", "accounts of the professionals (embassies, collectivities, admins)"),
     "export": ("coopatlas.data.export", "export a built atlas to the interchange format (CSV folder)"),
-    "import": ("coopatlas.data.importers",
-               "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder"),
-    "import-iati": ("coopatlas.opendata.iati_import",
-                    "import IATI activity files of French local authorities into an interchange folder"),
+    "import": (
+        "coopatlas.data.importers",
+        "import real data (Atlas open-data CSV/XLSX, APD) into an interchange folder",
+    ),
+    "import-iati": (
+        "coopatlas.opendata.iati_import",
+        "import IATI activity files of French local authorities into an interchange folder",
+    ),
     "jobs": ("coopatlas.server.jobs_policy", "the jobs of the processes: purge those past their retention"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),

@@ -14,10 +14,12 @@ Schema of process inputs (:func:`json_schema`) and the description clients read 
 
 Statistics, reports, maps and the Features API all take it, so that a search means the same everywhere.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from . import schema as sch
 from .criteria_specs import (  # noqa: F401 - the criteria's public names
@@ -74,8 +76,9 @@ class Criteria:
 
     # --- construction and validation ---------------------------------------------------------------
     @classmethod
-    def from_params(cls, params: Mapping[str, Any] | None, known_countries: Iterable[str] | None = None,
-                    ignore: Iterable[str] = ()) -> "Criteria":
+    def from_params(
+        cls, params: Mapping[str, Any] | None, known_countries: Iterable[str] | None = None, ignore: Iterable[str] = ()
+    ) -> Criteria:
         """Validated criteria from request parameters (lists or comma-separated strings).
 
         Unknown parameter names are refused, except those in ``ignore`` (e.g. ``f``, ``lang``).
@@ -104,8 +107,13 @@ class Criteria:
             v = getattr(self, f.name)
             if v is None or v == ():
                 continue
-            out[f.name] = (",".join(v) if isinstance(v, tuple) else ("true" if v is True else "false")
-                           if isinstance(v, bool) else str(v))
+            out[f.name] = (
+                ",".join(v)
+                if isinstance(v, tuple)
+                else ("true" if v is True else "false")
+                if isinstance(v, bool)
+                else str(v)
+            )
         return out
 
     @property
@@ -116,7 +124,7 @@ class Criteria:
     def is_empty(self) -> bool:
         return not self.active
 
-    def merge(self, **changes) -> "Criteria":
+    def merge(self, **changes) -> Criteria:
         return replace(self, **changes)
 
     # --- applicability ---------------------------------------------------------------------------------
@@ -125,12 +133,19 @@ class Criteria:
         coll = sch.collection(collection)
         return [name for name in self.active if SPECS[name].property_in(coll) is None]
 
-    def restricted_to(self, names: Iterable[str]) -> "Criteria":
+    def restricted_to(self, names: Iterable[str]) -> Criteria:
         """The same search keeping only the criteria ``names`` (the others cleared)."""
         keep = set(names)
-        return replace(self, **{f.name: (None if isinstance(getattr(self, f.name), (bool, int, str)) or
-                                         getattr(self, f.name) is None else ())
-                                for f in fields(self) if f.name not in keep})
+        return replace(
+            self,
+            **{
+                f.name: (
+                    None if isinstance(getattr(self, f.name), (bool, int, str)) or getattr(self, f.name) is None else ()
+                )
+                for f in fields(self)
+                if f.name not in keep
+            },
+        )
 
     def excludes(self, collection: str) -> bool:
         """True when the criteria rule the whole collection out (e.g. requests when only projects types
@@ -157,8 +172,9 @@ class Criteria:
                 out.extend(SPECS[name].predicates(getattr(self, name), coll))
         return out
 
-    def where(self, collection: str, dialect: str = "sqlite", alias: str = "",
-              skip: Iterable[str] = ()) -> tuple[str, list]:
+    def where(
+        self, collection: str, dialect: str = "sqlite", alias: str = "", skip: Iterable[str] = ()
+    ) -> tuple[str, list]:
         """``(sql, params)``: the WHERE condition selecting the collection's rows that match.
 
         ``dialect`` is ``"sqlite"`` (``?`` placeholders) or ``"postgresql"`` (``%s``). Raises
@@ -210,8 +226,12 @@ class Criteria:
         ids: set[str] = set()
         for collection, column in sources:
             sql, params = self.where(collection, store.dialect)
-            ids.update(str(r[0]) for r in store.rows(
-                f"SELECT DISTINCT {column} FROM {collection} WHERE {sql} AND {column} IS NOT NULL", params))
+            ids.update(
+                str(r[0])
+                for r in store.rows(
+                    f"SELECT DISTINCT {column} FROM {collection} WHERE {sql} AND {column} IS NOT NULL", params
+                )
+            )
         if not ids:
             return None
         return {"filter": to_cql2([Predicate(criterion, "id", "in", tuple(sorted(ids)))]), "filter-lang": "cql2-text"}

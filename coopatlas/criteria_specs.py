@@ -5,11 +5,12 @@ Schema (process inputs) and their public description (``/criteres``, read by the
 :class:`coopatlas.criteria.Criteria` holds the values of a search and turns them, through these specs,
 into the predicates of :mod:`coopatlas.predicates` (SQL and CQL2).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from . import schema as sch
 from . import vocabulary as voc
@@ -92,8 +93,11 @@ class CriterionSpec:
             if set(value) == set(held):
                 return []
         if self.per_value_field:
-            return [AnyOf(self.name, tuple(Predicate(self.name, self.per_value_field.format(v), "is", (True,))
-                                           for v in value))]
+            return [
+                AnyOf(
+                    self.name, tuple(Predicate(self.name, self.per_value_field.format(v), "is", (True,)) for v in value)
+                )
+            ]
         return [Predicate(self.name, prop, "in", tuple(value))]
 
     def describe(self, value, lang: str = "fr", names: Mapping[str, str] | None = None) -> str:
@@ -115,8 +119,15 @@ class CriterionSpec:
     def published(self) -> dict:
         """What clients need to offer this criterion (``/criteres``): name, kind, labels, where its values
         come from, whether it takes several."""
-        out = {"nom": self.name, "type": self.kind, "multiple": self.multiple, "fr": self.fr, "en": self.en,
-               "vocabulaire": self.codelist, "collection": self.values_from}
+        out = {
+            "nom": self.name,
+            "type": self.kind,
+            "multiple": self.multiple,
+            "fr": self.fr,
+            "en": self.en,
+            "vocabulaire": self.codelist,
+            "collection": self.values_from,
+        }
         if self.pattern:
             out["motif"] = self.pattern
         if self.kind == "year":
@@ -128,44 +139,123 @@ class CriterionSpec:
         return out
 
 
-def _spec(name, kind, fr, en, codelist=None, default_field=None, pattern=None, operator=None, per_value_field=None,
-          values_by_collection=None, values_from=None, **by_collection):
-    return CriterionSpec(name, kind, fr, en, codelist, by_collection, default_field or name, pattern,
-                         operator or KINDS[kind], per_value_field, values_by_collection or {}, values_from)
+def _spec(
+    name,
+    kind,
+    fr,
+    en,
+    codelist=None,
+    default_field=None,
+    pattern=None,
+    operator=None,
+    per_value_field=None,
+    values_by_collection=None,
+    values_from=None,
+    **by_collection,
+):
+    return CriterionSpec(
+        name,
+        kind,
+        fr,
+        en,
+        codelist,
+        by_collection,
+        default_field or name,
+        pattern,
+        operator or KINDS[kind],
+        per_value_field,
+        values_by_collection or {},
+        values_from,
+    )
 
 
-_PROJECT_TYPES = {"projets": voc.TYPES_ACTION_PROJET, "liens": voc.TYPES_ACTION_PROJET,
-                  "demandes": ("demande_cooperation",)}
+_PROJECT_TYPES = {
+    "projets": voc.TYPES_ACTION_PROJET,
+    "liens": voc.TYPES_ACTION_PROJET,
+    "demandes": ("demande_cooperation",),
+}
 
 #: The criteria, in the order they are described.
-SPECS: dict[str, CriterionSpec] = {s.name: s for s in (
-    _spec("q", "text", "Mots clés", "Keywords"),
-    _spec("type_action", "codes", "Type", "Type", "type_action", values_by_collection=_PROJECT_TYPES),
-    _spec("continent", "codes", "Continent", "Continent", "continent"),
-    _spec("sous_continent", "codes", "Sous-continent", "Sub-continent", "sous_continent"),
-    _spec("pays", "codes", "Pays", "Country", default_field="pays_code", pattern=r"^[A-Z]{2}$", values_from="pays"),
-    _spec("region", "codes", "Région", "French region", default_field="code_region", pattern=r"^[0-9]{2}$",
-          values_from="regions", regions="code_region", departements="code_region"),
-    _spec("departement", "codes", "Département", "French department", default_field="code_departement",
-          pattern=r"^(?:[0-9]{2}|2[AB]|97[1-6])$", values_from="departements"),
-    _spec("type_collectivite", "codes", "Type de collectivité", "Type of French authority", "type_collectivite"),
-    _spec("collectivite", "ids", "Collectivité territoriale française", "French local authority",
-          default_field="collectivite_id", values_from="collectivites", collectivites="id"),
-    _spec("partenaire", "ids", "Collectivité locale partenaire", "Partner local authority",
-          default_field="partenaire_id", values_from="partenaires", demandes="demandeur_id", partenaires="id"),
-    _spec("thematique", "codes", "Thématique", "Theme", "thematique"),
-    _spec("sous_thematique", "codes", "Sous-thématique", "Sub-theme", "sous_thematique"),
-    _spec("sous_sous_thematique", "codes", "Sous-sous-thématique", "Sub-sub-theme", "sous_sous_thematique"),
-    _spec("jumelage", "bool", "Jumelage", "Twinning"),
-    _spec("statut", "codes", "Statut", "Status", "statut"),
-    _spec("cofinancement", "codes", "Type de cofinancement", "Co-financing type", "cofinancement",
-          per_value_field="cofinance_{}"),
-    _spec("loi_oudin", "bool", "Loi Oudin", "Oudin-Santini law"),
-    _spec("annee_min", "year", "Année de début, à partir de", "Start year, from", default_field="annee_lancement",
-          operator=">="),
-    _spec("annee_max", "year", "Année de début, jusqu'à", "Start year, up to", default_field="annee_lancement",
-          operator="<="),
-)}
+SPECS: dict[str, CriterionSpec] = {
+    s.name: s
+    for s in (
+        _spec("q", "text", "Mots clés", "Keywords"),
+        _spec("type_action", "codes", "Type", "Type", "type_action", values_by_collection=_PROJECT_TYPES),
+        _spec("continent", "codes", "Continent", "Continent", "continent"),
+        _spec("sous_continent", "codes", "Sous-continent", "Sub-continent", "sous_continent"),
+        _spec("pays", "codes", "Pays", "Country", default_field="pays_code", pattern=r"^[A-Z]{2}$", values_from="pays"),
+        _spec(
+            "region",
+            "codes",
+            "Région",
+            "French region",
+            default_field="code_region",
+            pattern=r"^[0-9]{2}$",
+            values_from="regions",
+            regions="code_region",
+            departements="code_region",
+        ),
+        _spec(
+            "departement",
+            "codes",
+            "Département",
+            "French department",
+            default_field="code_departement",
+            pattern=r"^(?:[0-9]{2}|2[AB]|97[1-6])$",
+            values_from="departements",
+        ),
+        _spec("type_collectivite", "codes", "Type de collectivité", "Type of French authority", "type_collectivite"),
+        _spec(
+            "collectivite",
+            "ids",
+            "Collectivité territoriale française",
+            "French local authority",
+            default_field="collectivite_id",
+            values_from="collectivites",
+            collectivites="id",
+        ),
+        _spec(
+            "partenaire",
+            "ids",
+            "Collectivité locale partenaire",
+            "Partner local authority",
+            default_field="partenaire_id",
+            values_from="partenaires",
+            demandes="demandeur_id",
+            partenaires="id",
+        ),
+        _spec("thematique", "codes", "Thématique", "Theme", "thematique"),
+        _spec("sous_thematique", "codes", "Sous-thématique", "Sub-theme", "sous_thematique"),
+        _spec("sous_sous_thematique", "codes", "Sous-sous-thématique", "Sub-sub-theme", "sous_sous_thematique"),
+        _spec("jumelage", "bool", "Jumelage", "Twinning"),
+        _spec("statut", "codes", "Statut", "Status", "statut"),
+        _spec(
+            "cofinancement",
+            "codes",
+            "Type de cofinancement",
+            "Co-financing type",
+            "cofinancement",
+            per_value_field="cofinance_{}",
+        ),
+        _spec("loi_oudin", "bool", "Loi Oudin", "Oudin-Santini law"),
+        _spec(
+            "annee_min",
+            "year",
+            "Année de début, à partir de",
+            "Start year, from",
+            default_field="annee_lancement",
+            operator=">=",
+        ),
+        _spec(
+            "annee_max",
+            "year",
+            "Année de début, jusqu'à",
+            "Start year, up to",
+            default_field="annee_lancement",
+            operator="<=",
+        ),
+    )
+}
 
 _TRUE = {"true", "1", "oui", "yes", "vrai"}
 _FALSE = {"false", "0", "non", "no", "faux"}
@@ -267,6 +357,5 @@ def json_schema() -> dict:
                 item["enum"] = voc.CODE_LISTS[spec.codelist].codes
             elif spec.pattern:
                 item["pattern"] = spec.pattern
-            props[name] = {"type": "array", "items": item, "maxItems": MAX_VALUES, "uniqueItems": True,
-                           "title": title}
+            props[name] = {"type": "array", "items": item, "maxItems": MAX_VALUES, "uniqueItems": True, "title": title}
     return {"type": "object", "properties": props, "additionalProperties": False}

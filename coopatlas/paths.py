@@ -1,5 +1,6 @@
 """Where the project's own files are: the repository root, and the atlas that ``make data`` builds there; and
 how a generated file or folder takes the place of the previous one."""
+
 from __future__ import annotations
 
 import os

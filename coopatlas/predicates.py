@@ -17,10 +17,11 @@ operator   meaning                      SQL                         CQL2 text
 
 :class:`AnyOf` joins predicates by OR (in parentheses); :data:`NOTHING` selects no row.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 OPERATORS = ("in", "is", ">=", "<=", "like")
 DIALECTS = ("sqlite", "postgresql")

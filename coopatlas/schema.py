@@ -4,6 +4,7 @@ The GeoPackage build, the PostGIS load, the feature providers (queryables), the 
 interchange format all read this module. Geometries are in EPSG:4326 (longitude, latitude, degrees).
 Amounts are in euros; years are calendar years; dates are ISO 8601 text (``YYYY-MM-DD``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,11 +79,23 @@ def _theme_fields() -> tuple[Field, ...]:
     return (
         F("thematique", TEXT, "Thématique (code)", "Theme (code)", codelist="thematique", indexed=True),
         F("thematique_libelle", TEXT, "Thématique", "Theme"),
-        F("sous_thematique", TEXT, "Sous-thématique (code)", "Sub-theme (code)", codelist="sous_thematique",
-          indexed=True),
+        F(
+            "sous_thematique",
+            TEXT,
+            "Sous-thématique (code)",
+            "Sub-theme (code)",
+            codelist="sous_thematique",
+            indexed=True,
+        ),
         F("sous_thematique_libelle", TEXT, "Sous-thématique", "Sub-theme"),
-        F("sous_sous_thematique", TEXT, "Sous-sous-thématique (code)", "Sub-sub-theme (code)",
-          codelist="sous_sous_thematique", indexed=True),
+        F(
+            "sous_sous_thematique",
+            TEXT,
+            "Sous-sous-thématique (code)",
+            "Sub-sub-theme (code)",
+            codelist="sous_sous_thematique",
+            indexed=True,
+        ),
         F("sous_sous_thematique_libelle", TEXT, "Sous-sous-thématique", "Sub-sub-theme"),
         F("secteur_cad", TEXT, "Secteur CAD de l'OCDE (5 chiffres)", "OECD DAC purpose code (5 digits)"),
     )
@@ -113,13 +126,19 @@ def _count_fields() -> tuple[Field, ...]:
 
 
 COFINANCEMENT_FIELDS = tuple(
-    F(f"cofinance_{t.code}", BOOLEAN, f"Cofinancement : {t.fr}", f"Co-financing: {t.en}", indexed=t.code in
-      ("mae", "afd", "ue"))
+    F(
+        f"cofinance_{t.code}",
+        BOOLEAN,
+        f"Cofinancement : {t.fr}",
+        f"Co-financing: {t.en}",
+        indexed=t.code in ("mae", "afd", "ue"),
+    )
     for t in voc.COFINANCEMENTS
 )
 
 PROJETS = Collection(
-    "projets", "POINT",
+    "projets",
+    "POINT",
     "Projets de coopération décentralisée et autres actions extérieures",
     "Decentralised cooperation projects and other external actions",
     "Un projet mené à l'international par une collectivité territoriale française avec une autorité "
@@ -139,14 +158,23 @@ PROJETS = Collection(
         F("annee_fin", INTEGER, "Année de fin", "End year"),
         F("cofinancement_types", TEXT, "Types de cofinancement (codes)", "Co-financing types (codes)"),
         *COFINANCEMENT_FIELDS,
-        F("loi_oudin", BOOLEAN, "Loi Oudin-Santini", "Oudin-Santini law (1 % water, energy, waste)",
-          indexed=True),
-        F("collectivite_id", TEXT, "Collectivité française (identifiant)", "French authority (identifier)",
-          indexed=True),
-        F("collectivite_nom", TEXT, "Collectivité territoriale française", "French local authority",
-          searchable=True),
-        F("type_collectivite", TEXT, "Type de collectivité", "Type of French authority",
-          codelist="type_collectivite", indexed=True),
+        F("loi_oudin", BOOLEAN, "Loi Oudin-Santini", "Oudin-Santini law (1 % water, energy, waste)", indexed=True),
+        F(
+            "collectivite_id",
+            TEXT,
+            "Collectivité française (identifiant)",
+            "French authority (identifier)",
+            indexed=True,
+        ),
+        F("collectivite_nom", TEXT, "Collectivité territoriale française", "French local authority", searchable=True),
+        F(
+            "type_collectivite",
+            TEXT,
+            "Type de collectivité",
+            "Type of French authority",
+            codelist="type_collectivite",
+            indexed=True,
+        ),
         *_france_fields(),
         F("partenaire_id", TEXT, "Partenaire (identifiant)", "Partner (identifier)", indexed=True),
         F("partenaire_nom", TEXT, "Collectivité locale partenaire", "Partner local authority", searchable=True),
@@ -158,8 +186,10 @@ PROJETS = Collection(
 )
 
 DEMANDES = Collection(
-    "demandes", "POINT",
-    "Demandes de coopération (Bourse projets)", "Cooperation requests (Bourse projets)",
+    "demandes",
+    "POINT",
+    "Demandes de coopération (Bourse projets)",
+    "Cooperation requests (Bourse projets)",
     "Projets d'autorités locales étrangères en recherche d'un partenaire français, validés par "
     "l'ambassade de France du pays. Seules les demandes validées ou pourvues sont publiques.",
     "Projects of foreign local authorities seeking a French partner, validated by the French embassy of "
@@ -169,8 +199,7 @@ DEMANDES = Collection(
         F("titre", TEXT, "Titre du projet", "Project title", searchable=True),
         F("description", TEXT, "Description", "Description", searchable=True),
         F("type_action", TEXT, "Type", "Type", codelist="type_action"),
-        F("demandeur_id", TEXT, "Autorité demandeuse (identifiant)", "Requesting authority (identifier)",
-          indexed=True),
+        F("demandeur_id", TEXT, "Autorité demandeuse (identifiant)", "Requesting authority (identifier)", indexed=True),
         F("demandeur_nom", TEXT, "Autorité locale demandeuse", "Requesting local authority", searchable=True),
         *_abroad_fields(),
         *_theme_fields(),
@@ -178,8 +207,14 @@ DEMANDES = Collection(
         F("langues", TEXT, "Langues de travail", "Working languages"),
         F("contact_nom", TEXT, "Personne à contacter", "Contact person"),
         F("contact_email", TEXT, "Courriel du contact", "Contact e-mail"),
-        F("statut_validation", TEXT, "Statut de validation", "Validation status", codelist="statut_validation",
-          indexed=True),
+        F(
+            "statut_validation",
+            TEXT,
+            "Statut de validation",
+            "Validation status",
+            codelist="statut_validation",
+            indexed=True,
+        ),
         F("date_depot", DATE, "Date de dépôt", "Submission date"),
         F("date_validation", DATE, "Date de validation", "Validation date"),
         F("ambassade", TEXT, "Ambassade de France", "French embassy"),
@@ -188,7 +223,8 @@ DEMANDES = Collection(
 )
 
 COLLECTIVITES = Collection(
-    "collectivites", "POINT",
+    "collectivites",
+    "POINT",
     "Collectivités territoriales françaises engagées à l'international",
     "French local authorities engaged abroad",
     "Une collectivité territoriale française (région, département, commune, intercommunalité, "
@@ -199,8 +235,14 @@ COLLECTIVITES = Collection(
     (
         F("id", TEXT, "Identifiant", "Identifier", nullable=False),
         F("nom", TEXT, "Nom", "Name", searchable=True),
-        F("type_collectivite", TEXT, "Type de collectivité", "Type of authority", codelist="type_collectivite",
-          indexed=True),
+        F(
+            "type_collectivite",
+            TEXT,
+            "Type de collectivité",
+            "Type of authority",
+            codelist="type_collectivite",
+            indexed=True,
+        ),
         F("code_insee", TEXT, "Code du territoire (COG INSEE)", "Territory code (INSEE COG)", indexed=True),
         F("siren", TEXT, "SIREN", "SIREN"),
         F("code_region", TEXT, "Région (code INSEE)", "Region (INSEE code)", indexed=True),
@@ -210,15 +252,18 @@ COLLECTIVITES = Collection(
         *_count_fields(),
         F("nb_pays", INTEGER, "Nombre de pays", "Number of countries"),
         F("nb_partenaires", INTEGER, "Nombre de partenaires", "Number of partners"),
-        F("type_action_principal", TEXT, "Type d'action principal", "Main type of action",
-          codelist="type_action"),
+        F("type_action_principal", TEXT, "Type d'action principal", "Main type of action", codelist="type_action"),
         F("apd_total", REAL, "APD déclarée, total (euros)", "Declared ODA, total (euros)"),
         F("elu_nom", TEXT, "Élu(e) en charge : nom", "Elected official: name"),
         F("elu_fonction", TEXT, "Élu(e) en charge : fonction", "Elected official: function"),
         F("elu_email", TEXT, "Élu(e) en charge : courriel", "Elected official: e-mail"),
         F("elu_telephone", TEXT, "Élu(e) en charge : téléphone", "Elected official: phone"),
-        F("directeur_nom", TEXT, "Directeur(trice) des relations internationales : nom",
-          "Director of international affairs: name"),
+        F(
+            "directeur_nom",
+            TEXT,
+            "Directeur(trice) des relations internationales : nom",
+            "Director of international affairs: name",
+        ),
         F("directeur_fonction", TEXT, "Directeur(trice) : fonction", "Director: function"),
         F("directeur_email", TEXT, "Directeur(trice) : courriel", "Director: e-mail"),
         F("directeur_telephone", TEXT, "Directeur(trice) : téléphone", "Director: phone"),
@@ -228,36 +273,53 @@ COLLECTIVITES = Collection(
 )
 
 PARTENAIRES = Collection(
-    "partenaires", "POINT",
-    "Autorités locales partenaires à l'étranger", "Foreign partner local authorities",
+    "partenaires",
+    "POINT",
+    "Autorités locales partenaires à l'étranger",
+    "Foreign partner local authorities",
     "Une autorité locale étrangère partenaire d'au moins un projet, ou en recherche d'un partenaire "
     "français (Bourse projets).",
-    "A foreign local authority partner of at least one project, or seeking a French partner "
-    "(Bourse projets).",
+    "A foreign local authority partner of at least one project, or seeking a French partner (Bourse projets).",
     (
         F("id", TEXT, "Identifiant", "Identifier", nullable=False),
         F("nom", TEXT, "Nom", "Name", searchable=True),
-        F("type_partenaire", TEXT, "Type d'autorité", "Type of authority", codelist="type_partenaire",
-          indexed=True),
+        F("type_partenaire", TEXT, "Type d'autorité", "Type of authority", codelist="type_partenaire", indexed=True),
         F("admin1_nom", TEXT, "Région ou province", "Region or province", searchable=True),
         *_abroad_fields(),
         F("geonameid", INTEGER, "Identifiant GeoNames", "GeoNames identifier"),
         F("precision_geo", TEXT, "Précision de la localisation", "Location precision", codelist="precision_geo"),
         *_count_fields(),
-        F("nb_collectivites", INTEGER, "Nombre de collectivités françaises partenaires",
-          "Number of French partner authorities"),
-        F("en_recherche", BOOLEAN, "En recherche de coopération (Bourse)", "Seeking cooperation (Bourse)",
-          indexed=True),
+        F(
+            "nb_collectivites",
+            INTEGER,
+            "Nombre de collectivités françaises partenaires",
+            "Number of French partner authorities",
+        ),
+        F(
+            "en_recherche",
+            BOOLEAN,
+            "En recherche de coopération (Bourse)",
+            "Seeking cooperation (Bourse)",
+            indexed=True,
+        ),
         F("nb_demandes", INTEGER, "Demandes de coopération publiées", "Published cooperation requests"),
-        F("type_action_principal", TEXT, "Type d'action principal", "Main type of action",
-          codelist="type_action", indexed=True),
+        F(
+            "type_action_principal",
+            TEXT,
+            "Type d'action principal",
+            "Main type of action",
+            codelist="type_action",
+            indexed=True,
+        ),
     ),
     keywords=("autorités locales étrangères", "partenaires"),
 )
 
 LIENS = Collection(
-    "liens", "MULTILINESTRING",
-    "Liens de coopération (collectivité française → partenaire)", "Cooperation links (French authority → partner)",
+    "liens",
+    "MULTILINESTRING",
+    "Liens de coopération (collectivité française → partenaire)",
+    "Cooperation links (French authority → partner)",
     "Un projet comme un flux : ligne géodésique du siège de la collectivité française au lieu du "
     "partenaire, coupée à l'antiméridien (d'où MultiLineString).",
     "One project as a flow: geodesic line from the French authority's seat to the partner's location, "
@@ -270,12 +332,15 @@ LIENS = Collection(
         F("statut", TEXT, "Statut", "Status", codelist="statut"),
         F("thematique", TEXT, "Thématique (code)", "Theme (code)", codelist="thematique", indexed=True),
         F("annee_lancement", INTEGER, "Année de début du projet", "Start year"),
-        F("collectivite_id", TEXT, "Collectivité française (identifiant)", "French authority (identifier)",
-          indexed=True),
-        F("collectivite_nom", TEXT, "Collectivité territoriale française", "French local authority",
-          searchable=True),
-        F("type_collectivite", TEXT, "Type de collectivité", "Type of French authority",
-          codelist="type_collectivite"),
+        F(
+            "collectivite_id",
+            TEXT,
+            "Collectivité française (identifiant)",
+            "French authority (identifier)",
+            indexed=True,
+        ),
+        F("collectivite_nom", TEXT, "Collectivité territoriale française", "French local authority", searchable=True),
+        F("type_collectivite", TEXT, "Type de collectivité", "Type of French authority", codelist="type_collectivite"),
         *_france_fields(),
         F("partenaire_id", TEXT, "Partenaire (identifiant)", "Partner (identifier)"),
         F("partenaire_nom", TEXT, "Collectivité locale partenaire", "Partner local authority", searchable=True),
@@ -286,8 +351,10 @@ LIENS = Collection(
 )
 
 PAYS = Collection(
-    "pays", "MULTIPOLYGON",
-    "Pays, avec leurs nombres de projets et l'APD", "Countries with their project counts and ODA",
+    "pays",
+    "MULTIPOLYGON",
+    "Pays, avec leurs nombres de projets et l'APD",
+    "Countries with their project counts and ODA",
     "Un pays (Natural Earth 1:10m, simplifié) avec les nombres de projets des collectivités françaises, "
     "de demandes de coopération, de collectivités et de partenaires, et l'aide publique au développement "
     "déclarée.",
@@ -313,7 +380,8 @@ PAYS = Collection(
 
 def _french_area_collection(cid, level_fr, title_fr, level_en, code_field, extra_fields=()):
     return Collection(
-        cid, "MULTIPOLYGON",
+        cid,
+        "MULTIPOLYGON",
         f"{title_fr}, avec leurs nombres de projets et l'APD",
         f"French {level_en} with their project counts and ODA",
         f"{level_fr} (COG INSEE, découpage actuel) avec les nombres de projets de leurs collectivités et "
@@ -336,23 +404,36 @@ def _french_area_collection(cid, level_fr, title_fr, level_en, code_field, extra
 
 REGIONS = _french_area_collection("regions", "Régions", "Régions françaises", "regions", "code_region")
 DEPARTEMENTS = _french_area_collection(
-    "departements", "Départements", "Départements français", "departments", "code_departement",
-    (F("code_region", TEXT, "Région (code INSEE)", "Region (INSEE code)", indexed=True),
-     F("nom_region", TEXT, "Région", "Region")),
+    "departements",
+    "Départements",
+    "Départements français",
+    "departments",
+    "code_departement",
+    (
+        F("code_region", TEXT, "Région (code INSEE)", "Region (INSEE code)", indexed=True),
+        F("nom_region", TEXT, "Région", "Region"),
+    ),
 )
 
 APD = Collection(
-    "apd", None,
-    "Aide publique au développement déclarée", "Declared official development aid",
+    "apd",
+    None,
+    "Aide publique au développement déclarée",
+    "Declared official development aid",
     "Une déclaration d'APD : une collectivité, un pays, une année, un montant en euros.",
     "One ODA declaration: one authority, one country, one year, one amount in euros.",
     (
         F("id", TEXT, "Identifiant", "Identifier", nullable=False),
         F("collectivite_id", TEXT, "Collectivité (identifiant)", "Authority (identifier)", indexed=True),
-        F("collectivite_nom", TEXT, "Collectivité territoriale française", "French local authority",
-          searchable=True),
-        F("type_collectivite", TEXT, "Type de collectivité", "Type of authority", codelist="type_collectivite",
-          indexed=True),
+        F("collectivite_nom", TEXT, "Collectivité territoriale française", "French local authority", searchable=True),
+        F(
+            "type_collectivite",
+            TEXT,
+            "Type de collectivité",
+            "Type of authority",
+            codelist="type_collectivite",
+            indexed=True,
+        ),
         *_france_fields(),
         *_abroad_fields(),
         F("annee", INTEGER, "Année", "Year", indexed=True),
@@ -362,15 +443,23 @@ APD = Collection(
 )
 
 COFINANCEMENTS = Collection(
-    "cofinancements", None,
-    "Cofinancements des projets", "Co-financing of projects",
+    "cofinancements",
+    None,
+    "Cofinancements des projets",
+    "Co-financing of projects",
     "Un cofinancement d'un projet : type, année, montant en euros.",
     "One co-financing of one project: type, year, amount in euros.",
     (
         F("id", TEXT, "Identifiant", "Identifier", nullable=False),
         F("projet_id", TEXT, "Projet (identifiant)", "Project (identifier)", indexed=True),
-        F("type_cofinancement", TEXT, "Type de cofinancement", "Co-financing type", codelist="cofinancement",
-          indexed=True),
+        F(
+            "type_cofinancement",
+            TEXT,
+            "Type de cofinancement",
+            "Co-financing type",
+            codelist="cofinancement",
+            indexed=True,
+        ),
         F("annee", INTEGER, "Année", "Year", indexed=True),
         F("montant", REAL, "Montant (euros)", "Amount (euros)"),
         F("collectivite_id", TEXT, "Collectivité (identifiant)", "Authority (identifier)", indexed=True),
@@ -380,9 +469,21 @@ COFINANCEMENTS = Collection(
 )
 
 #: Every collection, in the order the server lists them.
-COLLECTIONS: dict[str, Collection] = {c.id: c for c in (
-    PROJETS, DEMANDES, COLLECTIVITES, PARTENAIRES, LIENS, PAYS, REGIONS, DEPARTEMENTS, APD, COFINANCEMENTS,
-)}
+COLLECTIONS: dict[str, Collection] = {
+    c.id: c
+    for c in (
+        PROJETS,
+        DEMANDES,
+        COLLECTIVITES,
+        PARTENAIRES,
+        LIENS,
+        PAYS,
+        REGIONS,
+        DEPARTEMENTS,
+        APD,
+        COFINANCEMENTS,
+    )
+}
 
 #: The private table behind ``demandes``: every request, whatever its validation status. The public
 #: collection is a view of it restricted to :data:`coopatlas.vocabulary.STATUTS_VALIDATION_PUBLICS`.

@@ -16,9 +16,10 @@ Every figure is computed in SQL by the store (GeoPackage or PostGIS: same SQL, s
 Requests are left out when a criterion cannot apply to them (a French region, a status...); the
 criteria thus left out are listed in ``demandes_criteres_non_appliques``.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import vocabulary as voc
 from .criteria import Criteria, NotApplicable
@@ -62,8 +63,6 @@ def describe(store: Store, criteria: Criteria, lang: str = "fr") -> str:
     return criteria.describe(lang, criteria_names(store, criteria, lang))
 
 
-
-
 def _where(store: Store, criteria: Criteria, collection: str, skip=()) -> tuple[str, list]:
     sql, params = criteria.where(collection, store.dialect, skip=skip)
     return sql, params
@@ -73,16 +72,27 @@ def _pct(n: int, total: int) -> float:
     return round(100.0 * n / total, 2) if total else 0.0
 
 
-def _split(store: Store, where, params, code_col: str, label_col: str | None, total: int,
-           codelist: voc.CodeList | None = None, table: str = "projets", lang: str = "fr") -> list[dict]:
+def _split(
+    store: Store,
+    where,
+    params,
+    code_col: str,
+    label_col: str | None,
+    total: int,
+    codelist: voc.CodeList | None = None,
+    table: str = "projets",
+    lang: str = "fr",
+) -> list[dict]:
     label_sql = f", {label_col}" if label_col else ""
     rows = store.rows(
         f"SELECT {code_col}{label_sql}, COUNT(*) AS n FROM {table} WHERE {where} "
-        f"GROUP BY {code_col}{label_sql} ORDER BY n DESC, {code_col}", params)
+        f"GROUP BY {code_col}{label_sql} ORDER BY n DESC, {code_col}",
+        params,
+    )
     out = []
     for r in rows:
         code, n = r[0], r[-1]
-        label = (codelist.label(code, lang) if codelist else r[1] if label_col else code)
+        label = codelist.label(code, lang) if codelist else r[1] if label_col else code
         out.append({"code": code, "libelle": label, "nombre": int(n), "pourcentage": _pct(int(n), total)})
     return out
 
@@ -107,7 +117,9 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         "SELECT COUNT(DISTINCT collectivite_id), COUNT(DISTINCT partenaire_id), "
         "SUM(CASE WHEN type_action = 'cooperation_decentralisee' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN type_action = 'action_exterieure' THEN 1 ELSE 0 END) "
-        f"FROM projets WHERE {wp}", pp)[0]
+        f"FROM projets WHERE {wp}",
+        pp,
+    )[0]
     n_coll, n_part, n_cd, n_ae = (int(v or 0) for v in counts)
     total_projets = n_cd + n_ae
 
@@ -119,8 +131,10 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         wd, pd_ = "1=0", []
     else:
         wd, pd_ = _where(store, criteria, "demandes")
-        n_dem, n_seek = (int(v or 0) for v in store.rows(
-            f"SELECT COUNT(*), COUNT(DISTINCT demandeur_id) FROM demandes WHERE {wd}", pd_)[0])
+        n_dem, n_seek = (
+            int(v or 0)
+            for v in store.rows(f"SELECT COUNT(*), COUNT(DISTINCT demandeur_id) FROM demandes WHERE {wd}", pd_)[0]
+        )
         pays_sql = f"SELECT pays_code FROM projets WHERE {wp} UNION SELECT pays_code FROM demandes WHERE {wd}"
         pays_params = pp + pd_
     n_pays = int(store.scalar(f"SELECT COUNT(*) FROM ({pays_sql}) AS p", pays_params) or 0)
@@ -128,13 +142,17 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
     # APD: the criteria that can apply to declarations
     apd_skipped = criteria.not_applicable("apd")
     wa, pa = _where(store, criteria, "apd", skip=apd_skipped)
-    apd = [{"annee": int(a), "montant": float(m)} for a, m in store.rows(
-        f"SELECT annee, SUM(montant) FROM apd WHERE {wa} GROUP BY annee ORDER BY annee DESC", pa)]
+    apd = [
+        {"annee": int(a), "montant": float(m)}
+        for a, m in store.rows(f"SELECT annee, SUM(montant) FROM apd WHERE {wa} GROUP BY annee ORDER BY annee DESC", pa)
+    ]
 
     top_rows = store.rows(
         "SELECT collectivite_id, collectivite_nom, type_collectivite, COUNT(*) AS n FROM projets "
         f"WHERE {wp} GROUP BY collectivite_id, collectivite_nom, type_collectivite "
-        f"ORDER BY n DESC, collectivite_nom, collectivite_id LIMIT {int(top)}", pp)
+        f"ORDER BY n DESC, collectivite_nom, collectivite_id LIMIT {int(top)}",
+        pp,
+    )
 
     return {
         "criteres": criteria.to_params(),
@@ -151,17 +169,24 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         "apd_criteres_non_appliques": apd_skipped,
         "demandes_criteres_non_appliques": dem_skipped,
         "top_collectivites": [
-            {"rang": i + 1, "id": r[0], "nom": r[1], "type_collectivite": r[2],
-             "type_collectivite_libelle": voc.TYPES_COLLECTIVITE.label(r[2], lang), "nb_projets": int(r[3])}
-            for i, r in enumerate(top_rows)],
+            {
+                "rang": i + 1,
+                "id": r[0],
+                "nom": r[1],
+                "type_collectivite": r[2],
+                "type_collectivite_libelle": voc.TYPES_COLLECTIVITE.label(r[2], lang),
+                "nb_projets": int(r[3]),
+            }
+            for i, r in enumerate(top_rows)
+        ],
         "repartition_pays": _country_split(store, wp, pp, total_projets, lang),
-        "repartition_thematiques": _split(store, wp, pp, "thematique", None, total_projets, voc.THEMATIQUES,
-                                          lang=lang),
-        "repartition_continents": _split(store, wp, pp, "continent", None, total_projets, voc.CONTINENTS,
-                                         lang=lang),
+        "repartition_thematiques": _split(store, wp, pp, "thematique", None, total_projets, voc.THEMATIQUES, lang=lang),
+        "repartition_continents": _split(store, wp, pp, "continent", None, total_projets, voc.CONTINENTS, lang=lang),
         "repartition_continents_demandes": (
             _split(store, wd, pd_, "continent", None, n_dem, voc.CONTINENTS, table="demandes", lang=lang)
-            if n_dem else []),
+            if n_dem
+            else []
+        ),
         "total_projets": total_projets,
     }
 

@@ -1,4 +1,5 @@
 """Text normalisation shared by keyword search, gazetteer matching and importers."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,28 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # letters that Unicode decomposition does not reduce to ASCII
-_TRANSLITERATION = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "ł": "l", "Ł": "L",
-                                  "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th",
-                                  "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H"})
+_TRANSLITERATION = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "Oe",
+        "æ": "ae",
+        "Æ": "Ae",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
 
 
 def normalise(text: str | None) -> str:

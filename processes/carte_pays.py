@@ -8,6 +8,7 @@ PNG or GeoTIFF (georeferenced in the map's projection), A4 or A3. Or ``atlas``: 
 continent (or the world) as one multi-page PDF, best run asynchronously (``Prefer: respond-async``), which
 reports its progress in the job's status. Core: :mod:`coopatlas.cartography`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,46 +37,80 @@ def _inputs() -> dict:
 
     crit = {k: v for k, v in criteria_inputs().items() if k != "pays"}
     return {
-        "country": one(text("Pays", "Country"),
-                       text("Le pays de la carte : code ISO 3166-1 alpha-2 ou alpha-3, ou son nom français (accents "
-                            "et casse indifférents). Obligatoire sauf avec atlas.",
-                            "The country of the map: ISO 3166-1 alpha-2 or alpha-3 code, or its French name "
-                            "(accents and case do not matter). Required unless atlas is given."),
-                       {"type": "string", "minLength": 1, "maxLength": 100}),
-        "atlas": one(text("Atlas", "Atlas"),
-                     text("monde ou un continent : une page par pays ayant des projets, dans un seul PDF, avec un "
-                          "sommaire (à lancer en asynchrone : Prefer: respond-async).",
-                          "monde (world) or a continent: one page per country with projects, in one PDF with a "
-                          "contents page (run it asynchronously: Prefer: respond-async)."),
-                     {"type": "string", "enum": list(O.ATLAS_SCOPES)}),
+        "country": one(
+            text("Pays", "Country"),
+            text(
+                "Le pays de la carte : code ISO 3166-1 alpha-2 ou alpha-3, ou son nom français (accents "
+                "et casse indifférents). Obligatoire sauf avec atlas.",
+                "The country of the map: ISO 3166-1 alpha-2 or alpha-3 code, or its French name "
+                "(accents and case do not matter). Required unless atlas is given.",
+            ),
+            {"type": "string", "minLength": 1, "maxLength": 100},
+        ),
+        "atlas": one(
+            text("Atlas", "Atlas"),
+            text(
+                "monde ou un continent : une page par pays ayant des projets, dans un seul PDF, avec un "
+                "sommaire (à lancer en asynchrone : Prefer: respond-async).",
+                "monde (world) or a continent: one page per country with projects, in one PDF with a "
+                "contents page (run it asynchronously: Prefer: respond-async).",
+            ),
+            {"type": "string", "enum": list(O.ATLAS_SCOPES)},
+        ),
         **crit,
-        "format": one(text("Format", "Format"),
-                      text("pdf (vectoriel, tableau complet en annexe), svg (vectoriel), png, geotiff (raster "
-                           "géoréférencé dans la projection de la carte : le cadre principal seul).",
-                           "pdf (vector, complete table as annex pages), svg (vector), png, geotiff (raster "
-                           "georeferenced in the map's projection: the main frame only)."),
-                      {"type": "string", "enum": list(O.FORMATS), "default": "pdf"}),
-        "paper": one(text("Papier", "Paper"), text("A4 ou A3.", "A4 or A3."),
-                     {"type": "string", "enum": list(O.PAPERS), "default": "A4"}),
-        "orientation": one(text("Orientation", "Orientation"),
-                           text("portrait, landscape, ou auto (selon la forme du pays).",
-                                "portrait, landscape, or auto (from the country's shape)."),
-                           {"type": "string", "enum": list(O.ORIENTATIONS), "default": "auto"}),
-        "dpi": one(text("Résolution (points par pouce)", "Resolution (dots per inch)"),
-                   text(f"Pour png et geotiff seulement, de {O.DPI_MIN} à {O.DPI_MAX} (défaut {O.DPI_DEFAULT}).",
-                        f"For png and geotiff only, {O.DPI_MIN} to {O.DPI_MAX} (default {O.DPI_DEFAULT})."),
-                   {"type": "integer", "minimum": O.DPI_MIN, "maximum": O.DPI_MAX}),
+        "format": one(
+            text("Format", "Format"),
+            text(
+                "pdf (vectoriel, tableau complet en annexe), svg (vectoriel), png, geotiff (raster "
+                "géoréférencé dans la projection de la carte : le cadre principal seul).",
+                "pdf (vector, complete table as annex pages), svg (vector), png, geotiff (raster "
+                "georeferenced in the map's projection: the main frame only).",
+            ),
+            {"type": "string", "enum": list(O.FORMATS), "default": "pdf"},
+        ),
+        "paper": one(
+            text("Papier", "Paper"),
+            text("A4 ou A3.", "A4 or A3."),
+            {"type": "string", "enum": list(O.PAPERS), "default": "A4"},
+        ),
+        "orientation": one(
+            text("Orientation", "Orientation"),
+            text(
+                "portrait, landscape, ou auto (selon la forme du pays).",
+                "portrait, landscape, or auto (from the country's shape).",
+            ),
+            {"type": "string", "enum": list(O.ORIENTATIONS), "default": "auto"},
+        ),
+        "dpi": one(
+            text("Résolution (points par pouce)", "Resolution (dots per inch)"),
+            text(
+                f"Pour png et geotiff seulement, de {O.DPI_MIN} à {O.DPI_MAX} (défaut {O.DPI_DEFAULT}).",
+                f"For png and geotiff only, {O.DPI_MIN} to {O.DPI_MAX} (default {O.DPI_DEFAULT}).",
+            ),
+            {"type": "integer", "minimum": O.DPI_MIN, "maximum": O.DPI_MAX},
+        ),
         "lang": LANG_INPUT,
-        "title": one(text("Titre", "Title"), text("Remplace le titre par défaut.", "Replaces the default title."),
-                     {"type": "string", "minLength": 1, "maxLength": O.TITLE_MAX}),
-        "subtitle": one(text("Sous-titre", "Subtitle"),
-                        text("Remplace le sous-titre par défaut (les critères en clair).",
-                             "Replaces the default subtitle (the criteria in words)."),
-                        {"type": "string", "minLength": 1, "maxLength": O.SUBTITLE_MAX}),
-        "labels": one(text("Étiquettes", "Labels"),
-                      text("Noms des collectivités partenaires, des régions et des pays sur la carte.",
-                           "Names of the partner authorities, regions and countries on the map."),
-                      {"type": "boolean", "default": True}),
+        "title": one(
+            text("Titre", "Title"),
+            text("Remplace le titre par défaut.", "Replaces the default title."),
+            {"type": "string", "minLength": 1, "maxLength": O.TITLE_MAX},
+        ),
+        "subtitle": one(
+            text("Sous-titre", "Subtitle"),
+            text(
+                "Remplace le sous-titre par défaut (les critères en clair).",
+                "Replaces the default subtitle (the criteria in words).",
+            ),
+            {"type": "string", "minLength": 1, "maxLength": O.SUBTITLE_MAX},
+        ),
+        "labels": one(
+            text("Étiquettes", "Labels"),
+            text(
+                "Noms des collectivités partenaires, des régions et des pays sur la carte.",
+                "Names of the partner authorities, regions and countries on the map.",
+            ),
+            {"type": "boolean", "default": True},
+        ),
     }
 
 
@@ -85,29 +120,41 @@ PROCESS_METADATA = {
     "title": {"fr": "Carte d'un pays", "en": "Country map"},
     "description": {
         "fr": "La carte de la coopération décentralisée d'un pays, qualité impression : collectivités partenaires "
-              "en cercles proportionnels aux couleurs de la coopération (bleu : coopération décentralisée, jaune : "
-              "autre action extérieure, rouge : demande de coopération), projection choisie pour le pays, légende, "
-              "échelle, flèche du nord, carte de situation, tableau des partenariats, sources et avertissement sur "
-              "les données synthétiques. PDF, SVG, PNG ou GeoTIFF ; A4 ou A3. Ou un atlas (continent, monde) en un "
-              "PDF de plusieurs pages.",
+        "en cercles proportionnels aux couleurs de la coopération (bleu : coopération décentralisée, jaune : "
+        "autre action extérieure, rouge : demande de coopération), projection choisie pour le pays, légende, "
+        "échelle, flèche du nord, carte de situation, tableau des partenariats, sources et avertissement sur "
+        "les données synthétiques. PDF, SVG, PNG ou GeoTIFF ; A4 ou A3. Ou un atlas (continent, monde) en un "
+        "PDF de plusieurs pages.",
         "en": "The map of a country's decentralised cooperation, at print quality: partner authorities as "
-              "proportional circles in the cooperation colours (blue: decentralised cooperation, yellow: other "
-              "external action, red: cooperation request), a projection chosen for the country, legend, scale bar, "
-              "north arrow, locator map, table of the partnerships, sources and the synthetic-data notice. PDF, "
-              "SVG, PNG or GeoTIFF; A4 or A3. Or an atlas (a continent, the world) as one multi-page PDF.",
+        "proportional circles in the cooperation colours (blue: decentralised cooperation, yellow: other "
+        "external action, red: cooperation request), a projection chosen for the country, legend, scale bar, "
+        "north arrow, locator map, table of the partnerships, sources and the synthetic-data notice. PDF, "
+        "SVG, PNG or GeoTIFF; A4 or A3. Or an atlas (a continent, the world) as one multi-page PDF.",
     },
     "jobControlOptions": ["sync-execute", "async-execute"],
     "outputTransmission": ["value"],
     "keywords": ["carte", "cartographie", "pays", "atlas", "PDF", "GeoTIFF"],
-    "links": [{"type": "text/html", "rel": "license", "title": "GPL-3.0-or-later",
-               "href": "https://www.gnu.org/licenses/gpl-3.0.html"}],
+    "links": [
+        {
+            "type": "text/html",
+            "rel": "license",
+            "title": "GPL-3.0-or-later",
+            "href": "https://www.gnu.org/licenses/gpl-3.0.html",
+        }
+    ],
     "inputs": _inputs(),
-    "outputs": {"resultat": {
-        "title": {"fr": "Carte", "en": "Map"},
-        "description": {"fr": "La carte dans le format demandé.", "en": "The map in the format asked for."},
-        "schema": {"oneOf": [{"type": "string", "contentEncoding": "binary", "contentMediaType": mt}
-                             for mt in MEDIA_TYPES.values()]},
-    }},
+    "outputs": {
+        "resultat": {
+            "title": {"fr": "Carte", "en": "Map"},
+            "description": {"fr": "La carte dans le format demandé.", "en": "The map in the format asked for."},
+            "schema": {
+                "oneOf": [
+                    {"type": "string", "contentEncoding": "binary", "contentMediaType": mt}
+                    for mt in MEDIA_TYPES.values()
+                ]
+            },
+        }
+    },
     "example": {"inputs": {"country": "BF", "thematique": ["eau_assainissement"], "format": "pdf", "paper": "A4"}},
 }
 
@@ -128,6 +175,7 @@ class CartePaysProcessor(AtlasProcessor):
         from coopatlas.cartography.geography import world
         from coopatlas.cartography.options import parse_options
         from coopatlas.criteria import CriteriaError
+
         params = {k: v for k, v in values.items() if k in self.METADATA["inputs"]}
         try:
             values["_options"] = parse_options(params, world())
@@ -140,14 +188,19 @@ class CartePaysProcessor(AtlasProcessor):
 
     def run(self, values: dict):
         from coopatlas.cartography.countrymap import render_country_map
+
         options = values["_options"]
         if options.atlas:
             from coopatlas.cartography.atlas import atlas_countries, render_atlas
+
             if not in_async_job():
                 n = len(atlas_countries(self.store, options))
                 if n > ATLAS_SYNC_MAX:
-                    raise InputError("atlas", f"an atlas of {n} countries is a long job: run it asynchronously "
-                                              "(header Prefer: respond-async) and follow its progress in /jobs")
+                    raise InputError(
+                        "atlas",
+                        f"an atlas of {n} countries is a long job: run it asynchronously "
+                        "(header Prefer: respond-async) and follow its progress in /jobs",
+                    )
             data, _ = render_atlas(self.store, options, progress=self.progress)
             return MEDIA_TYPES["pdf"], data
         data, _ = render_country_map(self.store, options)

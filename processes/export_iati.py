@@ -4,6 +4,7 @@ The same search inputs as ``rapport`` and ``statistiques`` (``portee`` and every
 an ``iati-activities`` XML document, one activity per project; a search without any project is answered
 400 (the IATI schema requires one activity at least). Core: :mod:`coopatlas.opendata.iati`.
 """
+
 from __future__ import annotations
 
 from coopatlas.documents.notices import atlas_metadata
@@ -16,20 +17,28 @@ MEDIA_TYPE = "application/xml"
 PROCESS_METADATA = common_metadata(
     "export-iati",
     {"fr": "Export IATI d'une recherche", "en": "IATI export of a search"},
-    {"fr": "Les projets d'une recherche au format IATI 2.03 (iati-activities) : une activité par projet, la "
-           "collectivité française comme organisation déclarante et financeur, l'autorité partenaire comme "
-           "organisation de mise en œuvre, les cofinanceurs, le statut, les dates, le pays, le lieu, le secteur "
-           "CAD de l'OCDE. Aucun montant par projet : l'APD est déclarée par collectivité, pays et année.",
-     "en": "The projects of a search as an IATI 2.03 activity file (iati-activities): one activity per project, "
-           "the French local authority as reporting and funding organisation, the partner authority as "
-           "implementing organisation, the co-financers, status, dates, country, location, OECD DAC sector. No "
-           "per-project amount: ODA is declared per authority, country and year."},
+    {
+        "fr": "Les projets d'une recherche au format IATI 2.03 (iati-activities) : une activité par projet, la "
+        "collectivité française comme organisation déclarante et financeur, l'autorité partenaire comme "
+        "organisation de mise en œuvre, les cofinanceurs, le statut, les dates, le pays, le lieu, le secteur "
+        "CAD de l'OCDE. Aucun montant par projet : l'APD est déclarée par collectivité, pays et année.",
+        "en": "The projects of a search as an IATI 2.03 activity file (iati-activities): one activity per project, "
+        "the French local authority as reporting and funding organisation, the partner authority as "
+        "implementing organisation, the co-financers, status, dates, country, location, OECD DAC sector. No "
+        "per-project amount: ODA is declared per authority, country and year.",
+    },
     ["IATI", "export", "aid transparency"],
     search_inputs(),
-    {OUTPUT: {"title": {"fr": "Activités IATI", "en": "IATI activities"},
-              "description": {"fr": "Le document iati-activities (XML, IATI 2.03).",
-                              "en": "The iati-activities document (XML, IATI 2.03)."},
-              "schema": {"type": "string", "contentEncoding": "8bit", "contentMediaType": MEDIA_TYPE}}},
+    {
+        OUTPUT: {
+            "title": {"fr": "Activités IATI", "en": "IATI activities"},
+            "description": {
+                "fr": "Le document iati-activities (XML, IATI 2.03).",
+                "en": "The iati-activities document (XML, IATI 2.03).",
+            },
+            "schema": {"type": "string", "contentEncoding": "8bit", "contentMediaType": MEDIA_TYPE},
+        }
+    },
     {"inputs": {"pays": ["BF"], "thematique": ["eau_assainissement"]}},
 )
 
@@ -46,8 +55,7 @@ class ExportIatiProcessor(AtlasProcessor):
         if (response or "raw") != "document":
             return super().check_request(data, response, outputs)
         self.validate(data)
-        raise InputError("response", "the IATI file is an XML file: ask for response 'raw' (the default) to "
-                                     "receive it")
+        raise InputError("response", "the IATI file is an XML file: ask for response 'raw' (the default) to receive it")
 
     def check(self, values: dict) -> dict:
         criteria = parse_search(self.store, values)

@@ -5,10 +5,19 @@ of action, charts of the splits, then the list of the projects as the Atlas show
 sources, attributions, the date of the data and the SYNTHETIC-data notice on demo data. Core:
 :func:`coopatlas.reports.rapport.report_pdf`.
 """
+
 from __future__ import annotations
 
-from ._common import (LANG_INPUT, MEDIA_TYPES, AtlasProcessor, common_metadata, format_input,
-                      output_description, parse_search, search_inputs)
+from ._common import (
+    LANG_INPUT,
+    MEDIA_TYPES,
+    AtlasProcessor,
+    common_metadata,
+    format_input,
+    output_description,
+    parse_search,
+    search_inputs,
+)
 
 FORMATS = ("pdf",)
 MAX_TITLE = 200
@@ -16,29 +25,35 @@ MAX_TITLE = 200
 PROCESS_METADATA = common_metadata(
     "rapport",
     {"fr": "Rapport PDF d'une recherche", "en": "PDF report of a search"},
-    {"fr": "Les résultats d'une recherche en PDF : critères, chiffres clés, APD, carte des résultats par type "
-           "(bleu : coopération décentralisée, jaune : autre action extérieure, rouge : demande de coopération), "
-           "graphiques, puis la liste des projets (Collectivité, Partenaire, Projet, Type, Thématique, Statut, "
-           "Convention / Lancement), les sources et attributions.",
-     "en": "The results of a search as PDF: criteria, key figures, ODA, map of the results by type (blue: "
-           "decentralised cooperation, yellow: other external action, red: cooperation request), charts, then "
-           "the list of the projects, the sources and attributions."},
+    {
+        "fr": "Les résultats d'une recherche en PDF : critères, chiffres clés, APD, carte des résultats par type "
+        "(bleu : coopération décentralisée, jaune : autre action extérieure, rouge : demande de coopération), "
+        "graphiques, puis la liste des projets (Collectivité, Partenaire, Projet, Type, Thématique, Statut, "
+        "Convention / Lancement), les sources et attributions.",
+        "en": "The results of a search as PDF: criteria, key figures, ODA, map of the results by type (blue: "
+        "decentralised cooperation, yellow: other external action, red: cooperation request), charts, then "
+        "the list of the projects, the sources and attributions.",
+    },
     ["rapport", "PDF", "export"],
     {
         **search_inputs(),
         "titre": {
             "title": {"fr": "Titre du rapport", "en": "Title of the report"},
-            "description": {"fr": "Titre imprimé en tête du rapport (par défaut : « Coopération décentralisée : "
-                                  "résultats de la recherche »).",
-                            "en": "Title printed at the top of the report."},
+            "description": {
+                "fr": "Titre imprimé en tête du rapport (par défaut : « Coopération décentralisée : "
+                "résultats de la recherche »).",
+                "en": "Title printed at the top of the report.",
+            },
             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
-            "minOccurs": 0, "maxOccurs": 1,
+            "minOccurs": 0,
+            "maxOccurs": 1,
         },
         "format": format_input(FORMATS, "pdf"),
         "lang": LANG_INPUT,
     },
-    output_description(FORMATS, {"fr": "Rapport", "en": "Report"},
-                       {"fr": "Le rapport PDF (A4).", "en": "The PDF report (A4)."}),
+    output_description(
+        FORMATS, {"fr": "Rapport", "en": "Report"}, {"fr": "Le rapport PDF (A4).", "en": "The PDF report (A4)."}
+    ),
     {"inputs": {"pays": ["BF"], "thematique": ["eau_assainissement"], "titre": "L'eau au Burkina Faso"}},
 )
 
@@ -53,6 +68,7 @@ class RapportProcessor(AtlasProcessor):
             values["titre"] = values["titre"].strip()
             if not values["titre"]:
                 from ._common import InputError
+
                 raise InputError("titre", "must not be blank")
         values["_criteria"] = parse_search(self.store, values)
         return values
@@ -60,5 +76,12 @@ class RapportProcessor(AtlasProcessor):
     def run(self, values: dict):
         from coopatlas.cartography.overview import results_map
         from coopatlas.reports.rapport import report_pdf
-        return MEDIA_TYPES["pdf"], report_pdf(self.store, values["_criteria"], values.get("titre"), values["lang"],
-                                              results_map=results_map, progress=self.progress)
+
+        return MEDIA_TYPES["pdf"], report_pdf(
+            self.store,
+            values["_criteria"],
+            values.get("titre"),
+            values["lang"],
+            results_map=results_map,
+            progress=self.progress,
+        )

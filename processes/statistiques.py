@@ -5,6 +5,7 @@ collectivités territoriales menant le plus de projets" (top ``top``), the split
 continent in figures and percentages, as JSON (the contract of the QGIS plugin), CSV, charts (PNG, SVG)
 or a PDF of the charts with their data. Core: :func:`coopatlas.stats.statistics`.
 """
+
 from __future__ import annotations
 
 from coopatlas.charts import dashboard
@@ -12,55 +13,73 @@ from coopatlas.documents.figures import render
 from coopatlas.documents.notices import atlas_metadata, data_notice
 from coopatlas.stats import DEFAULT_TOP, MAX_TOP, describe, statistics
 
-from ._common import (LANG_INPUT, MEDIA_TYPES, AtlasProcessor, common_metadata, format_input,
-                      output_description, parse_search, search_inputs)
+from ._common import (
+    LANG_INPUT,
+    MEDIA_TYPES,
+    AtlasProcessor,
+    common_metadata,
+    format_input,
+    output_description,
+    parse_search,
+    search_inputs,
+)
 
 FORMATS = ("json", "csv", "png", "svg", "pdf")
 
 PROCESS_METADATA = common_metadata(
     "statistiques",
     {"fr": "Statistiques de la coopération", "en": "Cooperation statistics"},
-    {"fr": "Les chiffres de l'Atlas pour une échelle (monde, France, continent, pays, région, département, "
-           "collectivité) ou pour toute recherche : collectivités françaises engagées, partenaires, "
-           "collectivités en recherche, projets par type, demandes de coopération, pays, APD déclarée par "
-           "année (euros), collectivités menant le plus de projets, répartitions par pays, thématique et "
-           "continent en nombres et pourcentages. En JSON, CSV, graphiques PNG ou SVG, ou PDF (graphiques et "
-           "tableaux de données).",
-     "en": "The Atlas's figures for a level (world, France, continent, country, region, department, "
-           "authority) or any search: French authorities engaged, partners, authorities seeking cooperation, "
-           "projects by type, cooperation requests, countries, declared ODA per year (euros), authorities with "
-           "the most projects, splits by country, theme and continent in counts and percentages. As JSON, CSV, "
-           "PNG or SVG charts, or PDF (charts and data tables)."},
+    {
+        "fr": "Les chiffres de l'Atlas pour une échelle (monde, France, continent, pays, région, département, "
+        "collectivité) ou pour toute recherche : collectivités françaises engagées, partenaires, "
+        "collectivités en recherche, projets par type, demandes de coopération, pays, APD déclarée par "
+        "année (euros), collectivités menant le plus de projets, répartitions par pays, thématique et "
+        "continent en nombres et pourcentages. En JSON, CSV, graphiques PNG ou SVG, ou PDF (graphiques et "
+        "tableaux de données).",
+        "en": "The Atlas's figures for a level (world, France, continent, country, region, department, "
+        "authority) or any search: French authorities engaged, partners, authorities seeking cooperation, "
+        "projects by type, cooperation requests, countries, declared ODA per year (euros), authorities with "
+        "the most projects, splits by country, theme and continent in counts and percentages. As JSON, CSV, "
+        "PNG or SVG charts, or PDF (charts and data tables).",
+    },
     ["statistiques", "APD", "coopération décentralisée"],
     {
         **search_inputs(),
         "top": {
             "title": {"fr": "Nombre de collectivités du classement", "en": "Number of authorities ranked"},
-            "description": {"fr": f"Les collectivités menant le plus de projets : combien (1 à {MAX_TOP}).",
-                            "en": f"The authorities with the most projects: how many (1 to {MAX_TOP})."},
+            "description": {
+                "fr": f"Les collectivités menant le plus de projets : combien (1 à {MAX_TOP}).",
+                "en": f"The authorities with the most projects: how many (1 to {MAX_TOP}).",
+            },
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_TOP, "default": DEFAULT_TOP},
-            "minOccurs": 0, "maxOccurs": 1,
+            "minOccurs": 0,
+            "maxOccurs": 1,
         },
         "format": format_input(FORMATS, "json"),
         "lang": LANG_INPUT,
     },
-    output_description(FORMATS, {"fr": "Statistiques", "en": "Statistics"},
-                       {"fr": "JSON : collectivites_francaises_engagees, collectivites_partenaires, "
-                              "collectivites_en_recherche, projets_cooperation_decentralisee, "
-                              "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
-                              "[{annee, montant}], top_collectivites [{rang, id, nom, type_collectivite, "
-                              "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
-                              "[{code, libelle, nombre, pourcentage}], description, donnees. CSV : section, "
-                              "rang, code, libelle, valeur, pourcentage. PNG/SVG : les graphiques. PDF : "
-                              "graphiques et tableaux de données.",
-                        "en": "JSON: collectivites_francaises_engagees, collectivites_partenaires, "
-                              "collectivites_en_recherche, projets_cooperation_decentralisee, "
-                              "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
-                              "[{annee, montant}], top_collectivites [{rang, id, nom, type_collectivite, "
-                              "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
-                              "[{code, libelle, nombre, pourcentage}], description, donnees. CSV: section, rang, "
-                              "code, libelle, valeur, pourcentage. PNG/SVG: the charts. PDF: charts and data "
-                              "tables."}),
+    output_description(
+        FORMATS,
+        {"fr": "Statistiques", "en": "Statistics"},
+        {
+            "fr": "JSON : collectivites_francaises_engagees, collectivites_partenaires, "
+            "collectivites_en_recherche, projets_cooperation_decentralisee, "
+            "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
+            "[{annee, montant}], top_collectivites [{rang, id, nom, type_collectivite, "
+            "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
+            "[{code, libelle, nombre, pourcentage}], description, donnees. CSV : section, "
+            "rang, code, libelle, valeur, pourcentage. PNG/SVG : les graphiques. PDF : "
+            "graphiques et tableaux de données.",
+            "en": "JSON: collectivites_francaises_engagees, collectivites_partenaires, "
+            "collectivites_en_recherche, projets_cooperation_decentralisee, "
+            "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
+            "[{annee, montant}], top_collectivites [{rang, id, nom, type_collectivite, "
+            "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
+            "[{code, libelle, nombre, pourcentage}], description, donnees. CSV: section, rang, "
+            "code, libelle, valeur, pourcentage. PNG/SVG: the charts. PDF: charts and data "
+            "tables.",
+        },
+    ),
     {"inputs": {"portee": {"type": "pays", "code": "BF"}, "top": 10, "format": "json"}},
 )
 
@@ -86,8 +105,10 @@ class StatistiquesProcessor(AtlasProcessor):
             return MEDIA_TYPES["json"], stats
         if fmt == "csv":
             from coopatlas.reports.tables import statistics_csv
+
             return MEDIA_TYPES["csv"], statistics_csv(stats, lang)
         if fmt in ("png", "svg"):
             return MEDIA_TYPES[fmt], render(dashboard(stats, lang, title=stats["description"]), fmt, dpi=100)
         from coopatlas.reports.statistiques import statistics_pdf
+
         return MEDIA_TYPES["pdf"], statistics_pdf(stats, lang, description=stats["description"], notice=notice)

@@ -13,6 +13,7 @@ end of the session. Each pytest-xdist worker starts its own server, with its own
 
 A :class:`RunningServer` has ``url`` (no trailing slash) and ``get(path, **params)`` (``requests``).
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,14 @@ from support.servers import answers_within  # noqa: E402
 START_TIMEOUT = 180
 #: Where the code's defaults would look for the user's data (``build/atlas.gpkg``, a PostGIS database, the
 #: live database of ``var/``): the tests name their own atlas and folders; a default is never the user's.
-USER_DATA_VARIABLES = ("COOPATLAS_GPKG", "COOPATLAS_DATABASE_URL", "COOPATLAS_LIVE_DATABASE", "COOPATLAS_URL",
-                       "PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")
+USER_DATA_VARIABLES = (
+    "COOPATLAS_GPKG",
+    "COOPATLAS_DATABASE_URL",
+    "COOPATLAS_LIVE_DATABASE",
+    "COOPATLAS_URL",
+    "PYGEOAPI_CONFIG",
+    "PYGEOAPI_OPENAPI",
+)
 #: What ``$COOPATLAS_GPKG`` holds during the tests: no file, so that code relying on the default atlas fails
 #: loudly instead of reading the user's ``build/atlas.gpkg``.
 NO_DEFAULT_ATLAS = Path(tempfile.gettempdir()) / "coopatlas-tests-name-their-atlas" / "no-default-atlas.gpkg"
@@ -49,6 +56,29 @@ def pytest_configure(config):
     for name in USER_DATA_VARIABLES:
         os.environ.pop(name, None)
     os.environ["COOPATLAS_GPKG"] = str(NO_DEFAULT_ATLAS)
+
+
+def _atlas_state(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+@pytest.fixture(autouse=True)
+def _shared_atlas_untouched(request):
+    """No test writes into the atlas the whole run shares (``COOPATLAS_TEST_ATLAS``, built by ``make test``):
+    the test that changes it fails, by name, instead of a later test that reads it."""
+    given = os.environ.get("COOPATLAS_TEST_ATLAS")
+    if not given:
+        yield
+        return
+    path = Path(given)
+    before = _atlas_state(path)
+    yield
+    after = _atlas_state(path)
+    assert after == before, f"{request.node.nodeid} changed the shared test atlas {path} (use copy_atlas)"
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +103,7 @@ class RunningServer:
     @property
     def session(self):
         import requests
+
         if self._session is None:
             self._session = requests.Session()
         return self._session
@@ -98,8 +129,9 @@ class RunningServer:
                 self.process.wait(timeout=10)
 
 
-def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | None = None, workers: int = 2,
-                 env: dict | None = None) -> RunningServer:
+def start_server(
+    var: Path, *, gpkg: Path | None = None, database_url: str | None = None, workers: int = 2, env: dict | None = None
+) -> RunningServer:
     """Start ``python -m coopatlas serve`` on a free port of 127.0.0.1 and wait until it answers."""
     port = free_port()
     var.mkdir(parents=True, exist_ok=True)
@@ -112,11 +144,30 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
         environ["COOPATLAS_DATABASE_URL"] = database_url
     if gpkg:
         environ["COOPATLAS_GPKG"] = str(gpkg)
-    cmd = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--var", str(var)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "coopatlas",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--var",
+        str(var),
+    ]
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=environ,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     server = RunningServer(f"http://127.0.0.1:{port}", proc, var, log, gpkg, database_url)
     if answers_within(proc, server.url + "/conformance?f=json", START_TIMEOUT, server.log_tail):
         return server

@@ -21,6 +21,7 @@ guesser is slowed down, but nobody can lock an account out from another address 
 attempt is counted before the password is checked, in the transaction that checks the limits: concurrent
 attempts never get more checks than the limit.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -52,6 +53,7 @@ def _dummy_hash() -> str:
         _DUMMY.append(_HASHER.hash(secrets.token_hex(16)))
     return _DUMMY[0]
 
+
 ROLE_LABELS = {
     "administrateur": ("Administrateur", "Administrator"),
     "ambassade": ("Ambassade", "Embassy"),
@@ -78,23 +80,38 @@ class Account:
         return self.is_admin or (self.role == "ambassade" and code is not None and code == self.pays_code)
 
     def can_edit_collectivite(self, collectivite_id: str | None) -> bool:
-        return self.is_admin or (self.role == "collectivite" and collectivite_id is not None
-                                 and collectivite_id == self.collectivite_id)
+        return self.is_admin or (
+            self.role == "collectivite" and collectivite_id is not None and collectivite_id == self.collectivite_id
+        )
 
     def label(self) -> str:
         scope = self.pays_code or self.collectivite_id or ""
         return f"{self.email} ({self.role}{' ' + scope if scope else ''})"
 
     def as_json(self) -> dict:
-        return {"id": self.id, "email": self.email, "role": self.role, "pays_code": self.pays_code,
-                "collectivite_id": self.collectivite_id, "nom": self.nom, "actif": self.actif}
+        return {
+            "id": self.id,
+            "email": self.email,
+            "role": self.role,
+            "pays_code": self.pays_code,
+            "collectivite_id": self.collectivite_id,
+            "nom": self.nom,
+            "actif": self.actif,
+        }
 
 
 def _account(row: dict | None) -> Account | None:
     if row is None:
         return None
-    return Account(int(row["id"]), row["email"], row["role"], row.get("pays_code"), row.get("collectivite_id"),
-                   row.get("nom"), bool(row["actif"]))
+    return Account(
+        int(row["id"]),
+        row["email"],
+        row["role"],
+        row.get("pays_code"),
+        row.get("collectivite_id"),
+        row.get("nom"),
+        bool(row["actif"]),
+    )
 
 
 def digest(token: str) -> str:
@@ -108,8 +125,15 @@ def check_password(password: str) -> None:
         raise AccountError("password", "at most 1024 characters")
 
 
-def create_account(live: LiveDB, email: str, role: str, password: str, pays_code: str | None = None,
-                   collectivite_id: str | None = None, nom: str | None = None) -> Account:
+def create_account(
+    live: LiveDB,
+    email: str,
+    role: str,
+    password: str,
+    pays_code: str | None = None,
+    collectivite_id: str | None = None,
+    nom: str | None = None,
+) -> Account:
     """Create an account (the caller checks that the country or the collectivity exists)."""
     email = (email or "").strip().lower()
     if not valid_email(email):
@@ -130,10 +154,11 @@ def create_account(live: LiveDB, email: str, role: str, password: str, pays_code
         if t.execute("SELECT 1 FROM comptes WHERE email = ?", (email,)).one():
             raise AccountError("email", f"an account {email} exists already")
         stamp = now()
-        row = t.execute("INSERT INTO comptes (email, role, pays_code, collectivite_id, nom, hash, actif, cree, modifie) "
-                        "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *",
-                        (email, role, pays_code.upper() if pays_code else None, collectivite_id, nom, h, stamp,
-                         stamp)).one()
+        row = t.execute(
+            "INSERT INTO comptes (email, role, pays_code, collectivite_id, nom, hash, actif, cree, modifie) "
+            "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *",
+            (email, role, pays_code.upper() if pays_code else None, collectivite_id, nom, h, stamp, stamp),
+        ).one()
     return _account(row)
 
 
@@ -163,8 +188,9 @@ def set_password(live: LiveDB, email: str, password: str) -> None:
 
 def set_active(live: LiveDB, email: str, active: bool) -> None:
     with live.tx() as t:
-        n = t.execute("UPDATE comptes SET actif = ?, modifie = ? WHERE email = ?",
-                      (1 if active else 0, now(), email.lower())).rowcount
+        n = t.execute(
+            "UPDATE comptes SET actif = ?, modifie = ? WHERE email = ?", (1 if active else 0, now(), email.lower())
+        ).rowcount
         if not n:
             raise AccountError("email", f"no account {email}")
         if not active:
@@ -213,8 +239,10 @@ def issue_token(live: LiveDB, account: Account, kind: str, hours: float, label: 
     expires = later(hours * 3600)
     with live.tx() as t:
         t.execute("DELETE FROM jetons WHERE expire <= ?", (now(),))
-        t.execute("INSERT INTO jetons (empreinte, compte_id, genre, cree, expire, libelle) VALUES (?, ?, ?, ?, ?, ?)",
-                  (digest(token), account.id, kind, now(), expires, (label or "")[:100] or None))
+        t.execute(
+            "INSERT INTO jetons (empreinte, compte_id, genre, cree, expire, libelle) VALUES (?, ?, ?, ?, ?, ?)",
+            (digest(token), account.id, kind, now(), expires, (label or "")[:100] or None),
+        )
     return token, expires
 
 
@@ -223,8 +251,11 @@ def account_of_token(live: LiveDB, token: str | None, kind: str) -> Account | No
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with live.tx(write=False) as t:
-        row = t.execute("SELECT c.*, j.expire FROM jetons j JOIN comptes c ON c.id = j.compte_id "
-                        "WHERE j.empreinte = ? AND j.genre = ?", (digest(token), kind)).one()
+        row = t.execute(
+            "SELECT c.*, j.expire FROM jetons j JOIN comptes c ON c.id = j.compte_id "
+            "WHERE j.empreinte = ? AND j.genre = ?",
+            (digest(token), kind),
+        ).one()
     if row is None or row["expire"] <= now() or not row["actif"]:  # (times to the second)
         return None
     return _account(row)
@@ -241,10 +272,14 @@ def actor(account: Account | None, t: Tx | None = None) -> str:
 
 # --- command line: coopatlas comptes -----------------------------------------------------------------------
 
+
 def add_arguments(parser) -> None:
-    parser.add_argument("--var", default=None,
-                        help="the server's var/ folder, home of live.sqlite (default: var/ of the repository); "
-                             "COOPATLAS_LIVE_DATABASE or COOPATLAS_DATABASE_URL choose another live database")
+    parser.add_argument(
+        "--var",
+        default=None,
+        help="the server's var/ folder, home of live.sqlite (default: var/ of the repository); "
+        "COOPATLAS_LIVE_DATABASE or COOPATLAS_DATABASE_URL choose another live database",
+    )
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     c = sub.add_parser("create", help="create an account")
     c.add_argument("--email", required=True)
@@ -252,12 +287,17 @@ def add_arguments(parser) -> None:
     c.add_argument("--pays", help="embassy accounts: the country (ISO 3166-1 alpha-2)")
     c.add_argument("--collectivite", help="collectivity accounts: the id of the collectivity in the atlas")
     c.add_argument("--nom", help="display name")
-    c.add_argument("--password-stdin", action="store_true",
-                   help="read the password from standard input (else one is generated and printed once)")
+    c.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (else one is generated and printed once)",
+    )
     sub.add_parser("list", help="list the accounts")
-    for name, help_ in (("disable", "disable an account (its sessions and tokens are revoked)"),
-                        ("enable", "enable a disabled account"),
-                        ("password", "set a new password (its sessions and tokens are revoked)")):
+    for name, help_ in (
+        ("disable", "disable an account (its sessions and tokens are revoked)"),
+        ("enable", "enable a disabled account"),
+        ("password", "set a new password (its sessions and tokens are revoked)"),
+    ):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--email", required=True)
         if name == "password":
@@ -267,9 +307,11 @@ def add_arguments(parser) -> None:
 def _context(args):
     import os
     from pathlib import Path
+
     if args.var:
         os.environ["PYGEOAPI_CONFIG"] = str(Path(args.var).resolve() / "pygeoapi-config.yml")
     from .context import Context
+
     return Context.from_env()
 
 
@@ -294,10 +336,12 @@ def run(args) -> int:
                 raise AccountError("pays", f"unknown country {args.pays!r} (ISO 3166-1 alpha-2 code, not FR)")
             if args.collectivite:
                 from .. import schema as sch
+
                 with ctx.atlas.read() as a:
                     if a.get(sch.COLLECTIVITES, args.collectivite) is None:
-                        raise AccountError("collectivite", f"no collectivity {args.collectivite!r} in the atlas "
-                                                           f"{ctx.atlas}")
+                        raise AccountError(
+                            "collectivite", f"no collectivity {args.collectivite!r} in the atlas {ctx.atlas}"
+                        )
             password, generated = _read_password(args)
             acc = create_account(live, args.email, args.role, password, pays, args.collectivite, args.nom)
             print(f"created {acc.label()}")
@@ -305,8 +349,10 @@ def run(args) -> int:
                 print(f"password: {password}")
         elif args.action == "list":
             for acc in list_accounts(live):
-                print(f"{acc.id}\t{acc.email}\t{acc.role}\t{acc.pays_code or acc.collectivite_id or ''}\t"
-                      f"{'active' if acc.actif else 'disabled'}")
+                print(
+                    f"{acc.id}\t{acc.email}\t{acc.role}\t{acc.pays_code or acc.collectivite_id or ''}\t"
+                    f"{'active' if acc.actif else 'disabled'}"
+                )
         elif args.action in ("disable", "enable"):
             set_active(live, args.email, args.action == "enable")
             print(f"{args.action}d {args.email}")

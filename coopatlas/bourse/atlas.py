@@ -14,6 +14,7 @@ the atlas commit, leaves the atlas right. What the changes write, and the synchr
 
 Geometries are EPSG:4326 (longitude, latitude in degrees).
 """
+
 from __future__ import annotations
 
 import json
@@ -110,7 +111,9 @@ class AtlasTx:
         self._cur.execute(
             f"INSERT INTO {_q(table)} (fid, {', '.join(_q(c) for c in cols)}) "
             f"VALUES ((SELECT COALESCE(MAX(fid), 0) + 1 FROM {_q(table)}), {', '.join(marks)}) "
-            f"ON CONFLICT ({_q(coll.id_field)}) DO UPDATE SET {sets}", vals)
+            f"ON CONFLICT ({_q(coll.id_field)}) DO UPDATE SET {sets}",
+            vals,
+        )
 
     def delete(self, coll: sch.Collection, idv: str, table: str | None = None) -> None:
         table = table or coll.source
@@ -135,8 +138,11 @@ class AtlasTx:
             return
         self._cur.execute(f"CREATE TABLE IF NOT EXISTS {_q(MARKER_TABLE)} (cle text PRIMARY KEY, valeur text NOT NULL)")
         for k, v in {"base": base, "sequence": int(sequence), "date": now()}.items():
-            self._cur.execute(f"INSERT INTO {_q(MARKER_TABLE)} (cle, valeur) VALUES (%s, %s) "
-                              "ON CONFLICT (cle) DO UPDATE SET valeur = EXCLUDED.valeur", (k, json.dumps(v)))
+            self._cur.execute(
+                f"INSERT INTO {_q(MARKER_TABLE)} (cle, valeur) VALUES (%s, %s) "
+                "ON CONFLICT (cle) DO UPDATE SET valeur = EXCLUDED.valeur",
+                (k, json.dumps(v)),
+            )
 
 
 class Atlas:
@@ -158,8 +164,8 @@ class Atlas:
         con = self._local.con
         if con is None or con.closed:
             import psycopg2
-            con = self._local.con = psycopg2.connect(self.location,
-                                                      options=f"-c search_path={self.schema},public")
+
+            con = self._local.con = psycopg2.connect(self.location, options=f"-c search_path={self.schema},public")
         return con
 
     @contextmanager
@@ -170,6 +176,7 @@ class Atlas:
                 yield AtlasTx(con, False)
             return
         import psycopg2
+
         con = self._pg()
         try:
             tx = AtlasTx(con, True)

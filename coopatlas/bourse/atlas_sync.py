@@ -18,6 +18,7 @@ What a request's status does to the atlas:
 :func:`sync` applies the changes the atlas lacks in one atlas transaction that records how far it went;
 :func:`pending` tells cheaply whether there are any.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,10 +40,28 @@ LOGGER = logging.getLogger(__name__)
 PARTNER_PREFIX = "PAR-"
 #: Fields of a project a collectivity may update, and those of its own record (contacts).
 EDITABLE = {
-    "projets": ("titre", "description", "statut", "jumelage", "thematique", "sous_thematique",
-                "sous_sous_thematique", "annee_convention", "annee_lancement", "annee_fin"),
-    "collectivites": ("elu_nom", "elu_fonction", "elu_email", "elu_telephone", "directeur_nom",
-                      "directeur_fonction", "directeur_email", "directeur_telephone"),
+    "projets": (
+        "titre",
+        "description",
+        "statut",
+        "jumelage",
+        "thematique",
+        "sous_thematique",
+        "sous_sous_thematique",
+        "annee_convention",
+        "annee_lancement",
+        "annee_fin",
+    ),
+    "collectivites": (
+        "elu_nom",
+        "elu_fonction",
+        "elu_email",
+        "elu_telephone",
+        "directeur_nom",
+        "directeur_fonction",
+        "directeur_email",
+        "directeur_telephone",
+    ),
 }
 #: Fields of ``liens`` that repeat those of its project.
 LIENS_MIRROR = ("titre", "jumelage", "statut", "thematique", "annee_lancement")
@@ -50,28 +69,46 @@ LIENS_MIRROR = ("titre", "jumelage", "statut", "thematique", "annee_lancement")
 
 # --- requests --------------------------------------------------------------------------------------
 
-def request_row(content: dict, ref: str, statut: str, date_depot: str, date_validation: str | None,
-                pays: dict | None, geo: Geography) -> dict:
+
+def request_row(
+    content: dict,
+    ref: str,
+    statut: str,
+    date_depot: str,
+    date_validation: str | None,
+    pays: dict | None,
+    geo: Geography,
+) -> dict:
     """The ``bourse_demandes`` row of a request (without ``demandeur_id``)."""
     code = content["pays_code"]
     country = geo.country(code)
     embassy = geo.embassy(code)
     t, st, sst = content.get("thematique"), content.get("sous_thematique"), content.get("sous_sous_thematique")
     return {
-        "id": ref, "titre": content["titre"], "description": content["description"],
-        "type_action": "demande_cooperation", "demandeur_id": None, "demandeur_nom": content["demandeur_nom"],
+        "id": ref,
+        "titre": content["titre"],
+        "description": content["description"],
+        "type_action": "demande_cooperation",
+        "demandeur_id": None,
+        "demandeur_nom": content["demandeur_nom"],
         "pays_code": code,
         "pays_nom": (pays or {}).get("nom") or (country.nom_fr if country else None),
         "continent": (pays or {}).get("continent") or (country.continent if country else None),
         "sous_continent": (pays or {}).get("sous_continent") or (country.sous_continent if country else None),
-        "thematique": t, "thematique_libelle": voc.THEMATIQUES.label(t),
-        "sous_thematique": st, "sous_thematique_libelle": voc.SOUS_THEMATIQUES.label(st),
-        "sous_sous_thematique": sst, "sous_sous_thematique_libelle": voc.SOUS_SOUS_THEMATIQUES.label(sst),
+        "thematique": t,
+        "thematique_libelle": voc.THEMATIQUES.label(t),
+        "sous_thematique": st,
+        "sous_thematique_libelle": voc.SOUS_THEMATIQUES.label(st),
+        "sous_sous_thematique": sst,
+        "sous_sous_thematique_libelle": voc.SOUS_SOUS_THEMATIQUES.label(sst),
         "secteur_cad": voc.secteur_cad(sst) if sst else None,
         "profil_partenaire": content.get("profil_partenaire"),
         "langues": langues_text(content.get("langues") or []) or None,
-        "contact_nom": content.get("contact_nom"), "contact_email": content.get("contact_email"),
-        "statut_validation": statut, "date_depot": date_depot, "date_validation": date_validation,
+        "contact_nom": content.get("contact_nom"),
+        "contact_email": content.get("contact_email"),
+        "statut_validation": statut,
+        "date_depot": date_depot,
+        "date_validation": date_validation,
         "ambassade": embassy.nom if embassy else (f"Ambassade de France ({country.nom_fr})" if country else None),
         "geometry": Point(content["lon"], content["lat"]) if content.get("lon") is not None else None,
     }
@@ -81,28 +118,41 @@ def content_from_atlas_row(row: dict) -> dict:
     """The live content of a request found in the built atlas (adopted when an embassy first acts on it)."""
     g = row.get("geometry")
     return {
-        "demandeur_nom": row.get("demandeur_nom"), "demandeur_type": "localite", "pays_code": row["pays_code"],
-        "geonameid": None, "lieu_nom": None, "admin1_nom": None,
-        "lon": None if g is None else round(g.x, 6), "lat": None if g is None else round(g.y, 6),
-        "contact_nom": row.get("contact_nom"), "contact_email": row.get("contact_email"),
-        "titre": row.get("titre"), "description": row.get("description"),
-        "thematique": row.get("thematique"), "sous_thematique": row.get("sous_thematique"),
+        "demandeur_nom": row.get("demandeur_nom"),
+        "demandeur_type": "localite",
+        "pays_code": row["pays_code"],
+        "geonameid": None,
+        "lieu_nom": None,
+        "admin1_nom": None,
+        "lon": None if g is None else round(g.x, 6),
+        "lat": None if g is None else round(g.y, 6),
+        "contact_nom": row.get("contact_nom"),
+        "contact_email": row.get("contact_email"),
+        "titre": row.get("titre"),
+        "description": row.get("description"),
+        "thematique": row.get("thematique"),
+        "sous_thematique": row.get("sous_thematique"),
         "sous_sous_thematique": row.get("sous_sous_thematique"),
-        "profil_partenaire": row.get("profil_partenaire"), "langues": langues_codes(row.get("langues")),
-        "lang": "fr", "demandeur_id_atlas": row.get("demandeur_id"),
+        "profil_partenaire": row.get("profil_partenaire"),
+        "langues": langues_codes(row.get("langues")),
+        "lang": "fr",
+        "demandeur_id_atlas": row.get("demandeur_id"),
     }
 
 
-def _resolve_partner(a: AtlasTx, content: dict, ref: str, previous: str | None, geometry, pays: dict | None,
-                     geo: Geography) -> str:
+def _resolve_partner(
+    a: AtlasTx, content: dict, ref: str, previous: str | None, geometry, pays: dict | None, geo: Geography
+) -> str:
     """The partner authority of a public request: its previous one if still there, an existing partner of
     the same country and name, or a new one ``PAR-<ref>``."""
     for pid in (previous, content.get("demandeur_id_atlas")):
         if pid and a.scalar("SELECT COUNT(*) FROM partenaires WHERE id = ?", [pid]):
             return pid
     key = normalise(content["demandeur_nom"])
-    rows = a.query("SELECT id, nom, geonameid, type_partenaire FROM partenaires WHERE pays_code = ? ORDER BY id",
-                   [content["pays_code"]])
+    rows = a.query(
+        "SELECT id, nom, geonameid, type_partenaire FROM partenaires WHERE pays_code = ? ORDER BY id",
+        [content["pays_code"]],
+    )
     gid, kind = content.get("geonameid"), content.get("demandeur_type") or "localite"
     same_name = [r for r in rows if normalise(r["nom"]) == key]
     same_place = [r for r in rows if gid and r["geonameid"] == gid and (r["type_partenaire"] or "localite") == kind]
@@ -111,16 +161,29 @@ def _resolve_partner(a: AtlasTx, content: dict, ref: str, previous: str | None, 
             return found[0]["id"]
     pid = PARTNER_PREFIX + ref
     country = geo.country(content["pays_code"])
-    a.upsert(sch.PARTENAIRES, {
-        "id": pid, "nom": content["demandeur_nom"], "type_partenaire": content.get("demandeur_type") or "localite",
-        "admin1_nom": content.get("admin1_nom"), "pays_code": content["pays_code"],
-        "pays_nom": (pays or {}).get("nom") or (country.nom_fr if country else None),
-        "continent": (pays or {}).get("continent") or (country.continent if country else None),
-        "sous_continent": (pays or {}).get("sous_continent") or (country.sous_continent if country else None),
-        "geonameid": content.get("geonameid"), "precision_geo": "localite",
-        "nb_projets": 0, "nb_cooperations": 0, "nb_actions": 0, "nb_collectivites": 0,
-        "en_recherche": False, "nb_demandes": 0, "type_action_principal": None, "geometry": geometry,
-    })
+    a.upsert(
+        sch.PARTENAIRES,
+        {
+            "id": pid,
+            "nom": content["demandeur_nom"],
+            "type_partenaire": content.get("demandeur_type") or "localite",
+            "admin1_nom": content.get("admin1_nom"),
+            "pays_code": content["pays_code"],
+            "pays_nom": (pays or {}).get("nom") or (country.nom_fr if country else None),
+            "continent": (pays or {}).get("continent") or (country.continent if country else None),
+            "sous_continent": (pays or {}).get("sous_continent") or (country.sous_continent if country else None),
+            "geonameid": content.get("geonameid"),
+            "precision_geo": "localite",
+            "nb_projets": 0,
+            "nb_cooperations": 0,
+            "nb_actions": 0,
+            "nb_collectivites": 0,
+            "en_recherche": False,
+            "nb_demandes": 0,
+            "type_action_principal": None,
+            "geometry": geometry,
+        },
+    )
     return pid
 
 
@@ -131,8 +194,9 @@ def refresh_partner(a: AtlasTx, pid: str) -> None:
     if p is None:
         return
     n = int(a.scalar("SELECT COUNT(*) FROM demandes WHERE demandeur_id = ?", [pid]) or 0)
-    seeking = bool(a.scalar("SELECT COUNT(*) FROM demandes WHERE demandeur_id = ? AND statut_validation = 'validee'",
-                            [pid]))
+    seeking = bool(
+        a.scalar("SELECT COUNT(*) FROM demandes WHERE demandeur_id = ? AND statut_validation = 'validee'", [pid])
+    )
     cd, ae = int(p.get("nb_cooperations") or 0), int(p.get("nb_actions") or 0)
     if pid.startswith(PARTNER_PREFIX) and n == 0 and cd + ae == 0:
         a.delete(sch.PARTENAIRES, pid)
@@ -164,8 +228,9 @@ def apply_request(a: AtlasTx, live_row: dict, geo: Geography | None = None) -> N
     pays = a.get(sch.PAYS, content["pays_code"])
     row = request_row(content, ref, statut, live_row["date_depot"], live_row.get("date_validation"), pays, geo)
     if statut in voc.STATUTS_VALIDATION_PUBLICS:
-        row["demandeur_id"] = _resolve_partner(a, content, ref, (old or {}).get("demandeur_id"), row["geometry"],
-                                               pays, geo)
+        row["demandeur_id"] = _resolve_partner(
+            a, content, ref, (old or {}).get("demandeur_id"), row["geometry"], pays, geo
+        )
     a.upsert(DEMANDES, row, TABLE)
     for pid in {(old or {}).get("demandeur_id"), row["demandeur_id"]} - {None}:
         refresh_partner(a, pid)
@@ -174,6 +239,7 @@ def apply_request(a: AtlasTx, live_row: dict, geo: Geography | None = None) -> N
 
 
 # --- collectivities' updates ----------------------------------------------------------------------------
+
 
 def apply_edits(a: AtlasTx, collection: str, objet_id: str, values: dict, date: str) -> bool:
     """Set updated fields of a project (and its flow in ``liens``) or of a collectivity's record;
@@ -186,9 +252,12 @@ def apply_edits(a: AtlasTx, collection: str, objet_id: str, values: dict, date: 
     row.update(values)
     if collection == "projets":
         t, st, sst = row.get("thematique"), row.get("sous_thematique"), row.get("sous_sous_thematique")
-        row.update(thematique_libelle=voc.THEMATIQUES.label(t), sous_thematique_libelle=voc.SOUS_THEMATIQUES.label(st),
-                   sous_sous_thematique_libelle=voc.SOUS_SOUS_THEMATIQUES.label(sst),
-                   secteur_cad=voc.secteur_cad(sst) if sst else None)
+        row.update(
+            thematique_libelle=voc.THEMATIQUES.label(t),
+            sous_thematique_libelle=voc.SOUS_THEMATIQUES.label(st),
+            sous_sous_thematique_libelle=voc.SOUS_SOUS_THEMATIQUES.label(sst),
+            secteur_cad=voc.secteur_cad(sst) if sst else None,
+        )
     row["date_maj"] = date
     a.upsert(coll, row)
     if collection == "projets":
@@ -200,6 +269,7 @@ def apply_edits(a: AtlasTx, collection: str, objet_id: str, values: dict, date: 
 
 
 # --- synchronisation -------------------------------------------------------------------------------------
+
 
 def _live_state(live: LiveDB, keys: set[tuple[str, str]] | None):
     """The live requests and per-record updates to apply (all of them when ``keys`` is None)."""
@@ -258,6 +328,10 @@ def sync(live: LiveDB, atlas: Atlas, geo: Geography | None = None) -> int:
             apply_edits(a, collection, objet_id, d["values"], d["date"])
         a.set_marker(base, top)
         if full:
-            LOGGER.warning("atlas %s had no record of the live changes (rebuilt?): %d requests and %d updated "
-                           "records re-applied", atlas, len(requests), len(by_obj))
+            LOGGER.warning(
+                "atlas %s had no record of the live changes (rebuilt?): %d requests and %d updated records re-applied",
+                atlas,
+                len(requests),
+                len(by_obj),
+            )
     return len(requests) + len(by_obj)

@@ -2,6 +2,7 @@
 
 ``python -m coopatlas.bourse.cli ARGS`` is the same as ``coopatlas comptes ARGS``.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -3,6 +3,7 @@
 The server's blueprint and the ``deposer-demande`` process share it (:func:`current`); the command line
 makes its own (:meth:`Context.from_env`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,12 @@ class Context:
     def check_writable(self) -> None:
         """Refuse (403) what would write into the atlas when ``COOPATLAS_ATLAS_READONLY=1``."""
         if self.settings.atlas_readonly:
-            raise WorkflowError(403, None, "this server does not write into its atlas (COOPATLAS_ATLAS_READONLY=1): "
-                                           "the Bourse projets and the updates are closed here")
+            raise WorkflowError(
+                403,
+                None,
+                "this server does not write into its atlas (COOPATLAS_ATLAS_READONLY=1): "
+                "the Bourse projets and the updates are closed here",
+            )
 
     # --- after a live change ---
     def sync(self) -> int:
@@ -58,8 +63,9 @@ class Context:
             self._checked = time.monotonic()
             return n
         except Exception:
-            LOGGER.exception("live changes not applied to the atlas %s yet (retried at the next change or check)",
-                             self.atlas)
+            LOGGER.exception(
+                "live changes not applied to the atlas %s yet (retried at the next change or check)", self.atlas
+            )
             return 0
 
     def deliver_mail(self) -> int:
@@ -98,10 +104,12 @@ def _read_pygeoapi_config() -> dict | None:
         text = Path(path).read_text(encoding="utf-8")
         if "${" not in text:  # the effective configuration written by coopatlas serve: plain YAML
             import yaml
+
             return yaml.safe_load(text)
         import io
 
         from pygeoapi.util import yaml_load  # placeholders filled from the environment, as pygeoapi does
+
         return yaml_load(io.StringIO(text))
     except Exception:  # noqa: BLE001 - fall back on the environment
         LOGGER.warning("cannot read %s; Bourse settings from the environment only", path)
@@ -119,6 +127,7 @@ def current() -> Context:
         with _current_lock:
             if _current is None:
                 import sys
+
                 app = sys.modules.get("pygeoapi.flask_app")  # in the server: its configuration
                 _current = Context.from_env(getattr(app, "CONFIG", None) if app else None)
     return _current

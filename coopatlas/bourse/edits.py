@@ -8,6 +8,7 @@ collectivity's (an administrator may update any). Each changed field is journale
 becomes the day of the change. The project's flow in ``liens`` follows its title, status, theme,
 twinning and start year.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,18 @@ from .live import LiveDB, now
 from .submission import Errors, clean_text, resolve_themes, valid_email
 
 _PHONE = re.compile(r"^[0-9+() .\-/]{4,30}$")
-PROJECT_LIST_FIELDS = ("id", "titre", "type_action", "statut", "thematique", "partenaire_nom", "pays_nom",
-                       "annee_lancement", "annee_fin", "date_maj")
+PROJECT_LIST_FIELDS = (
+    "id",
+    "titre",
+    "type_action",
+    "statut",
+    "thematique",
+    "partenaire_nom",
+    "pays_nom",
+    "annee_lancement",
+    "annee_fin",
+    "date_maj",
+)
 
 
 def _bool(v):
@@ -96,7 +107,9 @@ def validate_contacts(values: dict) -> tuple[dict, Errors]:
     err, out = Errors(), {}
     for k, v in values.items():
         if k not in EDITABLE["collectivites"]:
-            err.add(k, "champ non modifiable", f"not an editable field; editable: {', '.join(EDITABLE['collectivites'])}")
+            err.add(
+                k, "champ non modifiable", f"not an editable field; editable: {', '.join(EDITABLE['collectivites'])}"
+            )
             continue
         if not isinstance(v, (str, type(None))):
             err.add(k, "texte attendu", "must be a string")
@@ -132,8 +145,9 @@ def list_projects(ctx: Context, account: Account, cid: str) -> list[dict]:
     _check_collectivite(account, cid)
     ctx.ensure_synced()
     with ctx.atlas.read() as a:
-        return a.query(f"SELECT {', '.join(PROJECT_LIST_FIELDS)} FROM projets WHERE collectivite_id = ? ORDER BY id",
-                       [cid])
+        return a.query(
+            f"SELECT {', '.join(PROJECT_LIST_FIELDS)} FROM projets WHERE collectivite_id = ? ORDER BY id", [cid]
+        )
 
 
 def get_project(ctx: Context, account: Account, pid: str) -> dict:
@@ -156,10 +170,20 @@ def _journal(ctx: Context, account: Account, collection: str, objet_id: str, cur
     with ctx.live.tx() as t:
         stamp = now()
         for k in changed:
-            t.execute("INSERT INTO modifications (compte_id, acteur, collection, objet_id, champ, ancienne, nouvelle, "
-                      "date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      (account.id, account.label(), collection, objet_id, k,
-                       json.dumps(current.get(k), ensure_ascii=False), json.dumps(new[k], ensure_ascii=False), stamp))
+            t.execute(
+                "INSERT INTO modifications (compte_id, acteur, collection, objet_id, champ, ancienne, nouvelle, "
+                "date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    account.id,
+                    account.label(),
+                    collection,
+                    objet_id,
+                    k,
+                    json.dumps(current.get(k), ensure_ascii=False),
+                    json.dumps(new[k], ensure_ascii=False),
+                    stamp,
+                ),
+            )
         LiveDB.record_change(t, collection, objet_id)
     ctx.after_change()
     return changed
@@ -197,8 +221,11 @@ def history(ctx: Context, account: Account, limit: int = 200) -> list[dict]:
         if account.is_admin:
             rows = t.execute("SELECT * FROM modifications ORDER BY id DESC LIMIT ?", (limit,)).all()
         elif account.role == "collectivite":
-            rows = t.execute("SELECT * FROM modifications WHERE compte_id = ? OR (collection = 'collectivites' AND "
-                             "objet_id = ?) ORDER BY id DESC LIMIT ?", (account.id, account.collectivite_id, limit)).all()
+            rows = t.execute(
+                "SELECT * FROM modifications WHERE compte_id = ? OR (collection = 'collectivites' AND "
+                "objet_id = ?) ORDER BY id DESC LIMIT ?",
+                (account.id, account.collectivite_id, limit),
+            ).all()
         else:
             rows = []
     for r in rows:

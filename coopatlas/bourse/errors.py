@@ -3,6 +3,7 @@
 Their own module, below everything else of the package, so that any module may raise them (the context,
 the workflow, the accounts, the edits, the personal spaces) without importing the others.
 """
+
 from __future__ import annotations
 
 

@@ -9,6 +9,7 @@
 
 Everything is read once per process and kept in memory (about 33 000 places).
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,9 +62,16 @@ class Place:
         return f"{self.nom} ({self.admin1_nom})" if self.admin1_nom else self.nom
 
     def as_json(self) -> dict:
-        return {"geonameid": self.geonameid, "nom": self.nom, "admin1_nom": self.admin1_nom,
-                "pays_code": self.pays_code, "population": self.population, "lon": self.lon, "lat": self.lat,
-                "libelle": self.label}
+        return {
+            "geonameid": self.geonameid,
+            "nom": self.nom,
+            "admin1_nom": self.admin1_nom,
+            "pays_code": self.pays_code,
+            "population": self.population,
+            "lon": self.lon,
+            "lat": self.lat,
+            "libelle": self.label,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,10 @@ class Geography:
                 if self._countries is None:
                     con = self._con()
                     try:
-                        rows = con.execute("SELECT pays_code, nom_fr, nom_en, continent, sous_continent, geom "
-                                           "FROM pays ORDER BY nom_fr").fetchall()
+                        rows = con.execute(
+                            "SELECT pays_code, nom_fr, nom_en, continent, sous_continent, geom "
+                            "FROM pays ORDER BY nom_fr"
+                        ).fetchall()
                     finally:
                         con.close()
                     out = {}
@@ -131,8 +141,10 @@ class Geography:
                 if self._places is None:
                     con = self._con()
                     try:
-                        rows = con.execute("SELECT geonameid, nom, pays_code, admin1_nom, population, geom "
-                                           "FROM lieux ORDER BY pays_code, population DESC, nom").fetchall()
+                        rows = con.execute(
+                            "SELECT geonameid, nom, pays_code, admin1_nom, population, geom "
+                            "FROM lieux ORDER BY pays_code, population DESC, nom"
+                        ).fetchall()
                     finally:
                         con.close()
                     by_country: dict[str, list[Place]] = {}
@@ -175,8 +187,11 @@ class Geography:
         m = re.fullmatch(r"(.+?)\s*\(([^()]*)\)", text)
         name, division = (m.group(1), m.group(2)) if m else (text, None)
         n_name, n_div = normalise(name), normalise(division) if division else None
-        exact = [p for p in self.places(code) if normalise(p.nom) == n_name
-                 and (n_div is None or normalise(p.admin1_nom) == n_div)]
+        exact = [
+            p
+            for p in self.places(code)
+            if normalise(p.nom) == n_name and (n_div is None or normalise(p.admin1_nom) == n_div)
+        ]
         if exact:
             return exact[0], []
         return None, self.search_places(code, name, limit=5)
@@ -188,8 +203,10 @@ class Geography:
             with self._lock:
                 if self._embassies is None:
                     with open(self.embassies_file, encoding="utf-8", newline="") as fh:
-                        self._embassies = {r["pays_code"]: Embassy(r["pays_code"], r["ambassade"], r["email"])
-                                           for r in csv.DictReader(fh)}
+                        self._embassies = {
+                            r["pays_code"]: Embassy(r["pays_code"], r["ambassade"], r["email"])
+                            for r in csv.DictReader(fh)
+                        }
         return self._embassies
 
     def embassy(self, code: str) -> Embassy | None:

@@ -16,6 +16,7 @@ check-then-write sequences (rate limits, caps, reference numbers) are race-free.
 
 Times are stored as ISO 8601 UTC text (``2025-03-01T09:30:00Z``), which sorts chronologically.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -159,12 +160,12 @@ class LiveDB:
     def _connect(self):
         if self.pg:
             import psycopg2
+
             con = psycopg2.connect(self.location, options=f"-c search_path={self.schema}")
             return con
         path = Path(self.location)
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                              check_same_thread=True)
+        con = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
@@ -238,6 +239,7 @@ class LiveDB:
         con = self._connection()
         if self.pg:
             import psycopg2
+
             try:
                 cur = con.cursor()
                 if write:
@@ -293,12 +295,18 @@ class LiveDB:
                     raise
                 con.execute("COMMIT")
             with self._tx(True) as t:
-                t.execute("INSERT INTO parametres (cle, valeur) VALUES (?, ?) ON CONFLICT (cle) DO NOTHING",
-                          ("base", str(uuid.uuid4())))
-                t.execute("INSERT INTO parametres (cle, valeur) VALUES (?, ?) ON CONFLICT (cle) DO NOTHING",
-                          ("secret", secrets.token_urlsafe(48)))
-                t.execute("INSERT INTO parametres (cle, valeur) VALUES (?, ?) ON CONFLICT (cle) DO NOTHING",
-                          ("schema_version", str(SCHEMA_VERSION)))
+                t.execute(
+                    "INSERT INTO parametres (cle, valeur) VALUES (?, ?) ON CONFLICT (cle) DO NOTHING",
+                    ("base", str(uuid.uuid4())),
+                )
+                t.execute(
+                    "INSERT INTO parametres (cle, valeur) VALUES (?, ?) ON CONFLICT (cle) DO NOTHING",
+                    ("secret", secrets.token_urlsafe(48)),
+                )
+                t.execute(
+                    "INSERT INTO parametres (cle, valeur) VALUES (?, ?) ON CONFLICT (cle) DO NOTHING",
+                    ("schema_version", str(SCHEMA_VERSION)),
+                )
             self._ready_pid = os.getpid()
 
     def parameter(self, key: str) -> str | None:
@@ -314,8 +322,9 @@ class LiveDB:
     @staticmethod
     def record_change(t: Tx, kind: str, key: str) -> int:
         """Append a change to the journal the atlas follows (:mod:`coopatlas.bourse.atlas`); its number."""
-        return t.execute("INSERT INTO changements (genre, cle, date) VALUES (?, ?, ?) RETURNING seq",
-                         (kind, key, now())).scalar()
+        return t.execute(
+            "INSERT INTO changements (genre, cle, date) VALUES (?, ?, ?) RETURNING seq", (kind, key, now())
+        ).scalar()
 
     # rate limits: a sliding window, the events of each key (``evenements``) within the last ``window`` seconds
     #: Events older than this are forgotten whatever their key (no rate window is longer).
@@ -344,8 +353,11 @@ class LiveDB:
     def count(t: Tx, key: str, window: int) -> int:
         """The events of ``key`` in the last ``window`` seconds (a sliding window, never twice the limit
         across the boundary of fixed windows)."""
-        return int(t.execute("SELECT COUNT(*) FROM evenements WHERE cle = ? AND date > ?",
-                             (key, time.time() - window)).scalar())
+        return int(
+            t.execute(
+                "SELECT COUNT(*) FROM evenements WHERE cle = ? AND date > ?", (key, time.time() - window)
+            ).scalar()
+        )
 
     @staticmethod
     def retry_after(t: Tx, key: str, window: int, limit: int) -> int:
@@ -354,8 +366,10 @@ class LiveDB:
         n = LiveDB.count(t, key, window)
         if n < limit:
             return 1
-        oldest = t.execute("SELECT date FROM evenements WHERE cle = ? AND date > ? ORDER BY date LIMIT 1 OFFSET ?",
-                           (key, stamp - window, n - limit)).scalar()
+        oldest = t.execute(
+            "SELECT date FROM evenements WHERE cle = ? AND date > ? ORDER BY date LIMIT 1 OFFSET ?",
+            (key, stamp - window, n - limit),
+        ).scalar()
         return max(1, math.ceil(float(oldest) + window - stamp)) if oldest is not None else 1
 
     def integrity(self) -> str:

@@ -8,6 +8,7 @@ send one twice); a message that fails stays queued and is retried by later deliv
 (:mod:`coopatlas.bourse.settings`); with no ``COOPATLAS_SMTP_HOST`` messages are written as ``.eml`` files
 into ``<var>/courriels/`` (development).
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,7 +29,9 @@ CLAIM_SECONDS = 120
 
 def queue(t: Tx, to: str, subject: str, body: str) -> None:
     """Queue one plain-text message in the current live transaction."""
-    t.execute("INSERT INTO courriels (destinataire, sujet, corps, cree) VALUES (?, ?, ?, ?)", (to, subject, body, now()))
+    t.execute(
+        "INSERT INTO courriels (destinataire, sujet, corps, cree) VALUES (?, ?, ?, ?)", (to, subject, body, now())
+    )
 
 
 def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
@@ -69,23 +72,36 @@ def deliver(live: LiveDB, smtp: dict, var: Path, limit: int = 20) -> int:
     """Send up to ``limit`` queued messages; how many were sent. Never raises for a delivery failure."""
     token = secrets.token_hex(8)
     with live.tx() as t:
-        rows = t.execute("SELECT id FROM courriels WHERE envoye IS NULL AND tentatives < ? AND "
-                         "(prise IS NULL OR prise_date < ?) ORDER BY id LIMIT ?",
-                         (MAX_TRIES, later(-CLAIM_SECONDS), limit)).all()
+        rows = t.execute(
+            "SELECT id FROM courriels WHERE envoye IS NULL AND tentatives < ? AND "
+            "(prise IS NULL OR prise_date < ?) ORDER BY id LIMIT ?",
+            (MAX_TRIES, later(-CLAIM_SECONDS), limit),
+        ).all()
         ids = [r["id"] for r in rows]
         for i in ids:
-            t.execute("UPDATE courriels SET prise = ?, prise_date = ?, tentatives = tentatives + 1 WHERE id = ?",
-                      (token, now(), i))
+            t.execute(
+                "UPDATE courriels SET prise = ?, prise_date = ?, tentatives = tentatives + 1 WHERE id = ?",
+                (token, now(), i),
+            )
     sent = 0
     for i in ids:
         with live.tx(write=False) as t:
-            m = t.execute("SELECT destinataire, sujet, corps FROM courriels WHERE id = ? AND prise = ?",
-                          (i, token)).one()
+            m = t.execute(
+                "SELECT destinataire, sujet, corps FROM courriels WHERE id = ? AND prise = ?", (i, token)
+            ).one()
         if m is None:
             continue
         try:
-            _send(smtp, var, _message(smtp.get("from") or formataddr(("CoopAtlas", "bourse@coopatlas.invalid")),
-                                      m["destinataire"], m["sujet"], m["corps"]))
+            _send(
+                smtp,
+                var,
+                _message(
+                    smtp.get("from") or formataddr(("CoopAtlas", "bourse@coopatlas.invalid")),
+                    m["destinataire"],
+                    m["sujet"],
+                    m["corps"],
+                ),
+            )
         except (OSError, smtplib.SMTPException) as exc:
             LOGGER.warning("mail %s to %s not sent: %s", i, m["destinataire"], exc)
             with live.tx() as t:

@@ -14,6 +14,7 @@ Where the data lives:
 
 Every other setting and its default is in :data:`ENV`.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,14 +40,22 @@ ENV = {
     "COOPATLAS_LOGIN_RATE": ("10/900", "failed logins allowed per client address and per account: N/seconds"),
     "COOPATLAS_SESSION_HOURS": ("8", "lifetime of a web session (hours)"),
     "COOPATLAS_TOKEN_HOURS": ("24", "default lifetime of an API token (hours; at most 720 can be asked)"),
-    "COOPATLAS_PROXY_FIX": ("", "behind a reverse proxy: '1' (X-Forwarded-For/-Proto/-Host, one proxy) or "
-                                "werkzeug ProxyFix arguments 'x_for=1,x_proto=1'; empty: headers ignored"),
+    "COOPATLAS_PROXY_FIX": (
+        "",
+        "behind a reverse proxy: '1' (X-Forwarded-For/-Proto/-Host, one proxy) or "
+        "werkzeug ProxyFix arguments 'x_for=1,x_proto=1'; empty: headers ignored",
+    ),
     "COOPATLAS_SECURE_COOKIES": ("auto", "auto: Secure cookies when the request is HTTPS; 1: always; 0: never"),
     "COOPATLAS_RESTRICTED_PROCESSES": ("", "processes only some roles may execute: 'id:role+role,id2:role'"),
-    "COOPATLAS_SECRET_KEY": ("", "key signing the CSRF tokens and links (default: generated once, kept in the "
-                                 "live database)"),
-    "COOPATLAS_ATLAS_READONLY": ("0", "1: never write into the atlas (Bourse submissions, decisions and the "
-                                      "collectivities' updates are refused with 403): a server on a shared copy"),
+    "COOPATLAS_SECRET_KEY": (
+        "",
+        "key signing the CSRF tokens and links (default: generated once, kept in the live database)",
+    ),
+    "COOPATLAS_ATLAS_READONLY": (
+        "0",
+        "1: never write into the atlas (Bourse submissions, decisions and the "
+        "collectivities' updates are refused with 403): a server on a shared copy",
+    ),
     "COOPATLAS_ESPACE_MAX_MB": ("10", "largest file of a personal space (MB)"),
     "COOPATLAS_ESPACE_QUOTA_MB": ("200", "total size of one personal space (MB)"),
 }
@@ -123,6 +132,7 @@ def atlas_location_from_config(cfg: dict) -> tuple[str, str | None] | None:
             return data, None
         if isinstance(data, dict) and data.get("dbname"):
             from urllib.parse import quote
+
             user = quote(str(data.get("user") or ""), safe="")
             password = quote(str(data.get("password") or ""), safe="")
             auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
@@ -160,6 +170,7 @@ class Settings:
     def from_env(cls, pygeoapi_config: dict | None = None, **overrides) -> Settings:
         """The settings of this process: the environment, and the server's pygeoapi configuration."""
         from ..store import default_location
+
         found = atlas_location_from_config(pygeoapi_config) if pygeoapi_config else None
         if found:
             atlas, schema = found
@@ -172,20 +183,32 @@ class Settings:
         live = env("COOPATLAS_LIVE_DATABASE")
         if not live:
             live = atlas if is_postgresql(atlas) else str(var / "live.sqlite")
-        url = ((pygeoapi_config or {}).get("server") or {}).get("url") or os.environ.get("COOPATLAS_URL") \
+        url = (
+            ((pygeoapi_config or {}).get("server") or {}).get("url")
+            or os.environ.get("COOPATLAS_URL")
             or "http://127.0.0.1:5000"
+        )
         smtp = {
-            "host": env("COOPATLAS_SMTP_HOST"), "port": int(env("COOPATLAS_SMTP_PORT") or 25),
-            "user": env("COOPATLAS_SMTP_USER"), "password": os.environ.get("COOPATLAS_SMTP_PASSWORD", ""),
-            "starttls": env("COOPATLAS_SMTP_STARTTLS") == "1", "ssl": env("COOPATLAS_SMTP_SSL") == "1",
-            "from": env("COOPATLAS_SMTP_FROM"), "timeout": float(env("COOPATLAS_SMTP_TIMEOUT") or 10),
+            "host": env("COOPATLAS_SMTP_HOST"),
+            "port": int(env("COOPATLAS_SMTP_PORT") or 25),
+            "user": env("COOPATLAS_SMTP_USER"),
+            "password": os.environ.get("COOPATLAS_SMTP_PASSWORD", ""),
+            "starttls": env("COOPATLAS_SMTP_STARTTLS") == "1",
+            "ssl": env("COOPATLAS_SMTP_SSL") == "1",
+            "from": env("COOPATLAS_SMTP_FROM"),
+            "timeout": float(env("COOPATLAS_SMTP_TIMEOUT") or 10),
         }
         secure = env("COOPATLAS_SECURE_COOKIES").lower()
         if secure not in ("auto", "1", "0"):
             raise ValueError(f"COOPATLAS_SECURE_COOKIES={secure!r}: auto, 1 or 0")
         values = dict(
-            atlas=str(atlas), atlas_schema=schema, live=live, live_schema=env("COOPATLAS_LIVE_SCHEMA"),
-            var=var, public_url=str(url).rstrip("/"), smtp=smtp,
+            atlas=str(atlas),
+            atlas_schema=schema,
+            live=live,
+            live_schema=env("COOPATLAS_LIVE_SCHEMA"),
+            var=var,
+            public_url=str(url).rstrip("/"),
+            smtp=smtp,
             rate_submissions=_rate("COOPATLAS_BOURSE_RATE"),
             max_pending=int(env("COOPATLAS_BOURSE_MAX_PENDING")),
             rate_login=_rate("COOPATLAS_LOGIN_RATE"),

@@ -12,6 +12,7 @@ included: a personal space is personal). Kinds (:data:`KINDS`):
 Files are checked by their signature (PNG, PDF), limited in size (``COOPATLAS_ESPACE_MAX_MB``) and per
 account (``COOPATLAS_ESPACE_QUOTA_MB``), and stored in the live database (never lost by a rebuild).
 """
+
 from __future__ import annotations
 
 import json
@@ -44,36 +45,60 @@ def _name(nom) -> str:
 
 
 def _meta(row: dict) -> dict:
-    return {"id": int(row["id"]), "genre": row["genre"], "nom": row["nom"], "media_type": row["media_type"],
-            "taille": int(row["taille"]), "cree": row["cree"],
-            "parametres": json.loads(row["parametres"]) if row.get("parametres") else None}
+    return {
+        "id": int(row["id"]),
+        "genre": row["genre"],
+        "nom": row["nom"],
+        "media_type": row["media_type"],
+        "taille": int(row["taille"]),
+        "cree": row["cree"],
+        "parametres": json.loads(row["parametres"]) if row.get("parametres") else None,
+    }
 
 
 def list_items(ctx: Context, account: Account) -> list[dict]:
     with ctx.live.tx(write=False) as t:
-        rows = t.execute("SELECT id, genre, nom, media_type, taille, cree, parametres FROM espace WHERE compte_id = ? "
-                         "ORDER BY id DESC", (account.id,)).all()
+        rows = t.execute(
+            "SELECT id, genre, nom, media_type, taille, cree, parametres FROM espace WHERE compte_id = ? "
+            "ORDER BY id DESC",
+            (account.id,),
+        ).all()
     return [_meta(r) for r in rows]
 
 
-def _store(ctx: Context, account: Account, kind: str, nom: str, media_type: str, data: bytes,
-           parametres: dict | None) -> dict:
+def _store(
+    ctx: Context, account: Account, kind: str, nom: str, media_type: str, data: bytes, parametres: dict | None
+) -> dict:
     s = ctx.settings
     if len(data) > s.space_max_bytes:
         raise WorkflowError(413, "fichier", f"at most {s.space_max_bytes // (1024 * 1024)} MB per file")
     with ctx.live.tx() as t:
-        usage = t.execute("SELECT COALESCE(SUM(taille), 0) AS used, COUNT(*) AS n FROM espace WHERE compte_id = ?",
-                          (account.id,)).one()
+        usage = t.execute(
+            "SELECT COALESCE(SUM(taille), 0) AS used, COUNT(*) AS n FROM espace WHERE compte_id = ?", (account.id,)
+        ).one()
         used, count = usage["used"], usage["n"]
         if int(used) + len(data) > s.space_quota_bytes:
-            raise WorkflowError(413, "fichier", f"the personal space is full ({s.space_quota_bytes // (1024 * 1024)} MB): "
-                                                "delete some items first")
+            raise WorkflowError(
+                413,
+                "fichier",
+                f"the personal space is full ({s.space_quota_bytes // (1024 * 1024)} MB): delete some items first",
+            )
         if int(count) >= MAX_ITEMS:
             raise WorkflowError(413, "fichier", f"at most {MAX_ITEMS} items per personal space")
-        row = t.execute("INSERT INTO espace (compte_id, genre, nom, media_type, taille, contenu, parametres, cree) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, genre, nom, media_type, taille, cree, parametres",
-                        (account.id, kind, nom, media_type, len(data), data,
-                         json.dumps(parametres, ensure_ascii=False) if parametres else None, now())).one()
+        row = t.execute(
+            "INSERT INTO espace (compte_id, genre, nom, media_type, taille, contenu, parametres, cree) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, genre, nom, media_type, taille, cree, parametres",
+            (
+                account.id,
+                kind,
+                nom,
+                media_type,
+                len(data),
+                data,
+                json.dumps(parametres, ensure_ascii=False) if parametres else None,
+                now(),
+            ),
+        ).one()
     return _meta(row)
 
 
@@ -81,7 +106,7 @@ def add_search(ctx: Context, account: Account, nom, criteres) -> dict:
     """Save a named search (criteria as request parameters: ``{"pays": "BF", "thematique": "sante"}``)."""
     nom = _name(nom)
     if not isinstance(criteres, dict):
-        raise WorkflowError(400, "criteres", "an object of search criteria, e.g. {\"pays\": \"BF\"}")
+        raise WorkflowError(400, "criteres", 'an object of search criteria, e.g. {"pays": "BF"}')
     countries = set(ctx.geo.countries) | {"FR"}
     try:
         crit = Criteria.from_params(criteres, known_countries=countries)
@@ -93,11 +118,21 @@ def add_search(ctx: Context, account: Account, nom, criteres) -> dict:
             queries[cid] = None if crit.excludes(cid) else crit.query_params(cid)
         except NotApplicable:
             queries[cid] = None
-    doc = {"nom": nom, "criteres": crit.to_params(), "description": {"fr": crit.describe("fr"),
-                                                                      "en": crit.describe("en")},
-           "requetes": queries}
-    return _store(ctx, account, "recherche", nom, KINDS["recherche"][0],
-                  json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), {"criteres": crit.to_params()})
+    doc = {
+        "nom": nom,
+        "criteres": crit.to_params(),
+        "description": {"fr": crit.describe("fr"), "en": crit.describe("en")},
+        "requetes": queries,
+    }
+    return _store(
+        ctx,
+        account,
+        "recherche",
+        nom,
+        KINDS["recherche"][0],
+        json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"),
+        {"criteres": crit.to_params()},
+    )
 
 
 def add_file(ctx: Context, account: Account, kind: str, nom, data: bytes, parametres: dict | None = None) -> dict:

@@ -8,7 +8,8 @@ Fields (sizes in characters):
 
 ==========================  ===========================================================================
 ``demandeur_nom``           name of the requesting foreign local authority (2-200), required
-``demandeur_type``          its type: ``localite``, ``region``, ``etat`` (:data:`~coopatlas.vocabulary.TYPES_PARTENAIRE`)
+``demandeur_type``          its type: ``localite``, ``region``, ``etat``
+                            (:data:`~coopatlas.vocabulary.TYPES_PARTENAIRE`)
 ``pays_code``               its country, ISO 3166-1 alpha-2, one of the reference countries (not France)
 ``lieu`` / ``geonameid``    its place: a GeoNames place of that country, by name (``Ziniaré`` or
                             ``Ziniaré (Plateau-Central)``) or by GeoNames id...
@@ -25,6 +26,7 @@ Fields (sizes in characters):
 ``lang``                    language of the submitter's e-mails: ``fr`` (default) or ``en``
 ==========================  ===========================================================================
 """
+
 from __future__ import annotations
 
 import math
@@ -37,26 +39,58 @@ from .geo import Geography, geography
 
 #: Working languages offered (ISO 639-1 code → French, English name). Stored as the French names.
 LANGUES = {
-    "fr": ("français", "French"), "en": ("anglais", "English"), "es": ("espagnol", "Spanish"),
-    "pt": ("portugais", "Portuguese"), "ar": ("arabe", "Arabic"), "de": ("allemand", "German"),
-    "it": ("italien", "Italian"), "pl": ("polonais", "Polish"), "ro": ("roumain", "Romanian"),
-    "ru": ("russe", "Russian"), "zh": ("chinois", "Chinese"), "vi": ("vietnamien", "Vietnamese"),
-    "mg": ("malgache", "Malagasy"), "ht": ("créole haïtien", "Haitian Creole"),
+    "fr": ("français", "French"),
+    "en": ("anglais", "English"),
+    "es": ("espagnol", "Spanish"),
+    "pt": ("portugais", "Portuguese"),
+    "ar": ("arabe", "Arabic"),
+    "de": ("allemand", "German"),
+    "it": ("italien", "Italian"),
+    "pl": ("polonais", "Polish"),
+    "ro": ("roumain", "Romanian"),
+    "ru": ("russe", "Russian"),
+    "zh": ("chinois", "Chinese"),
+    "vi": ("vietnamien", "Vietnamese"),
+    "mg": ("malgache", "Malagasy"),
+    "ht": ("créole haïtien", "Haitian Creole"),
 }
 
 #: (min, max) length of each text field.
 SIZES = {
-    "demandeur_nom": (2, 200), "contact_nom": (2, 120), "contact_email": (6, 254), "titre": (5, 200),
-    "description": (20, 5000), "profil_partenaire": (0, 500), "lieu": (1, 200),
+    "demandeur_nom": (2, 200),
+    "contact_nom": (2, 120),
+    "contact_email": (6, 254),
+    "titre": (5, 200),
+    "description": (20, 5000),
+    "profil_partenaire": (0, 500),
+    "lieu": (1, 200),
 }
 REQUIRED_TEXT = ("demandeur_nom", "contact_nom", "contact_email", "titre", "description")
 #: Every field a request may be submitted with (form fields and process inputs).
-FIELDS = ("demandeur_nom", "demandeur_type", "pays_code", "lieu", "geonameid", "lon", "lat", "contact_nom",
-          "contact_email", "titre", "description", "thematique", "sous_thematique", "sous_sous_thematique",
-          "profil_partenaire", "langues", "lang")
+FIELDS = (
+    "demandeur_nom",
+    "demandeur_type",
+    "pays_code",
+    "lieu",
+    "geonameid",
+    "lon",
+    "lat",
+    "contact_nom",
+    "contact_email",
+    "titre",
+    "description",
+    "thematique",
+    "sous_thematique",
+    "sous_sous_thematique",
+    "profil_partenaire",
+    "langues",
+    "lang",
+)
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-                    r"[A-Za-z]{2,63}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}$"
+)
 
 
 class Errors(dict):
@@ -137,7 +171,9 @@ def validate(values: dict, geo: Geography | None = None) -> tuple[dict | None, E
         if len(text) < lo:
             err.add(name, f"au moins {lo} caractères", f"at least {lo} characters")
         elif len(text) > hi:
-            err.add(name, f"au plus {hi} caractères ({len(text)} saisis)", f"at most {hi} characters ({len(text)} given)")
+            err.add(
+                name, f"au plus {hi} caractères ({len(text)} saisis)", f"at most {hi} characters ({len(text)} given)"
+            )
         out[name] = text
     if out.get("contact_email") and not valid_email(out["contact_email"]):
         err.add("contact_email", "adresse électronique invalide", "not a valid e-mail address")
@@ -146,7 +182,9 @@ def validate(values: dict, geo: Geography | None = None) -> tuple[dict | None, E
     if dtype is None:
         err.add("demandeur_type", "champ obligatoire", f"required; one of {', '.join(voc.TYPES_PARTENAIRE.codes)}")
     elif dtype not in voc.TYPES_PARTENAIRE:
-        err.add("demandeur_type", "type inconnu", f"unknown type {dtype!r}; one of {', '.join(voc.TYPES_PARTENAIRE.codes)}")
+        err.add(
+            "demandeur_type", "type inconnu", f"unknown type {dtype!r}; one of {', '.join(voc.TYPES_PARTENAIRE.codes)}"
+        )
     out["demandeur_type"] = dtype
 
     code = clean_text(values.get("pays_code")).upper() or None
@@ -154,8 +192,11 @@ def validate(values: dict, geo: Geography | None = None) -> tuple[dict | None, E
     if code is None:
         err.add("pays_code", "champ obligatoire", "required (ISO 3166-1 alpha-2 code)")
     elif country is None:
-        err.add("pays_code", "pays inconnu (la demande vient d'une autorité étrangère)",
-                f"unknown country {code!r} (ISO 3166-1 alpha-2 code of a foreign country)")
+        err.add(
+            "pays_code",
+            "pays inconnu (la demande vient d'une autorité étrangère)",
+            f"unknown country {code!r} (ISO 3166-1 alpha-2 code of a foreign country)",
+        )
     out["pays_code"] = code
 
     # --- place: GeoNames place by name or id, or coordinates ---
@@ -166,7 +207,9 @@ def validate(values: dict, geo: Geography | None = None) -> tuple[dict | None, E
         lon, lat = _number(values.get("lon")), _number(values.get("lat"))
     except (TypeError, ValueError):
         lon = lat = None
-        err.add("lon" if not _is_num(values.get("lon")) else "lat", "nombre attendu (degrés)", "must be a number (degrees)")
+        err.add(
+            "lon" if not _is_num(values.get("lon")) else "lat", "nombre attendu (degrés)", "must be a number (degrees)"
+        )
     place = None
     if gid not in (None, ""):
         try:
@@ -186,17 +229,20 @@ def validate(values: dict, geo: Geography | None = None) -> tuple[dict | None, E
             place, suggestions = geo.resolve_place(country.code, lieu)
             if place is None:
                 hint = ", ".join(p.label for p in suggestions)
-                err.add("lieu", f"lieu introuvable dans ce pays{' ; proches : ' + hint if hint else ''}",
-                        f"no place {lieu!r} in {country.code}{'; close: ' + hint if hint else ''}")
+                err.add(
+                    "lieu",
+                    f"lieu introuvable dans ce pays{' ; proches : ' + hint if hint else ''}",
+                    f"no place {lieu!r} in {country.code}{'; close: ' + hint if hint else ''}",
+                )
     if place is not None:
-        out.update(geonameid=place.geonameid, lieu_nom=place.nom, admin1_nom=place.admin1_nom, lon=place.lon,
-                   lat=place.lat)
+        out.update(
+            geonameid=place.geonameid, lieu_nom=place.nom, admin1_nom=place.admin1_nom, lon=place.lon, lat=place.lat
+        )
     elif lon is not None or lat is not None:
         if lieu or gid not in (None, ""):
             pass  # the place was given too and failed: its error says so
         elif lon is None or lat is None:
-            err.add("lat" if lat is None else "lon", "donnez la longitude et la latitude",
-                    "give both lon and lat")
+            err.add("lat" if lat is None else "lon", "donnez la longitude et la latitude", "give both lon and lat")
         elif not (-180 <= lon <= 180):
             err.add("lon", "longitude entre -180 et 180", "longitude must be between -180 and 180")
         elif not (-90 <= lat <= 90):
@@ -206,7 +252,9 @@ def validate(values: dict, geo: Geography | None = None) -> tuple[dict | None, E
         else:
             out.update(lon=round(lon, 6), lat=round(lat, 6))
     elif not lieu and gid in (None, ""):
-        err.add("lieu", "indiquez le lieu (nom) ou les coordonnées", "required: a place (lieu or geonameid) or lon and lat")
+        err.add(
+            "lieu", "indiquez le lieu (nom) ou les coordonnées", "required: a place (lieu or geonameid) or lon and lat"
+        )
 
     # --- themes ---
     t, st, sst = resolve_themes(values, err)
@@ -244,8 +292,11 @@ def resolve_themes(values: dict, err: Errors, required: bool = True) -> tuple[st
     """The three theme levels of ``values`` (codes of :mod:`coopatlas.vocabulary`), the parents of a given
     level filled in; unknown or inconsistent codes are added to ``err``."""
     levels = {}
-    for name, cl in (("thematique", voc.THEMATIQUES), ("sous_thematique", voc.SOUS_THEMATIQUES),
-                     ("sous_sous_thematique", voc.SOUS_SOUS_THEMATIQUES)):
+    for name, cl in (
+        ("thematique", voc.THEMATIQUES),
+        ("sous_thematique", voc.SOUS_THEMATIQUES),
+        ("sous_sous_thematique", voc.SOUS_SOUS_THEMATIQUES),
+    ):
         v = values.get(name)
         v = clean_text(v) or None if isinstance(v, (str, type(None))) else v
         if v is not None and (not isinstance(v, str) or v not in cl):
@@ -256,8 +307,11 @@ def resolve_themes(values: dict, err: Errors, required: bool = True) -> tuple[st
     if sst:
         leaf = voc.SOUS_SOUS_THEMATIQUES[sst]
         if st and st != leaf.extra["sous_thematique"]:
-            err.add("sous_thematique", "ne correspond pas à la sous-sous-thématique",
-                    f"{sst!r} belongs to sous_thematique {leaf.extra['sous_thematique']!r}")
+            err.add(
+                "sous_thematique",
+                "ne correspond pas à la sous-sous-thématique",
+                f"{sst!r} belongs to sous_thematique {leaf.extra['sous_thematique']!r}",
+            )
         st = st or leaf.extra["sous_thematique"]
     if st:
         parent = voc.SOUS_THEMATIQUES[st].extra["thematique"]
@@ -290,8 +344,10 @@ def langues_codes(text: str | None) -> list[str]:
 
 def input_schemas() -> dict[str, dict]:
     """JSON Schema of each field, as the process publishes them (the semantic checks come after)."""
-    s = {name: {"type": "string", "minLength": max(lo, 1) if name in REQUIRED_TEXT else 0, "maxLength": hi}
-         for name, (lo, hi) in SIZES.items()}
+    s = {
+        name: {"type": "string", "minLength": max(lo, 1) if name in REQUIRED_TEXT else 0, "maxLength": hi}
+        for name, (lo, hi) in SIZES.items()
+    }
     s["contact_email"]["format"] = "email"
     s["demandeur_type"] = {"type": "string", "enum": voc.TYPES_PARTENAIRE.codes}
     s["pays_code"] = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
@@ -301,7 +357,12 @@ def input_schemas() -> dict[str, dict]:
     s["thematique"] = {"type": "string", "enum": voc.THEMATIQUES.codes}
     s["sous_thematique"] = {"type": "string", "enum": voc.SOUS_THEMATIQUES.codes}
     s["sous_sous_thematique"] = {"type": "string", "enum": sorted(set(voc.SOUS_SOUS_THEMATIQUES.codes))}
-    s["langues"] = {"type": "array", "items": {"type": "string", "enum": list(LANGUES)}, "minItems": 1,
-                    "maxItems": 10, "uniqueItems": True}
+    s["langues"] = {
+        "type": "array",
+        "items": {"type": "string", "enum": list(LANGUES)},
+        "minItems": 1,
+        "maxItems": 10,
+        "uniqueItems": True,
+    }
     s["lang"] = {"type": "string", "enum": ["fr", "en"], "default": "fr"}
     return s

@@ -24,6 +24,7 @@ Every change of status is kept in the audit trail (``transitions``: who, when, f
 journaled for the atlas (:mod:`coopatlas.bourse.atlas`), where only ``validee`` and ``pourvue`` requests
 are public.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,6 +69,7 @@ def reference(numero: int, year: int | None = None) -> str:
 
 # --- mail texts ---------------------------------------------------------------------------------------
 
+
 def _status_label(code: str, lang: str) -> str:
     return voc.STATUTS_VALIDATION.label(code, lang)
 
@@ -77,54 +79,82 @@ def _embassy_mail(ctx: Context, content: dict, ref: str, completed: bool = False
     url = f"{ctx.settings.public_url}/bourse/ambassade/demandes/{ref}"
     what = "Demande complétée" if completed else "Nouvelle demande"
     subject = f"[Bourse projets] {what} {ref} : {content['titre']}"[:200]
-    body = (f"Bonjour,\n\nUne demande de coopération {'a été complétée par son auteur' if completed else 'a été déposée'} "
-            f"sur la Bourse projets pour {country.nom_fr if country else content['pays_code']}. "
-            "Elle attend la décision de l'ambassade.\n\n"
-            f"Référence : {ref}\nAutorité demandeuse : {content['demandeur_nom']}\n"
-            f"Projet : {content['titre']}\nContact : {content['contact_nom']} <{content['contact_email']}>\n\n"
-            f"Pour la valider, la rejeter ou demander des compléments : {url}\n\n"
-            "-- \nBourse projets, CoopAtlas\n")
+    body = (
+        f"Bonjour,\n\nUne demande de coopération {'a été complétée par son auteur' if completed else 'a été déposée'} "
+        f"sur la Bourse projets pour {country.nom_fr if country else content['pays_code']}. "
+        "Elle attend la décision de l'ambassade.\n\n"
+        f"Référence : {ref}\nAutorité demandeuse : {content['demandeur_nom']}\n"
+        f"Projet : {content['titre']}\nContact : {content['contact_nom']} <{content['contact_email']}>\n\n"
+        f"Pour la valider, la rejeter ou demander des compléments : {url}\n\n"
+        "-- \nBourse projets, CoopAtlas\n"
+    )
     return subject, body
 
 
-def _submitter_mail(ctx: Context, content: dict, ref: str, status: str, comment: str | None = None,
-                    completion_link: str | None = None) -> tuple[str, str]:
+def _submitter_mail(
+    ctx: Context, content: dict, ref: str, status: str, comment: str | None = None, completion_link: str | None = None
+) -> tuple[str, str]:
     lang = content.get("lang") or "fr"
     embassy = ctx.geo.embassy(content["pays_code"])
     emb = embassy.nom if embassy else ""
     if lang == "en":
-        subjects = {"soumise": "request received", "validee": "request validated", "rejetee": "request rejected",
-                    "a_completer": "request to complete", "pourvue": "French partner found"}
+        subjects = {
+            "soumise": "request received",
+            "validee": "request validated",
+            "rejetee": "request rejected",
+            "a_completer": "request to complete",
+            "pourvue": "French partner found",
+        }
         intro = {
             "soumise": f"Your cooperation request has been received. It has been sent to the {emb} (French embassy), "
-                       "which alone can validate it; you will receive an e-mail when it has decided.",
+            "which alone can validate it; you will receive an e-mail when it has decided.",
             "validee": "Your cooperation request has been validated by the French embassy: it is now published on "
-                       "the Atlas and French local authorities can see it.",
+            "the Atlas and French local authorities can see it.",
             "rejetee": "Your cooperation request has not been validated by the French embassy.",
             "a_completer": "The French embassy asks you to complete your cooperation request.",
             "pourvue": "Your cooperation request is marked as matched: a French partner has been found.",
         }
-        lines = [f"Hello {content['contact_nom']},", "", intro.get(status, ""), "", f"Reference: {ref}",
-                 f"Project: {content['titre']}", f"Status: {_status_label(status, 'en')}"]
+        lines = [
+            f"Hello {content['contact_nom']},",
+            "",
+            intro.get(status, ""),
+            "",
+            f"Reference: {ref}",
+            f"Project: {content['titre']}",
+            f"Status: {_status_label(status, 'en')}",
+        ]
         if comment:
             lines += ["", "Comment of the embassy:", comment]
         if completion_link:
             lines += ["", f"Complete your request here (personal link, do not share it): {completion_link}"]
         lines += ["", "-- ", "Bourse projets, CoopAtlas"]
         return f"[Bourse projets] {ref}: {subjects.get(status, status)}", "\n".join(lines) + "\n"
-    subjects = {"soumise": "demande reçue", "validee": "demande validée", "rejetee": "demande non validée",
-                "a_completer": "demande à compléter", "pourvue": "partenaire français trouvé"}
+    subjects = {
+        "soumise": "demande reçue",
+        "validee": "demande validée",
+        "rejetee": "demande non validée",
+        "a_completer": "demande à compléter",
+        "pourvue": "partenaire français trouvé",
+    }
     intro = {
-        "soumise": f"Votre demande de coopération a bien été reçue. Elle a été transmise à l'{emb[0].lower() + emb[1:] if emb else 'ambassade de France'}, "
-                   "seule habilitée à la valider ; vous recevrez un courriel quand elle aura statué.",
+        "soumise": "Votre demande de coopération a bien été reçue. Elle a été transmise à l'"
+        f"{emb[0].lower() + emb[1:] if emb else 'ambassade de France'}, "
+        "seule habilitée à la valider ; vous recevrez un courriel quand elle aura statué.",
         "validee": "Votre demande de coopération a été validée par l'ambassade de France : elle est publiée sur "
-                   "l'Atlas et les collectivités territoriales françaises peuvent la consulter.",
+        "l'Atlas et les collectivités territoriales françaises peuvent la consulter.",
         "rejetee": "Votre demande de coopération n'a pas été validée par l'ambassade de France.",
         "a_completer": "L'ambassade de France vous demande de compléter votre demande de coopération.",
         "pourvue": "Votre demande de coopération est marquée comme pourvue : un partenaire français a été trouvé.",
     }
-    lines = [f"Bonjour {content['contact_nom']},", "", intro.get(status, ""), "", f"Référence : {ref}",
-             f"Projet : {content['titre']}", f"Statut : {_status_label(status, 'fr')}"]
+    lines = [
+        f"Bonjour {content['contact_nom']},",
+        "",
+        intro.get(status, ""),
+        "",
+        f"Référence : {ref}",
+        f"Projet : {content['titre']}",
+        f"Statut : {_status_label(status, 'fr')}",
+    ]
     if comment:
         lines += ["", "Commentaire de l'ambassade :", comment]
     if completion_link:
@@ -138,6 +168,7 @@ def _completion_link(ctx: Context, ref: str, token: str, lang: str) -> str:
 
 
 # --- submission -------------------------------------------------------------------------------------------
+
 
 def submit(ctx: Context, clean: dict, client: str) -> dict:
     """Store a validated request (:func:`~coopatlas.bourse.submission.validate`) as ``soumise``; queue the
@@ -153,49 +184,89 @@ def submit(ctx: Context, clean: dict, client: str) -> dict:
     content = dict(clean)
     with ctx.live.tx() as t:
         if LiveDB.count(t, rate_key, window) >= limit:
-            raise WorkflowError(429, None, f"too many requests from this address ({limit} per {window} s): retry "
-                                           "later", retry_after=LiveDB.retry_after(t, rate_key, window, limit))
-        pending = t.execute("SELECT COUNT(*) FROM demandes WHERE pays_code = ? AND cle_demandeur = ? AND statut IN "
-                            "(?, ?)", (clean["pays_code"], key, *PENDING)).scalar()
+            raise WorkflowError(
+                429,
+                None,
+                f"too many requests from this address ({limit} per {window} s): retry later",
+                retry_after=LiveDB.retry_after(t, rate_key, window, limit),
+            )
+        pending = t.execute(
+            "SELECT COUNT(*) FROM demandes WHERE pays_code = ? AND cle_demandeur = ? AND statut IN (?, ?)",
+            (clean["pays_code"], key, *PENDING),
+        ).scalar()
         if pending >= s.max_pending:
-            raise WorkflowError(429, "demandeur_nom", f"{clean['demandeur_nom']} already has {pending} request(s) "
-                                                      "awaiting the embassy: wait for its decision before submitting "
-                                                      "another one")
+            raise WorkflowError(
+                429,
+                "demandeur_nom",
+                f"{clean['demandeur_nom']} already has {pending} request(s) "
+                "awaiting the embassy: wait for its decision before submitting "
+                "another one",
+            )
         stamp, day = now(), today()
         numero = t.execute(
             "INSERT INTO demandes (origine, statut, pays_code, cle_demandeur, contenu, contact_email, lang, adresse, "
             "date_depot, cree, modifie) VALUES ('depot', 'soumise', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING numero",
-            (clean["pays_code"], key, json.dumps(content, ensure_ascii=False), clean["contact_email"], clean["lang"],
-             client[:100], day, stamp, stamp)).scalar()
+            (
+                clean["pays_code"],
+                key,
+                json.dumps(content, ensure_ascii=False),
+                clean["contact_email"],
+                clean["lang"],
+                client[:100],
+                day,
+                stamp,
+                stamp,
+            ),
+        ).scalar()
         ref = reference(int(numero), int(day[:4]))
         t.execute("UPDATE demandes SET reference = ? WHERE numero = ?", (ref, numero))
-        t.execute("INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
-                  "VALUES (?, NULL, 'soumise', NULL, ?, 'demandeur', NULL, ?)",
-                  (ref, f"demandeur {clean['contact_email']}", stamp))
+        t.execute(
+            "INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
+            "VALUES (?, NULL, 'soumise', NULL, ?, 'demandeur', NULL, ?)",
+            (ref, f"demandeur {clean['contact_email']}", stamp),
+        )
         LiveDB.record_change(t, "demande", ref)
         LiveDB.hit(t, rate_key, window)
         if embassy:
             queue(t, embassy.email, *_embassy_mail(ctx, content, ref))
         queue(t, clean["contact_email"], *_submitter_mail(ctx, content, ref, "soumise"))
     ctx.after_change()
-    return {"reference": ref, "statut_validation": "soumise", "ambassade": embassy.nom if embassy else None,
-            "date_depot": day}
+    return {
+        "reference": ref,
+        "statut_validation": "soumise",
+        "ambassade": embassy.nom if embassy else None,
+        "date_depot": day,
+    }
 
 
 # --- reading requests (accounts) --------------------------------------------------------------------------
 
-LIST_FIELDS = ("id", "titre", "demandeur_nom", "pays_code", "pays_nom", "thematique", "statut_validation",
-               "date_depot", "date_validation", "ambassade", "contact_nom", "contact_email")
+LIST_FIELDS = (
+    "id",
+    "titre",
+    "demandeur_nom",
+    "pays_code",
+    "pays_nom",
+    "thematique",
+    "statut_validation",
+    "date_depot",
+    "date_validation",
+    "ambassade",
+    "contact_nom",
+    "contact_email",
+)
 
 
-def list_requests(ctx: Context, account: Account, statuts: list[str] | None = None, pays: str | None = None,
-                  limit: int = 500) -> list[dict]:
+def list_requests(
+    ctx: Context, account: Account, statuts: list[str] | None = None, pays: str | None = None, limit: int = 500
+) -> list[dict]:
     """The requests an account may see (its country's; every country for an administrator), newest first."""
     if not (account.is_admin or account.role == "ambassade"):
         raise WorkflowError(403, None, "only embassy and administrator accounts see the Bourse requests")
     if account.role == "ambassade" and pays and pays.upper() != account.pays_code:
-        raise WorkflowError(403, "pays", f"an embassy account sees the requests of its country only "
-                                         f"({account.pays_code})")
+        raise WorkflowError(
+            403, "pays", f"an embassy account sees the requests of its country only ({account.pays_code})"
+        )
     where, params = [], []
     if account.role == "ambassade":
         where.append("pays_code = ?")
@@ -206,8 +277,11 @@ def list_requests(ctx: Context, account: Account, statuts: list[str] | None = No
     if statuts:
         where.append(f"statut_validation IN ({', '.join('?' * len(statuts))})")
         params += statuts
-    sql = (f"SELECT {', '.join(LIST_FIELDS)} FROM {TABLE}" + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY date_depot DESC, id DESC LIMIT ?")
+    sql = (
+        f"SELECT {', '.join(LIST_FIELDS)} FROM {TABLE}"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY date_depot DESC, id DESC LIMIT ?"
+    )
     ctx.ensure_synced(force=True)
     with ctx.atlas.read() as a:
         return a.query(sql, params + [int(limit)])
@@ -223,8 +297,9 @@ def get_request(ctx: Context, account: Account, ref: str) -> dict:
     g = row.pop("geometry", None)
     row["lon"], row["lat"] = (None, None) if g is None else (round(g.x, 6), round(g.y, 6))
     with ctx.live.tx(write=False) as t:
-        row["historique"] = t.execute("SELECT de, vers, acteur, role, commentaire, date FROM transitions WHERE "
-                                      "reference = ? ORDER BY id", (ref,)).all()
+        row["historique"] = t.execute(
+            "SELECT de, vers, acteur, role, commentaire, date FROM transitions WHERE reference = ? ORDER BY id", (ref,)
+        ).all()
     statut = row["statut_validation"]
     allowed = TRANSITIONS.get(statut, ()) + (ADMIN_TRANSITIONS.get(statut, ()) if account.is_admin else ())
     row["transitions_possibles"] = list(allowed)
@@ -232,6 +307,7 @@ def get_request(ctx: Context, account: Account, ref: str) -> dict:
 
 
 # --- the embassy's decisions ---------------------------------------------------------------------------------
+
 
 def _adopt(t: Tx, ctx: Context, ref: str) -> dict | None:
     """The live row of request ``ref``, taken from the built atlas if it is not live yet."""
@@ -247,9 +323,19 @@ def _adopt(t: Tx, ctx: Context, ref: str) -> dict | None:
     return t.execute(
         "INSERT INTO demandes (reference, origine, statut, pays_code, cle_demandeur, contenu, contact_email, lang, "
         "date_depot, date_validation, cree, modifie) VALUES (?, 'atlas', ?, ?, ?, ?, ?, 'fr', ?, ?, ?, ?) RETURNING *",
-        (ref, built["statut_validation"], built["pays_code"], authority_key(built.get("demandeur_nom") or ""),
-         json.dumps(content, ensure_ascii=False), built.get("contact_email"), built.get("date_depot") or stamp[:10],
-         built.get("date_validation"), stamp, stamp)).one()
+        (
+            ref,
+            built["statut_validation"],
+            built["pays_code"],
+            authority_key(built.get("demandeur_nom") or ""),
+            json.dumps(content, ensure_ascii=False),
+            built.get("contact_email"),
+            built.get("date_depot") or stamp[:10],
+            built.get("date_validation"),
+            stamp,
+            stamp,
+        ),
+    ).one()
 
 
 def transition(ctx: Context, account: Account, ref: str, to: str, comment: str | None = None) -> dict:
@@ -267,8 +353,9 @@ def transition(ctx: Context, account: Account, ref: str, to: str, comment: str |
     if comment and len(comment) > MAX_COMMENT:
         raise WorkflowError(400, "commentaire", f"at most {MAX_COMMENT} characters")
     if to in COMMENT_REQUIRED and not comment:
-        raise WorkflowError(400, "commentaire", f"a comment is required to move a request to {to} (the submitter "
-                                                "is told why)")
+        raise WorkflowError(
+            400, "commentaire", f"a comment is required to move a request to {to} (the submitter is told why)"
+        )
     with ctx.live.tx() as t:
         row = _adopt(t, ctx, ref)
         if row is None or not account.can_handle_country(row["pays_code"]):
@@ -276,8 +363,9 @@ def transition(ctx: Context, account: Account, ref: str, to: str, comment: str |
         frm = row["statut"]
         allowed = TRANSITIONS.get(frm, ()) + (ADMIN_TRANSITIONS.get(frm, ()) if account.is_admin else ())
         if to not in allowed:
-            raise WorkflowError(409, "vers", f"a request {frm} cannot become {to}; allowed: "
-                                             f"{', '.join(allowed) or 'none'}")
+            raise WorkflowError(
+                409, "vers", f"a request {frm} cannot become {to}; allowed: {', '.join(allowed) or 'none'}"
+            )
         stamp = now()
         content = json.loads(row["contenu"])
         date_validation = row["date_validation"]
@@ -286,11 +374,16 @@ def transition(ctx: Context, account: Account, ref: str, to: str, comment: str |
         token = None
         if to == "a_completer":
             token = secrets.token_urlsafe(24)
-        t.execute("UPDATE demandes SET statut = ?, date_validation = ?, jeton_completion = ?, modifie = ? "
-                  "WHERE reference = ?", (to, date_validation, _digest(token) if token else None, stamp, ref))
-        t.execute("INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (ref, frm, to, account.id, account.label(), account.role,
-                                                      comment, stamp))
+        t.execute(
+            "UPDATE demandes SET statut = ?, date_validation = ?, jeton_completion = ?, modifie = ? "
+            "WHERE reference = ?",
+            (to, date_validation, _digest(token) if token else None, stamp, ref),
+        )
+        t.execute(
+            "INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ref, frm, to, account.id, account.label(), account.role, comment, stamp),
+        )
         LiveDB.record_change(t, "demande", ref)
         if content.get("contact_email"):
             link = _completion_link(ctx, ref, token, content.get("lang") or "fr") if token else None
@@ -301,18 +394,26 @@ def transition(ctx: Context, account: Account, ref: str, to: str, comment: str |
 
 # --- the submitter completes a request ---------------------------------------------------------------------
 
+
 def completion_request(ctx: Context, ref: str, token: str | None) -> dict:
     """The live request ``ref`` if ``token`` is its completion token and it is ``a_completer``; 404 otherwise
     (whether the request exists or not)."""
     with ctx.live.tx(write=False) as t:
         row = t.execute("SELECT * FROM demandes WHERE reference = ?", (ref,)).one()
-    if (row is None or row["statut"] != "a_completer" or not token or not row["jeton_completion"]
-            or not secrets.compare_digest(row["jeton_completion"], _digest(token))):
+    if (
+        row is None
+        or row["statut"] != "a_completer"
+        or not token
+        or not row["jeton_completion"]
+        or not secrets.compare_digest(row["jeton_completion"], _digest(token))
+    ):
         raise WorkflowError(404, "jeton", "no request to complete with this link (already completed, or wrong link)")
     content = json.loads(row["contenu"])
     with ctx.live.tx(write=False) as t:
-        last = t.execute("SELECT commentaire FROM transitions WHERE reference = ? AND vers = 'a_completer' "
-                         "ORDER BY id DESC LIMIT 1", (ref,)).one()
+        last = t.execute(
+            "SELECT commentaire FROM transitions WHERE reference = ? AND vers = 'a_completer' ORDER BY id DESC LIMIT 1",
+            (ref,),
+        ).one()
     return {"reference": ref, "contenu": content, "commentaire": (last or {}).get("commentaire")}
 
 
@@ -327,13 +428,23 @@ def complete(ctx: Context, ref: str, token: str, clean: dict) -> dict:
         if row["statut"] != "a_completer" or row["jeton_completion"] != _digest(token):
             raise WorkflowError(404, "jeton", "no request to complete with this link")
         stamp = now()
-        t.execute("UPDATE demandes SET statut = 'soumise', contenu = ?, contact_email = ?, lang = ?, cle_demandeur = ?, "
-                  "jeton_completion = NULL, modifie = ? WHERE reference = ?",
-                  (json.dumps(clean, ensure_ascii=False), clean["contact_email"], clean["lang"],
-                   authority_key(clean["demandeur_nom"]), stamp, ref))
-        t.execute("INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
-                  "VALUES (?, 'a_completer', 'soumise', NULL, ?, 'demandeur', NULL, ?)",
-                  (ref, f"demandeur {clean['contact_email']}", stamp))
+        t.execute(
+            "UPDATE demandes SET statut = 'soumise', contenu = ?, contact_email = ?, lang = ?, cle_demandeur = ?, "
+            "jeton_completion = NULL, modifie = ? WHERE reference = ?",
+            (
+                json.dumps(clean, ensure_ascii=False),
+                clean["contact_email"],
+                clean["lang"],
+                authority_key(clean["demandeur_nom"]),
+                stamp,
+                ref,
+            ),
+        )
+        t.execute(
+            "INSERT INTO transitions (reference, de, vers, compte_id, acteur, role, commentaire, date) "
+            "VALUES (?, 'a_completer', 'soumise', NULL, ?, 'demandeur', NULL, ?)",
+            (ref, f"demandeur {clean['contact_email']}", stamp),
+        )
         LiveDB.record_change(t, "demande", ref)
         embassy = ctx.geo.embassy(clean["pays_code"])
         if embassy:

@@ -9,6 +9,7 @@ The map pages are written by one PDF writer (:class:`.export.PdfBook`: fonts emb
 pages); the lock on the vector settings (:func:`.export.vector_settings`) is taken page by page, so that
 a long atlas does not hold up the other maps of the server.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,25 +29,32 @@ from ..store import Store
 from ..text import normalise
 from . import export
 from .countrymap import build_country_map, map_figure
-from .textblocks import layout_for
 from .data import countries_with_data, country_data
 from .geography import World
 from .geography import world as load_world
 from .layout import page_size
 from .options import MapOptions
+from .textblocks import layout_for
 
 Progress = Callable[[float, str], None]
 
-TEXTS = Texts({
-    "title": ("Atlas de la coopération décentralisée : {scope}", "Atlas of decentralised cooperation: {scope}"),
-    "world": ("Monde", "World"),
-    "contents": ("Sommaire", "Contents"),
-    "cols": (("Pays", "Projets", "Demandes", "Page"), ("Country", "Projects", "Requests", "Page")),
-    "none": ("Aucun pays n'a de projet ni de demande pour ces critères.",
-             "No country has projects or requests for these criteria."),
-    "all": ("Tous les projets et les demandes de coopération publiques.",
-            "All projects and public cooperation requests."),
-}, "atlas")
+TEXTS = Texts(
+    {
+        "title": ("Atlas de la coopération décentralisée : {scope}", "Atlas of decentralised cooperation: {scope}"),
+        "world": ("Monde", "World"),
+        "contents": ("Sommaire", "Contents"),
+        "cols": (("Pays", "Projets", "Demandes", "Page"), ("Country", "Projects", "Requests", "Page")),
+        "none": (
+            "Aucun pays n'a de projet ni de demande pour ces critères.",
+            "No country has projects or requests for these criteria.",
+        ),
+        "all": (
+            "Tous les projets et les demandes de coopération publiques.",
+            "All projects and public cooperation requests.",
+        ),
+    },
+    "atlas",
+)
 
 
 @dataclass
@@ -69,8 +77,17 @@ def atlas_countries(store: Store, options: MapOptions, world: World | None = Non
     return chosen
 
 
-def _contents_pdf(rows: list[list[str]], *, title: str, subtitle: str, notice: str | None,
-                  synthetic: bool | None, lang: str, pagesize, total_pages: int | None) -> tuple[bytes, int]:
+def _contents_pdf(
+    rows: list[list[str]],
+    *,
+    title: str,
+    subtitle: str,
+    notice: str | None,
+    synthetic: bool | None,
+    lang: str,
+    pagesize,
+    total_pages: int | None,
+) -> tuple[bytes, int]:
     """The contents pages of an atlas (``rows``: country, projects, requests, page) and their number."""
     st = kit.styles()
     margin = 14 * mm
@@ -79,8 +96,15 @@ def _contents_pdf(rows: list[list[str]], *, title: str, subtitle: str, notice: s
     story += kit.notice(notice, st)
     story += [Spacer(1, 6), Paragraph(kit.esc(TEXTS("contents", lang)), st["h1"])]
     if rows:
-        story.append(kit.data_table(TEXTS("cols", lang), rows, [width * 0.55, width * 0.15, width * 0.15,
-                                                                 width * 0.15], align_right=(1, 2, 3), size=8))
+        story.append(
+            kit.data_table(
+                TEXTS("cols", lang),
+                rows,
+                [width * 0.55, width * 0.15, width * 0.15, width * 0.15],
+                align_right=(1, 2, 3),
+                size=8,
+            )
+        )
     else:
         story.append(Paragraph(kit.esc(TEXTS("none", lang)), st["empty"]))
     marks = kit.PageMarks.of_map_pages(lang, synthetic, margin, total_pages=total_pages)
@@ -88,8 +112,9 @@ def _contents_pdf(rows: list[list[str]], *, title: str, subtitle: str, notice: s
     return pdf, marks.pages
 
 
-def render_atlas(store: Store, options: MapOptions, world: World | None = None,
-                 progress: Progress | None = None) -> tuple[bytes, AtlasInfo]:
+def render_atlas(
+    store: Store, options: MapOptions, world: World | None = None, progress: Progress | None = None
+) -> tuple[bytes, AtlasInfo]:
     """The atlas of ``options.atlas`` as one PDF (contents, then one map page per country)."""
     world = world or load_world()
     lang = options.lang
@@ -102,11 +127,18 @@ def render_atlas(store: Store, options: MapOptions, world: World | None = None,
     meta = atlas_metadata(store)
     notice = data_notice(meta, lang)
     w, h = page_size(options.paper, "portrait")
-    contents_args = dict(title=title, subtitle=subtitle, notice=notice["avertissement"],
-                         synthetic=notice["synthetique"], lang=lang, pagesize=(w * mm, h * mm))
+    contents_args = dict(
+        title=title,
+        subtitle=subtitle,
+        notice=notice["avertissement"],
+        synthetic=notice["synthetique"],
+        lang=lang,
+        pagesize=(w * mm, h * mm),
+    )
     # the contents, once to count its pages, then with the page numbers
-    _, n_contents = _contents_pdf([[world.countries[c].name(lang), "", "", ""] for c, _ in chosen],
-                                  total_pages=None, **contents_args)
+    _, n_contents = _contents_pdf(
+        [[world.countries[c].name(lang), "", "", ""] for c, _ in chosen], total_pages=None, **contents_args
+    )
     total = n_contents + len(chosen)
     say(0.02, f"{len(chosen)} pays" if lang != "en" else f"{len(chosen)} countries")
     rows, pages = [], []
@@ -119,12 +151,19 @@ def render_atlas(store: Store, options: MapOptions, world: World | None = None,
             data = country_data(store, options.criteria, code, lang)
             model = build_country_map(store, opts, world, data=data, meta=meta)
             page_no = n_contents + i + 1
-            fig, _info = map_figure(model, layout_for(model), page_label=SHARED("page", lang, n=page_no, total=total),
-                                    in_atlas=True)
+            fig, _info = map_figure(
+                model, layout_for(model), page_label=SHARED("page", lang, n=page_no, total=total), in_atlas=True
+            )
             pdf.add(fig)
             fig.clear()
-            rows.append([country.name(lang), str(data.n_projects), str(data.totals.get("demande_cooperation", 0))
-                         if data.requests_shown else "—", str(page_no)])
+            rows.append(
+                [
+                    country.name(lang),
+                    str(data.n_projects),
+                    str(data.totals.get("demande_cooperation", 0)) if data.requests_shown else "—",
+                    str(page_no),
+                ]
+            )
             pages.append(code)
             say(0.03 + 0.92 * (i + 1) / max(len(chosen), 1), f"{country.name(lang)} ({i + 1}/{len(chosen)})")
     finally:
@@ -134,7 +173,13 @@ def render_atlas(store: Store, options: MapOptions, world: World | None = None,
         total = n2 + len(chosen)
         contents, n2 = _contents_pdf(rows, total_pages=total, **contents_args)
     parts = [contents] + ([buf.getvalue()] if chosen else [])
-    out = export.merge_pdfs(parts, {"Title": title, "Subject": subtitle + (
-        f" — {notice['avertissement']}" if notice["avertissement"] else ""), "Creator": "CoopAtlas (GPL-3.0-or-later)"})
+    out = export.merge_pdfs(
+        parts,
+        {
+            "Title": title,
+            "Subject": subtitle + (f" — {notice['avertissement']}" if notice["avertissement"] else ""),
+            "Creator": "CoopAtlas (GPL-3.0-or-later)",
+        },
+    )
     say(1.0, "PDF")
     return out, AtlasInfo(pages, n2 + len(chosen), n2)

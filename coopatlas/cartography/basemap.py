@@ -5,6 +5,7 @@ of the frame (:func:`~coopatlas.cartography.projection.geographic_window`, longi
 central meridian), densifies long edges, projects, simplifies to the printing resolution and clips to the
 frame (map metres). :func:`polygon_path` turns polygons into one compound matplotlib path.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,8 +83,13 @@ def background(world: World, proj: MapProjection, extent, resolution_m: float) -
             line_codes.append(world.part_codes[i])
     outlines = to_map(np.asarray(lines, dtype=object)) if lines else empty
     ok = np.array([g is not None and not g.is_empty for g in outlines], dtype=bool)
-    return Background(polys, world.part_codes[idx], seam, np.asarray(outlines, dtype=object)[ok] if lines else empty,
-                      np.asarray(line_codes, dtype=object)[ok] if lines else empty)
+    return Background(
+        polys,
+        world.part_codes[idx],
+        seam,
+        np.asarray(outlines, dtype=object)[ok] if lines else empty,
+        np.asarray(line_codes, dtype=object)[ok] if lines else empty,
+    )
 
 
 def _ring_arrays(ring) -> tuple[np.ndarray, np.ndarray]:

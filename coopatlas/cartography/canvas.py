@@ -5,6 +5,7 @@ of the maps, and the background of a frame (the neighbours in grey, the country 
 Straight on a matplotlib :class:`~matplotlib.figure.Figure` (no Axes: lighter; object-oriented API
 only: a server renders in threads). Page coordinates are millimetres from the lower-left corner.
 """
+
 from __future__ import annotations
 
 from matplotlib.figure import Figure
@@ -58,9 +59,21 @@ class PageCanvas:
             if gid:
                 t.set_gid(gid)
             return t
-        t = PageText(self.mm, x, y, s, size, weight=weight, style=style, color=kw.pop("color"),
-                     ha=kw.pop("ha", "left"), va=kw.pop("va", "baseline"), linespacing=kw.pop("linespacing", 1.25),
-                     zorder=kw.pop("zorder", 3.0), gid=gid)
+        t = PageText(
+            self.mm,
+            x,
+            y,
+            s,
+            size,
+            weight=weight,
+            style=style,
+            color=kw.pop("color"),
+            ha=kw.pop("ha", "left"),
+            va=kw.pop("va", "baseline"),
+            linespacing=kw.pop("linespacing", 1.25),
+            zorder=kw.pop("zorder", 3.0),
+            gid=gid,
+        )
         if kw:
             raise TypeError(f"unsupported text options {sorted(kw)}")
         return self.add(t)
@@ -84,17 +97,29 @@ class FrameCanvas:
     box; ``z`` is the frame's base z-order (an inset is drawn above the main frame's symbols and labels).
     """
 
-    def __init__(self, page: PageCanvas, frame: Frame, z: float = 0.0, gid: str = "carte", lw: float = 0.6,
-                 border: bool = True):
+    def __init__(
+        self, page: PageCanvas, frame: Frame, z: float = 0.0, gid: str = "carte", lw: float = 0.6, border: bool = True
+    ):
         self.page, self.frame, self.z = page, frame, z
         extent, box = frame.extent, frame.box
-        self.trans = (Affine2D().translate(-extent[0], -extent[1]).scale(1.0 / frame.metres_per_mm)
-                      .translate(box.x, box.y) + page.mm)
+        self.trans = (
+            Affine2D().translate(-extent[0], -extent[1]).scale(1.0 / frame.metres_per_mm).translate(box.x, box.y)
+            + page.mm
+        )
         self.clip = TransformedBbox(Bbox.from_extents(*box.bounds), page.mm)
         page.rect(box.x, box.y, box.w, box.h, gid=gid, facecolor=SEA, edgecolor="none", zorder=z + 0.5)
         if border:
-            page.rect(box.x, box.y, box.w, box.h, gid=gid + "-cadre", facecolor="none", edgecolor="#333333",
-                      linewidth=lw, zorder=z + 9.9)
+            page.rect(
+                box.x,
+                box.y,
+                box.w,
+                box.h,
+                gid=gid + "-cadre",
+                facecolor="none",
+                edgecolor="#333333",
+                linewidth=lw,
+                zorder=z + 9.9,
+            )
 
     def add(self, artist, z: float, gid: str | None = None):
         """Add ``artist`` (in map metres) at z-order ``z`` above the frame's base."""
@@ -124,6 +149,7 @@ def draw_background(canvas: FrameCanvas, world: World, code: str, fine: bool = T
         sel = (bg.outline_codes == code) if is_mine else (bg.outline_codes != code)
         path = line_path(bg.outlines[sel]) if len(bg.outlines) else None
         if path is not None:
-            canvas.add(PathPatch(path, facecolor="none", edgecolor=edge, linewidth=lw), z,
-                       "pays" if is_mine else "voisins")
+            canvas.add(
+                PathPatch(path, facecolor="none", edgecolor=edge, linewidth=lw), z, "pays" if is_mine else "voisins"
+            )
     return bg

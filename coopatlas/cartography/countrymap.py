@@ -16,6 +16,7 @@ annex pages (:mod:`.annex`). :func:`render_country_map` returns the bytes of one
 Units: geographic coordinates EPSG:4326 degrees; map coordinates metres of the map's projection; page
 coordinates millimetres from the lower-left corner of the page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,8 +64,13 @@ def _name_group(world: World, country: Country, group: PartGroup, lon_ref: float
     return seats[i].nom if d[i] < 1.5 else None
 
 
-def build_country_map(store: Store, options: MapOptions, world: World | None = None,
-                      data: CountryData | None = None, meta: dict | None = None) -> CountryMap:
+def build_country_map(
+    store: Store,
+    options: MapOptions,
+    world: World | None = None,
+    data: CountryData | None = None,
+    meta: dict | None = None,
+) -> CountryMap:
     """The model of the map of ``options.country`` (data read from ``store``)."""
     world = world or load_world()
     country = options.country
@@ -101,16 +107,22 @@ def build_country_map(store: Store, options: MapOptions, world: World | None = N
         subtitle = MAP_TEXTS("default_subtitle_all", lang)
     else:
         subtitle = describe(store, crit, lang)
-    return CountryMap(options, country, data, split, proj, tuple(bounds), insets, meta, title, subtitle,
-                      dt.date.today(), world)
-
+    return CountryMap(
+        options, country, data, split, proj, tuple(bounds), insets, meta, title, subtitle, dt.date.today(), world
+    )
 
 
 # --- one map, one format ---------------------------------------------------------------------------------------
 
-def map_figure(model: CountryMap, layout: PageLayout | None = None, dpi: float = 72,
-               annex_first_page: int | None = None, page_label: str | None = None,
-               in_atlas: bool = False) -> tuple[Figure, RenderInfo]:
+
+def map_figure(
+    model: CountryMap,
+    layout: PageLayout | None = None,
+    dpi: float = 72,
+    annex_first_page: int | None = None,
+    page_label: str | None = None,
+    in_atlas: bool = False,
+) -> tuple[Figure, RenderInfo]:
     """The map page of ``model`` as a new :class:`Figure` (``dpi`` only matters for raster output)."""
     layout = layout or layout_for(model)
     fig = Figure(figsize=(layout.width / 25.4, layout.height / 25.4), dpi=dpi)
@@ -118,8 +130,9 @@ def map_figure(model: CountryMap, layout: PageLayout | None = None, dpi: float =
     return fig, info
 
 
-def geotiff_figure(model: CountryMap, layout: PageLayout | None = None, dpi: int = 150
-                   ) -> tuple[Figure, Frame, RenderInfo]:
+def geotiff_figure(
+    model: CountryMap, layout: PageLayout | None = None, dpi: int = 150
+) -> tuple[Figure, Frame, RenderInfo]:
     """The main frame alone (no inset, no furniture), sized to whole pixels at ``dpi``, for a GeoTIFF.
 
     The frame has the page's map-frame size; its extent is set so that pixels are square and the image is
@@ -139,38 +152,62 @@ def geotiff_figure(model: CountryMap, layout: PageLayout | None = None, dpi: int
     scale = SymbolScale(max([p.total for p in model.data.places], default=1), model.options.paper)
     symbols = symbol_items(model, frame, model.split.main.points, scale)
     if symbols:
-        page.add(symbols_collection([(x, y, d, c) for x, y, d, c, _ in symbols], page.mm, zorder=5,
-                                    gid="symboles"))
+        page.add(symbols_collection([(x, y, d, c) for x, y, d, c, _ in symbols], page.mm, zorder=5, gid="symboles"))
     info = RenderInfo(layout=layout, main=frame)
     info.symbol_boxes = np.array(symbol_boxes(symbols)).reshape(-1, 4)
     if model.options.labels:
         typo = layout.typography
-        specs = (partner_specs(model, symbols, typo) + country_specs(model, frame, typo, bg)
-                 + admin1_specs(model, frame, typo))
+        specs = (
+            partner_specs(model, symbols, typo)
+            + country_specs(model, frame, typo, bg)
+            + admin1_specs(model, frame, typo)
+        )
         info.labels = place_labels(specs, info.symbol_boxes, box.shrink(0.5).bounds)
         for placed in info.labels:
             spec = placed.spec
-            page.text(placed.cx, placed.cy, spec.text, spec.size, weight=spec.weight, style=spec.style,
-                      color=spec.colour, ha="center", va="center", zorder=12)
+            page.text(
+                placed.cx,
+                placed.cy,
+                spec.text,
+                spec.size,
+                weight=spec.weight,
+                style=spec.style,
+                color=spec.colour,
+                ha="center",
+                va="center",
+                zorder=12,
+            )
     return fig, frame, info
 
 
 def document_metadata(model: CountryMap) -> dict:
     """Title, subject (with the SYNTHETIC notice on demo data), creator and keywords of the file."""
     notice = data_notice(model.meta or {}, model.lang)["avertissement"]
-    return {"Title": model.title, "Subject": model.subtitle + (f" — {notice}" if notice else ""),
-            "Creator": "CoopAtlas (GPL-3.0-or-later)", "Author": "CoopAtlas",
-            "Keywords": f"coopération décentralisée; {model.country.nom_fr}; {model.country.code}"}
+    return {
+        "Title": model.title,
+        "Subject": model.subtitle + (f" — {notice}" if notice else ""),
+        "Creator": "CoopAtlas (GPL-3.0-or-later)",
+        "Author": "CoopAtlas",
+        "Keywords": f"coopération décentralisée; {model.country.nom_fr}; {model.country.code}",
+    }
 
 
 def annex_for(model: CountryMap, first_page: int, total_pages: int | None = None) -> tuple[bytes, int]:
     """The annex pages of ``model`` (complete table of the partnerships) and their number."""
     w, h = page_size(model.options.paper, "portrait")
     notice = data_notice(model.meta or {}, model.lang)
-    return annex_pdf(model.data, country=model.country.name(model.lang), subtitle=model.subtitle,
-                     notice=notice["avertissement"], synthetic=notice["synthetique"], pagesize=(w * mm, h * mm),
-                     first_page=first_page, total_pages=total_pages, lang=model.lang,
-                     footer=f"CoopAtlas · {model.title}")
+    return annex_pdf(
+        model.data,
+        country=model.country.name(model.lang),
+        subtitle=model.subtitle,
+        notice=notice["avertissement"],
+        synthetic=notice["synthetique"],
+        pagesize=(w * mm, h * mm),
+        first_page=first_page,
+        total_pages=total_pages,
+        lang=model.lang,
+        footer=f"CoopAtlas · {model.title}",
+    )
 
 
 def country_pdf(model: CountryMap, layout: PageLayout | None = None) -> tuple[bytes, RenderInfo]:
@@ -181,8 +218,12 @@ def country_pdf(model: CountryMap, layout: PageLayout | None = None) -> tuple[by
     else:
         annex, n = None, 0
     total = 1 + n
-    fig, info = map_figure(model, layout, annex_first_page=2 if n else None,
-                           page_label=TEXTS("page", model.lang, n=1, total=total) if n else None)
+    fig, info = map_figure(
+        model,
+        layout,
+        annex_first_page=2 if n else None,
+        page_label=TEXTS("page", model.lang, n=1, total=total) if n else None,
+    )
     page = export.pdf_bytes([fig], document_metadata(model))
     info.pages = total
     if not annex:
@@ -190,8 +231,7 @@ def country_pdf(model: CountryMap, layout: PageLayout | None = None) -> tuple[by
     return export.merge_pdfs([page, annex], document_metadata(model)), info
 
 
-def render_country_map(store: Store, options: MapOptions, world: World | None = None
-                       ) -> tuple[bytes, RenderInfo]:
+def render_country_map(store: Store, options: MapOptions, world: World | None = None) -> tuple[bytes, RenderInfo]:
     """The map of ``options`` in ``options.format``: ``(bytes, info)``.
 
     PDF: the map page then the complete table of the partnerships on annex pages; SVG and PNG: the map

@@ -10,6 +10,7 @@ exclude them, nor when an active criterion cannot apply to them (a French region
 :attr:`CountryData.requests_not_applied` names those criteria, as :func:`coopatlas.stats.statistics`
 does).
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -105,14 +106,18 @@ def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "
     where, params = crit.where("projets", store.dialect)
     rows = store.rows(
         f"SELECT partenaire_id, partenaire_nom, type_action, collectivite_id, collectivite_nom, thematique, {geom} "
-        f"FROM projets WHERE pays_code = {ph} AND ({where})", [pays_code, *params])
+        f"FROM projets WHERE pays_code = {ph} AND ({where})",
+        [pays_code, *params],
+    )
     shown, not_applied = requests_applicable(crit)
     req_rows = []
     if shown:
         where, params = crit.where("demandes", store.dialect)
         req_rows = store.rows(
             f"SELECT demandeur_id, demandeur_nom, thematique, {geom} FROM demandes "
-            f"WHERE pays_code = {ph} AND ({where})", [pays_code, *params])
+            f"WHERE pays_code = {ph} AND ({where})",
+            [pays_code, *params],
+        )
 
     by_partner: dict[tuple, dict] = {}
 
@@ -126,8 +131,13 @@ def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "
             xy = (pt.x, pt.y) if pt is not None and not pt.is_empty else None
             key = keys[pid] = ((name or pid).strip().lower(), round(xy[0], 6), round(xy[1], 6)) if xy else (pid,)
             if key not in by_partner:
-                by_partner[key] = {"name": display_text(name or pid), "xy": xy, "counts": Counter(),
-                                   "coll": Counter(), "themes": Counter()}
+                by_partner[key] = {
+                    "name": display_text(name or pid),
+                    "xy": xy,
+                    "counts": Counter(),
+                    "coll": Counter(),
+                    "themes": Counter(),
+                }
         return by_partner[key]
 
     collectivites = set()
@@ -147,8 +157,11 @@ def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "
 
     table = []
     for p in by_partner.values():
-        themes = [voc.THEMATIQUES.label(t, lang) for t, _ in
-                  sorted(p["themes"].items(), key=lambda kv: (-kv[1], str(kv[0]))) if t]
+        themes = [
+            voc.THEMATIQUES.label(t, lang)
+            for t, _ in sorted(p["themes"].items(), key=lambda kv: (-kv[1], str(kv[0])))
+            if t
+        ]
         coll = sorted(p["coll"].items(), key=lambda kv: (-kv[1], kv[0]))
         table.append(PartnerRow(p["name"], coll, dict(p["counts"]), themes))
     table.sort(key=lambda r: (-r.projects, -r.requests, r.partner))
@@ -165,19 +178,32 @@ def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "
             counts.update(p["counts"])
         places.append(Place(lon, lat, [p["name"] for p in ps], {t: counts[t] for t in TYPES if counts[t]}))
     places.sort(key=lambda pl: (-pl.total, pl.label))
-    return CountryData(places, table, {t: totals[t] for t in TYPES}, len(by_partner), len(collectivites),
-                       shown, not_applied)
+    return CountryData(
+        places, table, {t: totals[t] for t in TYPES}, len(by_partner), len(collectivites), shown, not_applied
+    )
 
 
 def countries_with_data(store: Store, criteria: Criteria) -> dict[str, int]:
     """``{pays_code: number of matching projects and requests}`` for every country with at least one."""
     crit = criteria.merge(pays=())
     where, params = crit.where("projets", store.dialect)
-    out = Counter({code: int(n) for code, n in store.rows(
-        f"SELECT pays_code, COUNT(*) FROM projets WHERE {where} GROUP BY pays_code", params)})
+    out = Counter(
+        {
+            code: int(n)
+            for code, n in store.rows(
+                f"SELECT pays_code, COUNT(*) FROM projets WHERE {where} GROUP BY pays_code", params
+            )
+        }
+    )
     shown, _ = requests_applicable(crit)
     if shown:
         where, params = crit.where("demandes", store.dialect)
-        out.update({code: int(n) for code, n in store.rows(
-            f"SELECT pays_code, COUNT(*) FROM demandes WHERE {where} GROUP BY pays_code", params)})
+        out.update(
+            {
+                code: int(n)
+                for code, n in store.rows(
+                    f"SELECT pays_code, COUNT(*) FROM demandes WHERE {where} GROUP BY pays_code", params
+                )
+            }
+        )
     return dict(out)

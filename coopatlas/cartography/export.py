@@ -10,6 +10,7 @@ The GeoTIFF is the map frame rendered by Agg at the requested dpi, written with 
 projection (CRS from its PROJ string) with the affine transform of the frame's extent: pixel (0, 0) is
 the upper-left corner of the extent, pixels are square, units metres.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,13 @@ _VECTOR_LOCK = threading.RLock()
 #: ``ps.fonttype`` too: matplotlib 3.11's PDF writer sizes its font subsets from it (256 characters for
 #: Type 3, so every character above U+00FF would go into a second embedded copy of each font).
 #: ``pdf.compression`` 3: as small as 6 within 6 %, and a quarter of the time of a map page faster.
-VECTOR_RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "coopatlas",
-             "pdf.compression": 3}
+VECTOR_RC = {
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "coopatlas",
+    "pdf.compression": 3,
+}
 
 
 @contextmanager
@@ -99,9 +105,20 @@ def geotiff_bytes(fig, dpi: int, crs, extent, metadata: dict | None = None) -> b
     img = rgba_buffer(fig, dpi)
     rows, cols, _ = img.shape
     transform = from_bounds(*extent, cols, rows)
-    profile = {"driver": "GTiff", "width": cols, "height": rows, "count": 3, "dtype": "uint8",
-               "crs": rasterio.crs.CRS.from_wkt(crs.to_wkt()), "transform": transform, "compress": "deflate",
-               "tiled": True, "blockxsize": 256, "blockysize": 256, "photometric": "RGB"}
+    profile = {
+        "driver": "GTiff",
+        "width": cols,
+        "height": rows,
+        "count": 3,
+        "dtype": "uint8",
+        "crs": rasterio.crs.CRS.from_wkt(crs.to_wkt()),
+        "transform": transform,
+        "compress": "deflate",
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+        "photometric": "RGB",
+    }
     with MemoryFile() as mem:
         with mem.open(**profile) as dst:
             for band in range(3):
@@ -111,14 +128,18 @@ def geotiff_bytes(fig, dpi: int, crs, extent, metadata: dict | None = None) -> b
                 tags["TIFFTAG_DOCUMENTNAME"] = metadata.get("Title", "")
                 tags["TIFFTAG_IMAGEDESCRIPTION"] = metadata.get("Subject", "")
             dst.update_tags(**tags)
-            dst.colorinterp = [rasterio.enums.ColorInterp.red, rasterio.enums.ColorInterp.green,
-                               rasterio.enums.ColorInterp.blue]
+            dst.colorinterp = [
+                rasterio.enums.ColorInterp.red,
+                rasterio.enums.ColorInterp.green,
+                rasterio.enums.ColorInterp.blue,
+            ]
         return mem.read()
 
 
 def merge_pdfs(parts: list[bytes], metadata: dict | None = None) -> bytes:
     """One PDF of several (pages in order), with ``metadata`` (``Title``, ``Subject``...)."""
     from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
@@ -130,6 +151,7 @@ def merge_pdfs(parts: list[bytes], metadata: dict | None = None) -> bytes:
 
 
 # --- a faster PDF text path -------------------------------------------------------------------------------------
+
 
 class _FastTextRendererPdf:  # replaced below by a RendererPdf subclass (kept lazy: backend_pdf is heavy)
     pass
@@ -152,8 +174,13 @@ def _fast_renderer_class():
 
     class FastTextRendererPdf(RendererPdf):
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-            if (ismath or gc.get_url() is not None or matplotlib.rcParams["pdf.fonttype"] != 42
-                    or matplotlib.rcParams["pdf.use14corefonts"] or not s):
+            if (
+                ismath
+                or gc.get_url() is not None
+                or matplotlib.rcParams["pdf.fonttype"] != 42
+                or matplotlib.rcParams["pdf.use14corefonts"]
+                or not s
+            ):
                 return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             font = self._get_font_ttf(prop)
             glyphs = [font.get_char_index(ord(c)) for c in s]
@@ -191,12 +218,14 @@ class PdfBook:
 
     def __init__(self, out, metadata: dict | None = None):
         from matplotlib.backends.backend_pdf import PdfFile
+
         with vector_settings():
             self.file = PdfFile(out, metadata=metadata or {})
         self.renderer_class = _fast_renderer_class()
 
     def _draw(self, fig) -> None:
         from matplotlib.backends.backend_mixed import MixedModeRenderer
+
         FigureCanvasAgg(fig)
         dpi = fig.dpi
         fig.dpi = 72  # 72 PDF points to an inch

@@ -13,6 +13,7 @@ The copies are written atomically into :func:`cache_dir` the first time they are
 character outside the copy (Greek, Cyrillic, Arabic...) is drawn with the original DejaVu Sans
 (:func:`font` with ``text``); if the copy cannot be made, the original is used throughout.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,6 +51,7 @@ def original_file(face: str = "normal") -> str:
 
 def _make_light(src: str, dst: Path, face: str) -> None:
     from fontTools import subset
+
     opts = subset.Options()
     opts.layout_features = []
     opts.drop_tables += ["GSUB", "GPOS", "GDEF", "MATH", "FFTM"]
@@ -109,6 +111,7 @@ def font_file(face: str = "normal") -> str:
 @cache
 def _coverage(path: str) -> frozenset[int]:
     from matplotlib.ft2font import FT2Font
+
     return frozenset(FT2Font(path).get_charmap())
 
 
@@ -125,5 +128,10 @@ def font(size: float, weight: str = "normal", style: str = "normal", text: str |
     if text is not None and any(ord(ch) not in _coverage(path) for ch in text if ch not in "\n\t"):
         path = original_file(face)
     # the file gives the glyphs (PDF, PNG); family, weight and style are what SVG writes for its viewers
-    return FontProperties(family=SVG_FAMILY, weight="bold" if face == "bold" else "normal",
-                          style="italic" if face == "italic" else "normal", size=size, fname=path)
+    return FontProperties(
+        family=SVG_FAMILY,
+        weight="bold" if face == "bold" else "normal",
+        style="italic" if face == "italic" else "normal",
+        size=size,
+        fname=path,
+    )

@@ -1,6 +1,7 @@
 """What goes into a map frame: the proportional symbols of the partner places, the labels to place
 (partners, neighbouring countries, admin-1 names), and the corners where insets and the scale bar hide
 the least of the country."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,7 @@ def symbol_items(model: CountryMap, frame: Frame, idx: list[int], scale: SymbolS
     pl = [model.data.places[i] for i in idx]
     x, y = frame.proj.forward([p.lon for p in pl], [p.lat for p in pl])
     X, Y = frame.to_mm(x, y)
-    items = [(float(X[k]), float(Y[k]), scale.diameter(p.total), p.counts, i)
-             for k, (i, p) in enumerate(zip(idx, pl))]
+    items = [(float(X[k]), float(Y[k]), scale.diameter(p.total), p.counts, i) for k, (i, p) in enumerate(zip(idx, pl))]
     items.sort(key=lambda t: -t[2])
     return items
 
@@ -36,9 +36,8 @@ def symbol_items(model: CountryMap, frame: Frame, idx: list[int], scale: SymbolS
 def box_score(frame: Frame, box, country_map_geom, items) -> float:
     """How much a page box (mm) of the frame hides: mm² of the country plus 60 mm² per symbol."""
     mb = frame.box_to_map(box)
-    area = shapely.area(shapely.intersection(country_map_geom, shapely.box(*mb))) / frame.metres_per_mm ** 2
-    n = sum(1 for x, y, d, _, _ in items
-            if box[0] - d / 2 < x < box[2] + d / 2 and box[1] - d / 2 < y < box[3] + d / 2)
+    area = shapely.area(shapely.intersection(country_map_geom, shapely.box(*mb))) / frame.metres_per_mm**2
+    n = sum(1 for x, y, d, _, _ in items if box[0] - d / 2 < x < box[2] + d / 2 and box[1] - d / 2 < y < box[3] + d / 2)
     return float(area) + 60.0 * n
 
 
@@ -53,8 +52,9 @@ def corner_box(frame: Frame, corner: str, w: float, h: float, inset: float = 0.0
 def partner_specs(model: CountryMap, items, typo: Typography) -> list[LabelSpec]:
     """Labels of the places ``items`` (as :func:`_symbol_items` returns them), most projects first; the ten
     largest places are labelled larger and bold."""
-    order = sorted(range(len(items)), key=lambda k: (-model.data.places[items[k][4]].total,
-                                                      model.data.places[items[k][4]].label))
+    order = sorted(
+        range(len(items)), key=lambda k: (-model.data.places[items[k][4]].total, model.data.places[items[k][4]].label)
+    )
     totals = [model.data.places[items[k][4]].total for k in order]
     major = totals[min(len(totals) - 1, 9)] if totals else 0
     specs = []
@@ -64,8 +64,21 @@ def partner_specs(model: CountryMap, items, typo: Typography) -> list[LabelSpec]
         big = place.total >= max(major, 2)
         size = typo.label_major if big else typo.label
         weight = "bold" if big else "normal"
-        specs.append(LabelSpec(ellipsize(place.label, 42.0, size, weight), x, y, d / 2.0, size, weight, "normal",
-                               INK, "around", k, "partner"))
+        specs.append(
+            LabelSpec(
+                ellipsize(place.label, 42.0, size, weight),
+                x,
+                y,
+                d / 2.0,
+                size,
+                weight,
+                "normal",
+                INK,
+                "around",
+                k,
+                "partner",
+            )
+        )
     return specs
 
 
@@ -78,9 +91,13 @@ def admin1_specs(model: CountryMap, frame: Frame, typo: Typography) -> list[Labe
     x, y = frame.proj.forward(lon, [a.lat for a in seats])
     X, Y = frame.to_mm(x, y)
     b = frame.box
-    return [LabelSpec(a.nom, float(xx), float(yy), 0.0, typo.admin1, "normal", "italic", GREY_TEXT, "centre", None,
-                      "admin1")
-            for a, xx, yy in zip(seats, X, Y) if np.isfinite(xx) and b.x <= xx <= b.x1 and b.y <= yy <= b.y1]
+    return [
+        LabelSpec(
+            a.nom, float(xx), float(yy), 0.0, typo.admin1, "normal", "italic", GREY_TEXT, "centre", None, "admin1"
+        )
+        for a, xx, yy in zip(seats, X, Y)
+        if np.isfinite(xx) and b.x <= xx <= b.x1 and b.y <= yy <= b.y1
+    ]
 
 
 def country_specs(model: CountryMap, frame: Frame, typo: Typography, bg=None) -> list[LabelSpec]:
@@ -100,12 +117,25 @@ def country_specs(model: CountryMap, frame: Frame, typo: Typography, bg=None) ->
     out = []
     for code, (area, part) in sorted(best.items(), key=lambda kv: -kv[1][0]):
         c = model.world.countries.get(code)
-        if c is None or area / frame.metres_per_mm ** 2 < 150.0:
+        if c is None or area / frame.metres_per_mm**2 < 150.0:
             continue
         p = part.representative_point()
         X, Y = frame.to_mm(p.x, p.y)
-        out.append(LabelSpec(c.name(model.lang).upper(), float(X), float(Y), 0.0, typo.country, "normal", "normal",
-                             "#8c8c8c", "centre", None, "country"))
+        out.append(
+            LabelSpec(
+                c.name(model.lang).upper(),
+                float(X),
+                float(Y),
+                0.0,
+                typo.country,
+                "normal",
+                "normal",
+                "#8c8c8c",
+                "centre",
+                None,
+                "country",
+            )
+        )
     return out
 
 

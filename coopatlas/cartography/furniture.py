@@ -7,6 +7,7 @@ frame's map metres per millimetre of paper, a bar of ``km`` kilometres is ``km �
 metre × map metres per mm)`` millimetres long. The representative fraction (1 : N) is the same scale
 (true at the centre, for a print at 100 %).
 """
+
 from __future__ import annotations
 
 import math
@@ -48,15 +49,16 @@ def nice_km(target_km: float) -> float:
     if target_km <= 0:
         return 1.0
     exp = math.floor(math.log10(target_km))
-    best = 10.0 ** exp
+    best = 10.0**exp
     for m in _NICE:
-        if m * 10.0 ** exp <= target_km:
-            best = m * 10.0 ** exp
+        if m * 10.0**exp <= target_km:
+            best = m * 10.0**exp
     return best
 
 
-def scale_bar(proj: MapProjection, centre: tuple[float, float], metres_per_mm: float,
-              target_mm: float = 28.0) -> ScaleBar:
+def scale_bar(
+    proj: MapProjection, centre: tuple[float, float], metres_per_mm: float, target_mm: float = 28.0
+) -> ScaleBar:
     """The scale bar of a frame whose centre is ``centre`` (map metres), for about ``target_mm``."""
     g = proj.ground_per_map_metre(*centre)
     mm_per_km = 1000.0 / (g * metres_per_mm)
@@ -72,13 +74,22 @@ def format_km(v: float, lang: str) -> str:
 def format_denominator(n: float, lang: str) -> str:
     """``1 : 12 500 000`` (French) or ``1:12,500,000``, to three significant digits."""
     digits = max(0, int(math.floor(math.log10(n))) - 2) if n > 0 else 0
-    r = int(round(n / 10 ** digits) * 10 ** digits)
+    r = int(round(n / 10**digits) * 10**digits)
     return f"1 : {r:,}".replace(",", " ") if lang != "en" else f"1:{r:,}"
 
 
-def draw_scale_bar(fig, trans, x: float, y: float, bar: ScaleBar, size: float, lang: str = "fr",
-                   caption: bool = True, gid: str = "scalebar", zorder: float = 20.0
-                   ) -> tuple[float, float, float, float]:
+def draw_scale_bar(
+    fig,
+    trans,
+    x: float,
+    y: float,
+    bar: ScaleBar,
+    size: float,
+    lang: str = "fr",
+    caption: bool = True,
+    gid: str = "scalebar",
+    zorder: float = 20.0,
+) -> tuple[float, float, float, float]:
     """Draw ``bar`` with its left end at ``(x, y)`` (mm, on the page transform ``trans``); returns its box
     (mm). Alternate black and white divisions, labels 0 … km, and the 1 : N fraction at the centre."""
     h = 1.2
@@ -86,8 +97,18 @@ def draw_scale_bar(fig, trans, x: float, y: float, bar: ScaleBar, size: float, l
     step = bar.length_mm / n
     artists = []
     for i in range(n):
-        artists.append(Rectangle((x + i * step, y), step, h, transform=trans, facecolor="#222222" if i % 2 == 0
-                                 else "#ffffff", edgecolor="#222222", linewidth=0.4, zorder=zorder))
+        artists.append(
+            Rectangle(
+                (x + i * step, y),
+                step,
+                h,
+                transform=trans,
+                facecolor="#222222" if i % 2 == 0 else "#ffffff",
+                edgecolor="#222222",
+                linewidth=0.4,
+                zorder=zorder,
+            )
+        )
     for a in artists:
         a.set_gid(gid)
         fig.add_artist(a)
@@ -96,22 +117,30 @@ def draw_scale_bar(fig, trans, x: float, y: float, bar: ScaleBar, size: float, l
     if n == 4 and bar.length_mm >= 22:
         texts.insert(1, (x + bar.length_mm / 2, format_km(bar.km / 2, lang)))
     for tx, s in texts:
-        fig.add_artist(PageText(trans, tx, ty, s, size, ha="center", va="bottom", color="#222222", zorder=zorder + 1,
-                                gid=gid))
+        fig.add_artist(
+            PageText(trans, tx, ty, s, size, ha="center", va="bottom", color="#222222", zorder=zorder + 1, gid=gid)
+        )
     top = ty + size * 0.3528 * 1.2
     bottom = y
     if caption:
-        cap = (f"{format_denominator(bar.denominator, lang)} (au centre de la carte)" if lang != "en"
-               else f"{format_denominator(bar.denominator, lang)} (at the map centre)")
-        fig.add_artist(PageText(trans, x, y - 0.8, cap, size * 0.85, ha="left", va="top", color="#444444",
-                                zorder=zorder + 1, gid=gid))
+        cap = (
+            f"{format_denominator(bar.denominator, lang)} (au centre de la carte)"
+            if lang != "en"
+            else f"{format_denominator(bar.denominator, lang)} (at the map centre)"
+        )
+        fig.add_artist(
+            PageText(
+                trans, x, y - 0.8, cap, size * 0.85, ha="left", va="top", color="#444444", zorder=zorder + 1, gid=gid
+            )
+        )
         bottom = y - 0.8 - size * 0.85 * 0.3528 * 1.25
     right = x + bar.length_mm + 6.0
     return (x - 2.0, bottom - 0.5, right, top + 0.5)
 
 
-def draw_north_arrow(fig, trans, x: float, y: float, angle_deg: float, size_mm: float, fontsize: float,
-                     gid: str = "north-arrow") -> tuple[float, float, float, float]:
+def draw_north_arrow(
+    fig, trans, x: float, y: float, angle_deg: float, size_mm: float, fontsize: float, gid: str = "north-arrow"
+) -> tuple[float, float, float, float]:
     """A north arrow centred at ``(x, y)`` (mm) pointing ``angle_deg`` counter-clockwise from the page's
     up direction (true north at the map centre); returns its box (mm)."""
     a = math.radians(angle_deg)
@@ -124,8 +153,19 @@ def draw_north_arrow(fig, trans, x: float, y: float, angle_deg: float, size_mm: 
         p.set_gid(gid)
         fig.add_artist(p)
     tip = np.array([0.0, L / 2 + 0.6]) @ rot.T + [x, y]
-    t = fig.text(tip[0], tip[1], "N", transform=trans, fontproperties=font(fontsize, "bold"), ha="center",
-                 va="bottom", rotation=angle_deg, rotation_mode="anchor", color="#222222", zorder=21)
+    t = fig.text(
+        tip[0],
+        tip[1],
+        "N",
+        transform=trans,
+        fontproperties=font(fontsize, "bold"),
+        ha="center",
+        va="bottom",
+        rotation=angle_deg,
+        rotation_mode="anchor",
+        color="#222222",
+        zorder=21,
+    )
     t.set_gid(gid)
     r = L / 2 + 0.6 + fontsize * 0.3528 * 1.3
     return (x - r, y - r, x + r, y + r)

@@ -7,6 +7,7 @@ across the antimeridian, with insets, and one country without projects.
 Writes one file per country (``carte-<CODE>.<ext>``) and ``index.html`` showing them, and prints the
 time each map took.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     from .geography import world
     from .options import EXTENSIONS, InputError, parse_options
 
-    parser = argparse.ArgumentParser(prog="python -m coopatlas.cartography.gallery", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m coopatlas.cartography.gallery", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", default="test-artefacts/gallery", help="folder to write (default: %(default)s)")
     parser.add_argument("--countries", default=",".join(DEFAULT_COUNTRIES), help="comma-separated countries")
     parser.add_argument("--format", default="png", choices=("png", "pdf", "svg", "geotiff"))
@@ -44,8 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     w = world()
     rows = []
     for code in [c.strip() for c in args.countries.split(",") if c.strip()]:
-        params = {"country": code, "format": args.format, "paper": args.paper, "orientation": args.orientation,
-                  "lang": args.lang}
+        params = {
+            "country": code,
+            "format": args.format,
+            "paper": args.paper,
+            "orientation": args.orientation,
+            "lang": args.lang,
+        }
         if args.format in ("png", "geotiff"):
             params["dpi"] = args.dpi
         try:
@@ -59,17 +67,24 @@ def main(argv: list[str] | None = None) -> int:
         name = f"carte-{opts.country.code}.{EXTENSIONS[args.format]}"
         (out / name).write_bytes(data)
         lay = info.layout
-        desc = (f"{opts.country.nom_fr}: {dt:.2f} s, {lay.paper} {lay.orientation}, panel {lay.panel_side}, "
-                f"{opts.country and info.main.proj.kind}, scale bar {info.scale_bar.km if info.scale_bar else '-'} km, "
-                f"{len(info.labels)} labels, {len(info.insets)} inset(s)")
+        desc = (
+            f"{opts.country.nom_fr}: {dt:.2f} s, {lay.paper} {lay.orientation}, panel {lay.panel_side}, "
+            f"{opts.country and info.main.proj.kind}, scale bar {info.scale_bar.km if info.scale_bar else '-'} km, "
+            f"{len(info.labels)} labels, {len(info.insets)} inset(s)"
+        )
         print(f"{name}  {desc}")
         rows.append((name, desc))
-    page = ["<!doctype html><meta charset='utf-8'><title>CoopAtlas: country maps</title>",
-            "<style>body{font-family:sans-serif}img{max-width:100%;border:1px solid #ccc}</style>"]
+    page = [
+        "<!doctype html><meta charset='utf-8'><title>CoopAtlas: country maps</title>",
+        "<style>body{font-family:sans-serif}img{max-width:100%;border:1px solid #ccc}</style>",
+    ]
     for name, desc in rows:
         page.append(f"<h2>{html.escape(desc)}</h2>")
-        page.append(f"<img src='{html.escape(name)}'>" if name.endswith((".png", ".svg"))
-                    else f"<a href='{html.escape(name)}'>{html.escape(name)}</a>")
+        page.append(
+            f"<img src='{html.escape(name)}'>"
+            if name.endswith((".png", ".svg"))
+            else f"<a href='{html.escape(name)}'>{html.escape(name)}</a>"
+        )
     (out / "index.html").write_text("\n".join(page), encoding="utf-8")
     return 0
 

@@ -9,6 +9,7 @@ no admin-1 boundary (none is available offline, none is invented).
 Everything here is read once per reference file and kept in memory (:func:`world`); the objects are
 immutable and shared by the threads of a server.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -85,8 +86,14 @@ class World:
             if geom is None or geom.is_empty:
                 continue
             self.countries[row.pays_code] = Country(
-                row.pays_code, row.iso_a3, display_text(row.nom_fr), display_text(row.nom_en),
-                row.continent, row.sous_continent, geom)
+                row.pays_code,
+                row.iso_a3,
+                display_text(row.nom_fr),
+                display_text(row.nom_en),
+                row.continent,
+                row.sous_continent,
+                geom,
+            )
         codes, polys = [], []
         for code, c in self.countries.items():
             for p in shapely.get_parts(np.asarray([c.geometry])):
@@ -100,9 +107,11 @@ class World:
         #: polygons cut along the antimeridian, and their outlines without the cut
         self.part_seam = (b[:, 0] <= -180.0 + 1e-7) | (b[:, 2] >= 180.0 - 1e-7)
         self.seam_outlines = {int(i): seam_free_outline(self.parts[i]) for i in np.nonzero(self.part_seam)[0]}
-        self._shifted = {-360: shapely.transform(self.parts, lambda c: c + np.array([-360.0, 0.0])),
-                         0: self.parts,
-                         360: shapely.transform(self.parts, lambda c: c + np.array([360.0, 0.0]))}
+        self._shifted = {
+            -360: shapely.transform(self.parts, lambda c: c + np.array([-360.0, 0.0])),
+            0: self.parts,
+            360: shapely.transform(self.parts, lambda c: c + np.array([360.0, 0.0])),
+        }
         self._levels: dict[float, dict] = {}
         self._levels_lock = threading.Lock()
         self._names: dict[str, str] = {}
@@ -133,10 +142,12 @@ class World:
         if code:
             return self.countries[code]
         close = difflib.get_close_matches(n, [k for k in self._names if " " in k or len(k) > 3], n=3, cutoff=0.75)
-        hint = f"; did you mean {', '.join(repr(self.countries[self._names[c]].nom_fr) for c in close)}?" \
-            if close else ""
-        raise UnknownCountry(f"unknown country {raw!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or the French "
-                             f"name{hint}")
+        hint = (
+            f"; did you mean {', '.join(repr(self.countries[self._names[c]].nom_fr) for c in close)}?" if close else ""
+        )
+        raise UnknownCountry(
+            f"unknown country {raw!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or the French name{hint}"
+        )
 
     def in_continent(self, continent: str) -> list[Country]:
         """The countries of a continent code (``afrique``...), or of every continent for ``"monde"``."""
@@ -163,8 +174,7 @@ class World:
             if g is None or g.is_empty or not isinstance(row.nom, str):
                 continue
             pop = int(row.population) if row.population == row.population and row.population else 0
-            out.setdefault(row.pays_code, []).append(
-                Admin1Point(row.pays_code, display_text(row.nom), pop, g.x, g.y))
+            out.setdefault(row.pays_code, []).append(Admin1Point(row.pays_code, display_text(row.nom), pop, g.x, g.y))
         for pts in out.values():
             pts.sort(key=lambda a: -a.population)
         return out
@@ -200,8 +210,10 @@ class World:
             if cached is None:
                 simple = shapely.simplify(self.parts, step, preserve_topology=True)
                 cached = self._levels[step] = {
-                    0: simple, 360: shapely.transform(simple, lambda c: c + np.array([360.0, 0.0])),
-                    -360: shapely.transform(simple, lambda c: c + np.array([-360.0, 0.0]))}
+                    0: simple,
+                    360: shapely.transform(simple, lambda c: c + np.array([360.0, 0.0])),
+                    -360: shapely.transform(simple, lambda c: c + np.array([-360.0, 0.0])),
+                }
             return cached
 
 
@@ -221,12 +233,13 @@ def seam_free_outline(poly, eps: float = 1e-7):
         start = 0
         for i in np.nonzero(seam)[0]:
             if i + 1 - start >= 2:
-                lines.append(xy[start:i + 1])
+                lines.append(xy[start : i + 1])
             start = i + 1
         if len(xy) - start >= 2:
             lines.append(xy[start:])
-    return shapely.multilinestrings([shapely.linestrings(line) for line in lines]) if lines else \
-        shapely.MultiLineString()
+    return (
+        shapely.multilinestrings([shapely.linestrings(line) for line in lines]) if lines else shapely.MultiLineString()
+    )
 
 
 _worlds: dict[str, World] = {}

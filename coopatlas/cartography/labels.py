@@ -10,6 +10,7 @@ map lists every partner anyway). Overlap tests are vectorised with numpy.
 Text sizes come from matplotlib's own font metrics (an Agg renderer at :data:`MEASURE_DPI`, per thread),
 so the boxes are those of the text as it is printed in PDF, SVG or PNG.
 """
+
 from __future__ import annotations
 
 import threading
@@ -50,8 +51,9 @@ def text_size(text: str, size: float, weight: str = "normal", style: str = "norm
     return w, h
 
 
-def wrap_text(text: str, width_mm: float, size: float, weight: str = "normal", style: str = "normal",
-              max_lines: int | None = None) -> list[str]:
+def wrap_text(
+    text: str, width_mm: float, size: float, weight: str = "normal", style: str = "normal", max_lines: int | None = None
+) -> list[str]:
     """``text`` cut into lines no wider than ``width_mm`` (at word boundaries; a too-long word is cut).
     With ``max_lines``, the last line ends with :data:`ELLIPSIS` when text is left over."""
     words = text.split()
@@ -125,14 +127,14 @@ class PlacedLabel:
 #: (dx, dy) unit offsets of the candidate positions, in order of preference, and the box alignment:
 #: the box's (fx, fy) fraction sits at anchor + offset (0 = left/bottom, 1 = right/top).
 _AROUND = (
-    ((1.0, 0.0), (0.0, 0.5)),    # right
+    ((1.0, 0.0), (0.0, 0.5)),  # right
     ((0.72, 0.72), (0.0, 0.0)),  # upper right
     ((0.72, -0.72), (0.0, 1.0)),  # lower right
-    ((-1.0, 0.0), (1.0, 0.5)),   # left
+    ((-1.0, 0.0), (1.0, 0.5)),  # left
     ((-0.72, 0.72), (1.0, 0.0)),  # upper left
     ((-0.72, -0.72), (1.0, 1.0)),  # lower left
-    ((0.0, 1.0), (0.5, 0.0)),    # above
-    ((0.0, -1.0), (0.5, 1.0)),   # below
+    ((0.0, 1.0), (0.5, 0.0)),  # above
+    ((0.0, -1.0), (0.5, 1.0)),  # below
 )
 
 
@@ -149,21 +151,20 @@ class _Boxes:
         boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
         while self.n + len(boxes) > len(self.data):
             self.data = np.vstack([self.data, np.zeros_like(self.data)])
-        self.data[self.n:self.n + len(boxes)] = boxes
+        self.data[self.n : self.n + len(boxes)] = boxes
         self.n += len(boxes)
 
     def hits(self, box, ignore: int | None = None) -> bool:
         if not self.n:
             return False
-        d = self.data[:self.n]
+        d = self.data[: self.n]
         over = (d[:, 0] < box[2]) & (d[:, 2] > box[0]) & (d[:, 1] < box[3]) & (d[:, 3] > box[1])
         if ignore is not None and 0 <= ignore < self.n:
             over[ignore] = False
         return bool(over.any())
 
 
-def place_labels(specs: list[LabelSpec], obstacles, bounds, gap: float = 0.45, pad: float = 0.25
-                 ) -> list[PlacedLabel]:
+def place_labels(specs: list[LabelSpec], obstacles, bounds, gap: float = 0.45, pad: float = 0.25) -> list[PlacedLabel]:
     """Place ``specs`` greedily (in order) and return those placed.
 
     ``obstacles``: N × 4 array of boxes (x0, y0, x1, y1, mm) no label may overlap (``spec.owner`` indexes

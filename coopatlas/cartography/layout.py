@@ -10,6 +10,7 @@ the country's extent (its aspect ratio in the map projection) is drawn largest: 
 get a portrait page with the panel on the right, wide ones (Russia, Indonesia) a landscape page with
 the panel below.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,7 +45,6 @@ class Box:
 
     def shrink(self, d: float) -> Box:
         return Box(self.x + d, self.y + d, max(self.w - 2 * d, 0.0), max(self.h - 2 * d, 0.0))
-
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,9 @@ def map_scale(layout: PageLayout, content_w: float, content_h: float) -> float:
     return min(layout.map.w / max(content_w, 1e-9), layout.map.h / max(content_h, 1e-9))
 
 
-def choose_layout(paper: str, orientation: str | None, content_w: float, content_h: float,
-                  title_h, credits_h) -> PageLayout:
+def choose_layout(
+    paper: str, orientation: str | None, content_w: float, content_h: float, title_h, credits_h
+) -> PageLayout:
     """The layout (orientation unless given, and panel side) drawing the content largest.
 
     ``content_w``/``content_h``: the extent to show (any unit, e.g. map metres); ``title_h`` and
@@ -129,7 +130,7 @@ def choose_layout(paper: str, orientation: str | None, content_w: float, content
     Ties go to portrait and to the panel on the right.
     """
     best = None
-    for orient in ([orientation] if orientation in ORIENTATIONS else list(ORIENTATIONS)):
+    for orient in [orientation] if orientation in ORIENTATIONS else list(ORIENTATIONS):
         W, _ = page_size(paper, orient)
         inner = W - 2 * MARGIN
         for side in ("right", "bottom"):

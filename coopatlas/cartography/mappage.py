@@ -4,6 +4,7 @@ main partnerships), the credits and the page number.
 
 Page coordinates are millimetres from the lower-left corner of the page (:class:`.canvas.PageCanvas`).
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,17 @@ import shapely
 from matplotlib.figure import Figure
 
 from .canvas import NOTICE_COLOUR, PT, FrameCanvas, PageCanvas, draw_background
-from .framecontent import (CORNERS, INSET_Z, admin1_specs, box_score, corner_box, country_specs, partner_specs,
-                           symbol_boxes, symbol_items)
+from .framecontent import (
+    CORNERS,
+    INSET_Z,
+    admin1_specs,
+    box_score,
+    corner_box,
+    country_specs,
+    partner_specs,
+    symbol_boxes,
+    symbol_items,
+)
 from .furniture import ScaleBar, draw_north_arrow, draw_scale_bar, scale_bar
 from .labels import PlacedLabel, place_labels, text_size, wrap_text
 from .layout import Box, PageLayout, Typography
@@ -51,8 +61,14 @@ class Corners:
         return [box.bounds for _, box in self.insets] + [self.furniture.bounds]
 
 
-def draw_map_page(fig: Figure, model: CountryMap, layout: PageLayout, annex_first_page: int | None = None,
-                  page_label: str | None = None, in_atlas: bool = False) -> RenderInfo:
+def draw_map_page(
+    fig: Figure,
+    model: CountryMap,
+    layout: PageLayout,
+    annex_first_page: int | None = None,
+    page_label: str | None = None,
+    in_atlas: bool = False,
+) -> RenderInfo:
     """Draw the map page of ``model`` on ``fig`` (sized to the page of ``layout``). ``annex_first_page``:
     the page where the complete table starts (PDF); ``in_atlas``: a page of an atlas (no annex)."""
     info = RenderInfo(layout=layout)
@@ -82,10 +98,12 @@ def draw_map_page(fig: Figure, model: CountryMap, layout: PageLayout, annex_firs
 
     main_labels: list[PlacedLabel] = []
     if model.options.labels:  # partners first, then the neighbouring countries, then admin-1 names
-        specs = (partner_specs(model, symbols, typo) + country_specs(model, main, typo, main_background)
-                 + admin1_specs(model, main, typo))
-        obstacles = np.vstack([np.array(symbol_boxes(symbols)).reshape(-1, 4),
-                               np.array(corners.boxes).reshape(-1, 4)])
+        specs = (
+            partner_specs(model, symbols, typo)
+            + country_specs(model, main, typo, main_background)
+            + admin1_specs(model, main, typo)
+        )
+        obstacles = np.vstack([np.array(symbol_boxes(symbols)).reshape(-1, 4), np.array(corners.boxes).reshape(-1, 4)])
         main_labels = place_labels(specs, obstacles, layout.map.shrink(0.8).bounds)
     _draw_labels(page, main_labels, 0.0)
     _draw_labels(page, inset_labels, INSET_Z)
@@ -97,8 +115,16 @@ def draw_map_page(fig: Figure, model: CountryMap, layout: PageLayout, annex_firs
     draw_panel(page, model, layout, scale, info, annex_first_page, in_atlas)
     _draw_credits(page, model, layout)
     if page_label:
-        page.text(layout.width - PAGE_LABEL_RIGHT, PAGE_LABEL_BOTTOM, page_label, typo.credits, ha="right",
-                  va="bottom", color="#666666", gid="page")
+        page.text(
+            layout.width - PAGE_LABEL_RIGHT,
+            PAGE_LABEL_BOTTOM,
+            page_label,
+            typo.credits,
+            ha="right",
+            va="bottom",
+            color="#666666",
+            gid="page",
+        )
     return info
 
 
@@ -133,35 +159,40 @@ def _choose_corners(model: CountryMap, layout: PageLayout, main: Frame, country_
         x0, y0, _, _ = corner_box(main, best, width, height)
         insets.append((inset, Box(x0, y0, width, height)))
     width, height = FURNITURE_SIZE
-    best = min(free, key=lambda c: box_score(main, corner_box(main, c, width, height, FURNITURE_INSET),
-                                             country_shape, symbols))
+    best = min(
+        free, key=lambda c: box_score(main, corner_box(main, c, width, height, FURNITURE_INSET), country_shape, symbols)
+    )
     x0, y0, _, _ = corner_box(main, best, width, height, FURNITURE_INSET)
     return Corners(insets, Box(x0, y0, width, height))
 
 
 def _draw_symbols(page: PageCanvas, symbols, clip: Box, zorder: float, gid: str) -> None:
     """The proportional symbols ``symbols`` (:func:`.framecontent.symbol_items`), clipped to ``clip``."""
-    collection = symbols_collection([(x, y, d, counts) for x, y, d, counts, _ in symbols], page.mm, zorder=zorder,
-                                    gid=gid)
+    collection = symbols_collection(
+        [(x, y, d, counts) for x, y, d, counts, _ in symbols], page.mm, zorder=zorder, gid=gid
+    )
     page.clip(collection, clip)
     page.add(collection)
 
 
-def _draw_furniture(page: PageCanvas, model: CountryMap, main: Frame, box: Box,
-                    typo: Typography) -> tuple[ScaleBar, float]:
+def _draw_furniture(
+    page: PageCanvas, model: CountryMap, main: Frame, box: Box, typo: Typography
+) -> tuple[ScaleBar, float]:
     """The scale bar (true at the centre of the map) and the north arrow (true north at the centre) on a
     light box; returns the scale bar and the north angle."""
     bar = scale_bar(model.proj, main.centre, main.metres_per_mm, target_mm=26.0)
-    page.rect(box.x, box.y, box.w, box.h, gid="echelle-fond", facecolor="#ffffff", alpha=0.85, edgecolor="none",
-              zorder=19)
+    page.rect(
+        box.x, box.y, box.w, box.h, gid="echelle-fond", facecolor="#ffffff", alpha=0.85, edgecolor="none", zorder=19
+    )
     draw_scale_bar(page.fig, page.mm, box.x + 2.5, box.y + 5.4, bar, typo.furniture, model.lang)
     north = model.proj.north_angle(*main.centre)
     draw_north_arrow(page.fig, page.mm, box.x1 - 5.5, box.y + box.h / 2.0, north, 7.0, typo.furniture)
     return bar, north
 
 
-def _draw_inset(page: PageCanvas, model: CountryMap, inset: InsetModel, box: Box, scale: SymbolScale,
-                typo: Typography) -> tuple[Frame, list[PlacedLabel], list[tuple]]:
+def _draw_inset(
+    page: PageCanvas, model: CountryMap, inset: InsetModel, box: Box, scale: SymbolScale, typo: Typography
+) -> tuple[Frame, list[PlacedLabel], list[tuple]]:
     """A remote part of the country in ``box``, in its own projection, with its caption, scale bar,
     symbols and labels; returns its frame, its labels (placed, not drawn) and its symbols' boxes."""
     lang = model.lang
@@ -175,13 +206,40 @@ def _draw_inset(page: PageCanvas, model: CountryMap, inset: InsetModel, box: Box
     caption = f"{inset.name} ({TEXTS('inset_scale', lang)})" if inset.name else TEXTS("inset_scale", lang)
     caption_w, caption_h = text_size(caption, typo.furniture)
     caption_box = (box.x, box.y1 - caption_h - 1.6, box.x + caption_w + 2.4, box.y1)
-    page.rect(caption_box[0], caption_box[1], caption_w + 2.4, caption_h + 1.6, facecolor="#ffffff", alpha=0.85,
-              edgecolor="none", zorder=INSET_Z + 8, gid="encart-titre")
-    page.text(box.x + 1.2, box.y1 - 0.8, caption, typo.furniture, ha="left", va="top", zorder=INSET_Z + 8.5,
-              gid="encart-titre")
+    page.rect(
+        caption_box[0],
+        caption_box[1],
+        caption_w + 2.4,
+        caption_h + 1.6,
+        facecolor="#ffffff",
+        alpha=0.85,
+        edgecolor="none",
+        zorder=INSET_Z + 8,
+        gid="encart-titre",
+    )
+    page.text(
+        box.x + 1.2,
+        box.y1 - 0.8,
+        caption,
+        typo.furniture,
+        ha="left",
+        va="top",
+        zorder=INSET_Z + 8.5,
+        gid="encart-titre",
+    )
     bar = scale_bar(inset.proj, frame.centre, frame.metres_per_mm, target_mm=min(14.0, box.w * 0.35))
-    draw_scale_bar(page.fig, page.mm, box.x + 2.0, box.y + 1.6, bar, typo.furniture * 0.85, lang, caption=False,
-                   gid="echelle-encart", zorder=INSET_Z + 8)
+    draw_scale_bar(
+        page.fig,
+        page.mm,
+        box.x + 2.0,
+        box.y + 1.6,
+        bar,
+        typo.furniture * 0.85,
+        lang,
+        caption=False,
+        gid="echelle-encart",
+        zorder=INSET_Z + 8,
+    )
     labels: list[PlacedLabel] = []
     if model.options.labels and symbols:
         bar_box = (box.x, box.y, box.x + bar.length_mm + 12.0, box.y + 6.0)
@@ -194,18 +252,38 @@ def _draw_labels(page: PageCanvas, labels: list[PlacedLabel], base_z: float) -> 
     """The placed labels, partners above the names of places (countries, admin-1)."""
     for placed in labels:
         spec = placed.spec
-        page.text(placed.cx, placed.cy, spec.text, spec.size, weight=spec.weight, style=spec.style,
-                  color=spec.colour, ha="center", va="center", zorder=base_z + (12 if spec.kind == "partner" else 4),
-                  gid=LABEL_GIDS[spec.kind])
+        page.text(
+            placed.cx,
+            placed.cy,
+            spec.text,
+            spec.size,
+            weight=spec.weight,
+            style=spec.style,
+            color=spec.colour,
+            ha="center",
+            va="center",
+            zorder=base_z + (12 if spec.kind == "partner" else 4),
+            gid=LABEL_GIDS[spec.kind],
+        )
 
 
 def _draw_nothing_to_show(page: PageCanvas, model: CountryMap, layout: PageLayout) -> None:
-    """"No project nor request matches", in a box at the centre of the map."""
+    """ "No project nor request matches", in a box at the centre of the map."""
     box, size = layout.map, layout.typography.subtitle
     lines = wrap_text(TEXTS("empty", model.lang), min(box.w * 0.7, 110.0), size, "bold")
-    page.text(box.x + box.w / 2, box.y + box.h / 2, "\n".join(lines), size, weight="bold", ha="center",
-              va="center", zorder=25, linespacing=1.3, gid="aucun-projet",
-              bbox=dict(boxstyle="round,pad=0.6", facecolor="#ffffff", edgecolor="#888888", linewidth=0.5))
+    page.text(
+        box.x + box.w / 2,
+        box.y + box.h / 2,
+        "\n".join(lines),
+        size,
+        weight="bold",
+        ha="center",
+        va="center",
+        zorder=25,
+        linespacing=1.3,
+        gid="aucun-projet",
+        bbox=dict(boxstyle="round,pad=0.6", facecolor="#ffffff", edgecolor="#888888", linewidth=0.5),
+    )
 
 
 def _draw_credits(page: PageCanvas, model: CountryMap, layout: PageLayout) -> None:
@@ -214,6 +292,15 @@ def _draw_credits(page: PageCanvas, model: CountryMap, layout: PageLayout) -> No
     y = box.y1
     for line, style in credits_wrapped(model, box.w, typo):
         notice = style == "notice"
-        page.text(box.x, y, line, typo.credits, weight="bold" if notice else "normal", ha="left", va="top",
-                  color=NOTICE_COLOUR if notice else "#444444", gid="avertissement" if notice else "credits")
+        page.text(
+            box.x,
+            y,
+            line,
+            typo.credits,
+            weight="bold" if notice else "normal",
+            ha="left",
+            va="top",
+            color=NOTICE_COLOUR if notice else "#444444",
+            gid="avertissement" if notice else "credits",
+        )
         y -= typo.credits * PT * 1.3

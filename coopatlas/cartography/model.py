@@ -5,6 +5,7 @@
 Map coordinates are metres of the map's projection; page coordinates millimetres from the lower-left
 corner of the page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,12 @@ class Frame:
     def box_to_map(self, b) -> tuple[float, float, float, float]:
         """A page box (x0, y0, x1, y1 mm) in map metres."""
         s = self.metres_per_mm
-        return (self.extent[0] + (b[0] - self.box.x) * s, self.extent[1] + (b[1] - self.box.y) * s,
-                self.extent[0] + (b[2] - self.box.x) * s, self.extent[1] + (b[3] - self.box.y) * s)
+        return (
+            self.extent[0] + (b[0] - self.box.x) * s,
+            self.extent[1] + (b[1] - self.box.y) * s,
+            self.extent[0] + (b[2] - self.box.x) * s,
+            self.extent[1] + (b[3] - self.box.y) * s,
+        )
 
 
 @dataclass

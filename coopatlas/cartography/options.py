@@ -17,6 +17,7 @@ Inputs (all optional but ``country`` or ``atlas``):
   ``lang``: ``fr`` (default) or ``en``; ``title`` (≤ 120 characters) and ``subtitle`` (≤ 300) replace the
   default title and the criteria in words; ``labels``: ``true`` (default) or ``false``.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -113,8 +114,11 @@ def parse_options(params: Mapping[str, Any] | None, world: World) -> MapOptions:
         raise InputError("pays", "give the country of the map as 'country' (ISO code or French name)")
     unknown = [k for k in params if k not in SPECS and k not in OPTION_NAMES]
     if unknown:
-        raise InputError(unknown[0], f"unknown input; known: {', '.join(OPTION_NAMES)} and the search criteria "
-                                     f"{', '.join(n for n in SPECS if n != 'pays')}")
+        raise InputError(
+            unknown[0],
+            f"unknown input; known: {', '.join(OPTION_NAMES)} and the search criteria "
+            f"{', '.join(n for n in SPECS if n != 'pays')}",
+        )
     atlas = _choice(params, "atlas", ATLAS_SCOPES, None)
     country = None
     raw_country = params.get("country")
@@ -128,8 +132,10 @@ def parse_options(params: Mapping[str, Any] | None, world: World) -> MapOptions:
         except UnknownCountry as exc:
             raise InputError("country", str(exc)) from None
     elif not atlas:
-        raise InputError("country", "required: an ISO 3166-1 alpha-2 or alpha-3 code or the French name "
-                                    "(or give atlas for a whole continent)")
+        raise InputError(
+            "country",
+            "required: an ISO 3166-1 alpha-2 or alpha-3 code or the French name (or give atlas for a whole continent)",
+        )
     fmt = _choice(params, "format", tuple(FORMATS), "pdf")
     if atlas and fmt != "pdf":
         raise InputError("format", "an atlas is a multi-page PDF: format must be pdf")

@@ -13,6 +13,7 @@ coloured by type of action (:data:`coopatlas.vocabulary.COULEURS_TYPE_ACTION`: b
 
 matplotlib's object-oriented API only (thread-safe in a server). Map units are metres of the projection.
 """
+
 from __future__ import annotations
 
 import math
@@ -49,11 +50,14 @@ OUTLINE = voc.PALETTE["contour"]
 #: Drawing order: requests (red) on top of external actions (yellow) on top of cooperations (blue).
 TYPES = ("cooperation_decentralisee", "action_exterieure", "demande_cooperation")
 
-TEXTS = Texts({
-    "eqearth": ("Projection : Equal Earth", "Projection: Equal Earth"),
-    "laea": ("Projection : Lambert azimutale équivalente", "Projection: Lambert azimuthal equal-area"),
-    "fond": ("Fond : Natural Earth (domaine public)", "Background: Natural Earth (public domain)"),
-}, "overview")
+TEXTS = Texts(
+    {
+        "eqearth": ("Projection : Equal Earth", "Projection: Equal Earth"),
+        "laea": ("Projection : Lambert azimutale équivalente", "Projection: Lambert azimuthal equal-area"),
+        "fond": ("Fond : Natural Earth (domaine public)", "Background: Natural Earth (public domain)"),
+    },
+    "overview",
+)
 
 
 # --- data ------------------------------------------------------------------------------------------------
@@ -109,6 +113,7 @@ def countries_with_results(store: Store, criteria: Criteria | None = None) -> se
 
 # --- projection and view ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class View:
     """A map view: the projection (``crs``, PROJ string or EPSG code), the clip window of the background in
@@ -154,8 +159,9 @@ def world_view() -> View:
     return View(WORLD_CRS, "eqearth", None, (xs[0], ys[0], xs[1], ys[1]))
 
 
-def local_view(lon0: float, lat0: float, lons: np.ndarray, lats: np.ndarray, aspect: float,
-               min_half: float = MIN_HALF_SIZE) -> View:
+def local_view(
+    lon0: float, lat0: float, lons: np.ndarray, lats: np.ndarray, aspect: float, min_half: float = MIN_HALF_SIZE
+) -> View:
     """A Lambert azimuthal equal-area view centred on (lon0, lat0) holding the points."""
     crs = f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m +no_defs"
     tr = _transformer(crs)
@@ -183,6 +189,7 @@ def choose_view(points: dict[str, np.ndarray], aspect: float) -> View:
 
 
 # --- drawing ---------------------------------------------------------------------------------------------
+
 
 def _path(geom) -> Path | None:
     """A matplotlib path of a (multi)polygon (holes included)."""
@@ -259,19 +266,20 @@ def _globe_outline(view: View) -> Path:
     return Path(np.vstack([xy, xy[:1]]), closed=True)
 
 
-def draw_background(ax, store: Store, view: View, highlight: set[str] = frozenset(),
-                    strong: set[str] = frozenset()) -> None:
+def draw_background(
+    ax, store: Store, view: View, highlight: set[str] = frozenset(), strong: set[str] = frozenset()
+) -> None:
     """Sea, countries (``highlight`` ones in white, ``strong`` ones in light yellow) and outlines."""
     if view.window is None:
-        ax.add_patch(PathPatch(_globe_outline(view), facecolor=SEA, edgecolor=OUTLINE, linewidth=0.4,
-                               zorder=0))
+        ax.add_patch(PathPatch(_globe_outline(view), facecolor=SEA, edgecolor=OUTLINE, linewidth=0.4, zorder=0))
         ax.set_facecolor("white")
     else:
         ax.set_facecolor(SEA)
     paths = _background(store, view)
     colors = [("#fff4c2" if c in strong else LAND_WITH_RESULTS if c in highlight else LAND) for c, _ in paths]
-    coll = PatchCollection([PathPatch(p) for _, p in paths], facecolors=colors, edgecolors=OUTLINE,
-                           linewidths=0.2, zorder=1)
+    coll = PatchCollection(
+        [PathPatch(p) for _, p in paths], facecolors=colors, edgecolors=OUTLINE, linewidths=0.2, zorder=1
+    )
     ax.add_collection(coll)
 
 
@@ -293,8 +301,13 @@ def _marker_size(n: int) -> float:
     return float(np.clip(400.0 / math.sqrt(max(n, 1)), 3.0, 40.0))
 
 
-def results_map(store: Store, criteria: Criteria | None = None, lang: str = "fr",
-                size: tuple[float, float] = (7.2, 3.9), points: dict[str, np.ndarray] | None = None) -> Figure:
+def results_map(
+    store: Store,
+    criteria: Criteria | None = None,
+    lang: str = "fr",
+    size: tuple[float, float] = (7.2, 3.9),
+    points: dict[str, np.ndarray] | None = None,
+) -> Figure:
     """The map of the results of ``criteria``: projects and requests coloured by type, on the countries
     (those with results in white). ``size`` in inches. Legend with the counts of each type."""
     criteria = criteria or Criteria()
@@ -302,8 +315,7 @@ def results_map(store: Store, criteria: Criteria | None = None, lang: str = "fr"
     fig = Figure(figsize=size)
     ax = fig.add_axes((0, 0.07, 1, 0.93))
     view = choose_view(points, size[0] / (size[1] * 0.93))
-    draw_background(ax, store, view, highlight=countries_with_results(store, criteria),
-                    strong=set(criteria.pays))
+    draw_background(ax, store, view, highlight=countries_with_results(store, criteria), strong=set(criteria.pays))
     tr = _transformer(view.crs)
     total = sum(len(p) for p in points.values())
     size_pt = _marker_size(total)
@@ -314,23 +326,56 @@ def results_map(store: Store, criteria: Criteria | None = None, lang: str = "fr"
             continue
         x, y = tr.transform(pts[:, 0], pts[:, 1])
         color = voc.COULEURS_TYPE_ACTION[t]
-        ax.scatter(x, y, s=size_pt, c=color, edgecolors="#333333", linewidths=0.25 if total > 500 else 0.5,
-                   alpha=0.85, zorder=3 + i)
-        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="#333333",
-                              markersize=6))
+        ax.scatter(
+            x,
+            y,
+            s=size_pt,
+            c=color,
+            edgecolors="#333333",
+            linewidths=0.25 if total > 500 else 0.5,
+            alpha=0.85,
+            zorder=3 + i,
+        )
+        handles.append(
+            Line2D([], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="#333333", markersize=6)
+        )
         labels.append(f"{voc.TYPES_ACTION.label(t, lang)} ({number(len(pts), lang)})")
     _setup(ax, view)
     if handles:
-        fig.legend(handles, labels, loc="lower left", ncol=3, fontsize=7, frameon=False,
-                   bbox_to_anchor=(0.0, 0.0), handletextpad=0.3, columnspacing=1.2)
-    fig.text(0.995, 0.995, f"{TEXTS(view.kind, lang)} · {TEXTS('fond', lang)}", ha="right", va="top",
-             fontsize=5.5, color="#555555", zorder=10)
+        fig.legend(
+            handles,
+            labels,
+            loc="lower left",
+            ncol=3,
+            fontsize=7,
+            frameon=False,
+            bbox_to_anchor=(0.0, 0.0),
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
+    fig.text(
+        0.995,
+        0.995,
+        f"{TEXTS(view.kind, lang)} · {TEXTS('fond', lang)}",
+        ha="right",
+        va="top",
+        fontsize=5.5,
+        color="#555555",
+        zorder=10,
+    )
     return fig
 
 
-def locator_map(store: Store, lon: float, lat: float, pays_code: str | None = None,
-                type_action: str = "cooperation_decentralisee", lang: str = "fr",
-                size: tuple[float, float] = (3.2, 2.4), half_size_m: float = 1_300_000.0) -> Figure:
+def locator_map(
+    store: Store,
+    lon: float,
+    lat: float,
+    pays_code: str | None = None,
+    type_action: str = "cooperation_decentralisee",
+    lang: str = "fr",
+    size: tuple[float, float] = (3.2, 2.4),
+    half_size_m: float = 1_300_000.0,
+) -> Figure:
     """A small map locating one point (a project at its partner's place), its country in light yellow.
     Lambert azimuthal equal-area centred on the point; ``half_size_m`` is the half-width in metres."""
     fig = Figure(figsize=size)
@@ -339,11 +384,25 @@ def locator_map(store: Store, lon: float, lat: float, pays_code: str | None = No
     draw_background(ax, store, view, strong={pays_code} if pays_code else set())
     tr = _transformer(view.crs)
     x, y = tr.transform([lon], [lat])
-    ax.scatter(x, y, s=60, c=voc.COULEURS_TYPE_ACTION.get(type_action, "#1f5fbf"), edgecolors="#222222",
-               linewidths=0.8, zorder=5)
+    ax.scatter(
+        x,
+        y,
+        s=60,
+        c=voc.COULEURS_TYPE_ACTION.get(type_action, "#1f5fbf"),
+        edgecolors="#222222",
+        linewidths=0.8,
+        zorder=5,
+    )
     _setup(ax, view)
-    fig.text(0.99, 0.01, f"{TEXTS('laea', lang)} · {TEXTS('fond', lang)}", ha="right", va="bottom", fontsize=4.5,
-             color="#555555")
+    fig.text(
+        0.99,
+        0.01,
+        f"{TEXTS('laea', lang)} · {TEXTS('fond', lang)}",
+        ha="right",
+        va="bottom",
+        fontsize=4.5,
+        color="#555555",
+    )
     return fig
 
 

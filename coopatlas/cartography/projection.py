@@ -20,10 +20,11 @@ distance that grows with the country's size); the largest group is the main exte
 groups join it one by one, nearest first, when they are within :data:`JOIN_DISTANCE` of it or when the
 bounding box grows by less than :data:`MAX_GROWTH` (more for a large group): archipelagos such as
 Indonesia, Cap-Vert or Fiji stay whole, Kaliningrad stays with Russia, Alaska and Hawaii do not join the
-contiguous United States. The groups left are drawn as **insets** (each in its own projection, with its own scale bar) when
-they hold partners or are large (Alaska and Hawaii for the United States; at most :data:`MAX_INSETS`);
+contiguous United States. The groups left are drawn as **insets** (each in its own projection, with its own
+scale bar) when they hold partners or are large (Alaska and Hawaii for the United States; at most :data:`MAX_INSETS`);
 the smaller ones without partners are left out and the map says so.
 """
+
 from __future__ import annotations
 
 import math
@@ -115,13 +116,19 @@ class MapProjection:
         w = ("W", "E") if lang == "en" else ("O", "E")
         mer = _deg(lon0, w[1], w[0], lang)
         if self.kind == "lcc":
-            par = f"{_deg(self.lat1, 'N', 'S', lang)} et {_deg(self.lat2, 'N', 'S', lang)}" if lang != "en" else \
-                f"{_deg(self.lat1, 'N', 'S', lang)} and {_deg(self.lat2, 'N', 'S', lang)}"
-            return (f"{name}, standard parallels {par}, central meridian {mer}" if lang == "en"
-                    else f"{name}, parallèles de référence {par}, méridien central {mer}")
+            par = (
+                f"{_deg(self.lat1, 'N', 'S', lang)} et {_deg(self.lat2, 'N', 'S', lang)}"
+                if lang != "en"
+                else f"{_deg(self.lat1, 'N', 'S', lang)} and {_deg(self.lat2, 'N', 'S', lang)}"
+            )
+            return (
+                f"{name}, standard parallels {par}, central meridian {mer}"
+                if lang == "en"
+                else f"{name}, parallèles de référence {par}, méridien central {mer}"
+            )
         centre = f"{_deg(self.lat0, 'N', 'S', lang)}, {mer}"
         if self.kind == "tmerc":
-            return (f"{name}, central meridian {mer}" if lang == "en" else f"{name}, méridien central {mer}")
+            return f"{name}, central meridian {mer}" if lang == "en" else f"{name}, méridien central {mer}"
         return f"{name}, centred on {centre}" if lang == "en" else f"{name}, centrée sur {centre}"
 
     # --- transformations ---------------------------------------------------------------------------------
@@ -137,9 +144,11 @@ class MapProjection:
 
     def project(self, geoms):
         """Shapely geometries (or an array of them) from EPSG:4326 degrees to map metres."""
+
         def fn(xy):
             x, y = self._fwd.transform(xy[:, 0], xy[:, 1])
             return np.column_stack([x, y])
+
         return shapely.transform(geoms, fn)
 
     # --- scale and north ------------------------------------------------------------------------------------
@@ -207,8 +216,9 @@ def choose_projection(geom, lon_ref: float | None = None) -> MapProjection:
 Extent = tuple  # (xmin, ymin, xmax, ymax), map metres
 
 
-def fit_extent(bounds, width_mm: float, height_mm: float, margin_mm: float = 6.0,
-               min_size_m: float = 20_000.0) -> tuple[tuple[float, float, float, float], float]:
+def fit_extent(
+    bounds, width_mm: float, height_mm: float, margin_mm: float = 6.0, min_size_m: float = 20_000.0
+) -> tuple[tuple[float, float, float, float], float]:
     """The extent (map metres) showing ``bounds`` (map metres) in a frame of ``width_mm × height_mm``
     with ``margin_mm`` around, centred, with the frame's aspect ratio; and the map metres per millimetre
     of paper. ``min_size_m`` keeps tiny areas from being blown up (an island still shows its sea)."""
@@ -239,8 +249,12 @@ def geographic_window(proj: MapProjection, extent, margin_deg: float = 3.0) -> t
     lon, lat = unwrap_lon(lon[ok], proj.lon0), lat[ok]
     if lon.size == 0:
         return (proj.lon0 - 180.0, -90.0, proj.lon0 + 180.0, 90.0)
-    w = [lon.min() - margin_deg, max(lat.min() - margin_deg, -90.0), lon.max() + margin_deg,
-         min(lat.max() + margin_deg, 90.0)]
+    w = [
+        lon.min() - margin_deg,
+        max(lat.min() - margin_deg, -90.0),
+        lon.max() + margin_deg,
+        min(lat.max() + margin_deg, 90.0),
+    ]
     for pole in (90.0, -90.0):
         px, py = proj.forward([proj.lon0], [pole])
         if np.isfinite(px[0]) and xmin <= px[0] <= xmax and ymin <= py[0] <= ymax:
@@ -265,6 +279,7 @@ def densify_step(window) -> float:
 
 
 # --- remote parts ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class PartGroup:
@@ -376,8 +391,11 @@ def split_country(geom, points_lonlat: np.ndarray | None = None) -> CountrySplit
                 changed = True
                 break
     # 3. the remote groups, grouped again at JOIN_DISTANCE (the Canary Islands are one inset)
-    remote = [[rest[i] for i in grp] for grp in _union_find_groups([gcoarse[k] for k in rest], JOIN_DISTANCE)] \
-        if rest else []
+    remote = (
+        [[rest[i] for i in grp] for grp in _union_find_groups([gcoarse[k] for k in rest], JOIN_DISTANCE)]
+        if rest
+        else []
+    )
     clusters = [main_ids] + remote
     cl_geom = [_multi([gcoarse[k] for k in ks]) for ks in clusters]
     # 4. points: nearest cluster

@@ -6,6 +6,7 @@ decentralised cooperation, yellow other external actions, red cooperation reques
 several types is a pie: each type gets a sector proportional to its count, clockwise from the top in
 the order blue, yellow, red, so that no colour hides another. Sizes are millimetres of paper.
 """
+
 from __future__ import annotations
 
 import math
@@ -109,8 +110,9 @@ def symbols_collection(items, transform, zorder: float = 5.0, gid: str | None = 
         faces.append("none")
         edges.append(OUTLINE)
         widths.append(0.35)
-    coll = PathCollection(paths, facecolors=faces, edgecolors=edges, linewidths=widths, transform=transform,
-                          zorder=zorder)
+    coll = PathCollection(
+        paths, facecolors=faces, edgecolors=edges, linewidths=widths, transform=transform, zorder=zorder
+    )
     if gid:
         coll.set_gid(gid)
     return coll

@@ -1,6 +1,7 @@
 """The text blocks of a map page, measured before the page is laid out: the title and subtitle, and the
 credits (the SYNTHETIC-data notice on demo data, the date of the data, the sources, the projection);
 :func:`layout_for` chooses the page layout that fits them."""
+
 from __future__ import annotations
 
 from ..documents.formats import long_date
@@ -34,10 +35,24 @@ def credit_lines(model: CountryMap) -> list[tuple[str, str]]:
         out.append((notice, "notice"))
     made = long_date(model.generated.isoformat(), lang)
     data_date = long_date(meta.get("date_donnees"), lang)
-    out.append((TEXTS("made_with_data_date", lang, d=data_date, g=made) if data_date
-                else TEXTS("made_without_data_date", lang, g=made), "normal"))
-    out.append((TEXTS("sources_line", lang, s=(" ; " if lang != "en" else "; ").join(
-        a.rstrip(".") for a in attributions(lang))), "normal"))
+    out.append(
+        (
+            TEXTS("made_with_data_date", lang, d=data_date, g=made)
+            if data_date
+            else TEXTS("made_without_data_date", lang, g=made),
+            "normal",
+        )
+    )
+    out.append(
+        (
+            TEXTS(
+                "sources_line",
+                lang,
+                s=(" ; " if lang != "en" else "; ").join(a.rstrip(".") for a in attributions(lang)),
+            ),
+            "normal",
+        )
+    )
     out.append((TEXTS("projection", lang, p=model.proj.describe(lang)), "normal"))
     if model.world.admin1(model.country.code) and model.options.labels:
         out.append((TEXTS("admin1_note", lang), "normal"))  # also when none fits: no boundary is drawn either
@@ -68,6 +83,11 @@ def layout_for(model: CountryMap) -> PageLayout:
     typo = TYPOGRAPHY[o.paper]
     b = model.bounds
     w, h = max(b[2] - b[0], 20_000.0), max(b[3] - b[1], 20_000.0)
-    return choose_layout(o.paper, None if o.orientation == "auto" else o.orientation, w, h,
-                         lambda width: title_height(model, width, typo),
-                         lambda width: credits_height(model, width, typo))
+    return choose_layout(
+        o.paper,
+        None if o.orientation == "auto" else o.orientation,
+        w,
+        h,
+        lambda width: title_height(model, width, typo),
+        lambda width: credits_height(model, width, typo),
+    )

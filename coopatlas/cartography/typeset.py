@@ -6,6 +6,7 @@ placer and the layout use) and hands each line to the renderer's ``draw_text`` â
 SVG, Type 42 text in PDF, pixels in PNG. matplotlib's :class:`~matplotlib.text.Text` does the same with
 its own layout machinery, which costs about a millisecond per text: a map page holds 150 of them.
 """
+
 from __future__ import annotations
 
 from matplotlib.artist import Artist
@@ -21,9 +22,23 @@ class PageText(Artist):
     """``text`` (lines separated by ``\\n``) at ``(x, y)`` mm of the page (transform ``MM``: mm to display),
     aligned by ``ha`` (left, center, right) and ``va`` (top, center, bottom, baseline)."""
 
-    def __init__(self, MM, x: float, y: float, text: str, size: float, *, weight: str = "normal",
-                 style: str = "normal", color: str = "#222222", ha: str = "left", va: str = "baseline",
-                 linespacing: float = 1.25, zorder: float = 3.0, gid: str | None = None):
+    def __init__(
+        self,
+        MM,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        *,
+        weight: str = "normal",
+        style: str = "normal",
+        color: str = "#222222",
+        ha: str = "left",
+        va: str = "baseline",
+        linespacing: float = 1.25,
+        zorder: float = 3.0,
+        gid: str | None = None,
+    ):
         super().__init__()
         self.MM, self.x, self.y, self.text = MM, x, y, text
         self.size, self.weight, self.style = size, weight, style

@@ -5,6 +5,7 @@ interchange format instead (see :mod:`coopatlas.data.interchange`); ``--scale N`
 (for benchmarks). The file is written into a temporary file next to the target and renamed at the end, so
 a failed build leaves the previous database untouched.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,8 +51,15 @@ def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
             cp["titre"] = cp["titre"] + f" (copie {k})"
         copies.append(cp)
     meta = dict(tables.metadata, facteur_echelle=factor)
-    return AtlasTables(tables.collectivites, tables.partenaires, pd.concat(copies, ignore_index=True),
-                       tables.demandes, tables.apd, tables.cofinancements, meta)
+    return AtlasTables(
+        tables.collectivites,
+        tables.partenaires,
+        pd.concat(copies, ignore_index=True),
+        tables.demandes,
+        tables.apd,
+        tables.cofinancements,
+        meta,
+    )
 
 
 def written_line(rows: dict[str, list[dict]], cid: str, n: int) -> str:
@@ -61,21 +69,28 @@ def written_line(rows: dict[str, list[dict]], cid: str, n: int) -> str:
     if cid == "partenaires":
         seeking = sum(1 for r in rows.get(cid, []) if r.get("en_recherche") and not r.get("nb_projets"))
         if seeking:
-            line += (f" (dont {seeking} autorités en recherche de partenaire, sans projet : {n - seeking} "
-                     "partenaires de projets, le chiffre publié par l'Atlas)")
+            line += (
+                f" (dont {seeking} autorités en recherche de partenaire, sans projet : {n - seeking} "
+                "partenaires de projets, le chiffre publié par l'Atlas)"
+            )
     elif cid == "demandes":
         from .. import schema as sch
         from ..vocabulary import STATUTS_VALIDATION_PUBLICS
-        public = sum(1 for r in rows.get(sch.DEMANDES_TABLE, [])
-                     if r.get("statut_validation") in STATUTS_VALIDATION_PUBLICS)
+
+        public = sum(
+            1 for r in rows.get(sch.DEMANDES_TABLE, []) if r.get("statut_validation") in STATUTS_VALIDATION_PUBLICS
+        )
         if public != n:
-            line += (f" (toutes les demandes ; {public} publiques, validées ou pourvues, le chiffre publié "
-                     f"par l'Atlas ; {n - public} en attente ou rejetées, vues par les ambassades seulement)")
+            line += (
+                f" (toutes les demandes ; {public} publiques, validées ou pourvues, le chiffre publié "
+                f"par l'Atlas ; {n - public} en attente ou rejetées, vues par les ambassades seulement)"
+            )
     return line
 
 
-def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None,
-                     force: bool = False) -> Path:
+def write_geopackage(
+    rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None, force: bool = False
+) -> Path:
     """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename).
 
     The rename is :func:`coopatlas.store.live_writer.replace_atlas`: under the live writers' lock, refused when
@@ -90,7 +105,8 @@ def write_geopackage(rows: dict[str, list[dict]], out: Path, metadata: dict, pro
         con = build_writer.new_geopackage(tmp)
         with con:
             build_writer.write_collections(
-                con, rows, progress=(lambda cid, n: progress(written_line(rows, cid, n))) if progress else None)
+                con, rows, progress=(lambda cid, n: progress(written_line(rows, cid, n))) if progress else None
+            )
             geopackage.write_metadata(con, metadata)
         con.execute("ANALYZE")
         con.execute("VACUUM")
@@ -112,10 +128,12 @@ def build(out: Path, source: str | None = None, scale: int = 1, progress=None, f
     ref = Reference()
     if source:
         from .interchange import read_interchange
+
         say(f"lecture de {source}")
         tables = read_interchange(Path(source))
     else:
         from .demo import generate
+
         tables = generate(ref, progress=say)
     tables = scale_up(tables, scale)
     rows = derive(tables, ref, progress=say)
@@ -127,13 +145,20 @@ def build(out: Path, source: str | None = None, scale: int = 1, progress=None, f
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", default="build/atlas.gpkg", help="GeoPackage to write (default: %(default)s)")
-    parser.add_argument("--import", dest="source", metavar="DIR",
-                        help="build from an atlas in the interchange format (CSV folder) instead of the demo")
+    parser.add_argument(
+        "--import",
+        dest="source",
+        metavar="DIR",
+        help="build from an atlas in the interchange format (CSV folder) instead of the demo",
+    )
     parser.add_argument("--scale", type=int, default=1, help="multiply the projects (benchmarks), e.g. 10, 100")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    parser.add_argument("--force", action="store_true",
-                        help="replace a GeoPackage that holds live changes of the server (Bourse requests, "
-                             "collectivities' updates): export it first (coopatlas export)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a GeoPackage that holds live changes of the server (Bourse requests, "
+        "collectivities' updates): export it first (coopatlas export)",
+    )
 
 
 def run(args) -> int:

@@ -3,6 +3,7 @@
 The same derivation serves demo and imported data, so that every collection of
 :mod:`coopatlas.schema` is computed one way. Input and output geometries are in EPSG:4326.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,8 +55,10 @@ def _check_codes(df: pd.DataFrame, table: str, column: str, codelist: voc.CodeLi
     values = df[column]
     bad = values[~values.isin(codelist.codes) & (values.notna() if nullable else True)]
     if len(bad):
-        raise DataError(f"{table}: unknown {column} {bad.iloc[0]!r} (id {df.loc[bad.index[0], 'id']}); "
-                        f"known: {', '.join(codelist.codes)}")
+        raise DataError(
+            f"{table}: unknown {column} {bad.iloc[0]!r} (id {df.loc[bad.index[0], 'id']}); "
+            f"known: {', '.join(codelist.codes)}"
+        )
 
 
 def _main_type(cd: pd.Series, ae: pd.Series, demandes: pd.Series | None = None) -> pd.Series:
@@ -79,8 +82,12 @@ def _add_project_counts(target: pd.DataFrame, keys: pd.Series, grouped) -> None:
 
 def _join_collectivite(df: pd.DataFrame, coll: pd.DataFrame) -> None:
     """Name, type, region and department of each row's French collectivity (``coll`` indexed by id)."""
-    for target, source in (("collectivite_nom", "nom"), ("type_collectivite", "type_collectivite"),
-                           ("code_region", "code_region"), ("code_departement", "code_departement")):
+    for target, source in (
+        ("collectivite_nom", "nom"),
+        ("type_collectivite", "type_collectivite"),
+        ("code_region", "code_region"),
+        ("code_departement", "code_departement"),
+    ):
         df[target] = df["collectivite_id"].map(coll[source])
 
 
@@ -106,8 +113,14 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     dem = tables.demandes.copy()
     apd = tables.apd.copy()
     cof = tables.cofinancements.copy()
-    for name, df in (("collectivites", coll), ("partenaires", part), ("projets", proj), ("demandes", dem),
-                     ("apd", apd), ("cofinancements", cof)):
+    for name, df in (
+        ("collectivites", coll),
+        ("partenaires", part),
+        ("projets", proj),
+        ("demandes", dem),
+        ("apd", apd),
+        ("cofinancements", cof),
+    ):
         _check_unique(df, name)
 
     pays = ref.pays.set_index("pays_code")
@@ -121,8 +134,11 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     _check_codes(coll, "collectivites", "type_collectivite", voc.TYPES_COLLECTIVITE, nullable=False)
     _check_codes(proj, "projets", "type_action", voc.TYPES_ACTION, nullable=False)
     _check_codes(proj, "projets", "statut", voc.STATUTS)
-    for level, cl in (("thematique", voc.THEMATIQUES), ("sous_thematique", voc.SOUS_THEMATIQUES),
-                      ("sous_sous_thematique", voc.SOUS_SOUS_THEMATIQUES)):
+    for level, cl in (
+        ("thematique", voc.THEMATIQUES),
+        ("sous_thematique", voc.SOUS_THEMATIQUES),
+        ("sous_sous_thematique", voc.SOUS_SOUS_THEMATIQUES),
+    ):
         _check_codes(proj, "projets", level, cl)
         _check_codes(dem, "demandes", level, cl)
     _check_codes(dem, "demandes", "statut_validation", voc.STATUTS_VALIDATION, nullable=False)
@@ -131,12 +147,16 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     say("derive: projets")
     missing = ~proj["collectivite_id"].isin(coll["id"])
     if missing.any():
-        raise DataError(f"projets: unknown collectivite_id {proj.loc[missing, 'collectivite_id'].iloc[0]!r} "
-                        f"(project {proj.loc[missing, 'id'].iloc[0]})")
+        raise DataError(
+            f"projets: unknown collectivite_id {proj.loc[missing, 'collectivite_id'].iloc[0]!r} "
+            f"(project {proj.loc[missing, 'id'].iloc[0]})"
+        )
     missing = ~proj["partenaire_id"].isin(part["id"])
     if missing.any():
-        raise DataError(f"projets: unknown partenaire_id {proj.loc[missing, 'partenaire_id'].iloc[0]!r} "
-                        f"(project {proj.loc[missing, 'id'].iloc[0]})")
+        raise DataError(
+            f"projets: unknown partenaire_id {proj.loc[missing, 'partenaire_id'].iloc[0]!r} "
+            f"(project {proj.loc[missing, 'id'].iloc[0]})"
+        )
     c = coll.set_index("id")
     p = part.set_index("id")
     _join_collectivite(proj, c)
@@ -149,9 +169,9 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
         df["thematique_libelle"] = df["thematique"].map(lambda v: voc.THEMATIQUES.label(v))
         df["sous_thematique_libelle"] = df["sous_thematique"].map(lambda v: voc.SOUS_THEMATIQUES.label(v))
         df["sous_sous_thematique_libelle"] = df["sous_sous_thematique"].map(
-            lambda v: voc.SOUS_SOUS_THEMATIQUES.label(v))
-        df["secteur_cad"] = df["sous_sous_thematique"].map(
-            lambda v: voc.secteur_cad(v) if isinstance(v, str) else None)
+            lambda v: voc.SOUS_SOUS_THEMATIQUES.label(v)
+        )
+        df["secteur_cad"] = df["sous_sous_thematique"].map(lambda v: voc.secteur_cad(v) if isinstance(v, str) else None)
     types = proj["cofinancement_types"].fillna("").map(lambda s: {t for t in s.split(",") if t})
     unknown = types.map(lambda s: sorted(s - set(voc.COFINANCEMENTS.codes)))
     if unknown.map(bool).any():
@@ -209,7 +229,9 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     _join_collectivite(apd, c)
     _join_pays(apd, pays)
     if apd["collectivite_nom"].isna().any():
-        raise DataError(f"apd: unknown collectivite_id {apd.loc[apd['collectivite_nom'].isna(), 'collectivite_id'].iloc[0]!r}")
+        raise DataError(
+            f"apd: unknown collectivite_id {apd.loc[apd['collectivite_nom'].isna(), 'collectivite_id'].iloc[0]!r}"
+        )
 
     def area_rows(layer, code_field):
         out = layer.copy()

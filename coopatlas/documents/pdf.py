@@ -6,13 +6,15 @@ Fonts: DejaVu Sans, the TrueType fonts shipped with matplotlib (every Latin, Gre
 the partners' names; the PDF embeds the subset it uses). Page sizes: A4 portrait, and A4 landscape for
 long lists. Lengths are in PostScript points (1/72 inch).
 """
+
 from __future__ import annotations
 
 import io
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 from reportlab.lib import colors
@@ -24,9 +26,17 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, PageTemplate, Paragraph, Spacer,
-                                Table, TableStyle)
-from xml.sax.saxutils import escape as xml_escape
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Image,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .figures import render
 from .texts import TEXTS
@@ -61,8 +71,7 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, os.path.join(folder, "DejaVuSans-Bold.ttf")))
         pdfmetrics.registerFont(TTFont(FONT_ITALIC, os.path.join(folder, "DejaVuSans-Oblique.ttf")))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                      boldItalic=FONT_BOLD)
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
         _fonts_done = True
 
 
@@ -71,21 +80,40 @@ def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK, alignment=TA_LEFT)
     return {
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=21,
-                                spaceAfter=4),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=21, spaceAfter=4),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10.5, leading=14, spaceAfter=4),
-        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=12.5, leading=16, spaceBefore=10,
-                             spaceAfter=5, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6,
-                             spaceAfter=3, keepWithNext=1),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=10,
+            spaceAfter=5,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=3, keepWithNext=1
+        ),
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
         "meta": ParagraphStyle("meta", parent=base, fontSize=8, leading=10.5, textColor=MUTED, spaceAfter=6),
-        "notice": ParagraphStyle("notice", parent=base, fontSize=8.5, leading=11, textColor=ALERT,
-                                 backColor=ALERT_BG, borderColor=ALERT, borderWidth=0.6, borderPadding=5,
-                                 spaceBefore=6, spaceAfter=10),
-        "empty": ParagraphStyle("empty", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
-                                spaceBefore=24, spaceAfter=12),
+        "notice": ParagraphStyle(
+            "notice",
+            parent=base,
+            fontSize=8.5,
+            leading=11,
+            textColor=ALERT,
+            backColor=ALERT_BG,
+            borderColor=ALERT,
+            borderWidth=0.6,
+            borderPadding=5,
+            spaceBefore=6,
+            spaceAfter=10,
+        ),
+        "empty": ParagraphStyle(
+            "empty", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16, spaceBefore=24, spaceAfter=12
+        ),
     }
 
 
@@ -143,12 +171,29 @@ class PageMarks:
     pages: int = 0
 
     @classmethod
-    def of_map_pages(cls, lang: str, synthetic: bool | None, margin: float, *, footer: str = "",
-                     first_page: int = 1, total_pages: int | None = None) -> PageMarks:
+    def of_map_pages(
+        cls,
+        lang: str,
+        synthetic: bool | None,
+        margin: float,
+        *,
+        footer: str = "",
+        first_page: int = 1,
+        total_pages: int | None = None,
+    ) -> PageMarks:
         """The marks of the pages that go with the country maps (annex, atlas contents): no rule, the page
         number 8 mm from the bottom, the SYNTHETIC mark 4 mm above the top margin."""
-        return cls(lang, synthetic, footer, margin=margin, baseline=8 * mm, mark_below_top=margin - 4 * mm,
-                   rule=False, first_page=first_page, total_pages=total_pages)
+        return cls(
+            lang,
+            synthetic,
+            footer,
+            margin=margin,
+            baseline=8 * mm,
+            mark_below_top=margin - 4 * mm,
+            rule=False,
+            first_page=first_page,
+            total_pages=total_pages,
+        )
 
     def canvasmaker(self) -> type[Canvas]:
         """The canvas class of ``doc.build(story, canvasmaker=...)`` that draws these marks."""
@@ -181,8 +226,9 @@ class PageMarks:
         if self.synthetic is not False:
             canvas.setFont(FONT_BOLD, 7)
             canvas.setFillColor(ALERT)
-            canvas.drawRightString(width - self.margin, height - self.mark_below_top,
-                                   TEXTS("synthetic_mark", self.lang))
+            canvas.drawRightString(
+                width - self.margin, height - self.mark_below_top, TEXTS("synthetic_mark", self.lang)
+            )
         canvas.restoreState()
 
 
@@ -195,21 +241,48 @@ def fit_text(text: str, room: float, font: str = FONT, size: float = 7) -> str:
     return text.rstrip() + "…"
 
 
-def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None = False,
-          subject: str = "", footer: str | None = None, progress=None) -> bytes:
+def build(
+    story: list,
+    *,
+    title: str,
+    lang: str = "fr",
+    synthetic: bool | None = False,
+    subject: str = "",
+    footer: str | None = None,
+    progress=None,
+) -> bytes:
     """The PDF of ``story`` (flowables). Two page templates: ``portrait`` (first) and ``landscape`` (switch
     with ``NextPageTemplate("landscape")`` + ``PageBreak()``). ``synthetic`` (True, or None when unknown)
     marks every page. ``progress(fraction)``, if given, is called after each flowable laid out."""
     register_fonts()
     buf = io.BytesIO()
-    doc = BaseDocTemplate(buf, pagesize=PORTRAIT, title=title, author="CoopAtlas", subject=subject,
-                          creator="CoopAtlas (reportlab)", lang=lang, leftMargin=MARGIN, rightMargin=MARGIN,
-                          topMargin=MARGIN, bottomMargin=BOTTOM)
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=PORTRAIT,
+        title=title,
+        author="CoopAtlas",
+        subject=subject,
+        creator="CoopAtlas (reportlab)",
+        lang=lang,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=BOTTOM,
+    )
     templates = []
     for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
         w, h = size
-        frame = Frame(MARGIN, BOTTOM, w - 2 * MARGIN, h - MARGIN - BOTTOM, id=f"{name}-frame",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            MARGIN,
+            BOTTOM,
+            w - 2 * MARGIN,
+            h - MARGIN - BOTTOM,
+            id=f"{name}-frame",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         templates.append(PageTemplate(id=name, frames=[frame], pagesize=size))
     doc.addPageTemplates(templates)
     if progress is not None:  # reportlab consumes the story as it lays it out
@@ -220,19 +293,38 @@ def build(story: list, *, title: str, lang: str = "fr", synthetic: bool | None =
     return buf.getvalue()
 
 
-def build_on_paper(story: list, *, pagesize: tuple[float, float], margin: float, bottom: float, title: str,
-                   marks: PageMarks) -> bytes:
+def build_on_paper(
+    story: list, *, pagesize: tuple[float, float], margin: float, bottom: float, title: str, marks: PageMarks
+) -> bytes:
     """The PDF of ``story`` on pages of ``pagesize`` (one frame within ``margin``, ``bottom`` below), every
     page marked by ``marks`` (whose ``pages`` then holds the number of pages): the pages of a country
     map written with reportlab."""
     register_fonts()
     buf = io.BytesIO()
     width, height = pagesize
-    doc = BaseDocTemplate(buf, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                          bottomMargin=bottom, title=title, author="CoopAtlas", creator="CoopAtlas (reportlab)",
-                          initialFontName=FONT, initialFontSize=7)  # no non-embedded Helvetica
-    frame = Frame(margin, bottom, width - 2 * margin, height - margin - bottom, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=bottom,
+        title=title,
+        author="CoopAtlas",
+        creator="CoopAtlas (reportlab)",
+        initialFontName=FONT,
+        initialFontSize=7,
+    )  # no non-embedded Helvetica
+    frame = Frame(
+        margin,
+        bottom,
+        width - 2 * margin,
+        height - margin - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=marks.canvasmaker())
     return buf.getvalue()
@@ -267,17 +359,29 @@ def wrap_cell(value, width: float, size: float = 7.0, font: str = FONT) -> str:
     return "\n".join(simpleSplit(str(value), font, size, width))
 
 
-def data_table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[float], *,
-               align_right: Sequence[int] = (), size: float = 8.0, zebra: bool = True,
-               total_row: bool = False, wrap: bool = True) -> Table:
+def data_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    widths: Sequence[float],
+    *,
+    align_right: Sequence[int] = (),
+    size: float = 8.0,
+    zebra: bool = True,
+    total_row: bool = False,
+    wrap: bool = True,
+) -> Table:
     """A table of data with a header row (repeated on every page), numbers right-aligned (columns
     ``align_right``), light zebra rows and, with ``total_row``, the last row in bold."""
     register_fonts()
     pad = 3
     cells = [[wrap_cell(h, w - 2 * pad, size, FONT_BOLD) if wrap else h for h, w in zip(header, widths)]]
     for row in rows:
-        cells.append([wrap_cell(v, w - 2 * pad, size) if wrap and i not in align_right else
-                      ("" if v is None else str(v)) for i, (v, w) in enumerate(zip(row, widths))])
+        cells.append(
+            [
+                wrap_cell(v, w - 2 * pad, size) if wrap and i not in align_right else ("" if v is None else str(v))
+                for i, (v, w) in enumerate(zip(row, widths))
+            ]
+        )
     cmds = [
         ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.2),
         ("FONT", (0, 0), (-1, 0), FONT_BOLD, size, size * 1.2),
@@ -307,6 +411,22 @@ def notice(textline: str | None, st: dict) -> list:
     return [Paragraph(esc(textline), st["notice"])] if textline else []
 
 
-__all__ = ["build", "build_on_paper", "PageMarks", "styles", "esc", "data_table", "figure_image", "png_image",
-           "wrap_cell", "notice", "frame_width", "register_fonts", "Spacer", "Paragraph", "KeepTogether", "FONT",
-           "FONT_BOLD"]
+__all__ = [
+    "build",
+    "build_on_paper",
+    "PageMarks",
+    "styles",
+    "esc",
+    "data_table",
+    "figure_image",
+    "png_image",
+    "wrap_cell",
+    "notice",
+    "frame_width",
+    "register_fonts",
+    "Spacer",
+    "Paragraph",
+    "KeepTogether",
+    "FONT",
+    "FONT_BOLD",
+]

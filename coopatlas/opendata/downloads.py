@@ -15,6 +15,7 @@ the server serves (``demandes`` is the view of the validated and matched request
 Built by :func:`build_downloads` into a folder named after the atlas file's SHA-256
 (:func:`downloads_for`), so that a rebuilt atlas gets new downloads and an unchanged one is never rebuilt.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,8 +65,9 @@ def public_frame(store: Store, coll: sch.Collection) -> pd.DataFrame:
     a GeoDataFrame (EPSG:4326) when it has a geometry."""
     columns = ", ".join(f'"{name}"' for name in coll.field_names)
     if coll.geometry:
-        rows = store.records(f'SELECT {columns}, {store.geometry_sql("geom")} AS geom FROM "{coll.source}" '
-                             f'ORDER BY "{coll.id_field}"')
+        rows = store.records(
+            f'SELECT {columns}, {store.geometry_sql("geom")} AS geom FROM "{coll.source}" ORDER BY "{coll.id_field}"'
+        )
         geometries = [store.decode_geometry(r.pop("geom")) for r in rows]
         frame = pd.DataFrame(rows, columns=coll.field_names)
         return gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS)
@@ -103,19 +105,27 @@ def _add_styles(gpkg: Path, collections: list[str]) -> list[str]:
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                 "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
                 "VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL, NULL)",
-                (cid, geometry_columns[cid], cid, qml.read_text(encoding="utf-8"),
-                 sld.read_text(encoding="utf-8") if sld.is_file() else "", f"CoopAtlas style of {cid}"))
+                (
+                    cid,
+                    geometry_columns[cid],
+                    cid,
+                    qml.read_text(encoding="utf-8"),
+                    sld.read_text(encoding="utf-8") if sld.is_file() else "",
+                    f"CoopAtlas style of {cid}",
+                ),
+            )
             styled.append(cid)
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-                    "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles of the layers')")
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles of the layers')"
+        )
         con.commit()
     finally:
         con.close()
     return styled
 
 
-def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[str, list[dict]] | None = None
-                    ) -> dict:
+def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[str, list[dict]] | None = None) -> dict:
     """Write every download of the atlas at ``location`` into ``out_dir`` (replaced atomically) and return
     the index. ``licences``: collection id -> ``[{"title", "href"}]`` (the sources of the collection)."""
     out_dir = Path(out_dir)
@@ -144,8 +154,7 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
                 if (tmp / f"{cid}{FORMATS[fmt][0]}").exists():
                     files.append({"collection": cid, "format": fmt, "rows": len(frame)})
         styled = _add_styles(gpkg, list(sch.COLLECTIONS))
-        files.insert(0, {"collection": None, "format": "gpkg", "collections": list(sch.COLLECTIONS),
-                         "styled": styled})
+        files.insert(0, {"collection": None, "format": "gpkg", "collections": list(sch.COLLECTIONS), "styled": styled})
         for entry in files:
             name = GPKG_NAME if entry["format"] == "gpkg" else f"{entry['collection']}{FORMATS[entry['format']][0]}"
             path = tmp / name
@@ -156,9 +165,16 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
                 for source in (x for v in (licences or {}).values() for x in v):
                     if source not in sources:
                         sources.append(source)
-            entry.update({"file": name, "media_type": FORMATS[entry["format"]][1], "size": path.stat().st_size,
-                          "sha256": sha256(path),
-                          "sha1": sha256(path, "sha1"), "licences": sources})
+            entry.update(
+                {
+                    "file": name,
+                    "media_type": FORMATS[entry["format"]][1],
+                    "size": path.stat().st_size,
+                    "sha256": sha256(path),
+                    "sha1": sha256(path, "sha1"),
+                    "licences": sources,
+                }
+            )
         index = {"atlas_sha256": sha256(location), "files": files}
         (tmp / INDEX_NAME).write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
         replace_folder(tmp, out_dir, ignore_cleanup_errors=True)
@@ -174,6 +190,7 @@ def downloads_for(gpkg: str | Path, cache_dir: str | Path, licences: dict | None
     """The downloads of the GeoPackage atlas ``gpkg``: built once into ``cache_dir/<sha256 of the atlas>``
     (under a file lock: several server workers build them once), then read from there."""
     from filelock import FileLock
+
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     key = _atlas_key(Path(gpkg))

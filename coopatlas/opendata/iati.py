@@ -14,6 +14,7 @@ project.
 Identifiers and codes: :mod:`coopatlas.opendata.iati_codes`. The document is the same bytes for the same
 atlas and search (activities in project id order, ``generated-datetime`` the date of the data).
 """
+
 from __future__ import annotations
 
 from lxml import etree as ET
@@ -24,17 +25,20 @@ from ..store import Store
 from . import iati_codes as codes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-COMMENT = (" IATI 2.03 activities of the Atlas de la coopération décentralisée (CoopAtlas). "
-           "Amounts: official development aid is declared per French local authority, country and year, not per "
-           "project: no per-project amount is given; transactions are the co-financings the atlas knows, dated "
-           "1 January of their year. Dates: the atlas knows years only (starts 1 January, ends 31 December). "
-           "{synthetic}")
+COMMENT = (
+    " IATI 2.03 activities of the Atlas de la coopération décentralisée (CoopAtlas). "
+    "Amounts: official development aid is declared per French local authority, country and year, not per "
+    "project: no per-project amount is given; transactions are the co-financings the atlas knows, dated "
+    "1 January of their year. Dates: the atlas knows years only (starts 1 January, ends 31 December). "
+    "{synthetic}"
+)
 
 _PROJECT_COLUMNS = (
     "p.id, p.titre, p.description, p.type_action, p.jumelage, p.statut, p.sous_sous_thematique, p.secteur_cad, "
     "p.annee_convention, p.annee_lancement, p.annee_fin, p.cofinancement_types, p.loi_oudin, p.collectivite_id, "
     "p.collectivite_nom, p.type_collectivite, p.partenaire_id, p.partenaire_nom, p.pays_code, p.pays_nom, "
-    "p.precision_geo, p.date_maj, c.siren, pa.type_partenaire, pa.geonameid")
+    "p.precision_geo, p.date_maj, c.siren, pa.type_partenaire, pa.geonameid"
+)
 
 
 class NoActivity(ValueError):
@@ -70,7 +74,9 @@ def projects(store: Store, criteria: Criteria) -> list[dict]:
     rows = store.records(
         f"SELECT {_PROJECT_COLUMNS}, {geom} AS geom FROM projets p "
         "LEFT JOIN collectivites c ON c.id = p.collectivite_id LEFT JOIN partenaires pa ON pa.id = p.partenaire_id "
-        f"WHERE {where} ORDER BY p.id", params)
+        f"WHERE {where} ORDER BY p.id",
+        params,
+    )
     for row in rows:
         row["geom"] = store.decode_geometry(row["geom"])
     return rows
@@ -82,7 +88,9 @@ def cofinancings(store: Store, criteria: Criteria) -> dict[str, list[dict]]:
     rows = store.records(
         "SELECT f.id, f.projet_id, f.type_cofinancement, f.annee, f.montant FROM cofinancements f "
         f"WHERE f.projet_id IN (SELECT p.id FROM projets p WHERE {where}) AND f.montant IS NOT NULL "
-        "AND f.annee IS NOT NULL ORDER BY f.projet_id, f.annee, f.id", params)
+        "AND f.annee IS NOT NULL ORDER BY f.projet_id, f.annee, f.id",
+        params,
+    )
     out: dict[str, list[dict]] = {}
     for row in rows:
         out.setdefault(row["projet_id"], []).append(row)
@@ -147,11 +155,19 @@ def missing(project: dict) -> str | None:
 def _dates(activity: ET.Element, project: dict) -> None:
     started = project.get("statut") != "en_projet"
     if start_year(project) is not None:
-        _child(activity, "activity-date", type=codes.ACTUAL_START if started else codes.PLANNED_START,
-               iso_date=_year_date(start_year(project)))
+        _child(
+            activity,
+            "activity-date",
+            type=codes.ACTUAL_START if started else codes.PLANNED_START,
+            iso_date=_year_date(start_year(project)),
+        )
     if project.get("annee_fin") is not None:
-        _child(activity, "activity-date", type=codes.ACTUAL_END if project.get("statut") == "termine"
-               else codes.PLANNED_END, iso_date=_year_date(project["annee_fin"], end=True))
+        _child(
+            activity,
+            "activity-date",
+            type=codes.ACTUAL_END if project.get("statut") == "termine" else codes.PLANNED_END,
+            iso_date=_year_date(project["annee_fin"], end=True),
+        )
 
 
 def _transactions(activity: ET.Element, project: dict, org_ref: str, rows: list[dict]) -> None:
@@ -162,9 +178,13 @@ def _transactions(activity: ET.Element, project: dict, org_ref: str, rows: list[
         value = _child(transaction, "value", currency=codes.CURRENCY, value_date=_year_date(row["annee"]))
         value.text = repr(float(row["montant"]))
         term = voc.COFINANCEMENTS[row["type_cofinancement"]]
-        _narratives(_child(transaction, "description"),
-                    {"fr": f"Cofinancement ({term.fr}), année {row['annee']}",
-                     "en": f"Co-financing ({term.en}), year {row['annee']}"})
+        _narratives(
+            _child(transaction, "description"),
+            {
+                "fr": f"Cofinancement ({term.fr}), année {row['annee']}",
+                "en": f"Co-financing ({term.en}), year {row['annee']}",
+            },
+        )
         provider = _child(transaction, "provider-org", type=codes.COFINANCER_TYPE[term.code])
         _narratives(provider, {"fr": term.fr, "en": term.en})
         receiver = _child(transaction, "receiver-org", ref=org_ref, type=codes.LOCAL_GOVERNMENT)
@@ -187,19 +207,23 @@ def activity_element(project: dict, cofinanced: list[dict], last_updated: str | 
     _narratives(_child(activity, "title"), {"fr": project.get("titre") or project["id"]})
     if project.get("description"):
         _narratives(_child(activity, "description", type=codes.DESCRIPTION_GENERAL), {"fr": project["description"]})
-    _narratives(_child(activity, "description", type=codes.DESCRIPTION_OTHER),
-                codes.NOTE)
+    _narratives(_child(activity, "description", type=codes.DESCRIPTION_OTHER), codes.NOTE)
     funding = _child(activity, "participating-org", ref=org_ref, role=codes.ROLE_FUNDING, type=codes.LOCAL_GOVERNMENT)
     _narratives(funding, {"fr": project["collectivite_nom"]})
     for code in (project.get("cofinancement_types") or "").split(","):
         code = code.strip()
         if code in voc.COFINANCEMENTS:
             term = voc.COFINANCEMENTS[code]
-            cofinancer = _child(activity, "participating-org", role=codes.ROLE_FUNDING,
-                                type=codes.COFINANCER_TYPE[code])
+            cofinancer = _child(
+                activity, "participating-org", role=codes.ROLE_FUNDING, type=codes.COFINANCER_TYPE[code]
+            )
             _narratives(cofinancer, {"fr": term.fr, "en": term.en})
-    partner = _child(activity, "participating-org", role=codes.ROLE_IMPLEMENTING,
-                     type=codes.PARTNER_TYPE.get(project.get("type_partenaire"), codes.LOCAL_GOVERNMENT))
+    partner = _child(
+        activity,
+        "participating-org",
+        role=codes.ROLE_IMPLEMENTING,
+        type=codes.PARTNER_TYPE.get(project.get("type_partenaire"), codes.LOCAL_GOVERNMENT),
+    )
     _narratives(partner, {"fr": project.get("partenaire_nom")})
     _child(activity, "other-identifier", ref=project["id"], type=codes.INTERNAL_ID)
     _child(activity, "activity-status", code=codes.ACTIVITY_STATUS[project["statut"]])
@@ -228,8 +252,11 @@ def activities_document(store: Store, criteria: Criteria | None = None, metadata
     root = ET.Element("iati-activities", {"version": codes.IATI_VERSION})
     if date:
         root.set("generated-datetime", f"{str(date)[:10]}T00:00:00Z")
-    synthetic = ("The demo data is SYNTHETIC (generated on real geography): not the Atlas's real records."
-                 if metadata.get("synthetique") else "")
+    synthetic = (
+        "The demo data is SYNTHETIC (generated on real geography): not the Atlas's real records."
+        if metadata.get("synthetique")
+        else ""
+    )
     root.append(ET.Comment(COMMENT.format(synthetic=synthetic).rstrip() + " "))
     if criteria.excludes("projets"):
         found = []
@@ -243,9 +270,12 @@ def activities_document(store: Store, criteria: Criteria | None = None, metadata
     for reason, ids in left_out.items():
         root.append(ET.Comment(f" {len(ids)} project(s) {reason} left out: {', '.join(ids)} "))
     if sum(len(ids) for ids in left_out.values()) == len(found):
-        raise NoActivity("no project matches this search" if not found else
-                         f"none of the {len(found)} project(s) of this search can be an IATI activity: "
-                         + "; ".join(f"{len(ids)} {reason}" for reason, ids in left_out.items()))
+        raise NoActivity(
+            "no project matches this search"
+            if not found
+            else f"none of the {len(found)} project(s) of this search can be an IATI activity: "
+            + "; ".join(f"{len(ids)} {reason}" for reason, ids in left_out.items())
+        )
     cofinanced = cofinancings(store, criteria)
     for project in found:
         if missing(project) is None:

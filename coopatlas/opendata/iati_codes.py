@@ -16,6 +16,7 @@ Identifiers (stable across rebuilds: made only of stored identifiers, never of r
 
 Codes are those of the IATI code lists kept in ``datasets/iati/codelists`` (the tests check each one).
 """
+
 from __future__ import annotations
 
 import re
@@ -57,10 +58,10 @@ STATUT_OF_STATUS = {v: k for k, v in ACTIVITY_STATUS.items()}
 #: ``precision_geo`` -> (GeographicExactness, GeographicLocationClass, LocationType feature designation).
 #: IATI 2.03 has no "precision" of a point (GeographicalPrecision was 1.x): the place's kind says it.
 LOCATION_CODES = {
-    "localite": ("1", "2", "PPL"),   # exact, populated place
-    "admin2": ("2", "1", "ADM2"),    # approximate, second-order administrative division
-    "admin1": ("2", "1", "ADM1"),    # approximate, first-order administrative division
-    "pays": ("2", "1", "PCLI"),      # approximate, independent political entity
+    "localite": ("1", "2", "PPL"),  # exact, populated place
+    "admin2": ("2", "1", "ADM2"),  # approximate, second-order administrative division
+    "admin1": ("2", "1", "ADM1"),  # approximate, first-order administrative division
+    "pays": ("2", "1", "PCLI"),  # approximate, independent political entity
 }
 PRECISION_OF_FEATURE = {codes[2]: precision for precision, codes in LOCATION_CODES.items()}
 
@@ -76,9 +77,9 @@ TAG_FIELDS = ("type_action", "jumelage", "loi_oudin", "annee_convention", "type_
 #: Said by every activity (a description of type 4, Other): why it holds no per-project amount, and its dates.
 NOTE = {
     "fr": "L'APD des collectivités est déclarée par collectivité, pays et année, non par projet : aucun montant "
-          "par projet. Transactions : les seuls cofinancements connus. Dates : l'atlas ne connaît que les années.",
+    "par projet. Transactions : les seuls cofinancements connus. Dates : l'atlas ne connaît que les années.",
     "en": "Local authorities declare ODA per authority, country and year, not per project: no per-project "
-          "amount. Transactions: the known co-financings only. Dates: the atlas knows years only.",
+    "amount. Transactions: the known co-financings only. Dates: the atlas knows years only.",
 }
 
 
@@ -107,5 +108,7 @@ def activity_identifier(org_ref: str, projet_id: str) -> str:
 def is_french_local_authority(org_ref: str | None) -> bool:
     """True for the identifiers this module gives French local authorities."""
     org_ref = org_ref or ""
-    return bool((org_ref.startswith(SIREN_PREFIX) and SIREN.fullmatch(org_ref[len(SIREN_PREFIX):]))
-                or (org_ref.startswith(OWN_PREFIX) and len(org_ref) > len(OWN_PREFIX)))
+    return bool(
+        (org_ref.startswith(SIREN_PREFIX) and SIREN.fullmatch(org_ref[len(SIREN_PREFIX) :]))
+        or (org_ref.startswith(OWN_PREFIX) and len(org_ref) > len(OWN_PREFIX))
+    )

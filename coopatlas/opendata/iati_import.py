@@ -18,6 +18,7 @@ of the agreement, types of authority and partner), the leaf theme (sector vocabu
 code), the partner (implementing organisation, location: ``ref``, GeoNames id, point, precision), the
 co-financers (funding organisations) and co-financings (incoming commitments or funds in euros).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -48,8 +49,10 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        lines = [f"IATI import: {len(self.imported)} activit(y/ies) imported, {len(self.skipped)} left out, "
-                 f"{len(self.notes)} note(s)."]
+        lines = [
+            f"IATI import: {len(self.imported)} activit(y/ies) imported, {len(self.skipped)} left out, "
+            f"{len(self.notes)} note(s)."
+        ]
         lines += ["", "Left out:"] + [f"  {s}" for s in self.skipped] if self.skipped else []
         lines += ["", "Notes:"] + [f"  {n}" for n in self.notes] if self.notes else []
         return "\n".join(lines) + "\n"
@@ -90,8 +93,7 @@ def _theme(activity, label: str, notes: list[str]) -> dict:
     if own is not None and own.get("code") in voc.SOUS_SOUS_THEMATIQUES:
         leaf = own.get("code")
     else:
-        dac = [s.get("code") for s in activity.iterfind("sector")
-               if s.get("vocabulary") in (None, codes.SECTOR_DAC)]
+        dac = [s.get("code") for s in activity.iterfind("sector") if s.get("vocabulary") in (None, codes.SECTOR_DAC)]
         for code in dac:
             leaves = [t.code for t in voc.SOUS_SOUS_THEMATIQUES if t.extra["secteur_cad"] == code]
             if leaves:
@@ -100,13 +102,17 @@ def _theme(activity, label: str, notes: list[str]) -> dict:
                     notes.append(f"{label}: DAC sector {code} is the theme of {', '.join(leaves)}; took {leaf}")
                 break
         else:
-            notes.append(f"{label}: no sector of the atlas's themes (DAC codes {', '.join(dac) or 'none'}): "
-                         "theme left empty")
+            notes.append(
+                f"{label}: no sector of the atlas's themes (DAC codes {', '.join(dac) or 'none'}): theme left empty"
+            )
     if leaf is None:
         return {}
     term = voc.SOUS_SOUS_THEMATIQUES[leaf]
-    return {"thematique": term.extra["thematique"], "sous_thematique": term.extra["sous_thematique"],
-            "sous_sous_thematique": leaf}
+    return {
+        "thematique": term.extra["thematique"],
+        "sous_thematique": term.extra["sous_thematique"],
+        "sous_sous_thematique": leaf,
+    }
 
 
 def _required(activity, path: str, label: str):
@@ -135,8 +141,8 @@ class ActivityReader:
 
     def collectivite(self, org_ref: str) -> dict | None:
         if org_ref.startswith(codes.SIREN_PREFIX):
-            return self.by_siren.get(org_ref[len(codes.SIREN_PREFIX):])
-        return self.by_id.get(org_ref[len(codes.OWN_PREFIX):])
+            return self.by_siren.get(org_ref[len(codes.SIREN_PREFIX) :])
+        return self.by_id.get(org_ref[len(codes.OWN_PREFIX) :])
 
     def read(self, activity, label: str, notes: list[str]) -> dict:
         """``{"collectivite", "partenaire", "projet", "cofinancements"}`` of one activity, or
@@ -144,12 +150,16 @@ class ActivityReader:
         reporting = _required(activity, "reporting-org", label)
         org_ref, org_type = reporting.get("ref") or "", reporting.get("type")
         if org_type != codes.LOCAL_GOVERNMENT or not codes.is_french_local_authority(org_ref):
-            raise ActivityError(f"{label}: reporting-org {org_ref or '(no ref)'} of type {org_type or '(none)'} is "
-                                "not a French local authority (type 11 and FR-INSEE-<SIREN> or XX-COOPATLAS-<id>)")
+            raise ActivityError(
+                f"{label}: reporting-org {org_ref or '(no ref)'} of type {org_type or '(none)'} is "
+                "not a French local authority (type 11 and FR-INSEE-<SIREN> or XX-COOPATLAS-<id>)"
+            )
         collectivite = self.collectivite(org_ref)
         if collectivite is None:
-            raise ActivityError(f"{label}: reporting-org {org_ref} is not an authority of the atlas (its seat is "
-                                "needed and IATI does not give it)")
+            raise ActivityError(
+                f"{label}: reporting-org {org_ref} is not an authority of the atlas (its seat is "
+                "needed and IATI does not give it)"
+            )
         title = _text(_required(activity, "title", label))
         if not title:
             raise ActivityError(f"{label}: title has no narrative")
@@ -171,17 +181,26 @@ class ActivityReader:
         projet_id = internal.get("ref") if internal is not None and internal.get("ref") else identifier
         tags = _tags(activity)
         location_ref = location.get("ref") or ""
-        partner_id = (location_ref[len(codes.PARTNER_REF):] if location_ref.startswith(codes.PARTNER_REF)
-                      else f"{projet_id}-partenaire")
+        partner_id = (
+            location_ref[len(codes.PARTNER_REF) :]
+            if location_ref.startswith(codes.PARTNER_REF)
+            else f"{projet_id}-partenaire"
+        )
         geonames = location.find(f"location-id[@vocabulary='{codes.GEONAMES}']")
         feature = location.find("feature-designation")
         partner_type = tags.get("type_partenaire") or (
-            "etat" if partner_org.get("type") == codes.GOVERNMENT else "localite")
-        partenaire = {"id": partner_id, "nom": partner_name, "type_partenaire": partner_type, "pays_code": country,
-                      "geonameid": int(geonames.get("code")) if geonames is not None else None,
-                      "precision_geo": codes.PRECISION_OF_FEATURE.get(feature.get("code") if feature is not None
-                                                                      else None),
-                      "lon": lon, "lat": lat}
+            "etat" if partner_org.get("type") == codes.GOVERNMENT else "localite"
+        )
+        partenaire = {
+            "id": partner_id,
+            "nom": partner_name,
+            "type_partenaire": partner_type,
+            "pays_code": country,
+            "geonameid": int(geonames.get("code")) if geonames is not None else None,
+            "precision_geo": codes.PRECISION_OF_FEATURE.get(feature.get("code") if feature is not None else None),
+            "lon": lon,
+            "lat": lat,
+        }
         status = _required(activity, "activity-status", label).get("code")
         statut = codes.STATUT_OF_STATUS.get(status, STATUS_NOTES.get(status))
         if status not in codes.STATUT_OF_STATUS:
@@ -192,26 +211,42 @@ class ActivityReader:
             years[kind] = years[kind] or _year(date.get("iso-date"))
         type_action = tags.get("type_action")
         if type_action not in voc.TYPES_ACTION_PROJET:
-            type_action = "cooperation_decentralisee" if partner_org.get("type") == codes.LOCAL_GOVERNMENT \
+            type_action = (
+                "cooperation_decentralisee"
+                if partner_org.get("type") == codes.LOCAL_GOVERNMENT
                 else "action_exterieure"
+            )
             notes.append(f"{label}: no type of action of the atlas: {type_action} (from the partner's type)")
-        cofinancers = [o for o in activity.iterfind(f"participating-org[@role='{codes.ROLE_FUNDING}']")
-                       if o.get("ref") != org_ref]
-        types = sorted({_cofinancer_code(o, label, notes) for o in cofinancers},
-                       key=[t.code for t in voc.COFINANCEMENTS].index)
+        cofinancers = [
+            o for o in activity.iterfind(f"participating-org[@role='{codes.ROLE_FUNDING}']") if o.get("ref") != org_ref
+        ]
+        types = sorted(
+            {_cofinancer_code(o, label, notes) for o in cofinancers}, key=[t.code for t in voc.COFINANCEMENTS].index
+        )
         updated = activity.get("last-updated-datetime")
         projet = {
-            "id": projet_id, "collectivite_id": collectivite["id"], "partenaire_id": partner_id, "titre": title,
+            "id": projet_id,
+            "collectivite_id": collectivite["id"],
+            "partenaire_id": partner_id,
+            "titre": title,
             "description": _text(activity.find(f"description[@type='{codes.DESCRIPTION_GENERAL}']")),
-            "type_action": type_action, "jumelage": _bool(tags.get("jumelage")), "statut": statut,
+            "type_action": type_action,
+            "jumelage": _bool(tags.get("jumelage")),
+            "statut": statut,
             **_theme(activity, label, notes),
             "annee_convention": int(tags["annee_convention"]) if tags.get("annee_convention", "").isdigit() else None,
-            "annee_lancement": years["start"], "annee_fin": years["end"],
-            "cofinancement_types": ",".join(types) or None, "loi_oudin": _bool(tags.get("loi_oudin")),
+            "annee_lancement": years["start"],
+            "annee_fin": years["end"],
+            "cofinancement_types": ",".join(types) or None,
+            "loi_oudin": _bool(tags.get("loi_oudin")),
             "date_maj": updated[:10] if updated else None,
         }
-        return {"collectivite": collectivite, "partenaire": partenaire, "projet": projet,
-                "cofinancements": self.cofinancings(activity, projet_id, label, notes)}
+        return {
+            "collectivite": collectivite,
+            "partenaire": partenaire,
+            "projet": projet,
+            "cofinancements": self.cofinancings(activity, projet_id, label, notes),
+        }
 
     @staticmethod
     def cofinancings(activity, projet_id: str, label: str, notes: list[str]) -> list[dict]:
@@ -219,20 +254,31 @@ class ActivityReader:
         for n, transaction in enumerate(activity.iterfind("transaction"), 1):
             kind = transaction.find("transaction-type")
             if kind is None or kind.get("code") not in INCOMING:
-                notes.append(f"{label}: transaction {n} is not incoming funds or commitment: left out (the atlas "
-                             "holds co-financings only)")
+                notes.append(
+                    f"{label}: transaction {n} is not incoming funds or commitment: left out (the atlas "
+                    "holds co-financings only)"
+                )
                 continue
             value = transaction.find("value")
             currency = (value.get("currency") if value is not None else None) or activity.get("default-currency")
-            year = _year(transaction.find("transaction-date").get("iso-date")
-                         if transaction.find("transaction-date") is not None else None)
+            year = _year(
+                transaction.find("transaction-date").get("iso-date")
+                if transaction.find("transaction-date") is not None
+                else None
+            )
             if value is None or currency != codes.CURRENCY or year is None:
                 notes.append(f"{label}: transaction {n} left out: needs a value in EUR and a transaction-date")
                 continue
             provider = transaction.find("provider-org")
-            out.append({"id": transaction.get("ref") or f"{projet_id}-cofinancement-{n}", "projet_id": projet_id,
-                        "type_cofinancement": _cofinancer_code(provider, label, notes) if provider is not None
-                        else "autre", "annee": year, "montant": float(value.text)})
+            out.append(
+                {
+                    "id": transaction.get("ref") or f"{projet_id}-cofinancement-{n}",
+                    "projet_id": projet_id,
+                    "type_cofinancement": _cofinancer_code(provider, label, notes) if provider is not None else "autre",
+                    "annee": year,
+                    "montant": float(value.text),
+                }
+            )
         return out
 
 
@@ -240,15 +286,17 @@ def read_activities(sources: list[str | Path | bytes], collectivites: list[dict]
     """Base-table records (``{table: [records]}``) of the activities of ``sources`` (files or XML bytes) and
     the report of what was imported, left out and guessed."""
     reader, report = ActivityReader(collectivites), ImportReport()
-    tables: dict[str, dict[str, dict]] = {t: {} for t in ("collectivites", "partenaires", "projets",
-                                                          "cofinancements")}
+    tables: dict[str, dict[str, dict]] = {t: {} for t in ("collectivites", "partenaires", "projets", "cofinancements")}
     for source in sources:
         name = "<bytes>" if isinstance(source, bytes) else str(source)
         try:
-            root = (etree.fromstring(source, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-                    if isinstance(source, bytes) else
-                    etree.parse(str(source), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                             huge_tree=True)).getroot())
+            root = (
+                etree.fromstring(source, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+                if isinstance(source, bytes)
+                else etree.parse(
+                    str(source), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+                ).getroot()
+            )
         except (OSError, etree.XMLSyntaxError) as exc:
             report.skipped.append(f"{name}: not a readable XML file ({exc})")
             continue
@@ -280,6 +328,7 @@ def read_activities(sources: list[str | Path | bytes], collectivites: list[dict]
 def atlas_collectivites(gpkg: str | Path) -> list[dict]:
     """The French authorities of a built atlas (base fields, ``lon``/``lat``), to locate the reporters."""
     from ..data.export import read_geopackage
+
     frame = read_geopackage(gpkg).collectivites
     records = []
     for row in frame.to_dict("records"):
@@ -290,33 +339,42 @@ def atlas_collectivites(gpkg: str | Path) -> list[dict]:
     return records
 
 
-def import_iati(sources: list[str | Path], atlas: str | Path, out_dir: str | Path, force: bool = False
-                ) -> ImportReport:
+def import_iati(sources: list[str | Path], atlas: str | Path, out_dir: str | Path, force: bool = False) -> ImportReport:
     """Write the activities of ``sources`` as an interchange folder ``out_dir`` with the report beside."""
     from ..data.interchange import make_frame, write_interchange
+
     records, report = read_activities(list(sources), atlas_collectivites(atlas))
-    frames = {t: make_frame(t, records.get(t, [])) for t in ("collectivites", "partenaires", "projets", "demandes",
-                                                               "apd", "cofinancements")}
+    frames = {
+        t: make_frame(t, records.get(t, []))
+        for t in ("collectivites", "partenaires", "projets", "demandes", "apd", "cofinancements")
+    }
     metadata = {"source": "IATI", "fichiers_iati": [Path(s).name for s in sources]}
-    write_interchange(AtlasTables(**frames, metadata=metadata), out_dir, force=force,
-                      extra_files={REPORT_FILE: report.text()})
+    write_interchange(
+        AtlasTables(**frames, metadata=metadata), out_dir, force=force, extra_files={REPORT_FILE: report.text()}
+    )
     return report
 
 
 # --- Command line ----------------------------------------------------------------------------------------
 
+
 def add_arguments(parser) -> None:
     import os
+
     parser.add_argument("files", nargs="+", metavar="FILE.xml", help="IATI 2.03 activity files")
-    parser.add_argument("--atlas", default=os.environ.get("COOPATLAS_GPKG") or "build/atlas.gpkg",
-                        help="built atlas whose French authorities locate the reporting organisations "
-                             "(default: $COOPATLAS_GPKG or build/atlas.gpkg)")
+    parser.add_argument(
+        "--atlas",
+        default=os.environ.get("COOPATLAS_GPKG") or "build/atlas.gpkg",
+        help="built atlas whose French authorities locate the reporting organisations "
+        "(default: $COOPATLAS_GPKG or build/atlas.gpkg)",
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="interchange folder to write")
     parser.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
 
 
 def run(args) -> int:
     import sys
+
     try:
         report = import_iati(args.files, args.atlas, args.out, force=args.force)
     except (FileNotFoundError, FileExistsError) as exc:

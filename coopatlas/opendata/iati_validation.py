@@ -6,6 +6,7 @@
   (which path takes which list, under which condition). A mapped path that occurs in the document but
   whose code list is not kept is itself an error (the check never passes by ignoring a code).
 """
+
 from __future__ import annotations
 
 import functools
@@ -74,8 +75,13 @@ def _values(index: dict, mapping_path: str, condition: str | None) -> list[str]:
     """The values a mapping's path selects (``//a/b/@c``, ``//a/b/text()``), its condition checked on the
     element holding them."""
     if mapping_path == "//@xml:lang":
-        return [v for elements in index.values() for e in elements
-                for v in [e.get("{http://www.w3.org/XML/1998/namespace}lang")] if v is not None]
+        return [
+            v
+            for elements in index.values()
+            for e in elements
+            for v in [e.get("{http://www.w3.org/XML/1998/namespace}lang")]
+            if v is not None
+        ]
     element_path, last = mapping_path.lstrip("/").rsplit("/", 1)
     values = []
     for path, elements in index.items():

@@ -10,6 +10,7 @@ sources and attributions. Every page is numbered and, on demo data, marked SYNTH
 A search with no result gives a one-page report saying so. The list holds at most :data:`MAX_LIST_ROWS`
 projects (the whole demo atlas, 13,468 projects, fits); beyond, the report says how many are left out.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -35,8 +36,11 @@ from . import sections
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-SPLIT_KEYS = {"continents": "repartition_continents", "thematiques": "repartition_thematiques",
-              "pays": "repartition_pays"}
+SPLIT_KEYS = {
+    "continents": "repartition_continents",
+    "thematiques": "repartition_thematiques",
+    "pays": "repartition_pays",
+}
 #: Most projects listed in one report.
 MAX_LIST_ROWS = 30_000
 #: Most rows of one table of the list: a country's projects make one table (its title and column names
@@ -45,30 +49,41 @@ MAX_LIST_ROWS = 30_000
 CHUNK = 1000
 LIST_FONT = 7.0
 
-TEXTS = Texts({
-    "title": ("Coopération décentralisée : résultats de la recherche",
-              "Decentralised cooperation: search results"),
-    "made": ("Rapport produit le {date}", "Report made on {date}"),
-    "empty": ("Aucun projet ni aucune demande de coopération ne correspond à cette recherche.",
-              "No project and no cooperation request matches this search."),
-    "empty_hint": ("Élargissez la recherche (moins de critères, d'autres mots clés) ou vérifiez les "
-                   "codes des critères.",
-                   "Widen the search (fewer criteria, other keywords) or check the codes of the criteria."),
-    "map": ("Carte des résultats", "Map of the results"),
-    "dem_skipped": ("Les demandes de coopération ne portent pas les critères « {names} » : elles ne sont pas "
-                    "comptées.",
-                    "Cooperation requests do not carry the criteria \"{names}\": they are not counted."),
-    "charts": ("En chiffres et pourcentages", "In figures and percentages"),
-    "list": ("Liste des projets ({n})", "List of the projects ({n})"),
-    "list_cut": ("La liste est limitée aux {max} premiers projets : {left} projets ne sont pas listés "
-                 "(exportez-les en CSV depuis le service d'entités).",
-                 "The list is limited to the first {max} projects: {left} projects are not listed (export "
-                 "them as CSV from the features service)."),
-    "country_head": ("{pays} · {n} projet(s)", "{pays} · {n} project(s)"),
-    "requests": ("Demandes de coopération de la Bourse projets ({n})",
-                 "Cooperation requests of the Bourse projets ({n})"),
-    "criteria_line": ("Critères de la recherche : {desc}.", "Search criteria: {desc}."),
-}, "rapport", fallback=SHARED)
+TEXTS = Texts(
+    {
+        "title": ("Coopération décentralisée : résultats de la recherche", "Decentralised cooperation: search results"),
+        "made": ("Rapport produit le {date}", "Report made on {date}"),
+        "empty": (
+            "Aucun projet ni aucune demande de coopération ne correspond à cette recherche.",
+            "No project and no cooperation request matches this search.",
+        ),
+        "empty_hint": (
+            "Élargissez la recherche (moins de critères, d'autres mots clés) ou vérifiez les codes des critères.",
+            "Widen the search (fewer criteria, other keywords) or check the codes of the criteria.",
+        ),
+        "map": ("Carte des résultats", "Map of the results"),
+        "dem_skipped": (
+            "Les demandes de coopération ne portent pas les critères « {names} » : elles ne sont pas comptées.",
+            'Cooperation requests do not carry the criteria "{names}": they are not counted.',
+        ),
+        "charts": ("En chiffres et pourcentages", "In figures and percentages"),
+        "list": ("Liste des projets ({n})", "List of the projects ({n})"),
+        "list_cut": (
+            "La liste est limitée aux {max} premiers projets : {left} projets ne sont pas listés "
+            "(exportez-les en CSV depuis le service d'entités).",
+            "The list is limited to the first {max} projects: {left} projects are not listed (export "
+            "them as CSV from the features service).",
+        ),
+        "country_head": ("{pays} · {n} projet(s)", "{pays} · {n} project(s)"),
+        "requests": (
+            "Demandes de coopération de la Bourse projets ({n})",
+            "Cooperation requests of the Bourse projets ({n})",
+        ),
+        "criteria_line": ("Critères de la recherche : {desc}.", "Search criteria: {desc}."),
+    },
+    "rapport",
+    fallback=SHARED,
+)
 
 #: ``results_map(store, criteria, lang, size=(width, height) inches)``: the figure of the map of the results
 #: (:func:`coopatlas.cartography.overview.results_map`, given by the caller: the reports do not draw maps).
@@ -96,9 +111,20 @@ def _project_rows(store: Store, criteria: Criteria, limit: int, country_names: d
         "SELECT pays_code, pays_nom, collectivite_nom, partenaire_nom, titre, type_action, thematique, statut, "
         f"annee_convention, annee_lancement, id FROM projets WHERE {where} "
         f"ORDER BY pays_nom, pays_code, collectivite_nom, partenaire_nom, titre, id LIMIT {int(limit)}",
-        params)
-    return sorted(rows, key=lambda r: (normalise(country_names.get(r[0]) or r[1]), r[0] or "", normalise(r[2]),
-                                       normalise(r[3]), r[9] or 0, normalise(r[4]), r[10]))
+        params,
+    )
+    return sorted(
+        rows,
+        key=lambda r: (
+            normalise(country_names.get(r[0]) or r[1]),
+            r[0] or "",
+            normalise(r[2]),
+            normalise(r[3]),
+            r[9] or 0,
+            normalise(r[4]),
+            r[10],
+        ),
+    )
 
 
 def _request_rows(store: Store, criteria: Criteria):
@@ -107,7 +133,9 @@ def _request_rows(store: Store, criteria: Criteria):
     where, params = criteria.where("demandes", store.dialect)
     rows = store.rows(
         "SELECT demandeur_nom, pays_nom, titre, thematique, statut_validation, date_validation FROM demandes "
-        f"WHERE {where} ORDER BY pays_nom, demandeur_nom, titre, id", params)
+        f"WHERE {where} ORDER BY pays_nom, demandeur_nom, titre, id",
+        params,
+    )
     return sorted(rows, key=lambda r: (normalise(r[1]), normalise(r[0]), normalise(r[2])))
 
 
@@ -132,18 +160,19 @@ def _list_tables(rows, lang: str, country_names: dict[str, str]) -> list:
         for start in range(0, len(group), CHUNK):
             cells = [title_row, header]
             types = []
-            for (_c, _p, coll, part, titre, type_action, them, statut, conv, lanc, _id) in \
-                    group[start:start + CHUNK]:
+            for _c, _p, coll, part, titre, type_action, them, statut, conv, lanc, _id in group[start : start + CHUNK]:
                 types.append(type_action)
-                cells.append([
-                    wrap(coll, widths[0] - 2 * pad, LIST_FONT),
-                    wrap(part, widths[1] - 2 * pad, LIST_FONT),
-                    wrap(titre, widths[2] - 2 * pad, LIST_FONT),
-                    wrap(voc.TYPES_ACTION.label(type_action, lang), widths[3] - 2 * pad, LIST_FONT),
-                    wrap(voc.THEMATIQUES.label(them, lang), widths[4] - 2 * pad, LIST_FONT),
-                    wrap(voc.STATUTS.label(statut, lang) or "–", widths[5] - 2 * pad, LIST_FONT),
-                    f"{conv or '–'} / {lanc or '–'}",
-                ])
+                cells.append(
+                    [
+                        wrap(coll, widths[0] - 2 * pad, LIST_FONT),
+                        wrap(part, widths[1] - 2 * pad, LIST_FONT),
+                        wrap(titre, widths[2] - 2 * pad, LIST_FONT),
+                        wrap(voc.TYPES_ACTION.label(type_action, lang), widths[3] - 2 * pad, LIST_FONT),
+                        wrap(voc.THEMATIQUES.label(them, lang), widths[4] - 2 * pad, LIST_FONT),
+                        wrap(voc.STATUTS.label(statut, lang) or "–", widths[5] - 2 * pad, LIST_FONT),
+                        f"{conv or '–'} / {lanc or '–'}",
+                    ]
+                )
             cmds = [
                 ("FONT", (0, 0), (-1, -1), pdf.FONT, LIST_FONT, LIST_FONT * 1.2),
                 ("FONT", (0, 0), (-1, 1), pdf.FONT_BOLD, LIST_FONT, LIST_FONT * 1.2),
@@ -176,8 +205,14 @@ def _sources(st: dict, notice: dict, desc: str, lang: str) -> list:
     return story
 
 
-def report_story(store: Store, criteria: Criteria | None = None, title: str | None = None, lang: str = "fr",
-                 max_rows: int = MAX_LIST_ROWS, results_map: ResultsMap | None = None) -> tuple[list, dict]:
+def report_story(
+    store: Store,
+    criteria: Criteria | None = None,
+    title: str | None = None,
+    lang: str = "fr",
+    max_rows: int = MAX_LIST_ROWS,
+    results_map: ResultsMap | None = None,
+) -> tuple[list, dict]:
     """The flowables of the report and ``{"title", "synthetic", "stats", "listed", "description"}``; the
     map of the results drawn by ``results_map`` (none without it)."""
     criteria = criteria or Criteria()
@@ -193,8 +228,11 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     n_requests = stats["demandes_cooperation"]
 
     if n_projects == 0 and n_requests == 0:
-        story += [Paragraph(pdf.esc(TEXTS("empty", lang)), st["empty"]),
-                  Paragraph(pdf.esc(TEXTS("empty_hint", lang)), st["body"]), Spacer(1, 18)]
+        story += [
+            Paragraph(pdf.esc(TEXTS("empty", lang)), st["empty"]),
+            Paragraph(pdf.esc(TEXTS("empty_hint", lang)), st["body"]),
+            Spacer(1, 18),
+        ]
         story += _sources(st, notice, desc, lang)
         return story, info
 
@@ -203,8 +241,12 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     story.append(Paragraph(pdf.esc(TEXTS("summary", lang)), st["h1"]))
     story.append(sections.summary_table(stats, lang, width, TEXTS("count", lang), 0.7))
     if stats.get("demandes_criteres_non_appliques"):
-        story.append(Paragraph(pdf.esc(TEXTS("dem_skipped", lang, names=", ".join(
-            stats["demandes_criteres_non_appliques"]))), st["small"]))
+        story.append(
+            Paragraph(
+                pdf.esc(TEXTS("dem_skipped", lang, names=", ".join(stats["demandes_criteres_non_appliques"]))),
+                st["small"],
+            )
+        )
 
     # map
     if results_map is not None:
@@ -219,8 +261,11 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     else:
         apd_section.append(Paragraph(pdf.esc(TEXTS("apd_none", lang)), st["body"]))
     if stats.get("apd_criteres_non_appliques"):
-        apd_section.append(Paragraph(pdf.esc(TEXTS("apd_skipped", lang, names=", ".join(
-            stats["apd_criteres_non_appliques"]))), st["small"]))
+        apd_section.append(
+            Paragraph(
+                pdf.esc(TEXTS("apd_skipped", lang, names=", ".join(stats["apd_criteres_non_appliques"]))), st["small"]
+            )
+        )
     if apd:
         apd_section.append(Spacer(1, 4))
         apd_section.append(pdf.figure_image(charts.chart("apd", stats, lang, size=(7.2, 2.4), titled=False), width))
@@ -233,8 +278,12 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
 
     # charts
     story.append(Paragraph(pdf.esc(TEXTS("charts", lang)), st["h1"]))
-    for kind, size in (("types", (7.2, 1.7)), ("continents", (7.2, 2.2)), ("thematiques", (7.2, 3.4)),
-                       ("pays", (7.2, 3.2))):
+    for kind, size in (
+        ("types", (7.2, 1.7)),
+        ("continents", (7.2, 2.2)),
+        ("thematiques", (7.2, 3.4)),
+        ("pays", (7.2, 3.2)),
+    ):
         if kind != "types" and len(stats.get(SPLIT_KEYS[kind]) or []) < 2:
             continue  # one continent or one country: a chart of one bar says nothing
         story.append(pdf.figure_image(charts.chart(kind, stats, lang, size=size), width))
@@ -245,8 +294,14 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     if n_projects:
         story.append(Paragraph(pdf.esc(TEXTS("list", lang, n=number(n_projects, lang))), st["h1"]))
         if n_projects > max_rows:
-            story.append(Paragraph(pdf.esc(TEXTS("list_cut", lang, max=number(max_rows, lang),
-                                              left=number(n_projects - max_rows, lang))), st["small"]))
+            story.append(
+                Paragraph(
+                    pdf.esc(
+                        TEXTS("list_cut", lang, max=number(max_rows, lang), left=number(n_projects - max_rows, lang))
+                    ),
+                    st["small"],
+                )
+            )
         names = _country_names(store, lang)
         rows = _project_rows(store, criteria, max_rows, names)
         info["listed"] = len(rows)
@@ -254,16 +309,32 @@ def report_story(store: Store, criteria: Criteria | None = None, title: str | No
     requests = _request_rows(store, criteria)
     if requests:
         story.append(Paragraph(pdf.esc(TEXTS("requests", lang, n=number(len(requests), lang))), st["h1"]))
-        rows = [(dn, pn, ti, voc.THEMATIQUES.label(th, lang), voc.STATUTS_VALIDATION.label(sv, lang),
-                 dv.isoformat() if hasattr(dv, "isoformat") else dv) for dn, pn, ti, th, sv, dv in requests]
+        rows = [
+            (
+                dn,
+                pn,
+                ti,
+                voc.THEMATIQUES.label(th, lang),
+                voc.STATUTS_VALIDATION.label(sv, lang),
+                dv.isoformat() if hasattr(dv, "isoformat") else dv,
+            )
+            for dn, pn, ti, th, sv, dv in requests
+        ]
         story.append(pdf.data_table(REQUEST_COLUMNS[lang], rows, REQUEST_WIDTHS, size=LIST_FONT))
     story.append(Spacer(1, 12))
     story += _sources(st, notice, desc, lang)
     return story, info
 
 
-def report_pdf(store: Store, criteria: Criteria | None = None, title: str | None = None, lang: str = "fr",
-               max_rows: int = MAX_LIST_ROWS, results_map: ResultsMap | None = None, progress=None) -> bytes:
+def report_pdf(
+    store: Store,
+    criteria: Criteria | None = None,
+    title: str | None = None,
+    lang: str = "fr",
+    max_rows: int = MAX_LIST_ROWS,
+    results_map: ResultsMap | None = None,
+    progress=None,
+) -> bytes:
     """The PDF report (bytes) of the search ``criteria`` (everything when empty), titled ``title``, with
     the map of the results drawn by ``results_map`` (see :data:`ResultsMap`); ``progress(fraction,
     message)``, if given, is told how far it is."""
@@ -271,9 +342,14 @@ def report_pdf(store: Store, criteria: Criteria | None = None, title: str | None
     say(0.0, "Lecture de l'atlas / reading the atlas")
     story, info = report_story(store, criteria, title, lang, max_rows, results_map)
     say(0.25, "Mise en page / layout")
-    return pdf.build(story, title=info["title"], lang=lang, synthetic=info["synthetic"],
-                     subject=info["description"],
-                     progress=lambda done: say(0.25 + 0.75 * done, "Mise en page / layout"))
+    return pdf.build(
+        story,
+        title=info["title"],
+        lang=lang,
+        synthetic=info["synthetic"],
+        subject=info["description"],
+        progress=lambda done: say(0.25 + 0.75 * done, "Mise en page / layout"),
+    )
 
 
 __all__ = ["report_pdf", "report_story", "MAX_LIST_ROWS"]

@@ -5,6 +5,7 @@ Sections: the summary counts ("Etat"), projects and requests by type, declared A
 top collectivities, the splits by continent, theme and country (every country in the table). Then the
 sources, the date of the data and, on demo data, the SYNTHETIC notice.
 """
+
 from __future__ import annotations
 
 from reportlab.platypus import Paragraph
@@ -20,22 +21,30 @@ from . import sections
 from .tables import SPLITS
 from .tables import TEXTS as TABLE_TEXTS
 
-TEXTS = Texts({
-    "title": ("Statistiques de la coopération décentralisée", "Statistics of decentralised cooperation"),
-    "made": ("Produit le {date}", "Made on {date}"),
-    "value": ("Valeur", "Value"),
-    "share": ("Part", "Share"),
-    "code": ("Code", "Code"),
-    "label": ("Libellé", "Label"),
-    "empty": ("Aucune donnée.", "No data."),
-}, "statistiques", fallback=SHARED)
+TEXTS = Texts(
+    {
+        "title": ("Statistiques de la coopération décentralisée", "Statistics of decentralised cooperation"),
+        "made": ("Produit le {date}", "Made on {date}"),
+        "value": ("Valeur", "Value"),
+        "share": ("Part", "Share"),
+        "code": ("Code", "Code"),
+        "label": ("Libellé", "Label"),
+        "empty": ("Aucune donnée.", "No data."),
+    },
+    "statistiques",
+    fallback=SHARED,
+)
 
-CHART_KINDS = {"repartition_continents": "continents", "repartition_thematiques": "thematiques",
-               "repartition_pays": "pays"}
+CHART_KINDS = {
+    "repartition_continents": "continents",
+    "repartition_thematiques": "thematiques",
+    "repartition_pays": "pays",
+}
 
 
-def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None, notice: dict | None = None,
-                   title: str | None = None) -> bytes:
+def statistics_pdf(
+    stats: dict, lang: str = "fr", description: str | None = None, notice: dict | None = None, title: str | None = None
+) -> bytes:
     """The PDF of a :func:`coopatlas.stats.statistics` result. ``description``: the search in words
     (default ``stats["description"]``); ``notice``: :func:`coopatlas.documents.notices.data_notice`."""
     st = pdf.styles()
@@ -52,16 +61,31 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
     # types
     story.append(Paragraph(pdf.esc(TEXTS("types", lang)), st["h1"]))
     story.append(pdf.figure_image(charts.chart("types", stats, lang, size=(7.2, 1.7), titled=False), width))
-    codes = (("cooperation_decentralisee", "projets_cooperation_decentralisee"),
-             ("action_exterieure", "projets_actions_exterieures"),
-             ("demande_cooperation", "demandes_cooperation"))
+    codes = (
+        ("cooperation_decentralisee", "projets_cooperation_decentralisee"),
+        ("action_exterieure", "projets_actions_exterieures"),
+        ("demande_cooperation", "demandes_cooperation"),
+    )
     total = sum(int(stats.get(k) or 0) for _c, k in codes)
-    rows = [(voc.TYPES_ACTION.label(c, lang), number(stats.get(k) or 0, lang),
-             percent(100.0 * (stats.get(k) or 0) / total if total else 0.0, lang)) for c, k in codes]
+    rows = [
+        (
+            voc.TYPES_ACTION.label(c, lang),
+            number(stats.get(k) or 0, lang),
+            percent(100.0 * (stats.get(k) or 0) / total if total else 0.0, lang),
+        )
+        for c, k in codes
+    ]
     rows.append((TEXTS("total", lang), number(total, lang), percent(100.0 if total else 0.0, lang)))
-    story.append(pdf.data_table([TEXTS("kind", lang), TEXTS("count", lang), TEXTS("share", lang)], rows,
-                                [width * 0.6, width * 0.2, width * 0.2], align_right=(1, 2), size=8.5,
-                                total_row=True))
+    story.append(
+        pdf.data_table(
+            [TEXTS("kind", lang), TEXTS("count", lang), TEXTS("share", lang)],
+            rows,
+            [width * 0.6, width * 0.2, width * 0.2],
+            align_right=(1, 2),
+            size=8.5,
+            total_row=True,
+        )
+    )
 
     # APD
     story.append(Paragraph(pdf.esc(TEXTS("apd", lang)), st["h1"]))
@@ -96,11 +120,24 @@ def statistics_pdf(stats: dict, lang: str = "fr", description: str | None = None
         fig = charts.chart(CHART_KINDS[key], stats, lang, size=(7.2, 0.8 + 0.22 * n), titled=False)
         story.append(pdf.figure_image(fig, width))
         rows = [(r["code"], r["libelle"], number(r["nombre"], lang), percent(r["pourcentage"], lang)) for r in items]
-        rows.append(("", TEXTS("total", lang), number(sum(r["nombre"] for r in items), lang),
-                     percent(sum(r["pourcentage"] for r in items), lang)))
+        rows.append(
+            (
+                "",
+                TEXTS("total", lang),
+                number(sum(r["nombre"] for r in items), lang),
+                percent(sum(r["pourcentage"] for r in items), lang),
+            )
+        )
         header = [TEXTS("code", lang), TEXTS("label", lang), TEXTS("count", lang), TEXTS("share", lang)]
-        story.append(pdf.data_table(header, rows, [width * 0.22, width * 0.48, width * 0.15, width * 0.15],
-                                    align_right=(2, 3), total_row=True))
+        story.append(
+            pdf.data_table(
+                header,
+                rows,
+                [width * 0.22, width * 0.48, width * 0.15, width * 0.15],
+                align_right=(2, 3),
+                total_row=True,
+            )
+        )
 
     story.append(Paragraph(pdf.esc(TEXTS("sources", lang)), st["h1"]))
     for line in sources_lines(notice, lang):

@@ -13,6 +13,7 @@ The CSV is one long table, one line per figure, comma-separated, UTF-8::
 projects (0-100) for the ``repartition_*`` sections. Column names are the same in both languages; the
 labels follow ``lang``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,28 +22,47 @@ import io
 from .. import vocabulary as voc
 from ..documents.texts import Texts
 
-TEXTS = Texts({
-    # the counts of the Atlas's "Etat" panel
-    "collectivites_francaises_engagees": ("Collectivités territoriales françaises engagées",
-                                          "French local authorities engaged"),
-    "collectivites_partenaires": ("Collectivités locales partenaires", "Partner local authorities"),
-    "collectivites_en_recherche": ("Collectivités locales en recherche de coopération (Bourse projets)",
-                                   "Local authorities seeking cooperation (Bourse projets)"),
-    "projets_cooperation_decentralisee": ("Projets de coopération décentralisée", "Decentralised cooperation projects"),
-    "projets_actions_exterieures": ("Projets dans le cadre d'autres actions extérieures",
-                                    "Projects of other external actions"),
-    "demandes_cooperation": ("Demandes de coopération (Bourse projets)", "Cooperation requests (Bourse projets)"),
-    "pays": ("Pays concernés", "Countries concerned"),
-    # the splits
-    "repartition_continents": ("Répartition par continent", "Split by continent"),
-    "repartition_thematiques": ("Répartition par thématique", "Split by theme"),
-    "repartition_pays": ("Répartition par pays", "Split by country"),
-    "apd_year": ("APD déclarée {year} (euros)", "Declared ODA {year} (euros)"),
-}, "tables")
+TEXTS = Texts(
+    {
+        # the counts of the Atlas's "Etat" panel
+        "collectivites_francaises_engagees": (
+            "Collectivités territoriales françaises engagées",
+            "French local authorities engaged",
+        ),
+        "collectivites_partenaires": ("Collectivités locales partenaires", "Partner local authorities"),
+        "collectivites_en_recherche": (
+            "Collectivités locales en recherche de coopération (Bourse projets)",
+            "Local authorities seeking cooperation (Bourse projets)",
+        ),
+        "projets_cooperation_decentralisee": (
+            "Projets de coopération décentralisée",
+            "Decentralised cooperation projects",
+        ),
+        "projets_actions_exterieures": (
+            "Projets dans le cadre d'autres actions extérieures",
+            "Projects of other external actions",
+        ),
+        "demandes_cooperation": ("Demandes de coopération (Bourse projets)", "Cooperation requests (Bourse projets)"),
+        "pays": ("Pays concernés", "Countries concerned"),
+        # the splits
+        "repartition_continents": ("Répartition par continent", "Split by continent"),
+        "repartition_thematiques": ("Répartition par thématique", "Split by theme"),
+        "repartition_pays": ("Répartition par pays", "Split by country"),
+        "apd_year": ("APD déclarée {year} (euros)", "Declared ODA {year} (euros)"),
+    },
+    "tables",
+)
 
 #: The counts of the Atlas's "Etat" panel, in order (their labels are in :data:`TEXTS`).
-INDICATORS = ("collectivites_francaises_engagees", "collectivites_partenaires", "collectivites_en_recherche",
-              "projets_cooperation_decentralisee", "projets_actions_exterieures", "demandes_cooperation", "pays")
+INDICATORS = (
+    "collectivites_francaises_engagees",
+    "collectivites_partenaires",
+    "collectivites_en_recherche",
+    "projets_cooperation_decentralisee",
+    "projets_actions_exterieures",
+    "demandes_cooperation",
+    "pays",
+)
 #: The splits of the projects printed with their charts (their titles are in :data:`TEXTS`).
 SPLITS = ("repartition_continents", "repartition_thematiques", "repartition_pays")
 
@@ -58,21 +78,51 @@ def statistics_rows(stats: dict, lang: str = "fr") -> list[dict]:
     """Every figure of ``stats`` as a row of :data:`CSV_COLUMNS`."""
     rows = []
     for code, label, value in indicator_rows(stats, lang):
-        rows.append({"section": "indicateurs", "rang": None, "code": code, "libelle": label, "valeur": value,
-                     "pourcentage": None})
+        rows.append(
+            {
+                "section": "indicateurs",
+                "rang": None,
+                "code": code,
+                "libelle": label,
+                "valeur": value,
+                "pourcentage": None,
+            }
+        )
     for r in stats.get("apd_par_annee") or []:
-        rows.append({"section": "apd", "rang": None, "code": str(r["annee"]),
-                     "libelle": TEXTS("apd_year", lang, year=r["annee"]),
-                     "valeur": r["montant"], "pourcentage": None})
+        rows.append(
+            {
+                "section": "apd",
+                "rang": None,
+                "code": str(r["annee"]),
+                "libelle": TEXTS("apd_year", lang, year=r["annee"]),
+                "valeur": r["montant"],
+                "pourcentage": None,
+            }
+        )
     for r in stats.get("top_collectivites") or []:
         kind = voc.TYPES_COLLECTIVITE.label(r.get("type_collectivite"), lang)
-        rows.append({"section": "top_collectivites", "rang": r["rang"], "code": r["id"],
-                     "libelle": f"{r['nom']} ({kind})" if kind else r["nom"], "valeur": r["nb_projets"],
-                     "pourcentage": None})
+        rows.append(
+            {
+                "section": "top_collectivites",
+                "rang": r["rang"],
+                "code": r["id"],
+                "libelle": f"{r['nom']} ({kind})" if kind else r["nom"],
+                "valeur": r["nb_projets"],
+                "pourcentage": None,
+            }
+        )
     for key in SPLITS + ("repartition_continents_demandes",):
         for r in stats.get(key) or []:
-            rows.append({"section": key, "rang": None, "code": r["code"], "libelle": r["libelle"],
-                         "valeur": r["nombre"], "pourcentage": r["pourcentage"]})
+            rows.append(
+                {
+                    "section": key,
+                    "rang": None,
+                    "code": r["code"],
+                    "libelle": r["libelle"],
+                    "valeur": r["nombre"],
+                    "pourcentage": r["pourcentage"],
+                }
+            )
     return rows
 
 

@@ -23,6 +23,7 @@ Routes added to pygeoapi's:
   is not UTF-8), and of the shape of the execute requests of the processes (pygeoapi's 500s on a body
   that is not a JSON object).
 """
+
 from __future__ import annotations
 
 import functools
@@ -93,8 +94,11 @@ def vendor(name: str, filename: str):
 def assets(filename: str):
     """The atlas's own static files (CSS, JavaScript, images); not the npm files next to them, whatever the
     spelling of the path (``./``, ``../``, ``//``: only the plain path of a file is served)."""
-    if posixpath.normpath(filename) != filename or \
-            filename.split("/", 1)[0] in ("node_modules", "package.json", "package-lock.json"):
+    if posixpath.normpath(filename) != filename or filename.split("/", 1)[0] in (
+        "node_modules",
+        "package.json",
+        "package-lock.json",
+    ):
         abort(404)
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
@@ -123,7 +127,8 @@ def licences_json() -> dict:
         "composants_web": [
             {"nom": package, "licence": licence, "href": f"{CONFIG['server']['url']}/vendor/{name}/LICENSE"}
             for name, (package, _, licence) in VENDOR.items()
-        ] + [{"nom": "pygeoapi", "licence": "MIT", "href": "https://pygeoapi.io"}],
+        ]
+        + [{"nom": "pygeoapi", "licence": "MIT", "href": "https://pygeoapi.io"}],
     }
 
 
@@ -133,8 +138,9 @@ def licences():
     api_request = APIRequest.from_flask(request, api_.locales)
     data = licences_json()
     if api_request.format == "html":
-        content = render_j2_template(api_.tpl_config, CONFIG["server"].get("templates"), "licences.html",
-                                     data, api_request.locale)
+        content = render_j2_template(
+            api_.tpl_config, CONFIG["server"].get("templates"), "licences.html", data, api_request.locale
+        )
         return Response(content, mimetype="text/html")
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
 
@@ -178,11 +184,17 @@ def _check_items_requests():
     """
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
-    if request.method == "GET" and request.args.get("filter-lang") in ("cql2-json", "cql-json") \
-            and "filter" in request.args:
-        return _exception(400, "InvalidParameterValue",
-                          "filter-lang: CQL2 JSON is read from the body of a POST to this URL (Content-Type: "
-                          "application/query-cql-json); in the query string, use filter-lang=cql2-text")
+    if (
+        request.method == "GET"
+        and request.args.get("filter-lang") in ("cql2-json", "cql-json")
+        and "filter" in request.args
+    ):
+        return _exception(
+            400,
+            "InvalidParameterValue",
+            "filter-lang: CQL2 JSON is read from the body of a POST to this URL (Content-Type: "
+            "application/query-cql-json); in the query string, use filter-lang=cql2-text",
+        )
     if request.method == "GET" and request.args.get("filter"):
         try:
             cql.parse(request.args["filter"], "cql2-text")  # as pygeoapi parses it
@@ -190,8 +202,9 @@ def _check_items_requests():
             return _exception(400, "InvalidParameterValue", str(exc))
     if request.method == "POST":
         if not request.content_type:
-            return _exception(415, "InvalidParameterValue",
-                              "Content-Type: POST a CQL2 JSON filter as application/query-cql-json")
+            return _exception(
+                415, "InvalidParameterValue", "Content-Type: POST a CQL2 JSON filter as application/query-cql-json"
+            )
         try:
             text = request.get_data(cache=True).decode("utf-8")
         except UnicodeDecodeError:  # pygeoapi fails on it with a 500
@@ -228,10 +241,15 @@ def _check_execute_request():
     except RecursionError:  # nested thousands of levels deep: pygeoapi fails on it with a 500
         return _exception(400, "InvalidParameterValue", "execute request: the JSON body is nested too deep")
     if not isinstance(body, dict):
-        return _exception(400, "InvalidParameterValue", "execute request: a JSON object is expected "
-                                                        '({"inputs": {...}})')
-    for member, kind, name in (("inputs", dict, "an object"), ("outputs", dict, "an object"),
-                               ("subscriber", dict, "an object"), ("response", str, "a string")):
+        return _exception(
+            400, "InvalidParameterValue", 'execute request: a JSON object is expected ({"inputs": {...}})'
+        )
+    for member, kind, name in (
+        ("inputs", dict, "an object"),
+        ("outputs", dict, "an object"),
+        ("subscriber", dict, "an object"),
+        ("response", str, "a string"),
+    ):
         if member in body and body[member] is not None and not isinstance(body[member], kind):
             return _exception(400, "InvalidParameterValue", f"{member}: must be {name}")
     sub = body.get("subscriber")
@@ -288,6 +306,7 @@ EXTENSIONS = (
 
 def _register_extensions() -> None:
     import importlib
+
     for spec in EXTENSIONS:
         module, _, attr = spec.partition(":")
         try:

@@ -8,6 +8,7 @@ hook there, so :func:`install` wraps the name its items module uses: a ``bbox`` 
 the storage CRS (the same URI) is returned as it is (the identity transform), any other goes to
 pygeoapi's function unchanged. Installed by the feature providers when they are loaded.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,6 +22,7 @@ def install() -> None:
     if _installed:
         return
     from pygeoapi.api import itemtypes
+
     original = itemtypes.transform_bbox
 
     @functools.wraps(original)

@@ -20,6 +20,7 @@ The configuration is made in several modules, re-exported here:
 * :mod:`.config_effective`: the effective configuration of a running server;
 * :mod:`.openapi_offline`: pygeoapi's OpenAPI document made self-contained (offline Swagger UI).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,46 @@ from ..paths import write_or_check
 from . import maps
 from .config_effective import ROOT, TEMPLATES_DIR, effective_config, gpkg_extents  # noqa: F401 (API)
 from .config_providers import (  # noqa: F401 (API of this module)
-    ATLAS_MANAGER, CRS84, DEFAULT_GPKG, DEFAULT_URL, FEATURE_CRS, FEATURE_PROVIDER, FRANCE, GPKG, MAP_PROVIDER,
-    POSTGIS_TILE_PROVIDER, TILE_PROVIDER, URL, WORLD, feature_provider, job_manager, map_provider,
-    postgis_tile_provider, postgresql_provider, process_resources, tile_provider)
+    ATLAS_MANAGER,
+    CRS84,
+    DEFAULT_GPKG,
+    DEFAULT_URL,
+    FEATURE_CRS,
+    FEATURE_PROVIDER,
+    FRANCE,
+    GPKG,
+    MAP_PROVIDER,
+    POSTGIS_TILE_PROVIDER,
+    TILE_PROVIDER,
+    URL,
+    WORLD,
+    feature_provider,
+    job_manager,
+    map_provider,
+    postgis_tile_provider,
+    postgresql_provider,
+    process_resources,
+    tile_provider,
+)
 from .config_sources import (  # noqa: F401 (API of this module)
-    ATTRIBUTION, COLLECTION_SOURCES, COMMON_KEYWORDS, KEYWORDS_EN, LICENCE_SOFTWARE, NOTICE, SOURCES)
+    ATTRIBUTION,
+    COLLECTION_SOURCES,
+    COMMON_KEYWORDS,
+    KEYWORDS_EN,
+    LICENCE_SOFTWARE,
+    NOTICE,
+    SOURCES,
+)
 from .openapi_offline import (  # noqa: F401 (API of this module)
-    OAS30_SCHEMA_KEYWORDS, UnresolvedReference, clean_openapi, clean_schema, load_ogc_components, offline_openapi,
-    ogc_ref_key, remote_refs)
+    OAS30_SCHEMA_KEYWORDS,
+    UnresolvedReference,
+    clean_openapi,
+    clean_schema,
+    load_ogc_components,
+    offline_openapi,
+    ogc_ref_key,
+    remote_refs,
+)
 
 CONFIG_FILE = ROOT / "pygeoapi-config.yml"
 
@@ -56,14 +89,23 @@ def style_links(coll: sch.Collection, url: str = URL) -> list[dict]:
     """``rel: stylesheet`` links to the style files of a spatial collection, served by the server."""
     if not coll.geometry:
         return []
-    return [{"type": mt, "rel": "stylesheet", "title": f"{fr} / {en}", "href": f"{url}/styles/{coll.id}{suffix}"}
-            for suffix, mt, fr, en in STYLE_FORMATS]
+    return [
+        {"type": mt, "rel": "stylesheet", "title": f"{fr} / {en}", "href": f"{url}/styles/{coll.id}{suffix}"}
+        for suffix, mt, fr, en in STYLE_FORMATS
+    ]
 
 
 def licence_links(coll: sch.Collection) -> list[dict]:
     """``rel: license`` links, one per source of the collection, titled with its attribution."""
-    return [{"type": "text/html", "rel": "license", "title": f"{SOURCES[s]['fr']} / {SOURCES[s]['en']}",
-             "href": SOURCES[s]["href"]} for s in COLLECTION_SOURCES[coll.id]]
+    return [
+        {
+            "type": "text/html",
+            "rel": "license",
+            "title": f"{SOURCES[s]['fr']} / {SOURCES[s]['en']}",
+            "href": SOURCES[s]["href"],
+        }
+        for s in COLLECTION_SOURCES[coll.id]
+    ]
 
 
 def resource(coll: sch.Collection) -> dict:
@@ -86,10 +128,10 @@ def resource(coll: sch.Collection) -> dict:
         },
         "keywords": {"fr": kw_fr, "en": kw_en},
         "links": style_links(coll) + licence_links(coll),
-        "extents": {"spatial": {"bbox": FRANCE if coll.id in ("regions", "departements") else WORLD,
-                                "crs": CRS84}},
+        "extents": {"spatial": {"bbox": FRANCE if coll.id in ("regions", "departements") else WORLD, "crs": CRS84}},
         "providers": providers,
     }
+
 
 def base_config() -> dict:
     """The whole configuration, with ``${VAR:-default}`` placeholders (the committed file)."""
@@ -128,29 +170,44 @@ def base_config() -> dict:
                 },
                 "description": {
                     "fr": "Les projets internationaux des collectivités territoriales françaises avec leurs "
-                          "partenaires étrangers, les demandes de coopération de la Bourse projets, l'aide "
-                          "publique au développement déclarée, en OGC API (Features, Maps, Processes). "
-                          f"{NOTICE['fr']} {ATTRIBUTION['fr']}",
+                    "partenaires étrangers, les demandes de coopération de la Bourse projets, l'aide "
+                    "publique au développement déclarée, en OGC API (Features, Maps, Processes). "
+                    f"{NOTICE['fr']} {ATTRIBUTION['fr']}",
                     "en": "The international projects of French local authorities with their foreign partner "
-                          "authorities, the cooperation requests of the Bourse projets and the declared "
-                          "official development aid, over OGC API (Features, Maps, Processes). "
-                          f"{NOTICE['en']} {ATTRIBUTION['en']}",
+                    "authorities, the cooperation requests of the Bourse projets and the declared "
+                    "official development aid, over OGC API (Features, Maps, Processes). "
+                    f"{NOTICE['en']} {ATTRIBUTION['en']}",
                 },
                 "keywords": {
-                    "fr": ["coopération décentralisée", "action extérieure des collectivités territoriales",
-                           "jumelage", "aide publique au développement", "Bourse projets",
-                           "données synthétiques"],
-                    "en": ["decentralised cooperation", "external action of local authorities", "twinning",
-                           "official development aid", "Bourse projets", "synthetic data"],
+                    "fr": [
+                        "coopération décentralisée",
+                        "action extérieure des collectivités territoriales",
+                        "jumelage",
+                        "aide publique au développement",
+                        "Bourse projets",
+                        "données synthétiques",
+                    ],
+                    "en": [
+                        "decentralised cooperation",
+                        "external action of local authorities",
+                        "twinning",
+                        "official development aid",
+                        "Bourse projets",
+                        "synthetic data",
+                    ],
                 },
                 "keywords_type": "theme",
-                "terms_of_service": {"fr": f"{NOTICE['fr']} {ATTRIBUTION['fr']}",
-                                     "en": f"{NOTICE['en']} {ATTRIBUTION['en']}"},
+                "terms_of_service": {
+                    "fr": f"{NOTICE['fr']} {ATTRIBUTION['fr']}",
+                    "en": f"{NOTICE['en']} {ATTRIBUTION['en']}",
+                },
                 "url": URL + "/licences",
             },
             "license": {
-                "name": {"fr": "Logiciel : GPL-3.0-or-later ; données : voir les sources de chaque collection",
-                         "en": "Software: GPL-3.0-or-later; data: see the sources of each collection"},
+                "name": {
+                    "fr": "Logiciel : GPL-3.0-or-later ; données : voir les sources de chaque collection",
+                    "en": "Software: GPL-3.0-or-later; data: see the sources of each collection",
+                },
                 "url": LICENCE_SOFTWARE["url"],
             },
             "provider": {"name": "CoopAtlas", "url": URL},
@@ -186,6 +243,7 @@ def render_yaml(cfg: dict) -> str:
 
 # --- Command line -----------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coopatlas.server.config", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if pygeoapi-config.yml is out of date")
@@ -195,8 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.styles_json:
         print(json.dumps(maps.style_json(), indent=2))
         return 0
-    return write_or_check(args.output, render_yaml(base_config()), check=args.check,
-                          remake="python -m coopatlas.server.config")
+    return write_or_check(
+        args.output, render_yaml(base_config()), check=args.check, remake="python -m coopatlas.server.config"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The configuration the server runs with (``var/pygeoapi-config.yml``), from the committed one."""
+
 from __future__ import annotations
 
 import copy
@@ -8,8 +9,14 @@ from .. import schema as sch
 from ..paths import ROOT
 from ..store.geopackage import open_readonly
 from . import maps
-from .config_providers import (FEATURE_PROVIDER, MAP_PROVIDER, TILE_PROVIDER, postgis_tile_provider,
-                               postgresql_provider, process_resources)
+from .config_providers import (
+    FEATURE_PROVIDER,
+    MAP_PROVIDER,
+    TILE_PROVIDER,
+    postgis_tile_provider,
+    postgresql_provider,
+    process_resources,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -19,8 +26,9 @@ def gpkg_extents(path: str | Path) -> dict[str, list[float]]:
     out = {}
     con = open_readonly(path)
     try:
-        rows = con.execute("SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents "
-                           "WHERE data_type = 'features'").fetchall()
+        rows = con.execute(
+            "SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents WHERE data_type = 'features'"
+        ).fetchall()
     finally:
         con.close()
     for name, *bbox in rows:
@@ -34,9 +42,18 @@ def _resolve(path: str, root: Path) -> str:
     return str(p if p.is_absolute() else (root / p).resolve())
 
 
-def effective_config(base: dict, *, url: str, host: str, port: int, gpkg: str | None = None,
-                     database_url: str | None = None, root: Path = ROOT, var: Path | None = None,
-                     feature_provider_name: str | None = None) -> dict:
+def effective_config(
+    base: dict,
+    *,
+    url: str,
+    host: str,
+    port: int,
+    gpkg: str | None = None,
+    database_url: str | None = None,
+    root: Path = ROOT,
+    var: Path | None = None,
+    feature_provider_name: str | None = None,
+) -> dict:
     """The configuration the server runs with: ``base`` (already loaded, placeholders filled) resolved.
 
     Absolute paths for the templates, the job store and the GeoPackage; ``url``, ``host`` and ``port``;
@@ -78,7 +95,7 @@ def effective_config(base: dict, *, url: str, host: str, port: int, gpkg: str | 
             continue
         for link in res.get("links", []):
             if link["href"].startswith(old_url):
-                link["href"] = url + link["href"][len(old_url):]
+                link["href"] = url + link["href"][len(old_url) :]
         coll = sch.COLLECTIONS.get(rid)
         new = []
         for prov in res["providers"]:
@@ -93,11 +110,17 @@ def effective_config(base: dict, *, url: str, host: str, port: int, gpkg: str | 
         feature = next((p for p in new if p["type"] == "feature"), None)
         for i, prov in enumerate(new):
             if prov["type"] == "map" and prov["name"] == MAP_PROVIDER and feature is not None:
-                new[i] = {**prov, "data": feature["data"],
-                          "options": {**prov.get("options", {}), "features": copy.deepcopy(feature)}}
+                new[i] = {
+                    **prov,
+                    "data": feature["data"],
+                    "options": {**prov.get("options", {}), "features": copy.deepcopy(feature)},
+                }
             elif prov["type"] == "tile" and prov["name"] == TILE_PROVIDER and coll is not None:
-                new[i] = (postgis_tile_provider(coll, feature) if database_url
-                          else {**prov, "data": feature["data"] if feature else _resolve(gpkg, root)})
+                new[i] = (
+                    postgis_tile_provider(coll, feature)
+                    if database_url
+                    else {**prov, "data": feature["data"] if feature else _resolve(gpkg, root)}
+                )
         res["providers"] = new
         if rid in extents:
             res["extents"]["spatial"]["bbox"] = extents[rid]

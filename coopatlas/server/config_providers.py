@@ -1,5 +1,6 @@
 """The provider stanzas of the pygeoapi configuration: which plugin serves each collection (features, map,
 vector tiles) on the GeoPackage or on PostGIS, and the processes with their job manager."""
+
 from __future__ import annotations
 
 import copy
@@ -17,8 +18,12 @@ FEATURE_PROVIDER = "coopatlas.server.provider.AtlasGeoPackageProvider"
 MAP_PROVIDER = "coopatlas.server.maps.AtlasMapProvider"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 #: Output CRS offered for features: CRS84, WGS 84 (latitude first), Web Mercator, Lambert-93 (France).
-FEATURE_CRS = [CRS84, "http://www.opengis.net/def/crs/EPSG/0/4326", "http://www.opengis.net/def/crs/EPSG/0/3857",
-               "http://www.opengis.net/def/crs/EPSG/0/2154"]
+FEATURE_CRS = [
+    CRS84,
+    "http://www.opengis.net/def/crs/EPSG/0/4326",
+    "http://www.opengis.net/def/crs/EPSG/0/3857",
+    "http://www.opengis.net/def/crs/EPSG/0/2154",
+]
 WORLD = [-180.0, -90.0, 180.0, 90.0]
 #: Metropolitan France and the overseas regions (Guadeloupe to Réunion), CRS84.
 FRANCE = [-61.81, -21.39, 55.84, 51.09]
@@ -59,6 +64,7 @@ def postgresql_provider(coll: sch.Collection, database_url: str) -> dict:
     field of the HTML pages.
     """
     from ..store.postgis import pygeoapi_provider_config
+
     p = pygeoapi_provider_config(database_url, coll.id)
     p.setdefault("storage_crs", CRS84)
     p.setdefault("crs", list(FEATURE_CRS))
@@ -95,8 +101,12 @@ def postgis_tile_provider(coll: sch.Collection, features: dict) -> dict:
         "type": "tile",
         "name": POSTGIS_TILE_PROVIDER,
         "data": copy.deepcopy(features["data"]),
-        "options": {"collection": coll.id, "table": features["table"], "id_field": features["id_field"],
-                    "geom_field": features["geom_field"]},
+        "options": {
+            "collection": coll.id,
+            "table": features["table"],
+            "id_field": features["id_field"],
+            "geom_field": features["geom_field"],
+        },
         "format": dict(TILE_FORMAT),
     }
 
@@ -108,14 +118,19 @@ def process_resources() -> dict:
     except ModuleNotFoundError:
         return {}
     from pygeoapi.process.base import BaseProcessor
+
     found = {}
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
             continue
         mod = importlib.import_module(f"processes.{info.name}")
         for name, obj in sorted(vars(mod).items()):
-            if (isinstance(obj, type) and issubclass(obj, BaseProcessor) and obj is not BaseProcessor
-                    and obj.__module__ == mod.__name__):
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, BaseProcessor)
+                and obj is not BaseProcessor
+                and obj.__module__ == mod.__name__
+            ):
                 meta = getattr(mod, "PROCESS_METADATA", None) or {}
                 pid = meta.get("id", info.name)
                 found[pid] = {"type": "process", "processor": {"name": f"{mod.__name__}.{name}"}}

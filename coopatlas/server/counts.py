@@ -20,6 +20,7 @@ An exact count of a filter matching a large share of a big table reads every mat
 
 ``resulttype=hits`` always counts exactly (the client asked for the count).
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Hashable
 
 LOGGER = logging.getLogger(__name__)
 

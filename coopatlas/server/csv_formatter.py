@@ -25,6 +25,7 @@ Y_POSSIBLE_NAMES=latitude -a_srs OGC:CRS84`` (or ``-oo GEOM_POSSIBLE_NAMES=wkt``
 :class:`AtlasCSVFormatter` writes the same columns as a pygeoapi formatter (``formatters`` of a collection
 in ``pygeoapi-config.yml``), for one page of features.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,7 +33,7 @@ import io
 import json
 import logging
 import os
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from pygeoapi.api import APIRequest
@@ -65,8 +66,13 @@ class AtlasCSVFormatter(BaseFormatter):
     """CSV of the features of one response (pygeoapi formatter); see the module documentation."""
 
     def __init__(self, formatter_def: dict):
-        super().__init__({"name": "CSV", "geom": formatter_def.get("geom", True),
-                          "attachment": formatter_def.get("attachment", False)})
+        super().__init__(
+            {
+                "name": "CSV",
+                "geom": formatter_def.get("geom", True),
+                "attachment": formatter_def.get("attachment", False),
+            }
+        )
         self.name = _FormatName("CSV")
         self.mimetype = "text/csv; charset=utf-8"
         self.f = "csv"
@@ -121,6 +127,7 @@ def _wkt(geom) -> str:
     if not geom:
         return ""
     import shapely.geometry
+
     return shapely.geometry.shape(geom).wkt
 
 
@@ -133,8 +140,14 @@ class CsvTable:
     last ``wkt`` column otherwise; none with ``with_geometry=False``.
     """
 
-    def __init__(self, coll: sch.Collection | None, features: list, with_geometry: bool = True,
-                 crs: str | None = None, names: list[str] | None = None):
+    def __init__(
+        self,
+        coll: sch.Collection | None,
+        features: list,
+        with_geometry: bool = True,
+        crs: str | None = None,
+        names: list[str] | None = None,
+    ):
         self.coll = coll
         if features:
             names = list(dict.fromkeys(k for f in features for k in (f.get("properties") or {})))
@@ -162,8 +175,11 @@ class CsvTable:
 
     @property
     def header(self) -> list[str]:
-        return ((self.xy_names if self.geometry == "point" else []) + self.columns
-                + (["wkt"] if self.geometry == "wkt" else []))
+        return (
+            (self.xy_names if self.geometry == "point" else [])
+            + self.columns
+            + (["wkt"] if self.geometry == "wkt" else [])
+        )
 
     def row(self, feature: dict) -> list[str]:
         props = feature.get("properties") or {}
@@ -177,9 +193,9 @@ class CsvTable:
         for c in self.columns:
             if c in props:
                 row.append(_cell(props[c]))
-            elif c.endswith(LABEL_SUFFIX) and c[:-len(LABEL_SUFFIX)] in self.labels:
-                code = props.get(c[:-len(LABEL_SUFFIX)])
-                row.append(_cell(self.labels[c[:-len(LABEL_SUFFIX)]].label(code, "fr")))
+            elif c.endswith(LABEL_SUFFIX) and c[: -len(LABEL_SUFFIX)] in self.labels:
+                code = props.get(c[: -len(LABEL_SUFFIX)])
+                row.append(_cell(self.labels[c[: -len(LABEL_SUFFIX)]].label(code, "fr")))
             else:
                 row.append("")
         if self.geometry == "wkt":
@@ -220,6 +236,7 @@ def _ogc_error(status: int, code: str, description: str) -> Response:
 
 def _page_size(cid: str) -> int:
     from pygeoapi.flask_app import CONFIG
+
     limits = {**CONFIG["server"].get("limits", {}), **CONFIG["resources"][cid].get("limits", {})}
     return int(limits.get("max_items", 10_000))
 
@@ -242,6 +259,7 @@ def _page(cid: str, offset: int, limit: int) -> tuple[dict, dict]:
     (called directly, as its Flask view calls it): (response headers, body)."""
     from pygeoapi.api import itemtypes
     from pygeoapi.flask_app import api_
+
     params = [(k, v) for k, v in request.args.items(multi=True) if k not in ("f", "limit", "offset")]
     params += [("f", "json"), ("limit", str(limit)), ("offset", str(offset))]
     headers = {"Accept": "application/geo+json"}
@@ -250,11 +268,18 @@ def _page(cid: str, offset: int, limit: int) -> tuple[dict, dict]:
     if request.headers.get("Accept-Language"):
         headers["Accept-Language"] = request.headers["Accept-Language"]
     post = request.method == "POST"
-    with current_app.test_request_context(request.path, method="POST" if post else "GET", query_string=params,
-                                          headers=headers, data=request.get_data(cache=True) if post else None):
+    with current_app.test_request_context(
+        request.path,
+        method="POST" if post else "GET",
+        query_string=params,
+        headers=headers,
+        data=request.get_data(cache=True) if post else None,
+    ):
         from flask import request as page_request
+
         page_headers, status, content = itemtypes.get_collection_items(
-            api_, APIRequest.from_flask(page_request, api_.locales), cid)
+            api_, APIRequest.from_flask(page_request, api_.locales), cid
+        )
     if isinstance(content, bytes):
         content = content.decode("utf-8")
     if status != 200:
@@ -268,12 +293,18 @@ def _page(cid: str, offset: int, limit: int) -> tuple[dict, dict]:
 
 def _too_many(cid: str, wanted: int, offset: int) -> ExportRefused:
     url = request.base_url
-    return ExportRefused(400, "InvalidParameterValue", (
-        f"limit: this CSV export would hold {wanted} rows, more than the {MAX_EXPORT_ROWS} exported at once. "
-        f"Ask for it in pages (limit={MAX_EXPORT_ROWS}&offset={offset}, then offset={offset + MAX_EXPORT_ROWS}...), "
-        f"narrow the search, or take the whole collection with GDAL: ogr2ogr -f CSV {cid}.csv "
-        f"OAPIF:{url.rsplit('/collections/', 1)[0]} {cid} -lco GEOMETRY=AS_XY "
-        "(or 'python -m coopatlas export' on the database)"))
+    return ExportRefused(
+        400,
+        "InvalidParameterValue",
+        (
+            f"limit: this CSV export would hold {wanted} rows, more than the {MAX_EXPORT_ROWS} exported at once. "
+            f"Ask for it in pages (limit={MAX_EXPORT_ROWS}&offset={offset}, "
+            f"then offset={offset + MAX_EXPORT_ROWS}...), "
+            f"narrow the search, or take the whole collection with GDAL: ogr2ogr -f CSV {cid}.csv "
+            f"OAPIF:{url.rsplit('/collections/', 1)[0]} {cid} -lco GEOMETRY=AS_XY "
+            "(or 'python -m coopatlas export' on the database)"
+        ),
+    )
 
 
 def export(cid: str) -> Response:
@@ -324,6 +355,7 @@ def stream_csv_export():
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
     from pygeoapi.flask_app import CONFIG, api_
+
     cid = (request.view_args or {}).get("collection_id")
     if cid not in CONFIG.get("resources", {}) or request.method not in ("GET", "HEAD", "POST"):
         return None

@@ -11,6 +11,7 @@ The downloads are built on the first request from the GeoPackage the server serv
 in a folder named after the atlas file's SHA-256: a rebuilt atlas gets new downloads on the next request.
 A PostGIS-backed server has no downloads (501).
 """
+
 from __future__ import annotations
 
 import html
@@ -29,8 +30,7 @@ blueprint = Blueprint("coopatlas_downloads", __name__)
 
 
 def _error(status: int, code: str, description: str) -> Response:
-    return Response(json.dumps({"code": code, "description": description}), status=status,
-                    mimetype="application/json")
+    return Response(json.dumps({"code": code, "description": description}), status=status, mimetype="application/json")
 
 
 def _atlas_gpkg() -> str | None:
@@ -49,8 +49,10 @@ def _cache_dir() -> Path:
 
 
 def _licences() -> dict[str, list[dict]]:
-    return {cid: [{"title": f"{SOURCES[s]['fr']} / {SOURCES[s]['en']}", "href": SOURCES[s]["href"]}
-                  for s in sources] for cid, sources in COLLECTION_SOURCES.items()}
+    return {
+        cid: [{"title": f"{SOURCES[s]['fr']} / {SOURCES[s]['en']}", "href": SOURCES[s]["href"]} for s in sources]
+        for cid, sources in COLLECTION_SOURCES.items()
+    }
 
 
 def _downloads():
@@ -66,14 +68,18 @@ def _url() -> str:
 
 def _index_html(index: dict) -> str:
     rows = "".join(
-        f"<tr><td><a href=\"{_url()}/downloads/{html.escape(e['file'])}\">{html.escape(e['file'])}</a></td>"
+        f'<tr><td><a href="{_url()}/downloads/{html.escape(e["file"])}">{html.escape(e["file"])}</a></td>'
         f"<td>{html.escape(e['format'])}</td><td>{e['size']:,}</td><td><code>{e['sha256']}</code></td>"
-        f"<td>{'<br>'.join(html.escape(s['title']) for s in e['licences'])}</td></tr>" for e in index["files"])
-    return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Téléchargements / Downloads"
-            "</title></head><body><h1>Téléchargements de l'atlas / Downloads</h1>"
-            f"<p><a href=\"{_url()}/catalogue.jsonld\">Catalogue DCAT-AP (JSON-LD)</a></p>"
-            "<table><tr><th>Fichier / File</th><th>Format</th><th>Octets / Bytes</th><th>SHA-256</th>"
-            f"<th>Licences</th></tr>{rows}</table></body></html>")
+        f"<td>{'<br>'.join(html.escape(s['title']) for s in e['licences'])}</td></tr>"
+        for e in index["files"]
+    )
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Téléchargements / Downloads'
+        "</title></head><body><h1>Téléchargements de l'atlas / Downloads</h1>"
+        f'<p><a href="{_url()}/catalogue.jsonld">Catalogue DCAT-AP (JSON-LD)</a></p>'
+        "<table><tr><th>Fichier / File</th><th>Format</th><th>Octets / Bytes</th><th>SHA-256</th>"
+        f"<th>Licences</th></tr>{rows}</table></body></html>"
+    )
 
 
 @blueprint.route("/downloads")
@@ -84,15 +90,23 @@ def downloads_index():
     _, index = found
     files = [{**e, "href": f"{_url()}/downloads/{e['file']}"} for e in index["files"]]
     wants_html = request.args.get("f") == "html" or (
-        request.args.get("f") is None and request.accept_mimetypes.best == "text/html")
+        request.args.get("f") is None and request.accept_mimetypes.best == "text/html"
+    )
     if request.args.get("f") not in (None, "json", "html"):
         return _error(400, "InvalidParameterValue", f"f: must be json or html, not {request.args.get('f')!r}")
     if wants_html:
         return Response(_index_html(index), mimetype="text/html")
-    links = [{"rel": "describedby", "type": "application/ld+json", "title": "DCAT-AP catalogue",
-              "href": f"{_url()}/catalogue.jsonld"}]
-    return Response(json.dumps({**index, "files": files, "links": links}, ensure_ascii=False),
-                    mimetype="application/json")
+    links = [
+        {
+            "rel": "describedby",
+            "type": "application/ld+json",
+            "title": "DCAT-AP catalogue",
+            "href": f"{_url()}/catalogue.jsonld",
+        }
+    ]
+    return Response(
+        json.dumps({**index, "files": files, "links": links}, ensure_ascii=False), mimetype="application/json"
+    )
 
 
 @blueprint.route("/downloads/<path:filename>")
@@ -104,8 +118,7 @@ def download(filename: str):
     entry = next((e for e in index["files"] if e["file"] == filename), None)
     if entry is None:
         return _error(404, "NotFound", f"no download {filename!r}; see {_url()}/downloads")
-    return send_from_directory(folder, filename, mimetype=FORMATS[entry["format"]][1], as_attachment=True,
-                               max_age=3600)
+    return send_from_directory(folder, filename, mimetype=FORMATS[entry["format"]][1], as_attachment=True, max_age=3600)
 
 
 @blueprint.route("/catalogue.jsonld")

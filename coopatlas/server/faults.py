@@ -12,6 +12,7 @@ registers on the Flask app:
 * ``Retry-After`` on every 503 that lacks it (pygeoapi's own exception responses have none), and the JSON
   media type on a 503 whose JSON body was sent as something else (pygeoapi's tiles route).
 """
+
 from __future__ import annotations
 
 import json
@@ -78,8 +79,11 @@ def _retry_after(response: Response) -> Response:
         return response
     if "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    if response.mimetype not in ("application/json", "text/html") and not response.is_streamed \
-            and response.get_data()[:1] == b"{":
+    if (
+        response.mimetype not in ("application/json", "text/html")
+        and not response.is_streamed
+        and response.get_data()[:1] == b"{"
+    ):
         # pygeoapi's tiles route keeps the tile's media type on its JSON exception
         response.headers["Content-Type"] = "application/json"
     return response
@@ -90,11 +94,13 @@ def driver_errors() -> tuple[type, ...]:
     classes: list[type] = [sqlite3.Error]
     try:
         import psycopg2
+
         classes.append(psycopg2.Error)
     except ImportError:
         pass
     try:
         from sqlalchemy.exc import DBAPIError
+
         classes.append(DBAPIError)
     except ImportError:
         pass

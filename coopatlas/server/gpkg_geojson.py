@@ -2,6 +2,7 @@
 with ``struct`` (points, :func:`coopatlas.store.geopackage.point_xy`) or one vectorised shapely call per
 page (:func:`geojson_many`), booleans from SQLite's 0/1, the output CRS through pygeoapi's transformation.
 """
+
 from __future__ import annotations
 
 import shapely
@@ -24,8 +25,9 @@ def geometries(blobs: list, point_layer: bool, transform=None) -> list:
     """GeoJSON geometries (dicts) of GeoPackage blobs, CRS84 unless ``transform`` (a pygeoapi CRS
     transformation of shapely geometries) is given."""
     if transform is not None:
-        return [None if b is None else shapely.geometry.mapping(transform(geopackage.decode_geometry(b)))
-                for b in blobs]
+        return [
+            None if b is None else shapely.geometry.mapping(transform(geopackage.decode_geometry(b))) for b in blobs
+        ]
     if point_layer:
         return [point(b) for b in blobs]
     out = [None] * len(blobs)
@@ -38,8 +40,10 @@ def geometries(blobs: list, point_layer: bool, transform=None) -> list:
 
 
 _RAGGED_TYPES = {
-    shapely.GeometryType.LINESTRING: "LineString", shapely.GeometryType.POLYGON: "Polygon",
-    shapely.GeometryType.MULTILINESTRING: "MultiLineString", shapely.GeometryType.MULTIPOLYGON: "MultiPolygon",
+    shapely.GeometryType.LINESTRING: "LineString",
+    shapely.GeometryType.POLYGON: "Polygon",
+    shapely.GeometryType.MULTILINESTRING: "MultiLineString",
+    shapely.GeometryType.MULTIPOLYGON: "MultiPolygon",
 }
 
 
@@ -48,8 +52,12 @@ def geojson_many(geoms) -> list:
     lists), built from ``shapely.to_ragged_array`` when all have the same (line or polygon) type: one
     call for all the coordinates instead of one ``mapping`` per geometry."""
     types = shapely.get_type_id(geoms)
-    if len(geoms) == 0 or (types != types[0]).any() or int(types[0]) not in _RAGGED_TYPES or \
-            shapely.is_empty(geoms).any():
+    if (
+        len(geoms) == 0
+        or (types != types[0]).any()
+        or int(types[0]) not in _RAGGED_TYPES
+        or shapely.is_empty(geoms).any()
+    ):
         return [shapely.geometry.mapping(g) for g in geoms]
     gtype, coords, offsets = shapely.to_ragged_array(geoms)
     if coords.shape[1] != 2:
@@ -78,11 +86,12 @@ def features(layer: Layer, rows, names, with_geom, transform) -> list:
     features = []
     append = features.append
     for i, row in enumerate(rows):
-        props = dict(zip(names, row[1:n + 1]))
+        props = dict(zip(names, row[1 : n + 1]))
         for b in bools:
             v = props[b]
             if v is not None:
                 props[b] = v == 1
-        append({"type": "Feature", "properties": props, "id": row[0],
-                "geometry": geoms[i] if geoms is not None else None})
+        append(
+            {"type": "Feature", "properties": props, "id": row[0], "geometry": geoms[i] if geoms is not None else None}
+        )
     return features

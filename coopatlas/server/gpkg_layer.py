@@ -3,11 +3,13 @@
 :func:`connect` gives the read-only connection of the current thread (one per thread and process,
 re-opened when a rebuild replaced the file, with the SQL functions of the filters registered), turning
 a file that cannot be read into :class:`~coopatlas.server.faults.ProviderUnavailable` (HTTP 503).
-:func:`layer` gives the :class:`Layer` of a collection: its table (or view, with the R-tree and keyword index of the table behind it), geometry
-column and type, the queryables of the CQL2 translator, the published fields (JSON Schema with French
-and English titles and the code lists), the single-column indexes the planner may read in order, and
-the counts the planner caches. Layers are cached per file version (inode, size, modification time).
+:func:`layer` gives the :class:`Layer` of a collection: its table (or view, with the R-tree and keyword index
+of the table behind it), geometry column and type, the queryables of the CQL2 translator, the published fields
+(JSON Schema with French and English titles and the code lists), the single-column indexes the planner may
+read in order, and the counts the planner caches. Layers are cached per file version (inode, size,
+modification time).
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,11 +21,11 @@ from dataclasses import dataclass, field
 from pygeoapi.provider.base import ProviderConnectionError
 
 from .. import schema as sch
-from .faults import ProviderUnavailable
 from ..store import geopackage
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import quote as _q
 from . import cql
+from .faults import ProviderUnavailable
 
 LOGGER = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ def unavailable(path: str, exc: BaseException) -> ProviderUnavailable:
 
 
 # --- layer metadata (cached per file version) ----------------------------------------------------------
+
 
 @dataclass
 class Layer:
@@ -112,8 +115,9 @@ def layer_of(path: str, coll: sch.Collection, geom: str, con: sqlite3.Connection
 
 def read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: str) -> Layer:
     table = coll.source
-    row = con.execute("SELECT type, sql FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')",
-                      (table,)).fetchone()
+    row = con.execute(
+        "SELECT type, sql FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", (table,)
+    ).fetchone()
     if row is None:
         raise ProviderUnavailable(f"{path} has no table {table!r}")
     is_view, view_sql = row[0] == "view", row[1]
@@ -122,7 +126,8 @@ def read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: s
     if missing:
         raise ProviderConnectionError(
             f"{path}: {table} lacks the columns {', '.join(missing)} of the schema (rebuild the GeoPackage)",
-            user_msg=f"collection {coll.id}: the atlas GeoPackage does not match the schema")
+            user_msg=f"collection {coll.id}: the atlas GeoPackage does not match the schema",
+        )
     bases = [table]
     if is_view:
         m = re.search(r'\bFROM\s+"?([A-Za-z0-9_]+)"?', view_sql or "", re.IGNORECASE)
@@ -140,11 +145,14 @@ def read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: s
             break
     geometry = gtype = rtree = None
     if coll.geometry:
-        row = con.execute("SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?",
-                          (table,)).fetchone()
+        row = con.execute(
+            "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+        ).fetchone()
         if row is None or row[0] not in columns:
-            raise ProviderConnectionError(f"{path}: {table} has no registered geometry column",
-                                          user_msg=f"collection {coll.id} has no geometry in the GeoPackage")
+            raise ProviderConnectionError(
+                f"{path}: {table} has no registered geometry column",
+                user_msg=f"collection {coll.id} has no geometry in the GeoPackage",
+            )
         geometry, gtype = row[0], row[1].upper()
         if geometry != geom:
             LOGGER.warning("%s: geometry column is %r, configured geom_field %r", table, geometry, geom)
@@ -166,10 +174,21 @@ def read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: s
             cols = [r[2] for r in con.execute(f"PRAGMA index_info({_q(name)})").fetchall()]
             if len(cols) == 1 and cols[0] in queryables and cols[0] not in indexes:
                 indexes[cols[0]] = name
-    return Layer(coll=coll, table=table, is_view=is_view, indexes=indexes, geometry=geometry,
-                  geometry_type=gtype, rtree=rtree, searchable=SEARCH_COLUMN in columns,
-                  keyword_index=keyword_index, queryables=queryables, fields=fields,
-                  props=list(coll.field_names), bools=frozenset(bools))
+    return Layer(
+        coll=coll,
+        table=table,
+        is_view=is_view,
+        indexes=indexes,
+        geometry=geometry,
+        geometry_type=gtype,
+        rtree=rtree,
+        searchable=SEARCH_COLUMN in columns,
+        keyword_index=keyword_index,
+        queryables=queryables,
+        fields=fields,
+        props=list(coll.field_names),
+        bools=frozenset(bools),
+    )
 
 
 def field_json(f: sch.Field) -> dict:

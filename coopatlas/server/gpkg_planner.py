@@ -9,6 +9,7 @@ reads only the R-tree plus the geometries whose box crosses an edge), picks the 
 (:meth:`Planner.page_plan`) and writes the SQL (:meth:`Planner.sql`). Totals and R-tree extents are
 cached on the :class:`~coopatlas.server.gpkg_layer.Layer`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,13 @@ from .gpkg_layer import Layer, unavailable
 LOGGER = logging.getLogger(__name__)
 
 #: SQLite's errors for statements beyond its limits (expression depth, variables, pattern length).
-_TOO_COMPLEX = ("parser stack overflow", "Expression tree is too large", "too many SQL variables",
-                "pattern too complex", "too many terms")
+_TOO_COMPLEX = (
+    "parser stack overflow",
+    "Expression tree is too large",
+    "too many SQL variables",
+    "pattern too complex",
+    "too many terms",
+)
 
 
 class NoPlan(Exception):
@@ -87,13 +93,15 @@ class Planner:
             if retry and "no query solution" in str(exc):
                 raise NoPlan() from None
             if any(m in str(exc) for m in _TOO_COMPLEX):
-                raise invalid(f"filter: too complex for the database ({exc}); use IN (...) for lists of "
-                               "values") from None
+                raise invalid(
+                    f"filter: too complex for the database ({exc}); use IN (...) for lists of values"
+                ) from None
             if unavailable_cause(exc):  # the file, not the query: 503, and a new connection next time
                 raise unavailable(self.path, exc) from None
             LOGGER.error("SQL failed on %s: %s\n%s %r", self.path, exc, sql[:2000], params[:50])
-            raise ProviderConnectionError(f"query failed: {exc}",
-                                          user_msg="query failed (see the server log)") from None
+            raise ProviderConnectionError(
+                f"query failed: {exc}", user_msg="query failed (see the server log)"
+            ) from None
 
     def count_all(self) -> int:
         layer = self.layer
@@ -137,15 +145,17 @@ class Planner:
                 else:
                     o, i = self.con.execute(
                         f"SELECT COUNT(*), TOTAL({self._INSIDE}) FROM {_q(layer.rtree)} AS r WHERE {self._OVERLAP}",
-                        (x0, x1, y0, y1, x1, x0, y1, y0)).fetchone()
+                        (x0, x1, y0, y1, x1, x0, y1, y0),
+                    ).fetchone()
                 overlap += o
                 f.inside += int(i)
             out["rtree"] = overlap
             f.overlap = overlap
         if f.fts_words:
             fts = _q(layer.keyword_index)
-            out["fts"] = self.con.execute(f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?",
-                                          (f.fts_match(),)).fetchone()[0]
+            out["fts"] = self.con.execute(
+                f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?", (f.fts_match(),)
+            ).fetchone()[0]
         return out
 
     def rtree_stats(self) -> tuple:
@@ -156,8 +166,8 @@ class Planner:
             with layer.lock:
                 if layer.rtree_stats is None:
                     n, x0, y0, x1, y1 = self.con.execute(
-                        "SELECT COUNT(*), MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) "
-                        f"FROM {_q(layer.rtree)}").fetchone()
+                        f"SELECT COUNT(*), MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) FROM {_q(layer.rtree)}"
+                    ).fetchone()
                     layer.rtree_stats = (n, None if n == 0 else (x0, y0, x1, y1))
         return layer.rtree_stats
 
@@ -222,8 +232,10 @@ class Planner:
             lines = [x0, x0, y1, y0, x1, x1, y1, y0, x1, x0, y0, y0, x1, x0, y1, y1]
             edges = self.run(
                 f"SELECT COUNT(*) FROM ({' UNION '.join([line] * 4)}) AS e CROSS JOIN {rtree} AS r "
-                f"CROSS JOIN {_q(layer.table)} AS t WHERE r.id = e.id AND t.\"fid\" = e.id AND NOT {self._INSIDE} "
-                f"AND atlas_box({g}, ?, ?, ?, ?)", lines + [x0, x1, y0, y1, x0, y0, x1, y1])[0][0]
+                f'CROSS JOIN {_q(layer.table)} AS t WHERE r.id = e.id AND t."fid" = e.id AND NOT {self._INSIDE} '
+                f"AND atlas_box({g}, ?, ?, ?, ?)",
+                lines + [x0, x1, y0, y1, x0, y0, x1, y1],
+            )[0][0]
             return f.inside + edges
         if f.fts_words and not f.boxes and not f.row and not f.like and not layer.is_view:
             return drivers["fts"]
@@ -231,8 +243,16 @@ class Planner:
         from_sql, where, params = self.sql(f, mode)
         return self.run(f"SELECT COUNT(*) FROM {from_sql}{where}", params)[0][0]
 
-    def page_plan(self, f: Filters, drivers: dict, total: int, offset: int, limit: int, order_index: str | None,
-                  matched: int | None) -> tuple[str, str | None]:
+    def page_plan(
+        self,
+        f: Filters,
+        drivers: dict,
+        total: int,
+        offset: int,
+        limit: int,
+        order_index: str | None,
+        matched: int | None,
+    ) -> tuple[str, str | None]:
         """(mode, forced index) of the SQL of a page. Reading the table in the requested order (an index)
         stops after offset + limit matches, about (offset + limit) * total / matches rows; reading the
         matches first (R-tree, keyword index, or SQLite's choice of index) costs about the matches, sorted."""

@@ -14,6 +14,7 @@
 Messages carry no paths nor driver errors (they are logged). The landing page (``/``) does not depend on
 this: it answers 200 whatever the databases.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,6 +41,7 @@ def register_check(app, name: str, what: str, check) -> None:
 def _atlas_check() -> None:
     from pygeoapi.flask_app import CONFIG
     from pygeoapi.plugin import load_plugin
+
     res = CONFIG.get("resources", {}).get("projets") or {}
     feature = next((p for p in res.get("providers", []) if p.get("type") == "feature"), None)
     if feature is None:
@@ -66,8 +68,7 @@ def health():
         entry["ms"] = round(1000 * (time.perf_counter() - t0), 1)
         report[name] = entry
     body = {"status": "ok" if healthy else "unavailable", "checks": report}
-    resp = Response(json.dumps(body, ensure_ascii=False), status=200 if healthy else 503,
-                    mimetype="application/json")
+    resp = Response(json.dumps(body, ensure_ascii=False), status=200 if healthy else 503, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
     if not healthy:
         resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

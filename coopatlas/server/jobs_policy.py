@@ -18,6 +18,7 @@ installs a :class:`JobPolicy` on its job manager (:class:`processes._manager.Atl
   deleted with their results, by the server (at most every :data:`PURGE_EVERY_SECONDS`) and by
   ``coopatlas jobs purge`` (``--older-than-hours`` to choose another age).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -76,10 +77,12 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        return cls(per_client=_env_number("COOPATLAS_JOBS_PER_CLIENT", cls.per_client, int),
-                   total=_env_number("COOPATLAS_JOBS_TOTAL", cls.total, int),
-                   retention_hours=_env_number("COOPATLAS_JOBS_RETENTION_HOURS", cls.retention_hours),
-                   stale_hours=_env_number("COOPATLAS_JOBS_STALE_HOURS", cls.stale_hours))
+        return cls(
+            per_client=_env_number("COOPATLAS_JOBS_PER_CLIENT", cls.per_client, int),
+            total=_env_number("COOPATLAS_JOBS_TOTAL", cls.total, int),
+            retention_hours=_env_number("COOPATLAS_JOBS_RETENTION_HOURS", cls.retention_hours),
+            stale_hours=_env_number("COOPATLAS_JOBS_STALE_HOURS", cls.stale_hours),
+        )
 
 
 class JobsBusy(ProcessorExecuteError):
@@ -105,6 +108,7 @@ def _time(text) -> float | None:
 def _request():
     """Flask's request, or None outside one (the server's own threads, the command line)."""
     from flask import has_request_context, request
+
     return request if has_request_context() else None
 
 
@@ -121,6 +125,7 @@ class JobPolicy:
     def identity(self) -> tuple[str, bool] | None:
         """(owner, is administrator) of the current request, or None (an anonymous client with no cookie)."""
         from flask import current_app
+
         account_of_request = current_app.extensions.get(ACCOUNT_OF_REQUEST)
         found = account_of_request() if account_of_request else None
         if found:
@@ -140,6 +145,7 @@ class JobPolicy:
         if found:
             return found[0]
         from flask import g
+
         if "job_owner_cookie" not in g:
             g.job_owner_cookie = secrets.token_urlsafe(32)
         return self._anonymous(g.job_owner_cookie)
@@ -172,8 +178,9 @@ class JobPolicy:
         owner = self.owner()
         with self._lock():
             fresh = time.time() - self.limits.stale_hours * 3600
-            active = [j for j in self._all_jobs()
-                      if j.get("status") in ACTIVE and (_time(j.get("created")) or 0) > fresh]
+            active = [
+                j for j in self._all_jobs() if j.get("status") in ACTIVE and (_time(j.get("created")) or 0) > fresh
+            ]
             if len(active) >= self.limits.total:
                 raise JobsBusy(f"the server runs {len(active)} asynchronous jobs, its most: retry later")
             mine = sum(1 for j in active if owner is not None and j.get("owner") == owner)
@@ -193,6 +200,7 @@ class JobPolicy:
 
     def _all_jobs(self) -> list[dict]:
         from pygeoapi.process.manager.tinydb_ import TinyDBManager
+
         return TinyDBManager.get_jobs(self.manager)["jobs"]
 
     # --- retention ---
@@ -237,6 +245,7 @@ class JobPolicy:
         if not job_id:
             return False
         from pygeoapi.process.manager.tinydb_ import TinyDBManager
+
         try:
             job = TinyDBManager.get_job(self.manager, job_id)
         except JobNotFoundError:
@@ -245,11 +254,13 @@ class JobPolicy:
         if location:
             Path(location).unlink(missing_ok=True)
         import tinydb
+
         with self.manager._db() as db:
             return bool(db.remove(tinydb.where("identifier") == job_id))
 
 
 # --- the app's side: cookies, synchronous executions, purges ------------------------------------------------------
+
 
 def install(app, manager) -> JobPolicy | None:
     """Put a :class:`JobPolicy` on ``manager`` (if it takes one) and its hooks on ``app``."""
@@ -266,6 +277,7 @@ def install(app, manager) -> JobPolicy | None:
     def _after(response):
         from flask import g, request
         from werkzeug.datastructures import Headers
+
         if isinstance(response.headers, dict):  # pygeoapi's answers carry a plain dict
             response.headers = Headers(response.headers)
         if request.endpoint == "pygeoapi.execute_process_jobs":
@@ -276,8 +288,15 @@ def install(app, manager) -> JobPolicy | None:
                 g.pop("job_owner_cookie", None)  # no job kept: no owner to remember
         cookie = g.pop("job_owner_cookie", None)
         if cookie:
-            response.set_cookie(OWNER_COOKIE, cookie, max_age=int(max(policy.limits.retention_hours, 1) * 3600),
-                                httponly=True, samesite="Lax", secure=request.is_secure, path="/")
+            response.set_cookie(
+                OWNER_COOKIE,
+                cookie,
+                max_age=int(max(policy.limits.retention_hours, 1) * 3600),
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure,
+                path="/",
+            )
         return response
 
     return policy
@@ -285,28 +304,35 @@ def install(app, manager) -> JobPolicy | None:
 
 # --- command line: coopatlas jobs ---------------------------------------------------------------------------
 
+
 def add_arguments(parser) -> None:
-    parser.add_argument("--var", default=None,
-                        help="the server's var/ folder, with its effective configuration (default: var/)")
+    parser.add_argument(
+        "--var", default=None, help="the server's var/ folder, with its effective configuration (default: var/)"
+    )
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = sub.add_parser("purge", help="delete the jobs (and their results) past their retention")
-    p.add_argument("--older-than-hours", type=float, default=None,
-                   help="delete the jobs finished more than this many hours ago (default: "
-                        "$COOPATLAS_JOBS_RETENTION_HOURS or 24)")
+    p.add_argument(
+        "--older-than-hours",
+        type=float,
+        default=None,
+        help="delete the jobs finished more than this many hours ago (default: $COOPATLAS_JOBS_RETENTION_HOURS or 24)",
+    )
 
 
 def run(args) -> int:
     from pygeoapi.process.manager.base import get_manager
 
     from .serve import load_config
+
     root = Path(__file__).resolve().parents[2]
     if str(root) not in sys.path:  # the job manager of the configuration: processes._manager
         sys.path.insert(0, str(root))
     var = Path(args.var or root / "var").resolve()
     config_path = var / "pygeoapi-config.yml"
     if not config_path.is_file():
-        print(f"coopatlas jobs: no {config_path}: start the server once (coopatlas serve) or give --var",
-              file=sys.stderr)
+        print(
+            f"coopatlas jobs: no {config_path}: start the server once (coopatlas serve) or give --var", file=sys.stderr
+        )
         return 2
     if args.older_than_hours is not None and args.older_than_hours < 0:
         print("coopatlas jobs: --older-than-hours: a number >= 0", file=sys.stderr)

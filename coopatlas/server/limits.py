@@ -16,6 +16,7 @@ personal space plus the multipart envelope: the Bourse declares them in
 
 Every HTTP 429 of the server says when to retry (:func:`retry_after`).
 """
+
 from __future__ import annotations
 
 import errno
@@ -93,8 +94,12 @@ class BodyLimit:
             if body.tell() > limit:
                 return self._too_large(environ, start_response, limit)
             if size is not None and body.tell() < size:
-                return self._refuse(environ, start_response, 400, f"request body: {body.tell()} bytes of the "
-                                                                  f"{size} announced (Content-Length)")
+                return self._refuse(
+                    environ,
+                    start_response,
+                    400,
+                    f"request body: {body.tell()} bytes of the {size} announced (Content-Length)",
+                )
             environ["CONTENT_LENGTH"] = str(body.tell())
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             body.seek(0)
@@ -102,8 +107,12 @@ class BodyLimit:
         return self.app(environ, start_response)
 
     def _too_large(self, environ, start_response, limit: int):
-        return self._refuse(environ, start_response, 413,
-                            f"request body too large: at most {_size(limit)} ({limit} bytes) on this route")
+        return self._refuse(
+            environ,
+            start_response,
+            413,
+            f"request body too large: at most {_size(limit)} ({limit} bytes) on this route",
+        )
 
     @staticmethod
     def _refuse(environ, start_response, status: int, message: str):
@@ -112,14 +121,18 @@ class BodyLimit:
         accept = environ.get("HTTP_ACCEPT") or ""
         if "text/html" in accept and not (environ.get("PATH_INFO") or "").startswith("/api/"):
             text = html.escape(message)
-            body = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{status} {reason}</title></head>"
-                    f"<body><h1>{status} {reason}</h1><p>{text}</p></body></html>").encode("utf-8")
+            body = (
+                f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{status} {reason}</title></head>'
+                f"<body><h1>{status} {reason}</h1><p>{text}</p></body></html>"
+            ).encode()
             media_type = "text/html; charset=utf-8"
         else:
             body = json.dumps({"code": code, "type": code, "description": message}).encode("utf-8")
             media_type = "application/json"
-        start_response(f"{status} {reason}", [("Content-Type", media_type), ("Content-Length", str(len(body))),
-                                              ("Connection", "close")])
+        start_response(
+            f"{status} {reason}",
+            [("Content-Type", media_type), ("Content-Length", str(len(body))), ("Connection", "close")],
+        )
         return [body]
 
 

@@ -6,6 +6,7 @@ pyplot, whose global state is not thread-safe). Symbols are those of
 ``styles/`` are written from (colours of :data:`coopatlas.vocabulary.PALETTE`); :func:`style_json` gives
 them, with their legends, to the HTML pages.
 """
+
 from __future__ import annotations
 
 import io
@@ -44,8 +45,7 @@ def feature_colour(style: Style, props: Mapping) -> str:
                 return c.colour
         return colour.other.colour
     if isinstance(colour, Graduated):
-        return colour.colour_for(value if isinstance(value, (int, float)) and not isinstance(value, bool)
-                                 else None)
+        return colour.colour_for(value if isinstance(value, (int, float)) and not isinstance(value, bool) else None)
     raise TypeError(f"unknown colour rule {colour!r}")
 
 
@@ -101,13 +101,20 @@ def style_json() -> dict:
         }
         if st.proportional is not None:
             p = st.proportional
-            entry["proportional"] = {"field": p.field, "value_min": p.value_min, "value_max": p.value_max,
-                                     "size_min": p.size_min, "size_max": p.size_max, "exponent": p.exponent}
+            entry["proportional"] = {
+                "field": p.field,
+                "value_min": p.value_min,
+                "value_max": p.value_max,
+                "size_min": p.size_min,
+                "size_max": p.size_max,
+                "exponent": p.exponent,
+            }
         out[cid] = entry
     return out
 
 
 # --- Drawing ----------------------------------------------------------------------------------------
+
 
 def project(geoms: np.ndarray, crs: int) -> np.ndarray:
     """CRS84 geometries in the map CRS ``crs`` (an EPSG code; clipped to the latitudes of Web Mercator)."""
@@ -143,6 +150,7 @@ def _polygon_path(geom) -> Path | None:
 def _rgba(colours: list[str]) -> np.ndarray:
     """``#rrggbb`` strings as an N×4 RGBA array (each distinct colour converted once)."""
     from matplotlib.colors import to_rgba
+
     if not colours:
         return np.zeros((0, 4))
     distinct = {c: to_rgba(c) for c in set(colours)}
@@ -153,8 +161,9 @@ def _px_to_pt(px: float, dpi: float) -> float:
     return px * 72.0 / dpi
 
 
-def render_png(geoms, props, style: Style | None, req: MapRequest, background: str | None = None,
-               fill: str | None = None) -> bytes:
+def render_png(
+    geoms, props, style: Style | None, req: MapRequest, background: str | None = None, fill: str | None = None
+) -> bytes:
     """Draw projected geometries (in ``req.crs``) into a ``req.width`` × ``req.height`` PNG image.
 
     ``style`` colours and sizes each feature from ``props``; ``fill`` instead gives every polygon one
@@ -179,9 +188,11 @@ def render_png(geoms, props, style: Style | None, req: MapRequest, background: s
     if len(geoms):
         order = list(range(len(geoms)))
         if style is not None and style.sort_desc:
+
             def key(i):
                 v = props[i].get(style.sort_desc)
                 return -(v if isinstance(v, (int, float)) else float("-inf"))
+
             order.sort(key=key)
         colours = _rgba([fill or feature_colour(style, props[i]) for i in order])
         alpha = style.opacity if style is not None else 1.0
@@ -194,9 +205,16 @@ def render_png(geoms, props, style: Style | None, req: MapRequest, background: s
                     fills.append(c)
             edge = style.stroke_colour if style is not None else PALETTE["contour"]
             width = style.stroke_width if style is not None else 0.5
-            ax.add_collection(PathCollection(paths, facecolors=np.asarray(fills).reshape(-1, 4), edgecolors=edge,
-                                             alpha=alpha,
-                                             linewidths=_px_to_pt(width, dpi), antialiaseds=True))
+            ax.add_collection(
+                PathCollection(
+                    paths,
+                    facecolors=np.asarray(fills).reshape(-1, 4),
+                    edgecolors=edge,
+                    alpha=alpha,
+                    linewidths=_px_to_pt(width, dpi),
+                    antialiaseds=True,
+                )
+            )
         elif kind == "line":
             segs, cols = [], []
             for i, c in zip(order, colours):
@@ -204,8 +222,14 @@ def render_png(geoms, props, style: Style | None, req: MapRequest, background: s
                     if not line.is_empty:
                         segs.append(np.asarray(line.coords)[:, :2])
                         cols.append(c)
-            ax.add_collection(LineCollection(segs, colors=np.asarray(cols).reshape(-1, 4), alpha=alpha,
-                                             linewidths=_px_to_pt(style.size or 1.0, dpi)))
+            ax.add_collection(
+                LineCollection(
+                    segs,
+                    colors=np.asarray(cols).reshape(-1, 4),
+                    alpha=alpha,
+                    linewidths=_px_to_pt(style.size or 1.0, dpi),
+                )
+            )
         else:
             ordered = geoms[order]
             single = shapely.get_type_id(ordered) == 0  # Point: its coordinates; others: their centroid
@@ -215,8 +239,15 @@ def render_png(geoms, props, style: Style | None, req: MapRequest, background: s
             if (~single).any():
                 pts[~single] = shapely.get_coordinates(shapely.centroid(ordered[~single]))
             sizes = [_px_to_pt(point_diameter(style, props[i]), dpi) ** 2 for i in order]
-            ax.scatter(pts[:, 0], pts[:, 1], s=sizes, c=colours, alpha=alpha, edgecolors=style.stroke_colour,
-                       linewidths=_px_to_pt(style.stroke_width, dpi) if style.stroke_width else 0)
+            ax.scatter(
+                pts[:, 0],
+                pts[:, 1],
+                s=sizes,
+                c=colours,
+                alpha=alpha,
+                edgecolors=style.stroke_colour,
+                linewidths=_px_to_pt(style.stroke_width, dpi) if style.stroke_width else 0,
+            )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, transparent=bool(req.transparent and not background))
     return buf.getvalue()

@@ -5,6 +5,7 @@
 (pygeoapi would answer some bad values with a server error); the map provider checks what pygeoapi passes
 it with the same functions. A bad value raises :class:`MapParameterError` (HTTP 400 naming the parameter).
 """
+
 from __future__ import annotations
 
 import functools
@@ -118,8 +119,9 @@ def check_bbox(bbox, crs: int, parameter: str = "bbox") -> tuple[float, float, f
         raise MapParameterError(parameter, "inverted or empty box: minx < maxx and miny < maxy are needed")
     dminx, dminy, dmaxx, dmaxy = CRS_DOMAIN[crs]
     if minx < dminx or maxx > dmaxx or miny < dminy or maxy > dmaxy:
-        raise MapParameterError(parameter, f"outside the valid range ({dminx}, {dminy}, {dmaxx}, {dmaxy}) "
-                                           f"of EPSG:{crs}")
+        raise MapParameterError(
+            parameter, f"outside the valid range ({dminx}, {dminy}, {dmaxx}, {dmaxy}) of EPSG:{crs}"
+        )
     return minx, miny, maxx, maxy
 
 
@@ -156,6 +158,7 @@ def parse_map_args(args: Mapping[str, str]) -> MapRequest:
 def transformer(src: int, dst: int):
     """The pyproj transformer from EPSG ``src`` to ``dst`` (x first), cached."""
     from pyproj import Transformer
+
     return Transformer.from_crs(f"EPSG:{src}", f"EPSG:{dst}", always_xy=True)
 
 

@@ -18,9 +18,11 @@ growing with their number of projects, areas as a choropleth of their number of 
 Parameters follow OGC API - Maps as pygeoapi passes them: ``bbox`` (minx, miny, maxx, maxy in
 ``bbox-crs``, default CRS84 longitude/latitude degrees), ``crs`` of the image (CRS84, EPSG:4326,
 EPSG:3857 Web Mercator metres or EPSG:2154 Lambert-93 metres), ``width`` and ``height`` in pixels
-(1 to :data:`~coopatlas.server.map_parameters.MAX_SIZE`), ``transparent``. Bad values raise :class:`MapParameterError` (a pygeoapi
-``ProviderInvalidQueryError``: HTTP 400 naming the parameter), never a server error.
+(1 to :data:`~coopatlas.server.map_parameters.MAX_SIZE`), ``transparent``. Bad values raise
+:class:`MapParameterError` (a pygeoapi ``ProviderInvalidQueryError``: HTTP 400 naming the parameter), never
+a server error.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,11 +37,31 @@ from .. import schema as sch
 from ..styles.definitions import STYLES
 from ..vocabulary import PALETTE
 from .map_drawing import BASEMAP_FILL, project, render_png, style_json
-from .map_parameters import (CRS84, CRS_DOMAIN, DEFAULT_HEIGHT, DEFAULT_WIDTH, MAX_PIXELS, MapParameterError,
-                             MapRequest, check_bbox, crs_code, parse_bool, parse_map_args, parse_size, transform_bbox)
+from .map_parameters import (
+    CRS84,
+    CRS_DOMAIN,
+    DEFAULT_HEIGHT,
+    DEFAULT_WIDTH,
+    MAX_PIXELS,
+    MapParameterError,
+    MapRequest,
+    check_bbox,
+    crs_code,
+    parse_bool,
+    parse_map_args,
+    parse_size,
+    transform_bbox,
+)
 
-__all__ = ["AtlasMapProvider", "Basemap", "MapParameterError", "parse_map_args", "read_features", "spatial_collections",
-           "style_json"]
+__all__ = [
+    "AtlasMapProvider",
+    "Basemap",
+    "MapParameterError",
+    "parse_map_args",
+    "read_features",
+    "spatial_collections",
+    "style_json",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -50,15 +72,23 @@ STYLE_ID = "defaut"
 
 # --- Reading features -------------------------------------------------------------------------------
 
+
 def read_features(feature_def: dict, bbox84, fields: list[str], limit: int = MAX_FEATURES):
     """Geometries (shapely, CRS84) and properties of the features of a collection intersecting ``bbox84``.
 
     Reads through the collection's own pygeoapi feature provider (``feature_def``).
     """
     from pygeoapi.plugin import load_plugin
+
     provider = load_plugin("provider", feature_def)
-    result = provider.query(offset=0, limit=limit + 1, resulttype="results", bbox=list(bbox84),
-                            select_properties=fields, skip_geometry=False)
+    result = provider.query(
+        offset=0,
+        limit=limit + 1,
+        resulttype="results",
+        bbox=list(bbox84),
+        select_properties=fields,
+        skip_geometry=False,
+    )
     features = result.get("features", [])
     if len(features) > limit:
         raise MapParameterError("bbox", f"more than {limit} features in the box: ask for a smaller one")
@@ -89,14 +119,16 @@ def read_features(feature_def: dict, bbox84, fields: list[str], limit: int = MAX
         out[np.array(point_at)] = shapely.points(np.asarray(points, dtype=float))
     if line_parts:
         arrays = [a for parts in line_parts for a in parts]
-        lines = shapely.linestrings(np.concatenate(arrays),
-                                    indices=np.repeat(np.arange(len(arrays)), [len(a) for a in arrays]))
+        lines = shapely.linestrings(
+            np.concatenate(arrays), indices=np.repeat(np.arange(len(arrays)), [len(a) for a in arrays])
+        )
         owner = np.repeat(np.arange(len(line_parts)), [len(parts) for parts in line_parts])
         out[np.array(line_at)] = shapely.multilinestrings(lines, indices=owner)
     return out, props
 
 
 # --- pygeoapi provider ------------------------------------------------------------------------------
+
 
 class AtlasMapProvider(BaseProvider):
     """pygeoapi map provider of one collection.
@@ -127,8 +159,18 @@ class AtlasMapProvider(BaseProvider):
         """No property can be selected on a map: ``properties=`` is refused."""
         return {}
 
-    def query(self, style=None, bbox=None, width=DEFAULT_WIDTH, height=DEFAULT_HEIGHT, crs=CRS84,
-              datetime_=None, transparent=True, format_="png", **kwargs):
+    def query(
+        self,
+        style=None,
+        bbox=None,
+        width=DEFAULT_WIDTH,
+        height=DEFAULT_HEIGHT,
+        crs=CRS84,
+        datetime_=None,
+        transparent=True,
+        format_="png",
+        **kwargs,
+    ):
         """The PNG image of the collection in ``bbox`` (in ``crs``), ``width`` × ``height`` pixels."""
         if style not in (None, STYLE_ID):
             raise MapParameterError("style", f"unknown style {style!r}; available: {STYLE_ID}")
@@ -160,6 +202,7 @@ def collection_png(resources: Mapping, collection_id: str, args: Mapping[str, st
     configured resources. Raises ``LookupError`` when the collection has no map, :class:`MapParameterError`
     naming a bad parameter."""
     from pygeoapi.plugin import load_plugin
+
     providers = (resources.get(collection_id) or {}).get("providers") or []
     definition = next((p for p in providers if p.get("type") == "map"), None)
     if definition is None:
@@ -201,7 +244,7 @@ class Basemap:
         """Bounds (EPSG:3857 metres) of the XYZ tile ``z/x/y`` (y from the top)."""
         if not 0 <= z <= MAX_ZOOM:
             raise MapParameterError("z", f"zoom {z} is out of range 0 to {MAX_ZOOM}")
-        n = 2 ** z
+        n = 2**z
         if not (0 <= x < n and 0 <= y < n):
             raise MapParameterError("x", f"tile {x}/{y} does not exist at zoom {z}")
         size = 2 * MERCATOR_HALF / n
@@ -214,8 +257,7 @@ class Basemap:
         tree, geoms = self._load()
         idx = tree.query(shapely.box(*bbox))
         req = MapRequest(bbox, 3857, 256, 256, False)
-        return render_png(geoms[np.sort(idx)], [{}] * len(idx), None, req, background=PALETTE["mer"],
-                          fill=BASEMAP_FILL)
+        return render_png(geoms[np.sort(idx)], [{}] * len(idx), None, req, background=PALETTE["mer"], fill=BASEMAP_FILL)
 
 
 def spatial_collections() -> list[str]:

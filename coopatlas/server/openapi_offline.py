@@ -4,6 +4,7 @@
 definitions of ``coopatlas/server/static/openapi/ogc-components.yaml``, so Swagger UI and schemathesis
 work offline; :func:`clean_openapi` drops the JSON Schema keywords OpenAPI 3.0 does not know.
 """
+
 from __future__ import annotations
 
 import copy
@@ -111,13 +112,46 @@ def offline_openapi(doc: dict, components: dict | None = None) -> dict:
 
 
 #: Keywords of an OpenAPI 3.0 Schema Object (others, but ``x-`` extensions, make the document invalid).
-OAS30_SCHEMA_KEYWORDS = frozenset({
-    "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-    "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
-    "required", "enum", "type", "not", "allOf", "oneOf", "anyOf", "items", "properties",
-    "additionalProperties", "description", "format", "default", "nullable", "discriminator", "readOnly",
-    "writeOnly", "example", "externalDocs", "deprecated", "xml", "$ref",
-})
+OAS30_SCHEMA_KEYWORDS = frozenset(
+    {
+        "title",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "enum",
+        "type",
+        "not",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "items",
+        "properties",
+        "additionalProperties",
+        "description",
+        "format",
+        "default",
+        "nullable",
+        "discriminator",
+        "readOnly",
+        "writeOnly",
+        "example",
+        "externalDocs",
+        "deprecated",
+        "xml",
+        "$ref",
+    }
+)
 
 
 def clean_schema(schema):

@@ -24,6 +24,7 @@ the parity suite (``tests/parity``) checks over HTTP:
 Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order, the provider's
 ``storage_crs``).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -45,9 +46,9 @@ from .. import schema as sch
 from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
+from ..store.live_writer import MARKER_TABLE
 from ..store.postgis import FID
 from ..text import like_patterns
-from ..store.live_writer import MARKER_TABLE
 from . import bbox_crs, counts, cql
 from .faults import ProviderUnavailable
 
@@ -56,8 +57,14 @@ HIDDEN_COLUMNS = (FID, SEARCH_COLUMN)
 #: Collation of CASEI (Unicode case mapping; PostgreSQL built with ICU, as Debian's is).
 UNICODE_COLLATION = "und-x-icu"
 #: Names of CRS84 (longitude, latitude) in geometry literals: stored as SRID 4326 (same axis order).
-_LONLAT_NAMES = frozenset({"urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84",
-                           "http://www.opengis.net/def/crs/OGC/1.3/CRS84"})
+_LONLAT_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "OGC:CRS84",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    }
+)
 
 
 #: Published fields per reflected table model (the core caches the models per table and engine).
@@ -151,8 +158,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
                 raise ProviderUnavailable(str(exc)) from exc
             raise
         self.coll = sch.COLLECTIONS.get(provider_def["table"])
-        self.queryables = {
-            name: cql.Queryable(name, self._type(name), self._codes(name)) for name in self.fields}
+        self.queryables = {name: cql.Queryable(name, self._type(name), self._codes(name)) for name in self.fields}
 
     def _type(self, name: str) -> str:
         if self.coll is not None and name in self.coll.field_names:
@@ -185,9 +191,22 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         return self._fields
 
     # -- q, and the errors of the database as 400s
-    def query(self, offset=0, limit=10, resulttype='results', bbox=[], datetime_=None, properties=[],
-              sortby=[], select_properties=[], skip_geometry=False, q=None, filterq=None,
-              crs_transform_spec=None, **kwargs):
+    def query(
+        self,
+        offset=0,
+        limit=10,
+        resulttype="results",
+        bbox=[],
+        datetime_=None,
+        properties=[],
+        sortby=[],
+        select_properties=[],
+        skip_geometry=False,
+        q=None,
+        filterq=None,
+        crs_transform_spec=None,
+        **kwargs,
+    ):
         properties = list(properties or [])
         if q is not None and str(q).strip():
             patterns = like_patterns(str(q))
@@ -199,10 +218,21 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         if bbox and not self._has_geometry:
             raise _invalid(f"bbox: collection {self.table} has no geometry")
         try:
-            return self._query_counted(offset=offset, limit=limit, resulttype=resulttype, bbox=bbox,
-                                       datetime_=datetime_, properties=properties, sortby=sortby,
-                                       select_properties=select_properties, skip_geometry=skip_geometry, q=q,
-                                       filterq=filterq, crs_transform_spec=crs_transform_spec, **kwargs)
+            return self._query_counted(
+                offset=offset,
+                limit=limit,
+                resulttype=resulttype,
+                bbox=bbox,
+                datetime_=datetime_,
+                properties=properties,
+                sortby=sortby,
+                select_properties=select_properties,
+                skip_geometry=skip_geometry,
+                q=q,
+                filterq=filterq,
+                crs_transform_spec=crs_transform_spec,
+                **kwargs,
+            )
         except Exception as exc:
             if unavailable_cause(exc):  # PostgreSQL down or restarting: 503, not the driver's message
                 raise ProviderUnavailable(str(exc)) from exc
@@ -228,37 +258,43 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
             raise
 
     # -- numberMatched: cached per filter and data version, bounded (coopatlas.server.counts)
-    def _query_counted(self, offset=0, limit=10, resulttype='results', bbox=[], datetime_=None, properties=[],
-                       filterq=None, **kwargs):
+    def _query_counted(
+        self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None, properties=[], filterq=None, **kwargs
+    ):
         """The core query without its count (``SELECT count(*)`` of every match on every request), then
         ``numberMatched`` from the page (a last page tells it), the cache or a count within the budget."""
-        query = dict(offset=offset, limit=limit, bbox=bbox, datetime_=datetime_, properties=properties,
-                     filterq=filterq, **kwargs)
-        if not self.count and resulttype != 'hits':
+        query = dict(
+            offset=offset, limit=limit, bbox=bbox, datetime_=datetime_, properties=properties, filterq=filterq, **kwargs
+        )
+        if not self.count and resulttype != "hits":
             return super().query(resulttype=resulttype, **query)
         key = self._count_key(bbox, datetime_, properties, filterq)
 
         def count(budget=None):
             return self._count_matches(bbox, datetime_, properties, filterq, budget)
 
-        if resulttype == 'hits':
-            return {'type': 'FeatureCollection', 'features': [], 'numberReturned': 0,
-                    'numberMatched': counts.matched(key, count, exact=True)}
+        if resulttype == "hits":
+            return {
+                "type": "FeatureCollection",
+                "features": [],
+                "numberReturned": 0,
+                "numberMatched": counts.matched(key, count, exact=True),
+            }
         self.count = False
         try:
             response = super().query(resulttype=resulttype, **query)
         finally:
             self.count = True
-        n, offset, limit = response['numberReturned'], int(offset or 0), int(limit)
+        n, offset, limit = response["numberReturned"], int(offset or 0), int(limit)
         if 0 < n < limit or (n == 0 and offset == 0 and limit > 0):
             matched = offset + n  # the page tells it
             counts.remember(key, matched)
         else:
             matched = counts.matched(key, count)
         if matched is not None:
-            response['numberMatched'] = matched
+            response["numberMatched"] = matched
         else:
-            response['numberMatchedAtLeast'] = offset + n
+            response["numberMatchedAtLeast"] = offset + n
         return response
 
     # -- /items/{id}: one query (the core runs three, loading the previous and next rows whole)
@@ -270,8 +306,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         next_id = select(func.min(id_column)).where(id_column > identifier).scalar_subquery()
         with Session(self._engine) as session:
             try:
-                row = session.execute(select(self.table_model, prev_id, next_id)
-                                      .where(id_column == identifier)).first()
+                row = session.execute(select(self.table_model, prev_id, next_id).where(id_column == identifier)).first()
             except DataError:  # an id of the wrong type for the column
                 row = None
             if row is None:
@@ -291,17 +326,31 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         with Session(self._engine) as session:
             oid, marker = session.execute(
                 text("SELECT to_regclass(:t)::oid::bigint, to_regclass(:m)::oid::bigint"),
-                {"t": self.table, "m": MARKER_TABLE}).one()
+                {"t": self.table, "m": MARKER_TABLE},
+            ).one()
             if marker is not None:
                 marker = tuple(session.execute(text(f'SELECT cle, valeur FROM "{MARKER_TABLE}" ORDER BY cle')).all())
         props = tuple(sorted(repr(p) for p in properties or []))
-        return ("postgis", str(self._engine.url), self.table, oid, marker, props,
-                tuple(float(v) for v in bbox or ()), datetime_, repr(filterq))
+        return (
+            "postgis",
+            str(self._engine.url),
+            self.table,
+            oid,
+            marker,
+            props,
+            tuple(float(v) for v in bbox or ()),
+            datetime_,
+            repr(filterq),
+        )
 
     def _count_matches(self, bbox, datetime_, properties, filterq, budget: float | None) -> int:
         """The exact number of matches; :class:`counts.OverBudget` past ``budget`` seconds."""
-        where = and_(self._get_property_filters(properties), self._get_cql_filters(filterq),
-                     self._get_bbox_filter(bbox), self._get_datetime_filter(datetime_))
+        where = and_(
+            self._get_property_filters(properties),
+            self._get_cql_filters(filterq),
+            self._get_bbox_filter(bbox),
+            self._get_datetime_filter(datetime_),
+        )
         with Session(self._engine) as session:
             if budget is not None:
                 session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}"))
@@ -343,8 +392,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         if len(b) == 6:
             b = [b[0], b[1], b[3], b[4]]
         minx, miny, maxx, maxy = b
-        boxes = [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy),
-                                                                 (-180.0, miny, maxx, maxy)]
+        boxes = [(minx, miny, maxx, maxy)] if minx <= maxx else [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
         column = getattr(self.table_model, self.geom)
         tests = [ST_Intersects(ST_MakeEnvelope(*box, SRS_ID), column) for box in boxes]
         return tests[0] if len(tests) == 1 else or_(*tests)
@@ -353,8 +401,11 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
     def _get_cql_filters(self, filterq):
         if not filterq:
             return True
-        target = cql.Target(queryables=self.queryables, geometry='"geom"' if self._has_geometry else None,
-                            geometry_names=frozenset({"geometry", self.geom}))
+        target = cql.Target(
+            queryables=self.queryables,
+            geometry='"geom"' if self._has_geometry else None,
+            geometry_names=frozenset({"geometry", self.geom}),
+        )
         try:
             cql.to_sql(filterq, target)  # validation only: raises FilterError with the user's message
         except cql.FilterError as exc:
@@ -368,8 +419,8 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
     def _get_order_by_clauses(self, sort_by, table_model):
         clauses = []
         for s in sort_by:
-            column = getattr(table_model, s['property'])
-            clauses.append(asc(column).nulls_first() if s['order'] == '+' else desc(column).nulls_last())
-        if not any(s['property'] == self.id_field for s in sort_by):
+            column = getattr(table_model, s["property"])
+            clauses.append(asc(column).nulls_first() if s["order"] == "+" else desc(column).nulls_last())
+        if not any(s["property"] == self.id_field for s in sort_by):
             clauses.append(asc(getattr(table_model, self.id_field)))
         return clauses

@@ -55,6 +55,7 @@ Configuration (a ``providers`` entry of a collection in ``pygeoapi-config.yml``)
 
 Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,11 +66,11 @@ from pygeoapi.provider.base import BaseProvider, ProviderConnectionError, Provid
 from .. import schema as sch
 from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
-from . import cql
+from . import bbox_crs, counts, cql
 from .gpkg_geojson import features as _features
-from . import bbox_crs, counts
 from .gpkg_layer import connect, layer_of, signature
-from .gpkg_planner import Filters, NoPlan, Planner, invalid as _invalid
+from .gpkg_planner import Filters, NoPlan, Planner
+from .gpkg_planner import invalid as _invalid
 
 bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
 
@@ -82,15 +83,17 @@ class AtlasGeoPackageProvider(BaseProvider):
         table = provider_def.get("table")
         if table not in sch.COLLECTIONS:
             raise ProviderConnectionError(
-                f"AtlasGeoPackageProvider: table must be a collection id ({', '.join(sch.COLLECTIONS)}), "
-                f"not {table!r}", user_msg="collection not configured correctly")
+                f"AtlasGeoPackageProvider: table must be a collection id ({', '.join(sch.COLLECTIONS)}), not {table!r}",
+                user_msg="collection not configured correctly",
+            )
         self.coll = sch.COLLECTIONS[table]
         self.table = table
         self.id_field = provider_def.get("id_field") or self.coll.id_field
         if self.id_field != self.coll.id_field:
-            raise ProviderConnectionError(f"AtlasGeoPackageProvider: id_field of {table} is "
-                                          f"{self.coll.id_field!r}, not {self.id_field!r}",
-                                          user_msg="collection not configured correctly")
+            raise ProviderConnectionError(
+                f"AtlasGeoPackageProvider: id_field of {table} is {self.coll.id_field!r}, not {self.id_field!r}",
+                user_msg="collection not configured correctly",
+            )
         self.geom = provider_def.get("geom_field", "geom")
         self.path = os.path.abspath(str(self.data))
         self._layer = layer_of(self.path, self.coll, self.geom, connect(self.path))
@@ -111,23 +114,40 @@ class AtlasGeoPackageProvider(BaseProvider):
         (``/queryables?profile=actual-domain``)."""
         layer = self._layer
         con = connect(self.path)
-        names = properties or [f.name for f in self.coll.fields
-                               if f.codelist or f.type == sch.BOOLEAN or (f.indexed and f.type == sch.TEXT)]
+        names = properties or [
+            f.name
+            for f in self.coll.fields
+            if f.codelist or f.type == sch.BOOLEAN or (f.indexed and f.type == sch.TEXT)
+        ]
         domains = {}
         for name in names:
             f = self.coll.field(name) if name in layer.queryables else None
             if f is None or not (f.codelist or f.type == sch.BOOLEAN or f.indexed):
                 continue
-            rows = con.execute(f"SELECT DISTINCT {_q(name)} FROM {_q(layer.table)} WHERE {_q(name)} IS NOT NULL "
-                               f"ORDER BY 1 LIMIT 1001").fetchall()
+            rows = con.execute(
+                f"SELECT DISTINCT {_q(name)} FROM {_q(layer.table)} WHERE {_q(name)} IS NOT NULL ORDER BY 1 LIMIT 1001"
+            ).fetchall()
             if len(rows) <= 1000:
                 domains[name] = [bool(r[0]) if f.type == sch.BOOLEAN else r[0] for r in rows]
         return domains, True
 
     # -- queries
-    def query(self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None, properties=[],
-              sortby=[], select_properties=[], skip_geometry=False, q=None, filterq=None,
-              crs_transform_spec=None, **kwargs):
+    def query(
+        self,
+        offset=0,
+        limit=10,
+        resulttype="results",
+        bbox=[],
+        datetime_=None,
+        properties=[],
+        sortby=[],
+        select_properties=[],
+        skip_geometry=False,
+        q=None,
+        filterq=None,
+        crs_transform_spec=None,
+        **kwargs,
+    ):
         """Features of the collection as a GeoJSON FeatureCollection dict (see the module documentation).
 
         ``bbox`` is in CRS84 degrees (minx, miny, maxx, maxy, or 6 values with z); ``properties`` are
@@ -192,6 +212,7 @@ class AtlasGeoPackageProvider(BaseProvider):
         transform = None
         if crs_transform_spec is not None and with_geom:
             from pygeoapi.crs import get_transform_from_spec
+
             transform = get_transform_from_spec(crs_transform_spec)
         response["features"] = _features(layer, rows, names, with_geom, transform)
         n = len(rows)
@@ -222,21 +243,23 @@ class AtlasGeoPackageProvider(BaseProvider):
         if with_geom:
             cols.append(f"t.{_q(layer.geometry)}")
         idc = _q(self.id_field)
-        rows = con.execute(f"SELECT {', '.join(cols)} FROM {_q(layer.table)} AS t WHERE t.{idc} = ?",
-                           (identifier,)).fetchall()
+        rows = con.execute(
+            f"SELECT {', '.join(cols)} FROM {_q(layer.table)} AS t WHERE t.{idc} = ?", (identifier,)
+        ).fetchall()
         if not rows:
             msg = f"no item {identifier!r} in collection {self.coll.id}"
             raise ProviderItemNotFoundError(msg, user_msg=msg)
         transform = None
         if crs_transform_spec is not None and with_geom:
             from pygeoapi.crs import get_transform_from_spec
+
             transform = get_transform_from_spec(crs_transform_spec)
         feature = _features(layer, rows, names, with_geom, transform)[0]
         table = _q(layer.table)
-        prev = con.execute(f"SELECT {idc} FROM {table} WHERE {idc} < ? ORDER BY {idc} DESC LIMIT 1",
-                           (identifier,)).fetchone()
-        nxt = con.execute(f"SELECT {idc} FROM {table} WHERE {idc} > ? ORDER BY {idc} LIMIT 1",
-                          (identifier,)).fetchone()
+        prev = con.execute(
+            f"SELECT {idc} FROM {table} WHERE {idc} < ? ORDER BY {idc} DESC LIMIT 1", (identifier,)
+        ).fetchone()
+        nxt = con.execute(f"SELECT {idc} FROM {table} WHERE {idc} > ? ORDER BY {idc} LIMIT 1", (identifier,)).fetchone()
         feature["prev"] = prev[0] if prev else identifier
         feature["next"] = nxt[0] if nxt else identifier
         return feature
@@ -261,8 +284,7 @@ class AtlasGeoPackageProvider(BaseProvider):
         if select_properties:
             unknown = [p for p in select_properties if p not in layer.queryables]
             if unknown:
-                raise _invalid(f"properties: unknown propert{'y' if len(unknown) == 1 else 'ies'} "
-                               f"{', '.join(unknown)}")
+                raise _invalid(f"properties: unknown propert{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}")
             names = list(dict.fromkeys(select_properties))
         else:
             names = list(layer.props)
@@ -337,7 +359,10 @@ class AtlasGeoPackageProvider(BaseProvider):
             queryables=layer.queryables,
             geometry=f"t.{_q(layer.geometry)}" if layer.geometry else None,
             geometry_names=frozenset({"geometry", self.geom, layer.geometry or "geometry"}),
-            rtree=layer.rtree, rowid='t."fid"', column=lambda n: f"t.{_q(n)}")
+            rtree=layer.rtree,
+            rowid='t."fid"',
+            column=lambda n: f"t.{_q(n)}",
+        )
 
     def _boxes(self, bbox) -> list[tuple]:
         """The ``bbox`` parameter as one box, or two when it crosses the antimeridian (minx > maxx)."""

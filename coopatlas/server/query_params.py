@@ -20,6 +20,7 @@ The suggestion comes from the Atlas's search criteria (:data:`coopatlas.criteria
 ``/criteres``, the processes and the QGIS plugin use, e.g. ``pays`` → ``pays_code``), from names of other
 web-map protocols (``startindex`` → ``offset``), else from the closest name (:mod:`difflib`).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -37,23 +38,51 @@ blueprint = Blueprint("coopatlas_query_params", __name__)
 COMMON = ("f", "lang")
 #: The parameters pygeoapi 0.24 reads on ``/collections/{id}/items`` (``reserved_fieldnames`` of
 #: ``pygeoapi.api.itemtypes.get_collection_items``); other names are property filters.
-ITEMS_PARAMETERS = COMMON + ("bbox", "bbox-crs", "crs", "limit", "offset", "resulttype", "datetime", "sortby",
-                             "properties", "skipGeometry", "q", "filter", "filter-lang", "filter-crs")
+ITEMS_PARAMETERS = COMMON + (
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "limit",
+    "offset",
+    "resulttype",
+    "datetime",
+    "sortby",
+    "properties",
+    "skipGeometry",
+    "q",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+)
 ITEM_PARAMETERS = COMMON + ("crs",)
 MAP_PARAMETERS = COMMON + ("bbox", "bbox-crs", "crs", "width", "height", "transparent", "datetime")
 QUERYABLES_PARAMETERS = COMMON + ("profile", "properties")
 
 #: Names other protocols (WFS, OGC API drafts) give to a parameter of OGC API - Features.
 OTHER_NAMES = {
-    "startindex": "offset", "start": "offset", "page": "offset", "count": "limit", "maxfeatures": "limit",
-    "max_features": "limit", "typename": "/collections/{id}", "typenames": "/collections/{id}",
-    "outputformat": "f", "format": "f", "srsname": "crs", "propertyname": "properties", "sort": "sortby",
-    "cql_filter": "filter", "cql": "filter", "langue": "lang", "language": "lang",
+    "startindex": "offset",
+    "start": "offset",
+    "page": "offset",
+    "count": "limit",
+    "maxfeatures": "limit",
+    "max_features": "limit",
+    "typename": "/collections/{id}",
+    "typenames": "/collections/{id}",
+    "outputformat": "f",
+    "format": "f",
+    "srsname": "crs",
+    "propertyname": "properties",
+    "sort": "sortby",
+    "cql_filter": "filter",
+    "cql": "filter",
+    "langue": "lang",
+    "language": "lang",
 }
 
 
-def route_parameters(endpoint: str | None,
-                     view_args: dict) -> tuple[str, tuple[str, ...], sch.Collection | None] | None:
+def route_parameters(
+    endpoint: str | None, view_args: dict
+) -> tuple[str, tuple[str, ...], sch.Collection | None] | None:
     """``(route, parameters, collection)`` of a collection route (``collection`` when property filters are
     parameters too), or None for the other routes (not checked here)."""
     cid = view_args.get("collection_id")
@@ -104,8 +133,10 @@ def suggestion(name: str, parameters: tuple[str, ...], coll: sch.Collection | No
             return f"use {field}={value or '...'} (the criterion {name} of /criteres is the property {field} here)"
         if spec.kind == "text":
             return "use q=..."
-        return (f"the criterion {name!r} of /criteres does not apply to this collection "
-                f"(GET /criteres?{name}=... gives the query of each collection)")
+        return (
+            f"the criterion {name!r} of /criteres does not apply to this collection "
+            f"(GET /criteres?{name}=... gives the query of each collection)"
+        )
     if lowered in OTHER_NAMES:
         target = OTHER_NAMES[lowered]
         if target.startswith("/"):
@@ -122,8 +153,9 @@ def suggestion(name: str, parameters: tuple[str, ...], coll: sch.Collection | No
     return None
 
 
-def unknown_parameters_message(unknown: list[str], args, route: str, parameters: tuple[str, ...],
-                               coll: sch.Collection | None) -> str:
+def unknown_parameters_message(
+    unknown: list[str], args, route: str, parameters: tuple[str, ...], coll: sch.Collection | None
+) -> str:
     """``unknown query parameter 'pays': use pays_code=BF ...; the parameters of the route``."""
     parts = []
     for name in unknown:
@@ -146,6 +178,7 @@ def _error(description: str) -> Response:
     """A 400 ``InvalidParameterValue`` as pygeoapi renders its errors: its HTML page for ``f=html``, else
     the OGC exception JSON (also for ``f=csv``)."""
     from pygeoapi.flask_app import api_
+
     api_request = APIRequest.from_flask(request, api_.locales)
     if api_request.format == "html":
         headers = api_request.get_response_headers(**api_.api_headers)
@@ -165,6 +198,7 @@ def refuse_unknown_parameters():
         return None
     route, parameters, coll = found
     from pygeoapi.flask_app import CONFIG
+
     cid = (request.view_args or {}).get("collection_id")
     if cid and cid not in CONFIG.get("resources", {}):
         return None  # pygeoapi answers 404

@@ -6,6 +6,7 @@ French and an English title for every field: this hook puts them into the JSON a
 ``/collections/{id}/queryables`` (``f=json``, the form clients read), with a description that says which
 code list a coded property takes its values from and where its labels are (``/vocabulaire``).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,16 @@ from .. import schema as sch
 blueprint = Blueprint("coopatlas_queryables", __name__)
 
 DESCRIPTIONS = {
-    "fr": {"codes": "Code de la liste « {name} » ; libellés français et anglais : /vocabulaire.",
-           "id": "Identifiant de l'objet.", "geometry": "Géométrie de l'objet (CRS84)."},
-    "en": {"codes": "Code of the list '{name}'; French and English labels: /vocabulaire.",
-           "id": "Identifier of the feature.", "geometry": "Geometry of the feature (CRS84)."},
+    "fr": {
+        "codes": "Code de la liste « {name} » ; libellés français et anglais : /vocabulaire.",
+        "id": "Identifiant de l'objet.",
+        "geometry": "Géométrie de l'objet (CRS84).",
+    },
+    "en": {
+        "codes": "Code of the list '{name}'; French and English labels: /vocabulaire.",
+        "id": "Identifier of the feature.",
+        "geometry": "Geometry of the feature (CRS84).",
+    },
 }
 
 
@@ -29,6 +36,7 @@ def request_language() -> str:
     ``Accept-Language``, then the server's default)."""
     from pygeoapi.api import APIRequest
     from pygeoapi.flask_app import api_
+
     locale = APIRequest.from_flask(request, api_.locales).locale
     return "en" if getattr(locale, "language", "fr") == "en" else "fr"
 
@@ -55,8 +63,10 @@ def titled_queryables(response: Response) -> Response:
     """The JSON answer of ``/collections/{id}/queryables``, titled and described (see the module)."""
     if request.endpoint != "pygeoapi.collection_queryables" or response.status_code != 200:
         return response
-    if not str(response.headers.get("Content-Type", "")).startswith("application/schema+json") \
-            or response.direct_passthrough:
+    if (
+        not str(response.headers.get("Content-Type", "")).startswith("application/schema+json")
+        or response.direct_passthrough
+    ):
         return response
     coll = sch.COLLECTIONS.get((request.view_args or {}).get("collection_id"))
     if coll is None:

@@ -6,6 +6,7 @@ search means the same in every client. Each answer also lists the criteria thems
 (``specifications``: name, kind, labels, the code list or collection their values come from, whether they
 take several), which the QGIS plugin's criteria must match. ``/vocabulaire`` publishes every code list.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -70,11 +71,12 @@ def criteres():
         return bad_request(exc.param, str(exc))
     collections = translate(criteria)
     skipped = collections.pop("_non_applicables", {})
-    return jsonify({
-        "criteres": criteria.to_params(),
-        "description": {"fr": criteria.describe("fr"), "en": criteria.describe("en")},
-        "collections": collections,
-        "non_applicables": skipped,
-        "specifications": published(),
-    })
-
+    return jsonify(
+        {
+            "criteres": criteria.to_params(),
+            "description": {"fr": criteria.describe("fr"), "en": criteria.describe("en")},
+            "collections": collections,
+            "non_applicables": skipped,
+            "specifications": published(),
+        }
+    )

@@ -16,6 +16,7 @@ It builds nothing (``make serve`` builds the GeoPackage and installs the web ass
 Host and port: ``--host``/``--port``, else ``HOST``/``PORT``, else 127.0.0.1:5000. The public URL:
 ``--url``, else ``COOPATLAS_URL``, else ``http://<host>:<port>``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,33 +33,65 @@ DATABASE_URL_ENV = "COOPATLAS_DATABASE_URL"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     env = os.environ
-    parser.add_argument("--host", default=env.get("HOST") or "127.0.0.1",
-                        help="address to bind (default: $HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=int(env.get("PORT") or 5000),
-                        help="port to bind (default: $PORT or 5000)")
-    parser.add_argument("--url", default=env.get("COOPATLAS_URL"),
-                        help="public URL of the server (default: $COOPATLAS_URL or http://HOST:PORT)")
-    parser.add_argument("--workers", type=int, default=int(env.get("WORKERS") or 4),
-                        help="gunicorn worker processes (default: $WORKERS or 4)")
-    parser.add_argument("--threads", type=int, default=int(env.get("THREADS") or 16),
-                        help="threads of each worker: requests served at once by one worker (default: $THREADS or 16)")
-    parser.add_argument("--read-timeout", type=float, default=float(env.get("COOPATLAS_READ_TIMEOUT") or 10),
-                        help="seconds a client may keep the server waiting between two reads of its request "
-                             "(default: $COOPATLAS_READ_TIMEOUT or 10)")
+    parser.add_argument(
+        "--host", default=env.get("HOST") or "127.0.0.1", help="address to bind (default: $HOST or 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=int(env.get("PORT") or 5000), help="port to bind (default: $PORT or 5000)"
+    )
+    parser.add_argument(
+        "--url",
+        default=env.get("COOPATLAS_URL"),
+        help="public URL of the server (default: $COOPATLAS_URL or http://HOST:PORT)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(env.get("WORKERS") or 4),
+        help="gunicorn worker processes (default: $WORKERS or 4)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(env.get("THREADS") or 16),
+        help="threads of each worker: requests served at once by one worker (default: $THREADS or 16)",
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=float(env.get("COOPATLAS_READ_TIMEOUT") or 10),
+        help="seconds a client may keep the server waiting between two reads of its request "
+        "(default: $COOPATLAS_READ_TIMEOUT or 10)",
+    )
     parser.add_argument("--timeout", type=int, default=120, help="gunicorn worker timeout, seconds")
-    parser.add_argument("--gpkg", default=env.get("COOPATLAS_GPKG") or C.DEFAULT_GPKG,
-                        help="the atlas GeoPackage (default: $COOPATLAS_GPKG or build/atlas.gpkg)")
-    parser.add_argument("--database-url", default=env.get(DATABASE_URL_ENV),
-                        help=f"serve from PostGIS instead (default: ${DATABASE_URL_ENV})")
-    parser.add_argument("--feature-provider", default=env.get("COOPATLAS_FEATURE_PROVIDER"),
-                        help="dotted path of the GeoPackage feature provider class "
-                             f"(default: $COOPATLAS_FEATURE_PROVIDER or {C.FEATURE_PROVIDER})")
+    parser.add_argument(
+        "--gpkg",
+        default=env.get("COOPATLAS_GPKG") or C.DEFAULT_GPKG,
+        help="the atlas GeoPackage (default: $COOPATLAS_GPKG or build/atlas.gpkg)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=env.get(DATABASE_URL_ENV),
+        help=f"serve from PostGIS instead (default: ${DATABASE_URL_ENV})",
+    )
+    parser.add_argument(
+        "--feature-provider",
+        default=env.get("COOPATLAS_FEATURE_PROVIDER"),
+        help="dotted path of the GeoPackage feature provider class "
+        f"(default: $COOPATLAS_FEATURE_PROVIDER or {C.FEATURE_PROVIDER})",
+    )
     parser.add_argument("--config", default=str(C.CONFIG_FILE), help="pygeoapi configuration to start from")
-    parser.add_argument("--var", default=str(C.ROOT / "var"),
-                        help="folder of the effective configuration, OpenAPI document and jobs (default: var/)")
+    parser.add_argument(
+        "--var",
+        default=str(C.ROOT / "var"),
+        help="folder of the effective configuration, OpenAPI document and jobs (default: var/)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request on standard output")
-    parser.add_argument("--prepare-only", action="store_true",
-                        help="write the effective configuration and the OpenAPI document, then exit")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="write the effective configuration and the OpenAPI document, then exit",
+    )
 
 
 def public_url(host: str, port: int, url: str | None = None) -> str:
@@ -74,6 +107,7 @@ def public_url(host: str, port: int, url: str | None = None) -> str:
 def load_config(path: str | Path) -> dict:
     """The configuration file with its ``${VAR:-default}`` placeholders filled (as pygeoapi reads it)."""
     from pygeoapi.util import yaml_load
+
     with open(path, encoding="utf-8") as fh:
         return yaml_load(io.StringIO(fh.read()))
 
@@ -92,16 +126,26 @@ def write_effective_config(args) -> tuple[Path, dict]:
     else:
         gpkg = str(Path(args.gpkg).resolve())
         if not Path(gpkg).is_file():
-            raise SystemExit(f"coopatlas serve: no GeoPackage at {gpkg}: build it with 'make data' "
-                             "(or set COOPATLAS_GPKG)")
+            raise SystemExit(
+                f"coopatlas serve: no GeoPackage at {gpkg}: build it with 'make data' (or set COOPATLAS_GPKG)"
+            )
     base = load_config(args.config)
-    cfg = C.effective_config(base, url=url, host=args.host, port=args.port, gpkg=gpkg,
-                             database_url=database_url, var=var,
-                             feature_provider_name=args.feature_provider)
+    cfg = C.effective_config(
+        base,
+        url=url,
+        host=args.host,
+        port=args.port,
+        gpkg=gpkg,
+        database_url=database_url,
+        var=var,
+        feature_provider_name=args.feature_provider,
+    )
     path = var / "pygeoapi-config.yml"
     tmp = path.with_suffix(".yml.tmp")
-    tmp.write_text(C.render_yaml(cfg).replace(C.HEADER, "# Effective configuration written by "
-                                                       "`coopatlas serve`: do not edit.\n"), encoding="utf-8")
+    tmp.write_text(
+        C.render_yaml(cfg).replace(C.HEADER, "# Effective configuration written by `coopatlas serve`: do not edit.\n"),
+        encoding="utf-8",
+    )
     tmp.replace(path)
     return path, cfg
 
@@ -109,6 +153,7 @@ def write_effective_config(args) -> tuple[Path, dict]:
 def write_openapi(cfg: dict, var: Path) -> Path:
     """Generate the OpenAPI document of ``cfg`` with pygeoapi, self-contained, into ``var/openapi.json``."""
     from pygeoapi.openapi import get_oas, validate_openapi_document
+
     doc = C.clean_openapi(C.offline_openapi(get_oas(cfg, fail_on_invalid_collection=True)))
     doc = json.loads(json.dumps(doc, default=str))
     validate_openapi_document(doc)
@@ -120,18 +165,31 @@ def write_openapi(cfg: dict, var: Path) -> Path:
 
 
 def gunicorn_argv(args, bind: str) -> list[str]:
-    argv = [sys.executable, "-m", "gunicorn",
-            "--bind", bind,
-            "--workers", str(max(1, args.workers)),
-            "--worker-class", "coopatlas.server.worker.ThreadWorker",
-            "--threads", str(max(1, args.threads)),
-            "--timeout", str(args.timeout),
-            "--graceful-timeout", "10",
-            "--pythonpath", str(C.ROOT),
-            "--preload",
-            "--no-control-socket",
-            "--limit-request-line", "0",  # no limit: /criteres filters list the collectivities of a search
-            "--name", "coopatlas"]
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        bind,
+        "--workers",
+        str(max(1, args.workers)),
+        "--worker-class",
+        "coopatlas.server.worker.ThreadWorker",
+        "--threads",
+        str(max(1, args.threads)),
+        "--timeout",
+        str(args.timeout),
+        "--graceful-timeout",
+        "10",
+        "--pythonpath",
+        str(C.ROOT),
+        "--preload",
+        "--no-control-socket",
+        "--limit-request-line",
+        "0",  # no limit: /criteres filters list the collectivities of a search
+        "--name",
+        "coopatlas",
+    ]
     if args.access_log:
         argv += ["--access-logfile", "-"]
     return argv + ["coopatlas.server.app:APP"]
@@ -150,9 +208,13 @@ def run(args) -> int:
         return 0
     host = args.host if ":" not in args.host or args.host.startswith("[") else f"[{args.host}]"
     bind = f"{host}:{args.port}"
-    print(f"coopatlas serve: {cfg['server']['url']} (bind {bind}, {args.workers} workers of "
-          f"{args.threads} threads, "
-          f"{'PostGIS' if args.database_url else 'GeoPackage ' + str(args.gpkg)})", file=sys.stderr, flush=True)
+    print(
+        f"coopatlas serve: {cfg['server']['url']} (bind {bind}, {args.workers} workers of "
+        f"{args.threads} threads, "
+        f"{'PostGIS' if args.database_url else 'GeoPackage ' + str(args.gpkg)})",
+        file=sys.stderr,
+        flush=True,
+    )
     argv = gunicorn_argv(args, bind)
     os.environ["COOPATLAS_READ_TIMEOUT"] = str(args.read_timeout)
     os.execv(argv[0], argv)

@@ -9,6 +9,7 @@ request and waits would hold its thread for ever. Here every connection gets ker
 (headers or body), or a write to a client that reads nothing for :envvar:`COOPATLAS_WRITE_TIMEOUT` seconds,
 fails and the connection is closed, freeing the thread.
 """
+
 from __future__ import annotations
 
 import errno

@@ -8,12 +8,14 @@ shapely objects in EPSG:4326.
 >>> store.scalar("SELECT COUNT(*) FROM projets")      # doctest: +SKIP
 13468
 """
+
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import pandas as pd
 import shapely
@@ -44,8 +46,7 @@ class Store:
         try:
             return self._connections.get(self.location)
         except FileNotFoundError:
-            raise FileNotFoundError(f"atlas database {self.location} not found (build it with `make data`)") \
-                from None
+            raise FileNotFoundError(f"atlas database {self.location} not found (build it with `make data`)") from None
 
     def geometry_sql(self, column: str = "geom") -> str:
         """SQL expression giving the geometry in a form :meth:`decode_geometry` reads."""
@@ -107,6 +108,7 @@ class PostGISStore(Store):
             con = self._local.con = None
         if con is None:
             import psycopg2
+
             con = self._local.con = psycopg2.connect(self.location)
             con.set_session(readonly=True, autocommit=True)
         return con

@@ -11,15 +11,15 @@ get B-tree indexes.
 The file is written deterministically (fixed timestamps, rows in the order given) so that the same
 tables give the same bytes.
 """
+
 from __future__ import annotations
 
 import math
 import sqlite3
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .. import schema as sch
-from .geopackage import (APPLICATION_ID, GEOM, SEARCH, SRS_ID, blob_envelope, encode_geometry, keyword_index,
-                         search_text)
+from .geopackage import APPLICATION_ID, GEOM, SEARCH, SRS_ID, blob_envelope, encode_geometry, keyword_index, search_text
 
 #: Fixed timestamp written into ``gpkg_contents.last_change`` so that builds are reproducible.
 BUILD_TIMESTAMP = "2013-06-30T00:00:00.000Z"
@@ -62,12 +62,21 @@ def _create_gpkg_core(con: sqlite3.Connection) -> None:
             tile_height INTEGER NOT NULL, pixel_x_size DOUBLE NOT NULL, pixel_y_size DOUBLE NOT NULL,
             CONSTRAINT pk_ttm PRIMARY KEY (table_name, zoom_level));
     """)
-    con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", [
-        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
-        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
-        ("WGS 84 geodetic", SRS_ID, "EPSG", SRS_ID, _WGS84_WKT, "longitude/latitude coordinates in decimal "
-         "degrees on the WGS 84 spheroid"),
-    ])
+    con.executemany(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)",
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+            (
+                "WGS 84 geodetic",
+                SRS_ID,
+                "EPSG",
+                SRS_ID,
+                _WGS84_WKT,
+                "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
+            ),
+        ],
+    )
 
 
 RTREE_TRIGGERS = """
@@ -106,8 +115,9 @@ def _clean(v):
     return v
 
 
-def create_table(con: sqlite3.Connection, coll: sch.Collection, table: str | None = None,
-                 description: str | None = None) -> None:
+def create_table(
+    con: sqlite3.Connection, coll: sch.Collection, table: str | None = None, description: str | None = None
+) -> None:
     """Create the (empty) table of a collection, registered in the GeoPackage catalogue."""
     table = table or coll.source
     cols = ['"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL']
@@ -123,8 +133,14 @@ def create_table(con: sqlite3.Connection, coll: sch.Collection, table: str | Non
     con.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
         "VALUES (?,?,?,?,?,?)",
-        (table, "features" if coll.geometry else "attributes", coll.id if table == coll.source else table,
-         description or coll.title_fr, BUILD_TIMESTAMP, SRS_ID if coll.geometry else None),
+        (
+            table,
+            "features" if coll.geometry else "attributes",
+            coll.id if table == coll.source else table,
+            description or coll.title_fr,
+            BUILD_TIMESTAMP,
+            SRS_ID if coll.geometry else None,
+        ),
     )
     if coll.geometry:
         con.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (table, GEOM, coll.geometry, SRS_ID))
@@ -138,8 +154,7 @@ def create_table(con: sqlite3.Connection, coll: sch.Collection, table: str | Non
             con.execute(f'CREATE INDEX "idx_{table}_{f.name}" ON "{table}" ("{f.name}")')
 
 
-def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict],
-                table: str | None = None) -> int:
+def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict], table: str | None = None) -> int:
     """Insert rows (dicts with the collection's fields and, for spatial tables, a shapely ``geometry``).
 
     Fills the R-tree directly (the triggers are created after the bulk load). Returns the row count.
@@ -149,7 +164,9 @@ def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[di
     searchable = any(f.searchable for f in coll.fields)
     bools = {f.name for f in coll.fields if f.type == sch.BOOLEAN}
     cols = ([GEOM] if coll.geometry else []) + names + ([SEARCH] if searchable else [])
-    sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({",".join("?" * len(cols))})'
+    sql = (
+        f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({",".join("?" * len(cols))})'
+    )
     n = 0
     batch = []
     for row in rows:
@@ -237,16 +254,22 @@ def create_view(con: sqlite3.Connection, coll: sch.Collection, base_table: str, 
     con.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
         "VALUES (?,?,?,?,?,?)",
-        (coll.id, "features" if coll.geometry else "attributes", coll.id, coll.title_fr, BUILD_TIMESTAMP,
-         SRS_ID if coll.geometry else None),
+        (
+            coll.id,
+            "features" if coll.geometry else "attributes",
+            coll.id,
+            coll.title_fr,
+            BUILD_TIMESTAMP,
+            SRS_ID if coll.geometry else None,
+        ),
     )
     if coll.geometry:
         con.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (coll.id, GEOM, coll.geometry, SRS_ID))
         ext = con.execute(
             f'SELECT MIN(r.minx), MIN(r.miny), MAX(r.maxx), MAX(r.maxy) FROM "rtree_{base_table}_{GEOM}" r '
-            f'JOIN "{base_table}" t ON t.fid = r.id WHERE {where}').fetchone()
-        con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
-                    (*ext, coll.id))
+            f'JOIN "{base_table}" t ON t.fid = r.id WHERE {where}'
+        ).fetchone()
+        con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?", (*ext, coll.id))
 
 
 def new_geopackage(path: str) -> sqlite3.Connection:
@@ -265,11 +288,16 @@ def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]]
     to its rows. The public ``demandes`` layer is created as a view of the private requests table.
     """
     from ..vocabulary import STATUTS_VALIDATION_PUBLICS
+
     for cid, coll in sch.COLLECTIONS.items():
         table = sch.DEMANDES_TABLE if cid == "demandes" else cid
         rows = tables.get(table, [])
-        create_table(con, coll, table, description=(
-            "Toutes les demandes de la Bourse projets (privé)" if cid == "demandes" else None))
+        create_table(
+            con,
+            coll,
+            table,
+            description=("Toutes les demandes de la Bourse projets (privé)" if cid == "demandes" else None),
+        )
         n = insert_rows(con, coll, rows, table)
         finish_table(con, coll, table)
         if cid == "demandes":

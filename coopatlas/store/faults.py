@@ -6,23 +6,44 @@ too long, or (PostgreSQL) unreachable or restarting: nothing the client did wron
 after the operator's fix (or by itself) will cure. :func:`unavailable_cause` tells these errors from
 programming errors (bad SQL, a missing table in a healthy file), which stay errors of the server.
 """
+
 from __future__ import annotations
 
 import errno
 import sqlite3
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 #: Seconds a client is told to wait before retrying (``Retry-After``).
 RETRY_AFTER_SECONDS = 30
 
 #: Words of SQLite's messages that say the file, not the statement, is at fault.
-_SQLITE_UNAVAILABLE = ("readonly database", "read-only", "unable to open", "disk i/o error", "database is locked",
-                       "database or disk is full", "disk is full", "not a database", "malformed",
-                       "no such table", "closed database", "database table is locked")
+_SQLITE_UNAVAILABLE = (
+    "readonly database",
+    "read-only",
+    "unable to open",
+    "disk i/o error",
+    "database is locked",
+    "database or disk is full",
+    "disk is full",
+    "not a database",
+    "malformed",
+    "no such table",
+    "closed database",
+    "database table is locked",
+)
 #: ``errno`` of the file-system errors that an operator fixes (missing file, full or read-only disk...).
-_OS_UNAVAILABLE = {errno.ENOENT, errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EDQUOT,
-                   errno.ESTALE, errno.ENOTDIR}
+_OS_UNAVAILABLE = {
+    errno.ENOENT,
+    errno.ENOSPC,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EIO,
+    errno.EDQUOT,
+    errno.ESTALE,
+    errno.ENOTDIR,
+}
 
 
 class BackendUnavailable(Exception):
@@ -51,7 +72,8 @@ def unavailable_cause(exc: BaseException) -> bool:
         if isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc).lower():
             return True
         if isinstance(exc, (sqlite3.OperationalError, sqlite3.DatabaseError)) and not isinstance(
-                exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.DataError)):
+            exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.DataError)
+        ):
             text = str(exc).lower()
             if any(w in text for w in _SQLITE_UNAVAILABLE):
                 return True
@@ -60,8 +82,11 @@ def unavailable_cause(exc: BaseException) -> bool:
         module = type(exc).__module__ or ""
         name = type(exc).__name__
         # psycopg2 / SQLAlchemy: a lost or refused connection, a server shutting down or starting up
-        if name in ("OperationalError", "InterfaceError") and module.split(".")[0] in ("psycopg2", "psycopg",
-                                                                                     "sqlalchemy"):
+        if name in ("OperationalError", "InterfaceError") and module.split(".")[0] in (
+            "psycopg2",
+            "psycopg",
+            "sqlalchemy",
+        ):
             return True
         if getattr(exc, "connection_invalidated", False):
             return True

@@ -18,6 +18,7 @@ The build writer (:mod:`coopatlas.store.build_writer`) and the live writer (:mod
 write files in this format; the read store (:mod:`coopatlas.store`), the server's feature provider and the
 interchange export read them through this module.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,8 @@ import os
 import sqlite3
 import struct
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import shapely
 
@@ -60,6 +61,7 @@ def search_text(coll, row: dict) -> str:
     """The content of the hidden keyword column of one row of the collection ``coll``: its searchable
     fields, normalised (accents, case and punctuation removed)."""
     from ..text import search_document
+
     return search_document(*(row.get(f.name) for f in coll.fields if f.searchable))
 
 
@@ -102,14 +104,14 @@ def blob_wkb(blob: bytes | None) -> bytes | None:
     """The ISO WKB inside a GeoPackage blob; ``None`` for ``None``."""
     if blob is None:
         return None
-    return bytes(blob[wkb_offset(blob):])
+    return bytes(blob[wkb_offset(blob) :])
 
 
 def decode_geometry(blob: bytes | None):
     """The shapely geometry of a GeoPackage blob (``None`` for NULL; an empty geometry stays empty)."""
     if blob is None:
         return None
-    return shapely.from_wkb(bytes(blob[wkb_offset(blob):]))
+    return shapely.from_wkb(bytes(blob[wkb_offset(blob) :]))
 
 
 def decode_geometries(blobs: list):
@@ -170,14 +172,16 @@ def file_signature(path: str | os.PathLike) -> tuple:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def open_readonly(path: str | os.PathLike, check_same_thread: bool = True, timeout: float = 5.0,
-                  require_geopackage: bool = True) -> sqlite3.Connection:
+def open_readonly(
+    path: str | os.PathLike, check_same_thread: bool = True, timeout: float = 5.0, require_geopackage: bool = True
+) -> sqlite3.Connection:
     """A new read-only connection to the GeoPackage ``path`` (``mode=ro`` URI, ``PRAGMA query_only``,
     autocommit). ``sqlite3.Error`` if it cannot be opened, :class:`NotAGeoPackage` if it is no GeoPackage
     (unless not ``require_geopackage``)."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
-    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=check_same_thread,
-                          cached_statements=256, timeout=timeout)
+    con = sqlite3.connect(
+        uri, uri=True, isolation_level=None, check_same_thread=check_same_thread, cached_statements=256, timeout=timeout
+    )
     try:
         con.execute("PRAGMA query_only = ON")
         con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -265,6 +269,7 @@ class ReadOnlyConnections:
 
 # --- SQL functions of the R-tree triggers -------------------------------------------------------------
 
+
 def _envelope_part(blob, i):
     if blob is None:
         return None
@@ -290,11 +295,14 @@ def register_rtree_functions(con: sqlite3.Connection) -> None:
 
 # --- the atlas metadata ------------------------------------------------------------------------------------
 
+
 def write_metadata(con: sqlite3.Connection, metadata: dict) -> None:
     """Create the metadata table and write ``metadata`` into it (keys sorted, values as JSON)."""
     con.execute(f"CREATE TABLE {METADATA_TABLE} (cle TEXT PRIMARY KEY, valeur TEXT)")
-    con.executemany(f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
-                    [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(metadata.items())])
+    con.executemany(
+        f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
+        [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(metadata.items())],
+    )
 
 
 def read_metadata(path: str | os.PathLike) -> dict:

@@ -34,6 +34,7 @@ the live features re-apply their whole journal (kept outside the atlas, in ``var
 
 Geometries are GeoPackage blobs in EPSG:4326 (longitude, latitude in degrees).
 """
+
 from __future__ import annotations
 
 import errno
@@ -47,8 +48,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import schema as sch
-from .geopackage import (GEOM, SEARCH, blob_envelope, decode_geometry, encode_geometry, keyword_index,
-                         open_readonly, quote as _q, register_rtree_functions, search_text)
+from .geopackage import (
+    GEOM,
+    SEARCH,
+    blob_envelope,
+    decode_geometry,
+    encode_geometry,
+    keyword_index,
+    open_readonly,
+    register_rtree_functions,
+    search_text,
+)
+from .geopackage import (
+    quote as _q,
+)
 
 #: How long a writer waits for the file lock and for SQLite locks (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
@@ -65,6 +78,7 @@ class LiveChangesError(RuntimeError):
 
 
 # --- locks, connections, transactions ------------------------------------------------------------------
+
 
 def lock_path(path: str | os.PathLike) -> Path:
     """The advisory lock file of a GeoPackage: ``<file>.lock`` next to it."""
@@ -91,8 +105,9 @@ def write_lock(path: str | os.PathLike, timeout: float = BUSY_TIMEOUT_MS / 1000)
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise AtlasLockTimeout(f"{path} stayed locked for {timeout:.0f} s (a rebuild replacing it?)") \
-                        from None
+                    raise AtlasLockTimeout(
+                        f"{path} stayed locked for {timeout:.0f} s (a rebuild replacing it?)"
+                    ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
         yield
@@ -182,12 +197,14 @@ def recover(path: str | os.PathLike) -> bool:
 
 # --- rows ------------------------------------------------------------------------------------------
 
+
 def _fts(con: sqlite3.Connection, table: str) -> str | None:
     """The FTS5 keyword index of ``table`` when it must be maintained here: present, and without the
     triggers that :func:`coopatlas.store.build_writer.keyword_index_sql` adds (which keep it right)."""
     name = keyword_index(table)
-    found = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE name IN (?, ?)",
-                                       (name, f"{table}_fts_update"))}
+    found = {
+        r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE name IN (?, ?)", (name, f"{table}_fts_update"))
+    }
     return name if found == {name} else None
 
 
@@ -210,7 +227,9 @@ def _touch_contents(con: sqlite3.Connection, table: str, blob: bytes | None) -> 
     con.execute(
         "UPDATE gpkg_contents SET last_change = ?, min_x = MIN(COALESCE(min_x, ?), ?), "
         "min_y = MIN(COALESCE(min_y, ?), ?), max_x = MAX(COALESCE(max_x, ?), ?), max_y = MAX(COALESCE(max_y, ?), ?) "
-        "WHERE table_name = ?", (now, minx, minx, miny, miny, maxx, maxx, maxy, maxy, table))
+        "WHERE table_name = ?",
+        (now, minx, minx, miny, miny, maxx, maxx, maxy, maxy, table),
+    )
 
 
 def upsert(con: sqlite3.Connection, coll: sch.Collection, row: dict, table: str | None = None) -> int:
@@ -236,27 +255,30 @@ def upsert(con: sqlite3.Connection, coll: sch.Collection, row: dict, table: str 
         values.append(new_search)
     idv = row[coll.id_field]
     fts = _fts(con, table) if searchable else None
-    old = con.execute(f"SELECT fid{', ' + _q(SEARCH) if searchable else ''} FROM {_q(table)} "
-                      f"WHERE {_q(coll.id_field)} = ?", (idv,)).fetchone()
+    old = con.execute(
+        f"SELECT fid{', ' + _q(SEARCH) if searchable else ''} FROM {_q(table)} WHERE {_q(coll.id_field)} = ?", (idv,)
+    ).fetchone()
     if old is None:
-        cur = con.execute(f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in cols)}) "
-                          f"VALUES ({', '.join('?' * len(cols))})", values)
+        cur = con.execute(
+            f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})", values
+        )
         fid = cur.lastrowid
     else:
         fid = old[0]
-        con.execute(f"UPDATE {_q(table)} SET {', '.join(_q(c) + ' = ?' for c in cols)} WHERE fid = ?",
-                    values + [fid])
+        con.execute(f"UPDATE {_q(table)} SET {', '.join(_q(c) + ' = ?' for c in cols)} WHERE fid = ?", values + [fid])
         if fts and old[1] is not None:
-            con.execute(f"INSERT INTO {_q(fts)} ({_q(fts)}, rowid, {_q(SEARCH)}) VALUES ('delete', ?, ?)",
-                        (fid, old[1]))
+            con.execute(
+                f"INSERT INTO {_q(fts)} ({_q(fts)}, rowid, {_q(SEARCH)}) VALUES ('delete', ?, ?)", (fid, old[1])
+            )
     if fts and new_search is not None:
         con.execute(f"INSERT INTO {_q(fts)} (rowid, {_q(SEARCH)}) VALUES (?, ?)", (fid, new_search))
     _touch_contents(con, table, blob)
     return fid
 
 
-def update_fields(con: sqlite3.Connection, coll: sch.Collection, idv: str, values: dict,
-                  table: str | None = None) -> bool:
+def update_fields(
+    con: sqlite3.Connection, coll: sch.Collection, idv: str, values: dict, table: str | None = None
+) -> bool:
     """Set some fields of the row ``idv`` of ``coll`` (no geometry); the keyword column follows. False
     when there is no such row."""
     table = table or coll.source
@@ -272,14 +294,14 @@ def delete(con: sqlite3.Connection, coll: sch.Collection, idv: str, table: str |
     """Delete the row ``idv`` of ``coll`` (R-tree through the triggers, FTS5 index); whether it existed."""
     table = table or coll.source
     searchable = any(f.searchable for f in coll.fields)
-    old = con.execute(f"SELECT fid{', ' + _q(SEARCH) if searchable else ''} FROM {_q(table)} "
-                      f"WHERE {_q(coll.id_field)} = ?", (idv,)).fetchone()
+    old = con.execute(
+        f"SELECT fid{', ' + _q(SEARCH) if searchable else ''} FROM {_q(table)} WHERE {_q(coll.id_field)} = ?", (idv,)
+    ).fetchone()
     if old is None:
         return False
     fts = _fts(con, table) if searchable else None
     if fts and old[1] is not None:
-        con.execute(f"INSERT INTO {_q(fts)} ({_q(fts)}, rowid, {_q(SEARCH)}) VALUES ('delete', ?, ?)",
-                    (old[0], old[1]))
+        con.execute(f"INSERT INTO {_q(fts)} ({_q(fts)}, rowid, {_q(SEARCH)}) VALUES ('delete', ?, ?)", (old[0], old[1]))
     con.execute(f"DELETE FROM {_q(table)} WHERE fid = ?", (old[0],))
     _touch_contents(con, table, None)
     return True
@@ -289,8 +311,9 @@ def read_row(con: sqlite3.Connection, coll: sch.Collection, idv: str, table: str
     """One row of ``coll`` as a dict of its fields (booleans as ``bool``) plus ``geometry`` (shapely)."""
     table = table or coll.source
     cols = ([GEOM] if coll.geometry else []) + coll.field_names
-    r = con.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table)} WHERE {_q(coll.id_field)} = ?",
-                    (idv,)).fetchone()
+    r = con.execute(
+        f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table)} WHERE {_q(coll.id_field)} = ?", (idv,)
+    ).fetchone()
     if r is None:
         return None
     out = {}
@@ -303,6 +326,7 @@ def read_row(con: sqlite3.Connection, coll: sch.Collection, idv: str, table: str
 
 
 # --- the live-changes marker ----------------------------------------------------------------------------
+
 
 def get_marker(con: sqlite3.Connection) -> dict | None:
     """The live-changes marker of the GeoPackage (``{"base": ..., "sequence": n, ...}``), or None."""
@@ -318,8 +342,11 @@ def set_marker(con: sqlite3.Connection, base: str, sequence: int, **extra) -> No
     con.execute(f"CREATE TABLE IF NOT EXISTS {_q(MARKER_TABLE)} (cle TEXT PRIMARY KEY, valeur TEXT NOT NULL)")
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for k, v in {"base": base, "sequence": int(sequence), "date": now, **extra}.items():
-        con.execute(f"INSERT INTO {_q(MARKER_TABLE)} (cle, valeur) VALUES (?, ?) "
-                    "ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur", (k, json.dumps(v)))
+        con.execute(
+            f"INSERT INTO {_q(MARKER_TABLE)} (cle, valeur) VALUES (?, ?) "
+            "ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
+            (k, json.dumps(v)),
+        )
 
 
 def live_changes(path: str | os.PathLike, recover_first: bool = True) -> int:
@@ -344,6 +371,7 @@ def live_changes(path: str | os.PathLike, recover_first: bool = True) -> int:
 
 # --- rebuilds: what coopatlas build calls ------------------------------------------------------------------
 
+
 def check_replaceable(path: str | os.PathLike, force: bool = False, _locked: bool = False) -> int:
     """Before a rebuild replaces ``path``: raise :class:`LiveChangesError` if it holds live changes and not
     ``force``; returns the number of live changes (0 when none)."""
@@ -353,7 +381,8 @@ def check_replaceable(path: str | os.PathLike, force: bool = False, _locked: boo
             f"{path} holds {n} live change(s) (Bourse projets requests, collectivities' updates) written by "
             "the server since it was built. They are kept in the server's live database (var/) and re-applied "
             "to a new build when the server starts, but to keep a copy export first (coopatlas export), then "
-            "rebuild with --force.")
+            "rebuild with --force."
+        )
     return n
 
 
@@ -380,6 +409,7 @@ def replace_atlas(tmp: str | os.PathLike, out: str | os.PathLike, force: bool = 
                 if side.exists():
                     raise LiveChangesError(
                         f"{side} exists: {out} is open in WAL mode by another program; close it (or run "
-                        "'PRAGMA journal_mode=DELETE' on it) before rebuilding")
+                        "'PRAGMA journal_mode=DELETE' on it) before rebuilding"
+                    )
             check_replaceable(out, force, _locked=True)
         os.replace(tmp, out)

@@ -7,7 +7,8 @@ PostgreSQL schema (``atlas`` by default):
 * one table per collection (``projets``, ``collectivites``, ...) plus the private ``bourse_demandes``, with
   the same column names, the PostgreSQL types of :data:`coopatlas.schema.PG_TYPES`, the feature id ``id``
   as primary key, the GeoPackage's ``fid`` (integer, unique: a key for QGIS), the hidden normalised
-  keyword column ``recherche`` and, for spatial collections, ``geom geometry(<type>, 4326)`` (longitude, latitude in degrees) with a GiST index;
+  keyword column ``recherche`` and, for spatial collections, ``geom geometry(<type>, 4326)`` (longitude,
+  latitude in degrees) with a GiST index;
 * B-tree indexes on the schema's ``indexed`` fields, and a trigram index on ``recherche`` when the
   ``pg_trgm`` extension can be had (keyword search ``q=`` is a ``LIKE '%word%'`` per word);
 * the public ``demandes`` VIEW of ``bourse_demandes`` restricted to the public validation statuses
@@ -28,6 +29,7 @@ untouched.
 :func:`pygeoapi_provider_config` gives the pygeoapi provider stanza of one collection on that database
 (used by ``coopatlas serve`` when ``COOPATLAS_DATABASE_URL`` is set).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -131,13 +133,11 @@ def _csv_batches(lite: sqlite3.Connection, coll: sch.Collection, table: str):
         yield buf.getvalue(), len(rows)
 
 
-def _copy_table(lite: sqlite3.Connection, cur, coll: sch.Collection, table: str, qualified: str,
-                bar=None) -> int:
+def _copy_table(lite: sqlite3.Connection, cur, coll: sch.Collection, table: str, qualified: str, bar=None) -> int:
     """COPY every row of one GeoPackage table into ``qualified``; returns the row count."""
     # FREEZE (the table is new in this transaction): rows written frozen and pages marked all-visible,
     # so that counts and index-only scans need no VACUUM after the load
-    copy_sql = (f"COPY {qualified} ({', '.join(_q(c) for c in _columns(coll))}) FROM STDIN "
-                "WITH (FORMAT csv, FREEZE)")
+    copy_sql = f"COPY {qualified} ({', '.join(_q(c) for c in _columns(coll))}) FROM STDIN WITH (FORMAT csv, FREEZE)"
     n = 0
     for text, count in _csv_batches(lite, coll, table):
         cur.copy_expert(copy_sql, io.StringIO(text))
@@ -172,8 +172,10 @@ def _ensure_extensions(cur) -> bool:
             cur.execute("RELEASE SAVEPOINT ext")
         except Exception as exc:  # psycopg2.Error; the message names the cause (not installed, not allowed)
             cur.execute("ROLLBACK TO SAVEPOINT ext; RELEASE SAVEPOINT ext")
-            raise LoadError("the PostGIS extension is not enabled in this database and could not be created "
-                            f"({str(exc).strip()}); run 'CREATE EXTENSION postgis' as a superuser") from None
+            raise LoadError(
+                "the PostGIS extension is not enabled in this database and could not be created "
+                f"({str(exc).strip()}); run 'CREATE EXTENSION postgis' as a superuser"
+            ) from None
     if _has_extension(cur, "pg_trgm"):
         return True
     cur.execute("SAVEPOINT ext")
@@ -192,8 +194,10 @@ def _schema_exists(cur, name: str) -> bool:
 
 
 def _ops_schema(cur, extname: str) -> str:
-    cur.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                "WHERE e.extname = %s", (extname,))
+    cur.execute(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = %s",
+        (extname,),
+    )
     return cur.fetchone()[0]
 
 
@@ -212,8 +216,9 @@ def _set_search_path(cur, schema: str) -> bool:
         return False
 
 
-def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progress: bool = False,
-         log=None) -> dict[str, int]:
+def load(
+    gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progress: bool = False, log=None
+) -> dict[str, int]:
     """Load the atlas GeoPackage ``gpkg`` into the schema ``schema`` of the database at ``url``.
 
     ``url`` is a libpq URL (``postgresql://user[:password]@host:port/dbname``). The previous content of
@@ -258,8 +263,10 @@ def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progre
             cur.execute(f"CREATE SCHEMA {_q(staging)}")
             if progress:
                 from tqdm import tqdm
-                bar = tqdm(total=sum(counts_in.values()), unit=" rows", desc="PostGIS", file=sys.stderr,
-                           dynamic_ncols=True)
+
+                bar = tqdm(
+                    total=sum(counts_in.values()), unit=" rows", desc="PostGIS", file=sys.stderr, dynamic_ncols=True
+                )
             for table, coll in tables:
                 current = table
                 qualified = f"{_q(staging)}.{_q(table)}"
@@ -270,8 +277,9 @@ def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progre
                 _index_table(cur, coll, staging, table)
                 if trgm and _searchable(coll):
                     ops = f"{_q(_ops_schema(cur, 'pg_trgm'))}.gin_trgm_ops"
-                    cur.execute(f"CREATE INDEX {_q(f'{table}_{SEARCH}_trgm')} ON {qualified} "
-                                f"USING gin ({_q(SEARCH)} {ops})")
+                    cur.execute(
+                        f"CREATE INDEX {_q(f'{table}_{SEARCH}_trgm')} ON {qualified} USING gin ({_q(SEARCH)} {ops})"
+                    )
                 cur.execute(f"ANALYZE {qualified}")
                 if counts[table] != counts_in[table]:
                     raise LoadError(f"{table}: {counts[table]} rows loaded, {counts_in[table]} in the GeoPackage")
@@ -281,14 +289,19 @@ def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progre
             cur.execute(
                 f"CREATE VIEW {_q(staging)}.{_q(demandes.id)} AS SELECT "
                 f"{', '.join(_q(c) for c in _columns(demandes))} FROM {_q(staging)}.{_q(sch.DEMANDES_TABLE)} "
-                f"WHERE statut_validation IN ({statuses})")
+                f"WHERE statut_validation IN ({statuses})"
+            )
             # the atlas's metadata (date of the data, synthetic notice), as in the GeoPackage
             cur.execute(f"CREATE TABLE {_q(staging)}.{_q(METADATA_TABLE)} (cle text PRIMARY KEY, valeur text)")
-            meta_rows = lite.execute(f"SELECT cle, valeur FROM {METADATA_TABLE}").fetchall() if lite.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = ?", (METADATA_TABLE,)).fetchone() else []
+            meta_rows = (
+                lite.execute(f"SELECT cle, valeur FROM {METADATA_TABLE}").fetchall()
+                if lite.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (METADATA_TABLE,)).fetchone()
+                else []
+            )
             cur.executemany(f"INSERT INTO {_q(staging)}.{_q(METADATA_TABLE)} VALUES (%s, %s)", meta_rows)
-            cur.execute(f"COMMENT ON SCHEMA {_q(staging)} IS %s",
-                        (f"CoopAtlas, loaded from {gpkg.name} by coopatlas postgis",))
+            cur.execute(
+                f"COMMENT ON SCHEMA {_q(staging)} IS %s", (f"CoopAtlas, loaded from {gpkg.name} by coopatlas postgis",)
+            )
             # swap: the previous atlas goes only when the new one is complete
             cur.execute(f"DROP SCHEMA IF EXISTS {_q(old)} CASCADE")
             if _schema_exists(cur, schema):
@@ -305,16 +318,21 @@ def load(gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progre
         pg.close()
         lite.close()
     if not searchable_by_default:
-        say(f"note: could not make {schema!r} the database's default search_path (not the owner): "
-            f"qualify the tables ({schema}.projets) or SET search_path TO {schema}, public")
-    say(f"loaded {sum(counts.values())} rows in {len(counts)} tables into schema {schema!r} of "
-        f"{_redact(url)} in {time.perf_counter() - t0:.1f} s")
+        say(
+            f"note: could not make {schema!r} the database's default search_path (not the owner): "
+            f"qualify the tables ({schema}.projets) or SET search_path TO {schema}, public"
+        )
+    say(
+        f"loaded {sum(counts.values())} rows in {len(counts)} tables into schema {schema!r} of "
+        f"{_redact(url)} in {time.perf_counter() - t0:.1f} s"
+    )
     return counts
 
 
 def _redact(url: str) -> str:
     """The URL without its password."""
     from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -324,17 +342,24 @@ def _redact(url: str) -> str:
 def connection_parameters(url: str) -> dict:
     """host, port, dbname, user, password of a ``postgresql://`` URL (``None`` where not given)."""
     from sqlalchemy.engine import make_url
+
     try:
         u = make_url(url)
     except Exception:
-        raise ValueError(f"not a database URL: {_redact(url)!r} (expected postgresql://user@host:port/dbname)") \
-            from None
+        raise ValueError(
+            f"not a database URL: {_redact(url)!r} (expected postgresql://user@host:port/dbname)"
+        ) from None
     if not u.drivername.startswith("postgresql"):
         raise ValueError(f"not a PostgreSQL URL: {_redact(url)!r} (expected postgresql://user@host:port/dbname)")
     if not u.database:
         raise ValueError(f"the database URL {_redact(url)!r} names no database")
-    return {"host": u.host or "localhost", "port": u.port or 5432, "dbname": u.database, "user": u.username,
-            "password": u.password}
+    return {
+        "host": u.host or "localhost",
+        "port": u.port or 5432,
+        "dbname": u.database,
+        "user": u.username,
+        "password": u.password,
+    }
 
 
 #: Dotted path of the pygeoapi feature provider over PostGIS: the core ``PostgreSQL`` provider plus ``q``.
@@ -369,13 +394,21 @@ def pygeoapi_provider_config(url: str, collection_id: str, schema: str | None = 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gpkg", default=os.environ.get("COOPATLAS_GPKG", "build/atlas.gpkg"),
-                        help="the built atlas GeoPackage (default: $COOPATLAS_GPKG or build/atlas.gpkg)")
-    parser.add_argument("--url", default=os.environ.get(DATABASE_URL_ENV),
-                        help="database URL, postgresql://user[:password]@host:port/dbname "
-                             f"(default: ${DATABASE_URL_ENV})")
-    parser.add_argument("--schema", default=os.environ.get(SCHEMA_ENV, DEFAULT_SCHEMA),
-                        help=f"PostgreSQL schema of the atlas, replaced as a whole (default: {DEFAULT_SCHEMA})")
+    parser.add_argument(
+        "--gpkg",
+        default=os.environ.get("COOPATLAS_GPKG", "build/atlas.gpkg"),
+        help="the built atlas GeoPackage (default: $COOPATLAS_GPKG or build/atlas.gpkg)",
+    )
+    parser.add_argument(
+        "--url",
+        default=os.environ.get(DATABASE_URL_ENV),
+        help=f"database URL, postgresql://user[:password]@host:port/dbname (default: ${DATABASE_URL_ENV})",
+    )
+    parser.add_argument(
+        "--schema",
+        default=os.environ.get(SCHEMA_ENV, DEFAULT_SCHEMA),
+        help=f"PostgreSQL schema of the atlas, replaced as a whole (default: {DEFAULT_SCHEMA})",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -385,8 +418,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         connection_parameters(args.url)
-        counts = load(args.gpkg, args.url, schema=args.schema, progress=not args.quiet,
-                      log=lambda m: print(m, file=sys.stderr))
+        counts = load(
+            args.gpkg, args.url, schema=args.schema, progress=not args.quiet, log=lambda m: print(m, file=sys.stderr)
+        )
     except (LoadError, ValueError) as exc:
         print(f"coopatlas postgis: {exc}", file=sys.stderr)
         return 1

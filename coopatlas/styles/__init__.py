@@ -6,6 +6,7 @@
   MapLibre GL style spec v8);
 - :mod:`.export`: writes every file into ``styles/`` (``python -m coopatlas.styles --out styles/``).
 """
+
 from __future__ import annotations
 
 from .definitions import STYLES

@@ -20,6 +20,7 @@ style file follows. The choices made here:
   (Île-de-France: 2/4/1/5/4/2), departments 11 to 644 (10/21/15/24/22/9). 0 or null projects get
   ``PALETTE['sans_donnee']``.
 """
+
 from __future__ import annotations
 
 from .. import schema
@@ -41,8 +42,14 @@ BREAKS: dict[str, tuple[int, ...]] = {
 
 #: One size scale for every count of projects drawn as circles (diameters in pixels).
 TAILLE_NB_PROJETS = ProportionalSize(
-    field="nb_projets", value_min=1, value_max=344, size_min=4.0, size_max=36.0, exponent=0.5,
-    legend_title="Nombre de projets", legend_values=(5, 25, 100, 300),
+    field="nb_projets",
+    value_min=1,
+    value_max=344,
+    size_min=4.0,
+    size_max=36.0,
+    exponent=0.5,
+    legend_title="Nombre de projets",
+    legend_values=(5, 25, 100, 300),
 )
 
 #: Legend entry for a code outside the list, or null.
@@ -87,33 +94,59 @@ def _title(cid: str) -> str:
 def _build() -> dict[str, Style]:
     by_type_action = categorised("type_action", voc.TYPES_ACTION, P["type_action"])
     styles = [
-        Style("projets", _title("projets"), "point", by_type_action, size=7.0,
-              stroke_colour=CONTOUR, stroke_width=0.5),
-        Style("demandes", _title("demandes"), "point", by_type_action, size=8.0,
-              stroke_colour=CONTOUR, stroke_width=0.5),
-        Style("collectivites", _title("collectivites"), "point",
-              categorised("type_collectivite", voc.TYPES_COLLECTIVITE, P["type_collectivite"]),
-              proportional=TAILLE_NB_PROJETS, stroke_colour=CONTOUR, stroke_width=0.5,
-              sort_desc="nb_projets", view=VIEW_FRANCE),
-        Style("partenaires", _title("partenaires"), "point",
-              categorised("type_action_principal", voc.TYPES_ACTION, P["type_action"]),
-              proportional=TAILLE_NB_PROJETS, stroke_colour=CONTOUR, stroke_width=0.5,
-              sort_desc="nb_projets"),
+        Style("projets", _title("projets"), "point", by_type_action, size=7.0, stroke_colour=CONTOUR, stroke_width=0.5),
+        Style(
+            "demandes", _title("demandes"), "point", by_type_action, size=8.0, stroke_colour=CONTOUR, stroke_width=0.5
+        ),
+        Style(
+            "collectivites",
+            _title("collectivites"),
+            "point",
+            categorised("type_collectivite", voc.TYPES_COLLECTIVITE, P["type_collectivite"]),
+            proportional=TAILLE_NB_PROJETS,
+            stroke_colour=CONTOUR,
+            stroke_width=0.5,
+            sort_desc="nb_projets",
+            view=VIEW_FRANCE,
+        ),
+        Style(
+            "partenaires",
+            _title("partenaires"),
+            "point",
+            categorised("type_action_principal", voc.TYPES_ACTION, P["type_action"]),
+            proportional=TAILLE_NB_PROJETS,
+            stroke_colour=CONTOUR,
+            stroke_width=0.5,
+            sort_desc="nb_projets",
+        ),
         Style("liens", _title("liens"), "line", by_type_action, size=1.0, opacity=0.5),
     ]
     for cid in ("pays", "regions", "departements"):
-        styles.append(Style(
-            cid, _title(cid), "polygon", graduated("nb_projets", BREAKS[cid], P["choroplethe"]),
-            stroke_colour=CONTOUR, stroke_width=0.5, view=VIEW_WORLD if cid == "pays" else VIEW_FRANCE,
-        ))
+        styles.append(
+            Style(
+                cid,
+                _title(cid),
+                "polygon",
+                graduated("nb_projets", BREAKS[cid], P["choroplethe"]),
+                stroke_colour=CONTOUR,
+                stroke_width=0.5,
+                view=VIEW_WORLD if cid == "pays" else VIEW_FRANCE,
+            )
+        )
     return {s.collection: s for s in styles}
 
 
 #: The style of every spatial collection, by collection id, in the order of :data:`coopatlas.schema.COLLECTIONS`.
 STYLES: dict[str, Style] = _build()
 
-_GEOMETRY_KIND = {"POINT": "point", "MULTIPOINT": "point", "LINESTRING": "line", "MULTILINESTRING": "line",
-                  "POLYGON": "polygon", "MULTIPOLYGON": "polygon"}
+_GEOMETRY_KIND = {
+    "POINT": "point",
+    "MULTIPOINT": "point",
+    "LINESTRING": "line",
+    "MULTILINESTRING": "line",
+    "POLYGON": "polygon",
+    "MULTIPOLYGON": "polygon",
+}
 
 
 def check_against_schema() -> list[str]:

@@ -5,6 +5,7 @@ and ``<id>.maplibre.json`` (MapLibre GL style spec v8, reading the tiles of the 
 the basemap ``fond.maplibre.json``, and a ``README.md`` saying what each draws. The files are committed;
 ``--check`` tells whether the committed ones are up to date (exit status 1 if not), without writing anything.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,11 @@ def files(base_url: str = maplibre.DEFAULT_BASE_URL) -> dict[str, str]:
 
 def stale(directory: Path, base_url: str = maplibre.DEFAULT_BASE_URL) -> list[str]:
     """Names of the files of ``directory`` that are missing or differ from what the generator writes."""
-    return [name for name, text in files(base_url).items()
-            if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text]
+    return [
+        name
+        for name, text in files(base_url).items()
+        if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text
+    ]
 
 
 def write_all(directory: Path, base_url: str = maplibre.DEFAULT_BASE_URL) -> list[Path]:
@@ -58,10 +62,14 @@ def write_all(directory: Path, base_url: str = maplibre.DEFAULT_BASE_URL) -> lis
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("styles"), help="folder of the style files (default: styles/)")
-    parser.add_argument("--base-url", default=maplibre.DEFAULT_BASE_URL,
-                        help=f"server URL in the MapLibre sources (default: {maplibre.DEFAULT_BASE_URL})")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a file of --out is missing or out of date")
+    parser.add_argument(
+        "--base-url",
+        default=maplibre.DEFAULT_BASE_URL,
+        help=f"server URL in the MapLibre sources (default: {maplibre.DEFAULT_BASE_URL})",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file of --out is missing or out of date"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ The style spec wants absolute URLs, so the URLs are built from a base URL:
 ``metadata`` carries the legend (``coopatlas:legend``) since MapLibre has none. No layer draws text, so
 no ``glyphs`` URL is needed. Sizes in pixels; ``circle-radius`` is half the diameter of the model.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,10 @@ MIN_ZOOM, MAX_ZOOM = 0, 16
 #: Name of the basemap source (the ``pays`` tiles) and of the basemap style file.
 BASEMAP = "fond"
 ATTRIBUTION = "CoopAtlas — Atlas de la coopération décentralisée ; pays : Natural Earth (domaine public)"
-NOTE = ("URLs written for a server at {base}: the CoopAtlas server rewrites them to its own public URL "
-        "(COOPATLAS_URL, or the address it listens on) when it serves this file at /styles/{name}.")
+NOTE = (
+    "URLs written for a server at {base}: the CoopAtlas server rewrites them to its own public URL "
+    "(COOPATLAS_URL, or the address it listens on) when it serves this file at /styles/{name}."
+)
 
 
 def tile_url(collection: str, base_url: str = DEFAULT_BASE_URL) -> str:
@@ -46,19 +49,35 @@ def tile_url(collection: str, base_url: str = DEFAULT_BASE_URL) -> str:
 
 def source(collection: str, base_url: str = DEFAULT_BASE_URL) -> dict:
     """The vector tile source of a collection."""
-    return {"type": "vector", "tiles": [tile_url(collection, base_url)], "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM,
-            "attribution": ATTRIBUTION}
+    return {
+        "type": "vector",
+        "tiles": [tile_url(collection, base_url)],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": MAX_ZOOM,
+        "attribution": ATTRIBUTION,
+    }
 
 
 def basemap_layers() -> list[dict]:
     """The sea, the countries and their outlines, from the ``pays`` tiles (source :data:`BASEMAP`)."""
     from ..vocabulary import PALETTE
+
     return [
         {"id": "fond-mer", "type": "background", "paint": {"background-color": PALETTE["mer"]}},
-        {"id": "fond-pays", "type": "fill", "source": BASEMAP, "source-layer": "pays",
-         "paint": {"fill-color": PALETTE["voisins"]}},
-        {"id": "fond-contours", "type": "line", "source": BASEMAP, "source-layer": "pays",
-         "paint": {"line-color": PALETTE["contour"], "line-width": 0.4, "line-opacity": 0.6}},
+        {
+            "id": "fond-pays",
+            "type": "fill",
+            "source": BASEMAP,
+            "source-layer": "pays",
+            "paint": {"fill-color": PALETTE["voisins"]},
+        },
+        {
+            "id": "fond-contours",
+            "type": "line",
+            "source": BASEMAP,
+            "source-layer": "pays",
+            "paint": {"line-color": PALETTE["contour"], "line-width": 0.4, "line-opacity": 0.6},
+        },
     ]
 
 
@@ -105,11 +124,16 @@ def _layers(style: Style) -> list[dict]:
     colour = colour_expression(style)
     if style.geometry == "point":
         layer = {
-            "id": cid, "type": "circle", "source": cid, "source-layer": cid,
+            "id": cid,
+            "type": "circle",
+            "source": cid,
+            "source-layer": cid,
             "paint": {
-                "circle-color": colour, "circle-radius": radius_expression(style),
+                "circle-color": colour,
+                "circle-radius": radius_expression(style),
                 "circle-opacity": _num(style.opacity),
-                "circle-stroke-color": style.stroke_colour, "circle-stroke-width": style.stroke_width,
+                "circle-stroke-color": style.stroke_colour,
+                "circle-stroke-width": style.stroke_width,
                 "circle-stroke-opacity": _num(style.opacity),
             },
         }
@@ -117,21 +141,39 @@ def _layers(style: Style) -> list[dict]:
             layer["layout"] = {"circle-sort-key": ["-", 0, ["to-number", _get(style.sort_desc, 0)]]}
         return [layer]
     if style.geometry == "line":
-        return [{
-            "id": cid, "type": "line", "source": cid, "source-layer": cid,
-            "layout": {"line-cap": "round", "line-join": "round"},
-            "paint": {"line-color": colour, "line-width": style.size, "line-opacity": _num(style.opacity)},
-        }]
-    layers = [{
-        "id": cid, "type": "fill", "source": cid, "source-layer": cid,
-        "paint": {"fill-color": colour, "fill-opacity": _num(style.opacity)},
-    }]
+        return [
+            {
+                "id": cid,
+                "type": "line",
+                "source": cid,
+                "source-layer": cid,
+                "layout": {"line-cap": "round", "line-join": "round"},
+                "paint": {"line-color": colour, "line-width": style.size, "line-opacity": _num(style.opacity)},
+            }
+        ]
+    layers = [
+        {
+            "id": cid,
+            "type": "fill",
+            "source": cid,
+            "source-layer": cid,
+            "paint": {"fill-color": colour, "fill-opacity": _num(style.opacity)},
+        }
+    ]
     if style.stroke_width > 0:
-        layers.append({
-            "id": f"{cid}-contour", "type": "line", "source": cid, "source-layer": cid,
-            "paint": {"line-color": style.stroke_colour, "line-width": style.stroke_width,
-                      "line-opacity": _num(style.opacity)},
-        })
+        layers.append(
+            {
+                "id": f"{cid}-contour",
+                "type": "line",
+                "source": cid,
+                "source-layer": cid,
+                "paint": {
+                    "line-color": style.stroke_colour,
+                    "line-width": style.stroke_width,
+                    "line-opacity": _num(style.opacity),
+                },
+            }
+        )
     return layers
 
 
@@ -143,7 +185,8 @@ def _legend(style: Style) -> dict:
     if style.proportional:
         p = style.proportional
         legend["size"] = {
-            "field": p.field, "title": p.legend_title,
+            "field": p.field,
+            "title": p.legend_title,
             "entries": [{"value": v, "diameter": round(p.diameter(v), 2)} for v in p.legend_values],
         }
     return legend

@@ -9,6 +9,7 @@ MapLibre and of SE's default ``uom``; the QML writer converts them to millimetre
 **diameters**. Colours are ``#rrggbb``; opacities are 0 (transparent) to 1 (opaque). Counts are numbers
 of records (integers).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ class ProportionalSize:
         """Diameter in pixels for ``value``."""
         v = self.value_min if value is None else min(max(value, self.value_min), self.value_max)
         t = (v - self.value_min) / (self.value_max - self.value_min)
-        return self.size_min + t ** self.exponent * (self.size_max - self.size_min)
+        return self.size_min + t**self.exponent * (self.size_max - self.size_min)
 
     def samples(self, n: int = 12) -> list[tuple[float, float]]:
         """``(value, diameter)`` pairs on the curve, for formats that interpolate linearly (SE).
@@ -175,4 +176,3 @@ def fmt(x: float) -> str:
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.4f}".rstrip("0").rstrip(".")
-

@@ -9,6 +9,7 @@ the class ``lower <= v < upper`` is written as QGIS's inclusive range ``[lower, 
 
 Readable by QGIS 3.22 and later (both the ``<Option>`` maps and the older ``<prop>`` lists are written).
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -55,9 +56,14 @@ def _ddp(parent: ET.Element, size: ProportionalSize | None = None) -> None:
         ET.SubElement(prop, "Option", {"name": "field", "type": "QString", "value": size.field})
         transformer = ET.SubElement(prop, "Option", {"name": "transformer", "type": "Map"})
         d = ET.SubElement(transformer, "Option", {"name": "d", "type": "Map"})
-        for k, v in (("exponent", fmt(size.exponent)), ("maxSize", mm(size.size_max)),
-                     ("maxValue", fmt(size.value_max)), ("minSize", mm(size.size_min)),
-                     ("minValue", fmt(size.value_min)), ("nullSize", mm(size.size_min))):
+        for k, v in (
+            ("exponent", fmt(size.exponent)),
+            ("maxSize", mm(size.size_max)),
+            ("maxValue", fmt(size.value_max)),
+            ("minSize", mm(size.size_min)),
+            ("minValue", fmt(size.value_min)),
+            ("nullSize", mm(size.size_min)),
+        ):
             ET.SubElement(d, "Option", {"name": k, "type": "double", "value": v})
         # QgsSizeScaleTransformer::ScaleType: 1 "Area" (exponent 0.5), 3 "Exponential" (any exponent)
         scale_type = "1" if size.exponent == 0.5 else "3"
@@ -72,31 +78,59 @@ def _layer_properties(style: Style, colour: str) -> tuple[str, dict[str, str]]:
     outline = "solid" if style.stroke_width > 0 else "no"
     if style.geometry == "point":
         return "SimpleMarker", {
-            "angle": "0", "color": qgis_colour(colour), "horizontal_anchor_point": "1",
-            "joinstyle": "bevel", "name": "circle", "offset": "0,0", "offset_unit": "MM",
-            "outline_color": qgis_colour(style.stroke_colour), "outline_style": outline,
-            "outline_width": mm(style.stroke_width), "outline_width_unit": "MM", "scale_method": "diameter",
-            "size": mm(style.proportional.size_min if style.proportional else style.size), "size_unit": "MM",
+            "angle": "0",
+            "color": qgis_colour(colour),
+            "horizontal_anchor_point": "1",
+            "joinstyle": "bevel",
+            "name": "circle",
+            "offset": "0,0",
+            "offset_unit": "MM",
+            "outline_color": qgis_colour(style.stroke_colour),
+            "outline_style": outline,
+            "outline_width": mm(style.stroke_width),
+            "outline_width_unit": "MM",
+            "scale_method": "diameter",
+            "size": mm(style.proportional.size_min if style.proportional else style.size),
+            "size_unit": "MM",
             "vertical_anchor_point": "1",
         }
     if style.geometry == "line":
         return "SimpleLine", {
-            "capstyle": "round", "joinstyle": "round", "line_color": qgis_colour(colour), "line_style": "solid",
-            "line_width": mm(style.size), "line_width_unit": "MM", "offset": "0", "offset_unit": "MM",
+            "capstyle": "round",
+            "joinstyle": "round",
+            "line_color": qgis_colour(colour),
+            "line_style": "solid",
+            "line_width": mm(style.size),
+            "line_width_unit": "MM",
+            "offset": "0",
+            "offset_unit": "MM",
             "use_custom_dash": "0",
         }
     return "SimpleFill", {
-        "color": qgis_colour(colour), "joinstyle": "bevel", "offset": "0,0", "offset_unit": "MM",
-        "outline_color": qgis_colour(style.stroke_colour), "outline_style": outline,
-        "outline_width": mm(style.stroke_width), "outline_width_unit": "MM", "style": "solid",
+        "color": qgis_colour(colour),
+        "joinstyle": "bevel",
+        "offset": "0,0",
+        "offset_unit": "MM",
+        "outline_color": qgis_colour(style.stroke_colour),
+        "outline_style": outline,
+        "outline_width": mm(style.stroke_width),
+        "outline_width_unit": "MM",
+        "style": "solid",
     }
 
 
 def _symbol(parent: ET.Element, style: Style, colour: str, name: str, tag: str = "symbol") -> None:
-    sym = ET.SubElement(parent, tag, {
-        "alpha": fmt(style.opacity), "clip_to_extent": "1", "force_rhr": "0", "name": name,
-        "type": _SYMBOL_TYPE[style.geometry],
-    })
+    sym = ET.SubElement(
+        parent,
+        tag,
+        {
+            "alpha": fmt(style.opacity),
+            "clip_to_extent": "1",
+            "force_rhr": "0",
+            "name": name,
+            "type": _SYMBOL_TYPE[style.geometry],
+        },
+    )
     _ddp(sym)
     cls, props = _layer_properties(style, colour)
     layer = ET.SubElement(sym, "layer", {"class": cls, "enabled": "1", "locked": "0", "pass": "0"})
@@ -113,15 +147,21 @@ def _source_symbol(renderer: ET.Element, style: Style, colour: str) -> None:
 
 def _size_legend(renderer: ET.Element, style: Style) -> None:
     size = style.proportional
-    leg = ET.SubElement(renderer, "data-defined-size-legend",
-                        {"type": "collapsed", "title": size.legend_title, "valign": "bottom"})
+    leg = ET.SubElement(
+        renderer, "data-defined-size-legend", {"type": "collapsed", "title": size.legend_title, "valign": "bottom"}
+    )
     line = ET.SubElement(leg, "lineSymbol")
-    sym = ET.SubElement(line, "symbol", {"alpha": "1", "clip_to_extent": "1", "force_rhr": "0",
-                                         "name": "lineSymbol", "type": "line"})
+    sym = ET.SubElement(
+        line, "symbol", {"alpha": "1", "clip_to_extent": "1", "force_rhr": "0", "name": "lineSymbol", "type": "line"}
+    )
     _ddp(sym)
     layer = ET.SubElement(sym, "layer", {"class": "SimpleLine", "enabled": "1", "locked": "0", "pass": "0"})
-    props = {"line_color": qgis_colour(style.stroke_colour), "line_style": "solid", "line_width": "0.2",
-             "line_width_unit": "MM"}
+    props = {
+        "line_color": qgis_colour(style.stroke_colour),
+        "line_style": "solid",
+        "line_width": "0.2",
+        "line_width_unit": "MM",
+    }
     _option_map(layer, props)
     for k, v in props.items():
         ET.SubElement(layer, "prop", {"k": k, "v": v})
@@ -133,8 +173,12 @@ def _size_legend(renderer: ET.Element, style: Style) -> None:
 
 def _renderer(root: ET.Element, style: Style) -> None:
     colour = style.colour
-    common = {"enableorderby": "1" if style.sort_desc else "0", "forceraster": "0", "referencescale": "-1",
-              "symbollevels": "0"}
+    common = {
+        "enableorderby": "1" if style.sort_desc else "0",
+        "forceraster": "0",
+        "referencescale": "-1",
+        "symbollevels": "0",
+    }
     if isinstance(colour, Categorised):
         r = ET.SubElement(root, "renderer-v2", {"type": "categorizedSymbol", "attr": colour.field, **common})
         cats = ET.SubElement(r, "categories")
@@ -146,17 +190,26 @@ def _renderer(root: ET.Element, style: Style) -> None:
             _symbol(symbols, style, c.colour, str(i))
         _source_symbol(r, style, colour.other.colour)
     elif isinstance(colour, Graduated):
-        r = ET.SubElement(root, "renderer-v2", {
-            "type": "graduatedSymbol", "attr": f'coalesce("{colour.field}", 0)', "graduatedMethod": "GraduatedColor",
-            **common,
-        })
+        r = ET.SubElement(
+            root,
+            "renderer-v2",
+            {
+                "type": "graduatedSymbol",
+                "attr": f'coalesce("{colour.field}", 0)',
+                "graduatedMethod": "GraduatedColor",
+                **common,
+            },
+        )
         ranges = ET.SubElement(r, "ranges")
         bounds = [(0, colour.classes[0].lower - 1)] + [
             (c.lower, (c.upper - 1) if c.upper is not None else OPEN_UPPER) for c in colour.classes
         ]
         for i, (entry, (lo, up)) in enumerate(zip(colour.entries, bounds)):
-            ET.SubElement(ranges, "range", {"label": entry.label, "lower": fmt(lo), "render": "true",
-                                            "symbol": str(i), "upper": fmt(up)})
+            ET.SubElement(
+                ranges,
+                "range",
+                {"label": entry.label, "lower": fmt(lo), "render": "true", "symbol": str(i), "upper": fmt(up)},
+            )
         symbols = ET.SubElement(r, "symbols")
         for i, entry in enumerate(colour.entries):
             _symbol(symbols, style, entry.colour, str(i))

@@ -1,5 +1,6 @@
 """``styles/README.md``: what the style files are and what each one draws, written from the styles
 themselves so that the page never disagrees with the files."""
+
 from __future__ import annotations
 
 from . import maplibre
@@ -62,10 +63,12 @@ def _section(style: Style) -> str:
     how = f"{kind.capitalize()} coloured by `{style.colour.field}`"
     if style.proportional:
         p = style.proportional
-        how += (f"; circle diameter `{fmt(p.size_min)} + {fmt(p.size_max - p.size_min)} * "
-                f"((n - {fmt(p.value_min)}) / {fmt(p.value_max - p.value_min)}) ^ {fmt(p.exponent)}` px, "
-                f"`n` = `{p.field}` clamped to [{fmt(p.value_min)}, {fmt(p.value_max)}] (null: "
-                f"{fmt(p.value_min)})")
+        how += (
+            f"; circle diameter `{fmt(p.size_min)} + {fmt(p.size_max - p.size_min)} * "
+            f"((n - {fmt(p.value_min)}) / {fmt(p.value_max - p.value_min)}) ^ {fmt(p.exponent)}` px, "
+            f"`n` = `{p.field}` clamped to [{fmt(p.value_min)}, {fmt(p.value_max)}] (null: "
+            f"{fmt(p.value_min)})"
+        )
     elif style.geometry == "point":
         how += f"; {fmt(style.size)} px wide"
     elif style.geometry == "line":

@@ -12,6 +12,7 @@ SE has no drawing order within a FeatureTypeStyle: clients draw features in the 
 them, so the large-circles-first order of the other formats is not expressed here (GeoServer users
 can add their ``sortBy`` vendor option).
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -138,16 +139,22 @@ def _rule_name(colour: Categorised | Graduated, entry: Category | ColourClass) -
 
 def write(style: Style) -> str:
     """The ``.sld`` text (SLD 1.1.0, UTF-8) of ``style``."""
-    root = ET.Element(f"{{{SLD}}}StyledLayerDescriptor",
-                      {"version": "1.1.0", f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
+    root = ET.Element(
+        f"{{{SLD}}}StyledLayerDescriptor", {"version": "1.1.0", f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION}
+    )
     layer = _el(root, SLD, "NamedLayer")
     _el(layer, SE, "Name", style.collection)
     user = _el(layer, SLD, "UserStyle")
     _el(user, SE, "Name", f"coopatlas_{style.collection}")
     desc = _el(user, SE, "Description")
     _el(desc, SE, "Title", style.title)
-    _el(desc, SE, "Abstract", "Style CoopAtlas généré depuis la palette du vocabulaire "
-                              "(python -m coopatlas.styles) : ne pas modifier à la main.")
+    _el(
+        desc,
+        SE,
+        "Abstract",
+        "Style CoopAtlas généré depuis la palette du vocabulaire "
+        "(python -m coopatlas.styles) : ne pas modifier à la main.",
+    )
     _el(user, SLD, "IsDefault", "1")
     fts = _el(user, SE, "FeatureTypeStyle", version="1.1.0")
     for entry in style.colour.entries:

@@ -4,6 +4,7 @@
 
 Registered on pygeoapi's Flask app by :mod:`coopatlas.server.app` (its ``EXTENSIONS``).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,7 @@ from .i18n import LANGS, strings
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
-VENDOR_DIR = Path(os.environ.get("COOPATLAS_VENDOR_DIR")
-                  or HERE.parent / "server" / "static" / "node_modules")
+VENDOR_DIR = Path(os.environ.get("COOPATLAS_VENDOR_DIR") or HERE.parent / "server" / "static" / "node_modules")
 #: The one vendored package of the page: MapLibre GL JS (ES modules, its CSS and licence).
 MAPLIBRE_DIR = VENDOR_DIR / "maplibre-gl"
 #: JavaScript modules must be sent as JavaScript (``.mjs`` is unknown to some ``mimetypes`` tables).
@@ -47,12 +47,18 @@ def atlas_page():
     """The web atlas (HTML); its state (search, view, tab, sheet) is in the query string."""
     lang = request.args.get("lang")
     if lang is not None and lang not in LANGS:
-        body = json.dumps({"code": "InvalidParameterValue", "description": f"lang: {lang!r} is not one of "
-                           f"{', '.join(LANGS)}"})
+        body = json.dumps(
+            {"code": "InvalidParameterValue", "description": f"lang: {lang!r} is not one of {', '.join(LANGS)}"}
+        )
         return Response(body, status=400, mimetype="application/json")
     lang = page_lang()
-    html = render_template("web/atlas.html", lang=lang, t=strings(lang), modules=MODULES,
-                           strings_json=json.dumps(strings(lang), ensure_ascii=False))
+    html = render_template(
+        "web/atlas.html",
+        lang=lang,
+        t=strings(lang),
+        modules=MODULES,
+        strings_json=json.dumps(strings(lang), ensure_ascii=False),
+    )
     return Response(html, mimetype="text/html")
 
 

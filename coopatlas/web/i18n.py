@@ -1,5 +1,6 @@
 """The words of the web atlas page, in French and English (the code lists' labels come from
 ``/vocabulaire``, the criteria's descriptions from ``/criteres``, the figures' names from here)."""
+
 from __future__ import annotations
 
 LANGS = ("fr", "en")
@@ -42,8 +43,10 @@ _STRINGS = {
     "search": ("Rechercher", "Search"),
     "reset": ("Tout le monde", "The whole world"),
     "map": ("Carte de la coopération", "Map of cooperation"),
-    "map_label": ("Carte interactive : projets, collectivités, partenaires et demandes",
-                  "Interactive map: projects, authorities, partners and requests"),
+    "map_label": (
+        "Carte interactive : projets, collectivités, partenaires et demandes",
+        "Interactive map: projects, authorities, partners and requests",
+    ),
     "legend": ("Légende", "Legend"),
     "layers": ("Couches", "Layers"),
     "layer_projets": ("Projets et actions", "Projects and actions"),
@@ -57,8 +60,7 @@ _STRINGS = {
     "collectivites_francaises_engagees": ("Collectivités françaises engagées", "French authorities engaged"),
     "collectivites_partenaires": ("Collectivités partenaires", "Partner authorities"),
     "collectivites_en_recherche": ("Collectivités en recherche de partenaires", "Authorities seeking partners"),
-    "projets_cooperation_decentralisee": ("Projets de coopération décentralisée",
-                                          "Decentralised cooperation projects"),
+    "projets_cooperation_decentralisee": ("Projets de coopération décentralisée", "Decentralised cooperation projects"),
     "projets_actions_exterieures": ("Autres actions extérieures", "Other external actions"),
     "demandes_cooperation": ("Demandes de coopération", "Cooperation requests"),
     "pays_count": ("Pays", "Countries"),

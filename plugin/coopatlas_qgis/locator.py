@@ -4,6 +4,7 @@ by name; choosing one runs the atlas search for it.
 QGIS 3.22 crashes when ``QgsLocatorResult.userData`` is set from Python: the results are kept in a
 dictionary shared by the filter and its clones, keyed by display string and description.
 """
+
 from __future__ import annotations
 
 from qgis.core import QgsLocatorFilter, QgsLocatorResult
@@ -23,8 +24,11 @@ MAX_PER_SOURCE = 8
 
 
 def group_label(collection: str) -> str:
-    return {"collectivites": tr("French local authorities"), "partenaires": tr("Partner authorities"),
-            "pays": tr("Countries")}[collection]
+    return {
+        "collectivites": tr("French local authorities"),
+        "partenaires": tr("Partner authorities"),
+        "pays": tr("Countries"),
+    }[collection]
 
 
 class AtlasLocatorFilter(QgsLocatorFilter):
@@ -66,8 +70,11 @@ class AtlasLocatorFilter(QgsLocatorFilter):
             if feedback is not None and feedback.isCanceled():
                 break
             try:
-                rows = client.find(coll, text, fields, limit=MAX_PER_SOURCE) if coll != "pays" else \
-                    client.names(coll, {"q": text}, fields=fields, limit=MAX_PER_SOURCE)
+                rows = (
+                    client.find(coll, text, fields, limit=MAX_PER_SOURCE)
+                    if coll != "pays"
+                    else client.names(coll, {"q": text}, fields=fields, limit=MAX_PER_SOURCE)
+                )
             except AtlasError:
                 continue
             for row in rows[:MAX_PER_SOURCE]:

@@ -3,6 +3,7 @@
 Nothing here calls the network: the server is first asked when the user opens the search panel,
 runs a search, tests the connection or uses the locator.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,14 +50,18 @@ class CoopAtlasPlugin:
         self.initProcessing()
         self.session = Session(self.iface)
         icon = QIcon(str(ICON))
-        self.act_search = self._action(icon, tr("CoopAtlas search"), self.toggle_search, checkable=True,
-                                       toolbar=True)
+        self.act_search = self._action(icon, tr("CoopAtlas search"), self.toggle_search, checkable=True, toolbar=True)
         self.act_results = self._action(icon, tr("CoopAtlas results"), self.toggle_results, checkable=True)
-        self.act_identify = self._action(QgsApplication.getThemeIcon("/mActionIdentify.svg"),
-                                         tr("CoopAtlas sheet on click"), self.toggle_tool, checkable=True,
-                                         toolbar=True)
-        self.act_settings = self._action(QgsApplication.getThemeIcon("/mActionOptions.svg"),
-                                         tr("CoopAtlas settings…"), self.open_settings)
+        self.act_identify = self._action(
+            QgsApplication.getThemeIcon("/mActionIdentify.svg"),
+            tr("CoopAtlas sheet on click"),
+            self.toggle_tool,
+            checkable=True,
+            toolbar=True,
+        )
+        self.act_settings = self._action(
+            QgsApplication.getThemeIcon("/mActionOptions.svg"), tr("CoopAtlas settings…"), self.open_settings
+        )
         self.locator = AtlasLocatorFilter(self.run_search)
         self.iface.registerLocatorFilter(self.locator)
 

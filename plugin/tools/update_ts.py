@@ -12,6 +12,7 @@ longer used are dropped. Run ``python3 plugin/tools/update_ts.py [--check] [lang
 with Qt Linguist or any editor, then package (``plugin/package.py`` compiles the ``.qm`` with
 ``lrelease``).
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,8 +30,14 @@ def python_strings(path: Path) -> list[tuple[str, str, int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     out = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
-                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "tr"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             out.append((CONTEXT, node.args[0].value, node.lineno))
     return sorted(out, key=lambda t: t[2])
 
@@ -57,8 +64,10 @@ def collect() -> dict[str, list[tuple[str, str, int]]]:
         for ctx, src, line in ui_strings(path):
             found.setdefault(ctx, {}).setdefault(src, (str(path.relative_to(PACKAGE)), line))
     # sorted by file then text: moving code inside a file does not reorder the .ts
-    return {ctx: sorted(((src, f, ln) for src, (f, ln) in msgs.items()), key=lambda m: (m[1], m[0]))
-            for ctx, msgs in found.items()}
+    return {
+        ctx: sorted(((src, f, ln) for src, (f, ln) in msgs.items()), key=lambda m: (m[1], m[0]))
+        for ctx, msgs in found.items()
+    }
 
 
 def existing(ts: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
@@ -70,8 +79,10 @@ def existing(ts: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
         name = ctx.findtext("name")
         for msg in ctx.iter("message"):
             tr_el = msg.find("translation")
-            out[(name, msg.findtext("source"))] = ((tr_el.text or "") if tr_el is not None else "",
-                                                  tr_el.get("type") if tr_el is not None else "unfinished")
+            out[(name, msg.findtext("source"))] = (
+                (tr_el.text or "") if tr_el is not None else "",
+                tr_el.get("type") if tr_el is not None else "unfinished",
+            )
     return out
 
 

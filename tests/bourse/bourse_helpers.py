@@ -3,6 +3,7 @@ the atlas of the tests (``copy_atlas``), a real SMTP sink (aiosmtpd), accounts, 
 
 The server is started by ``coopatlas serve`` (its app mounts the Bourse's blueprint).
 """
+
 from __future__ import annotations
 
 import email
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+
 from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,11 +55,13 @@ def cli_command() -> list[str]:
 
 # --- SMTP sink ---------------------------------------------------------------------------------------------
 
+
 class SmtpSink:
     """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it receives."""
 
     def __init__(self):
         from aiosmtpd.controller import Controller
+
         self.messages: list[email.message.EmailMessage] = []
         self._cond = threading.Condition()
         sink = self
@@ -98,8 +102,10 @@ class SmtpSink:
                 return found[-1]
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no mail to {to!r} containing {contains!r} within {timeout} s; "
-                                     f"received: {[(str(m['To']), str(m['Subject'])) for m in self.messages]}")
+                raise AssertionError(
+                    f"no mail to {to!r} containing {contains!r} within {timeout} s; "
+                    f"received: {[(str(m['To']), str(m['Subject'])) for m in self.messages]}"
+                )
             with self._cond:
                 self._cond.wait(min(remaining, 0.2))
 
@@ -109,6 +115,7 @@ class SmtpSink:
 
 
 # --- the server ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class BourseServer:
@@ -156,24 +163,53 @@ class BourseServer:
         self.process.wait(timeout=20)
 
 
-def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | None = None, env: dict | None = None,
-                 workers: int = 2, port: int | None = None) -> BourseServer:
+def start_server(
+    var: Path,
+    *,
+    gpkg: Path | None = None,
+    database_url: str | None = None,
+    env: dict | None = None,
+    workers: int = 2,
+    port: int | None = None,
+) -> BourseServer:
     """``coopatlas serve`` (gunicorn) on a free port of 127.0.0.1, waited for."""
     var.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COOPATLAS_") and k not in
-               ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("COOPATLAS_") and k not in ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")
+    }
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     environ.update(env or {})
     if database_url:
         environ["COOPATLAS_DATABASE_URL"] = database_url
     if gpkg:
         environ["COOPATLAS_GPKG"] = str(gpkg)
-    serve = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers), "--var", str(var)]
+    serve = [
+        sys.executable,
+        "-m",
+        "coopatlas",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--var",
+        str(var),
+    ]
     log = open(var / "server.log", "ab")
-    proc = subprocess.Popen(serve, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        serve,
+        cwd=ROOT,
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     server = BourseServer(f"http://127.0.0.1:{port}", proc, var, gpkg, database_url, environ, port)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -194,11 +230,17 @@ def start_server(var: Path, *, gpkg: Path | None = None, database_url: str | Non
 PASSWORD = "un-mot-de-passe-solide"
 
 
-def create_account(server: BourseServer, email: str, role: str, pays: str | None = None,
-                   collectivite: str | None = None, password: str = PASSWORD, via_cli: bool = False) -> None:
+def create_account(
+    server: BourseServer,
+    email: str,
+    role: str,
+    pays: str | None = None,
+    collectivite: str | None = None,
+    password: str = PASSWORD,
+    via_cli: bool = False,
+) -> None:
     if via_cli:
-        cmd = cli_command() + ["--var", str(server.var), "create", "--role", role, "--email", email,
-                               "--password-stdin"]
+        cmd = cli_command() + ["--var", str(server.var), "create", "--role", role, "--email", email, "--password-stdin"]
         if pays:
             cmd += ["--pays", pays]
         if collectivite:
@@ -209,6 +251,7 @@ def create_account(server: BourseServer, email: str, role: str, pays: str | None
         return
     from coopatlas.bourse.accounts import create_account as create
     from coopatlas.bourse.live import LiveDB
+
     live = LiveDB(server.database_url or server.live_db)
     try:
         create(live, email, role, password, pays, collectivite)
@@ -219,7 +262,9 @@ def create_account(server: BourseServer, email: str, role: str, pays: str | None
 class Api:
     """The JSON API with a bearer token."""
 
-    def __init__(self, server: BourseServer, email: str | None = None, password: str = PASSWORD, token: str | None = None):
+    def __init__(
+        self, server: BourseServer, email: str | None = None, password: str = PASSWORD, token: str | None = None
+    ):
         self.server = server
         self.s = requests.Session()
         self.token = token
@@ -260,11 +305,16 @@ def request_inputs(**over) -> dict:
     """Valid inputs of a request (a fresh authority name each time, so the pending cap never bites)."""
     n = next(_counter)
     base = {
-        "demandeur_nom": f"Commune de test {os.getpid()}-{n}", "demandeur_type": "localite", "pays_code": "BF",
-        "lieu": "Ziniaré", "contact_nom": "Awa Test", "contact_email": f"awa.{n}@commune.example",
+        "demandeur_nom": f"Commune de test {os.getpid()}-{n}",
+        "demandeur_type": "localite",
+        "pays_code": "BF",
+        "lieu": "Ziniaré",
+        "contact_nom": "Awa Test",
+        "contact_email": f"awa.{n}@commune.example",
         "titre": f"Accès à l'eau potable, quartier {n}",
         "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau.",
-        "sous_sous_thematique": "acces_eau_potable", "profil_partenaire": "Commune de taille comparable",
+        "sous_sous_thematique": "acces_eau_potable",
+        "profil_partenaire": "Commune de taille comparable",
         "langues": ["fr"],
     }
     base.update(over)
@@ -274,8 +324,9 @@ def request_inputs(**over) -> dict:
 def submit(server: BourseServer, inputs: dict, client_ip: str | None = None, timeout: float = 120):
     """POST to the deposer-demande process; the response."""
     headers = {"X-Forwarded-For": client_ip} if client_ip else {}
-    return requests.post(server.url + "/processes/deposer-demande/execution", json={"inputs": inputs},
-                         headers=headers, timeout=timeout)
+    return requests.post(
+        server.url + "/processes/deposer-demande/execution", json={"inputs": inputs}, headers=headers, timeout=timeout
+    )
 
 
 _ip = iter(range(1, 10**9))

@@ -1,6 +1,7 @@
 """Fixtures of the Bourse projets tests: one real server (gunicorn, 2 workers) on a private copy of the
 atlas of the tests, a real SMTP sink, accounts of every role. Every test of this folder runs on the same
 pytest-xdist worker (group ``bourse``)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -51,8 +52,10 @@ def two_collectivities(gpkg: Path) -> tuple[str, str, str, str]:
     """(collectivity A, one of its projects, collectivity B, one of its projects)."""
     con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT collectivite_id, MIN(id) FROM projets GROUP BY collectivite_id "
-                           "HAVING COUNT(*) >= 2 ORDER BY collectivite_id LIMIT 2").fetchall()
+        rows = con.execute(
+            "SELECT collectivite_id, MIN(id) FROM projets GROUP BY collectivite_id "
+            "HAVING COUNT(*) >= 2 ORDER BY collectivite_id LIMIT 2"
+        ).fetchall()
     finally:
         con.close()
     (a, pa), (b, pb) = rows
@@ -75,16 +78,21 @@ def people(server):
         "col_a": H.Api(server, "col.a@collectivite.example"),
         "col_b": H.Api(server, "col.b@collectivite.example"),
         "anon": H.Api(server),
-        "coll_a": a, "projet_a": pa, "coll_b": b, "projet_b": pb,
+        "coll_a": a,
+        "projet_a": pa,
+        "coll_b": b,
+        "projet_b": pb,
     }
 
 
 @pytest.fixture
 def submitted(server):
     """Submit a request through the process; returns (reference, inputs)."""
+
     def make(**over):
         inputs = H.request_inputs(**over)
         r = H.submit(server, inputs, H.new_ip())
         assert r.status_code == 200, r.text
         return r.json()["reference"], inputs
+
     return make

@@ -1,5 +1,6 @@
 """Accounts and the guard: every role tried against every other role's data, anonymous against every write
 route, pygeoapi's transactions off, tokens and sessions that expire, HTTPS-ready cookies, the CLI."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,9 @@ def data(server, people):
     ref = r.json()["reference"]
     items = {}
     for who in ROLES:
-        r = people[who].post("/api/espace", json={"genre": "recherche", "nom": f"Recherche de {who}",
-                                                  "criteres": {"pays": "BF"}})
+        r = people[who].post(
+            "/api/espace", json={"genre": "recherche", "nom": f"Recherche de {who}", "criteres": {"pays": "BF"}}
+        )
         assert r.status_code == 201, r.text
         items[who] = r.json()["id"]
     return {"ref": ref, "items": items}
@@ -87,7 +89,11 @@ def test_anonymous_cannot_write_anything(server, people, data):
         ("GET", "/api/bourse/demandes", {}),
         ("GET", "/api/modifications", {}),
         ("DELETE", "/jobs/00000000-0000-0000-0000-000000000000", {}),
-        ("POST", "/processes/fiche-projet/execution", {"json": {"inputs": {"id": people["projet_a"], "format": "json"}}}),
+        (
+            "POST",
+            "/processes/fiche-projet/execution",
+            {"json": {"inputs": {"id": people["projet_a"], "format": "json"}}},
+        ),
     ]
     for method, path, kw in routes:
         r = anon.req(method, path, **kw)
@@ -98,8 +104,13 @@ def test_anonymous_cannot_write_anything(server, people, data):
     assert fake.get("/api/moi").status_code == 401
     # the web pages send anonymous visitors to the login page, and change nothing
     s = requests.Session()
-    for path in (f"/bourse/ambassade/demandes/{ref}", "/compte/collectivite", f"/compte/projets/{people['projet_a']}",
-                 "/compte/espace", f"/compte/espace/{item}/supprimer"):
+    for path in (
+        f"/bourse/ambassade/demandes/{ref}",
+        "/compte/collectivite",
+        f"/compte/projets/{people['projet_a']}",
+        "/compte/espace",
+        f"/compte/espace/{item}/supprimer",
+    ):
         r = s.post(server.url + path, data={"vers": "validee", "titre": "x", "nom": "x"}, allow_redirects=False)
         assert r.status_code == 303 and "/compte/connexion" in r.headers["Location"], path
     assert people["bf"].get(f"/api/bourse/demandes/{ref}").json()["statut_validation"] == "soumise"
@@ -108,21 +119,29 @@ def test_anonymous_cannot_write_anything(server, people, data):
 
 @pytest.mark.parametrize("collection", ["demandes", "projets", "partenaires", "collectivites", "pays", "apd"])
 def test_pygeoapi_transactions_are_off(server, people, collection):
-    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]},
-               "properties": {"id": "INTRUS-1", "titre": "Intrus", "statut_validation": "validee"}}
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [0, 0]},
+        "properties": {"id": "INTRUS-1", "titre": "Intrus", "statut_validation": "validee"},
+    }
     n = server.get(f"/collections/{collection}/items?f=json&limit=1").json()["numberMatched"]
     some = server.get(f"/collections/{collection}/items?f=json&limit=1").json()["features"][0]["id"]
     for api, code in ((people["anon"], 401), (people["admin"], 403), (people["bf"], 403)):
         h = {"Content-Type": "application/geo+json"}
-        assert api.post(f"/collections/{collection}/items", data=__import__("json").dumps(feature),
-                        headers=h).status_code == code
+        assert (
+            api.post(f"/collections/{collection}/items", data=__import__("json").dumps(feature), headers=h).status_code
+            == code
+        )
         assert api.req("PUT", f"/collections/{collection}/items/{some}", json=feature, headers=h).status_code == code
         assert api.delete(f"/collections/{collection}/items/{some}").status_code == code
     assert server.get(f"/collections/{collection}/items?f=json&limit=1").json()["numberMatched"] == n
     assert server.get(f"/collections/{collection}/items/{some}?f=json").status_code == 200
     # searching with POST (CQL2 JSON) still works
-    r = server.post(f"/collections/{collection}/items?f=json&limit=1", data='{"op": "=", "args": [{"property": '
-                    '"id"}, "' + some + '"]}', headers={"Content-Type": "application/query-cql-json"})
+    r = server.post(
+        f"/collections/{collection}/items?f=json&limit=1",
+        data='{"op": "=", "args": [{"property": "id"}, "' + some + '"]}',
+        headers={"Content-Type": "application/query-cql-json"},
+    )
     assert r.status_code == 200
 
 
@@ -137,8 +156,10 @@ def test_restricted_process_and_job_deletion(server, people):
 
 def test_tokens_expire_and_can_be_revoked(server):
     H.create_account(server, "expire@coopatlas.example", "administrateur")
-    r = requests.post(server.url + "/api/jetons", json={"email": "expire@coopatlas.example",
-                                                        "mot_de_passe": H.PASSWORD, "duree_heures": 0.0005})
+    r = requests.post(
+        server.url + "/api/jetons",
+        json={"email": "expire@coopatlas.example", "mot_de_passe": H.PASSWORD, "duree_heures": 0.0005},
+    )
     assert r.status_code == 201
     short = H.Api(server, token=r.json()["jeton"])
     assert short.get("/api/moi").status_code == 200
@@ -150,23 +171,36 @@ def test_tokens_expire_and_can_be_revoked(server):
     assert api.get("/api/moi").status_code == 401
     for bad in ({"email": "expire@coopatlas.example"}, {"mot_de_passe": "x"}):
         assert requests.post(server.url + "/api/jetons", json=bad).status_code == 400
-    assert requests.post(server.url + "/api/jetons", json={"email": "expire@coopatlas.example",
-                                                           "mot_de_passe": H.PASSWORD,
-                                                           "duree_heures": 10_000}).json()["parametre"] == "duree_heures"
+    assert (
+        requests.post(
+            server.url + "/api/jetons",
+            json={"email": "expire@coopatlas.example", "mot_de_passe": H.PASSWORD, "duree_heures": 10_000},
+        ).json()["parametre"]
+        == "duree_heures"
+    )
 
 
 def test_failed_logins_are_throttled(server):
     H.create_account(server, "cible@coopatlas.example", "administrateur")
     ip = H.new_ip()
     for _ in range(5):  # COOPATLAS_LOGIN_RATE=5/900 on the test server
-        r = requests.post(server.url + "/api/jetons", json={"email": "cible@coopatlas.example", "mot_de_passe": "faux"},
-                          headers={"X-Forwarded-For": ip})
+        r = requests.post(
+            server.url + "/api/jetons",
+            json={"email": "cible@coopatlas.example", "mot_de_passe": "faux"},
+            headers={"X-Forwarded-For": ip},
+        )
         assert r.status_code == 401
-    r = requests.post(server.url + "/api/jetons", json={"email": "cible@coopatlas.example", "mot_de_passe": H.PASSWORD},
-                      headers={"X-Forwarded-For": ip})
+    r = requests.post(
+        server.url + "/api/jetons",
+        json={"email": "cible@coopatlas.example", "mot_de_passe": H.PASSWORD},
+        headers={"X-Forwarded-For": ip},
+    )
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0  # this address cannot guess on
-    r = requests.post(server.url + "/api/jetons", json={"email": "cible@coopatlas.example", "mot_de_passe": H.PASSWORD},
-                      headers={"X-Forwarded-For": H.new_ip()})
+    r = requests.post(
+        server.url + "/api/jetons",
+        json={"email": "cible@coopatlas.example", "mot_de_passe": H.PASSWORD},
+        headers={"X-Forwarded-For": H.new_ip()},
+    )
     assert r.status_code == 201  # but the owner, from elsewhere, is not locked out
 
 
@@ -177,9 +211,12 @@ def _web_login(server, email, headers=None):
     page = s.get(server.url + "/compte/connexion")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     # (a Secure cookie is not sent back over plain HTTP by requests: the proxy of a real deployment speaks HTTPS)
-    r = s.post(server.url + "/compte/connexion", data={"email": email, "password": H.PASSWORD, "csrf": csrf},
-               cookies={"coopatlas_csrf": page.cookies.get("coopatlas_csrf") or s.cookies.get("coopatlas_csrf")},
-               allow_redirects=False)
+    r = s.post(
+        server.url + "/compte/connexion",
+        data={"email": email, "password": H.PASSWORD, "csrf": csrf},
+        cookies={"coopatlas_csrf": page.cookies.get("coopatlas_csrf") or s.cookies.get("coopatlas_csrf")},
+        allow_redirects=False,
+    )
     return s, page, r
 
 
@@ -209,16 +246,35 @@ def test_cli(server):
     env = {k: v for k, v in server.env.items() if k not in ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")}
 
     def cli(*args, stdin=""):
-        return subprocess.run(H.cli_command() + ["--var", str(server.var), *args], input=stdin, text=True,
-                              capture_output=True, cwd=H.ROOT, env=env, timeout=120)
+        return subprocess.run(
+            H.cli_command() + ["--var", str(server.var), *args],
+            input=stdin,
+            text=True,
+            capture_output=True,
+            cwd=H.ROOT,
+            env=env,
+            timeout=120,
+        )
 
     out = cli("list")
     assert out.returncode == 0 and "amb.bf@ambafrance.example\tambassade\tBF" in out.stdout
     assert cli("create", "--role", "ambassade", "--pays", "ZZ", "--email", "x@y.example").returncode == 2
     assert cli("create", "--role", "ambassade", "--email", "x@y.example").returncode == 2
     assert cli("create", "--role", "collectivite", "--collectivite", "NOPE", "--email", "x@y.example").returncode == 2
-    assert cli("create", "--role", "ambassade", "--pays", "BF", "--email", "court@y.example", "--password-stdin",
-               stdin="court\n").returncode == 2  # too short a password
+    assert (
+        cli(
+            "create",
+            "--role",
+            "ambassade",
+            "--pays",
+            "BF",
+            "--email",
+            "court@y.example",
+            "--password-stdin",
+            stdin="court\n",
+        ).returncode
+        == 2
+    )  # too short a password
     out = cli("create", "--role", "ambassade", "--pays", "ML", "--email", "amb.ml@ambafrance.example")
     assert out.returncode == 0
     password = re.search(r"password: (\S+)", out.stdout).group(1)

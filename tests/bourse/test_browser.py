@@ -2,6 +2,7 @@
 in French and English with its errors and the place type-ahead, the confirmation, the embassy's pages,
 the collectivity's page and the personal space. Screenshots go to test-artefacts/bourse/ for a person to
 look at."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,12 +20,21 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 def browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail("Debian's chromium and chromium-driver are needed (make system-deps)")
     opts = webdriver.ChromeOptions()
     opts.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900",
-                "--lang=fr-FR", "--hide-scrollbars", "--force-device-scale-factor=1"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,900",
+        "--lang=fr-FR",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+    ):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
     driver.set_page_load_timeout(60)
@@ -37,14 +47,21 @@ def shot(driver, name: str) -> Path:
     import base64
 
     from selenium.webdriver.support.ui import WebDriverWait
+
     H.ARTEFACTS.mkdir(parents=True, exist_ok=True)
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
     width, height = driver.execute_script(
         "return [document.documentElement.clientWidth, Math.max(document.body.scrollHeight, "
-        "document.documentElement.scrollHeight)]")
-    data = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": width, "height": min(height, 4000), "scale": 1}})
+        "document.documentElement.scrollHeight)]"
+    )
+    data = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": min(height, 4000), "scale": 1},
+        },
+    )
     path = H.ARTEFACTS / f"{name}.png"
     path.write_bytes(base64.b64decode(data["data"]))
     return path
@@ -55,6 +72,7 @@ def click_and_wait(driver, element):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
@@ -64,6 +82,7 @@ def click_and_wait(driver, element):
 def _fill(driver, values: dict):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
+
     for name, value in values.items():
         el = driver.find_element(By.NAME, name)
         if el.tag_name == "select":
@@ -76,6 +95,7 @@ def _fill(driver, values: dict):
 def _login(driver, server, email):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
+
     driver.delete_all_cookies()
     driver.get(server.url + "/compte/connexion?lang=fr")
     _fill(driver, {"email": email, "password": H.PASSWORD})
@@ -87,6 +107,7 @@ def test_request_form_in_the_browser(browser, server, smtp, people):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+
     d = browser
     d.get(server.url + "/bourse?lang=fr")
     shot(d, "bourse-accueil")
@@ -95,14 +116,24 @@ def test_request_form_in_the_browser(browser, server, smtp, people):
     shot(d, "bourse-formulaire")
     # the place type-ahead fills the list from the GeoNames places of the chosen country
     _fill(d, {"pays_code": "BF", "lieu": "Zini"})
-    WebDriverWait(d, 10).until(lambda drv: drv.execute_script(
-        "return document.querySelectorAll('#lieux-liste option').length") > 0)
+    WebDriverWait(d, 10).until(
+        lambda drv: drv.execute_script("return document.querySelectorAll('#lieux-liste option').length") > 0
+    )
     options = d.execute_script("return Array.from(document.querySelectorAll('#lieux-liste option')).map(o => o.value)")
     assert "Ziniaré (Plateau-Central)" in options
     # errors are shown next to their fields, what was typed is kept
-    _fill(d, {"demandeur_nom": "Commune de Ziniaré (navigateur)", "demandeur_type": "localite",
-              "lieu": "Ziniaré (Plateau-Central)", "contact_nom": "Awa Ouédraogo", "contact_email": "awa-pas-valide",
-              "titre": "Eau", "description": "Trop court"})
+    _fill(
+        d,
+        {
+            "demandeur_nom": "Commune de Ziniaré (navigateur)",
+            "demandeur_type": "localite",
+            "lieu": "Ziniaré (Plateau-Central)",
+            "contact_nom": "Awa Ouédraogo",
+            "contact_email": "awa-pas-valide",
+            "titre": "Eau",
+            "description": "Trop court",
+        },
+    )
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form.demande button[type=submit]"))
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".alert")))
     for field in ("contact_email", "titre", "description", "sous_sous_thematique", "langues"):
@@ -112,10 +143,17 @@ def test_request_form_in_the_browser(browser, server, smtp, people):
     assert d.find_element(By.NAME, "demandeur_nom").get_attribute("value") == "Commune de Ziniaré (navigateur)"
     shot(d, "bourse-erreurs")
     # corrected: sent, the reference is shown
-    _fill(d, {"contact_email": "navigateur@commune.example", "titre": "Accès à l'eau potable à Ziniaré",
-              "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau pour "
-                             "12 000 habitants.", "sous_sous_thematique": "acces_eau_potable",
-              "profil_partenaire": "Commune de taille comparable"})
+    _fill(
+        d,
+        {
+            "contact_email": "navigateur@commune.example",
+            "titre": "Accès à l'eau potable à Ziniaré",
+            "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau pour "
+            "12 000 habitants.",
+            "sous_sous_thematique": "acces_eau_potable",
+            "profil_partenaire": "Commune de taille comparable",
+        },
+    )
     for code in ("fr", "en"):
         box = d.find_element(By.CSS_SELECTOR, f"input[name=langues][value={code}]")
         if not box.is_selected():
@@ -134,6 +172,7 @@ def test_request_form_in_the_browser(browser, server, smtp, people):
 
 def test_embassy_pages_in_the_browser(browser, server, people):
     from selenium.webdriver.common.by import By
+
     d = browser
     ref = getattr(test_request_form_in_the_browser, "ref", None)
     if ref is None:
@@ -159,6 +198,7 @@ def test_embassy_pages_in_the_browser(browser, server, people):
 
 def test_collectivity_and_space_pages_in_the_browser(browser, server, people):
     from selenium.webdriver.common.by import By
+
     d = browser
     _login(d, server, "col.a@collectivite.example")
     d.get(server.url + "/compte/collectivite?lang=fr")

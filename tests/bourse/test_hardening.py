@@ -4,6 +4,7 @@ people's jobs, open redirects, bad input, wrong types, login floods, paths out o
 On the GeoPackage (the session's ``server``) and, where the route touches the database, on PostGIS
 (``pg_server`` below: the atlas and the live database on a throwaway PostGIS cluster).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,17 +20,16 @@ import requests
 
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory, smtp):
+def pg_server(tmp_path_factory, smtp, atlas_gpkg_path):
+    from coopatlas.store.postgis import load
     from support.fixtures import shared_cluster
 
-    from coopatlas.store.postgis import load
-    gpkg = H.atlas_gpkg()
-    if not gpkg.is_file():
-        pytest.fail(f"no atlas GeoPackage at {gpkg}: build it with 'make data'")
+    gpkg = atlas_gpkg_path
     url = shared_cluster().create_database(f"hardening_{id(tmp_path_factory)}")
     load(gpkg, url)
-    srv = H.start_server(tmp_path_factory.mktemp("hardening-pg"), database_url=url,
-                         env={**H.SERVER_ENV, **H.smtp_env(smtp)})
+    srv = H.start_server(
+        tmp_path_factory.mktemp("hardening-pg"), database_url=url, env={**H.SERVER_ENV, **H.smtp_env(smtp)}
+    )
     H.create_account(srv, PG_ADMIN, "administrateur")
     yield srv
     srv.stop()
@@ -66,6 +66,7 @@ def _raw(server, data: bytes, timeout: float = 10) -> tuple[int, bytes]:
 
 # --- 1. slow and idle clients ------------------------------------------------------------------------------
 
+
 def test_half_sent_requests_do_not_block_other_clients(server):
     """Eight connections that send half a request and wait: other clients are still answered at once."""
     held = []
@@ -98,8 +99,12 @@ def test_a_half_sent_request_is_closed_after_the_read_timeout(server):
 def test_a_body_that_stops_coming_is_a_408(server):
     """A client that announces a body and stops sending it: 408 after the read timeout, not a 500."""
     started = time.monotonic()
-    status, answer = _raw(server, b"POST /api/jetons HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-                                  b"\r\nContent-Length: 100\r\n\r\n{", timeout=40)
+    status, answer = _raw(
+        server,
+        b"POST /api/jetons HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+        b"\r\nContent-Length: 100\r\n\r\n{",
+        timeout=40,
+    )
     assert status == 408, answer[:300]
     assert b"stopped sending" in answer and time.monotonic() - started < 30
 
@@ -112,8 +117,14 @@ BODY_ROUTES = ["/bourse/deposer", "/collections/projets/items", "/processes/stat
 @pytest.mark.parametrize("path", BODY_ROUTES)
 def test_a_body_announced_too_large_is_refused_at_once(server, path):
     started = time.monotonic()
-    status, answer = _raw(server, (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                                   f"Content-Length: {100 * 1024 * 1024}\r\n\r\n").encode() + b"{" * 1000)
+    status, answer = _raw(
+        server,
+        (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {100 * 1024 * 1024}\r\n\r\n"
+        ).encode()
+        + b"{" * 1000,
+    )
     assert status == 413, answer[:500]
     assert time.monotonic() - started < 5
     body = json.loads(answer.partition(b"\r\n\r\n")[2])
@@ -124,8 +135,10 @@ def test_a_body_announced_too_large_is_refused_at_once(server, path):
 def test_a_chunked_body_too_large_is_refused(server, path):
     """A body of unknown length is read up to the limit only; browsers get the message as a page."""
     chunk = b"x" * 65536
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            "Transfer-Encoding: chunked\r\nAccept: text/html\r\n\r\n").encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\nAccept: text/html\r\n\r\n"
+    ).encode()
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
         sock.sendall(head)
@@ -156,12 +169,13 @@ def _complete(answer: bytes) -> bool:
 def test_a_small_chunked_body_is_read_as_usual(server):
     def gen():
         yield json.dumps({"email": "personne@example.org"}).encode()
-    r = requests.post(server.url + "/api/jetons", data=gen(), headers={"Content-Type": "application/json"},
-                      timeout=30)
+
+    r = requests.post(server.url + "/api/jetons", data=gen(), headers={"Content-Type": "application/json"}, timeout=30)
     assert r.status_code == 400 and r.json()["parametre"] == "mot_de_passe"
 
 
 # --- 4. redirects after login --------------------------------------------------------------------------------
+
 
 def _login_form(server):
     s = requests.Session()
@@ -169,12 +183,25 @@ def _login_form(server):
     return s, re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
 
 
-@pytest.mark.parametrize("target", ["/%09/evil.example", "/%0A/x", "/%0D%0ASet-Cookie:x=1", "//evil.example",
-                                    "/\\evil.example", "https://evil.example/", "/%20/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/%0A/x",
+        "/%0D%0ASet-Cookie:x=1",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/%20/evil.example",
+    ],
+)
 def test_login_redirects_to_local_paths_only(server, people, target):
     s, csrf = _login_form(server)
-    r = s.post(f"{server.url}/compte/connexion?next={target}", allow_redirects=False,
-               data={"email": "col.a@collectivite.example", "password": H.PASSWORD, "csrf": csrf})
+    r = s.post(
+        f"{server.url}/compte/connexion?next={target}",
+        allow_redirects=False,
+        data={"email": "col.a@collectivite.example", "password": H.PASSWORD, "csrf": csrf},
+    )
     assert r.status_code == 303, r.text[:300]
     location = r.headers["Location"]
     parts = urlsplit(location)
@@ -184,8 +211,11 @@ def test_login_redirects_to_local_paths_only(server, people, target):
 
 def test_login_keeps_a_local_next(server, people):
     s, csrf = _login_form(server)
-    r = s.post(f"{server.url}/compte/connexion?next=/compte/espace%3Flang%3Den", allow_redirects=False,
-               data={"email": "col.a@collectivite.example", "password": H.PASSWORD, "csrf": csrf})
+    r = s.post(
+        f"{server.url}/compte/connexion?next=/compte/espace%3Flang%3Den",
+        allow_redirects=False,
+        data={"email": "col.a@collectivite.example", "password": H.PASSWORD, "csrf": csrf},
+    )
     assert r.status_code == 303 and urlsplit(r.headers["Location"]).path == "/compte/espace"
 
 
@@ -210,9 +240,13 @@ def test_huge_item_ids_are_not_found(any_server):
 def test_json_nested_too_deep_is_a_400(any_server):
     api = H.Api(any_server, *_account(any_server))
     headers = {"Content-Type": "application/json"}
-    for method, path in (("POST", "/api/jetons"), ("POST", "/api/espace"), ("PATCH", f"/api/projets/{PROJECT}"),
-                         ("POST", "/api/bourse/demandes/BP-2025-00001/transitions"),
-                         ("POST", "/processes/statistiques/execution")):
+    for method, path in (
+        ("POST", "/api/jetons"),
+        ("POST", "/api/espace"),
+        ("PATCH", f"/api/projets/{PROJECT}"),
+        ("POST", "/api/bourse/demandes/BP-2025-00001/transitions"),
+        ("POST", "/processes/statistiques/execution"),
+    ):
         r = api.req(method, path, data=NESTED, headers=headers)
         assert r.status_code == 400, (path, r.status_code, r.text[:300])
         assert "nested too deep" in r.json()["description"], path
@@ -227,10 +261,21 @@ def test_a_status_of_the_wrong_type_is_a_400(any_server, value):
 
 # --- 6. a wrong type never wipes data -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("field,value", [("description", ["x"]), ("description", {"fr": "x"}), ("description", 7),
-                                         ("titre", ["Un titre"]), ("jumelage", "peut-être"), ("jumelage", 1),
-                                         ("annee_lancement", 2001.5), ("annee_lancement", [2001]),
-                                         ("sous_sous_thematique", ["acces_eau_potable"])])
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("description", ["x"]),
+        ("description", {"fr": "x"}),
+        ("description", 7),
+        ("titre", ["Un titre"]),
+        ("jumelage", "peut-être"),
+        ("jumelage", 1),
+        ("annee_lancement", 2001.5),
+        ("annee_lancement", [2001]),
+        ("sous_sous_thematique", ["acces_eau_potable"]),
+    ],
+)
 def test_a_wrong_type_changes_nothing(any_server, field, value):
     api = H.Api(any_server, *_account(any_server))
     before = api.get(f"/api/projets/{PROJECT}").json()
@@ -251,9 +296,14 @@ def test_contacts_of_the_wrong_type_change_nothing(any_server):
 
 # --- 7. login throttling -------------------------------------------------------------------------------------
 
+
 def _wrong_login(server, email, ip):
-    return requests.post(server.url + "/api/jetons", json={"email": email, "mot_de_passe": "pas le bon"},
-                         headers={"X-Forwarded-For": ip}, timeout=60)
+    return requests.post(
+        server.url + "/api/jetons",
+        json={"email": email, "mot_de_passe": "pas le bon"},
+        headers={"X-Forwarded-For": ip},
+        timeout=60,
+    )
 
 
 def test_concurrent_wrong_passwords_get_no_more_checks_than_the_limit(any_server):
@@ -274,8 +324,12 @@ def test_a_third_party_cannot_lock_the_owner_out(any_server):
         assert _wrong_login(any_server, email, attacker).status_code == 401
     r = _wrong_login(any_server, email, attacker)
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
-    r = requests.post(any_server.url + "/api/jetons", json={"email": email, "mot_de_passe": H.PASSWORD},
-                      headers={"X-Forwarded-For": H.new_ip()}, timeout=60)
+    r = requests.post(
+        any_server.url + "/api/jetons",
+        json={"email": email, "mot_de_passe": H.PASSWORD},
+        headers={"X-Forwarded-For": H.new_ip()},
+        timeout=60,
+    )
     assert r.status_code == 201, r.text
 
 
@@ -289,11 +343,14 @@ WINDOW = 20
 
 
 @pytest.fixture(scope="module")
-def throttled(tmp_path_factory):
+def throttled(tmp_path_factory, atlas_gpkg_path):
     """A server whose login limit is 3 per 20 s."""
     base = tmp_path_factory.mktemp("throttled")
-    srv = H.start_server(base / "var", gpkg=H.copy_atlas(base / "atlas.gpkg"),
-                         env={**H.SERVER_ENV, "COOPATLAS_LOGIN_RATE": f"3/{WINDOW}"})
+    srv = H.start_server(
+        base / "var",
+        gpkg=H.copy_atlas(atlas_gpkg_path, base / "atlas.gpkg"),
+        env={**H.SERVER_ENV, "COOPATLAS_LOGIN_RATE": f"3/{WINDOW}"},
+    )
     yield srv
     srv.stop()
 
@@ -315,8 +372,17 @@ def test_rate_windows_slide(throttled):
 
 # --- 9. /assets ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/assets/%2e/package.json", "/assets/css/../package.json", "/assets/./package.json",
-                                  "/assets/css/%2e%2e/package-lock.json", "/assets/package.json"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/%2e/package.json",
+        "/assets/css/../package.json",
+        "/assets/./package.json",
+        "/assets/css/%2e%2e/package-lock.json",
+        "/assets/package.json",
+    ],
+)
 def test_assets_never_serve_the_npm_files(server, path):
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:  # the path exactly as written
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
@@ -334,24 +400,36 @@ def test_assets_still_serve_their_files(server):
 
 # --- 10. smaller ones --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("interval", [["x"], ["x", ".."], ["2020-01-01"], ["2020-01-01", "demain"], "2020-01-01"])
 def test_a_malformed_date_interval_is_a_400(any_server, interval):
     body = {"op": "t_intersects", "args": [{"property": "date_maj"}, {"interval": interval}]}
-    r = requests.post(any_server.url + "/collections/projets/items?f=json", json=body,
-                      headers={"Content-Type": "application/query-cql-json"}, timeout=60)
+    r = requests.post(
+        any_server.url + "/collections/projets/items?f=json",
+        json=body,
+        headers={"Content-Type": "application/query-cql-json"},
+        timeout=60,
+    )
     assert r.status_code == 400 and "interval" in r.json()["description"], r.text
 
 
 def test_a_date_interval_still_filters(server):
     body = {"op": "t_intersects", "args": [{"property": "date_maj"}, {"interval": ["2000-01-01", ".."]}]}
-    r = requests.post(server.url + "/collections/projets/items?f=json&limit=1", json=body,
-                      headers={"Content-Type": "application/query-cql-json"}, timeout=60)
+    r = requests.post(
+        server.url + "/collections/projets/items?f=json&limit=1",
+        json=body,
+        headers={"Content-Type": "application/query-cql-json"},
+        timeout=60,
+    )
     assert r.status_code == 200 and r.json()["numberMatched"] > 0, (r.status_code, r.text[:500])
 
 
 def test_language_links_ignore_url_options(server):
-    r = requests.get(server.url + "/bourse?_external=1&_anchor=x&_scheme=javascript&q=1", timeout=30,
-                     headers={"Host": "evil.example"})
+    r = requests.get(
+        server.url + "/bourse?_external=1&_anchor=x&_scheme=javascript&q=1",
+        timeout=30,
+        headers={"Host": "evil.example"},
+    )
     assert r.status_code == 200
     links = re.findall(r'href="([^"]*lang=en[^"]*)"', r.text)
     assert links, "no language link"

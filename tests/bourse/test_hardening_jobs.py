@@ -1,5 +1,6 @@
 """The jobs of the processes (issue 13): seen only by whoever started them, capped, purged, and synchronous
 executions not stored; two accounts and anonymous clients, on the GeoPackage and on PostGIS."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,17 +16,20 @@ ASYNC = {"Prefer": "respond-async"}
 
 
 @pytest.fixture(scope="module")
-def pg_server(tmp_path_factory, smtp):
+def pg_server(tmp_path_factory, smtp, atlas_gpkg_path):
+    from coopatlas.store.postgis import load
     from support.fixtures import shared_cluster
 
-    from coopatlas.store.postgis import load
     url = shared_cluster().create_database(f"hardening_jobs_{id(tmp_path_factory)}")
-    load(H.atlas_gpkg(), url)
-    srv = H.start_server(tmp_path_factory.mktemp("hardening-jobs-pg"), database_url=url,
-                         env={**H.SERVER_ENV, **H.smtp_env(smtp)})
-    for email, role, coll in (("admin.jobs@coopatlas.example", "administrateur", None),
-                              ("col.a.jobs@collectivite.example", "collectivite", "a"),
-                              ("col.b.jobs@collectivite.example", "collectivite", "b")):
+    load(atlas_gpkg_path, url)
+    srv = H.start_server(
+        tmp_path_factory.mktemp("hardening-jobs-pg"), database_url=url, env={**H.SERVER_ENV, **H.smtp_env(smtp)}
+    )
+    for email, role, coll in (
+        ("admin.jobs@coopatlas.example", "administrateur", None),
+        ("col.a.jobs@collectivite.example", "collectivite", "a"),
+        ("col.b.jobs@collectivite.example", "collectivite", "b"),
+    ):
         H.create_account(srv, email, role, collectivite=_collectivity(url, coll) if coll else None)
     yield srv
     srv.stop()
@@ -33,6 +37,7 @@ def pg_server(tmp_path_factory, smtp):
 
 def _collectivity(url: str, which: str) -> str:
     import psycopg2
+
     con = psycopg2.connect(url)
     try:
         with con.cursor() as cur:
@@ -50,9 +55,11 @@ def clients(request, server, people):
         srv, accounts = server, {k: people[k] for k in ("admin", "col_a", "col_b")}
     else:
         srv = request.getfixturevalue("pg_server")
-        accounts = {"admin": H.Api(srv, "admin.jobs@coopatlas.example"),
-                    "col_a": H.Api(srv, "col.a.jobs@collectivite.example"),
-                    "col_b": H.Api(srv, "col.b.jobs@collectivite.example")}
+        accounts = {
+            "admin": H.Api(srv, "admin.jobs@coopatlas.example"),
+            "col_a": H.Api(srv, "col.a.jobs@collectivite.example"),
+            "col_b": H.Api(srv, "col.b.jobs@collectivite.example"),
+        }
     return srv, {**accounts, "anon1": requests.Session(), "anon2": requests.Session()}
 
 
@@ -125,8 +132,10 @@ def test_personal_space_exports_make_no_job(server, people):
     """A PDF made for a personal space is made in-process: no job that anybody (an administrator included)
     could list or read."""
     before = _listed(people["admin"], server)
-    r = people["col_a"].post("/api/espace", json={"genre": "export", "nom": "Statistiques privées",
-                                                  "processus": "statistiques", "inputs": {}})
+    r = people["col_a"].post(
+        "/api/espace",
+        json={"genre": "export", "nom": "Statistiques privées", "processus": "statistiques", "inputs": {}},
+    )
     assert r.status_code == 201, r.text
     assert _listed(people["admin"], server) == before
 
@@ -137,11 +146,15 @@ RETENTION_HOURS = 0.002  # 7.2 s
 
 
 @pytest.fixture(scope="module")
-def capped(tmp_path_factory):
+def capped(tmp_path_factory, atlas_gpkg_path):
     base = tmp_path_factory.mktemp("jobs-capped")
-    env = {**H.SERVER_ENV, "COOPATLAS_JOBS_PER_CLIENT": "1", "COOPATLAS_JOBS_TOTAL": "2",
-           "COOPATLAS_JOBS_RETENTION_HOURS": str(RETENTION_HOURS)}
-    srv = H.start_server(base / "var", gpkg=H.copy_atlas(base / "atlas.gpkg"), env=env)
+    env = {
+        **H.SERVER_ENV,
+        "COOPATLAS_JOBS_PER_CLIENT": "1",
+        "COOPATLAS_JOBS_TOTAL": "2",
+        "COOPATLAS_JOBS_RETENTION_HOURS": str(RETENTION_HOURS),
+    }
+    srv = H.start_server(base / "var", gpkg=H.copy_atlas(atlas_gpkg_path, base / "atlas.gpkg"), env=env)
     yield srv
     srv.stop()  # and the jobs still running with it
 
@@ -168,8 +181,14 @@ def test_jobs_purge_command(capped):
     job_id = _start(client, capped)
     assert _wait(client, capped, job_id)["status"] == "successful"
     env = {k: v for k, v in capped.env.items() if k not in ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")}
-    out = subprocess.run([sys.executable, "-m", "coopatlas", "jobs", "--var", str(capped.var), "purge",
-                          "--older-than-hours", "0"], capture_output=True, text=True, cwd=H.ROOT, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "coopatlas", "jobs", "--var", str(capped.var), "purge", "--older-than-hours", "0"],
+        capture_output=True,
+        text=True,
+        cwd=H.ROOT,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "job(s) deleted" in out.stdout and not out.stdout.startswith("0 ")
     assert _get(client, capped, f"/jobs/{job_id}?f=json").status_code == 404

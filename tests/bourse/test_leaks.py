@@ -1,6 +1,7 @@
 """Requests that are not public (soumise, a_completer, rejetee) never leak through any endpoint of the
 server: items (JSON, HTML, CSV, keywords, bbox), items/{id}, queryables, schema, collection metadata,
 statistics, maps, partners, OpenAPI, jobs — and a validated one does appear in each of them."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,9 @@ BBOX = f"{POINT[0] - 0.15},{POINT[1] - 0.15},{POINT[0] + 0.15},{POINT[1] + 0.15}
 
 
 def _map(server, collection):
-    r = server.get(f"/collections/{collection}/map", params={"bbox": BBOX, "width": 120, "height": 120,
-                                                             "transparent": "true"})
+    r = server.get(
+        f"/collections/{collection}/map", params={"bbox": BBOX, "width": 120, "height": 120, "transparent": "true"}
+    )
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("image/png"), r.text[:300]
     return Image.open(io.BytesIO(r.content)).convert("RGBA")
 
@@ -50,16 +52,28 @@ def _everything(server, refs) -> dict[str, str]:
     # (a query with the marker is echoed in the links: keep the features only)
     out["items.q"] = _features(server.get("/collections/demandes/items", params={"f": "json", "q": MARKER}))
     out["items.bbox"] = server.get("/collections/demandes/items", params={"f": "json", "bbox": BBOX}).text
-    out["items.filter"] = server.get("/collections/demandes/items", params={
-        "f": "json", "filter": "statut_validation IN ('soumise','a_completer','rejetee')",
-        "filter-lang": "cql2-text"}).text
+    out["items.filter"] = server.get(
+        "/collections/demandes/items",
+        params={
+            "f": "json",
+            "filter": "statut_validation IN ('soumise','a_completer','rejetee')",
+            "filter-lang": "cql2-text",
+        },
+    ).text
     for ref in refs:
         for f in ("json", "html"):
             r = server.get(f"/collections/demandes/items/{ref}", params={"f": f})
             out[f"item.{ref}.{f}"] = f"{r.status_code} {r.text}"
-    for path in ("/collections/demandes", "/collections/demandes/queryables", "/collections/demandes/schema",
-                 "/collections/partenaires/items?limit=10000", "/collections/partenaires/queryables",
-                 "/openapi", "/jobs", "/collections"):
+    for path in (
+        "/collections/demandes",
+        "/collections/demandes/queryables",
+        "/collections/demandes/schema",
+        "/collections/partenaires/items?limit=10000",
+        "/collections/partenaires/queryables",
+        "/openapi",
+        "/jobs",
+        "/collections",
+    ):
         sep = "&" if "?" in path else "?"
         out[path] = server.get(f"{path}{sep}f=json").text
     out["partenaires.q"] = _features(server.get("/collections/partenaires/items", params={"f": "json", "q": MARKER}))
@@ -73,13 +87,17 @@ def private_requests(server, people):
     """Three requests, one per non-public status, with a marker word, at POINT."""
     r = server.get("/collections/demandes/items", params={"f": "json", "bbox": BBOX})
     assert r.json()["numberMatched"] == 0, "precondition: no published request around POINT"
-    before = {"demandes": _map(server, "demandes"), "partenaires": _map(server, "partenaires"),
-              "stats": _stats(server)["demandes_cooperation"],
-              "matched": server.get("/collections/demandes/items", params={"f": "json", "limit": 1}).json()["numberMatched"]}
+    before = {
+        "demandes": _map(server, "demandes"),
+        "partenaires": _map(server, "partenaires"),
+        "stats": _stats(server)["demandes_cooperation"],
+        "matched": server.get("/collections/demandes/items", params={"f": "json", "limit": 1}).json()["numberMatched"],
+    }
     refs = {}
     for status in ("soumise", "a_completer", "rejetee"):
-        inputs = H.request_inputs(demandeur_nom=f"{MARKER} {status}", titre=f"Projet {MARKER} {status}",
-                                  lieu=None, lon=POINT[0], lat=POINT[1])
+        inputs = H.request_inputs(
+            demandeur_nom=f"{MARKER} {status}", titre=f"Projet {MARKER} {status}", lieu=None, lon=POINT[0], lat=POINT[1]
+        )
         r = H.submit(server, inputs, H.new_ip())
         assert r.status_code == 200, r.text
         ref = r.json()["reference"]
@@ -106,8 +124,10 @@ def test_private_requests_never_leak(server, private_requests):
     assert json.loads(texts["items.filter"])["numberMatched"] == 0
     assert json.loads(texts["stats.q"])["demandes_cooperation"] == 0
     assert _stats(server)["demandes_cooperation"] == before["stats"]
-    assert server.get("/collections/demandes/items", params={"f": "json", "limit": 1}).json()["numberMatched"] \
+    assert (
+        server.get("/collections/demandes/items", params={"f": "json", "limit": 1}).json()["numberMatched"]
         == before["matched"]
+    )
     # maps: the same pixels as before the private requests were made
     for coll in ("demandes", "partenaires"):
         assert _map(server, coll).tobytes() == before[coll].tobytes(), coll
@@ -119,8 +139,16 @@ def test_a_validated_request_shows_everywhere(server, people, private_requests):
     assert people["bf"].transition(ref, "validee", "Publication.").status_code == 200
     try:
         texts = _everything(server, [ref])
-        for name in ("items.json", "items.html", "items.csv", "items.q", "items.bbox", f"item.{ref}.json",
-                     f"item.{ref}.html", "partenaires.q"):
+        for name in (
+            "items.json",
+            "items.html",
+            "items.csv",
+            "items.q",
+            "items.bbox",
+            f"item.{ref}.json",
+            f"item.{ref}.html",
+            "partenaires.q",
+        ):
             assert MARKER in texts[name], name
         assert json.loads(texts["items.q"])["numberMatched"] == 1
         assert json.loads(texts["stats.q"])["demandes_cooperation"] == 1

@@ -1,6 +1,7 @@
 """The Bourse on PostGIS: the atlas in the ``atlas`` schema, the live database in the ``coopatlas_live``
 schema of the same database; the same workflow, concurrent submissions, and a reload of the atlas
 (``coopatlas postgis``) that keeps the live data."""
+
 from __future__ import annotations
 
 import threading
@@ -13,16 +14,17 @@ import pytest
 
 @pytest.fixture(scope="module")
 def pg_server(tmp_path_factory, smtp, atlas_gpkg_path):
+    from coopatlas.store.postgis import load
     from support.fixtures import shared_cluster
 
-    from coopatlas.store.postgis import load
     gpkg = atlas_gpkg_path
     cluster = shared_cluster()
     url = cluster.create_database(f"bourse_{id(tmp_path_factory)}")
     load(gpkg, url)
     var = tmp_path_factory.mktemp("bourse-pg")
-    srv = H.start_server(var, database_url=url, env={**H.SERVER_ENV, **H.smtp_env(smtp),
-                                                     "COOPATLAS_BOURSE_RATE": "100000/3600"})
+    srv = H.start_server(
+        var, database_url=url, env={**H.SERVER_ENV, **H.smtp_env(smtp), "COOPATLAS_BOURSE_RATE": "100000/3600"}
+    )
     H.create_account(srv, "admin.pg@coopatlas.example", "administrateur")
     H.create_account(srv, "amb.bf.pg@ambafrance.example", "ambassade", pays="BF")
     yield srv, url
@@ -43,8 +45,13 @@ def test_workflow_on_postgis(pg_server, smtp):
     srv, url = pg_server
     bf = H.Api(srv, "amb.bf.pg@ambafrance.example")
     n_bf = srv.get("/collections/pays/items/BF?f=json").json()["properties"]["nb_demandes"]
-    r = H.submit(srv, H.request_inputs(demandeur_nom="Commune PostGIS", lieu=None, lon=-2.236, lat=12.063,
-                                       contact_email="pg@commune.example"), H.new_ip())
+    r = H.submit(
+        srv,
+        H.request_inputs(
+            demandeur_nom="Commune PostGIS", lieu=None, lon=-2.236, lat=12.063, contact_email="pg@commune.example"
+        ),
+        H.new_ip(),
+    )
     assert r.status_code == 200, r.text
     ref = r.json()["reference"]
     smtp.wait_for(to="bourse-projets.bf@ambafrance.example", contains=ref)
@@ -71,6 +78,7 @@ def test_workflow_on_postgis(pg_server, smtp):
 
 def test_concurrent_submissions_and_reload_on_postgis(pg_server, atlas_gpkg_path):
     from coopatlas.store.postgis import load
+
     srv, url = pg_server
     admin = H.Api(srv, "admin.pg@coopatlas.example")
     stop = threading.Event()

@@ -1,4 +1,5 @@
 """COOPATLAS_ATLAS_READONLY=1: a server on a shared copy of the atlas never writes into it."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -14,13 +15,25 @@ from coopatlas.store import live_writer as g
 
 def test_a_read_only_atlas_is_never_written(tmp_path):
     from support.sample_atlas import write_sample_atlas
+
     atlas = write_sample_atlas(tmp_path / "shared.gpkg", n=10)
     before = atlas.read_bytes()
     ctx = Context(Settings(atlas=str(atlas), live=str(tmp_path / "live.sqlite"), atlas_readonly=True))
-    clean, err = validate({"demandeur_nom": "Commune de Ziniaré", "demandeur_type": "localite", "pays_code": "BF",
-                           "lieu": "Ziniaré", "contact_nom": "Awa", "contact_email": "awa@commune.example",
-                           "titre": "Eau potable", "description": "Forages et service municipal de l'eau.",
-                           "sous_sous_thematique": "acces_eau_potable", "langues": ["fr"]}, ctx.geo)
+    clean, err = validate(
+        {
+            "demandeur_nom": "Commune de Ziniaré",
+            "demandeur_type": "localite",
+            "pays_code": "BF",
+            "lieu": "Ziniaré",
+            "contact_nom": "Awa",
+            "contact_email": "awa@commune.example",
+            "titre": "Eau potable",
+            "description": "Forages et service municipal de l'eau.",
+            "sous_sous_thematique": "acces_eau_potable",
+            "langues": ["fr"],
+        },
+        ctx.geo,
+    )
     assert not err
     with pytest.raises(WorkflowError) as exc:
         submit(ctx, clean, "127.0.0.1")

@@ -1,6 +1,7 @@
 """Reliability of the live writes on the embedded GeoPackage: a bounded load test on loopback (concurrent
 submissions while the map layers are read), a SIGKILL of gunicorn mid-write, and a rebuild of the atlas
 under a running server. Nothing acknowledged is lost, nothing is corrupted."""
+
 from __future__ import annotations
 
 import json
@@ -24,6 +25,7 @@ READERS = 4
 def _check_gpkg(path) -> None:
     """The GeoPackage is sound: SQLite's integrity check, the R-tree of the requests matches their rows."""
     from coopatlas.store import live_writer as gpkgw
+
     gpkgw.recover(path)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -32,8 +34,9 @@ def _check_gpkg(path) -> None:
             rows = con.execute(f"SELECT COUNT(*) FROM {table} WHERE geom IS NOT NULL").fetchone()[0]
             tree = con.execute(f"SELECT COUNT(*) FROM rtree_{table}_geom").fetchone()[0]
             assert rows == tree, table
-            orphans = con.execute(f"SELECT COUNT(*) FROM rtree_{table}_geom r LEFT JOIN {table} t ON t.fid = r.id "
-                                  "WHERE t.fid IS NULL").fetchone()[0]
+            orphans = con.execute(
+                f"SELECT COUNT(*) FROM rtree_{table}_geom r LEFT JOIN {table} t ON t.fid = r.id WHERE t.fid IS NULL"
+            ).fetchone()[0]
             assert orphans == 0, table
     finally:
         con.close()
@@ -52,10 +55,12 @@ def test_load_submissions_while_maps_are_read(server, people):
     reads, read_errors = [], []
 
     def reader(i):
-        paths = ["/collections/partenaires/map?bbox=-6,9,3,16&width=300&height=200",
-                 "/collections/demandes/map?bbox=-6,9,3,16&width=300&height=200",
-                 "/collections/demandes/items?f=json&bbox=-6,9,3,16&limit=200",
-                 "/collections/pays/items/BF?f=json"]
+        paths = [
+            "/collections/partenaires/map?bbox=-6,9,3,16&width=300&height=200",
+            "/collections/demandes/map?bbox=-6,9,3,16&width=300&height=200",
+            "/collections/demandes/items?f=json&bbox=-6,9,3,16&limit=200",
+            "/collections/pays/items/BF?f=json",
+        ]
         s = requests.Session()
         k = i
         while not stop.is_set():
@@ -74,8 +79,11 @@ def test_load_submissions_while_maps_are_read(server, people):
         inputs = H.request_inputs(titre=f"Charge {i} : assainissement", sous_sous_thematique="assainissement_base")
         t0 = time.perf_counter()
         r = H.submit(server, inputs, H.new_ip())
-        return r.status_code, (r.json().get("reference") if r.status_code == 200 else r.text[:300]), \
-            time.perf_counter() - t0
+        return (
+            r.status_code,
+            (r.json().get("reference") if r.status_code == 200 else r.text[:300]),
+            time.perf_counter() - t0,
+        )
 
     readers = [threading.Thread(target=reader, args=(i,)) for i in range(READERS)]
     for t in readers:
@@ -101,14 +109,26 @@ def test_load_submissions_while_maps_are_read(server, people):
     _check_live(server.live_db)
     lat = sorted(r[2] for r in results)
     H.ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    (H.ARTEFACTS / "load.json").write_text(json.dumps({
-        "submissions": N_SUBMISSIONS, "client_threads": 50, "gunicorn_workers": 2, "map_readers": READERS,
-        "elapsed_s": round(elapsed, 2), "submissions_per_s": round(N_SUBMISSIONS / elapsed, 1),
-        "submit_latency_s": {"median": round(statistics.median(lat), 3), "p95": round(lat[int(0.95 * len(lat)) - 1], 3),
-                             "max": round(lat[-1], 3)},
-        "reads": len(reads), "read_latency_s": {"median": round(statistics.median(reads), 3),
-                                               "max": round(max(reads), 3)},
-    }, indent=2))
+    (H.ARTEFACTS / "load.json").write_text(
+        json.dumps(
+            {
+                "submissions": N_SUBMISSIONS,
+                "client_threads": 50,
+                "gunicorn_workers": 2,
+                "map_readers": READERS,
+                "elapsed_s": round(elapsed, 2),
+                "submissions_per_s": round(N_SUBMISSIONS / elapsed, 1),
+                "submit_latency_s": {
+                    "median": round(statistics.median(lat), 3),
+                    "p95": round(lat[int(0.95 * len(lat)) - 1], 3),
+                    "max": round(lat[-1], 3),
+                },
+                "reads": len(reads),
+                "read_latency_s": {"median": round(statistics.median(reads), 3), "max": round(max(reads), 3)},
+            },
+            indent=2,
+        )
+    )
 
 
 def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_data(tmp_path, smtp, atlas_gpkg_path):
@@ -129,14 +149,18 @@ def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_
         while not stop.is_set():
             i += 1
             try:
-                r = s.post(srv.url + "/processes/deposer-demande/execution", timeout=30,
-                           json={"inputs": H.request_inputs(titre=f"Avant la panne {k}-{i}")},
-                           headers={"X-Forwarded-For": H.new_ip()})
+                r = s.post(
+                    srv.url + "/processes/deposer-demande/execution",
+                    timeout=30,
+                    json={"inputs": H.request_inputs(titre=f"Avant la panne {k}-{i}")},
+                    headers={"X-Forwarded-For": H.new_ip()},
+                )
             except requests.RequestException:
                 return
             if r.status_code == 200:
                 with lock:
                     acked.append(r.json()["reference"])
+
     try:
         threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
         for t in threads:

@@ -1,6 +1,7 @@
 """The GeoPackage writer helpers (coopatlas.store.live_writer) on a small atlas made from the schema: rows with
 their R-tree and keyword index kept right, a hot journal left by a killed writer rolled back, the
 rebuild guard; and the embassy directory generated for every country."""
+
 from __future__ import annotations
 
 import os
@@ -22,6 +23,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 @pytest.fixture
 def small(tmp_path):
     from support.sample_atlas import write_sample_atlas
+
     return write_sample_atlas(tmp_path / "small.gpkg", n=30)
 
 
@@ -38,14 +40,21 @@ def _rtree_matches(path, table):
 def test_upsert_and_delete_keep_the_rtree_and_the_extent(small):
     coll = sch.DEMANDES
     row = {f.name: None for f in coll.fields}
-    row.update(id="BP-2030-00001", titre="Château d'eau", statut_validation="validee", pays_code="NZ",
-               geometry=Point(178.5, -46.9))
+    row.update(
+        id="BP-2030-00001",
+        titre="Château d'eau",
+        statut_validation="validee",
+        pays_code="NZ",
+        geometry=Point(178.5, -46.9),
+    )
     with g.transaction(small) as con:
         g.upsert(con, coll, row, sch.DEMANDES_TABLE)
     assert _rtree_matches(small, sch.DEMANDES_TABLE)
     con = sqlite3.connect(small)
-    env = con.execute("SELECT minx, maxx, miny, maxy FROM rtree_bourse_demandes_geom r JOIN bourse_demandes t "
-                      "ON t.fid = r.id WHERE t.id = 'BP-2030-00001'").fetchone()
+    env = con.execute(
+        "SELECT minx, maxx, miny, maxy FROM rtree_bourse_demandes_geom r JOIN bourse_demandes t "
+        "ON t.fid = r.id WHERE t.id = 'BP-2030-00001'"
+    ).fetchone()
     assert env[0] == pytest.approx(178.5, abs=1e-4) and env[2] == pytest.approx(-46.9, abs=1e-4)
     ext = con.execute("SELECT max_x, min_y FROM gpkg_contents WHERE table_name = 'bourse_demandes'").fetchone()
     assert ext[0] >= 178.5 and ext[1] <= -46.9
@@ -55,8 +64,10 @@ def test_upsert_and_delete_keep_the_rtree_and_the_extent(small):
     row["geometry"] = Point(2.0, 47.0)
     with g.transaction(small) as con:
         g.upsert(con, coll, row, sch.DEMANDES_TABLE)  # moved: the R-tree follows
-        assert con.execute("SELECT minx FROM rtree_bourse_demandes_geom r JOIN bourse_demandes t ON t.fid = r.id "
-                           "WHERE t.id = 'BP-2030-00001'").fetchone()[0] == pytest.approx(2.0, abs=1e-4)
+        assert con.execute(
+            "SELECT minx FROM rtree_bourse_demandes_geom r JOIN bourse_demandes t ON t.fid = r.id "
+            "WHERE t.id = 'BP-2030-00001'"
+        ).fetchone()[0] == pytest.approx(2.0, abs=1e-4)
         assert g.delete(con, coll, "BP-2030-00001", sch.DEMANDES_TABLE)
     assert _rtree_matches(small, sch.DEMANDES_TABLE)
 
@@ -64,6 +75,7 @@ def test_upsert_and_delete_keep_the_rtree_and_the_extent(small):
 @pytest.mark.parametrize("triggers", [True, False], ids=["index-with-triggers", "index-without-triggers"])
 def test_the_keyword_index_follows(small, triggers):
     from coopatlas.store.build_writer import keyword_index_sql
+
     con = sqlite3.connect(small)
     con.execute("DROP TABLE IF EXISTS fts_projets")
     for name in ("insert", "update", "delete"):
@@ -79,10 +91,16 @@ def test_the_keyword_index_follows(small, triggers):
     def match(word):
         c = sqlite3.connect(small)
         try:
-            return [r[0] for r in c.execute("SELECT p.id FROM fts_projets f JOIN projets p ON p.fid = f.rowid "
-                                            "WHERE fts_projets MATCH ?", (f'"{word}"*',))]
+            return [
+                r[0]
+                for r in c.execute(
+                    "SELECT p.id FROM fts_projets f JOIN projets p ON p.fid = f.rowid WHERE fts_projets MATCH ?",
+                    (f'"{word}"*',),
+                )
+            ]
         finally:
             c.close()
+
     assert match("quetzalcoatl") == ["PRO-00003"]
     with g.transaction(small) as con:
         g.update_fields(con, sch.PROJETS, "PRO-00003", {"titre": "Autre titre"})
@@ -155,10 +173,12 @@ def test_write_lock_waits_then_gives_up(small):
 
 
 def test_embassy_directory_is_up_to_date_and_covers_every_country():
-    out = subprocess.run([sys.executable, "datasets/build_ambassades.py", "--check"], cwd=ROOT, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [sys.executable, "datasets/build_ambassades.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     from coopatlas.bourse.geo import Geography
+
     geo = Geography()
     assert set(geo.countries) <= set(geo.embassies)
     for e in geo.embassies.values():

@@ -1,4 +1,5 @@
 """Submitting a request: the OGC API process and the web form, their validation, the e-mails, the limits."""
+
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ import requests
 
 def _live_count(server) -> int:
     from coopatlas.bourse.live import LiveDB
+
     live = LiveDB(server.live_db)
     try:
         with live.tx(write=False) as t:
@@ -104,8 +106,16 @@ def test_process_lists_every_missing_or_bad_input_at_once(server):
     r = H.submit(server, {}, H.new_ip())
     assert r.status_code == 400, r.text
     text = r.json()["description"]
-    required = ("demandeur_nom", "demandeur_type", "pays_code", "contact_nom", "contact_email", "titre",
-                "description", "langues")
+    required = (
+        "demandeur_nom",
+        "demandeur_type",
+        "pays_code",
+        "contact_nom",
+        "contact_email",
+        "titre",
+        "description",
+        "langues",
+    )
     assert text.startswith("demandeur_nom: required input is missing"), text
     for name in required:
         assert f"{name}: required input is missing" in text, (name, text)
@@ -152,6 +162,7 @@ def test_places_endpoint(server):
 
 # --- the web form (plain HTTP; the browser tests drive it in Chromium) -----------------------------------------
 
+
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
@@ -168,8 +179,11 @@ def test_form_success_redirects_to_the_reference(server, smtp):
     page = s.get(server.url + "/bourse/deposer?lang=en")
     assert page.status_code == 200 and 'lang="en"' in page.text
     inputs = H.request_inputs(contact_email="form.en@commune.example")
-    r = s.post(server.url + "/bourse/deposer?lang=en", data={**_form(inputs), "csrf": _csrf(page.text), "lang": "en"},
-               allow_redirects=False)
+    r = s.post(
+        server.url + "/bourse/deposer?lang=en",
+        data={**_form(inputs), "csrf": _csrf(page.text), "lang": "en"},
+        allow_redirects=False,
+    )
     assert r.status_code == 303, r.text[:500]
     done = s.get(server.url + r.headers["Location"])
     ref = re.search(r'id="reference">(BP-\d{4}-\d{5})<', done.text).group(1)
@@ -179,14 +193,18 @@ def test_form_success_redirects_to_the_reference(server, smtp):
 
 def test_form_without_csrf_token_stores_nothing(server):
     before = _live_count(server)
-    r = requests.post(server.url + "/bourse/deposer", data=_form(H.request_inputs()),
-                      headers={"X-Forwarded-For": H.new_ip()})
+    r = requests.post(
+        server.url + "/bourse/deposer", data=_form(H.request_inputs()), headers={"X-Forwarded-For": H.new_ip()}
+    )
     assert r.status_code == 400
     assert _live_count(server) == before
     # a token from another browser (another cookie) does not do either
     page = requests.get(server.url + "/bourse/deposer")
-    r = requests.post(server.url + "/bourse/deposer", data={**_form(H.request_inputs()), "csrf": _csrf(page.text)},
-                      headers={"X-Forwarded-For": H.new_ip()})
+    r = requests.post(
+        server.url + "/bourse/deposer",
+        data={**_form(H.request_inputs()), "csrf": _csrf(page.text)},
+        headers={"X-Forwarded-For": H.new_ip()},
+    )
     assert r.status_code == 400
     assert _live_count(server) == before
 
@@ -196,8 +214,11 @@ def test_form_errors_are_shown_next_to_their_field(server):
     page = s.get(server.url + "/bourse/deposer?lang=fr")
     inputs = H.request_inputs(contact_email="pas-une-adresse", lieu="Nulle-Part-Sur-Mer", titre="")
     before = _live_count(server)
-    r = s.post(server.url + "/bourse/deposer", data={**_form(inputs), "csrf": _csrf(page.text)},
-               headers={"X-Forwarded-For": H.new_ip()})
+    r = s.post(
+        server.url + "/bourse/deposer",
+        data={**_form(inputs), "csrf": _csrf(page.text)},
+        headers={"X-Forwarded-For": H.new_ip()},
+    )
     assert r.status_code == 400
     for field in ("contact_email", "lieu", "titre"):
         block = re.search(rf'<div class="field invalid" id="champ-{field}">(.*?)</div>', r.text, re.DOTALL)
@@ -214,9 +235,11 @@ def test_form_honeypot(server):
     s = requests.Session()
     page = s.get(server.url + "/bourse/deposer")
     before = _live_count(server)
-    r = s.post(server.url + "/bourse/deposer", data={**_form(H.request_inputs()), "csrf": _csrf(page.text),
-                                                     "site_web": "http://spam.example"},
-               headers={"X-Forwarded-For": H.new_ip()})
+    r = s.post(
+        server.url + "/bourse/deposer",
+        data={**_form(H.request_inputs()), "csrf": _csrf(page.text), "site_web": "http://spam.example"},
+        headers={"X-Forwarded-For": H.new_ip()},
+    )
     assert r.status_code == 400
     assert _live_count(server) == before
 

@@ -1,5 +1,6 @@
 """The embassy's decisions: who sees what, the transitions, the audit trail, completion by the submitter,
 and what becomes public (with the derived counts of partners and countries)."""
+
 from __future__ import annotations
 
 import html
@@ -44,8 +45,13 @@ def test_embassy_sees_its_country_only(people, submitted):
 
 
 def test_validation_publishes_and_updates_the_counts(server, people, smtp, submitted):
-    ref, inputs = submitted(demandeur_nom="Commune nouvelle de Sabou", lieu=None, lon=-2.236, lat=12.063,
-                            contact_email="sabou@commune.example")
+    ref, inputs = submitted(
+        demandeur_nom="Commune nouvelle de Sabou",
+        lieu=None,
+        lon=-2.236,
+        lat=12.063,
+        contact_email="sabou@commune.example",
+    )
     assert _public(server, ref).status_code == 404
     n_bf = _pays_count(server, "BF")
     r = people["bf"].transition(ref, "validee", "Projet soutenu par le poste.")
@@ -77,8 +83,12 @@ def test_validation_publishes_and_updates_the_counts(server, people, smtp, submi
     assert _pays_count(server, "BF") == n_bf
     history = people["bf"].get(f"/api/bourse/demandes/{ref}").json()["historique"]
     assert [(h["de"], h["vers"]) for h in history] == [
-        (None, "soumise"), ("soumise", "validee"), ("validee", "pourvue"), ("pourvue", "validee"),
-        ("validee", "rejetee")]
+        (None, "soumise"),
+        ("soumise", "validee"),
+        ("validee", "pourvue"),
+        ("pourvue", "validee"),
+        ("validee", "rejetee"),
+    ]
     assert all(h["date"] for h in history)
     assert history[1]["acteur"].startswith("amb.bf@ambafrance.example") and history[1]["role"] == "ambassade"
     assert history[1]["commentaire"] == "Projet soutenu par le poste."
@@ -86,11 +96,17 @@ def test_validation_publishes_and_updates_the_counts(server, people, smtp, submi
 
 def test_request_of_a_known_partner_links_to_it(server, people, submitted):
     # a partner authority of the built atlas, with projects, in Burkina Faso
-    feats = server.get("/collections/partenaires/items", params={
-        "f": "json", "pays_code": "BF", "type_action_principal": "cooperation_decentralisee", "limit": 1}).json()
+    feats = server.get(
+        "/collections/partenaires/items",
+        params={"f": "json", "pays_code": "BF", "type_action_principal": "cooperation_decentralisee", "limit": 1},
+    ).json()
     known = feats["features"][0]["properties"]
-    ref, _ = submitted(demandeur_nom=known["nom"].upper(), lieu=None, lon=feats["features"][0]["geometry"]["coordinates"][0],
-                       lat=feats["features"][0]["geometry"]["coordinates"][1])
+    ref, _ = submitted(
+        demandeur_nom=known["nom"].upper(),
+        lieu=None,
+        lon=feats["features"][0]["geometry"]["coordinates"][0],
+        lat=feats["features"][0]["geometry"]["coordinates"][1],
+    )
     assert people["bf"].transition(ref, "validee").status_code == 200
     assert _public(server, ref).json()["properties"]["demandeur_id"] == known["id"]
     p = _partner(server, known["id"])
@@ -109,7 +125,9 @@ def test_transition_rules(people, submitted):
     assert r.status_code == 400 and r.json()["parametre"] == "commentaire"
     assert bf.transition(ref, "a_completer").json()["parametre"] == "commentaire"
     assert bf.transition(ref, "inconnu").json()["parametre"] == "vers"
-    assert bf.post(f"/api/bourse/demandes/{ref}/transitions", json={"vers": "validee", "x": 1}).json()["parametre"] == "x"
+    assert (
+        bf.post(f"/api/bourse/demandes/{ref}/transitions", json={"vers": "validee", "x": 1}).json()["parametre"] == "x"
+    )
     assert bf.transition(ref, "rejetee", "Incomplet.").status_code == 200
     assert bf.transition(ref, "validee").status_code == 409  # rejected is final for an embassy...
     assert people["admin"].transition(ref, "soumise", "Rouvert après appel.").status_code == 200  # ...not for admins
@@ -129,8 +147,12 @@ def test_completion_by_the_submitter(server, people, smtp, submitted):
     assert inputs["titre"] in html.unescape(page.text)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     data = {k: v for k, v in inputs.items() if k != "langues"}
-    data.update(langues=["fr", "en"], csrf=csrf, description=inputs["description"] + " Budget : 40 000 euros sur 2 ans.",
-                lieu="Ziniaré (Plateau-Central)")
+    data.update(
+        langues=["fr", "en"],
+        csrf=csrf,
+        description=inputs["description"] + " Budget : 40 000 euros sur 2 ans.",
+        lieu="Ziniaré (Plateau-Central)",
+    )
     # a wrong token changes nothing
     bad = s.post(link.replace("jeton=", "jeton=x"), data=data, allow_redirects=False)
     assert bad.status_code == 404
@@ -139,7 +161,10 @@ def test_completion_by_the_submitter(server, people, smtp, submitted):
     d = people["bf"].get(f"/api/bourse/demandes/{ref}").json()
     assert d["statut_validation"] == "soumise" and "40 000 euros" in d["description"]
     assert d["langues"] == "français, anglais"
-    assert [(h["de"], h["vers"]) for h in d["historique"]][-2:] == [("soumise", "a_completer"), ("a_completer", "soumise")]
+    assert [(h["de"], h["vers"]) for h in d["historique"]][-2:] == [
+        ("soumise", "a_completer"),
+        ("a_completer", "soumise"),
+    ]
     smtp.wait_for(to="bourse-projets.bf@ambafrance.example", contains=f"Demande complétée {ref}")
     # the link works once
     assert s.get(link).status_code == 404
@@ -149,8 +174,11 @@ def test_a_request_of_the_built_atlas_can_be_decided(server, people):
     built = people["bf"].get("/api/bourse/demandes?statut=soumise").json()["demandes"]
     demo = [d for d in built if d["id"].startswith("DEM")]
     if not demo:  # the demo atlas has pending requests in a few countries: take one with the administrator
-        demo = [d for d in people["admin"].get("/api/bourse/demandes?statut=soumise&limit=5000").json()["demandes"]
-                if d["id"].startswith("DEM")]
+        demo = [
+            d
+            for d in people["admin"].get("/api/bourse/demandes?statut=soumise&limit=5000").json()["demandes"]
+            if d["id"].startswith("DEM")
+        ]
     ref = demo[0]["id"]
     assert _public(server, ref).status_code == 404
     assert people["admin"].transition(ref, "validee", "Validée par l'administrateur.").status_code == 200
@@ -165,8 +193,11 @@ def test_embassy_web_pages(server, people, submitted):
     s = requests.Session()
     login = s.get(server.url + "/compte/connexion")
     csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
-    r = s.post(server.url + "/compte/connexion", data={"email": "amb.bf@ambafrance.example",
-                                                      "password": H.PASSWORD, "csrf": csrf}, allow_redirects=False)
+    r = s.post(
+        server.url + "/compte/connexion",
+        data={"email": "amb.bf@ambafrance.example", "password": H.PASSWORD, "csrf": csrf},
+        allow_redirects=False,
+    )
     assert r.status_code == 303
     assert "HttpOnly" in r.headers["Set-Cookie"] and "SameSite=Lax" in r.headers["Set-Cookie"]
     listing = s.get(server.url + "/bourse/ambassade?statut=soumise")
@@ -176,8 +207,10 @@ def test_embassy_web_pages(server, people, submitted):
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     # a decision without the page's token is refused
     assert s.post(server.url + f"/bourse/ambassade/demandes/{ref}", data={"vers": "validee"}).status_code == 400
-    r = s.post(server.url + f"/bourse/ambassade/demandes/{ref}", data={"vers": "validee", "csrf": token,
-                                                                       "commentaire": "Bon projet."})
+    r = s.post(
+        server.url + f"/bourse/ambassade/demandes/{ref}",
+        data={"vers": "validee", "csrf": token, "commentaire": "Bon projet."},
+    )
     assert r.status_code == 200 and "Bon projet." in html.unescape(r.text)
     assert _public(server, ref).status_code == 200
     # another country's request is not found

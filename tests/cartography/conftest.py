@@ -3,6 +3,7 @@
 (the ``atlas_server`` of ``tests/conftest.py``, with the committed ``pygeoapi-config.yml``). Rendered
 files are kept in ``test-artefacts/cartography/``.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,12 +34,14 @@ def gpkg(atlas_gpkg_path) -> Path:
 @pytest.fixture(scope="session")
 def store(gpkg):
     from coopatlas.store import open_store
+
     return open_store(gpkg)
 
 
 @pytest.fixture(scope="session")
 def world():
     from coopatlas.cartography.geography import world as load
+
     return load()
 
 
@@ -58,6 +61,7 @@ class Renders:
     def get(self, country: str, fmt: str = "pdf", **inputs):
         from coopatlas.cartography.countrymap import render_country_map
         from coopatlas.cartography.options import EXTENSIONS, parse_options
+
         if fmt in ("png", "geotiff"):
             inputs.setdefault("dpi", 72)
         key = (country, fmt, tuple(sorted((k, str(v)) for k, v in inputs.items())))

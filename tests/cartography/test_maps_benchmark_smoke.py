@@ -1,4 +1,5 @@
 """``benchmarks/maps.py`` keeps working: one turn, QGIS included when its Python is installed."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_maps_benchmark_runs(tmp_path, gpkg):
     out = tmp_path / "maps.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "maps.py"), "--runs", "1", "--no-readme",
-                           "--results", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**__import__("os").environ, "COOPATLAS_GPKG": str(gpkg)})
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "maps.py"), "--runs", "1", "--no-readme", "--results", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "COOPATLAS_GPKG": str(gpkg)},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     res = json.loads(out.read_text(encoding="utf-8"))
     assert len(res["coopatlas"]["map_page"]) == 1 and res["coopatlas"]["sizes"]["pages"] >= 2

@@ -1,6 +1,7 @@
 """The ``carte-pays`` process through a REAL server over HTTP (``python -m coopatlas serve``, gunicorn):
 its description, a synchronous map, bad inputs answered 400 naming the input (before any job is made, in
 both modes), and an atlas as an asynchronous job whose progress shows in ``/jobs/<id>``."""
+
 from __future__ import annotations
 
 import io
@@ -16,12 +17,20 @@ from pypdf import PdfReader
 PROCESS = "carte-pays"
 
 
+#: The client of these tests: it keeps the job cookie (a job is seen only by the client that started it).
+CLIENT = requests.Session()
+
+
 def execute(server, inputs, prefer=None, timeout=180):
     headers = {"Content-Type": "application/json"}
     if prefer:
         headers["Prefer"] = prefer
-    return requests.post(f"{server.url}/processes/{PROCESS}/execution", data=json.dumps({"inputs": inputs}),
-                         headers=headers, timeout=timeout)
+    return CLIENT.post(
+        f"{server.url}/processes/{PROCESS}/execution",
+        data=json.dumps({"inputs": inputs}),
+        headers=headers,
+        timeout=timeout,
+    )
 
 
 def test_process_is_described(map_server):
@@ -29,8 +38,23 @@ def test_process_is_described(map_server):
     assert desc["id"] == PROCESS
     assert {"sync-execute", "async-execute"} <= set(desc["jobControlOptions"])
     inputs = desc["inputs"]
-    for name in ("country", "atlas", "format", "paper", "orientation", "dpi", "lang", "title", "subtitle", "labels",
-                 "thematique", "type_action", "statut", "annee_min", "annee_max"):
+    for name in (
+        "country",
+        "atlas",
+        "format",
+        "paper",
+        "orientation",
+        "dpi",
+        "lang",
+        "title",
+        "subtitle",
+        "labels",
+        "thematique",
+        "type_action",
+        "statut",
+        "annee_min",
+        "annee_max",
+    ):
         assert name in inputs, name
         Draft202012Validator.check_schema(inputs[name]["schema"])
     assert "pays" not in inputs
@@ -94,7 +118,7 @@ def test_atlas_job_reports_its_progress(map_server):
     seen = []
     deadline = time.monotonic() + 300
     while True:
-        status = requests.get(location, params={"f": "json"}, timeout=30).json()
+        status = CLIENT.get(location, params={"f": "json"}, timeout=30).json()
         seen.append((status["status"], status.get("progress"), status.get("message")))
         if status["status"] in ("successful", "failed"):
             break
@@ -103,12 +127,13 @@ def test_atlas_job_reports_its_progress(map_server):
     assert status["status"] == "successful", status
     running = [(p, m) for s, p, m in seen if s == "running" and p is not None and 5 < p < 95]
     assert running, seen  # progress written by the process while it runs
-    assert any("Australie" in (m or "") or "Fidji" in (m or "") or "Nouvelle-Zélande" in (m or "")
-               for _, m in running), running
+    assert any(
+        "Australie" in (m or "") or "Fidji" in (m or "") or "Nouvelle-Zélande" in (m or "") for _, m in running
+    ), running
     progress = [p for p, _ in running]
     assert progress == sorted(progress)
     link = next(link for link in status["links"] if link["rel"].endswith("/results"))
-    result = requests.get(link["href"], timeout=60)
+    result = CLIENT.get(link["href"], timeout=60)
     assert result.status_code == 200 and result.headers["Content-Type"] == "application/pdf"
     pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(result.content)).pages]
     assert "Atlas de la coopération décentralisée : Océanie" in pages[0] and "Sommaire" in pages[0]

@@ -1,5 +1,6 @@
 """The projection chosen for each country, its remote parts (insets), the antimeridian, and the truth of
 the scale bar and of the north arrow, checked with pyproj independently of the code under test."""
+
 from __future__ import annotations
 
 import math
@@ -16,11 +17,21 @@ from coopatlas.cartography.projection import MapProjection, choose_projection, f
 GEOD = Geod(ellps="WGS84")
 
 
-@pytest.mark.parametrize("code,kind", [
-    ("CL", "tmerc"), ("VN", "tmerc"), ("NO", "tmerc"),  # tall: transverse Mercator
-    ("RU", "lcc"), ("US", "lcc"), ("MX", "lcc"),  # wide, away from the equator: Lambert conformal conic
-    ("BF", "laea"), ("ID", "laea"), ("CV", "laea"), ("FR", "laea"),  # compact or equatorial: equal-area
-])
+@pytest.mark.parametrize(
+    "code,kind",
+    [
+        ("CL", "tmerc"),
+        ("VN", "tmerc"),
+        ("NO", "tmerc"),  # tall: transverse Mercator
+        ("RU", "lcc"),
+        ("US", "lcc"),
+        ("MX", "lcc"),  # wide, away from the equator: Lambert conformal conic
+        ("BF", "laea"),
+        ("ID", "laea"),
+        ("CV", "laea"),
+        ("FR", "laea"),  # compact or equatorial: equal-area
+    ],
+)
 def test_projection_kind_follows_the_shape(world, code, kind):
     split = split_country(world.countries[code].geometry)
     proj = choose_projection(split.main.geometry, split.lon_ref)
@@ -100,12 +111,15 @@ def test_seam_free_outline_drops_the_cut_only():
     assert len(coords) >= 4
 
 
-@pytest.mark.parametrize("proj,centre", [
-    (MapProjection("lcc", 105.5, 61.5, 48.0, 75.0), (2_000_000.0, -500_000.0)),  # Russia, off-centre
-    (MapProjection("tmerc", -73.5, -36.5), (150_000.0, 1_200_000.0)),  # Chile, off the central meridian
-    (MapProjection("laea", -1.5, 12.0), (0.0, 0.0)),  # Burkina Faso, at the centre
-    (MapProjection("laea", 118.0, -2.5), (1_500_000.0, 300_000.0)),  # Indonesia, far from the centre
-])
+@pytest.mark.parametrize(
+    "proj,centre",
+    [
+        (MapProjection("lcc", 105.5, 61.5, 48.0, 75.0), (2_000_000.0, -500_000.0)),  # Russia, off-centre
+        (MapProjection("tmerc", -73.5, -36.5), (150_000.0, 1_200_000.0)),  # Chile, off the central meridian
+        (MapProjection("laea", -1.5, 12.0), (0.0, 0.0)),  # Burkina Faso, at the centre
+        (MapProjection("laea", 118.0, -2.5), (1_500_000.0, 300_000.0)),  # Indonesia, far from the centre
+    ],
+)
 def test_scale_bar_is_true_at_the_point_it_is_computed_for(proj, centre):
     metres_per_mm = 25_000.0  # 1 : 25 000 000
     bar = scale_bar(proj, centre, metres_per_mm, target_mm=30.0)
@@ -121,12 +135,15 @@ def test_scale_bar_is_true_at_the_point_it_is_computed_for(proj, centre):
         assert bar.denominator == pytest.approx(metres_per_mm * 1000.0 / k, rel=0.003)
 
 
-@pytest.mark.parametrize("proj,point", [
-    (MapProjection("lcc", -96.0, 37.0, 28.5, 45.0), (1_500_000.0, 300_000.0)),
-    (MapProjection("lcc", 105.5, 61.5, 48.0, 75.0), (-2_500_000.0, 500_000.0)),
-    (MapProjection("tmerc", 106.0, 16.0), (300_000.0, 800_000.0)),
-    (MapProjection("laea", 118.0, -2.5), (0.0, 0.0)),
-])
+@pytest.mark.parametrize(
+    "proj,point",
+    [
+        (MapProjection("lcc", -96.0, 37.0, 28.5, 45.0), (1_500_000.0, 300_000.0)),
+        (MapProjection("lcc", 105.5, 61.5, 48.0, 75.0), (-2_500_000.0, 500_000.0)),
+        (MapProjection("tmerc", 106.0, 16.0), (300_000.0, 800_000.0)),
+        (MapProjection("laea", 118.0, -2.5), (0.0, 0.0)),
+    ],
+)
 def test_north_arrow_points_to_true_north(proj, point):
     lon, lat = Transformer.from_crs(CRS.from_proj4(proj.proj4), "EPSG:4326", always_xy=True).transform(*point)
     convergence = Proj(CRS.from_proj4(proj.proj4)).get_factors(lon, lat).meridian_convergence
@@ -136,8 +153,9 @@ def test_north_arrow_points_to_true_north(proj, point):
 def test_projection_written_down():
     p = MapProjection("lcc", -96.0, 37.0, 28.5, 45.0)
     assert "+proj=lcc" in p.proj4 and "+lat_1=28.5" in p.proj4 and "+lon_0=-96" in p.proj4
-    assert p.describe("fr") == ("Projection conique conforme de Lambert, parallèles de référence 28,5° N et 45° N, "
-                                "méridien central 96° O")
+    assert p.describe("fr") == (
+        "Projection conique conforme de Lambert, parallèles de référence 28,5° N et 45° N, méridien central 96° O"
+    )
     assert "standard parallels 28.5° N and 45° N" in p.describe("en")
 
 

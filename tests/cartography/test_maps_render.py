@@ -7,6 +7,7 @@ Expected values come from SQL on the GeoPackage and from pyproj, not from the co
 outputs are rendered at 72 dpi where the dpi is not the point. Every file is kept in
 ``test-artefacts/cartography/``.
 """
+
 from __future__ import annotations
 
 import io
@@ -64,6 +65,7 @@ def page_mm(paper, orientation):
 
 # --- every country in every format ---------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("code", COUNTRIES)
@@ -88,6 +90,7 @@ def test_every_country_in_every_format(renders, world, gpkg, code, fmt):
         assert abs(img.size[0] - w / 25.4 * 72) <= 1 and abs(img.size[1] - h / 25.4 * 72) <= 1
     else:
         import rasterio
+
         with rasterio.open(io.BytesIO(data)) as ds:
             crs = CRS.from_wkt(ds.crs.to_wkt())
             assert crs.is_projected and ds.count == 3
@@ -101,6 +104,7 @@ def test_every_country_in_every_format(renders, world, gpkg, code, fmt):
 
 
 # --- PDF --------------------------------------------------------------------------------------------------------
+
 
 def test_pdf_counts_table_sources_and_notice(renders, gpkg):
     data, info, _ = renders.get("BF", "pdf")
@@ -123,12 +127,21 @@ def test_pdf_counts_table_sources_and_notice(renders, gpkg):
     annex = " ".join(pages[1:])
     assert len(pages) == info.pages >= 2
     assert f"Page 2 / {len(pages)}" in annex and "partenariats (annexe de la carte)" in annex
-    names = {flat(n) for (n,) in sql(gpkg, "SELECT DISTINCT partenaire_nom FROM projets WHERE pays_code = 'BF' "
-                                            "UNION SELECT DISTINCT demandeur_nom FROM demandes WHERE pays_code = 'BF'")}
+    names = {
+        flat(n)
+        for (n,) in sql(
+            gpkg,
+            "SELECT DISTINCT partenaire_nom FROM projets WHERE pays_code = 'BF' "
+            "UNION SELECT DISTINCT demandeur_nom FROM demandes WHERE pays_code = 'BF'",
+        )
+    }
     missing = [n for n in names if n not in annex]
     assert not missing, missing[:10]
-    top = sql(gpkg, "SELECT collectivite_nom, COUNT(*) FROM projets WHERE pays_code = 'BF' AND partenaire_nom = "
-                    "'Zinguédéssé' GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+    top = sql(
+        gpkg,
+        "SELECT collectivite_nom, COUNT(*) FROM projets WHERE pays_code = 'BF' AND partenaire_nom = "
+        "'Zinguédéssé' GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+    )[0]
     assert f"{top[0]} ({top[1]})" in annex
 
 
@@ -165,8 +178,11 @@ def test_pdf_criteria_in_subtitle_and_counts(renders, gpkg):
     data, _, _ = renders.get("BF", "pdf", thematique=["eau_assainissement"], annee_min=2005)
     first = pdf_text(data)[0]
     assert "Thématique : Eau et assainissement · Année de début, à partir de 2005" in first
-    n = sql(gpkg, "SELECT COUNT(*) FROM projets WHERE pays_code = 'BF' AND thematique = 'eau_assainissement' "
-                  "AND type_action = 'cooperation_decentralisee' AND annee_lancement >= 2005")[0][0]
+    n = sql(
+        gpkg,
+        "SELECT COUNT(*) FROM projets WHERE pays_code = 'BF' AND thematique = 'eau_assainissement' "
+        "AND type_action = 'cooperation_decentralisee' AND annee_lancement >= 2005",
+    )[0][0]
     assert f"Coopération décentralisée : {fr(n)} projet" in first
 
 
@@ -192,6 +208,7 @@ def test_country_without_projects_says_so(renders, gpkg):
 
 # --- SVG ---------------------------------------------------------------------------------------------------------
 
+
 def test_svg_vector_text_and_symbols(renders, gpkg):
     data, info, _ = renders.get("BF", "svg")
     root = etree.fromstring(data)
@@ -199,14 +216,22 @@ def test_svg_vector_text_and_symbols(renders, gpkg):
     assert len(ids) == len(set(ids))
     texts = ["".join(t.itertext()) for t in root.iterfind(".//s:text", SVG)]
     assert "Burkina Faso : coopération décentralisée" in texts  # svg.fonttype 'none': real <text>
-    labels = [t for e in root.iter() if (e.get("id") or "").startswith("etiquettes")
-              and not (e.get("id") or "").startswith(("etiquettes-pays", "etiquettes-admin1"))
-              for t in e.itertext() if t.strip()]
+    labels = [
+        t
+        for e in root.iter()
+        if (e.get("id") or "").startswith("etiquettes")
+        and not (e.get("id") or "").startswith(("etiquettes-pays", "etiquettes-admin1"))
+        for t in e.itertext()
+        if t.strip()
+    ]
     assert "Sahel" in labels and "Niangoloko" in labels
     # one circle per place of one type; its sectors and an outline circle for a place of several types
     types: dict = {}
-    for g, t in sql(gpkg, "SELECT DISTINCT hex(geom), type_action FROM projets WHERE pays_code = 'BF' UNION "
-                          "SELECT DISTINCT hex(geom), 'demande' FROM demandes WHERE pays_code = 'BF'"):
+    for g, t in sql(
+        gpkg,
+        "SELECT DISTINCT hex(geom), type_action FROM projets WHERE pays_code = 'BF' UNION "
+        "SELECT DISTINCT hex(geom), 'demande' FROM demandes WHERE pays_code = 'BF'",
+    ):
         types.setdefault(g, set()).add(t)
     expected = sum(1 if len(t) == 1 else len(t) + 1 for t in types.values())
     group = root.find(".//s:g[@id='symboles']", SVG)
@@ -220,8 +245,11 @@ def test_svg_vector_text_and_symbols(renders, gpkg):
 
 # --- PNG: size for the paper and the dpi -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("paper,orientation,dpi", [("A4", "portrait", 72), ("A4", "landscape", 100),
-                                                   ("A3", "portrait", 90), ("A3", "landscape", 72)])
+
+@pytest.mark.parametrize(
+    "paper,orientation,dpi",
+    [("A4", "portrait", 72), ("A4", "landscape", 100), ("A3", "portrait", 90), ("A3", "landscape", 72)],
+)
 def test_png_size_follows_paper_and_dpi(renders, paper, orientation, dpi):
     data, info, _ = renders.get("CV", "png", paper=paper, orientation=orientation, dpi=dpi)
     img = Image.open(io.BytesIO(data))
@@ -238,12 +266,14 @@ def test_orientation_auto_from_the_shape(renders):
 
 # --- GeoTIFF: georeferenced in the map's projection --------------------------------------------------------------
 
+
 def _isolated_single_type_place(gpkg, code):
     """(lon, lat, type) of the partner place with most projects, of one type, 40 km from any other."""
-    rows = sql(gpkg, "SELECT hex(geom), type_action, COUNT(*) FROM projets WHERE pays_code = ? GROUP BY 1, 2",
-               (code,))
-    rows += [(g, "demande_cooperation", n) for g, n in sql(
-        gpkg, "SELECT hex(geom), COUNT(*) FROM demandes WHERE pays_code = ? GROUP BY 1", (code,))]
+    rows = sql(gpkg, "SELECT hex(geom), type_action, COUNT(*) FROM projets WHERE pays_code = ? GROUP BY 1, 2", (code,))
+    rows += [
+        (g, "demande_cooperation", n)
+        for g, n in sql(gpkg, "SELECT hex(geom), COUNT(*) FROM demandes WHERE pays_code = ? GROUP BY 1", (code,))
+    ]
     by_place: dict = {}
     for g, t, n in rows:
         by_place.setdefault(g, {})[t] = n
@@ -260,13 +290,17 @@ def _isolated_single_type_place(gpkg, code):
     return best
 
 
-@pytest.mark.parametrize("code,sea,land", [
-    ("BF", None, (-4.5, 14.5)),  # Mali
-    ("CL", (-80.0, -30.0), (-65.0, -30.0)),  # the Pacific, Argentina: transverse Mercator
-    ("RU", (160.0, 50.0), (100.0, 45.0)),  # the Pacific off Kamchatka, Mongolia: across the antimeridian
-])
+@pytest.mark.parametrize(
+    "code,sea,land",
+    [
+        ("BF", None, (-4.5, 14.5)),  # Mali
+        ("CL", (-80.0, -30.0), (-65.0, -30.0)),  # the Pacific, Argentina: transverse Mercator
+        ("RU", (160.0, 50.0), (100.0, 45.0)),  # the Pacific off Kamchatka, Mongolia: across the antimeridian
+    ],
+)
 def test_geotiff_overlays_the_data(renders, gpkg, code, sea, land):
     import rasterio
+
     data, info, opts = renders.get(code, "geotiff", dpi=110)
     with rasterio.open(io.BytesIO(data)) as ds:
         crs = CRS.from_wkt(ds.crs.to_wkt())
@@ -295,6 +329,7 @@ def test_geotiff_overlays_the_data(renders, gpkg, code, sea, land):
 
 # --- labels and furniture of the rendered maps -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["BF", "DE", "US"])
 def test_labels_do_not_collide(renders, code):
     _, info, _ = renders.get(code, "png")
@@ -302,7 +337,7 @@ def test_labels_do_not_collide(renders, code):
     assert len(boxes) > 10
     arr = np.array(boxes)
     for i, a in enumerate(arr):
-        other = arr[i + 1:]
+        other = arr[i + 1 :]
         hit = (other[:, 0] < a[2]) & (other[:, 2] > a[0]) & (other[:, 1] < a[3]) & (other[:, 3] > a[1])
         assert not hit.any(), (info.labels[i].spec.text, info.labels[i + 1 + int(np.argmax(hit))].spec.text)
         s = info.symbol_boxes
@@ -342,6 +377,7 @@ def test_insets_of_the_united_states(renders):
 
 def test_geotiff_and_png_sizes_follow_the_dpi(renders):
     import rasterio
+
     data, info, _ = renders.get("CV", "geotiff", dpi=200)
     with rasterio.open(io.BytesIO(data)) as ds:
         w_mm, h_mm = info.layout.map.w, info.layout.map.h

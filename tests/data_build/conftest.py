@@ -1,4 +1,5 @@
 """Fixtures of the dataset tests: the built GeoPackage, and the same atlas loaded into a throwaway PostGIS."""
+
 import sys
 from pathlib import Path
 

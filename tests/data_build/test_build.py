@@ -1,4 +1,5 @@
 """The build: reproducible bytes, atomic replacement, a GeoPackage that GDAL reads whole."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,10 +8,10 @@ import sys
 
 import pyogrio
 import pytest
+from shapely.geometry import Point
 
 from coopatlas import schema as sch
 from coopatlas.data.derive import geodesic_line
-from shapely.geometry import Point
 
 
 def _sha(path):
@@ -49,8 +50,11 @@ def test_failed_build_leaves_previous_database(tmp_path):
     out = tmp_path / "atlas.gpkg"
     out.write_bytes(b"previous")
     bad = tmp_path / "missing-folder"
-    r = subprocess.run([sys.executable, "-m", "coopatlas", "build", "--out", str(out), "--import", str(bad)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "coopatlas", "build", "--out", str(out), "--import", str(bad)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode != 0 and "error" in r.stderr.lower()
     assert out.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir() if p.name != "missing-folder"] == ["atlas.gpkg"]
@@ -68,7 +72,9 @@ def test_keyword_index_follows_writes(atlas_gpkg, tmp_path):
     """The FTS5 keyword index is kept right by triggers when a writer changes a record's search text."""
     import shutil
     import sqlite3
+
     from coopatlas.text import search_document
+
     copy = tmp_path / "atlas.gpkg"
     shutil.copy(atlas_gpkg, copy)
     con = sqlite3.connect(copy)

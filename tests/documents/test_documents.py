@@ -1,5 +1,6 @@
 """The shared kit of the documents (:mod:`coopatlas.documents`): the layers between the reports and the
 cartography, one home for each text, the formats and the marks of every page."""
+
 from __future__ import annotations
 
 import importlib
@@ -24,8 +25,9 @@ def _loaded_after_import(modules: list[str]) -> set[str]:
 
 
 def _submodules(package) -> list[str]:
-    return [package.__name__] + [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
-                                 if m.name != "gallery"]
+    return [package.__name__] + [
+        f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__) if m.name != "gallery"
+    ]
 
 
 def test_reports_do_not_import_the_cartography():
@@ -43,13 +45,19 @@ def test_cartography_does_not_import_the_reports():
 def test_documents_import_neither():
     loaded = _loaded_after_import(_submodules(coopatlas.documents))
     assert "coopatlas.documents.pdf" in loaded
-    above = {m for m in loaded if m.startswith(("coopatlas.reports", "coopatlas.cartography", "coopatlas.charts",
-                                                 "coopatlas.server", "processes"))}
+    above = {
+        m
+        for m in loaded
+        if m.startswith(
+            ("coopatlas.reports", "coopatlas.cartography", "coopatlas.charts", "coopatlas.server", "processes")
+        )
+    }
     assert not above
 
 
 def _all_catalogues():
     from coopatlas.documents.texts import TEXTS, Texts
+
     for package in (coopatlas.reports, coopatlas.cartography, coopatlas.documents):
         for name in _submodules(package):
             importlib.import_module(name)
@@ -72,6 +80,7 @@ def test_each_text_has_one_home():
 
 def test_texts_fall_back_on_the_shared_ones():
     from coopatlas.reports.rapport import TEXTS
+
     assert TEXTS("page", "en", n=2, total=9) == "Page 2 of 9"
     assert TEXTS("page", "fr", n=2, total=9) == "Page 2 / 9"
     assert TEXTS("list", "fr", n=3) == "Liste des projets (3)"
@@ -81,6 +90,7 @@ def test_texts_fall_back_on_the_shared_ones():
 
 def test_formats():
     from coopatlas.documents.formats import euros, long_date, millions, number, percent
+
     assert number(12731, "fr") == "12\u00a0731" and number(12731, "en") == "12,731" and number(None) == "–"
     assert percent(12.5, "fr") == "12,5\u00a0%" and percent(12.5, "en") == "12.5%"
     assert euros(64884374, "fr") == "64\u00a0884\u00a0374\u00a0€" and euros(64884374, "en") == "€64,884,374"
@@ -94,9 +104,15 @@ def test_every_page_numbered_and_marked(synthetic, marked):
     from reportlab.platypus import PageBreak, Paragraph
 
     from coopatlas.documents import pdf
+
     st = pdf.styles()
-    story = [Paragraph("Un", st["body"]), PageBreak(), Paragraph("Deux", st["body"]), PageBreak(),
-             Paragraph("Trois", st["body"])]
+    story = [
+        Paragraph("Un", st["body"]),
+        PageBreak(),
+        Paragraph("Deux", st["body"]),
+        PageBreak(),
+        Paragraph("Trois", st["body"]),
+    ]
     marks = pdf.PageMarks("fr", synthetic, "CoopAtlas · essai", first_page=4, total_pages=10)
     data = pdf.build_on_paper(story, pagesize=pdf.PORTRAIT, margin=30, bottom=40, title="essai", marks=marks)
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]

@@ -1,5 +1,6 @@
 """Fault tests (``fault_helpers``): real servers (gunicorn, 2 workers) over real HTTP while their databases fail
 and come back. Each test starts its own server on its own copy of the test atlas and its own live database."""
+
 from __future__ import annotations
 
 import sys

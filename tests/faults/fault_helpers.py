@@ -1,5 +1,6 @@
 """What the fault tests share: requests with a time limit, and what a 503 of a database that cannot answer
 looks like."""
+
 from __future__ import annotations
 
 import os
@@ -27,15 +28,26 @@ def assert_unavailable(r: requests.Response, says: str = "temporarily unavailabl
 
 
 def bourse_inputs(n: int) -> dict:
-    return {"demandeur_nom": f"Commune de test des pannes {os.getpid()}-{n}", "demandeur_type": "localite",
-            "pays_code": "BF", "lieu": "Ziniaré", "contact_nom": "Awa Test",
-            "contact_email": f"awa.pannes.{n}@commune.example", "titre": f"Accès à l'eau potable, quartier {n}",
-            "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau.",
-            "sous_sous_thematique": "acces_eau_potable", "profil_partenaire": "Commune de taille comparable",
-            "langues": ["fr"]}
+    return {
+        "demandeur_nom": f"Commune de test des pannes {os.getpid()}-{n}",
+        "demandeur_type": "localite",
+        "pays_code": "BF",
+        "lieu": "Ziniaré",
+        "contact_nom": "Awa Test",
+        "contact_email": f"awa.pannes.{n}@commune.example",
+        "titre": f"Accès à l'eau potable, quartier {n}",
+        "description": "Forages, bornes-fontaines et formation d'un service municipal de l'eau.",
+        "sous_sous_thematique": "acces_eau_potable",
+        "profil_partenaire": "Commune de taille comparable",
+        "langues": ["fr"],
+    }
 
 
 def submit(server, n: int) -> requests.Response:
     """A Bourse request (``deposer-demande``) from a client address of its own."""
-    return requests.post(server.url + "/processes/deposer-demande/execution", json={"inputs": bourse_inputs(n)},
-                         headers={"X-Forwarded-For": f"10.9.{os.getpid() % 250}.{n}"}, timeout=120)
+    return requests.post(
+        server.url + "/processes/deposer-demande/execution",
+        json={"inputs": bourse_inputs(n)},
+        headers={"X-Forwarded-For": f"10.9.{os.getpid() % 250}.{n}"},
+        timeout=120,
+    )

@@ -1,14 +1,15 @@
 """The read-only connection pool of the GeoPackage through a fault, in one process: what the server tests see
 over HTTP, at the level where the race of issue 19 was."""
+
 from __future__ import annotations
 
 import os
 import sqlite3
 
 import pytest
-from support.atlas import copy_atlas
 
 from coopatlas.store import faults, geopackage
+from support.atlas import copy_atlas
 
 
 def _count(con) -> int:

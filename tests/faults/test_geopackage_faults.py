@@ -1,6 +1,7 @@
 """The atlas GeoPackage removed, truncated, corrupt, then restored (same inode or a new one) under a server of two
 workers: every answer is a 503 while the file cannot answer, never a 404, 400 or 500, and every worker serves
 the restored file again at once (no restart, no worker left with a closed connection)."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,10 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fault_helpers import assert_unavailable, get
+
 from support.atlas import copy_atlas
 from support.servers import AtlasServer
-
-from fault_helpers import assert_unavailable, get
 
 #: Requests per phase: enough for both workers to answer several (gunicorn spreads connections).
 REQUESTS = 8
@@ -57,10 +58,14 @@ _tile_column = itertools.count(1900)
 def _all_unavailable(server, n=REQUESTS) -> None:
     for i in range(n):
         x = next(_tile_column)  # a tile never asked before (tiles are cached per file version)
-        for path, params in (PAGE, (ITEM, {}), ("/collections/projets/queryables", {}),
-                             ("/collections/projets/items", {"resulttype": "hits"}),
-                             (f"/collections/projets/tiles/WebMercatorQuad/12/1900/{x}", {"f": "mvt"}),
-                             ("/collections/projets/map", {"width": 60, "height": 40, "bbox": f"{i},0,{i + 1},1"})):
+        for path, params in (
+            PAGE,
+            (ITEM, {}),
+            ("/collections/projets/queryables", {}),
+            ("/collections/projets/items", {"resulttype": "hits"}),
+            (f"/collections/projets/tiles/WebMercatorQuad/12/1900/{x}", {"f": "mvt"}),
+            ("/collections/projets/map", {"width": 60, "height": 40, "bbox": f"{i},0,{i + 1},1"}),
+        ):
             assert_unavailable(get(server, path, **params))
     r = get(server, "/health")
     assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0

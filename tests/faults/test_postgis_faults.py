@@ -1,6 +1,7 @@
 """PostgreSQL stopped and started again under a bounded load on a PostGIS server of two workers: every answer is
 a right 200 or a 503 (never a 404, 400 or 500), each route says 503 while the database is down, and all answer
 200 again, right, within seconds of its return (no restart)."""
+
 from __future__ import annotations
 
 import threading
@@ -9,6 +10,7 @@ import time
 import pytest
 import requests
 from fault_helpers import REQUEST_TIMEOUT, assert_unavailable, submit
+
 from support.postgis import BINDIR, PostgresCluster, available, loaded_atlas
 from support.servers import AtlasServer
 
@@ -46,8 +48,7 @@ def _essence(name: str, r: requests.Response):
 
 
 def _pg_ctl(cluster: PostgresCluster, *args: str) -> None:
-    cluster._run([BINDIR / "pg_ctl", "-D", cluster.datadir, "-l", cluster.logfile, "-w", "-t", "60", *args],
-                 timeout=90)
+    cluster._run([BINDIR / "pg_ctl", "-D", cluster.datadir, "-l", cluster.logfile, "-w", "-t", "60", *args], timeout=90)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +60,11 @@ def pg_served(tmp_path_factory, atlas_gpkg_path):
     try:
         url = loaded_atlas(cluster, atlas_gpkg_path, dbname="atlas_faults")
         # the live database in the schema coopatlas_live of the same PostgreSQL (the default on PostGIS)
-        server = AtlasServer(database_url=url, workers=2, env={"COOPATLAS_ATLAS_READONLY": "0",
-                                                              "COOPATLAS_PROXY_FIX": "x_for=1,x_proto=1"})
+        server = AtlasServer(
+            database_url=url,
+            workers=2,
+            env={"COOPATLAS_ATLAS_READONLY": "0", "COOPATLAS_PROXY_FIX": "x_for=1,x_proto=1"},
+        )
         server.start()
         try:
             yield cluster, server
@@ -113,8 +117,9 @@ def test_postgresql_stopped_and_started_under_load(pg_served):
         for t in threads:
             t.join(timeout=60)
     statuses = {a[2] for a in answers}
-    assert statuses <= {200, 503}, [(a[0], a[1], a[2], getattr(a[3], "text", a[3])) for a in answers
-                                    if a[2] not in (200, 503)][:5]
+    assert statuses <= {200, 503}, [
+        (a[0], a[1], a[2], getattr(a[3], "text", a[3])) for a in answers if a[2] not in (200, 503)
+    ][:5]
     for ph, name, status, what in answers:
         if status == 200:
             assert what == expected[name], (ph, name)
@@ -146,8 +151,12 @@ def test_health_bourse_and_async_jobs_while_postgresql_is_down(pg_served):
         # the inputs of statistiques are checked against the atlas (the scope): no job is created, the client
         # is told to retry (503, Retry-After) with no driver detail
         jobs_before = requests.get(server.url + "/jobs?f=json", timeout=REQUEST_TIMEOUT).json()["jobs"]
-        r = requests.post(server.url + "/processes/statistiques/execution", json=STATS,
-                          headers={"Prefer": "respond-async"}, timeout=REQUEST_TIMEOUT)
+        r = requests.post(
+            server.url + "/processes/statistiques/execution",
+            json=STATS,
+            headers={"Prefer": "respond-async"},
+            timeout=REQUEST_TIMEOUT,
+        )
         assert r.status_code == 503 and r.headers.get("Retry-After"), r.text
         assert "temporarily unavailable" in r.json()["description"] and "psycopg" not in r.text
         assert requests.get(server.url + "/jobs?f=json", timeout=REQUEST_TIMEOUT).json()["jobs"] == jobs_before
@@ -156,13 +165,19 @@ def test_health_bourse_and_async_jobs_while_postgresql_is_down(pg_served):
     # submitted again once PostgreSQL is back: it succeeds (the job is seen by the client that started it:
     # the session keeps its job cookie)
     client = requests.Session()
-    r = client.post(server.url + "/processes/statistiques/execution", json=STATS,
-                    headers={"Prefer": "respond-async"}, timeout=REQUEST_TIMEOUT)
+    r = client.post(
+        server.url + "/processes/statistiques/execution",
+        json=STATS,
+        headers={"Prefer": "respond-async"},
+        timeout=REQUEST_TIMEOUT,
+    )
     assert r.status_code == 201, r.text
     job = r.headers["Location"]
     deadline = time.monotonic() + 60
     while (status := client.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
-            "failed", "successful") and time.monotonic() < deadline:
+        "failed",
+        "successful",
+    ) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert status["status"] == "successful", status
     assert requests.get(server.url + "/health", timeout=REQUEST_TIMEOUT).status_code == 200

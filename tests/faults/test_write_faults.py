@@ -3,6 +3,7 @@ never acknowledged, the public atlas keeps answering, the server heals when the 
 and job results on a full file system (the job fails with a clear message, nothing half-written is served).
 
 The faults are real: small tmpfs mounts (root only), made read-only or filled, unmounted at the end."""
+
 from __future__ import annotations
 
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from fault_helpers import REQUEST_TIMEOUT, assert_unavailable, get, submit
+
 from support.atlas import copy_atlas
 from support.servers import AtlasServer
 
@@ -43,6 +45,7 @@ def tmpfs(where: Path, size: str):
 
 def _live_requests(path: Path) -> int:
     from coopatlas.bourse.live import LiveDB
+
     live = LiveDB(path)
     try:
         with live.tx(write=False) as t:
@@ -53,6 +56,7 @@ def _live_requests(path: Path) -> int:
 
 def test_live_database_read_only(tmp_path, atlas_gpkg_path):
     from coopatlas.bourse.live import LiveDB
+
     gpkg = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
     with tmpfs(tmp_path / "live", "16m") as live_dir:
         live_path = live_dir / "live.sqlite"
@@ -60,9 +64,15 @@ def test_live_database_read_only(tmp_path, atlas_gpkg_path):
         live.ensure_schema()
         live.close()
         _mount("-o", "remount,ro", str(live_dir))
-        server = AtlasServer(gpkg=gpkg, workers=2, env={
-            "COOPATLAS_LIVE_DATABASE": str(live_path), "COOPATLAS_ATLAS_READONLY": "0",
-            "COOPATLAS_PROXY_FIX": "x_for=1,x_proto=1"})
+        server = AtlasServer(
+            gpkg=gpkg,
+            workers=2,
+            env={
+                "COOPATLAS_LIVE_DATABASE": str(live_path),
+                "COOPATLAS_ATLAS_READONLY": "0",
+                "COOPATLAS_PROXY_FIX": "x_for=1,x_proto=1",
+            },
+        )
         server.start()
         try:
             for n in range(4):  # both workers
@@ -74,8 +84,10 @@ def test_live_database_read_only(tmp_path, atlas_gpkg_path):
                 assert get(server, "/collections/projets/items/PRJ000001").status_code == 200
             r = get(server, "/health")
             assert r.status_code == 503, r.text
-            assert r.json()["checks"] == {**r.json()["checks"], "live": {**r.json()["checks"]["live"],
-                                                                          "status": "unavailable"}}
+            assert r.json()["checks"] == {
+                **r.json()["checks"],
+                "live": {**r.json()["checks"]["live"], "status": "unavailable"},
+            }
             assert r.json()["checks"]["atlas"]["status"] == "ok"
             _mount("-o", "remount,rw", str(live_dir))  # the operator's fix; no restart
             references = []
@@ -95,8 +107,9 @@ CLIENT = requests.Session()
 
 
 def _job(server, headers=None) -> requests.Response:
-    return CLIENT.post(server.url + "/processes/statistiques/execution", json=STATS, headers=headers or {},
-                         timeout=REQUEST_TIMEOUT)
+    return CLIENT.post(
+        server.url + "/processes/statistiques/execution", json=STATS, headers=headers or {}, timeout=REQUEST_TIMEOUT
+    )
 
 
 def test_job_results_on_a_full_disk(tmp_path, atlas_gpkg_path):
@@ -123,7 +136,9 @@ def test_job_results_on_a_full_disk(tmp_path, atlas_gpkg_path):
             job = r.headers["Location"]
             deadline = time.monotonic() + 60
             while (status := CLIENT.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
-                    "failed", "successful") and time.monotonic() < deadline:
+                "failed",
+                "successful",
+            ) and time.monotonic() < deadline:
                 time.sleep(0.3)
             assert status["status"] == "failed", status
             assert "could not be stored" in status["message"], status
@@ -135,7 +150,9 @@ def test_job_results_on_a_full_disk(tmp_path, atlas_gpkg_path):
             job = r.headers["Location"]
             deadline = time.monotonic() + 60
             while (status := CLIENT.get(job + "?f=json", timeout=REQUEST_TIMEOUT).json())["status"] not in (
-                    "failed", "successful") and time.monotonic() < deadline:
+                "failed",
+                "successful",
+            ) and time.monotonic() < deadline:
                 time.sleep(0.3)
             assert status["status"] == "successful", status
             r = CLIENT.get(job + "/results?f=json", timeout=REQUEST_TIMEOUT)

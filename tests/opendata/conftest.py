@@ -1,5 +1,6 @@
 """The open-data tests share one server per pytest-xdist worker (the root conftest's ``atlas_server``, on the
 fixtures' atlas): run them all on the same worker."""
+
 import sys
 from pathlib import Path
 

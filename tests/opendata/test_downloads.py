@@ -1,5 +1,6 @@
 """Bulk downloads and the DCAT-AP catalogue over real HTTP, read back by tools nobody here wrote: GDAL's
 ``ogrinfo``, geopandas, Debian's QGIS (headless), rdflib and pyshacl with the official DCAT-AP shapes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,9 @@ def test_index_lists_every_collection_in_every_format_with_licences(downloads):
 
 
 def _public_ids(server, cid: str) -> set[str]:
-    response = server.get(f"/collections/{cid}/items", f="json", limit=10000, properties="id",
-                          skipGeometry="true", timeout=120)
+    response = server.get(
+        f"/collections/{cid}/items", f="json", limit=10000, properties="id", skipGeometry="true", timeout=120
+    )
     assert response.status_code == 200
     return {str(f["properties"].get("id", f.get("id"))) for f in response.json()["features"]}
 
@@ -57,21 +59,36 @@ def test_only_public_data(downloads, atlas_server, atlas_gpkg_path):
     no private table is in any download."""
     index, folder = downloads
     con = sqlite3.connect(f"file:{atlas_gpkg_path}?mode=ro", uri=True)
-    private = {r[0] for r in con.execute(
-        f"SELECT id FROM {sch.DEMANDES_TABLE} WHERE statut_validation NOT IN "
-        f"({', '.join('?' * len(voc.STATUTS_VALIDATION_PUBLICS))})", voc.STATUTS_VALIDATION_PUBLICS)}
+    private = {
+        r[0]
+        for r in con.execute(
+            f"SELECT id FROM {sch.DEMANDES_TABLE} WHERE statut_validation NOT IN "
+            f"({', '.join('?' * len(voc.STATUTS_VALIDATION_PUBLICS))})",
+            voc.STATUTS_VALIDATION_PUBLICS,
+        )
+    }
     con.close()
     assert private, "the demo has requests awaiting validation"
     public = _public_ids(atlas_server, "demandes")
     for name in ("demandes.csv", "demandes.parquet", "demandes.fgb"):
-        frame = pd.read_csv(folder / name) if name.endswith(".csv") else gpd.read_file(folder / name) \
-            if name.endswith(".fgb") else gpd.read_parquet(folder / name)
+        frame = (
+            pd.read_csv(folder / name)
+            if name.endswith(".csv")
+            else gpd.read_file(folder / name)
+            if name.endswith(".fgb")
+            else gpd.read_parquet(folder / name)
+        )
         assert set(frame["id"].astype(str)) == public
     gpkg = folder / "coopatlas.gpkg"
     assert set(gpd.read_file(gpkg, layer="demandes")["id"]) == public
     con = sqlite3.connect(gpkg)
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE "
-                                        "'gpkg_%' AND name NOT LIKE 'rtree_%' AND name NOT LIKE 'sqlite_%'")}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE "
+            "'gpkg_%' AND name NOT LIKE 'rtree_%' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
     columns = {t: {r[1] for r in con.execute(f'PRAGMA table_info("{t}")')} for t in tables}
     con.close()
     assert tables == set(sch.COLLECTIONS) | {"layer_styles"}
@@ -91,8 +108,9 @@ def test_gdal_opens_every_download(downloads):
     for entry in index["files"]:
         if entry["format"] == "parquet":
             continue
-        done = subprocess.run(["ogrinfo", "-ro", "-so", "-al", str(folder / entry["file"])], capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-so", "-al", str(folder / entry["file"])], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr
         if entry["format"] != "gpkg":
             assert f"Feature Count: {entry['rows']}" in done.stdout
@@ -103,8 +121,10 @@ def test_gdal_opens_every_download(downloads):
 def test_geopandas_reads_the_geoparquet(downloads, atlas_server):
     index, folder = downloads
     projets = gpd.read_parquet(folder / "projets.parquet")
-    assert projets.crs.to_epsg() == 4326 and len(projets) == atlas_server.get(
-        "/collections/projets/items", f="json", limit=1).json()["numberMatched"]
+    assert (
+        projets.crs.to_epsg() == 4326
+        and len(projets) == atlas_server.get("/collections/projets/items", f="json", limit=1).json()["numberMatched"]
+    )
     assert projets.geometry.geom_type.unique().tolist() == ["Point"]
     assert pd.read_parquet(folder / "apd.parquet")["montant"].sum() > 0
 
@@ -118,10 +138,20 @@ def test_qgis_opens_the_geopackage_styled(downloads, tmp_path):
         "for name in ('projets', 'demandes', 'collectivites', 'partenaires', 'liens'):\n"
         "    layer = QgsVectorLayer(f'{sys.argv[1]}|layername={name}', name, 'ogr')\n"
         "    print(name, layer.isValid(), layer.featureCount(), layer.renderer().type())\n"
-        "sys.stdout.flush()\nimport os\nos._exit(0)  # QGIS 3.22 may crash while tearing down: leave at once\n")
-    done = subprocess.run([QGIS_PYTHON, str(script), str(folder / "coopatlas.gpkg")], capture_output=True,
-                          text=True, timeout=300, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
-                                                        "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path)})
+        "sys.stdout.flush()\nimport os\nos._exit(0)  # QGIS 3.22 may crash while tearing down: leave at once\n"
+    )
+    done = subprocess.run(
+        [QGIS_PYTHON, str(script), str(folder / "coopatlas.gpkg")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "XDG_RUNTIME_DIR": str(tmp_path),
+        },
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if line.strip()}
     for name in ("projets", "demandes", "collectivites", "partenaires", "liens"):
@@ -133,6 +163,7 @@ def test_qgis_opens_the_geopackage_styled(downloads, tmp_path):
 @pytest.fixture(scope="module")
 def catalogue(atlas_server, downloads):
     import rdflib
+
     response = atlas_server.get("/catalogue.jsonld", timeout=300)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/ld+json")
@@ -142,6 +173,7 @@ def catalogue(atlas_server, downloads):
 def _shacl(graph):
     import pyshacl
     import rdflib
+
     shapes = rdflib.Graph()
     for name in ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap_2.1.1_shacl_range.ttl"):
         shapes.parse(SHAPES / name, format="turtle")
@@ -154,6 +186,7 @@ def test_catalogue_conforms_to_dcat_ap(catalogue, downloads):
     conforms, text = _shacl(graph)
     assert conforms, "\n".join(sorted({line for line in text.splitlines() if "Message" in line}))[:3000]
     import rdflib
+
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     datasets = set(graph.subjects(rdflib.RDF.type, dcat.Dataset))
     assert len(datasets) == len(sch.COLLECTIONS) + 1
@@ -165,6 +198,7 @@ def test_catalogue_conforms_to_dcat_ap(catalogue, downloads):
 
 def test_the_shapes_catch_a_catalogue_without_title(catalogue):
     import rdflib
+
     _, graph = catalogue
     broken = rdflib.Graph()
     for triple in graph:
@@ -185,7 +219,7 @@ def test_pages_link_the_downloads_and_the_catalogue(atlas_server, downloads):
     assert f'href="{atlas_server.url}/downloads?f=html"' in landing.text
     page = atlas_server.get("/downloads", f="html")
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
-    assert f'{atlas_server.url}/catalogue.jsonld' in page.text and "coopatlas.gpkg" in page.text
+    assert f"{atlas_server.url}/catalogue.jsonld" in page.text and "coopatlas.gpkg" in page.text
     index = atlas_server.get("/downloads", f="json").json()
     assert [link["href"] for link in index["links"]] == [f"{atlas_server.url}/catalogue.jsonld"]
     assert atlas_server.get("/downloads", f="xml").status_code == 400
@@ -194,7 +228,9 @@ def test_pages_link_the_downloads_and_the_catalogue(atlas_server, downloads):
 def test_downloads_follow_the_atlas_file(atlas_gpkg_path, tmp_path):
     """Built once per atlas file (named after its SHA-256), rebuilt when the atlas changes, the old ones removed."""
     import shutil
+
     from coopatlas.opendata.downloads import downloads_for
+
     atlas = tmp_path / "atlas.gpkg"
     shutil.copyfile(atlas_gpkg_path, atlas)
     cache = tmp_path / "cache"

@@ -1,5 +1,6 @@
 """The IATI writer on edge cases the demo does not hold: ids with characters IATI identifiers avoid, projects
 without a status or a year (left out and named, never given an invented value)."""
+
 from __future__ import annotations
 
 import shutil
@@ -25,11 +26,16 @@ def test_projects_without_status_or_year_are_left_out_and_named(atlas_gpkg_path,
     atlas = tmp_path / "atlas.gpkg"
     shutil.copyfile(atlas_gpkg_path, atlas)
     con = sqlite3.connect(atlas)
-    ids = [r[0] for r in con.execute("SELECT id FROM projets WHERE pays_code = 'ML' AND annee_lancement IS NOT NULL "
-                                     "ORDER BY id LIMIT 3")]
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT id FROM projets WHERE pays_code = 'ML' AND annee_lancement IS NOT NULL ORDER BY id LIMIT 3"
+        )
+    ]
     con.execute("UPDATE projets SET statut = NULL WHERE id = ?", (ids[0],))
-    con.execute("UPDATE projets SET annee_lancement = NULL, annee_convention = NULL, annee_fin = NULL WHERE id = ?",
-                (ids[1],))
+    con.execute(
+        "UPDATE projets SET annee_lancement = NULL, annee_convention = NULL, annee_fin = NULL WHERE id = ?", (ids[1],)
+    )
     con.commit()
     con.close()
     store = Store(atlas)

@@ -1,6 +1,7 @@
 """``export-iati`` over real HTTP: the IATI 2.03 activities of a search, valid against the official activity
 schema and code lists kept in datasets/iati, one activity per project, stable identifiers, no invented
 amounts."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -30,9 +31,14 @@ def whole_atlas(atlas_server) -> etree._Element:
 def projects(gpkg, where: str = "1=1", params=()) -> dict[str, tuple]:
     con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
     try:
-        return {r[0]: r for r in con.execute(
-            "SELECT p.id, p.collectivite_id, c.siren, p.annee_lancement, p.annee_convention, p.annee_fin "
-            f"FROM projets p JOIN collectivites c ON c.id = p.collectivite_id WHERE {where}", params)}
+        return {
+            r[0]: r
+            for r in con.execute(
+                "SELECT p.id, p.collectivite_id, c.siren, p.annee_lancement, p.annee_convention, p.annee_fin "
+                f"FROM projets p JOIN collectivites c ON c.id = p.collectivite_id WHERE {where}",
+                params,
+            )
+        }
     finally:
         con.close()
 
@@ -66,9 +72,11 @@ def test_one_activity_per_dated_project_with_stable_identifiers(whole_atlas, atl
 def test_no_invented_amounts(whole_atlas, atlas_gpkg_path):
     """Amounts appear only as the co-financings the atlas holds, and every activity says why."""
     con = sqlite3.connect(f"file:{atlas_gpkg_path}?mode=ro", uri=True)
-    total = con.execute("SELECT sum(montant) FROM cofinancements WHERE annee IS NOT NULL AND projet_id IN "
-                        "(SELECT id FROM projets WHERE coalesce(annee_lancement, annee_convention, annee_fin) "
-                        "IS NOT NULL)").fetchone()[0]
+    total = con.execute(
+        "SELECT sum(montant) FROM cofinancements WHERE annee IS NOT NULL AND projet_id IN "
+        "(SELECT id FROM projets WHERE coalesce(annee_lancement, annee_convention, annee_fin) "
+        "IS NOT NULL)"
+    ).fetchone()[0]
     con.close()
     assert whole_atlas.find(".//budget") is None
     values = [float(v.text) for v in whole_atlas.iterfind("iati-activity/transaction/value")]
@@ -90,8 +98,10 @@ def test_a_search_exports_exactly_its_projects(atlas_server, atlas_gpkg_path):
     assert sectors and sectors <= {"14015", "14030", "14031", "14032"}
     assert schema_errors(doc) == [] and codelist_errors(doc) == []
     # the same search gives the same bytes (identifiers and order stable)
-    assert export(atlas_server, {"pays": ["BF"], "thematique": "eau_assainissement"}) == etree.tostring(
-        doc, encoding="UTF-8", xml_declaration=True) + b"\n"
+    assert (
+        export(atlas_server, {"pays": ["BF"], "thematique": "eau_assainissement"})
+        == etree.tostring(doc, encoding="UTF-8", xml_declaration=True) + b"\n"
+    )
 
 
 @pytest.mark.parametrize("inputs", [{"type_action": ["demande_cooperation"]}, {"pays": "BF", "annee_min": 2100}])
@@ -102,11 +112,14 @@ def test_a_search_without_projects_is_a_clear_400(atlas_server, inputs):
     assert "no project matches this search" in response.json()["description"]
 
 
-@pytest.mark.parametrize("inputs, name", [
-    ({"pays": ["ZZ"]}, "pays"),
-    ({"portee": {"type": "pays", "code": "ZZ"}}, "portee"),
-    ({"format": "pdf"}, "format"),
-])
+@pytest.mark.parametrize(
+    "inputs, name",
+    [
+        ({"pays": ["ZZ"]}, "pays"),
+        ({"portee": {"type": "pays", "code": "ZZ"}}, "portee"),
+        ({"format": "pdf"}, "format"),
+    ],
+)
 def test_bad_inputs_are_400_naming_them(atlas_server, inputs, name):
     response = atlas_server.session.post(atlas_server.url + EXECUTE, json={"inputs": inputs}, timeout=60)
     assert response.status_code == 400, response.text[:300]
@@ -133,17 +146,20 @@ def test_same_file_from_postgis(server_factory, postgis_url, atlas_server):
 
 
 def test_a_document_response_is_refused_clearly(atlas_server):
-    response = atlas_server.session.post(atlas_server.url + EXECUTE, timeout=60,
-                                         json={"inputs": {"pays": ["BF"]}, "response": "document"})
+    response = atlas_server.session.post(
+        atlas_server.url + EXECUTE, timeout=60, json={"inputs": {"pays": ["BF"]}, "response": "document"}
+    )
     assert response.status_code == 400, response.text[:300]
     assert response.json()["description"].startswith("response: the IATI file is an XML file")
 
 
 def test_async_job_gives_the_same_file(atlas_server):
     import time
+
     inputs = {"pays": ["SN"], "thematique": ["sante"]}
-    response = atlas_server.session.post(atlas_server.url + EXECUTE, json={"inputs": inputs}, timeout=120,
-                                         headers={"Prefer": "respond-async"})
+    response = atlas_server.session.post(
+        atlas_server.url + EXECUTE, json={"inputs": inputs}, timeout=120, headers={"Prefer": "respond-async"}
+    )
     assert response.status_code == 201, response.text[:300]
     deadline = time.monotonic() + 300
     while True:

@@ -1,6 +1,7 @@
 """IATI activity files into the interchange format: the round trip of what the export writes (over real
 HTTP, on the fixtures' atlas), and a hand-made file with missing elements (clear errors naming the activity
 and the element; nothing silently dropped)."""
+
 from __future__ import annotations
 
 import math
@@ -12,9 +13,25 @@ from coopatlas.data.interchange import read_interchange
 from coopatlas.opendata.iati_import import REPORT_FILE, import_iati
 
 SEARCH = {"pays": ["BF", "SN"]}
-CARRIED = ("id", "collectivite_id", "partenaire_id", "titre", "description", "type_action", "jumelage", "statut",
-           "thematique", "sous_thematique", "sous_sous_thematique", "annee_convention", "annee_lancement",
-           "annee_fin", "cofinancement_types", "loi_oudin", "date_maj")
+CARRIED = (
+    "id",
+    "collectivite_id",
+    "partenaire_id",
+    "titre",
+    "description",
+    "type_action",
+    "jumelage",
+    "statut",
+    "thematique",
+    "sous_thematique",
+    "sous_sous_thematique",
+    "annee_convention",
+    "annee_lancement",
+    "annee_fin",
+    "cofinancement_types",
+    "loi_oudin",
+    "date_maj",
+)
 
 
 def _plain(value):
@@ -27,8 +44,9 @@ def _plain(value):
 
 @pytest.fixture(scope="module")
 def exported(atlas_server, tmp_path_factory):
-    response = atlas_server.session.post(atlas_server.url + "/processes/export-iati/execution",
-                                         json={"inputs": SEARCH}, timeout=300)
+    response = atlas_server.session.post(
+        atlas_server.url + "/processes/export-iati/execution", json={"inputs": SEARCH}, timeout=300
+    )
     assert response.status_code == 200, response.text[:300]
     path = tmp_path_factory.mktemp("iati") / "bf-sn.xml"
     path.write_bytes(response.content)
@@ -40,14 +58,24 @@ def test_round_trip_of_the_fields_it_carries(exported, atlas_gpkg_path, tmp_path
     tables = read_interchange(tmp_path / "out")  # the interchange reader accepts it (codes, references)
     con = sqlite3.connect(f"file:{atlas_gpkg_path}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
-    atlas = {r["id"]: dict(r) for r in con.execute(
-        f"SELECT {', '.join(CARRIED)} FROM projets WHERE pays_code IN ('BF', 'SN') "
-        "AND coalesce(annee_lancement, annee_convention, annee_fin) IS NOT NULL")}
-    partners = {r["id"]: dict(r) for r in con.execute(
-        "SELECT id, nom, type_partenaire, pays_code, geonameid, precision_geo FROM partenaires")}
-    cofinancings = {r["id"]: dict(r) for r in con.execute(
-        "SELECT id, projet_id, type_cofinancement, annee, montant FROM cofinancements WHERE projet_id IN "
-        "(SELECT id FROM projets WHERE pays_code IN ('BF', 'SN'))")}
+    atlas = {
+        r["id"]: dict(r)
+        for r in con.execute(
+            f"SELECT {', '.join(CARRIED)} FROM projets WHERE pays_code IN ('BF', 'SN') "
+            "AND coalesce(annee_lancement, annee_convention, annee_fin) IS NOT NULL"
+        )
+    }
+    partners = {
+        r["id"]: dict(r)
+        for r in con.execute("SELECT id, nom, type_partenaire, pays_code, geonameid, precision_geo FROM partenaires")
+    }
+    cofinancings = {
+        r["id"]: dict(r)
+        for r in con.execute(
+            "SELECT id, projet_id, type_cofinancement, annee, montant FROM cofinancements WHERE projet_id IN "
+            "(SELECT id FROM projets WHERE pays_code IN ('BF', 'SN'))"
+        )
+    }
     con.close()
     assert report.skipped == [] and len(report.imported) == len(atlas) > 0
     imported = {r["id"]: {k: _plain(r[k]) for k in CARRIED} for r in tables.projets.to_dict("records")}
@@ -55,8 +83,9 @@ def test_round_trip_of_the_fields_it_carries(exported, atlas_gpkg_path, tmp_path
     for row in tables.partenaires.to_dict("records"):
         expected = partners[row["id"]]
         assert {k: _plain(row[k]) for k in expected} == expected
-    imported_cofinancings = {r["id"]: {k: _plain(v) for k, v in r.items()}
-                             for r in tables.cofinancements.to_dict("records")}
+    imported_cofinancings = {
+        r["id"]: {k: _plain(v) for k, v in r.items()} for r in tables.cofinancements.to_dict("records")
+    }
     assert imported_cofinancings == cofinancings
     assert set(tables.collectivites["id"]) == {p["collectivite_id"] for p in atlas.values()}
     assert (tmp_path / "out" / REPORT_FILE).read_text().startswith(f"IATI import: {len(atlas)} activit")
@@ -114,8 +143,7 @@ def test_hand_made_file_with_missing_elements(atlas_gpkg_path, tmp_path):
     assert len(report.skipped) == 4
     assert f"activity XX-COOPATLAS-{col}-HAND-2: missing element participating-org[@role='4']" in skipped
     assert f"activity XX-COOPATLAS-{col}-HAND-3: missing element location" in skipped
-    assert "activity GB-CHC-123456-X: reporting-org GB-CHC-123456 of type 21 is not a French local authority" \
-        in skipped
+    assert "activity GB-CHC-123456-X: reporting-org GB-CHC-123456 of type 21 is not a French local authority" in skipped
     assert "activity #5: missing element iati-identifier" in skipped
     # what was guessed is said: the type of action, the theme of an ambiguous DAC code is not (14030: one leaf)
     assert any("HAND-1: no type of action of the atlas: cooperation_decentralisee" in n for n in report.notes)
@@ -123,8 +151,11 @@ def test_hand_made_file_with_missing_elements(atlas_gpkg_path, tmp_path):
     assert "1 activit(y/ies) imported, 4 left out" in text and "HAND-2" in text
     tables = read_interchange(tmp_path / "out")
     project = tables.projets.to_dict("records")[0]
-    assert project["id"] == f"XX-COOPATLAS-{col}-HAND-1" and project["sous_sous_thematique"] == \
-        "eau_et_assainissement_base" and _plain(project["annee_lancement"]) == 2011
+    assert (
+        project["id"] == f"XX-COOPATLAS-{col}-HAND-1"
+        and project["sous_sous_thematique"] == "eau_et_assainissement_base"
+        and _plain(project["annee_lancement"]) == 2011
+    )
     partner = tables.partenaires.to_dict("records")[0]
     assert (partner["geometry"].x, partner["geometry"].y) == (-1.53, 12.37)
 
@@ -132,14 +163,41 @@ def test_hand_made_file_with_missing_elements(atlas_gpkg_path, tmp_path):
 def test_command_line(exported, atlas_gpkg_path, tmp_path):
     import subprocess
     import sys
-    done = subprocess.run([sys.executable, "-m", "coopatlas", "import-iati", str(exported), "--atlas",
-                           str(atlas_gpkg_path), "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                          timeout=300)
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coopatlas",
+            "import-iati",
+            str(exported),
+            "--atlas",
+            str(atlas_gpkg_path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "left out" in done.stdout and (tmp_path / "out" / "projets.csv").is_file()
-    again = subprocess.run([sys.executable, "-m", "coopatlas", "import-iati", str(exported), "--atlas",
-                            str(atlas_gpkg_path), "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                           timeout=300)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coopatlas",
+            "import-iati",
+            str(exported),
+            "--atlas",
+            str(atlas_gpkg_path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 1 and "not empty" in again.stderr
 
 

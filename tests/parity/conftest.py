@@ -3,6 +3,7 @@
 The GeoPackage server is the session's ``atlas_server`` (tests/conftest.py); the PostGIS one is started
 by ``server_factory`` on the throwaway PostGIS where the same GeoPackage is loaded (tests/support).
 """
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@ server (``coopatlas serve`` with ``COOPATLAS_GPKG`` / ``COOPATLAS_DATABASE_URL``
 the same answers: status, ``numberMatched``, ``numberReturned``, the ids in the same order, every property
 value, geometries within 1e-9 degree, and the same 4xx for bad input.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,41 +49,75 @@ QUERIES = [
     Q("bbox across the antimeridian", params={"bbox": "170,-60,-170,10", "limit": 100}, nonempty=False),
     Q("bbox and property", params={"bbox": "-10,35,30,60", "type_action": "action_exterieure", "limit": 100}),
     # property filters
-    Q("type and continent", params={"type_action": "cooperation_decentralisee", "continent": "afrique",
-                                    "limit": 100}),
+    Q("type and continent", params={"type_action": "cooperation_decentralisee", "continent": "afrique", "limit": 100}),
     Q("boolean property", params={"jumelage": "true", "limit": 100}),
     Q("integer property", params={"annee_lancement": "2010", "limit": 100}),
     # CQL2 text
-    Q("CQL2 BETWEEN", params={"filter": "annee_lancement BETWEEN 2005 AND 2010", "sortby": "-annee_lancement",
-                              "limit": 100}),
-    Q("CQL2 IN and NOT", params={"filter": "thematique IN ('eau_assainissement','sante') AND NOT jumelage = true",
-                                 "limit": 100}),
+    Q(
+        "CQL2 BETWEEN",
+        params={"filter": "annee_lancement BETWEEN 2005 AND 2010", "sortby": "-annee_lancement", "limit": 100},
+    ),
+    Q(
+        "CQL2 IN and NOT",
+        params={"filter": "thematique IN ('eau_assainissement','sante') AND NOT jumelage = true", "limit": 100},
+    ),
     Q("CQL2 LIKE", params={"filter": "titre LIKE '%eau%'", "limit": 100}),
     Q("CQL2 OR", params={"filter": "pays_code = 'SN' OR continent = 'oceanie'", "limit": 100}),
     Q("CQL2 IS NULL", params={"filter": "annee_fin IS NULL", "limit": 100}),
     Q("CQL2 date", params={"filter": "date_maj >= DATE('2012-01-01')", "limit": 100}),
-    Q("CQL2 comparisons", params={"filter": "annee_lancement > 2005 AND annee_lancement <= 2012 AND "
-                                            "statut <> 'termine'", "limit": 100}),
-    Q("CQL2 S_INTERSECTS polygon", params={
-        "filter": "S_INTERSECTS(geometry, POLYGON((-20 0, 20 0, 20 25, -20 25, -20 0)))", "limit": 100}),
+    Q(
+        "CQL2 comparisons",
+        params={"filter": "annee_lancement > 2005 AND annee_lancement <= 2012 AND statut <> 'termine'", "limit": 100},
+    ),
+    Q(
+        "CQL2 S_INTERSECTS polygon",
+        params={"filter": "S_INTERSECTS(geometry, POLYGON((-20 0, 20 0, 20 25, -20 25, -20 0)))", "limit": 100},
+    ),
     Q("CQL2 CASEI", params={"filter": "CASEI(pays_nom) LIKE CASEI('%SÉNÉGAL%')", "limit": 100}),
     Q("CQL2 ACCENTI", params={"filter": "ACCENTI(pays_nom) = ACCENTI('Senegal')", "limit": 100}),
-    Q("CQL2 on countries, BBOX literal", "pays", params={"filter": "S_INTERSECTS(geometry, BBOX(0, 40, 10, 50))",
-                                                         "limit": 50}),
+    Q(
+        "CQL2 on countries, BBOX literal",
+        "pays",
+        params={"filter": "S_INTERSECTS(geometry, BBOX(0, 40, 10, 50))", "limit": 50},
+    ),
     # CQL2 JSON (POST)
-    Q("CQL2 JSON AND", body={"op": "and", "args": [
-        {"op": ">=", "args": [{"property": "annee_lancement"}, 2008]},
-        {"op": "=", "args": [{"property": "type_action"}, "action_exterieure"]}]}, params={"limit": 100}),
-    Q("CQL2 JSON IN", body={"op": "in", "args": [{"property": "statut"}, ["en_cours", "termine"]]},
-      params={"limit": 100, "sortby": "statut,-annee_lancement"}),
-    Q("CQL2 JSON NOT LIKE", body={"op": "not", "args": [{"op": "like", "args": [{"property": "titre"}, "%a%"]}]},
-      params={"limit": 100}),
-    Q("CQL2 JSON S_INTERSECTS polygon", body={"op": "s_intersects", "args": [{"property": "geometry"}, {
-        "type": "Polygon", "coordinates": [[[95, -10], [140, -10], [140, 25], [95, 25], [95, -10]]]}]},
-      params={"limit": 100}),
-    Q("CQL2 JSON envelope", body={"op": "s_intersects", "args": [{"property": "geometry"},
-                                                                 {"bbox": [-10, 35, 30, 60]}]},
-      params={"limit": 100}),
+    Q(
+        "CQL2 JSON AND",
+        body={
+            "op": "and",
+            "args": [
+                {"op": ">=", "args": [{"property": "annee_lancement"}, 2008]},
+                {"op": "=", "args": [{"property": "type_action"}, "action_exterieure"]},
+            ],
+        },
+        params={"limit": 100},
+    ),
+    Q(
+        "CQL2 JSON IN",
+        body={"op": "in", "args": [{"property": "statut"}, ["en_cours", "termine"]]},
+        params={"limit": 100, "sortby": "statut,-annee_lancement"},
+    ),
+    Q(
+        "CQL2 JSON NOT LIKE",
+        body={"op": "not", "args": [{"op": "like", "args": [{"property": "titre"}, "%a%"]}]},
+        params={"limit": 100},
+    ),
+    Q(
+        "CQL2 JSON S_INTERSECTS polygon",
+        body={
+            "op": "s_intersects",
+            "args": [
+                {"property": "geometry"},
+                {"type": "Polygon", "coordinates": [[[95, -10], [140, -10], [140, 25], [95, 25], [95, -10]]]},
+            ],
+        },
+        params={"limit": 100},
+    ),
+    Q(
+        "CQL2 JSON envelope",
+        body={"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [-10, 35, 30, 60]}]},
+        params={"limit": 100},
+    ),
     # properties, skipGeometry, q, hits
     Q("properties", params={"properties": "titre,annee_lancement,pays_code", "limit": 50}),
     Q("skipGeometry", params={"skipGeometry": "true", "limit": 50}),
@@ -103,8 +138,12 @@ QUERIES = [
     Q("regions", "regions", params={"limit": 30}),
     Q("departements top", "departements", params={"sortby": "-nb_projets,nom", "limit": 20}),
     Q("apd (no geometry)", "apd", params={"annee": "2019", "sortby": "-montant", "limit": 100}, nonempty=False),
-    Q("cofinancements CQL2", "cofinancements", params={"filter": "type_cofinancement = 'ue' AND montant > 10000",
-                                                       "limit": 100}, nonempty=False),
+    Q(
+        "cofinancements CQL2",
+        "cofinancements",
+        params={"filter": "type_cofinancement = 'ue' AND montant > 10000", "limit": 100},
+        nonempty=False,
+    ),
     # bad input: the same 400 on both
     Q("unknown property in CQL2", params={"filter": "nope = 1"}, status=400),
     Q("wrong type in CQL2", params={"filter": "annee_lancement = 'abc'"}, status=400),
@@ -120,8 +159,13 @@ def fetch(base: str, query: Query) -> requests.Response:
     url = f"{base}/collections/{query.collection}/items"
     params = {"f": "json", **query.params}
     if query.body is not None:
-        return requests.post(url, params=params, data=json.dumps(query.body),
-                             headers={"Content-Type": "application/query-cql-json"}, timeout=60)
+        return requests.post(
+            url,
+            params=params,
+            data=json.dumps(query.body),
+            headers={"Content-Type": "application/query-cql-json"},
+            timeout=60,
+        )
     return requests.get(url, params=params, timeout=60)
 
 
@@ -171,13 +215,25 @@ def test_same_answers(parity_servers, query):
         assert_same_feature(fa, fb, f"{query.collection}/{fa['id']}")
 
 
-@pytest.mark.parametrize("collection", ["projets", "demandes", "collectivites", "partenaires", "liens", "pays",
-                                        "regions", "departements", "apd", "cofinancements"])
+@pytest.mark.parametrize(
+    "collection",
+    [
+        "projets",
+        "demandes",
+        "collectivites",
+        "partenaires",
+        "liens",
+        "pays",
+        "regions",
+        "departements",
+        "apd",
+        "cofinancements",
+    ],
+)
 def test_same_items(parity_servers, collection):
     """/items/{id}: a few features of every collection, the same on both (id, properties, geometry)."""
     gpkg, pg = parity_servers
-    page = requests.get(f"{gpkg}/collections/{collection}/items", params={"f": "json", "limit": 400},
-                        timeout=60).json()
+    page = requests.get(f"{gpkg}/collections/{collection}/items", params={"f": "json", "limit": 400}, timeout=60).json()
     ids = [f["id"] for f in page["features"]]
     assert ids, f"{collection} is empty"
     for fid in ids[:: max(1, len(ids) // 4)][:5]:
@@ -191,8 +247,9 @@ def test_unknown_and_private_items_are_404_on_both(parity_servers, atlas_gpkg_pa
     gpkg, pg = parity_servers
     with sqlite3.connect(atlas_gpkg_path) as con:
         statuses = ", ".join(f"'{s}'" for s in STATUTS_VALIDATION_PUBLICS)
-        private = con.execute(f"SELECT id FROM bourse_demandes WHERE statut_validation NOT IN ({statuses}) "
-                              "LIMIT 1").fetchone()
+        private = con.execute(
+            f"SELECT id FROM bourse_demandes WHERE statut_validation NOT IN ({statuses}) LIMIT 1"
+        ).fetchone()
     assert private, "the demo atlas has no private request"
     for collection, fid in (("projets", "no-such-project"), ("demandes", private[0]), ("apd", "no-such-line")):
         ra = requests.get(f"{gpkg}/collections/{collection}/items/{fid}", params={"f": "json"}, timeout=60)
@@ -220,9 +277,12 @@ def test_paging_walks_the_same_features(parity_servers):
 def test_q_matches_words_from_their_start_on_both(parity_servers):
     """``q`` is the same keyword search on both backends: every word must start a word of the record."""
     for base in parity_servers:
+
         def matched(q, base=base):
-            return requests.get(f"{base}/collections/projets/items", params={"f": "json", "q": q, "limit": 1},
-                                timeout=60).json()["numberMatched"]
+            return requests.get(
+                f"{base}/collections/projets/items", params={"f": "json", "q": q, "limit": 1}, timeout=60
+            ).json()["numberMatched"]
+
         assert matched("assainissement") > 0
         assert matched("ASSAINISSEMENT") == matched("assainissement") == matched("Assaînissement")
         assert matched("ssainissement") == 0

@@ -11,6 +11,7 @@ Run them apart from the main suite (they need QGIS's Python, not the server's)::
   server already running at ``$COOPATLAS_TEST_SERVER_URL``;
 * screenshots of the dialogs go to ``test-artefacts/plugin/``.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -59,8 +60,13 @@ def atlas_gpkg(tmp_path_factory) -> Path:
         return Path(given).resolve()
     folder = tmp_path_factory.getbasetemp() / "coopatlas-test-atlas"
     if not (folder / "atlas.gpkg").is_file():
-        proc = subprocess.run([str(SERVER_PYTHON), str(ROOT / "tests" / "support" / "atlas.py"), str(folder)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            [str(SERVER_PYTHON), str(ROOT / "tests" / "support" / "atlas.py"), str(folder)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if proc.returncode != 0:
             pytest.fail(f"building the test atlas failed:\n{(proc.stdout + proc.stderr)[-4000:]}")
     return folder / "atlas.gpkg"
@@ -99,10 +105,28 @@ def server_url(tmp_path_factory):
     var = tmp_path_factory.mktemp("server-var")
     log = open(var / "server.log", "w")
     proc = subprocess.Popen(
-        [str(SERVER_PYTHON), "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--gpkg", str(gpkg), "--var", str(var), "--workers", "2"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "COOPATLAS_URL": f"http://127.0.0.1:{port}"})
+        [
+            str(SERVER_PYTHON),
+            "-m",
+            "coopatlas",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--gpkg",
+            str(gpkg),
+            "--var",
+            str(var),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "COOPATLAS_URL": f"http://127.0.0.1:{port}"},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url, proc)
@@ -128,9 +152,15 @@ def postgis_server_url(tmp_path_factory):
         pytest.fail(f"no server Python at {SERVER_PYTHON}: run 'make venv'")
     gpkg = atlas_gpkg(tmp_path_factory)
     log = open(tmp_path_factory.mktemp("postgis-server") / "server.log", "w+")
-    proc = subprocess.Popen([str(SERVER_PYTHON), str(Path(__file__).with_name("postgis_server.py")), str(gpkg)],
-                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(SERVER_PYTHON), str(Path(__file__).with_name("postgis_server.py")), str(gpkg)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        start_new_session=True,
+    )
     line = proc.stdout.readline().strip()
     if line.startswith("UNAVAILABLE"):
         proc.stdin.close()
@@ -188,8 +218,6 @@ def screenshot(artefacts):
         return path
 
     return grab
-
-
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 """Helpers of the plugin tests: wait for a search, pick real records of the served atlas."""
+
 from __future__ import annotations
 
 
@@ -32,8 +33,9 @@ def wait_task(qtbot, task, timeout=120000):
 
 def first(client, collection, params=None, **kw):
     """The properties of the first record of ``collection`` matching property filters ``params``."""
-    page = client.get_json(f"/collections/{collection}/items",
-                           {"f": "json", "limit": 50, "skipGeometry": "true", **(params or {}), **kw})
+    page = client.get_json(
+        f"/collections/{collection}/items", {"f": "json", "limit": 50, "skipGeometry": "true", **(params or {}), **kw}
+    )
     for feat in page["features"]:
         props = feat["properties"]
         props.setdefault("id", feat.get("id"))
@@ -70,13 +72,17 @@ def consistent_project(client, **filters):
     voc = client.vocabulary()
     sub = {t["code"]: t["continent"] for t in voc["sous_continent"]}
     leaf = {t["code"]: (t["thematique"], t["sous_thematique"]) for t in voc["sous_sous_thematique"]}
-    page = client.get_json("/collections/projets/items",
-                           {"f": "json", "limit": 1000, "skipGeometry": "true", **filters})
+    page = client.get_json(
+        "/collections/projets/items", {"f": "json", "limit": 1000, "skipGeometry": "true", **filters}
+    )
     for feat in page["features"]:
         p = feat["properties"]
-        if (p.get("pays_code") and sub.get(p.get("sous_continent")) == p.get("continent")
-                and leaf.get(p.get("sous_sous_thematique")) == (p.get("thematique"), p.get("sous_thematique"))
-                and p.get("titre")):
+        if (
+            p.get("pays_code")
+            and sub.get(p.get("sous_continent")) == p.get("continent")
+            and leaf.get(p.get("sous_sous_thematique")) == (p.get("thematique"), p.get("sous_thematique"))
+            and p.get("titre")
+        ):
             return p
     raise AssertionError(f"no consistent project with {filters}")
 
@@ -84,13 +90,15 @@ def consistent_project(client, **filters):
 def moderate_country(client) -> dict:
     """A country with some projects (between 30 and 250) and, if any has them, cooperation requests:
     searches on it exercise every family of records in a few seconds. Its ``pays`` properties."""
-    page = client.get_json("/collections/pays/items", {
-        "f": "json", "limit": 1000, "skipGeometry": "true", "properties": "id,nom,nb_projets,nb_demandes"})
+    page = client.get_json(
+        "/collections/pays/items",
+        {"f": "json", "limit": 1000, "skipGeometry": "true", "properties": "id,nom,nb_projets,nb_demandes"},
+    )
     countries = [f["properties"] for f in page["features"]]
     for p in countries:
         p.setdefault("id", None)
     fitting = [p for p in countries if 30 <= (p.get("nb_projets") or 0) <= 250]
     with_requests = [p for p in fitting if (p.get("nb_demandes") or 0) > 0]
-    chosen = (with_requests or fitting or sorted(countries, key=lambda p: -(p.get("nb_projets") or 0)))
+    chosen = with_requests or fitting or sorted(countries, key=lambda p: -(p.get("nb_projets") or 0))
     assert chosen, "the atlas has no country"
     return sorted(chosen, key=lambda p: (-(p.get("nb_demandes") or 0), p["id"]))[0]

@@ -7,6 +7,7 @@ starts a throwaway PostgreSQL/PostGIS cluster (:mod:`support.postgis`), loads th
 it (``coopatlas serve``, :class:`support.servers.AtlasServer`), prints ``URL <server url>`` and keeps
 everything up until its standard input closes; then stops the server and removes the cluster.
 """
+
 from __future__ import annotations
 
 import sys

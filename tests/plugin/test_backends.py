@@ -1,16 +1,16 @@
 """The same searches in the plugin against both backends of the server, the GeoPackage and PostGIS: the same
 records, the État panel's counts, the French collectivities of a search abroad, the context layers and the
 view on the place searched."""
+
 from __future__ import annotations
 
 import pytest
+from helpers import wait_search
 from qgis.core import QgsProject
 
 from coopatlas_qgis.core.context import context_layers
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
-
-from helpers import wait_search
 
 SEARCHES = {
     "monde-BF": Search.of(pays=["BF"]),
@@ -45,8 +45,9 @@ def test_the_same_search_on_both_backends(qtbot, session, backend, server_url, n
     assert stats is not None, result.stats_error
     # the État panel's figures are what the layers hold
     assert result.counts["collectivites"] == stats["collectivites_francaises_engagees"] > 0
-    assert result.counts["projets"] == (stats["projets_cooperation_decentralisee"]
-                                        + stats["projets_actions_exterieures"])
+    assert result.counts["projets"] == (
+        stats["projets_cooperation_decentralisee"] + stats["projets_actions_exterieures"]
+    )
     assert context_layers(QgsProject.instance())
     # the same records on both backends (whichever runs second compares with the first)
     got = {coll: ids(layer) for coll, layer in loaded.layers.items()}

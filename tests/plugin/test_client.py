@@ -1,33 +1,46 @@
 """The plugin's HTTP client against the real server: vocabulary, criteria, paging, errors, styles."""
+
 from __future__ import annotations
 
 import pytest
+from conftest import free_port
+from helpers import moderate_country
+from qgis.core import QgsFeedback
 
 from coopatlas_qgis.core.client import AtlasClient, encode_params, normalise_url
 from coopatlas_qgis.core.errors import AtlasError, BadParameter, Cancelled, ServerUnreachable
 from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.core.search import CRITERIA, LIST_KINDS, YEAR_RANGE, Search
-from qgis.core import QgsFeedback
-
-from conftest import free_port
-from helpers import moderate_country
 
 
 def test_url_helpers():
     assert normalise_url("example.org:5000/") == "http://example.org:5000"
     assert normalise_url("") == "http://127.0.0.1:5000"
     # '+' and spaces of a CQL2 filter must survive (a server reads '+' as a space)
-    assert encode_params({"filter": "a = 'x+y' AND b IN ('1', '2')", "n": 3, "ok": True}) == \
-        "filter=a%20%3D%20%27x%2By%27%20AND%20b%20IN%20%28%271%27%2C%20%272%27%29&n=3&ok=true"
+    assert (
+        encode_params({"filter": "a = 'x+y' AND b IN ('1', '2')", "n": 3, "ok": True})
+        == "filter=a%20%3D%20%27x%2By%27%20AND%20b%20IN%20%28%271%27%2C%20%272%27%29&n=3&ok=true"
+    )
     client = AtlasClient("http://127.0.0.1:5000")
-    assert client.rebase("http://localhost:9999/collections/projets/items?offset=10") == \
-        "http://127.0.0.1:5000/collections/projets/items?offset=10"
+    assert (
+        client.rebase("http://localhost:9999/collections/projets/items?offset=10")
+        == "http://127.0.0.1:5000/collections/projets/items?offset=10"
+    )
 
 
 def test_vocabulary_shapes(client):
     voc = client.vocabulary()
-    for name in ("type_action", "statut", "continent", "sous_continent", "thematique", "sous_thematique",
-                 "sous_sous_thematique", "type_collectivite", "cofinancement"):
+    for name in (
+        "type_action",
+        "statut",
+        "continent",
+        "sous_continent",
+        "thematique",
+        "sous_thematique",
+        "sous_sous_thematique",
+        "type_collectivite",
+        "cofinancement",
+    ):
         assert voc[name], name
         assert {"code", "fr", "en"} <= set(voc[name][0]), name
     assert all(t.get("couleur", "").startswith("#") for t in voc["type_action"])

@@ -1,17 +1,17 @@
 """The map of a search as a GIS user reads it: the atlas's countries (and French regions and departments
 for a search in France) under the results, once per project; the view on the place searched; the French
 collectivities of a search abroad as a layer and a count equal to the État panel's."""
+
 from __future__ import annotations
 
 import pytest
+from helpers import wait_search
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 
 from coopatlas_qgis.core.context import PROP_CONTEXT, PROP_CONTEXT_GROUP, context_layers
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.gui.wdg_results import ResultsWidget
-
-from helpers import wait_search
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
@@ -50,8 +50,10 @@ def test_search_abroad_context_view_and_collectivities(qtbot, session, qgis_ifac
     layers = context_layers(project)
     assert set(layers) == {"pays"}
     countries = layers["pays"]
-    assert countries.featureCount() == client.get_json("/collections/pays/items",
-                                                      {"f": "json", "limit": 1})["numberMatched"]
+    assert (
+        countries.featureCount()
+        == client.get_json("/collections/pays/items", {"f": "json", "limit": 1})["numberMatched"]
+    )
     assert project.layerTreeRoot().children()[-1].customProperty(PROP_CONTEXT_GROUP)
     assert project.layerTreeRoot().children()[0].findLayer(loaded.layers["projets"].id()) is not None
     assert countries.labelsEnabled()
@@ -66,8 +68,9 @@ def test_search_abroad_context_view_and_collectivities(qtbot, session, qgis_ifac
     # a second search abroad adds no context layer
     wait_search(qtbot, session, lambda: session.run_search(Search.of(pays=["SN"])))
     assert len(context_groups(project)) == 1
-    assert [lyr.customProperty(PROP_CONTEXT) for lyr in project.mapLayers().values()
-            if lyr.customProperty(PROP_CONTEXT)] == ["pays"]
+    assert [
+        lyr.customProperty(PROP_CONTEXT) for lyr in project.mapLayers().values() if lyr.customProperty(PROP_CONTEXT)
+    ] == ["pays"]
     view = view_in_degrees(qgis_iface.mapCanvas())
     assert view.contains(QgsRectangle(-17.0, 12.5, -11.5, 16.5)), view.toString()
     assert min(view.width(), view.height()) < 10 and view.center().x() < -10, view.toString()
@@ -82,8 +85,10 @@ def test_search_in_france_adds_regions_and_departments_once(qtbot, session, qgis
     assert min(view.width(), view.height()) < 8, view.toString()
     wait_search(qtbot, session, lambda: session.run_search(Search.of(departement=["69"])))
     assert len(context_groups(project)) == 1
-    assert sorted(lyr.customProperty(PROP_CONTEXT) for lyr in project.mapLayers().values()
-                  if lyr.customProperty(PROP_CONTEXT)) == ["departements", "pays", "regions"]
+    assert sorted(
+        lyr.customProperty(PROP_CONTEXT) for lyr in project.mapLayers().values() if lyr.customProperty(PROP_CONTEXT)
+    ) == ["departements", "pays", "regions"]
     view = view_in_degrees(qgis_iface.mapCanvas())
-    assert view.contains(QgsRectangle(4.5, 45.6, 4.9, 46.2)) and min(view.width(), view.height()) < 3, \
-        view.toString()  # Rhône
+    assert view.contains(QgsRectangle(4.5, 45.6, 4.9, 46.2)) and min(view.width(), view.height()) < 3, (
+        view.toString()
+    )  # Rhône

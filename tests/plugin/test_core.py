@@ -1,9 +1,11 @@
 """The plugin's core against the real server: a search in a QgsTask, its layers, styles and toggles."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
+from helpers import moderate_country
 from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
@@ -15,12 +17,10 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 from coopatlas_qgis.core.layers import PROP_COLLECTION, load_search, set_family_visible, zoom_to
+from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
-from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.core.tasks import SearchTask
-
-from helpers import moderate_country
 
 
 def run_task(qtbot, task, timeout=60000):
@@ -48,8 +48,9 @@ def test_search_task_fetches_what_the_server_filters(qtbot, client, tmp_path):
     ok, result = run_task(qtbot, SearchTask(client, search, tmp_path, page_size=25))
     assert ok, result
     crit = client.criteres(search.params())
-    expected = client.get_json("/collections/projets/items",
-                               {**filter_params(crit, "projets"), "f": "json", "limit": 1})["numberMatched"]
+    expected = client.get_json(
+        "/collections/projets/items", {**filter_params(crit, "projets"), "f": "json", "limit": 1}
+    )["numberMatched"]
     assert result.counts["projets"] == expected > 0
     assert result.counts["demandes"] == 0 and "demandes" not in result.files  # ruled out by the criteria
     data = json.loads(result.files["projets"].read_text(encoding="utf-8"))
@@ -93,8 +94,11 @@ def _count_colour(image, colour: str, tolerance: int = 12) -> int:
     for x in range(0, image.width()):
         for y in range(0, image.height()):
             c = QColor(image.pixel(x, y))
-            if abs(c.red() - target.red()) <= tolerance and abs(c.green() - target.green()) <= tolerance \
-                    and abs(c.blue() - target.blue()) <= tolerance:
+            if (
+                abs(c.red() - target.red()) <= tolerance
+                and abs(c.green() - target.green()) <= tolerance
+                and abs(c.blue() - target.blue()) <= tolerance
+            ):
                 n += 1
     return n
 

@@ -1,10 +1,12 @@
 """The results panel and what it opens: toggles, table, project sheet, contacts, statistics, exports,
 the link of the map; the map tool. Driven as a user would; screenshots in test-artefacts/plugin/."""
+
 from __future__ import annotations
 
 import csv
 
 import pytest
+from helpers import moderate_country, wait_search, wait_task
 from qgis.core import QgsCategorizedSymbolRenderer, QgsPointXY, QgsProject, QgsRasterLayer
 from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
@@ -14,8 +16,6 @@ from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.gui.dlg_export import COUNTRY_MAP, REPORT
 from coopatlas_qgis.gui.maptool import RecordTool
 from coopatlas_qgis.gui.wdg_results import ResultsWidget
-
-from helpers import moderate_country, wait_search, wait_task
 
 
 @pytest.fixture
@@ -84,8 +84,11 @@ def test_sorting_and_selection_select_on_the_map(qtbot, results, world):
 
 
 def test_project_sheet_and_pdf(qtbot, results, world, client, screenshot, tmp_path):
-    rows = [r for r in range(results.proxy.rowCount())
-            if results.proxy.index(r, 0).data(Qt.UserRole).collection == "projets"]
+    rows = [
+        r
+        for r in range(results.proxy.rowCount())
+        if results.proxy.index(r, 0).data(Qt.UserRole).collection == "projets"
+    ]
     results.select_row(rows[0])
     row = results.selected_row()
     qtbot.mouseClick(results.btn_fiche, Qt.LeftButton)
@@ -104,8 +107,11 @@ def test_project_sheet_and_pdf(qtbot, results, world, client, screenshot, tmp_pa
 
 
 def test_authority_contacts(qtbot, results, world, client, screenshot):
-    rows = [r for r in range(results.proxy.rowCount())
-            if results.proxy.index(r, 0).data(Qt.UserRole).collection == "projets"]
+    rows = [
+        r
+        for r in range(results.proxy.rowCount())
+        if results.proxy.index(r, 0).data(Qt.UserRole).collection == "projets"
+    ]
     results.select_row(rows[0])
     row = results.selected_row()
     coll_id = world.layers["projets"].getFeature(row.fid)["collectivite_id"]
@@ -142,8 +148,11 @@ def test_statistics_dialog_tables_chart_and_exports(qtbot, results, world, scree
     assert [int(r[0]) for r in lines[1:]] == [r[0] for r in apd.rows]
     png = dialog.export_png(str(tmp_path / "apd.png"))
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    for tab, key in ((dialog.tab_pays, "repartition_pays"), (dialog.tab_themes, "repartition_thematiques"),
-                     (dialog.tab_continents, "repartition_continents")):
+    for tab, key in (
+        (dialog.tab_pays, "repartition_pays"),
+        (dialog.tab_themes, "repartition_thematiques"),
+        (dialog.tab_continents, "repartition_continents"),
+    ):
         dialog.tabs.setCurrentWidget(tab)
         rows = stats.repartition(key).rows
         if rows:
@@ -194,6 +203,7 @@ def test_link_of_the_map(qtbot, results, world, server_url, client, screenshot):
     assert page["numberMatched"] == world.result.counts["projets"]
     qtbot.mouseClick(dialog.btn_copy, Qt.LeftButton)
     from qgis.PyQt.QtWidgets import QApplication
+
     assert QApplication.clipboard().text() == dialog.url
     screenshot(dialog, "lien-carte")
 
@@ -210,8 +220,14 @@ def test_map_tool_opens_the_sheet_of_the_clicked_record(qtbot, session, results,
     clicked = []
     tool.recordClicked.connect(lambda c, i: clicked.append((c, i)))
     pixel = canvas.getCoordinateTransform().transform(QgsPointXY(point))
-    event = QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, QPoint(int(pixel.x()), int(pixel.y())),
-                             Qt.LeftButton, Qt.LeftButton, Qt.NoModifier)
+    event = QgsMapMouseEvent(
+        canvas,
+        QEvent.MouseButtonRelease,
+        QPoint(int(pixel.x()), int(pixel.y())),
+        Qt.LeftButton,
+        Qt.LeftButton,
+        Qt.NoModifier,
+    )
     tool.canvasReleaseEvent(event)
     assert len(clicked) == 1
     coll, fid = clicked[0]

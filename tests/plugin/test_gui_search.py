@@ -1,21 +1,21 @@
 """The search panel driven as a user would: Accès Monde, Accès France, Recherche avancée, saved
 searches, the settings dialog. Screenshots in test-artefacts/plugin/."""
+
 from __future__ import annotations
 
 import pytest
+from conftest import free_port
+from helpers import attribute_values, consistent_project, first, matched, type_text, wait_search
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QInputDialog, QMessageBox
 
+from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.core.stats import Statistics
-from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.gui.dlg_settings import SettingsDialog
 from coopatlas_qgis.gui.wdg_search import SearchWidget
-
-from conftest import free_port
-from helpers import attribute_values, consistent_project, first, matched, type_text, wait_search
 
 
 @pytest.fixture
@@ -90,8 +90,10 @@ def test_acces_monde_continent_then_country(qtbot, panel, session, client, scree
     assert panel.lbl_description.text() == loaded.result.description(session.lang)
     if loaded.result.stats is not None:  # the Etat panel shows the server's statistics of the search
         stats = Statistics(loaded.result.stats)
-        assert stats.count("projets_cooperation_decentralisee") + stats.count("projets_actions_exterieures") \
+        assert (
+            stats.count("projets_cooperation_decentralisee") + stats.count("projets_actions_exterieures")
             == layer.featureCount()
+        )
         assert panel._count_labels["pays"].text() == "1"
     screenshot(panel, "acces-monde")
     qtbot.mouseClick(panel.btn_monde_reset, Qt.LeftButton)
@@ -102,8 +104,9 @@ def test_acces_france_commune_by_type_ahead(qtbot, panel, session, client, scree
     commune = first(client, "collectivites", type_collectivite="commune")
     panel.tabs.setCurrentWidget(panel.page_france)
     choose(panel.cb_region, commune["code_region"])
-    assert commune["code_departement"] in [panel.cb_departement.itemData(i)
-                                           for i in range(panel.cb_departement.count())]
+    assert commune["code_departement"] in [
+        panel.cb_departement.itemData(i) for i in range(panel.cb_departement.count())
+    ]
     choose(panel.cb_departement, commune["code_departement"])
     choose(panel.cb_type_collectivite, "commune")
     assert panel.le_collectivite.isVisible() and not panel.cb_collectivite.isVisible()
@@ -154,8 +157,9 @@ def test_recherche_avancee_every_criterion(qtbot, panel, session, client, screen
     assert offered == [t["code"] for t in voc["sous_thematique"] if t["thematique"] == project["thematique"]]
     check(panel.ccb_sous_thematique, project["sous_thematique"])
     offered = [panel.ccb_sous_sous_thematique.itemData(i) for i in range(panel.ccb_sous_sous_thematique.count())]
-    assert offered == [t["code"] for t in voc["sous_sous_thematique"]
-                       if t["sous_thematique"] == project["sous_thematique"]]
+    assert offered == [
+        t["code"] for t in voc["sous_sous_thematique"] if t["sous_thematique"] == project["sous_thematique"]
+    ]
     check(panel.ccb_sous_sous_thematique, project["sous_sous_thematique"])
     check(panel.ccb_statut, project["statut"])
     choose(panel.cb_jumelage, bool(project["jumelage"]))

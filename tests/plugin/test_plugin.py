@@ -1,5 +1,6 @@
 """The plugin as QGIS loads it: start-up without network, docks, locator, Processing, French, the
 package and ``qgis_process`` on a fresh profile; only HTTP to the server (no server package import)."""
+
 from __future__ import annotations
 
 import ast
@@ -12,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import PLUGIN_DIR
+from helpers import first, moderate_country
 from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
@@ -21,14 +24,12 @@ from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.settings import Settings
 from coopatlas_qgis.locator import AtlasLocatorFilter
 
-from conftest import PLUGIN_DIR
-from helpers import first, moderate_country
-
 PACKAGE_DIR = PLUGIN_DIR / "coopatlas_qgis"
 #: Debian's ``qgis_process`` shell wrapper is broken on 3.22: the binary itself (its place varies).
 QGIS_PROCESS = os.environ.get("QGIS_PROCESS") or next(
     (p for p in ("/usr/lib/qgis/qgis_process.bin", "/usr/bin/qgis_process.bin") if os.path.exists(p)),
-    "/usr/bin/qgis_process.bin")
+    "/usr/bin/qgis_process.bin",
+)
 ALLOWED_IMPORTS = {"qgis", "matplotlib", "osgeo"}  # besides the standard library and the plugin itself
 
 
@@ -92,8 +93,7 @@ def test_start_up_makes_no_network_call(qtbot, qgis_iface, listener):
     assert QgsApplication.processingRegistry().providerById("coopatlas") is None
 
 
-def test_docks_search_and_map_tool_from_the_plugin(qtbot, qgis_iface, qgis_new_project, settings, client,
-                                                   screenshot):
+def test_docks_search_and_map_tool_from_the_plugin(qtbot, qgis_iface, qgis_new_project, settings, client, screenshot):
     plugin = classFactory(qgis_iface)
     plugin.initGui()
     try:
@@ -149,14 +149,19 @@ def test_processing_algorithm_in_process(qgis_processing, settings, server_url, 
     plugin = classFactory(None)
     plugin.initProcessing()
     try:
-        out = run("coopatlas:rechercher", {"SERVER": server_url, "COLLECTION": 0,
-                                           "TYPE_ACTION": "action_exterieure",
-                                           "PAYS": moderate_country(client)["id"],
-                                           "OUTPUT": str(tmp_path / "actions.geojson")})
+        out = run(
+            "coopatlas:rechercher",
+            {
+                "SERVER": server_url,
+                "COLLECTION": 0,
+                "TYPE_ACTION": "action_exterieure",
+                "PAYS": moderate_country(client)["id"],
+                "OUTPUT": str(tmp_path / "actions.geojson"),
+            },
+        )
         assert _values(out["OUTPUT"], "type_action") == {"action_exterieure"}
         with pytest.raises(Exception) as err:
-            run("coopatlas:rechercher", {"SERVER": server_url, "CONTINENT": "atlantide",
-                                         "OUTPUT": "TEMPORARY_OUTPUT"})
+            run("coopatlas:rechercher", {"SERVER": server_url, "CONTINENT": "atlantide", "OUTPUT": "TEMPORARY_OUTPUT"})
         assert "continent" in str(err.value) or "continent" in str(err.value.__cause__)
     finally:
         QgsApplication.processingRegistry().removeProvider(plugin.provider)
@@ -165,8 +170,9 @@ def test_processing_algorithm_in_process(qgis_processing, settings, server_url, 
 @pytest.fixture(scope="session")
 def plugin_zip(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, str(PLUGIN_DIR / "package.py"), "--out", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(PLUGIN_DIR / "package.py"), "--out", str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     zips = list(out.glob("coopatlas_qgis-*.zip"))
     assert len(zips) == 1
@@ -177,22 +183,29 @@ def test_the_zip_is_installable(plugin_zip):
     with zipfile.ZipFile(plugin_zip) as zf:
         names = zf.namelist()
     assert all(n.startswith("coopatlas_qgis/") for n in names)
-    for required in ("__init__.py", "metadata.txt", "LICENSE", "plugin.py", "i18n/coopatlas_fr.qm",
-                     "resources/icon.svg", "gui/ui/wdg_search.ui", "processing/provider.py"):
+    for required in (
+        "__init__.py",
+        "metadata.txt",
+        "LICENSE",
+        "plugin.py",
+        "i18n/coopatlas_fr.qm",
+        "resources/icon.svg",
+        "gui/ui/wdg_search.ui",
+        "processing/provider.py",
+    ):
         assert f"coopatlas_qgis/{required}" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".ts"))]
 
 
-def test_french_translation(plugin_zip, tmp_path, qtbot, settings, client, qgis_iface, qgis_new_project,
-                            screenshot):
+def test_french_translation(plugin_zip, tmp_path, qtbot, settings, client, qgis_iface, qgis_new_project, screenshot):
     """With QGIS in French, the panels speak French: the plugin's strings (the .qm of the zip) and the
     server's labels (the vocabulary in French)."""
+    from helpers import wait_search
     from qgis.core import QgsSettings
 
     from coopatlas_qgis.core.session import Session
     from coopatlas_qgis.gui.dlg_settings import SettingsDialog
     from coopatlas_qgis.gui.wdg_search import SearchWidget
-    from helpers import wait_search
 
     with zipfile.ZipFile(plugin_zip) as zf:
         zf.extract("coopatlas_qgis/i18n/coopatlas_fr.qm", tmp_path)
@@ -232,11 +245,15 @@ def test_every_string_is_translated_to_french():
     import xml.etree.ElementTree as ET
 
     ts = ET.parse(PACKAGE_DIR / "i18n" / "coopatlas_fr.ts").getroot()
-    missing = [m.findtext("source") for m in ts.iter("message")
-               if m.find("translation").get("type") == "unfinished" or not m.findtext("translation")]
+    missing = [
+        m.findtext("source")
+        for m in ts.iter("message")
+        if m.find("translation").get("type") == "unfinished" or not m.findtext("translation")
+    ]
     assert not missing, f"untranslated: {missing[:10]}"
-    proc = subprocess.run([sys.executable, str(PLUGIN_DIR / "tools" / "update_ts.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(PLUGIN_DIR / "tools" / "update_ts.py"), "--check"], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -257,15 +274,29 @@ def test_qgis_process_runs_the_installed_plugin(plugin_zip, server_url, tmp_path
     qgis_process("plugins", "enable", "coopatlas_qgis")
     assert "coopatlas:rechercher" in qgis_process("list")
     out = tmp_path / "demandes.geojson"
-    result = json.loads(qgis_process("--json", "run", "coopatlas:rechercher", "--", f"SERVER={server_url}",
-                                     "COLLECTION=1", f"OUTPUT={out}"))
+    result = json.loads(
+        qgis_process(
+            "--json", "run", "coopatlas:rechercher", "--", f"SERVER={server_url}", "COLLECTION=1", f"OUTPUT={out}"
+        )
+    )
     assert result["results"]["OUTPUT"] == str(out)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["features"] and {f["properties"]["statut_validation"] for f in data["features"]} <= \
-        {"validee", "pourvue"}
+    assert data["features"] and {f["properties"]["statut_validation"] for f in data["features"]} <= {
+        "validee",
+        "pourvue",
+    }
     stats = tmp_path / "stats.json"
-    result = json.loads(qgis_process("--json", "run", "coopatlas:statistiques", "--", f"SERVER={server_url}",
-                                     "CONTINENT=afrique", f"OUTPUT={stats}"))
+    result = json.loads(
+        qgis_process(
+            "--json",
+            "run",
+            "coopatlas:statistiques",
+            "--",
+            f"SERVER={server_url}",
+            "CONTINENT=afrique",
+            f"OUTPUT={stats}",
+        )
+    )
     assert result["results"]["PAYS"] is not None and json.loads(stats.read_text(encoding="utf-8"))
     # QGIS in French: the installed plugin speaks French (its .qm compiled into the zip)
     ini = profile_root / "profiles" / "default" / "QGIS" / "QGIS3.ini"

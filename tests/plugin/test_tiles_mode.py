@@ -1,16 +1,16 @@
 """Searches beyond the tiles threshold: the server's vector tiles with its MapLibre style, the table read
 page by page as the user scrolls, and the user told which mode was used."""
+
 from __future__ import annotations
 
 import pytest
+from helpers import matched, wait_search
 from qgis.core import QgsProject, QgsVectorLayer, QgsVectorTileLayer
 
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.core.tiles import FEATURES, TILES
 from coopatlas_qgis.gui.wdg_results import ResultsWidget
-
-from helpers import matched, wait_search
 
 
 @pytest.fixture

@@ -6,12 +6,15 @@ also to ``docs/img/plugin-*.png`` (the documentation's pictures), best made unde
     COOPATLAS_DOCS_IMG=1 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \\
         .venv-qgis/bin/python -m pytest -c tests/plugin/pytest.ini tests/plugin/test_window_screenshots.py
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 
 import pytest
+from conftest import ROOT
+from helpers import wait_search
 from qgis.core import QgsLayerTreeModel, QgsProject
 from qgis.gui import QgsLayerTreeMapCanvasBridge, QgsLayerTreeView, QgsMapCanvas
 from qgis.PyQt.QtCore import QSize, Qt
@@ -21,9 +24,6 @@ from coopatlas_qgis.core.context import context_layers
 from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.gui.wdg_results import ResultsWidget
 from coopatlas_qgis.gui.wdg_search import SearchWidget
-
-from conftest import ROOT
-from helpers import wait_search
 
 DOCS_IMG = ROOT / "docs" / "img"
 WINDOW = QSize(1500, 940)
@@ -79,8 +79,9 @@ def capture(qtbot, main, canvas: QgsMapCanvas, tree, name: str, artefacts) -> No
     image = pixmap.toImage()
     # the map is drawn: the canvas holds more than its background colour
     centre = canvas.mapTo(main, canvas.rect().center())
-    colours = {image.pixel(centre.x() + dx, centre.y() + dy) for dx in range(-200, 201, 20)
-               for dy in range(-150, 151, 20)}
+    colours = {
+        image.pixel(centre.x() + dx, centre.y() + dy) for dx in range(-200, 201, 20) for dy in range(-150, 151, 20)
+    }
     assert len(colours) > 3, f"the canvas of {name} is blank"
     if os.environ.get("COOPATLAS_DOCS_IMG"):
         shutil.copyfile(path, DOCS_IMG / f"plugin-{name}.png")

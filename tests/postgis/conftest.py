@@ -1,4 +1,5 @@
 """Fixtures of the PostGIS tests: a throwaway PostgreSQL cluster (see tests/support/fixtures.py)."""
+
 import sys
 from pathlib import Path
 
@@ -7,5 +8,3 @@ if _TESTS not in sys.path:  # "support" lives in tests/ (the name "tests" is tak
     sys.path.insert(0, _TESTS)
 
 from support.fixtures import postgis_cluster, postgis_empty_url, postgis_url  # noqa: E402,F401
-
-

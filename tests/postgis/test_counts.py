@@ -1,6 +1,7 @@
 """numberMatched on PostGIS: every value the server returns equals a count made with psql-style SQL
 (psycopg2) on the same database; over its time budget it is omitted (with numberMatchedAtLeast) and
 finished in the background; a Bourse request validated changes the cached count."""
+
 from __future__ import annotations
 
 import sys
@@ -105,13 +106,15 @@ def test_count_over_budget_is_omitted_then_finished(stingy_pg_server, postgis_ur
         assert set(found) == {n}
     assert omitted >= 1
     assert page(stingy_pg_server, resulttype="hits", filter="annee_lancement >= 1999")["numberMatched"] == expected(
-        postgis_url, "p.annee_lancement >= 1999")
+        postgis_url, "p.annee_lancement >= 1999"
+    )
 
 
 def test_validated_request_changes_the_cached_count(postgis_cluster, atlas_gpkg_path, tmp_path):
     import bourse_helpers as H
 
     from coopatlas.store.postgis import load
+
     url = postgis_cluster.create_database(f"counts_{id(tmp_path)}")
     load(atlas_gpkg_path, url)
     sink = H.SmtpSink()
@@ -129,15 +132,17 @@ def test_validated_request_changes_the_cached_count(postgis_cluster, atlas_gpkg_
         for _ in range(3):  # cached by now in both workers
             assert matched("partenaires", en_recherche="true") == before["seeking"]
         assert before["seeking"] == sql_count(url, "SELECT COUNT(*) FROM atlas.partenaires WHERE en_recherche")
-        r = H.submit(srv, H.request_inputs(demandeur_nom="Commune des comptes PG", lieu=None, lon=-1.5, lat=12.3),
-                     H.new_ip())
+        r = H.submit(
+            srv, H.request_inputs(demandeur_nom="Commune des comptes PG", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
+        )
         assert r.status_code == 200, r.text
         assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
         for _ in range(4):  # whichever worker answers
             assert matched("demandes") == before["requests"] + 1
             assert matched("partenaires", en_recherche="true") == before["seeking"] + 1
         assert matched("partenaires", en_recherche="true") == sql_count(
-            url, "SELECT COUNT(*) FROM atlas.partenaires WHERE en_recherche")
+            url, "SELECT COUNT(*) FROM atlas.partenaires WHERE en_recherche"
+        )
     finally:
         srv.stop()
         sink.stop()

@@ -1,4 +1,5 @@
 """The PostGIS load (coopatlas postgis): every value carried, the layout of the schema, atomic replacement."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import shapely
-from support.postgis import query
-from support.sample_atlas import sample_tables, write_sample_atlas
 
 from coopatlas import schema as sch
 from coopatlas.store import postgis
 from coopatlas.store.geopackage import search_text
 from coopatlas.vocabulary import STATUTS_VALIDATION_PUBLICS
+from support.postgis import query
+from support.sample_atlas import sample_tables, write_sample_atlas
 
 pytestmark = pytest.mark.xdist_group("postgis")
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,7 @@ def loaded_sample(postgis_cluster, sample_gpkg) -> str:
 
 def _gpkg_geometry(blob):
     from coopatlas.store.geopackage import decode_geometry
+
     return decode_geometry(blob)
 
 
@@ -46,13 +48,18 @@ def test_every_value_is_carried_unchanged(loaded_sample, sample_gpkg, table, col
     cols = [f.name for f in coll.fields]
     lite = sqlite3.connect(sample_gpkg)
     geom = ', "geom"' if coll.geometry else ""
-    src = lite.execute(f'SELECT "fid"{geom}, {", ".join(cols)}, '
-                       f'{"recherche" if postgis._searchable(coll) else "NULL"} FROM "{table}" ORDER BY fid').fetchall()
+    src = lite.execute(
+        f'SELECT "fid"{geom}, {", ".join(cols)}, '
+        f'{"recherche" if postgis._searchable(coll) else "NULL"} FROM "{table}" ORDER BY fid'
+    ).fetchall()
     lite.close()
     pgeom = ", ST_AsBinary(geom)" if coll.geometry else ""
-    dst = query(loaded_sample, f'SELECT fid{pgeom}, {", ".join(cols)}, '
-                               f'{"recherche" if postgis._searchable(coll) else "NULL"} FROM atlas."{table}" '
-                               "ORDER BY fid")
+    dst = query(
+        loaded_sample,
+        f"SELECT fid{pgeom}, {', '.join(cols)}, "
+        f'{"recherche" if postgis._searchable(coll) else "NULL"} FROM atlas."{table}" '
+        "ORDER BY fid",
+    )
     assert len(dst) == len(src) == 60
     types = [f.type for f in coll.fields]
     for s, d in zip(src, dst):
@@ -86,10 +93,16 @@ def test_text_awkward_values_survive(loaded_sample):
 
 def test_layout_follows_the_schema(loaded_sample):
     for table, coll in postgis.stored_tables():
-        cols = dict(query(loaded_sample, """
+        cols = dict(
+            query(
+                loaded_sample,
+                """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'atlas' AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped""", (table,)))
+            WHERE n.nspname = 'atlas' AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped""",
+                (table,),
+            )
+        )
         expected = {"fid": "integer", **{f.name: sch.PG_TYPES[f.type] for f in coll.fields}}
         if coll.geometry:
             name = {"POINT": "Point", "MULTIPOLYGON": "MultiPolygon", "MULTILINESTRING": "MultiLineString"}
@@ -97,13 +110,21 @@ def test_layout_follows_the_schema(loaded_sample):
         if postgis._searchable(coll):
             expected["recherche"] = "text"
         assert cols == expected, table
-        pk = query(loaded_sample, """
+        pk = query(
+            loaded_sample,
+            """
             SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid
               AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary""",
-                   (f"atlas.{table}",))
+            (f"atlas.{table}",),
+        )
         assert pk == [("id",)]
-        indexes = dict(query(loaded_sample, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'atlas' "
-                                            "AND tablename = %s", (table,)))
+        indexes = dict(
+            query(
+                loaded_sample,
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'atlas' AND tablename = %s",
+                (table,),
+            )
+        )
         defs = " | ".join(indexes.values())
         if coll.geometry:
             assert "USING gist (geom)" in defs
@@ -120,8 +141,9 @@ def test_text_sorts_as_in_the_geopackage(loaded_sample, sample_gpkg):
     lite = sqlite3.connect(sample_gpkg)
     src = [r[0] for r in lite.execute("SELECT titre FROM projets WHERE titre IS NOT NULL ORDER BY titre, id")]
     lite.close()
-    dst = [r[0] for r in query(loaded_sample, "SELECT titre FROM atlas.projets WHERE titre IS NOT NULL "
-                                              "ORDER BY titre, id")]
+    dst = [
+        r[0] for r in query(loaded_sample, "SELECT titre FROM atlas.projets WHERE titre IS NOT NULL ORDER BY titre, id")
+    ]
     assert dst == src
 
 
@@ -184,8 +206,14 @@ def test_a_database_without_postgis_gets_it_or_a_clear_error(postgis_cluster, sa
 
 def _cli(*args):
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "coopatlas", "postgis", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "coopatlas", "postgis", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_cli_loads_and_reports(postgis_cluster, sample_gpkg):
@@ -200,6 +228,7 @@ def test_cli_errors_are_clear(postgis_cluster, sample_gpkg, tmp_path):
     proc = _cli("--gpkg", str(tmp_path / "missing.gpkg"), "--url", postgis_cluster.url("postgres"))
     assert proc.returncode == 1 and "no GeoPackage at" in proc.stderr and "Traceback" not in proc.stderr
     from support.postgis import free_port
+
     proc = _cli("--gpkg", str(sample_gpkg), "--url", f"postgresql://postgres:secret@127.0.0.1:{free_port()}/x")
     assert proc.returncode == 1 and "cannot connect" in proc.stderr and "secret" not in proc.stderr
     proc = _cli("--gpkg", str(sample_gpkg), "--url", "mysql://u@h/db")
@@ -221,16 +250,20 @@ def test_the_built_atlas_loads_completely(postgis_url, atlas_gpkg_path):
 def test_the_atlas_tables_are_found_unqualified(loaded_sample):
     """The database's default search_path leads to the atlas (psql, QGIS and the store query ``projets``)."""
     assert query(loaded_sample, "SELECT count(*) FROM projets") == [(60,)]
-    assert query(loaded_sample, "SELECT count(*) FROM demandes") == query(loaded_sample,
-                                                                          "SELECT count(*) FROM atlas.demandes")
+    assert query(loaded_sample, "SELECT count(*) FROM demandes") == query(
+        loaded_sample, "SELECT count(*) FROM atlas.demandes"
+    )
     assert query(loaded_sample, "SELECT ST_SRID(geom) FROM pays LIMIT 1") == [(4326,)]
 
 
 def test_loaded_tables_need_no_vacuum(loaded_sample):
     """COPY FREEZE: every page all-visible, so counts (numberMatched) are index-only scans."""
-    rows = query(loaded_sample, """SELECT c.relname, c.relpages, c.relallvisible FROM pg_class c
+    rows = query(
+        loaded_sample,
+        """SELECT c.relname, c.relpages, c.relallvisible FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'atlas' AND c.relkind = 'r'
-        AND c.relname <> 'coopatlas_metadata'""")  # the metadata table: a few rows, not a collection
+        AND c.relname <> 'coopatlas_metadata'""",
+    )  # the metadata table: a few rows, not a collection
     assert len(rows) == 10
     for name, pages, visible in rows:
         assert pages > 0 and visible == pages, name

@@ -6,6 +6,7 @@ are compared after decoding: the ids of the features (the properties of the aggr
 reaches into the tile itself; the buffer band around the tile (64 units) is left out, where the snapping
 of the two engines may keep or not a line that only grazes it.
 """
+
 from __future__ import annotations
 
 import collections
@@ -78,7 +79,7 @@ def test_world_tiles_count_every_record_on_postgis(postgis_server, postgis_url):
 
 
 def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2 ** z
+    n = 2**z
     return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 
 
@@ -86,8 +87,10 @@ def test_unvalidated_requests_never_in_postgis_tiles(postgis_server, postgis_url
     con = psycopg2.connect(postgis_url)
     try:
         with con.cursor() as cur:
-            cur.execute("SELECT id, ST_X(geom), ST_Y(geom) FROM atlas.bourse_demandes WHERE statut_validation "
-                        "NOT IN ('validee', 'pourvue') AND geom IS NOT NULL ORDER BY id")
+            cur.execute(
+                "SELECT id, ST_X(geom), ST_Y(geom) FROM atlas.bourse_demandes WHERE statut_validation "
+                "NOT IN ('validee', 'pourvue') AND geom IS NOT NULL ORDER BY id"
+            )
             private = cur.fetchall()
     finally:
         con.close()
@@ -98,12 +101,15 @@ def test_unvalidated_requests_never_in_postgis_tiles(postgis_server, postgis_url
         assert rid not in ids
 
 
-@pytest.mark.parametrize("path, status, words", [
-    ("/collections/projets/tiles/WebMercatorQuad/17/0/0?f=mvt", 404, "tileMatrix 17 is outside"),
-    ("/collections/projets/tiles/WebMercatorQuad/3/0/8?f=mvt", 404, "tileCol 8 is outside the matrix 3"),
-    ("/collections/projets/tiles/WorldCRS84Quad/0/0/0?f=mvt", 404, "'WorldCRS84Quad' is not offered"),
-    ("/collections/projets/tiles/WebMercatorQuad/z/0/0?f=mvt", 400, "tileMatrix must be an integer"),
-])
+@pytest.mark.parametrize(
+    "path, status, words",
+    [
+        ("/collections/projets/tiles/WebMercatorQuad/17/0/0?f=mvt", 404, "tileMatrix 17 is outside"),
+        ("/collections/projets/tiles/WebMercatorQuad/3/0/8?f=mvt", 404, "tileCol 8 is outside the matrix 3"),
+        ("/collections/projets/tiles/WorldCRS84Quad/0/0/0?f=mvt", 404, "'WorldCRS84Quad' is not offered"),
+        ("/collections/projets/tiles/WebMercatorQuad/z/0/0?f=mvt", 400, "tileMatrix must be an integer"),
+    ],
+)
 def test_bad_tile_requests_on_postgis(postgis_server, path, status, words):
     r = postgis_server.session.get(postgis_server.url + path, timeout=30)
     assert r.status_code == status and words in r.json()["description"]

@@ -5,6 +5,7 @@ The server runs with the committed ``pygeoapi-config.yml`` (the processes of ``p
 manager of :mod:`processes._manager`), on the atlas of the tests. All tests of this folder run on the
 same pytest-xdist worker (one server).
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -38,16 +39,17 @@ class ProcessServer:
         self.url = server.url
         self.http = requests.Session()
 
-    def execute(self, process: str, inputs, *, prefer: str | None = None, timeout: float = 300, body=None,
-                **extra) -> requests.Response:
+    def execute(
+        self, process: str, inputs, *, prefer: str | None = None, timeout: float = 300, body=None, **extra
+    ) -> requests.Response:
         """POST /processes/<process>/execution with ``{"inputs": inputs, **extra}`` (or ``body``)."""
         headers = {"Content-Type": "application/json"}
         if prefer:
             headers["Prefer"] = prefer
         import json
+
         data = body if body is not None else json.dumps({"inputs": inputs, **extra})
-        return self.http.post(f"{self.url}/processes/{process}/execution", data=data, headers=headers,
-                              timeout=timeout)
+        return self.http.post(f"{self.url}/processes/{process}/execution", data=data, headers=headers, timeout=timeout)
 
     def wait_job(self, location: str, timeout: float = 300) -> dict:
         """Poll a job until it is finished; its status document."""

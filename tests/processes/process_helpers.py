@@ -1,4 +1,5 @@
 """Helpers of the process tests: PDF text, reference figures."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,12 @@ def pdf_pages(data: bytes) -> list[str]:
 def pdf_info(data: bytes) -> dict:
     reader = PdfReader(io.BytesIO(data))
     meta = reader.metadata or {}
-    return {"pages": len(reader.pages), "title": meta.get("/Title"), "author": meta.get("/Author"),
-            "size": reader.pages[0].mediabox}
+    return {
+        "pages": len(reader.pages),
+        "title": meta.get("/Title"),
+        "author": meta.get("/Author"),
+        "size": reader.pages[0].mediabox,
+    }
 
 
 def fr(n: int) -> str:
@@ -44,6 +49,9 @@ def save_pdf(folder: Path, name: str, pdf: bytes, pages: int = 3, resolution: in
     path.write_bytes(pdf)
     for old in folder.glob(f"{name}-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", str(pages), str(path),
-                    str(folder / name)], check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", str(pages), str(path), str(folder / name)],
+        check=True,
+        timeout=120,
+    )
     return sorted(folder.glob(f"{name}-*.png"))

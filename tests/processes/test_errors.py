@@ -1,4 +1,5 @@
 """Every bad input of every process is refused with HTTP 400 naming it (never a 500)."""
+
 from __future__ import annotations
 
 import pytest
@@ -64,13 +65,16 @@ def test_bad_input_is_400_naming_it(process_server, process, inputs, name):
     assert f"{name}:" in body["description"], body["description"]
 
 
-@pytest.mark.parametrize("body,name", [
-    ('{"inputs": []}', "inputs"),
-    ('{"inputs": "pays=BF"}', "inputs"),
-    ('{"inputs": {"pays": ["BF"]}, "response": "page"}', "response"),
-    ('{"inputs": {"format": "pdf"}, "response": "document"}', "response"),
-    ('{"inputs": {}, "outputs": {"graphique": {}}}', "outputs"),
-])
+@pytest.mark.parametrize(
+    "body,name",
+    [
+        ('{"inputs": []}', "inputs"),
+        ('{"inputs": "pays=BF"}', "inputs"),
+        ('{"inputs": {"pays": ["BF"]}, "response": "page"}', "response"),
+        ('{"inputs": {"format": "pdf"}, "response": "document"}', "response"),
+        ('{"inputs": {}, "outputs": {"graphique": {}}}', "outputs"),
+    ],
+)
 def test_bad_request_is_400_naming_it(process_server, body, name):
     r = process_server.execute("statistiques", None, body=body)
     assert r.status_code == 400, r.text[:300]
@@ -101,6 +105,6 @@ def test_bad_input_of_an_async_job_is_refused(process_server):
 
 def test_valid_json_payloads_of_the_wrong_shape_are_400(process_server):
     """Payloads pygeoapi 0.24 itself fails on (HTTP 500), refused by the server before it."""
-    for body in ('[]', '"statistiques"', '{"inputs": {}, "subscriber": "http://x"}'):
+    for body in ("[]", '"statistiques"', '{"inputs": {}, "subscriber": "http://x"}'):
         r = process_server.execute("statistiques", None, body=body)
         assert r.status_code == 400, (body, r.status_code)

@@ -1,5 +1,6 @@
 """The ``fiche-projet`` process over HTTP: one project's sheet as JSON and PDF, checked against the
 GeoPackage the server reads."""
+
 from __future__ import annotations
 
 import io
@@ -14,15 +15,24 @@ def project(process_server):
     """A project of Burkina Faso with two co-financings, with its collectivity and partner."""
     pid = process_server.gpkg_rows(
         "SELECT p.id FROM projets p JOIN cofinancements c ON c.projet_id = p.id WHERE p.pays_code = 'BF' "
-        "GROUP BY p.id HAVING COUNT(*) >= 2 ORDER BY p.id LIMIT 1")[0][0]
+        "GROUP BY p.id HAVING COUNT(*) >= 2 ORDER BY p.id LIMIT 1"
+    )[0][0]
     cols = ("id", "titre", "statut", "collectivite_id", "partenaire_nom", "annee_lancement", "secteur_cad")
     p = dict(zip(cols, process_server.gpkg_rows(f"SELECT {', '.join(cols)} FROM projets WHERE id = ?", [pid])[0]))
     ccols = ("nom", "elu_nom", "elu_email", "directeur_nom", "directeur_telephone")
-    p["collectivite"] = dict(zip(ccols, process_server.gpkg_rows(
-        f"SELECT {', '.join(ccols)} FROM collectivites WHERE id = ?", [p["collectivite_id"]])[0]))
+    p["collectivite"] = dict(
+        zip(
+            ccols,
+            process_server.gpkg_rows(
+                f"SELECT {', '.join(ccols)} FROM collectivites WHERE id = ?", [p["collectivite_id"]]
+            )[0],
+        )
+    )
     p["cofinancements"] = process_server.gpkg_rows(
         "SELECT type_cofinancement, annee, montant FROM cofinancements WHERE projet_id = ? ORDER BY annee, "
-        "type_cofinancement, id", [pid])
+        "type_cofinancement, id",
+        [pid],
+    )
     return p
 
 

@@ -1,14 +1,15 @@
 """Processes described and executed the OGC way: process list and descriptions, synchronous and
 asynchronous execution (job, status, results with their media type), OWSLib as a client."""
+
 from __future__ import annotations
 
 import concurrent.futures as cf
 from http.cookies import SimpleCookie
 
 import pytest
-from process_helpers import pdf_pages
 from jsonschema import Draft202012Validator
 from owslib.ogcapi.processes import Processes
+from process_helpers import pdf_pages
 
 PROCESSES = ("statistiques", "rapport", "fiche-projet")
 
@@ -33,8 +34,9 @@ def test_processes_listed_and_described(process_server):
 
 
 def test_descriptions_in_english(process_server):
-    desc = process_server.http.get(f"{process_server.url}/processes/statistiques",
-                                   params={"f": "json", "lang": "en"}).json()
+    desc = process_server.http.get(
+        f"{process_server.url}/processes/statistiques", params={"f": "json", "lang": "en"}
+    ).json()
     assert desc["title"] == "Cooperation statistics"
     assert desc["inputs"]["pays"]["title"] == "Country"
 
@@ -85,9 +87,16 @@ def test_jobs_survive_in_the_job_store(process_server):
     assert any(j["jobID"] == job and j["status"] == "successful" for j in jobs)
 
 
-@pytest.mark.parametrize("fmt,media_type", [("json", "application/json"), ("csv", "text/csv"),
-                                            ("png", "image/png"), ("svg", "image/svg+xml"),
-                                            ("pdf", "application/pdf")])
+@pytest.mark.parametrize(
+    "fmt,media_type",
+    [
+        ("json", "application/json"),
+        ("csv", "text/csv"),
+        ("png", "image/png"),
+        ("svg", "image/svg+xml"),
+        ("pdf", "application/pdf"),
+    ],
+)
 def test_media_types_sync_and_async(process_server, fmt, media_type):
     inputs = {"portee": {"type": "sous_continent", "code": "afrique_de_l_ouest"}, "format": fmt}
     sync = process_server.execute("statistiques", inputs)
@@ -106,11 +115,14 @@ def test_media_types_sync_and_async(process_server, fmt, media_type):
 
 def test_concurrent_executions(process_server):
     """Charts and PDFs made at the same time in the same server (threads of async jobs, workers)."""
+
     def sync_png(code):
         return process_server.execute("statistiques", {"pays": code, "format": "png"})
 
-    jobs = [process_server.execute("statistiques", {"pays": c, "format": "pdf"}, prefer="respond-async")
-            for c in ("BF", "ML", "SN")]
+    jobs = [
+        process_server.execute("statistiques", {"pays": c, "format": "pdf"}, prefer="respond-async")
+        for c in ("BF", "ML", "SN")
+    ]
     with cf.ThreadPoolExecutor(4) as pool:
         pngs = list(pool.map(sync_png, ["BF", "ML", "SN", "MG"]))
     assert all(r.status_code == 200 and r.content[:4] == b"\x89PNG" for r in pngs)
@@ -121,6 +133,7 @@ def test_concurrent_executions(process_server):
 def _follow(process_server, location: str, timeout: float = 300) -> tuple[dict, list[tuple]]:
     """Poll a job until it ends: its final status and every (status, progress, message) seen."""
     import time
+
     seen, deadline = [], time.monotonic() + timeout
     while True:
         status = process_server.http.get(location, params={"f": "json"}, timeout=30).json()

@@ -1,8 +1,10 @@
 """The processes on PostGIS (``COOPATLAS_DATABASE_URL``): the same answers as on the GeoPackage."""
+
 from __future__ import annotations
 
 import pytest
 from process_helpers import pdf_pages
+
 from support.servers import AtlasServer, ServerError
 
 pytestmark = pytest.mark.slow
@@ -22,10 +24,17 @@ def _post(session, url, process, inputs):
     return session.post(f"{url}/processes/{process}/execution", json={"inputs": inputs}, timeout=300)
 
 
-@pytest.mark.parametrize("inputs", [{}, {"portee": {"type": "france"}}, {"pays": "BF", "top": 20},
-                                    {"q": "eau potable", "continent": ["afrique"]},
-                                    {"portee": {"type": "region", "code": "84"}, "statut": ["en_cours"]}],
-                         ids=["monde", "france", "BF", "q", "region"])
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {},
+        {"portee": {"type": "france"}},
+        {"pays": "BF", "top": 20},
+        {"q": "eau potable", "continent": ["afrique"]},
+        {"portee": {"type": "region", "code": "84"}, "statut": ["en_cours"]},
+    ],
+    ids=["monde", "france", "BF", "q", "region"],
+)
 def test_statistiques_same_on_both_backends(process_server, postgis_server, inputs):
     gpkg = process_server.execute("statistiques", inputs)
     pg = _post(process_server.http, postgis_server.url, "statistiques", inputs)

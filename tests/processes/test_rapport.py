@@ -1,5 +1,6 @@
 """The ``rapport`` process over HTTP: the PDF export of a search, read back with a PDF text extractor
 (pypdf, and poppler's pdftotext for the whole atlas), its first pages rendered into test-artefacts/."""
+
 from __future__ import annotations
 
 import io
@@ -30,10 +31,12 @@ def test_report_first_page(burkina, process_server):
     assert "Recherche : Pays : Burkina Faso" in first
     assert "Données au 2013-06-30" in first
     assert "SYNTHÉTIQUES" in first and "ce ne sont pas les projets réels" in first
-    for label, value in (("Collectivités territoriales françaises engagées", 227),
-                         ("Projets de coopération décentralisée", 477),
-                         ("Projets dans le cadre d'autres actions extérieures", 38),
-                         ("Demandes de coopération (Bourse projets)", 3)):
+    for label, value in (
+        ("Collectivités territoriales françaises engagées", 227),
+        ("Projets de coopération décentralisée", 477),
+        ("Projets dans le cadre d'autres actions extérieures", 38),
+        ("Demandes de coopération (Bourse projets)", 3),
+    ):
         assert f"{label}\n{value}" in first
     assert "Carte des résultats" in first
     assert f"Page 1 / {len(pages)}" in first
@@ -59,6 +62,7 @@ def test_apd_chart_axis_gives_its_unit(lang, unit):
     """The APD chart's axis says its values are millions of euros (read back from the chart as PDF)."""
     from coopatlas.charts import chart
     from coopatlas.documents.figures import render
+
     stats = {"apd_par_annee": [{"annee": 2011, "montant": 3_224_327.0}, {"annee": 2012, "montant": 4_801_733.0}]}
     text = PdfReader(io.BytesIO(render(chart("apd", stats, lang, titled=False), "pdf"))).pages[0].extract_text()
     assert unit in text
@@ -139,8 +143,11 @@ def test_report_of_the_whole_atlas(process_server, artefacts):
     size_mb = len(r.content) / 1e6
     assert size_mb < 10, f"{size_mb:.1f} MB"
     assert elapsed < 120, f"{elapsed:.0f} s"
-    text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True,
-                          timeout=120).stdout.decode("utf-8").replace("\u00a0", " ")
+    text = (
+        subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True, timeout=120)
+        .stdout.decode("utf-8")
+        .replace("\u00a0", " ")
+    )
     assert f"Liste des projets ({fr(13468)})" in text
     assert len(YEARS.findall(text)) == 13468
     assert "Monde, tous les projets" in text

@@ -1,5 +1,6 @@
 """The ``statistiques`` process over HTTP: the seed figures of the Atlas (world, France, Burkina Faso) come
 out exactly, in every output format."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,15 @@ import pytest
 from process_helpers import fr, pdf_info, pdf_pages, reference_csv, save_pdf
 
 SCOPES = {"monde": {"type": "monde"}, "france": {"type": "france"}, "pays:BF": {"type": "pays", "code": "BF"}}
-COUNTS = ("collectivites_francaises_engagees", "collectivites_partenaires", "collectivites_en_recherche",
-          "projets_cooperation_decentralisee", "projets_actions_exterieures", "demandes_cooperation", "pays")
+COUNTS = (
+    "collectivites_francaises_engagees",
+    "collectivites_partenaires",
+    "collectivites_en_recherche",
+    "projets_cooperation_decentralisee",
+    "projets_actions_exterieures",
+    "demandes_cooperation",
+    "pays",
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +49,8 @@ def test_top_collectivities_of_the_guide(stats):
     expected = reference_csv("seed_top_collectivites.csv")
     top = stats["monde"]["top_collectivites"]
     assert [(t["rang"], t["nom"], t["type_collectivite"], t["nb_projets"]) for t in top[:10]] == [
-        (int(r["rang"]), r["collectivite"], r["type_collectivite"], int(r["nombre_projets"])) for r in expected]
+        (int(r["rang"]), r["collectivite"], r["type_collectivite"], int(r["nombre_projets"])) for r in expected
+    ]
     assert len(top) == 11 and top[10]["nb_projets"] <= 85
     assert all(set(t) >= {"rang", "id", "nom", "type_collectivite", "nb_projets"} for t in top)
 
@@ -63,8 +72,12 @@ def test_output_contract_of_the_plugin(stats):
     bf = stats["pays:BF"]
     assert bf["description"] == "Pays : Burkina Faso"
     assert [r["code"] for r in bf["repartition_pays"]] == ["BF"]
-    assert bf["repartition_continents"][0] == {"code": "afrique", "libelle": "Afrique", "nombre": 515,
-                                               "pourcentage": 100.0}
+    assert bf["repartition_continents"][0] == {
+        "code": "afrique",
+        "libelle": "Afrique",
+        "nombre": 515,
+        "pourcentage": 100.0,
+    }
 
 
 def test_criteria_directly_equal_the_scope(process_server, stats):
@@ -76,21 +89,27 @@ def test_criteria_directly_equal_the_scope(process_server, stats):
 
 
 def test_search_combines_scope_and_criteria(process_server, stats):
-    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"},
-                                                "thematique": "eau_assainissement", "lang": "en"})
+    r = process_server.execute(
+        "statistiques", {"portee": {"type": "pays", "code": "BF"}, "thematique": "eau_assainissement", "lang": "en"}
+    )
     assert r.status_code == 200
     got = r.json()
     water = next(t for t in stats["pays:BF"]["repartition_thematiques"] if t["code"] == "eau_assainissement")
     assert got["projets_cooperation_decentralisee"] + got["projets_actions_exterieures"] == water["nombre"]
-    assert got["repartition_thematiques"] == [{"code": "eau_assainissement", "libelle": "Water and sanitation",
-                                               "nombre": water["nombre"], "pourcentage": 100.0}]
+    assert got["repartition_thematiques"] == [
+        {
+            "code": "eau_assainissement",
+            "libelle": "Water and sanitation",
+            "nombre": water["nombre"],
+            "pourcentage": 100.0,
+        }
+    ]
     assert got["description"] == "Country: Burkina Faso · Theme: Water and sanitation"
     assert got["apd_criteres_non_appliques"] == ["thematique"]
 
 
 def test_csv(process_server, stats):
-    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "csv",
-                                                "top": 11})
+    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "csv", "top": 11})
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
@@ -101,10 +120,12 @@ def test_csv(process_server, stats):
     assert apd == {r["annee"]: r["montant"] for r in bf["apd_par_annee"]}
     top = [row for row in rows if row["section"] == "top_collectivites"]
     assert [(int(t["rang"]), t["code"], int(t["valeur"])) for t in top] == [
-        (t["rang"], t["id"], t["nb_projets"]) for t in bf["top_collectivites"]]
+        (t["rang"], t["id"], t["nb_projets"]) for t in bf["top_collectivites"]
+    ]
     themes = [row for row in rows if row["section"] == "repartition_thematiques"]
     assert [(t["code"], int(t["valeur"]), float(t["pourcentage"])) for t in themes] == [
-        (t["code"], t["nombre"], t["pourcentage"]) for t in bf["repartition_thematiques"]]
+        (t["code"], t["nombre"], t["pourcentage"]) for t in bf["repartition_thematiques"]
+    ]
 
 
 def test_png_and_svg_charts(process_server, artefacts):
@@ -113,10 +134,12 @@ def test_png_and_svg_charts(process_server, artefacts):
     assert r.content[:8] == b"\x89PNG\r\n\x1a\n"
     (artefacts / "statistiques-monde.png").write_bytes(r.content)
     from PIL import Image
+
     img = Image.open(io.BytesIO(r.content))
     assert img.size[0] > img.size[1] > 600
-    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "svg",
-                                                "lang": "en"})
+    r = process_server.execute(
+        "statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "svg", "lang": "en"}
+    )
     assert r.status_code == 200 and r.headers["Content-Type"] == "image/svg+xml"
     (artefacts / "statistiques-BF-en.svg").write_bytes(r.content)
     root = ET.fromstring(r.content)
@@ -126,8 +149,7 @@ def test_png_and_svg_charts(process_server, artefacts):
 
 
 def test_pdf_charts_and_data(process_server, stats, artefacts):
-    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "pdf",
-                                                "top": 11})
+    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "pdf", "top": 11})
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
     pngs = save_pdf(artefacts, "statistiques-BF", r.content, pages=2)
     assert pngs

@@ -2,6 +2,7 @@
 
 The PostGIS fixtures of tests/support serve the PostGIS variant of the server tests.
 """
+
 import sys
 from pathlib import Path
 

@@ -7,6 +7,7 @@ Run with Debian's Python and QGIS (not the project's venv)::
 For each collection: whether the layer is valid, its geometry type, field names, the number of features
 read by iterating the layer, and the first feature's id field and geometry (WKT, shortened).
 """
+
 import json
 import sys
 
@@ -25,8 +26,10 @@ def main(url: str, collections: list[str]) -> dict:
             for feature in layer.getFeatures():
                 if first is None:
                     geom = feature.geometry()
-                    first = {"id": feature["id"] if "id" in entry["fields"] else None,
-                             "wkt": geom.asWkt(3)[:80] if not geom.isNull() else None}
+                    first = {
+                        "id": feature["id"] if "id" in entry["fields"] else None,
+                        "wkt": geom.asWkt(3)[:80] if not geom.isNull() else None,
+                    }
                 count += 1
             entry["count"] = count
             entry["first"] = first

@@ -1,6 +1,7 @@
 """numberMatched on the GeoPackage: every value the server returns equals a count made with sqlite3 on the
 same file; over its time budget it is omitted (with numberMatchedAtLeast), then finished in the background;
 a live write (a Bourse request validated) changes the cached count."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -21,11 +22,15 @@ CASES = [
     ({"statut": "en_cours", "jumelage": "true"}, "p.statut = 'en_cours' AND p.jumelage = 1"),
     ({"filter": "annee_lancement >= 2005 AND jumelage = true"}, "p.annee_lancement >= 2005 AND p.jumelage = 1"),
     ({"filter": "annee_lancement < 1900"}, "p.annee_lancement < 1900"),
-    ({"bbox": "-20,-35,40,60"},
-     "p.fid IN (SELECT id FROM rtree_projets_geom WHERE minx >= -20 AND maxx <= 40 AND miny >= -35 AND maxy <= 60)"),
-    ({"bbox": "-20,-35,40,60", "statut": "termine"},
-     "p.statut = 'termine' AND p.fid IN (SELECT id FROM rtree_projets_geom WHERE minx >= -20 AND maxx <= 40 "
-     "AND miny >= -35 AND maxy <= 60)"),
+    (
+        {"bbox": "-20,-35,40,60"},
+        "p.fid IN (SELECT id FROM rtree_projets_geom WHERE minx >= -20 AND maxx <= 40 AND miny >= -35 AND maxy <= 60)",
+    ),
+    (
+        {"bbox": "-20,-35,40,60", "statut": "termine"},
+        "p.statut = 'termine' AND p.fid IN (SELECT id FROM rtree_projets_geom WHERE minx >= -20 AND maxx <= 40 "
+        "AND miny >= -35 AND maxy <= 60)",
+    ),
     ({"q": "eau"}, "p.recherche LIKE '% eau%'"),
 ]
 OFFSETS = (0, 7, 100)
@@ -103,21 +108,29 @@ def test_count_over_budget_is_omitted_then_finished(stingy_server, db):
             time.sleep(0.02)
         assert set(found) == {n}
     assert omitted >= 1
-    html = stingy_server.get("/collections/projets/items", f="html", lang="fr", limit=10,
-                             **{"filter": "annee_lancement >= 1990 AND jumelage = true"})
+    html = stingy_server.get(
+        "/collections/projets/items",
+        f="html",
+        lang="fr",
+        limit=10,
+        **{"filter": "annee_lancement >= 1990 AND jumelage = true"},
+    )
     assert html.status_code == 200
     assert "Objets correspondants : au moins 10 —" in html.text or (
-        f"Objets correspondants : {expected(db, 'p.annee_lancement >= 1990 AND p.jumelage = 1')} —" in html.text)
+        f"Objets correspondants : {expected(db, 'p.annee_lancement >= 1990 AND p.jumelage = 1')} —" in html.text
+    )
     # the page tells the count of a last page: exact, whatever the budget
     n = expected(db, "p.annee_lancement >= 2001")
     assert page(stingy_server, filter="annee_lancement >= 2001", offset=n - 3, limit=10)["numberMatched"] == n
     # resulttype=hits always counts
     assert page(stingy_server, resulttype="hits", filter="annee_lancement >= 1999")["numberMatched"] == expected(
-        db, "p.annee_lancement >= 1999")
+        db, "p.annee_lancement >= 1999"
+    )
 
 
 def test_validated_request_changes_the_cached_count(tmp_path, atlas_gpkg_path):
     import bourse_helpers as H
+
     sink = H.SmtpSink()
     gpkg = H.copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
     srv = H.start_server(tmp_path / "var", gpkg=gpkg, env={**H.SERVER_ENV, **H.smtp_env(sink)})
@@ -141,15 +154,17 @@ def test_validated_request_changes_the_cached_count(tmp_path, atlas_gpkg_path):
         for _ in range(3):  # cached by now in both workers
             assert matched("partenaires", en_recherche="true") == before["seeking"]
         assert before["seeking"] == truth("SELECT COUNT(*) FROM partenaires WHERE en_recherche = 1")
-        r = H.submit(srv, H.request_inputs(demandeur_nom="Commune des comptes", lieu=None, lon=-1.5, lat=12.3),
-                     H.new_ip())
+        r = H.submit(
+            srv, H.request_inputs(demandeur_nom="Commune des comptes", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
+        )
         assert r.status_code == 200, r.text
         assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
         for _ in range(4):  # whichever worker answers
             assert matched("demandes") == before["requests"] + 1
             assert matched("partenaires", en_recherche="true") == before["seeking"] + 1
         assert matched("partenaires", en_recherche="true") == truth(
-            "SELECT COUNT(*) FROM partenaires WHERE en_recherche = 1")
+            "SELECT COUNT(*) FROM partenaires WHERE en_recherche = 1"
+        )
     finally:
         srv.stop()
         sink.stop()

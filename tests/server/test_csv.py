@@ -1,6 +1,7 @@
 """``/collections/{id}/items?f=csv`` over HTTP: the whole result (beyond one page of 10,000), coordinates,
 ``true``/``false``, a label next to every code, read back by GDAL (``ogr2ogr``) and pandas; a result too
 large is refused with a 400 that says how to get it."""
+
 from __future__ import annotations
 
 import csv
@@ -96,12 +97,31 @@ def test_gdal_reads_points_and_polygons(atlas_server, db, tmp_path):
     points = tmp_path / "projets.csv"
     points.write_bytes(export(atlas_server, "projets", pays_code="SN").content)
     out = tmp_path / "projets.geojson"
-    subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(out), str(points), "-oo", "X_POSSIBLE_NAMES=longitude",
-                    "-oo", "Y_POSSIBLE_NAMES=latitude", "-oo", "AUTODETECT_TYPE=YES", "-a_srs", "OGC:CRS84"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "ogr2ogr",
+            "-f",
+            "GeoJSON",
+            str(out),
+            str(points),
+            "-oo",
+            "X_POSSIBLE_NAMES=longitude",
+            "-oo",
+            "Y_POSSIBLE_NAMES=latitude",
+            "-oo",
+            "AUTODETECT_TYPE=YES",
+            "-a_srs",
+            "OGC:CRS84",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     features = json.loads(out.read_text())["features"]
-    expected = {f["id"]: tuple(f["geometry"]["coordinates"]) for f in atlas_server.get(
-        "/collections/projets/items", pays_code="SN", limit=10_000).json()["features"]}
+    expected = {
+        f["id"]: tuple(f["geometry"]["coordinates"])
+        for f in atlas_server.get("/collections/projets/items", pays_code="SN", limit=10_000).json()["features"]
+    }
     assert len(features) == len(expected) > 0
     for f in features:
         assert f["geometry"]["type"] == "Point"
@@ -110,8 +130,24 @@ def test_gdal_reads_points_and_polygons(atlas_server, db, tmp_path):
     polygons = tmp_path / "pays.csv"
     polygons.write_bytes(export(atlas_server, "pays", continent="oceanie").content)
     out = tmp_path / "pays.geojson"
-    subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(out), str(polygons), "-oo", "GEOM_POSSIBLE_NAMES=wkt",
-                    "-oo", "KEEP_GEOM_COLUMNS=NO", "-a_srs", "OGC:CRS84"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "ogr2ogr",
+            "-f",
+            "GeoJSON",
+            str(out),
+            str(polygons),
+            "-oo",
+            "GEOM_POSSIBLE_NAMES=wkt",
+            "-oo",
+            "KEEP_GEOM_COLUMNS=NO",
+            "-a_srs",
+            "OGC:CRS84",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     features = json.loads(out.read_text())["features"]
     n = db.execute("SELECT COUNT(*) FROM pays WHERE continent = 'oceanie'").fetchone()[0]
     assert len(features) == n > 0

@@ -1,6 +1,7 @@
 """A query parameter a collection route does not define is refused with a 400 naming it (OGC API - Features
 Core, ``/req/core/query-param-unknown``), with the right name suggested, on every collection, both backends
 (GeoPackage and PostGIS), in JSON, HTML and CSV; the parameters the routes define still work."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,17 +52,20 @@ def test_right_name_gives_the_answer_the_wrong_one_hid(atlas_server):
     assert 0 < burkina < every
 
 
-@pytest.mark.parametrize("param,value,hint", [
-    ("startindex", "10", "use offset="),
-    ("skipgeometry", "true", "did you mean skipGeometry?"),
-    ("sortBy", "titre", "did you mean sortby?"),
-    ("limt", "5", "did you mean limit?"),
-    ("annee_min", "2005", "use filter=annee_lancement >= 2005"),
-    ("region", "11", "use code_region=11"),
-    ("type_actoin", "action_exterieure", "did you mean type_action?"),
-    ("pays", "BF,ML", "use filter=pays_code IN ('BF', 'ML')"),
-    ("typeName", "projets", "the collection is chosen by the path (/collections/{id}/items)"),
-])
+@pytest.mark.parametrize(
+    "param,value,hint",
+    [
+        ("startindex", "10", "use offset="),
+        ("skipgeometry", "true", "did you mean skipGeometry?"),
+        ("sortBy", "titre", "did you mean sortby?"),
+        ("limt", "5", "did you mean limit?"),
+        ("annee_min", "2005", "use filter=annee_lancement >= 2005"),
+        ("region", "11", "use code_region=11"),
+        ("type_actoin", "action_exterieure", "did you mean type_action?"),
+        ("pays", "BF,ML", "use filter=pays_code IN ('BF', 'ML')"),
+        ("typeName", "projets", "the collection is chosen by the path (/collections/{id}/items)"),
+    ],
+)
 def test_suggestions(atlas_server, param, value, hint):
     text = refused(atlas_server, "/collections/projets/items", **{param: value})
     assert text.startswith(f"unknown query parameter '{param}': {hint}"), text
@@ -77,8 +81,10 @@ def test_every_unknown_parameter_named_at_once(atlas_server):
 def test_other_collection_routes(backend, request):
     server = request.getfixturevalue("atlas_server" if backend == "gpkg" else "pg_server")
     refused_paths = {
-        "/collections/projets/items/PRJ000001": ("pays_code",
-                                                 "/collections/projets/items/{featureId} takes f, lang, crs"),
+        "/collections/projets/items/PRJ000001": (
+            "pays_code",
+            "/collections/projets/items/{featureId} takes f, lang, crs",
+        ),
         "/collections/projets": ("limit", "/collections/projets takes f, lang"),
         "/collections": ("limit", "/collections takes f, lang"),
         "/collections/projets/queryables": ("foo", "/collections/projets/queryables takes f, lang, profile"),
@@ -88,24 +94,39 @@ def test_other_collection_routes(backend, request):
     for path, (param, expected) in refused_paths.items():
         text = refused(server, path, **{param: "x"})
         assert text.startswith(f"unknown query parameter '{param}'") and expected in text, (path, text)
-    for path, params in {"/collections/projets/items/PRJ000001": {"f": "json", "lang": "en"},
-                         "/collections/projets": {"f": "json", "lang": "en"},
-                         "/collections": {"f": "json"},
-                         "/collections/projets/queryables": {"f": "json"},
-                         "/collections/projets/schema": {"f": "json"},
-                         "/collections/projets/map": {"width": "60", "height": "40", "bbox": "-5,40,10,52",
-                                                      "transparent": "false"}}.items():
+    for path, params in {
+        "/collections/projets/items/PRJ000001": {"f": "json", "lang": "en"},
+        "/collections/projets": {"f": "json", "lang": "en"},
+        "/collections": {"f": "json"},
+        "/collections/projets/queryables": {"f": "json"},
+        "/collections/projets/schema": {"f": "json"},
+        "/collections/projets/map": {"width": "60", "height": "40", "bbox": "-5,40,10,52", "transparent": "false"},
+    }.items():
         r = server.get(path, **params)
         assert r.status_code == 200, (path, r.text[:300])
 
 
 def test_defined_parameters_still_answered(atlas_server):
-    r = atlas_server.get("/collections/projets/items", f="json", limit=2, offset=1, bbox="-20,-35,40,60",
-                         **{"bbox-crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84", "filter-lang": "cql2-text",
-                            "filter": "annee_lancement >= 2005", "sortby": "-annee_lancement", "q": "eau",
-                            "properties": "titre,annee_lancement", "skipGeometry": "true", "lang": "en",
-                            "type_action": "cooperation_decentralisee", "resulttype": "results",
-                            "crs": "http://www.opengis.net/def/crs/EPSG/0/4326"})
+    r = atlas_server.get(
+        "/collections/projets/items",
+        f="json",
+        limit=2,
+        offset=1,
+        bbox="-20,-35,40,60",
+        **{
+            "bbox-crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            "filter-lang": "cql2-text",
+            "filter": "annee_lancement >= 2005",
+            "sortby": "-annee_lancement",
+            "q": "eau",
+            "properties": "titre,annee_lancement",
+            "skipGeometry": "true",
+            "lang": "en",
+            "type_action": "cooperation_decentralisee",
+            "resulttype": "results",
+            "crs": "http://www.opengis.net/def/crs/EPSG/0/4326",
+        },
+    )
     assert r.status_code == 200, r.text[:300]
     assert r.json()["numberMatched"] > 0
     # an unknown collection is still pygeoapi's 404, whatever its parameters

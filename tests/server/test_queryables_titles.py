@@ -1,5 +1,6 @@
 """The queryables carry the schema's French or English title of each property, in the language asked, and
 say which code list a coded property takes its values from (not the bare field name pygeoapi writes)."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,12 @@ def test_every_property_of_every_collection_is_titled_in_the_language_asked(atla
 
 def test_accept_language_chooses_english(atlas_server):
     field = next(f for f in sch.COLLECTIONS["projets"].fields if f.fr != f.en)
-    r = atlas_server.session.get(atlas_server.url + "/collections/projets/queryables", params={"f": "json"},
-                                 headers={"Accept-Language": "en"}, timeout=60)
+    r = atlas_server.session.get(
+        atlas_server.url + "/collections/projets/queryables",
+        params={"f": "json"},
+        headers={"Accept-Language": "en"},
+        timeout=60,
+    )
     assert r.json()["properties"][field.name]["title"] == field.en
 
 

@@ -1,6 +1,7 @@
 """One search, two renderings: the rows ``Criteria.where()`` selects in the GeoPackage (statistics, reports,
 maps) are exactly the features the server returns for the filter ``/criteres`` gives each collection (what
 the QGIS plugin and web clients fetch), and ``/criteres`` publishes the criteria the core declares."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,12 +35,16 @@ def store(atlas_server):
 @pytest.fixture(scope="module")
 def searches(store):
     """:data:`SEARCHES` plus one authority and one partner among the most engaged."""
-    collectivite = store.rows("SELECT collectivite_id FROM projets GROUP BY collectivite_id "
-                              "ORDER BY COUNT(*) DESC, collectivite_id LIMIT 1")[0][0]
-    partenaire = store.rows("SELECT partenaire_id FROM projets GROUP BY partenaire_id "
-                            "ORDER BY COUNT(*) DESC, partenaire_id LIMIT 1")[0][0]
-    theme = store.rows("SELECT sous_thematique, sous_sous_thematique FROM projets WHERE thematique = 'sante' "
-                       "AND sous_sous_thematique IS NOT NULL ORDER BY id LIMIT 1")[0]
+    collectivite = store.rows(
+        "SELECT collectivite_id FROM projets GROUP BY collectivite_id ORDER BY COUNT(*) DESC, collectivite_id LIMIT 1"
+    )[0][0]
+    partenaire = store.rows(
+        "SELECT partenaire_id FROM projets GROUP BY partenaire_id ORDER BY COUNT(*) DESC, partenaire_id LIMIT 1"
+    )[0][0]
+    theme = store.rows(
+        "SELECT sous_thematique, sous_sous_thematique FROM projets WHERE thematique = 'sante' "
+        "AND sous_sous_thematique IS NOT NULL ORDER BY id LIMIT 1"
+    )[0]
     out = [dict(s) for s in SEARCHES]
     out[-1].update(sous_thematique=theme[0], sous_sous_thematique=theme[1])
     out.append({"collectivite": collectivite})
@@ -49,8 +54,10 @@ def searches(store):
 
 def _server_ids(server, collection: str, params: dict) -> set[str]:
     ids: set[str] = set()
-    url, query = f"{server.url}/collections/{collection}/items", {
-        **params, "f": "json", "limit": 10000, "properties": "id", "skipGeometry": "true"}
+    url, query = (
+        f"{server.url}/collections/{collection}/items",
+        {**params, "f": "json", "limit": 10000, "properties": "id", "skipGeometry": "true"},
+    )
     while url:
         page = server.session.get(url, params=query, timeout=120)
         assert page.status_code == 200, page.text[:300]
@@ -116,10 +123,11 @@ def test_where_selects_what_the_server_returns_for_criteres(atlas_server, store,
 
 
 def _statistics(server, criteria: Criteria) -> dict:
-    inputs = {name: (list(value) if isinstance(value, tuple) else value)
-              for name, value in ((n, getattr(criteria, n)) for n in criteria.active)}
-    answer = server.session.post(f"{server.url}/processes/statistiques/execution", json={"inputs": inputs},
-                                 timeout=120)
+    inputs = {
+        name: (list(value) if isinstance(value, tuple) else value)
+        for name, value in ((n, getattr(criteria, n)) for n in criteria.active)
+    }
+    answer = server.session.post(f"{server.url}/processes/statistiques/execution", json={"inputs": inputs}, timeout=120)
     assert answer.status_code == 200, answer.text[:300]
     return answer.json()
 
@@ -140,8 +148,15 @@ def test_collectivities_of_every_search_are_those_of_the_etat_panel(atlas_server
     assert _server_ids(atlas_server, "collectivites", filters["collectivites"]) == expected
 
 
-@pytest.mark.parametrize("params, engaged", [({"pays": "BF"}, 227), ({"pays": "SN", "thematique": "sante"}, None),
-                                             ({"pays": "VN"}, None), ({"region": "84", "pays": "MA"}, None)])
+@pytest.mark.parametrize(
+    "params, engaged",
+    [
+        ({"pays": "BF"}, 227),
+        ({"pays": "SN", "thematique": "sante"}, None),
+        ({"pays": "VN"}, None),
+        ({"region": "84", "pays": "MA"}, None),
+    ],
+)
 def test_collectivities_abroad_count_as_the_etat_panel(atlas_server, params, engaged):
     criteria = Criteria.from_params(params)
     spec = atlas_server.get("/criteres", **criteria.to_params()).json()["collections"]["collectivites"]
@@ -164,8 +179,14 @@ def test_criteres_publishes_the_criteria_specifications(atlas_server):
     assert by_name["annee_min"]["minimum"] == 1900 and by_name["annee_min"]["en"] == "Start year, from"
 
 
-@pytest.mark.parametrize("params", [{"departement": "69"}, {"region": "84", "thematique": "sante"},
-                                    {"type_collectivite": "commune", "statut": "en_cours"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"departement": "69"},
+        {"region": "84", "thematique": "sante"},
+        {"type_collectivite": "commune", "statut": "en_cours"},
+    ],
+)
 def test_partners_of_a_search_in_france_count_as_the_etat_panel(atlas_server, params):
     """Criteria that do not apply to requests (a French department...): the partners ``/criteres`` selects
     are the partner authorities the État panel counts."""

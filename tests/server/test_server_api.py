@@ -1,4 +1,5 @@
 """The running server over HTTP: landing page, conformance, collections, styles, vocabulary, licences."""
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,12 @@ def test_landing_page_html_is_french_by_default(atlas_server):
 
 def test_conformance_declares_features_filter_and_maps(atlas_server):
     classes = set(atlas_server.get("/conformance", f="json").json()["conformsTo"])
-    for c in ("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-              "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-              "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-              "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/core"):
+    for c in (
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/core",
+    ):
         assert c in classes
 
 
@@ -66,8 +69,11 @@ def test_collection_links_styles_licences_and_map(atlas_server):
 
 @pytest.mark.parametrize("cid", SPATIAL)
 def test_style_links_resolve(atlas_server, cid):
-    links = [link for link in atlas_server.get(f"/collections/{cid}", f="json").json()["links"]
-             if link["rel"] == "stylesheet"]
+    links = [
+        link
+        for link in atlas_server.get(f"/collections/{cid}", f="json").json()["links"]
+        if link["rel"] == "stylesheet"
+    ]
     assert len(links) == 3
     for link in links:
         assert link["href"].startswith(atlas_server.url + "/styles/")
@@ -109,6 +115,7 @@ def test_openapi_document_is_self_contained_and_valid(atlas_server):
     from pygeoapi.openapi import validate_openapi_document
 
     from coopatlas.server.config import remote_refs
+
     r = atlas_server.get("/openapi", f="json")
     assert r.status_code == 200
     doc = r.json()
@@ -128,9 +135,12 @@ def test_jobs_endpoint_uses_the_file_job_store(atlas_server):
 
 def test_malformed_execute_requests_are_400(atlas_server):
     url = f"{atlas_server.url}/processes/statistiques/execution"
-    for body, member in (([None], "execute request"), ({"inputs": [1]}, "inputs"),
-                         ({"inputs": {}, "subscriber": [None]}, "subscriber"),
-                         ({"inputs": {}, "subscriber": {"successUri": 3}}, "subscriber.successUri")):
+    for body, member in (
+        ([None], "execute request"),
+        ({"inputs": [1]}, "inputs"),
+        ({"inputs": {}, "subscriber": [None]}, "subscriber"),
+        ({"inputs": {}, "subscriber": {"successUri": 3}}, "subscriber.successUri"),
+    ):
         r = atlas_server.session.post(url, json=body, timeout=60)
         assert r.status_code == 400, (body, r.status_code, r.text[:300])
         assert r.json()["description"].startswith(member), r.text

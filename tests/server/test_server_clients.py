@@ -1,4 +1,5 @@
 """Real clients read every collection: OWSLib, GDAL (ogrinfo, ogr2ogr OAPIF:), QGIS's OAPIF provider."""
+
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ def counts(atlas_server) -> dict[str, int]:
 
 def test_owslib_lists_every_collection_and_reads_items(atlas_server, counts):
     from owslib.ogcapi.features import Features
+
     api = Features(atlas_server.url)
     assert api.conformance()["conformsTo"]
     assert api.feature_collections() == list(sch.COLLECTIONS)
@@ -43,22 +45,29 @@ def test_owslib_lists_every_collection_and_reads_items(atlas_server, counts):
 @pytest.mark.slow
 def test_gdal_copies_every_collection_whole(atlas_server, counts, tmp_path):
     assert shutil.which("ogr2ogr"), "GDAL's ogr2ogr is needed (make system-deps)"
-    info = subprocess.run(["ogrinfo", "-ro", "-so", f"OAPIF:{atlas_server.url}"], capture_output=True, text=True,
-                          timeout=120, check=True).stdout
+    info = subprocess.run(
+        ["ogrinfo", "-ro", "-so", f"OAPIF:{atlas_server.url}"], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
     for cid in sch.COLLECTIONS:
         assert f": {cid} (title:" in info, cid
     for cid, coll in sch.COLLECTIONS.items():
         out = tmp_path / f"{cid}.gpkg"
-        subprocess.run(["ogr2ogr", "-oo", "PAGE_SIZE=1000", "-f", "GPKG", str(out), f"OAPIF:{atlas_server.url}",
-                        cid], capture_output=True, text=True, timeout=600, check=True)
+        subprocess.run(
+            ["ogr2ogr", "-oo", "PAGE_SIZE=1000", "-f", "GPKG", str(out), f"OAPIF:{atlas_server.url}", cid],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
         con = sqlite3.connect(out)
         try:
             assert con.execute(f'SELECT COUNT(*) FROM "{cid}"').fetchone()[0] == counts[cid], cid
             columns = {r[1] for r in con.execute(f'PRAGMA table_info("{cid}")')}
             assert set(coll.field_names) <= columns, (cid, set(coll.field_names) - columns)
             if coll.geometry:
-                gtype = con.execute("SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?",
-                                    (cid,)).fetchone()[0]
+                gtype = con.execute(
+                    "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?", (cid,)
+                ).fetchone()[0]
                 assert gtype.replace("MULTI", "") == coll.geometry.replace("MULTI", ""), (cid, gtype)
         finally:
             con.close()
@@ -70,8 +79,14 @@ def test_qgis_loads_every_collection(atlas_server, counts):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     for k in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
         env.pop(k, None)
-    proc = subprocess.run([QGIS_PYTHON, str(HERE / "qgis_oapif.py"), atlas_server.url, *sch.COLLECTIONS],
-                          capture_output=True, text=True, timeout=900, env=env, check=False)
+    proc = subprocess.run(
+        [QGIS_PYTHON, str(HERE / "qgis_oapif.py"), atlas_server.url, *sch.COLLECTIONS],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     for cid, coll in sch.COLLECTIONS.items():

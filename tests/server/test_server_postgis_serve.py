@@ -1,4 +1,5 @@
 """``coopatlas serve`` with ``COOPATLAS_DATABASE_URL``: every collection served from PostGIS, maps included."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,11 @@ def test_every_collection_from_postgis(pg_server, atlas_gpkg_path):
 
 @pytest.mark.slow
 def test_maps_and_basemap_from_postgis(pg_server):
-    for path in ("/collections/projets/map?width=300&height=150", "/collections/pays/map?width=300&height=150",
-                 "/basemap/1/1/0.png"):
+    for path in (
+        "/collections/projets/map?width=300&height=150",
+        "/collections/pays/map?width=300&height=150",
+        "/basemap/1/1/0.png",
+    ):
         r = pg_server.session.get(pg_server.url + path, timeout=60)
         assert r.status_code == 200 and r.headers["Content-Type"] == "image/png", (path, r.text[:300])
         Image.open(io.BytesIO(r.content)).verify()

@@ -1,4 +1,5 @@
 """Query behaviour over HTTP, checked against the GeoPackage itself (read with sqlite3 as ground truth)."""
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,11 @@ def test_counts_of_every_collection(atlas_server, db):
 
 
 def test_bbox(atlas_server, db):
-    expected = scalar(db, "SELECT COUNT(*) FROM projets p JOIN rtree_projets_geom r ON r.id = p.fid "
-                          "WHERE r.minx >= -20 AND r.maxx <= 40 AND r.miny >= -35 AND r.maxy <= 60")
+    expected = scalar(
+        db,
+        "SELECT COUNT(*) FROM projets p JOIN rtree_projets_geom r ON r.id = p.fid "
+        "WHERE r.minx >= -20 AND r.maxx <= 40 AND r.miny >= -35 AND r.maxy <= 60",
+    )
     assert matched(atlas_server, "projets", bbox="-20,-35,40,60") == expected
     assert expected > 0
     body = atlas_server.get("/collections/projets/items", bbox="-20,-35,40,60", limit=200).json()
@@ -49,7 +53,8 @@ def test_bbox(atlas_server, db):
 def test_property_filter(atlas_server, db):
     for code in voc.TYPES_ACTION_PROJET:
         assert matched(atlas_server, "projets", type_action=code) == scalar(
-            db, "SELECT COUNT(*) FROM projets WHERE type_action = ?", code)
+            db, "SELECT COUNT(*) FROM projets WHERE type_action = ?", code
+        )
 
 
 def test_cql2_text_and_json(atlas_server, db):
@@ -57,10 +62,19 @@ def test_cql2_text_and_json(atlas_server, db):
     text = "annee_lancement >= 2005 AND jumelage = true"
     assert matched(atlas_server, "projets", filter=text) == expected
     assert matched(atlas_server, "projets", filter=text, **{"filter-lang": "cql2-text"}) == expected
-    js = {"op": "and", "args": [{"op": ">=", "args": [{"property": "annee_lancement"}, 2005]},
-                                {"op": "=", "args": [{"property": "jumelage"}, True]}]}
-    r = atlas_server.session.post(f"{atlas_server.url}/collections/projets/items?limit=1", json=js,
-                                  headers={"Content-Type": "application/query-cql-json"}, timeout=60)
+    js = {
+        "op": "and",
+        "args": [
+            {"op": ">=", "args": [{"property": "annee_lancement"}, 2005]},
+            {"op": "=", "args": [{"property": "jumelage"}, True]},
+        ],
+    }
+    r = atlas_server.session.post(
+        f"{atlas_server.url}/collections/projets/items?limit=1",
+        json=js,
+        headers={"Content-Type": "application/query-cql-json"},
+        timeout=60,
+    )
     assert r.status_code == 200, r.text
     assert r.json()["numberMatched"] == expected
     # pygeoapi reads CQL2 JSON from a POST body only: in the query string it is refused, not misread
@@ -71,25 +85,28 @@ def test_cql2_text_and_json(atlas_server, db):
 
 
 def test_sortby(atlas_server):
-    body = atlas_server.get("/collections/projets/items", sortby="-annee_lancement", limit=500,
-                            properties="annee_lancement").json()
+    body = atlas_server.get(
+        "/collections/projets/items", sortby="-annee_lancement", limit=500, properties="annee_lancement"
+    ).json()
     years = [f["properties"]["annee_lancement"] for f in body["features"]]
     present = [y for y in years if y is not None]
     assert present == sorted(present, reverse=True)
-    assert years[:len(present)] == present, "nulls must come last when descending"
+    assert years[: len(present)] == present, "nulls must come last when descending"
 
 
 def test_properties_and_skip_geometry(atlas_server):
-    body = atlas_server.get("/collections/projets/items", properties="titre,statut", skipGeometry="true",
-                            limit=20).json()
+    body = atlas_server.get(
+        "/collections/projets/items", properties="titre,statut", skipGeometry="true", limit=20
+    ).json()
     assert body["features"]
     for f in body["features"]:
         assert set(f["properties"]) <= {"titre", "statut"} and f["geometry"] is None
 
 
 def test_keyword_search_ignores_accents_and_case(atlas_server, db):
-    title = scalar(db, "SELECT titre FROM projets WHERE titre LIKE '%é%' OR titre LIKE '%è%' LIMIT 1") or \
-        scalar(db, "SELECT titre FROM projets WHERE titre <> '' LIMIT 1")
+    title = scalar(db, "SELECT titre FROM projets WHERE titre LIKE '%é%' OR titre LIKE '%è%' LIMIT 1") or scalar(
+        db, "SELECT titre FROM projets WHERE titre <> '' LIMIT 1"
+    )
     word = max(title.split(), key=lambda w: len(normalise(w)))
     words = keywords(word)
     sql = "SELECT COUNT(*) FROM projets WHERE " + " AND ".join("recherche LIKE ?" for _ in words)
@@ -153,19 +170,22 @@ def test_csv_labels_match_the_vocabulary(atlas_server):
     assert checked > 0
 
 
-@pytest.mark.parametrize("params, parameter", [
-    ({"bbox": "1,2,3"}, "bbox"),
-    ({"bbox": "a,b,c,d"}, "bbox"),
-    ({"limit": "abc"}, "limit"),
-    ({"limit": "0"}, "limit"),
-    ({"offset": "-1"}, "offset"),
-    ({"sortby": "nope"}, "sortby"),
-    ({"properties": "nope"}, "propert"),
-    ({"filter": "titre LIKE"}, "CQL"),
-    ({"filter": "nope = 1"}, "nope"),
-    ({"type_action": "pas_un_code"}, "type_action"),
-    ({"f": "xyz"}, "format"),
-])
+@pytest.mark.parametrize(
+    "params, parameter",
+    [
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"limit": "abc"}, "limit"),
+        ({"limit": "0"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"sortby": "nope"}, "sortby"),
+        ({"properties": "nope"}, "propert"),
+        ({"filter": "titre LIKE"}, "CQL"),
+        ({"filter": "nope = 1"}, "nope"),
+        ({"type_action": "pas_un_code"}, "type_action"),
+        ({"f": "xyz"}, "format"),
+    ],
+)
 def test_bad_parameters_are_400_naming_the_problem(atlas_server, params, parameter):
     r = atlas_server.get("/collections/projets/items", **params)
     assert r.status_code == 400, (params, r.status_code, r.text[:300])

@@ -4,6 +4,7 @@ Nothing is dropped (the counts of the features, or of the aggregates, add up to 
 of zooms 0-4 exceeds 500 KB, only validated Bourse requests are in tiles (and a request validated in the
 atlas is in the next tile), bad requests are 404/400 that say why.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,7 +38,7 @@ def get_tile(server, cid: str, z: int, x: int, y: int) -> tuple[bytes, list[dict
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2 ** z
+    n = 2**z
     x = int((lon + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
     return min(x, n - 1), min(y, n - 1)
@@ -52,19 +53,26 @@ def test_tilesets_list_and_metadata_say_how_aggregates_are_marked(atlas_server):
     assert r.status_code == 200
     tilesets = r.json()["tilesets"]
     assert [t["tileMatrixSetURI"] for t in tilesets] == [
-        "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"]
+        "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+    ]
     items = [link for link in r.json()["links"] if link["rel"] == "item"]
     assert items and items[0]["href"].endswith(
-        "/collections/projets/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}?f=mvt")
+        "/collections/projets/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}?f=mvt"
+    )
     meta = atlas_server.get("/collections/projets/tiles/WebMercatorQuad", f="json").json()
-    assert meta["coopatlas:aggregates"] == {"maxTileMatrix": spec.AGGREGATE_MAX_ZOOM, "flag": "agregat",
-                                           "count": "nombre"}
+    assert meta["coopatlas:aggregates"] == {
+        "maxTileMatrix": spec.AGGREGATE_MAX_ZOOM,
+        "flag": "agregat",
+        "count": "nombre",
+    }
     layer = meta["layers"][0]
     assert layer["id"] == "projets" and "AGGREGATES" in layer["description"]
     assert {"agregat", "nombre", "id", "titre", "type_action"} <= set(layer["propertiesSchema"]["properties"])
     item = [link for link in meta["links"] if link["rel"] == "item"][0]
-    assert item["href"] == atlas_server.url + "/collections/projets/tiles/WebMercatorQuad/" \
-                                              "{tileMatrix}/{tileRow}/{tileCol}?f=mvt"
+    assert (
+        item["href"] == atlas_server.url + "/collections/projets/tiles/WebMercatorQuad/"
+        "{tileMatrix}/{tileRow}/{tileCol}?f=mvt"
+    )
     tilejson = atlas_server.get("/collections/pays/tiles/WebMercatorQuad/metadata", f="tilejson").json()
     assert tilejson["tiles"] == [atlas_server.url + "/collections/pays/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"]
     assert tilejson["vector_layers"][0]["id"] == "pays"
@@ -86,8 +94,11 @@ def test_world_tile_holds_every_record_or_says_it_aggregates(atlas_server, cid):
         # what a tile unit cannot hold at zoom 0 (a few islets) is the only thing not drawn
         assert len(ids) >= 0.9 * total(atlas_server, cid)
     style_fields = set(STYLES[cid].fields) - {"nb_projets"} if layer.aggregated else set(STYLES[cid].fields)
-    assert all(style_fields <= set(f["properties"]) for f in features if f["properties"].get("nombre", 1) > 0 and
-               (layer.category is None or layer.category in f["properties"]))
+    assert all(
+        style_fields <= set(f["properties"])
+        for f in features
+        if f["properties"].get("nombre", 1) > 0 and (layer.category is None or layer.category in f["properties"])
+    )
 
 
 def test_records_are_features_with_what_a_popup_needs_above_the_aggregate_zooms(atlas_server):
@@ -104,8 +115,9 @@ def test_records_are_features_with_what_a_popup_needs_above_the_aggregate_zooms(
     for name in ("titre", "type_action", "collectivite_nom", "partenaire_nom", "pays_code"):
         assert props[name] == item["properties"][name]
     # the same place at an aggregate zoom: one feature counting every project there
-    at_place = atlas_server.get("/collections/projets/items", f="json", limit=10000,
-                                bbox=f"{lon - 1e-7},{lat - 1e-7},{lon + 1e-7},{lat + 1e-7}").json()
+    at_place = atlas_server.get(
+        "/collections/projets/items", f="json", limit=10000, bbox=f"{lon - 1e-7},{lat - 1e-7},{lon + 1e-7},{lat + 1e-7}"
+    ).json()
     x, y = tile_of(lon, lat, 3)
     _, features = get_tile(atlas_server, "projets", 3, x, y)
     assert at_place["numberMatched"] in {f["properties"]["nombre"] for f in features}
@@ -133,20 +145,27 @@ def test_no_tile_of_zooms_0_to_4_exceeds_500_kb(atlas_server, cid):
     assert biggest[0] <= LIMIT_BYTES, f"{cid}: tile {biggest[1]} is {biggest[0]} bytes"
 
 
-@pytest.mark.parametrize("path, status, words", [
-    ("/collections/projets/tiles/WebMercatorQuad/17/0/0?f=mvt", 404, "tileMatrix 17 is outside the zooms 0 to 16"),
-    ("/collections/projets/tiles/WebMercatorQuad/2/4/0?f=mvt", 404, "tileRow 4 is outside the matrix 2"),
-    ("/collections/projets/tiles/WebMercatorQuad/2/0/4?f=mvt", 404, "tileCol 4 is outside the matrix 2"),
-    ("/collections/projets/tiles/WebMercatorQuad/2/-1/0?f=mvt", 404, "tileRow -1"),
-    ("/collections/projets/tiles/WebMercatorQuad/x/0/0?f=mvt", 400, "tileMatrix must be an integer"),
-    ("/collections/projets/tiles/WebMercatorQuad/1/0/0.5?f=mvt", 400, "tileCol must be an integer"),
-    ("/collections/projets/tiles/WorldCRS84Quad/0/0/0?f=mvt", 404, "tile matrix set 'WorldCRS84Quad' is not offered"),
-    ("/collections/projets/tiles/Nope?f=json", 404, "tile matrix set 'Nope' is not offered"),
-    ("/collections/projets/tiles/Nope/metadata?f=tilejson", 404, "tile matrix set 'Nope' is not offered"),
-    ("/collections/inconnue/tiles/WebMercatorQuad/0/0/0?f=mvt", 404, "collection 'inconnue' not found"),
-    ("/collections/apd/tiles/WebMercatorQuad/0/0/0?f=mvt", 404, "collection apd has no geometry"),
-    ("/collections/projets/tiles/WebMercatorQuad/0/0/0?f=png", 400, "f=mvt"),
-])
+@pytest.mark.parametrize(
+    "path, status, words",
+    [
+        ("/collections/projets/tiles/WebMercatorQuad/17/0/0?f=mvt", 404, "tileMatrix 17 is outside the zooms 0 to 16"),
+        ("/collections/projets/tiles/WebMercatorQuad/2/4/0?f=mvt", 404, "tileRow 4 is outside the matrix 2"),
+        ("/collections/projets/tiles/WebMercatorQuad/2/0/4?f=mvt", 404, "tileCol 4 is outside the matrix 2"),
+        ("/collections/projets/tiles/WebMercatorQuad/2/-1/0?f=mvt", 404, "tileRow -1"),
+        ("/collections/projets/tiles/WebMercatorQuad/x/0/0?f=mvt", 400, "tileMatrix must be an integer"),
+        ("/collections/projets/tiles/WebMercatorQuad/1/0/0.5?f=mvt", 400, "tileCol must be an integer"),
+        (
+            "/collections/projets/tiles/WorldCRS84Quad/0/0/0?f=mvt",
+            404,
+            "tile matrix set 'WorldCRS84Quad' is not offered",
+        ),
+        ("/collections/projets/tiles/Nope?f=json", 404, "tile matrix set 'Nope' is not offered"),
+        ("/collections/projets/tiles/Nope/metadata?f=tilejson", 404, "tile matrix set 'Nope' is not offered"),
+        ("/collections/inconnue/tiles/WebMercatorQuad/0/0/0?f=mvt", 404, "collection 'inconnue' not found"),
+        ("/collections/apd/tiles/WebMercatorQuad/0/0/0?f=mvt", 404, "collection apd has no geometry"),
+        ("/collections/projets/tiles/WebMercatorQuad/0/0/0?f=png", 400, "f=mvt"),
+    ],
+)
 def test_bad_tile_requests_say_why(atlas_server, path, status, words):
     r = atlas_server.session.get(atlas_server.url + path, timeout=30)
     assert r.status_code == status, r.text[:300]
@@ -162,10 +181,13 @@ def test_a_tile_url_without_f_gives_the_vector_tile(atlas_server):
 def _private_request(gpkg) -> tuple[str, float, float]:
     """A request of the Bourse that is not public (id, lon, lat)."""
     from coopatlas.server.cql import point_xy
+
     con = sqlite3.connect(gpkg)
     try:
-        rid, blob = con.execute(f"SELECT id, geom FROM {sch.DEMANDES_TABLE} WHERE statut_validation NOT IN "
-                                "('validee', 'pourvue') AND geom IS NOT NULL ORDER BY id").fetchone()
+        rid, blob = con.execute(
+            f"SELECT id, geom FROM {sch.DEMANDES_TABLE} WHERE statut_validation NOT IN "
+            "('validee', 'pourvue') AND geom IS NOT NULL ORDER BY id"
+        ).fetchone()
     finally:
         con.close()
     return rid, *point_xy(blob)
@@ -176,8 +198,9 @@ def test_only_validated_requests_and_a_validation_shows_in_the_next_tile(server_
     server = server_factory(gpkg=gpkg, workers=1)
     rid, lon, lat = _private_request(gpkg)
     con = sqlite3.connect(gpkg)
-    n_private = con.execute(f"SELECT count(*) FROM {sch.DEMANDES_TABLE} WHERE statut_validation NOT IN "
-                            "('validee', 'pourvue')").fetchone()[0]
+    n_private = con.execute(
+        f"SELECT count(*) FROM {sch.DEMANDES_TABLE} WHERE statut_validation NOT IN ('validee', 'pourvue')"
+    ).fetchone()[0]
     con.close()
     assert n_private > 0
     _, world = get_tile(server, "demandes", 0, 0, 0)

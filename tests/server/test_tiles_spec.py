@@ -1,4 +1,5 @@
 """The tile convention (coopatlas.server.tiles.spec) and the GeoPackage geometry pipeline, without a server."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +25,9 @@ def test_tile_indices_are_checked_with_the_reason():
 
 
 def test_tile_bounds_and_search_box():
-    assert spec.mercator_bounds(0, 0, 0) == pytest.approx((-spec.HALF_WORLD, -spec.HALF_WORLD,
-                                                           spec.HALF_WORLD, spec.HALF_WORLD))
+    assert spec.mercator_bounds(0, 0, 0) == pytest.approx(
+        (-spec.HALF_WORLD, -spec.HALF_WORLD, spec.HALF_WORLD, spec.HALF_WORLD)
+    )
     assert spec.query_bounds(0, 0, 0) == pytest.approx((-180, -90, 180, 90))
     west, south, east, north = spec.query_bounds(1, 1, 0)  # north-east quarter and its buffer
     assert west < 0 < east == pytest.approx(180) and south < 0 and north == 90
@@ -52,13 +54,22 @@ def test_aggregates_count_per_geometry():
     """Rows of the GROUP BY query: records, sums, records per code of the category."""
     projets = spec.LAYERS["projets"]
     assert gpkg.aggregate(projets, (3, 1, 2, 0)) == {
-        "agregat": True, "nombre": 3, "type_action": "action_exterieure", "nb_cooperation_decentralisee": 1,
-        "nb_action_exterieure": 2, "nb_demande_cooperation": 0}
+        "agregat": True,
+        "nombre": 3,
+        "type_action": "action_exterieure",
+        "nb_cooperation_decentralisee": 1,
+        "nb_action_exterieure": 2,
+        "nb_demande_cooperation": 0,
+    }
     partenaires = spec.LAYERS["partenaires"]
     assert partenaires.sums == ("nb_projets", "nb_demandes")
     assert gpkg.aggregate(partenaires, (2, 30.0, 1.0, 1, 1, 0)) == {
-        "agregat": True, "nombre": 2, "nb_projets": 30, "nb_demandes": 1,
-        "type_action_principal": "cooperation_decentralisee"}  # a tie: the first code
+        "agregat": True,
+        "nombre": 2,
+        "nb_projets": 30,
+        "nb_demandes": 1,
+        "type_action_principal": "cooperation_decentralisee",
+    }  # a tie: the first code
     assert "GROUP BY t.geom" in gpkg.aggregate_sql(projets, "projets", "rtree_projets_geom")
 
 

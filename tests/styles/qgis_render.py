@@ -11,6 +11,7 @@ pixels) and reports, as JSON on stdout: whether the style loaded, the renderer's
 and for each probe point the RGB colour of the rendered pixel there, and for each "run" probe the
 width in pixels of the run of a given colour through a point along its row. The assertions are on the pytest side.
 """
+
 import json
 import sys
 
@@ -30,8 +31,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, QVariant
 from qgis.PyQt.QtGui import QColor
 
-QVARIANT = {"string": QVariant.String, "integer": QVariant.Int, "double": QVariant.Double,
-            "boolean": QVariant.Bool, "date": QVariant.Date}
+QVARIANT = {
+    "string": QVariant.String,
+    "integer": QVariant.Int,
+    "double": QVariant.Double,
+    "boolean": QVariant.Bool,
+    "date": QVariant.Date,
+}
 
 
 def build_layer(case):
@@ -123,8 +129,13 @@ def legend(renderer):
     items = []
     for item in renderer.legendSymbolItems():
         sym = item.symbol()
-        items.append({"label": item.label(), "colour": sym.color().name() if sym else None,
-                      "data_defined_size": item.dataDefinedSizeLegendSettings() is not None})
+        items.append(
+            {
+                "label": item.label(),
+                "colour": sym.color().name() if sym else None,
+                "data_defined_size": item.dataDefinedSizeLegendSettings() is not None,
+            }
+        )
     return items
 
 
@@ -149,8 +160,10 @@ def run_case(case, styles_dir, out_dir):
     result["probes"] = {key: pixel(image, settings, lon, lat) for key, (lon, lat) in case.get("probes", {}).items()}
     result["features"] = layer.featureCount()
     result["colour_counts"] = colour_counts(image, case.get("count_colours", []))
-    result["runs"] = {key: run_through(image, settings, lon, lat, rgb, tol)
-                      for key, (lon, lat, rgb, tol) in case.get("runs", {}).items()}
+    result["runs"] = {
+        key: run_through(image, settings, lon, lat, rgb, tol)
+        for key, (lon, lat, rgb, tol) in case.get("runs", {}).items()
+    }
     return result
 
 

@@ -9,6 +9,7 @@ For each collection ``CID``: ``GET SERVER_URL/styles/CID.maplibre.json``, a ``Qg
 background) into ``OUT_PNG``; prints JSON: the QGIS version, per layer whether it is valid, the converter's
 warnings and the number of rendering rules; the pixel checks are on the pytest side.
 """
+
 import json
 import sys
 import urllib.request
@@ -53,8 +54,13 @@ def vector_tile_layer(server, cid):
             moved += symbol_properties_to_layers(rule.symbol())
         renderer.setStyles(styles)
         layer.setRenderer(renderer)
-    return layer, {"valid": layer.isValid(), "warnings": list(converter.warnings()), "moved": moved,
-                   "rules": len(renderer.styles()) if renderer is not None else 0, "url": uri.param("url")}
+    return layer, {
+        "valid": layer.isValid(),
+        "warnings": list(converter.warnings()),
+        "moved": moved,
+        "rules": len(renderer.styles()) if renderer is not None else 0,
+        "url": uri.param("url"),
+    }
 
 
 def symbol_properties_to_layers(symbol):

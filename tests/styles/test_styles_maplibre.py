@@ -4,6 +4,7 @@ The validator is ``gl-style-validate`` of the npm package ``@maplibre/maplibre-g
 installed into ``build/node/`` (not committed) by ``make node-deps``; if it is not there yet and
 npm is, the fixture installs it with the same command; without npm the tests fail (make node-deps).
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,12 @@ def validate():
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail("npm is needed to install @maplibre/maplibre-gl-style-spec (make node-deps)")
-        proc = subprocess.run([npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", PACKAGE],
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", PACKAGE],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert proc.returncode == 0 and VALIDATOR.exists(), f"npm install {PACKAGE} failed: {proc.stderr[-2000:]}"
 
     def run(path: Path) -> list[dict]:
@@ -65,7 +70,8 @@ def test_style_for_another_server_is_valid(validate, tmp_path):
     assert validate(path) == []
     sources = json.loads(path.read_text(encoding="utf-8"))["sources"]
     assert sources["collectivites"]["tiles"] == [
-        "https://atlas.example.org/ogc/collections/collectivites/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"]
+        "https://atlas.example.org/ogc/collections/collectivites/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"
+    ]
     assert sources["fond"]["tiles"][0].startswith("https://atlas.example.org/ogc/collections/pays/tiles/")
 
 
@@ -87,10 +93,17 @@ def test_the_validator_rejects_a_broken_style(validate, tmp_path):
 
 def _evaluate(style_doc: dict, probes: list[dict]) -> list:
     """Values of data-driven properties, computed by the style spec's own expression engine."""
-    proc = subprocess.run(["node", str(Path(__file__).with_name("maplibre_eval.cjs")),
-                           str(NODE_DIR / "node_modules" / "@maplibre" / "maplibre-gl-style-spec")],
-                          input=json.dumps({"style": style_doc, "probes": probes}),
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            "node",
+            str(Path(__file__).with_name("maplibre_eval.cjs")),
+            str(NODE_DIR / "node_modules" / "@maplibre" / "maplibre-gl-style-spec"),
+        ],
+        input=json.dumps({"style": style_doc, "probes": probes}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     values = json.loads(proc.stdout)
     errors = [v for v in values if isinstance(v, dict)]
@@ -114,9 +127,16 @@ def test_colours_evaluate_as_the_model_says(validate, cid):
     else:
         values = [None, 0] + [v for k in c.classes for v in (k.lower, (k.upper or k.lower * 10) - 1)]
         cases = [(v, c.colour_for(v)) for v in values]
-    probes = [{"layer": layer_index(doc, cid), "group": "paint", "property": COLOUR_PROPERTY[style.geometry],
-               "properties": {c.field: v} if v is not None else {}, "geometry": GEOMETRY[style.geometry]}
-              for v, _ in cases]
+    probes = [
+        {
+            "layer": layer_index(doc, cid),
+            "group": "paint",
+            "property": COLOUR_PROPERTY[style.geometry],
+            "properties": {c.field: v} if v is not None else {},
+            "geometry": GEOMETRY[style.geometry],
+        }
+        for v, _ in cases
+    ]
     assert _evaluate(doc, probes) == [colour for _, colour in cases]
 
 
@@ -125,12 +145,28 @@ def test_circle_radius_is_half_the_model_diameter(validate, cid):
     style = STYLES[cid]
     doc = json.loads((STYLES_DIR / f"{cid}.maplibre.json").read_text(encoding="utf-8"))
     counts = [None, 0, 1, 2, 5, 25, 100, 344, 5000]
-    probes = [{"layer": layer_index(doc, cid), "group": "paint", "property": "circle-radius",
-               "properties": {"nb_projets": n} if n is not None else {}, "geometry": "Point"} for n in counts]
-    probes += [{"layer": layer_index(doc, cid), "group": "layout", "property": "circle-sort-key",
-                "properties": {"nb_projets": n}, "geometry": "Point"} for n in (1, 344)]
+    probes = [
+        {
+            "layer": layer_index(doc, cid),
+            "group": "paint",
+            "property": "circle-radius",
+            "properties": {"nb_projets": n} if n is not None else {},
+            "geometry": "Point",
+        }
+        for n in counts
+    ]
+    probes += [
+        {
+            "layer": layer_index(doc, cid),
+            "group": "layout",
+            "property": "circle-sort-key",
+            "properties": {"nb_projets": n},
+            "geometry": "Point",
+        }
+        for n in (1, 344)
+    ]
     values = _evaluate(doc, probes)
-    radii, keys = values[: len(counts)], values[len(counts):]
+    radii, keys = values[: len(counts)], values[len(counts) :]
     assert radii == pytest.approx([style.proportional.diameter(n) / 2 for n in counts], abs=1e-9)
     assert radii[2] == 2 and radii[7] == 18  # 1 project: 4 px wide; Paris's 344: 36 px
     assert keys[0] > keys[1], "the small circle is drawn above the big one"

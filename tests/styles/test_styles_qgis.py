@@ -5,6 +5,7 @@ subprocess (``qgis_render.py``) loads and renders every case; this side builds t
 schema and the style model and checks the pixels. The PNGs are kept in ``test-artefacts/styles/``
 for a person to look at.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,13 @@ ARTEFACTS = ROOT / "test-artefacts" / "styles"
 QGIS_PYTHON = "/usr/bin/python3"
 SCRIPT = Path(__file__).with_name("qgis_render.py")
 
-QGIS_TYPES = {schema.TEXT: "string", schema.INTEGER: "integer", schema.REAL: "double",
-              schema.BOOLEAN: "boolean", schema.DATE: "date"}
+QGIS_TYPES = {
+    schema.TEXT: "string",
+    schema.INTEGER: "integer",
+    schema.REAL: "double",
+    schema.BOOLEAN: "boolean",
+    schema.DATE: "date",
+}
 QGIS_GEOMETRY = {"POINT": "Point", "MULTILINESTRING": "MultiLineString", "MULTIPOLYGON": "MultiPolygon"}
 
 # The family colours the atlas is known by (DATA_MODEL.md), written out here on purpose.
@@ -50,8 +56,11 @@ def qgis_is_there():
 
 def _layer(cid: str) -> dict:
     coll = schema.collection(cid)
-    return {"collection": cid, "geometry": QGIS_GEOMETRY[coll.geometry],
-            "fields": [[f.name, QGIS_TYPES[f.type]] for f in coll.fields]}
+    return {
+        "collection": cid,
+        "geometry": QGIS_GEOMETRY[coll.geometry],
+        "fields": [[f.name, QGIS_TYPES[f.type]] for f in coll.fields],
+    }
 
 
 def _point(lon, lat):
@@ -76,8 +85,15 @@ def _family_case(cid: str, fmt: str) -> dict:
         lon = 10 + 10 * i
         feats.append([_point(lon, 10), {"id": f"{cid}-{i}", "type_action": v}])
         probes[str(v)] = [lon, 10]
-    return {"name": f"{cid}_{fmt}", "file": f"{cid}.{fmt}", **_layer(cid), "features": feats,
-            "extent": [0, 0, 50, 20], "size": [500, 200], "probes": probes}
+    return {
+        "name": f"{cid}_{fmt}",
+        "file": f"{cid}.{fmt}",
+        **_layer(cid),
+        "features": feats,
+        "extent": [0, 0, 50, 20],
+        "size": [500, 200],
+        "probes": probes,
+    }
 
 
 def _proportional_case(cid: str, fmt: str) -> dict:
@@ -98,8 +114,16 @@ def _proportional_case(cid: str, fmt: str) -> dict:
     feats.append([_point(lon, 10), {"id": f"{cid}-small", field: cats[1].value, "nb_projets": 1}])
     probes["overlap"] = [lon, 10]
     probes["overlap_ring"] = [lon + 1.2, 10]  # 12 px right of centre: inside the big circle only
-    return {"name": f"{cid}_{fmt}", "file": f"{cid}.{fmt}", **_layer(cid), "features": feats,
-            "extent": [0, 0, lon + 10, 20], "size": [(lon + 10) * 10, 200], "probes": probes, "runs": runs}
+    return {
+        "name": f"{cid}_{fmt}",
+        "file": f"{cid}.{fmt}",
+        **_layer(cid),
+        "features": feats,
+        "extent": [0, 0, lon + 10, 20],
+        "size": [(lon + 10) * 10, 200],
+        "probes": probes,
+        "runs": runs,
+    }
 
 
 def _line_case(fmt: str) -> dict:
@@ -109,8 +133,16 @@ def _line_case(fmt: str) -> dict:
         lat = 5 + 5 * i
         feats.append([f"MULTILINESTRING((2 {lat}, 48 {lat}))", {"id": f"l{i}", "type_action": v}])
         probes[v] = [25, lat]
-    return {"name": f"liens_{fmt}", "file": f"liens.{fmt}", **_layer("liens"), "features": feats,
-            "extent": [0, 0, 50, 20], "size": [500, 200], "probes": probes, "antialiasing": False}
+    return {
+        "name": f"liens_{fmt}",
+        "file": f"liens.{fmt}",
+        **_layer("liens"),
+        "features": feats,
+        "extent": [0, 0, 50, 20],
+        "size": [500, 200],
+        "probes": probes,
+        "antialiasing": False,
+    }
 
 
 def _choropleth_values(g: Graduated) -> list:
@@ -130,16 +162,27 @@ def _choropleth_case(cid: str, fmt: str) -> dict:
         feats.append([_square(lon, 3), {"id": f"{cid}-{i}", "nb_projets": v}])
         probes[str(v)] = [lon, 3]
     width = 3 * len(values) + 2
-    return {"name": f"{cid}_{fmt}", "file": f"{cid}.{fmt}", **_layer(cid), "features": feats,
-            "extent": [0, 0, width, 6], "size": [width * 20, 120], "probes": probes}
+    return {
+        "name": f"{cid}_{fmt}",
+        "file": f"{cid}.{fmt}",
+        **_layer(cid),
+        "features": feats,
+        "extent": [0, 0, width, 6],
+        "size": [width * 20, 120],
+        "probes": probes,
+    }
 
 
 def _cases() -> list[dict]:
     cases = []
     for fmt in ("qml", "sld"):
-        cases += [_family_case("projets", fmt), _family_case("demandes", fmt),
-                  _proportional_case("collectivites", fmt), _proportional_case("partenaires", fmt),
-                  _line_case(fmt)]
+        cases += [
+            _family_case("projets", fmt),
+            _family_case("demandes", fmt),
+            _proportional_case("collectivites", fmt),
+            _proportional_case("partenaires", fmt),
+            _line_case(fmt),
+        ]
         cases += [_choropleth_case(cid, fmt) for cid in ("pays", "regions", "departements")]
     return cases
 
@@ -151,8 +194,13 @@ def _render_in_qgis(cases: list[dict], folder: Path, timeout: float) -> dict:
     cases_json = folder / "cases.json"
     cases_json.write_text(json.dumps(cases), encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(folder)}
-    proc = subprocess.run([QGIS_PYTHON, str(SCRIPT), str(STYLES_DIR), str(ARTEFACTS), str(cases_json)],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+    proc = subprocess.run(
+        [QGIS_PYTHON, str(SCRIPT), str(STYLES_DIR), str(ARTEFACTS), str(cases_json)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -168,7 +216,8 @@ def rendered(tmp_path_factory) -> dict[str, dict]:
 def _assert_colour(result, probe, expected, tol=0):
     got = result["probes"][probe]
     assert all(abs(a - b) <= tol for a, b in zip(got, expected)), (
-        f"{result['name']}: pixel at {probe} is {got}, expected {list(expected)} (see {result['png']})")
+        f"{result['name']}: pixel at {probe} is {got}, expected {list(expected)} (see {result['png']})"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["qml", "sld"])
@@ -189,17 +238,26 @@ def test_projets_render_the_three_family_colours(rendered, fmt):
 
 
 def test_qml_renderers_are_qgis_own_and_labelled_in_french(rendered):
-    expected = {"projets": "QgsCategorizedSymbolRenderer", "demandes": "QgsCategorizedSymbolRenderer",
-                "collectivites": "QgsCategorizedSymbolRenderer", "partenaires": "QgsCategorizedSymbolRenderer",
-                "liens": "QgsCategorizedSymbolRenderer", "pays": "QgsGraduatedSymbolRenderer",
-                "regions": "QgsGraduatedSymbolRenderer", "departements": "QgsGraduatedSymbolRenderer"}
+    expected = {
+        "projets": "QgsCategorizedSymbolRenderer",
+        "demandes": "QgsCategorizedSymbolRenderer",
+        "collectivites": "QgsCategorizedSymbolRenderer",
+        "partenaires": "QgsCategorizedSymbolRenderer",
+        "liens": "QgsCategorizedSymbolRenderer",
+        "pays": "QgsGraduatedSymbolRenderer",
+        "regions": "QgsGraduatedSymbolRenderer",
+        "departements": "QgsGraduatedSymbolRenderer",
+    }
     for cid, renderer in expected.items():
         r = rendered[f"{cid}_qml"]
         assert r["renderer"] == renderer, cid
         entries = [(i["label"], i["colour"]) for i in r["legend"] if i["colour"]]  # the size legend has none
         assert entries == [(e.label, e.colour) for e in STYLES[cid].colour.entries], cid
     assert [i["label"] for i in rendered["projets_qml"]["legend"]][:3] == [
-        "Coopération décentralisée", "Autre action extérieure", "Demande de coopération (Bourse projets)"]
+        "Coopération décentralisée",
+        "Autre action extérieure",
+        "Demande de coopération (Bourse projets)",
+    ]
 
 
 def test_demandes_are_red(rendered):
@@ -245,8 +303,11 @@ def test_liens_are_semi_transparent_family_colours(rendered, fmt):
     r = rendered[f"liens_{fmt}"]
     alpha = STYLES["liens"].opacity
     assert 0 < alpha < 1
-    for probe, rgb in (("cooperation_decentralisee", BLUE), ("action_exterieure", YELLOW),
-                       ("demande_cooperation", RED)):
+    for probe, rgb in (
+        ("cooperation_decentralisee", BLUE),
+        ("action_exterieure", YELLOW),
+        ("demande_cooperation", RED),
+    ):
         _assert_colour(r, probe, _blend(rgb, alpha), tol=3)
 
 
@@ -276,11 +337,18 @@ def atlas_rendered(tmp_path_factory, atlas_gpkg_path) -> dict[str, dict]:
     cases = []
     for cid, style in STYLES.items():
         colours = [e.colour for e in style.colour.entries]
-        cases.append({
-            "name": f"atlas_{cid}", "file": f"{cid}.qml", "collection": cid, "gpkg": str(gpkg),
-            "table": cid, "size": [900, 450] if style.view[2] < 3 else [700, 600],
-            "extent": EXTENT_WORLD if style.view[2] < 3 else EXTENT_FRANCE, "count_colours": colours,
-        })
+        cases.append(
+            {
+                "name": f"atlas_{cid}",
+                "file": f"{cid}.qml",
+                "collection": cid,
+                "gpkg": str(gpkg),
+                "table": cid,
+                "size": [900, 450] if style.view[2] < 3 else [700, 600],
+                "extent": EXTENT_WORLD if style.view[2] < 3 else EXTENT_FRANCE,
+                "count_colours": colours,
+            }
+        )
     out = _render_in_qgis(cases, tmp_path_factory.mktemp("qgis_atlas"), timeout=600)
     return {r["name"]: r for r in out["results"]}
 

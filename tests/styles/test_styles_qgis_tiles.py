@@ -5,6 +5,7 @@ Debian's QGIS Python runs ``qgis_vector_tiles.py`` against the real server (tile
 of ``projets`` and ``demandes`` over the world must hold blue (decentralised cooperation), yellow (other
 external actions) and red (requests), and no feature left in the fallback grey.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,13 @@ def near(img: np.ndarray, rgb, tol: int = 24) -> int:
 def test_qgis_draws_the_vector_tiles_in_the_family_colours(atlas_server, tmp_path):
     png = tmp_path / "qgis-vector-tiles.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
-    proc = subprocess.run([QGIS_PYTHON, str(SCRIPT), atlas_server.url, str(png), "demandes", "projets"],
-                          capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [QGIS_PYTHON, str(SCRIPT), atlas_server.url, str(png), "demandes", "projets"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["qgis"].startswith("3."), out["qgis"]

@@ -5,6 +5,7 @@ A server on a port other than 5000, then the same server announced under another
 that the URLs of the style can be fetched): every source of every style points at that address, and
 the tiles behind them decode as Mapbox Vector Tiles with the layer the style draws.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,10 +39,31 @@ def _serve(tmp_path: Path, gpkg: Path, port: int, url: str | None) -> subprocess
         env["COOPATLAS_URL"] = url
     var = tmp_path / f"var-{port}"
     var.mkdir()
-    cmd = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-           "--var", str(var), "--gpkg", str(gpkg)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(var / "server.log", "wb"), stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "coopatlas",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--var",
+        str(var),
+        "--gpkg",
+        str(gpkg),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=open(var / "server.log", "wb"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, (var / "server.log").read_text(errors="replace")[-3000:]
@@ -60,8 +82,9 @@ def served(request, tmp_path_factory, atlas_gpkg_path):
     """(address the server listens on, public URL it announces), serving the atlas of the tests."""
     port = free_port()
     public = f"http://localhost:{port}" if request.param == "COOPATLAS_URL" else f"http://127.0.0.1:{port}"
-    proc = _serve(tmp_path_factory.mktemp("served"), atlas_gpkg_path, port,
-                  public if request.param == "COOPATLAS_URL" else None)
+    proc = _serve(
+        tmp_path_factory.mktemp("served"), atlas_gpkg_path, port, public if request.param == "COOPATLAS_URL" else None
+    )
     yield f"http://127.0.0.1:{port}", public
     proc.send_signal(signal.SIGTERM)
     try:

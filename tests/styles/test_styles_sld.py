@@ -5,6 +5,7 @@ package, so the structure is validated with lxml against ``sld_1_1_subset.rng``:
 SE 1.1 and Filter Encoding 1.1 that the files use, written from the specifications' content models
 (stricter than the XSD, never looser). Rendering them in QGIS is tested in ``test_styles_qgis.py``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,10 +45,13 @@ def test_sld_rules_are_the_legend(cid):
     assert doc.findtext("sld:NamedLayer/se:Name", namespaces=NS) == cid
     rules = doc.findall(".//se:Rule", NS)
     assert [r.findtext("se:Description/se:Title", namespaces=NS) for r in rules] == [
-        e.label for e in style.colour.entries]
-    path = {"point": "se:PointSymbolizer/se:Graphic/se:Mark/se:Fill/se:SvgParameter[@name='fill']",
-            "line": "se:LineSymbolizer/se:Stroke/se:SvgParameter[@name='stroke']",
-            "polygon": "se:PolygonSymbolizer/se:Fill/se:SvgParameter[@name='fill']"}[style.geometry]
+        e.label for e in style.colour.entries
+    ]
+    path = {
+        "point": "se:PointSymbolizer/se:Graphic/se:Mark/se:Fill/se:SvgParameter[@name='fill']",
+        "line": "se:LineSymbolizer/se:Stroke/se:SvgParameter[@name='stroke']",
+        "polygon": "se:PolygonSymbolizer/se:Fill/se:SvgParameter[@name='fill']",
+    }[style.geometry]
     colours = [r.findtext(path, namespaces=NS) for r in rules]
     assert colours == [e.colour for e in style.colour.entries]
     # every rule but none has a filter: a feature is drawn once, by one rule

@@ -15,6 +15,7 @@ submissions, live data, a rebuild under a running server) writes into its own co
 Run as a script (``.venv/bin/python tests/support/atlas.py DIR``), it builds the demo atlas into ``DIR``
 and prints its path: what ``make test`` does.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -39,11 +40,18 @@ def build_demo_atlas(out: Path) -> Path:
     """``python -m coopatlas build --out out`` (written atomically by the command); returns ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COOPATLAS_")}
-    proc = subprocess.run([sys.executable, "-m", "coopatlas", "build", "--out", str(out), "--quiet"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "coopatlas", "build", "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+    )
     if proc.returncode != 0 or not out.is_file():
-        raise AtlasBuildError(f"building the demo atlas into {out} failed ({proc.returncode}):\n"
-                              f"{(proc.stdout + proc.stderr)[-4000:]}")
+        raise AtlasBuildError(
+            f"building the demo atlas into {out} failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-4000:]}"
+        )
     return out
 
 

@@ -1,5 +1,6 @@
 """The Atlas's published figures that the tests assert against: the project's own copy,
 ``datasets/figures/*.csv`` (sources in ``datasets/figures/README.md``)."""
+
 from __future__ import annotations
 
 import csv

@@ -17,6 +17,7 @@ Use them from a ``conftest.py``::
 A missing PostgreSQL/PostGIS fails the tests that need it (``make test`` installs it): a test that cannot
 run is not a passing test.
 """
+
 from __future__ import annotations
 
 import itertools

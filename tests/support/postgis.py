@@ -14,6 +14,7 @@ Everything is removed on :meth:`PostgresCluster.stop` (also at interpreter exit,
 cluster whose owner process was killed before that is stopped and removed by the next
 :meth:`PostgresCluster.start` (:func:`sweep_orphans`).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -147,11 +148,13 @@ class PostgresCluster:
         return ["runuser", "-u", self.user, "--", *args] if self.user else args
 
     def _run(self, args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
-        proc = subprocess.run(self._cmd([str(a) for a in args]), capture_output=True, text=True, timeout=timeout,
-                              cwd="/")
+        proc = subprocess.run(
+            self._cmd([str(a) for a in args]), capture_output=True, text=True, timeout=timeout, cwd="/"
+        )
         if proc.returncode != 0:
-            raise ClusterError(f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}"
-                               + self._log_tail())
+            raise ClusterError(
+                f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}" + self._log_tail()
+            )
         return proc
 
     def _log_tail(self) -> str:
@@ -161,7 +164,7 @@ class PostgresCluster:
             return ""
 
     # -- life cycle
-    def start(self) -> "PostgresCluster":
+    def start(self) -> PostgresCluster:
         reason = available()
         if reason:
             raise ClusterError(reason)
@@ -174,11 +177,26 @@ class PostgresCluster:
             pw = pwd.getpwnam(self.user)
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         os.chmod(self.dir, 0o700)
-        self._run([BINDIR / "initdb", "-D", self.datadir, "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                   "--locale=C", "--no-sync", "--no-instructions"])
+        self._run(
+            [
+                BINDIR / "initdb",
+                "-D",
+                self.datadir,
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        )
         (self.datadir / "pg_hba.conf").write_text(
             "# throwaway test cluster: trust, loopback and the private socket only\n"
-            "local all all trust\nhost all all 127.0.0.1/32 trust\n")
+            "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+        )
         last_error = None
         for _attempt in range(3):  # the free port may be taken between free_port() and the server's bind
             port = self.port or free_port()
@@ -188,14 +206,16 @@ class PostgresCluster:
                     "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
                     "shared_buffers = 128MB\nwork_mem = 16MB\nmaintenance_work_mem = 256MB\n"
                     "max_wal_size = 2GB\ncheckpoint_timeout = 30min\nlogging_collector = off\n"
-                    "log_min_messages = warning\ndynamic_shared_memory_type = posix\n")
+                    "log_min_messages = warning\ndynamic_shared_memory_type = posix\n"
+                )
             if self.user:
                 pw = pwd.getpwnam(self.user)
                 os.chown(self.datadir / "postgresql.auto.conf", pw.pw_uid, pw.pw_gid)
                 os.chown(self.datadir / "pg_hba.conf", pw.pw_uid, pw.pw_gid)
             try:
-                self._run([BINDIR / "pg_ctl", "-D", self.datadir, "-l", self.logfile, "-w", "-t", "60", "start"],
-                          timeout=90)
+                self._run(
+                    [BINDIR / "pg_ctl", "-D", self.datadir, "-l", self.logfile, "-w", "-t", "60", "start"], timeout=90
+                )
                 self.port = port
                 self.started = True
                 break
@@ -211,14 +231,18 @@ class PostgresCluster:
     def stop(self) -> None:
         """Stop the server (immediately: the data are thrown away) and remove the directory."""
         if self.started:
-            subprocess.run(self._cmd([str(BINDIR / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w",
-                                      "stop"]), capture_output=True, timeout=60, cwd="/")
+            subprocess.run(
+                self._cmd([str(BINDIR / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop"]),
+                capture_output=True,
+                timeout=60,
+                cwd="/",
+            )
             self.started = False
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
 
-    def __enter__(self) -> "PostgresCluster":
+    def __enter__(self) -> PostgresCluster:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -228,6 +252,7 @@ class PostgresCluster:
     def execute(self, sql: str, dbname: str = "postgres") -> None:
         """Run ``sql`` (autocommit) in database ``dbname``."""
         import psycopg2
+
         con = psycopg2.connect(self.url(dbname))
         try:
             con.autocommit = True
@@ -247,6 +272,7 @@ class PostgresCluster:
 def query(url: str, sql: str, params=None) -> list[tuple]:
     """The rows of ``sql`` (with ``params``) in the database at ``url``."""
     import psycopg2
+
     con = psycopg2.connect(url)
     try:
         with con.cursor() as cur:
@@ -259,6 +285,7 @@ def query(url: str, sql: str, params=None) -> list[tuple]:
 def wait_for(url: str, timeout: float = 10.0) -> None:
     """Wait until the database at ``url`` accepts connections."""
     import psycopg2
+
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -273,6 +300,7 @@ def wait_for(url: str, timeout: float = 10.0) -> None:
 def loaded_atlas(cluster: PostgresCluster, gpkg: str | os.PathLike, dbname: str = "atlas") -> str:
     """A new database of ``cluster`` with the atlas ``gpkg`` loaded (schema ``atlas``); its URL."""
     from coopatlas.store.postgis import load
+
     url = cluster.create_database(dbname)
     load(gpkg, url)
     return url

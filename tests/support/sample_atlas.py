@@ -6,6 +6,7 @@ new lines, backslashes, empty strings next to NULLs, ``false`` next to NULL bool
 antimeridian, multipolygons with holes, multilinestrings split at the antimeridian. Coordinates are
 EPSG:4326 longitude/latitude degrees.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,24 @@ AWKWARD_TEXTS = [
     "Voïvodie de Silésie, Łódź, São Paulo, Hà Nội",
     "日本語のテキスト",
 ]
-WORDS = ["eau", "assainissement", "ecole", "sante", "jeunesse", "agriculture", "culture", "climat", "energie",
-         "gouvernance", "tourisme", "patrimoine", "femmes", "dechets", "formation", "numerique"]
+WORDS = [
+    "eau",
+    "assainissement",
+    "ecole",
+    "sante",
+    "jeunesse",
+    "agriculture",
+    "culture",
+    "climat",
+    "energie",
+    "gouvernance",
+    "tourisme",
+    "patrimoine",
+    "femmes",
+    "dechets",
+    "formation",
+    "numerique",
+]
 
 
 def _geometry(kind: str, rng: random.Random, i: int):
@@ -86,8 +103,9 @@ def sample_tables(n: int = 60, seed: int = 7) -> dict[str, list[dict]]:
         table = sch.DEMANDES_TABLE if cid == "demandes" else cid
         rows = []
         # the first free text field gets every awkward text once, then a NULL, whatever the random draws
-        text_field = next(f.name for f in coll.fields
-                          if f.type == sch.TEXT and f.codelist is None and f.name != "id" and f.nullable)
+        text_field = next(
+            f.name for f in coll.fields if f.type == sch.TEXT and f.codelist is None and f.name != "id" and f.nullable
+        )
         for i in range(n):
             row = {f.name: _value(f, cid, i, rng) for f in coll.fields}
             if i < len(AWKWARD_TEXTS):

@@ -7,6 +7,7 @@
 Each server has its own ``--var`` folder (effective configuration, OpenAPI document), so several run at
 once. The server log is kept in that folder and shown when the server fails to start.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,6 +33,7 @@ def answers_within(proc: subprocess.Popen, url: str, timeout: float, log_tail) -
     """Wait until ``GET url`` answers 200 (True), or ``timeout`` seconds have passed (False). A server process
     that exits meanwhile raises ``RuntimeError`` with ``log_tail()``, the end of its log."""
     import requests
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -48,8 +50,15 @@ def answers_within(proc: subprocess.Popen, url: str, timeout: float, log_tail) -
 class AtlasServer:
     """One ``coopatlas serve`` process (gunicorn) until :meth:`stop`."""
 
-    def __init__(self, gpkg: str | os.PathLike | None = None, database_url: str | None = None, workers: int = 2,
-                 env: dict | None = None, extra_args: list[str] | None = None, timeout: float = 120):
+    def __init__(
+        self,
+        gpkg: str | os.PathLike | None = None,
+        database_url: str | None = None,
+        workers: int = 2,
+        env: dict | None = None,
+        extra_args: list[str] | None = None,
+        timeout: float = 120,
+    ):
         if (gpkg is None) == (database_url is None):
             raise ValueError("give either gpkg or database_url")
         self.gpkg, self.database_url, self.workers = gpkg, database_url, workers
@@ -69,23 +78,36 @@ class AtlasServer:
         except (OSError, TypeError):
             return ""
 
-    def start(self) -> "AtlasServer":
+    def start(self) -> AtlasServer:
         self.var = Path(tempfile.mkdtemp(prefix="coopatlas-serve-"))
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k not in ("COOPATLAS_DATABASE_URL", "COOPATLAS_GPKG")}
         env.setdefault("COOPATLAS_ATLAS_READONLY", "1")  # never write Bourse requests into a shared atlas
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         env.update(self.extra_env)
-        args = [sys.executable, "-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                "--workers", str(self.workers), "--var", str(self.var)]
+        args = [
+            sys.executable,
+            "-m",
+            "coopatlas",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--var",
+            str(self.var),
+        ]
         if self.gpkg is not None:
             args += ["--gpkg", str(self.gpkg)]
         else:
             env["COOPATLAS_DATABASE_URL"] = self.database_url
         args += self.extra_args
         log = open(self.var / "server.log", "wb")
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         log.close()
         deadline = time.monotonic() + self.timeout
         while True:
@@ -120,7 +142,7 @@ class AtlasServer:
             shutil.rmtree(self.var, ignore_errors=True)
             self.var = None
 
-    def __enter__(self) -> "AtlasServer":
+    def __enter__(self) -> AtlasServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

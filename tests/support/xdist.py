@@ -5,6 +5,7 @@ In the folder's ``conftest.py``::
     def pytest_collection_modifyitems(config, items):
         group_folder(items, __file__, "processes")
 """
+
 from __future__ import annotations
 
 from pathlib import Path

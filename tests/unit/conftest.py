@@ -1,4 +1,5 @@
 """Fixtures shared by the unit tests: the reference geography of ``datasets/reference/``."""
+
 from __future__ import annotations
 
 from pathlib import Path

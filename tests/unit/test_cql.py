@@ -3,6 +3,7 @@
 Every translated filter is executed by SQLite and its result compared with the rows a plain Python
 predicate selects, so the tests check what a user gets, not the SQL text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,8 @@ from shapely.geometry import LineString, Point, Polygon
 
 from coopatlas import schema as sch
 from coopatlas.server import cql
-from coopatlas.store.geopackage import blob_envelope, encode_geometry as gpkg_blob
+from coopatlas.store.geopackage import blob_envelope
+from coopatlas.store.geopackage import encode_geometry as gpkg_blob
 
 Q = {
     "name": cql.Queryable("name", sch.TEXT),
@@ -34,8 +36,7 @@ ROWS = [
     (3, "ÉCOLE de Dakar", 30, None, None, "2021-03-01", "en_projet", Point(-17.45, 14.69)),
     (4, "100% jeunesse", None, 4.0, 1, None, None, Point(179.9, -17.0)),
     (5, "under_score*star?[x]", 5, -1.0, 0, "2019-12-31", "en_cours", None),
-    (6, None, 0, 0.0, 1, "2020-01-01", "termine",
-     Polygon([(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)])),
+    (6, None, 0, 0.0, 1, "2020-01-01", "termine", Polygon([(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)])),
     (7, "Łódź", 7, 7.7, None, "2022-02-02", "en_cours", LineString([(-5, -5), (5, 5)])),
 ]
 
@@ -43,8 +44,10 @@ ROWS = [
 @pytest.fixture(scope="module")
 def con():
     c = sqlite3.connect(":memory:")
-    c.execute("CREATE TABLE t (fid INTEGER PRIMARY KEY, name TEXT, num INTEGER, val REAL, flag BOOLEAN, "
-              "day DATE, code TEXT, geom BLOB)")
+    c.execute(
+        "CREATE TABLE t (fid INTEGER PRIMARY KEY, name TEXT, num INTEGER, val REAL, flag BOOLEAN, "
+        "day DATE, code TEXT, geom BLOB)"
+    )
     c.execute("CREATE VIRTUAL TABLE rt USING rtree(id, minx, maxx, miny, maxy)")
     for fid, *vals, geom in ROWS:
         blob = gpkg_blob(geom)
@@ -140,8 +143,10 @@ SPATIAL = [
     ("NOT S_INTERSECTS(geometry, BBOX(-20, 0, 12, 50))", lambda g: not g.intersects(BOX)),
     ("S_INTERSECTS(geometry, BBOX(-20, 0, 12, 50)) OR num = 7", lambda g: g.intersects(BOX)),  # + row 7 below
     ("RELATE(geometry, POINT(2 2), 'T********')", lambda g: g.relate_pattern(Point(2, 2), "T********")),
-    ("S_INTERSECTS(geometry, SRID=3857;POINT(222638.98 2273030.93))",  # (2°, 20°) in Web Mercator
-     lambda g: g.intersects(Point(2, 20).buffer(1e-6))),
+    (
+        "S_INTERSECTS(geometry, SRID=3857;POINT(222638.98 2273030.93))",  # (2°, 20°) in Web Mercator
+        lambda g: g.intersects(Point(2, 20).buffer(1e-6)),
+    ),
 ]
 
 
@@ -168,16 +173,20 @@ def test_top_level_spatial_predicate_uses_the_rtree():
 
 
 def test_cql2_json_filters(con):
-    f = {"op": "and", "args": [
-        {"op": "=", "args": [{"property": "code"}, "en_cours"]},
-        {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [-20, 0, 12, 50]}]},
-    ]}
+    f = {
+        "op": "and",
+        "args": [
+            {"op": "=", "args": [{"property": "code"}, "en_cours"]},
+            {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [-20, 0, 12, 50]}]},
+        ],
+    }
     sql = cql.to_sql(cql.parse(f), TARGET)
     got = {r[0] for r in con.execute(f"SELECT fid FROM t WHERE {sql.text}", sql.params)}
     assert got == {fid for fid, *v, g in ROWS if v[5] == "en_cours" and g is not None and g.intersects(BOX)} == {1, 7}
     # the same as a JSON string, and a LIKE with CASEI
-    text = ('{"op": "like", "args": [{"op": "casei", "args": [{"property": "name"}]}, '
-            '{"op": "casei", "args": ["ACC%"]}]}')
+    text = (
+        '{"op": "like", "args": [{"op": "casei", "args": [{"property": "name"}]}, {"op": "casei", "args": ["ACC%"]}]}'
+    )
     sql = cql.to_sql(cql.parse(text, "cql2-json"), TARGET)
     assert {r[0] for r in con.execute(f"SELECT fid FROM t WHERE {sql.text}", sql.params)} == {1, 2}
 
@@ -232,28 +241,53 @@ def test_values_are_parameters_never_sql(con):
     assert con.execute(f"SELECT COUNT(*) FROM t WHERE {sql.text}", sql.params).fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("pattern,glob", [
-    ("abc", "abc"), ("a%", "a*"), ("a_c", "a?c"), ("100\\%", "100%"), ("a\\_b", "a_b"),
-    ("*?[", "[*][?][[]"), ("\\\\", "\\"), ("]", "]"),
-])
+@pytest.mark.parametrize(
+    "pattern,glob",
+    [
+        ("abc", "abc"),
+        ("a%", "a*"),
+        ("a_c", "a?c"),
+        ("100\\%", "100%"),
+        ("a\\_b", "a_b"),
+        ("*?[", "[*][?][[]"),
+        ("\\\\", "\\"),
+        ("]", "]"),
+    ],
+)
 def test_like_to_glob(pattern, glob):
     assert cql.like_to_glob(pattern) == glob
 
 
-@pytest.mark.parametrize("q,value,expected", [
-    (Q["num"], "12", 12), (Q["num"], 12.5, 12.5), (Q["val"], "1e3", 1000.0), (Q["flag"], "TRUE", 1),
-    (Q["flag"], "0", 0),
-    (Q["flag"], False, 0), (Q["day"], "2020-01-02", "2020-01-02"), (Q["day"], dt.date(2020, 1, 2), "2020-01-02"),
-    (Q["day"], dt.datetime(2020, 1, 2, tzinfo=dt.timezone.utc), "2020-01-02"), (Q["name"], "é", "é"),
-])
+@pytest.mark.parametrize(
+    "q,value,expected",
+    [
+        (Q["num"], "12", 12),
+        (Q["num"], 12.5, 12.5),
+        (Q["val"], "1e3", 1000.0),
+        (Q["flag"], "TRUE", 1),
+        (Q["flag"], "0", 0),
+        (Q["flag"], False, 0),
+        (Q["day"], "2020-01-02", "2020-01-02"),
+        (Q["day"], dt.date(2020, 1, 2), "2020-01-02"),
+        (Q["day"], dt.datetime(2020, 1, 2, tzinfo=dt.UTC), "2020-01-02"),
+        (Q["name"], "é", "é"),
+    ],
+)
 def test_coerce(q, value, expected):
     assert cql.coerce(q, value) == expected
 
 
-@pytest.mark.parametrize("q,value", [
-    (Q["num"], "1.5"), (Q["num"], True), (Q["val"], "nan"), (Q["flag"], "maybe"), (Q["day"], "2020-13-01"),
-    (Q["name"], 3),
-])
+@pytest.mark.parametrize(
+    "q,value",
+    [
+        (Q["num"], "1.5"),
+        (Q["num"], True),
+        (Q["val"], "nan"),
+        (Q["flag"], "maybe"),
+        (Q["day"], "2020-13-01"),
+        (Q["name"], 3),
+    ],
+)
 def test_coerce_refuses(q, value):
     with pytest.raises(cql.FilterError, match=q.name):
         cql.coerce(q, value, where="param")
@@ -261,6 +295,7 @@ def test_coerce_refuses(q, value):
 
 def test_temporal_predicates_follow_the_postgresql_provider(con):
     from pygeofilter import ast, values
+
     d = ast.Attribute("day")
 
     def run(node):
@@ -283,6 +318,7 @@ def test_temporal_predicates_follow_the_postgresql_provider(con):
 
 def test_dwithin_is_measured_on_the_ellipsoid(con):
     from pygeofilter import ast, values
+
     geod = pyproj.Geod(ellps="WGS84")
     centre = (2.0, 48.5)  # row 1 is at (2, 48): 55.6 km away
     d = geod.inv(*centre, 2.0, 48.0)[2]

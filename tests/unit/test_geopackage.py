@@ -1,5 +1,6 @@
 """The GeoPackage format module (coopatlas.store.geopackage): blobs read back as written, by GDAL's rules
 too; read-only connections that follow a rebuild; the Store reading a replaced file; the metadata."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,9 @@ GEOMETRIES = [
     Point(1.25, -3.5),
     LineString([(0, 0), (1, 1), (2, 0.5)]),
     Polygon([(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)], [[(1, 1), (2, 1), (2, 2), (1, 1)]]),
-    MultiPolygon([Polygon([(10, 10), (11, 10), (11, 11), (10, 10)]),
-                  Polygon([(-5, -5), (-4, -5), (-4, -4), (-5, -5)])]),
+    MultiPolygon(
+        [Polygon([(10, 10), (11, 10), (11, 11), (10, 10)]), Polygon([(-5, -5), (-4, -5), (-4, -4), (-5, -5)])]
+    ),
 ]
 
 
@@ -64,8 +66,10 @@ def test_rtree_functions_follow_the_blob_header():
     con = sqlite3.connect(":memory:")
     geopackage.register_rtree_functions(con)
     blob = geopackage.encode_geometry(Polygon([(1, 2), (3, 2), (3, 5), (1, 2)]))
-    row = con.execute("SELECT ST_MinX(?), ST_MaxX(?), ST_MinY(?), ST_MaxY(?), ST_IsEmpty(?), ST_IsEmpty(?)",
-                      (blob, blob, blob, blob, blob, geopackage.encode_geometry(Point()))).fetchone()
+    row = con.execute(
+        "SELECT ST_MinX(?), ST_MaxX(?), ST_MinY(?), ST_MaxY(?), ST_IsEmpty(?), ST_IsEmpty(?)",
+        (blob, blob, blob, blob, blob, geopackage.encode_geometry(Point())),
+    ).fetchone()
     assert row == (1.0, 3.0, 2.0, 5.0, 0, 1)
 
 

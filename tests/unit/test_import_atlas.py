@@ -6,6 +6,7 @@ XLSX workbook with a notice sheet, UTF-8 ``,`` CSV) and tests/data/apd -> ``coop
 interchange folder -> ``coopatlas build --import`` -> GeoPackage read back with pyogrio. Then every bad
 input, each reported with its file, line and column.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,8 +28,11 @@ from coopatlas.data.importers.sources import SourceError, decode, sniff_delimite
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data" / "atlas_cncd"
-ZONES = [SAMPLES / "atlas_zone_afrique.csv", SAMPLES / "atlas_zone_europe.xlsx",
-         SAMPLES / "atlas_zone_ameriques_asie_oceanie.csv"]
+ZONES = [
+    SAMPLES / "atlas_zone_afrique.csv",
+    SAMPLES / "atlas_zone_europe.xlsx",
+    SAMPLES / "atlas_zone_ameriques_asie_oceanie.csv",
+]
 APD = ROOT / "tests" / "data" / "apd" / "apd_2011_2012.csv"
 
 
@@ -59,6 +63,7 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
 
 # --- End to end -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     out = tmp_path_factory.mktemp("import") / "atlas"
@@ -82,8 +87,17 @@ def layer(gpkg: Path, name: str):
 def test_import_writes_an_interchange_folder_and_a_report(imported):
     out, stdout, stderr = imported
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["collectivites.csv", "partenaires.csv", "projets.csv", "demandes.csv", "apd.csv", "cofinancements.csv",
-         "metadata.json", REPORT_FILE])
+        [
+            "collectivites.csv",
+            "partenaires.csv",
+            "projets.csv",
+            "demandes.csv",
+            "apd.csv",
+            "cofinancements.csv",
+            "metadata.json",
+            REPORT_FILE,
+        ]
+    )
     assert "48 projets, 39 collectivités, 47 partenaires, 10 déclarations d'APD" in stdout
     # the partners placed at the country are listed on the terminal and first in the report
     for name in ("Zimanga", "Douroula", "Gemeinde Ruhpolding"):
@@ -179,6 +193,7 @@ def test_partners_are_geocoded(built):
 
 def test_metadata_records_the_sources(imported, built):
     from coopatlas.store.geopackage import read_metadata
+
     meta = read_metadata(built)
     assert meta["synthetique"] is False and meta["source"] == "atlas_cncd"
     assert [f["nom"] for f in meta["fichiers"]] == [z.name for z in ZONES] + [APD.name]
@@ -194,6 +209,7 @@ def test_import_api_returns_tables_and_report(reference, mapping):
 
 
 # --- Bad input: file, line, column ------------------------------------------------------------------------
+
 
 def write_zone(path: Path, rows: list[list], header: list[str] | None = None, encoding="utf-8", delimiter=";"):
     SAMPLE.write_csv(path, header or SAMPLE.AFRIQUE_HEADER, rows, encoding, delimiter)
@@ -216,7 +232,7 @@ def col(name: str) -> int:
 
 def test_missing_column(tmp_path, reference, mapping):
     header = [h for h in SAMPLE.AFRIQUE_HEADER if h != "Pays"]
-    data = [r[:col("Pays")] + r[col("Pays") + 1:] for r in rows()]
+    data = [r[: col("Pays")] + r[col("Pays") + 1 :] for r in rows()]
     f = write_zone(tmp_path / "zone.csv", data, header)
     msg = import_error([f], reference, mapping)
     assert f"{f}, line 1, column 'Pays partenaire': missing column (accepted headers: Pays partenaire | " in msg
@@ -237,7 +253,7 @@ def test_a_title_line_without_separators_before_the_header(tmp_path, reference, 
 
 def test_title_lines_then_a_header_with_a_missing_column(tmp_path, reference, mapping):
     header = [h for h in SAMPLE.AFRIQUE_HEADER if h != "Pays"]
-    data = [r[:col("Pays")] + r[col("Pays") + 1:] for r in rows()]
+    data = [r[: col("Pays")] + r[col("Pays") + 1 :] for r in rows()]
     f = tmp_path / "zone.csv"
     SAMPLE.write_csv(f, header, data, "utf-8", ";", title=TITLE + "\r\nDonnées provisoires")
     msg = import_error([f], reference, mapping)
@@ -270,7 +286,7 @@ def test_bad_year(tmp_path, reference, mapping, value):
 
 def test_broken_utf8(tmp_path, reference, mapping):
     f = write_zone(tmp_path / "zone.csv", rows())
-    data = f.read_bytes().replace("Rhône-Alpes".encode("utf-8"), "Rhône-Alpes".encode("cp1252"))
+    data = f.read_bytes().replace("Rhône-Alpes".encode(), "Rhône-Alpes".encode("cp1252"))
     f.write_bytes(data)
     msg = import_error([f], reference, mapping)
     assert f"{f}, line 4, column 'Collectivité territoriale française': broken encoding: invalid UTF-8" in msg
@@ -279,7 +295,7 @@ def test_broken_utf8(tmp_path, reference, mapping):
 def test_broken_utf8_after_a_title_line(tmp_path, reference, mapping):
     f = tmp_path / "zone.csv"
     SAMPLE.write_csv(f, SAMPLE.AFRIQUE_HEADER, rows(), "utf-8", ";", title=TITLE)
-    f.write_bytes(f.read_bytes().replace("Rhône-Alpes".encode("utf-8"), "Rhône-Alpes".encode("cp1252")))
+    f.write_bytes(f.read_bytes().replace("Rhône-Alpes".encode(), "Rhône-Alpes".encode("cp1252")))
     msg = import_error([f], reference, mapping)
     assert f"{f}, line 5, column 'Collectivité territoriale française': broken encoding: invalid UTF-8" in msg
 
@@ -308,17 +324,20 @@ def test_duplicate_ids_across_files(tmp_path, reference, mapping):
     assert f"{f2}, line 2, column 'Identifiant du projet': duplicate id 'AFR-0002' (first at {f1}:3)" in msg
 
 
-@pytest.mark.parametrize("column, value, words", [
-    ("Statut", "Abracadabra", "unknown statut 'Abracadabra': add this label to values.statut of atlas_cncd.yml"),
-    ("Type de collectivité", "Baronnie", "unknown type_collectivite 'Baronnie'"),
-    ("Type d'action", "Mission d'observation", "unknown type_action"),
-    ("Thématique", "Astronomie", "unknown thematique 'Astronomie'"),
-    ("Sous-thématique", "Eau potable", "sub-theme 'eau_potable' belongs to theme 'eau_assainissement', not 'aide'"),
-    ("Cofinancements", "MAE ; Banque martienne", "unknown cofinancement 'Banque martienne'"),
-    ("Jumelage", "Peut-être", "not a yes/no value"),
-    ("Date de mise à jour", "le 15 novembre", "bad date"),
-    ("Collectivité territoriale française", "Gotham City", "French commune 'Gotham City' not found"),
-])
+@pytest.mark.parametrize(
+    "column, value, words",
+    [
+        ("Statut", "Abracadabra", "unknown statut 'Abracadabra': add this label to values.statut of atlas_cncd.yml"),
+        ("Type de collectivité", "Baronnie", "unknown type_collectivite 'Baronnie'"),
+        ("Type d'action", "Mission d'observation", "unknown type_action"),
+        ("Thématique", "Astronomie", "unknown thematique 'Astronomie'"),
+        ("Sous-thématique", "Eau potable", "sub-theme 'eau_potable' belongs to theme 'eau_assainissement', not 'aide'"),
+        ("Cofinancements", "MAE ; Banque martienne", "unknown cofinancement 'Banque martienne'"),
+        ("Jumelage", "Peut-être", "not a yes/no value"),
+        ("Date de mise à jour", "le 15 novembre", "bad date"),
+        ("Collectivité territoriale française", "Gotham City", "French commune 'Gotham City' not found"),
+    ],
+)
 def test_unknown_values(tmp_path, reference, mapping, column, value, words):
     data = rows()
     data[0][col(column)] = value
@@ -344,6 +363,7 @@ def test_every_problem_is_reported_at_once(tmp_path, reference, mapping):
 
 def test_xlsx_problems_name_the_sheet(tmp_path, reference, mapping):
     import openpyxl
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Zone Asie"
@@ -360,6 +380,7 @@ def test_xlsx_problems_name_the_sheet(tmp_path, reference, mapping):
 
 def test_a_worksheet_lacking_a_column_is_an_error(tmp_path, reference, mapping):
     import openpyxl
+
     wb = openpyxl.Workbook()
     wb.active.title = "Lisez-moi"
     wb.active.append(["Notice du fichier"])
@@ -378,18 +399,26 @@ def test_a_worksheet_lacking_a_column_is_an_error(tmp_path, reference, mapping):
 
 def test_apd_problems(tmp_path, reference, mapping):
     apd = tmp_path / "apd.csv"
-    SAMPLE.write_csv(apd, SAMPLE.APD_HEADER, [
-        ["Vouneuil-sous-Biard", "Commune", "Burkina Faso", "2012", "12 500,00"],
-        ["Vouneuil-sous-Biard", "", "Burkina Faso", "2012", "1"],  # same collectivity, country and year
-        ["Inconnue-sur-Mer", "", "Burkina Faso", "2012", "1"],  # no type, not among the projects
-        ["Vouneuil-sous-Biard", "Commune", "Burkina Faso", "l'an dernier", "1"],
-        ["Vouneuil-sous-Biard", "Commune", "Burkina Faso", "2010", "beaucoup"],
-        ["Vouneuil-sous-Biard", "Commune", "Narnia", "2009", "1"],
-    ], "utf-8", ";")
+    SAMPLE.write_csv(
+        apd,
+        SAMPLE.APD_HEADER,
+        [
+            ["Vouneuil-sous-Biard", "Commune", "Burkina Faso", "2012", "12 500,00"],
+            ["Vouneuil-sous-Biard", "", "Burkina Faso", "2012", "1"],  # same collectivity, country and year
+            ["Inconnue-sur-Mer", "", "Burkina Faso", "2012", "1"],  # no type, not among the projects
+            ["Vouneuil-sous-Biard", "Commune", "Burkina Faso", "l'an dernier", "1"],
+            ["Vouneuil-sous-Biard", "Commune", "Burkina Faso", "2010", "beaucoup"],
+            ["Vouneuil-sous-Biard", "Commune", "Narnia", "2009", "1"],
+        ],
+        "utf-8",
+        ";",
+    )
     msg = import_error([write_zone(tmp_path / "zone.csv", rows(1))], reference, mapping, apd=[apd])
     assert msg.startswith("5 problems")
-    assert f"{apd}, line 3, column 'Année': second declaration of 'Vouneuil-sous-Biard' for BF in 2012 " \
-           f"(first at {apd}:2)" in msg
+    assert (
+        f"{apd}, line 3, column 'Année': second declaration of 'Vouneuil-sous-Biard' for BF in 2012 "
+        f"(first at {apd}:2)" in msg
+    )
     assert f"{apd}, line 4, column 'Collectivité': 'Inconnue-sur-Mer' is none of the imported" in msg
     assert f"{apd}, line 5, column 'Année': bad year" in msg
     assert f"{apd}, line 6, column 'Montant (€)': bad amount 'beaucoup'" in msg
@@ -433,19 +462,34 @@ def test_bad_mapping_file(tmp_path, mapping):
 
 # --- Units ------------------------------------------------------------------------------------------------
 
+
 def test_value_map_labels():
-    vm = ValueMap("thematique", {"sensibilisation": ["Éducation au développement*"],
-                                 "education_jeunesse": ["Éducation*"], "aide": ["Divers"]}, None, "m.yml")
+    vm = ValueMap(
+        "thematique",
+        {"sensibilisation": ["Éducation au développement*"], "education_jeunesse": ["Éducation*"], "aide": ["Divers"]},
+        None,
+        "m.yml",
+    )
     assert vm.lookup("EDUCATION au développement durable") == "sensibilisation"  # longest prefix wins
     assert vm.lookup("Éducation primaire") == "education_jeunesse"
     assert vm.lookup("Educationnel") is None  # prefixes match whole words
     assert vm.lookup(" divers ") == "aide"
 
 
-@pytest.mark.parametrize("text, value", [
-    ("12 500,50 €", 12500.5), ("12\u202f500", 12500), ("1.234.567,89", 1234567.89), ("1,234,567.89", 1234567.89),
-    ("45000", 45000), ("230000.5", 230000.5), ("12 500 EUR", 12500), ("douze", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("12 500,50 €", 12500.5),
+        ("12\u202f500", 12500),
+        ("1.234.567,89", 1234567.89),
+        ("1,234,567.89", 1234567.89),
+        ("45000", 45000),
+        ("230000.5", 230000.5),
+        ("12 500 EUR", 12500),
+        ("douze", None),
+        ("", None),
+    ],
+)
 def test_parse_amount(text, value):
     assert parse_amount(text) == value
 
@@ -485,8 +529,15 @@ def test_french_authorities(reference, mapping):
 
 def test_gazetteer(reference, mapping):
     gz = Gazetteer(reference, mapping)
-    assert [gz.country(n) for n in ("Viêt Nam", "Vietnam", "RDC", "Côte d’Ivoire", "BFA", "bf", "Atlantide")] == \
-        ["VN", "VN", "CD", "CI", "BF", "BF", None]
+    assert [gz.country(n) for n in ("Viêt Nam", "Vietnam", "RDC", "Côte d’Ivoire", "BFA", "bf", "Atlantide")] == [
+        "VN",
+        "VN",
+        "CD",
+        "CI",
+        "BF",
+        "BF",
+        None,
+    ]
     p = gz.locate("SN", "Région de Saint-Louis")
     assert (p.type_partenaire, p.precision_geo) == ("region", "admin1")
     p = gz.locate("SN", "Saint-Louis")

@@ -6,6 +6,7 @@ The round trip is checked table by table on the raw SQLite rows (every stored ta
 GeoPackage, geometry blobs and hidden search column included), on a small hand-made atlas full of awkward
 values and on the real demo atlas (the atlas of the tests, slow).
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,7 +28,6 @@ from coopatlas.data.reference import Reference
 from coopatlas.data.tables import BASE_FIELDS, AtlasTables
 from coopatlas.store import geopackage
 
-
 # --- A small atlas with every awkward value ------------------------------------------------------------
 
 AWKWARD = 'Coopération « Ziniaré », "guillemets", virgule; point-virgule\nligne 2\r\nligne 3 — œuvre 日本'
@@ -36,72 +36,241 @@ AWKWARD = 'Coopération « Ziniaré », "guillemets", virgule; point-virgule\nli
 def small_tables() -> AtlasTables:
     """Three collectivities, four partners (one on the antimeridian), five projects, requests of every
     validation status, APD and co-financings; NULL next to false and empty next to text."""
-    coll = pd.DataFrame([
-        dict(id="C1", nom="Paris", type_collectivite="commune", code_insee="75056", siren=None, code_region="11",
-             code_departement="75", elu_nom="Élu « un »", elu_fonction=None, elu_email="a@example.org",
-             elu_telephone="01 99 00 00 01", directeur_nom=None, directeur_fonction=None, directeur_email=None,
-             directeur_telephone=None, date_maj="2013-06-30", geometry=Point(2.3522219, 48.856614)),
-        dict(id="C2", nom="Conseil général du Bas-Rhin", type_collectivite="departement", code_insee="67",
-             siren=None, code_region="44", code_departement="67", elu_nom=None, elu_fonction=None, elu_email=None,
-             elu_telephone=None, directeur_nom="D, irecteur", directeur_fonction=AWKWARD, directeur_email=None,
-             directeur_telephone=None, date_maj=None, geometry=Point(7.7521113, 48.5734053)),
-        dict(id="C3", nom="Polynésie française", type_collectivite="outre_mer", code_insee="987", siren=None,
-             code_region=None, code_departement=None, elu_nom=None, elu_fonction=None, elu_email=None,
-             elu_telephone=None, directeur_nom=None, directeur_fonction=None, directeur_email=None,
-             directeur_telephone=None, date_maj="2012-01-31", geometry=Point(-149.5585, -17.535)),
-    ])
-    part = pd.DataFrame([
-        dict(id="P1", nom="Ziniaré", type_partenaire="localite", pays_code="BF", admin1_nom="Plateau-Central",
-             geonameid=2353257, precision_geo="localite", en_recherche=False, geometry=Point(-1.29753, 12.58236)),
-        dict(id="P2", nom="Voïvodie de Silésie", type_partenaire="region", pays_code="PL", admin1_nom="Silésie",
-             geonameid=None, precision_geo="admin1", en_recherche=None, geometry=Point(1 / 3, 50.1 + 1e-12)),
-        dict(id="P3", nom="Suva", type_partenaire="localite", pays_code="FJ", admin1_nom=None, geonameid=2198148,
-             precision_geo="localite", en_recherche=True, geometry=Point(180.0, -18.13683)),
-        dict(id="P4", nom="Zimanga", type_partenaire="localite", pays_code="BF", admin1_nom=None, geonameid=None,
-             precision_geo="pays", en_recherche=True, geometry=Point(-1.5, 12.25)),
-    ])
-    proj = pd.DataFrame([
-        dict(id="PR1", collectivite_id="C1", partenaire_id="P1", titre=AWKWARD, description="  espaces  ",
-             type_action="cooperation_decentralisee", jumelage=False, statut="en_cours", thematique="aide",
-             sous_thematique="aide_non_specifiee", sous_sous_thematique="aide_non_specifiee", annee_convention=2007,
-             annee_lancement=2007, annee_fin=None, cofinancement_types="mae,agence_eau", loi_oudin=True,
-             date_maj="2012-11-15"),
-        dict(id="PR2", collectivite_id="C2", partenaire_id="P2", titre="Action sociale", description=None,
-             type_action="cooperation_decentralisee", jumelage=None, statut=None, thematique="action_sociale",
-             sous_thematique=None, sous_sous_thematique=None, annee_convention=None, annee_lancement=None,
-             annee_fin=None, cofinancement_types=None, loi_oudin=None, date_maj=None),
-        dict(id="PR3", collectivite_id="C3", partenaire_id="P3", titre="Pacifique", description="x",
-             type_action="action_exterieure", jumelage=True, statut="termine", thematique="environnement",
-             sous_thematique="environnement_biodiversite", sous_sous_thematique="biodiversite",
-             annee_convention=1959, annee_lancement=1960, annee_fin=2013, cofinancement_types="ue",
-             loi_oudin=False, date_maj="2010-01-01"),
-        dict(id="PR4", collectivite_id="C1", partenaire_id="P4", titre="Ensemble pour Zimanga", description="",
-             type_action="cooperation_decentralisee", jumelage=False, statut="suspendu", thematique=None,
-             sous_thematique=None, sous_sous_thematique=None, annee_convention=None, annee_lancement=2009,
-             annee_fin=None, cofinancement_types=None, loi_oudin=False, date_maj="2013-01-01"),
-    ])
+    coll = pd.DataFrame(
+        [
+            dict(
+                id="C1",
+                nom="Paris",
+                type_collectivite="commune",
+                code_insee="75056",
+                siren=None,
+                code_region="11",
+                code_departement="75",
+                elu_nom="Élu « un »",
+                elu_fonction=None,
+                elu_email="a@example.org",
+                elu_telephone="01 99 00 00 01",
+                directeur_nom=None,
+                directeur_fonction=None,
+                directeur_email=None,
+                directeur_telephone=None,
+                date_maj="2013-06-30",
+                geometry=Point(2.3522219, 48.856614),
+            ),
+            dict(
+                id="C2",
+                nom="Conseil général du Bas-Rhin",
+                type_collectivite="departement",
+                code_insee="67",
+                siren=None,
+                code_region="44",
+                code_departement="67",
+                elu_nom=None,
+                elu_fonction=None,
+                elu_email=None,
+                elu_telephone=None,
+                directeur_nom="D, irecteur",
+                directeur_fonction=AWKWARD,
+                directeur_email=None,
+                directeur_telephone=None,
+                date_maj=None,
+                geometry=Point(7.7521113, 48.5734053),
+            ),
+            dict(
+                id="C3",
+                nom="Polynésie française",
+                type_collectivite="outre_mer",
+                code_insee="987",
+                siren=None,
+                code_region=None,
+                code_departement=None,
+                elu_nom=None,
+                elu_fonction=None,
+                elu_email=None,
+                elu_telephone=None,
+                directeur_nom=None,
+                directeur_fonction=None,
+                directeur_email=None,
+                directeur_telephone=None,
+                date_maj="2012-01-31",
+                geometry=Point(-149.5585, -17.535),
+            ),
+        ]
+    )
+    part = pd.DataFrame(
+        [
+            dict(
+                id="P1",
+                nom="Ziniaré",
+                type_partenaire="localite",
+                pays_code="BF",
+                admin1_nom="Plateau-Central",
+                geonameid=2353257,
+                precision_geo="localite",
+                en_recherche=False,
+                geometry=Point(-1.29753, 12.58236),
+            ),
+            dict(
+                id="P2",
+                nom="Voïvodie de Silésie",
+                type_partenaire="region",
+                pays_code="PL",
+                admin1_nom="Silésie",
+                geonameid=None,
+                precision_geo="admin1",
+                en_recherche=None,
+                geometry=Point(1 / 3, 50.1 + 1e-12),
+            ),
+            dict(
+                id="P3",
+                nom="Suva",
+                type_partenaire="localite",
+                pays_code="FJ",
+                admin1_nom=None,
+                geonameid=2198148,
+                precision_geo="localite",
+                en_recherche=True,
+                geometry=Point(180.0, -18.13683),
+            ),
+            dict(
+                id="P4",
+                nom="Zimanga",
+                type_partenaire="localite",
+                pays_code="BF",
+                admin1_nom=None,
+                geonameid=None,
+                precision_geo="pays",
+                en_recherche=True,
+                geometry=Point(-1.5, 12.25),
+            ),
+        ]
+    )
+    proj = pd.DataFrame(
+        [
+            dict(
+                id="PR1",
+                collectivite_id="C1",
+                partenaire_id="P1",
+                titre=AWKWARD,
+                description="  espaces  ",
+                type_action="cooperation_decentralisee",
+                jumelage=False,
+                statut="en_cours",
+                thematique="aide",
+                sous_thematique="aide_non_specifiee",
+                sous_sous_thematique="aide_non_specifiee",
+                annee_convention=2007,
+                annee_lancement=2007,
+                annee_fin=None,
+                cofinancement_types="mae,agence_eau",
+                loi_oudin=True,
+                date_maj="2012-11-15",
+            ),
+            dict(
+                id="PR2",
+                collectivite_id="C2",
+                partenaire_id="P2",
+                titre="Action sociale",
+                description=None,
+                type_action="cooperation_decentralisee",
+                jumelage=None,
+                statut=None,
+                thematique="action_sociale",
+                sous_thematique=None,
+                sous_sous_thematique=None,
+                annee_convention=None,
+                annee_lancement=None,
+                annee_fin=None,
+                cofinancement_types=None,
+                loi_oudin=None,
+                date_maj=None,
+            ),
+            dict(
+                id="PR3",
+                collectivite_id="C3",
+                partenaire_id="P3",
+                titre="Pacifique",
+                description="x",
+                type_action="action_exterieure",
+                jumelage=True,
+                statut="termine",
+                thematique="environnement",
+                sous_thematique="environnement_biodiversite",
+                sous_sous_thematique="biodiversite",
+                annee_convention=1959,
+                annee_lancement=1960,
+                annee_fin=2013,
+                cofinancement_types="ue",
+                loi_oudin=False,
+                date_maj="2010-01-01",
+            ),
+            dict(
+                id="PR4",
+                collectivite_id="C1",
+                partenaire_id="P4",
+                titre="Ensemble pour Zimanga",
+                description="",
+                type_action="cooperation_decentralisee",
+                jumelage=False,
+                statut="suspendu",
+                thematique=None,
+                sous_thematique=None,
+                sous_sous_thematique=None,
+                annee_convention=None,
+                annee_lancement=2009,
+                annee_fin=None,
+                cofinancement_types=None,
+                loi_oudin=False,
+                date_maj="2013-01-01",
+            ),
+        ]
+    )
     statuses = ["soumise", "a_completer", "validee", "rejetee", "pourvue", "validee"]
-    dem = pd.DataFrame([
-        dict(id=f"D{i}", titre=f"Demande {i} {AWKWARD if i == 2 else ''}", description=None,
-             demandeur_id=("P3" if i % 2 else "P4") if st in ("validee", "pourvue") else None,
-             demandeur_nom="Suva" if i % 2 else "Zimanga", pays_code="FJ" if i % 2 else "BF",
-             thematique="sante", sous_thematique="soins_base", sous_sous_thematique="centres_sante",
-             profil_partenaire="Commune", langues="français, anglais", contact_nom="X", contact_email=None,
-             statut_validation=st, date_depot="2011-02-28", date_validation="2011-03-01" if st == "validee" else None,
-             geometry=Point(-1.5, 12.25) if i != 5 else None)
-        for i, st in enumerate(statuses)
-    ])
-    apd = pd.DataFrame([
-        dict(id="A1", collectivite_id="C1", pays_code="BF", annee=2012, montant=0.1 + 0.2),
-        dict(id="A2", collectivite_id="C2", pays_code="PL", annee=2011, montant=1e15 / 3),
-    ])
-    cof = pd.DataFrame([
-        dict(id="F1", projet_id="PR1", type_cofinancement="mae", annee=2007, montant=25000.0),
-        dict(id="F2", projet_id="PR1", type_cofinancement="agence_eau", annee=None, montant=None),
-    ])
-    return AtlasTables(coll, part, proj, dem, apd, cof,
-                       metadata={"synthetique": True, "notice_fr": "Données de test « small »", "n": 3,
-                                 "liste": [1, "deux"]})
+    dem = pd.DataFrame(
+        [
+            dict(
+                id=f"D{i}",
+                titre=f"Demande {i} {AWKWARD if i == 2 else ''}",
+                description=None,
+                demandeur_id=("P3" if i % 2 else "P4") if st in ("validee", "pourvue") else None,
+                demandeur_nom="Suva" if i % 2 else "Zimanga",
+                pays_code="FJ" if i % 2 else "BF",
+                thematique="sante",
+                sous_thematique="soins_base",
+                sous_sous_thematique="centres_sante",
+                profil_partenaire="Commune",
+                langues="français, anglais",
+                contact_nom="X",
+                contact_email=None,
+                statut_validation=st,
+                date_depot="2011-02-28",
+                date_validation="2011-03-01" if st == "validee" else None,
+                geometry=Point(-1.5, 12.25) if i != 5 else None,
+            )
+            for i, st in enumerate(statuses)
+        ]
+    )
+    apd = pd.DataFrame(
+        [
+            dict(id="A1", collectivite_id="C1", pays_code="BF", annee=2012, montant=0.1 + 0.2),
+            dict(id="A2", collectivite_id="C2", pays_code="PL", annee=2011, montant=1e15 / 3),
+        ]
+    )
+    cof = pd.DataFrame(
+        [
+            dict(id="F1", projet_id="PR1", type_cofinancement="mae", annee=2007, montant=25000.0),
+            dict(id="F2", projet_id="PR1", type_cofinancement="agence_eau", annee=None, montant=None),
+        ]
+    )
+    return AtlasTables(
+        coll,
+        part,
+        proj,
+        dem,
+        apd,
+        cof,
+        metadata={"synthetique": True, "notice_fr": "Données de test « small »", "n": 3, "liste": [1, "deux"]},
+    )
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
@@ -109,9 +278,13 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         out = {}
-        names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
-            "AND NOT (sql LIKE 'CREATE VIRTUAL TABLE%fts5%') ORDER BY name")]  # FTS5 shadow tables compared
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                "AND NOT (sql LIKE 'CREATE VIRTUAL TABLE%fts5%') ORDER BY name"
+            )
+        ]  # FTS5 shadow tables compared
         for name in names:
             cols = [r[1] for r in con.execute(f'PRAGMA table_info("{name}")')]
             order = "fid" if "fid" in cols else "1"
@@ -147,6 +320,7 @@ def write_small_gpkg(path: Path, reference: Reference) -> Path:
 
 
 # --- Round trips --------------------------------------------------------------------------------------
+
 
 def test_small_atlas_round_trip_is_lossless(tmp_path, reference, small_gpkg):
     original = small_gpkg
@@ -202,9 +376,11 @@ def test_exported_values_follow_the_format(small_folder):
         apd = {r["id"]: r for r in csv.DictReader(f)}
     assert float(apd["A1"]["montant"]) == 0.1 + 0.2
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    assert meta == {"format": "coopatlas-interchange", "version": 1,
-                    "metadata": {"synthetique": True, "notice_fr": "Données de test « small »", "n": 3,
-                                 "liste": [1, "deux"]}}
+    assert meta == {
+        "format": "coopatlas-interchange",
+        "version": 1,
+        "metadata": {"synthetique": True, "notice_fr": "Données de test « small »", "n": 3, "liste": [1, "deux"]},
+    }
 
 
 def test_read_interchange_types(small_folder, reference):
@@ -241,6 +417,7 @@ def test_demo_atlas_round_trip_is_lossless(tmp_path, demo_gpkg):
 
 # --- Export command ------------------------------------------------------------------------------------
 
+
 def test_export_refuses_a_non_empty_folder_unless_forced(tmp_path, small_gpkg, capsys):
     gpkg = small_gpkg
     out = tmp_path / "out"
@@ -266,6 +443,7 @@ def test_export_of_a_foreign_geopackage_is_refused(tmp_path, capsys):
 
 
 # --- Bad input: file, line, column ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def small_gpkg(tmp_path_factory, reference) -> Path:
@@ -307,26 +485,29 @@ def problem_of(folder: Path, reference) -> str:
     return str(exc.value)
 
 
-@pytest.mark.parametrize("table, row, column, value, words", [
-    ("projets", "PR3", "annee_lancement", "2O07", "bad year"),
-    ("projets", "PR3", "annee_fin", "3013", "bad year"),
-    ("projets", "PR1", "statut", "fini", "unknown statut 'fini'"),
-    ("projets", "PR1", "thematique", "eau", "unknown thematique 'eau'"),
-    ("projets", "PR1", "cofinancement_types", "mae,banque", "unknown co-financing type 'banque'"),
-    ("projets", "PR1", "jumelage", "oui", "not a boolean"),
-    ("projets", "PR1", "date_maj", "15/11/2012", "bad date"),
-    ("projets", "PR1", "partenaire_id", "P9", "unknown partenaire id 'P9'"),
-    ("projets", "PR1", "type_action", "", "empty value (required)"),
-    ("projets", "PR3", "sous_thematique", "eau_potable", "belongs to theme 'eau_assainissement'"),
-    ("partenaires", "P1", "pays_code", "XX", "unknown country 'XX'"),
-    ("partenaires", "P1", "lon", "200", "out of range"),
-    ("partenaires", "P1", "lat", "", "empty value (required)"),
-    ("collectivites", "C1", "type_collectivite", "baronnie", "unknown type_collectivite"),
-    ("demandes", "D1", "statut_validation", "publiee", "unknown statut_validation"),
-    ("apd", "A1", "montant", "12,5", "not a number"),
-    ("apd", "A1", "collectivite_id", "C9", "unknown collectivite id 'C9'"),
-    ("cofinancements", "F1", "type_cofinancement", "banque", "unknown cofinancement"),
-])
+@pytest.mark.parametrize(
+    "table, row, column, value, words",
+    [
+        ("projets", "PR3", "annee_lancement", "2O07", "bad year"),
+        ("projets", "PR3", "annee_fin", "3013", "bad year"),
+        ("projets", "PR1", "statut", "fini", "unknown statut 'fini'"),
+        ("projets", "PR1", "thematique", "eau", "unknown thematique 'eau'"),
+        ("projets", "PR1", "cofinancement_types", "mae,banque", "unknown co-financing type 'banque'"),
+        ("projets", "PR1", "jumelage", "oui", "not a boolean"),
+        ("projets", "PR1", "date_maj", "15/11/2012", "bad date"),
+        ("projets", "PR1", "partenaire_id", "P9", "unknown partenaire id 'P9'"),
+        ("projets", "PR1", "type_action", "", "empty value (required)"),
+        ("projets", "PR3", "sous_thematique", "eau_potable", "belongs to theme 'eau_assainissement'"),
+        ("partenaires", "P1", "pays_code", "XX", "unknown country 'XX'"),
+        ("partenaires", "P1", "lon", "200", "out of range"),
+        ("partenaires", "P1", "lat", "", "empty value (required)"),
+        ("collectivites", "C1", "type_collectivite", "baronnie", "unknown type_collectivite"),
+        ("demandes", "D1", "statut_validation", "publiee", "unknown statut_validation"),
+        ("apd", "A1", "montant", "12,5", "not a number"),
+        ("apd", "A1", "collectivite_id", "C9", "unknown collectivite id 'C9'"),
+        ("cofinancements", "F1", "type_cofinancement", "banque", "unknown cofinancement"),
+    ],
+)
 def test_bad_values_name_file_line_and_column(folder, reference, table, row, column, value, words):
     path = folder / f"{table}.csv"
     line = edit(path, row, column, value)
@@ -387,6 +568,7 @@ def test_bad_metadata_file(folder, reference):
 
 # --- A failed build leaves the previous GeoPackage untouched -----------------------------------------
 
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -402,7 +584,8 @@ def test_failed_build_keeps_the_previous_geopackage(folder, tmp_path, reference,
     assert _digest(out) == before
     # no temporary file is left (the writers' lock file, atlas.gpkg.lock, is permanent)
     assert sorted(p.name for p in tmp_path.iterdir() if "atlas.gpkg" in p.name and not p.name.endswith(".lock")) == [
-        "atlas.gpkg"]
+        "atlas.gpkg"
+    ]
 
 
 def test_failure_while_writing_keeps_the_previous_geopackage(tmp_path, reference, small_gpkg):

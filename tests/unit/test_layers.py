@@ -6,6 +6,7 @@ processes → the clients (the web atlas, the command line). The QGIS plugin is 
 API only: it imports nothing of ``coopatlas``. Imports are read from the source (``ast``), those inside
 functions included: a lazy import is still a dependency.
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,17 +20,28 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The rank of each unit of ``coopatlas`` (a top-level module or a sub-package) and of ``processes``: a
 #: unit may import only units of a lower rank.
 RANKS = {
-    "paths": 0, "text": 0, "vocabulary": 0,
+    "paths": 0,
+    "text": 0,
+    "vocabulary": 0,
     "schema": 1,
-    "predicates": 2, "criteria_specs": 3, "criteria": 4,
+    "predicates": 2,
+    "criteria_specs": 3,
+    "criteria": 4,
     "store": 5,
-    "data": 6, "stats": 6, "styles": 6,
+    "data": 6,
+    "stats": 6,
+    "styles": 6,
     "documents": 7,
     "charts": 8,
-    "reports": 9, "cartography": 9, "bourse": 9, "opendata": 9,
-    "server": 10, "processes": 10,
+    "reports": 9,
+    "cartography": 9,
+    "bourse": 9,
+    "opendata": 9,
+    "server": 10,
+    "processes": 10,
     "web": 11,
-    "cli": 12, "__main__": 13,
+    "cli": 12,
+    "__main__": 13,
 }
 
 
@@ -108,7 +120,7 @@ def _cycles(folder: str) -> list[list[str]]:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == "open":
-                cycles.append(stack[stack.index(nxt):] + [nxt])
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt, stack)
         stack.pop()
@@ -127,6 +139,10 @@ def test_no_import_cycle_between_files(folder):
 
 
 def test_the_plugin_imports_nothing_of_the_server_package():
-    offending = [f"{p.relative_to(ROOT)}: {name}" for p in _sources("plugin")
-                 for name in _imports(p) if name.split(".")[0] in ("coopatlas", "processes")]
+    offending = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in _sources("plugin")
+        for name in _imports(p)
+        if name.split(".")[0] in ("coopatlas", "processes")
+    ]
     assert not offending, offending

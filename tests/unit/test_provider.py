@@ -6,6 +6,7 @@ other collections. Every answer is compared with what plain Python computes from
 (shapely for geometry), so the tests assert what a user gets. The demo atlas (the atlas of the tests,
 tests/support/atlas.py) is checked too.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,17 +32,34 @@ from coopatlas.text import normalise
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
 from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQueryError, ProviderItemNotFoundError
+
 from support.sample_atlas import sample_tables
 
-
 TITLES = [
-    "Accès à l'eau potable à Ziniaré", "Bureau de la coopération", "ÉCOLE de Dakar", "école de Thiès",
-    "Œuvre d'eau et assainissement", None, "Jumelage Łódź – Lyon", "Santé maternelle", "Eaux usées",
-    "100% jeunesse", "Réseau des villes",
+    "Accès à l'eau potable à Ziniaré",
+    "Bureau de la coopération",
+    "ÉCOLE de Dakar",
+    "école de Thiès",
+    "Œuvre d'eau et assainissement",
+    None,
+    "Jumelage Łódź – Lyon",
+    "Santé maternelle",
+    "Eaux usées",
+    "100% jeunesse",
+    "Réseau des villes",
 ]
-SPECIAL_POINTS = {0: Point(-1.5, 12.4), 1: Point(10.0, 20.0), 2: Point(-17.45, 14.69), 3: Point(-16.9, 14.8),
-                  5: None, 6: Point(180.0, -17.0), 7: Point(-179.5, -16.0), 8: Point(179.5, 10.0),
-                  9: Point(-20.0, 0.0), 10: Point(10.0, 0.0)}
+SPECIAL_POINTS = {
+    0: Point(-1.5, 12.4),
+    1: Point(10.0, 20.0),
+    2: Point(-17.45, 14.69),
+    3: Point(-16.9, 14.8),
+    5: None,
+    6: Point(180.0, -17.0),
+    7: Point(-179.5, -16.0),
+    8: Point(179.5, 10.0),
+    9: Point(-20.0, 0.0),
+    10: Point(10.0, 0.0),
+}
 
 
 def _projets(n: int = 60) -> list[dict]:
@@ -89,8 +107,16 @@ def atlas(tmp_path_factory):
 
 
 def make(path, table, **kw) -> AtlasGeoPackageProvider:
-    return AtlasGeoPackageProvider({"name": "coopatlas.server.provider.AtlasGeoPackageProvider",
-                                    "type": "feature", "data": str(path), "id_field": "id", "table": table, **kw})
+    return AtlasGeoPackageProvider(
+        {
+            "name": "coopatlas.server.provider.AtlasGeoPackageProvider",
+            "type": "feature",
+            "data": str(path),
+            "id_field": "id",
+            "table": table,
+            **kw,
+        }
+    )
 
 
 def source_rows(tables, cid) -> list[dict]:
@@ -109,6 +135,7 @@ def ids(result) -> list[str]:
 
 
 # --- every collection -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("cid", list(sch.COLLECTIONS))
 def test_every_collection_lists_its_rows_in_id_order(atlas, cid):
@@ -146,6 +173,7 @@ def test_fast_geojson_is_shapely_mapping():
     from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, mapping
 
     from coopatlas.server.gpkg_geojson import geojson_many
+
     square = Polygon([(0, 0), (1, 0), (1, 1), (0, 0)], [[(0.1, 0.1), (0.2, 0.1), (0.2, 0.2), (0.1, 0.1)]])
     cases = [
         [LineString([(0, 0), (1, 1)]), LineString([(2, 2), (3, 3), (4.000000000000001, 5)])],
@@ -171,6 +199,7 @@ def test_point_coordinates_are_the_stored_doubles(atlas):
 
 # --- fields / queryables --------------------------------------------------------------------------
 
+
 def test_fields_types_titles_and_code_lists(atlas):
     path, _ = atlas
     fields = make(path, "projets").get_fields()
@@ -178,8 +207,12 @@ def test_fields_types_titles_and_code_lists(atlas):
     assert "recherche" not in fields and "fid" not in fields
     assert fields["annee_lancement"]["type"] == "integer"
     assert fields["jumelage"]["type"] == "boolean"
-    assert fields["date_maj"] == {"type": "string", "format": "date", "title": "Date de mise à jour",
-                                  "description": "Last update"}
+    assert fields["date_maj"] == {
+        "type": "string",
+        "format": "date",
+        "title": "Date de mise à jour",
+        "description": "Last update",
+    }
     statut = fields["statut"]
     assert statut["enum"] == statut["values"] == voc.STATUTS.codes
     assert statut["x-enum-descriptions"] == ["En projet", "En cours", "Terminé", "Suspendu"]
@@ -207,14 +240,18 @@ def test_domains_are_the_values_present(atlas):
 
 # --- property filters -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,value,pred", [
-    ("statut", "en_cours", lambda r: r["statut"] == "en_cours"),
-    ("jumelage", "true", lambda r: r["jumelage"] is True),
-    ("jumelage", "false", lambda r: r["jumelage"] is False),
-    ("annee_lancement", "2002", lambda r: r["annee_lancement"] == 2002),
-    ("date_maj", "2010-01-10", lambda r: r["date_maj"] == "2010-01-10"),
-    ("pays_code", "FJ", lambda r: r["pays_code"] == "FJ"),
-])
+
+@pytest.mark.parametrize(
+    "name,value,pred",
+    [
+        ("statut", "en_cours", lambda r: r["statut"] == "en_cours"),
+        ("jumelage", "true", lambda r: r["jumelage"] is True),
+        ("jumelage", "false", lambda r: r["jumelage"] is False),
+        ("annee_lancement", "2002", lambda r: r["annee_lancement"] == 2002),
+        ("date_maj", "2010-01-10", lambda r: r["date_maj"] == "2010-01-10"),
+        ("pays_code", "FJ", lambda r: r["pays_code"] == "FJ"),
+    ],
+)
 def test_property_filters(atlas, name, value, pred):
     path, tables = atlas
     got = everything(make(path, "projets"), properties=[(name, value)])
@@ -225,17 +262,21 @@ def test_property_filters(atlas, name, value, pred):
 def test_property_filters_combine_with_and(atlas):
     path, tables = atlas
     got = everything(make(path, "projets"), properties=[("statut", "en_cours"), ("continent", "afrique")])
-    assert ids(got) == sorted(r["id"] for r in tables["projets"]
-                              if r["statut"] == "en_cours" and r["continent"] == "afrique")
+    assert ids(got) == sorted(
+        r["id"] for r in tables["projets"] if r["statut"] == "en_cours" and r["continent"] == "afrique"
+    )
 
 
-@pytest.mark.parametrize("name,value,message", [
-    ("statut", "ongoing", "'ongoing' is not a code of statut"),
-    ("annee_lancement", "deux mille", "annee_lancement is an integer"),
-    ("jumelage", "peut-être", "jumelage is a boolean"),
-    ("date_maj", "hier", "date_maj is a date"),
-    ("recherche", "eau", "unknown property 'recherche'"),
-])
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("statut", "ongoing", "'ongoing' is not a code of statut"),
+        ("annee_lancement", "deux mille", "annee_lancement is an integer"),
+        ("jumelage", "peut-être", "jumelage is a boolean"),
+        ("date_maj", "hier", "date_maj is a date"),
+        ("recherche", "eau", "unknown property 'recherche'"),
+    ],
+)
 def test_bad_property_filters_are_400_naming_the_parameter(atlas, name, value, message):
     path, _ = atlas
     with pytest.raises(ProviderInvalidQueryError) as err:
@@ -283,8 +324,11 @@ def test_bbox_edges_include_points_on_them(atlas):
 def test_bbox_crossing_the_antimeridian(atlas):
     path, tables = atlas
     got = ids(everything(make(path, "projets"), bbox=[179.0, -20.0, -179.0, 20.0]))
-    want = sorted(r["id"] for r in tables["projets"]
-                  if _in_box(r["geometry"], [179, -20, 180, 20]) or _in_box(r["geometry"], [-180, -20, -179, 20]))
+    want = sorted(
+        r["id"]
+        for r in tables["projets"]
+        if _in_box(r["geometry"], [179, -20, 180, 20]) or _in_box(r["geometry"], [-180, -20, -179, 20])
+    )
     assert got == want and {"P006", "P007", "P008"} <= set(got)
 
 
@@ -329,12 +373,14 @@ PLAN_CASES = [
 def test_every_plan_gives_the_same_answer(atlas, kw):
     """The R-tree first, the keyword index first or the table first: the same rows, the same counts."""
     import sqlite3
+
     path, _ = atlas
     p = make(path, "projets")
     f = p._filters(kw.get("bbox"), None, kw.get("properties"), kw.get("q"), kw.get("filterq"))
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     from coopatlas.server import cql
     from coopatlas.server.gpkg_planner import Planner
+
     cql.register_functions(con)
     plan = Planner(p._layer, p.path, con)
     results = {}
@@ -347,7 +393,7 @@ def test_every_plan_gives_the_same_answer(atlas, kw):
     assert p.query(resulttype="hits", **kw)["numberMatched"] == len(results["scan"])
     for limit, offset in [(1, 0), (3, 2), (5, 1000)]:
         page = p.query(limit=limit, offset=offset, **kw)
-        assert ids(page) == results["scan"][offset:offset + limit]
+        assert ids(page) == results["scan"][offset : offset + limit]
         assert page["numberMatched"] == len(results["scan"])
     con.close()
 
@@ -356,23 +402,35 @@ def test_every_plan_gives_the_same_answer(atlas, kw):
 
 CQL = [
     ("statut = 'en_cours' AND jumelage = true", lambda r: r["statut"] == "en_cours" and r["jumelage"] is True),
-    ("statut IN ('en_cours', 'termine') OR loi_oudin = true",
-     lambda r: r["statut"] in ("en_cours", "termine") or r["loi_oudin"]),
-    ("annee_lancement BETWEEN 2000 AND 2010", lambda r: r["annee_lancement"] is not None
-     and 2000 <= r["annee_lancement"] <= 2010),
+    (
+        "statut IN ('en_cours', 'termine') OR loi_oudin = true",
+        lambda r: r["statut"] in ("en_cours", "termine") or r["loi_oudin"],
+    ),
+    (
+        "annee_lancement BETWEEN 2000 AND 2010",
+        lambda r: r["annee_lancement"] is not None and 2000 <= r["annee_lancement"] <= 2010,
+    ),
     ("annee_lancement IS NULL", lambda r: r["annee_lancement"] is None),
     ("NOT (jumelage = true)", lambda r: r["jumelage"] is False),
     ("date_maj >= DATE('2020-01-01')", lambda r: r["date_maj"] is not None and r["date_maj"] >= "2020-01-01"),
     ("titre LIKE '%eau%'", lambda r: r["titre"] is not None and "eau" in r["titre"]),
     ("CASEI(titre) LIKE '%eau%'", lambda r: r["titre"] is not None and "eau" in r["titre"].lower()),
-    ("annee_fin - annee_lancement > 5", lambda r: None not in (r["annee_fin"], r["annee_lancement"])
-     and r["annee_fin"] - r["annee_lancement"] > 5),
-    ("S_INTERSECTS(geometry, POLYGON((-20 0, 10 0, 10 20, -20 20, -20 0)))",
-     lambda r: _in_box(r["geometry"], [-20, 0, 10, 20])),
-    ("S_WITHIN(geometry, POLYGON((-20 0, 10 0, 10 20, -20 20, -20 0)))",
-     lambda r: r["geometry"] is not None and r["geometry"].within(box(-20, 0, 10, 20))),
-    ("S_INTERSECTS(geometry, BBOX(-20, 0, 10, 20)) AND statut = 'en_projet'",
-     lambda r: _in_box(r["geometry"], [-20, 0, 10, 20]) and r["statut"] == "en_projet"),
+    (
+        "annee_fin - annee_lancement > 5",
+        lambda r: None not in (r["annee_fin"], r["annee_lancement"]) and r["annee_fin"] - r["annee_lancement"] > 5,
+    ),
+    (
+        "S_INTERSECTS(geometry, POLYGON((-20 0, 10 0, 10 20, -20 20, -20 0)))",
+        lambda r: _in_box(r["geometry"], [-20, 0, 10, 20]),
+    ),
+    (
+        "S_WITHIN(geometry, POLYGON((-20 0, 10 0, 10 20, -20 20, -20 0)))",
+        lambda r: r["geometry"] is not None and r["geometry"].within(box(-20, 0, 10, 20)),
+    ),
+    (
+        "S_INTERSECTS(geometry, BBOX(-20, 0, 10, 20)) AND statut = 'en_projet'",
+        lambda r: _in_box(r["geometry"], [-20, 0, 10, 20]) and r["statut"] == "en_projet",
+    ),
 ]
 
 
@@ -388,32 +446,43 @@ def test_cql2_filters(atlas, text, pred):
 
 def test_cql2_json_filter(atlas):
     path, tables = atlas
-    f = {"op": "and", "args": [{"op": "=", "args": [{"property": "continent"}, "afrique"]},
-                               {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [-20, 0, 10, 20]}]}]}
+    f = {
+        "op": "and",
+        "args": [
+            {"op": "=", "args": [{"property": "continent"}, "afrique"]},
+            {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [-20, 0, 10, 20]}]},
+        ],
+    }
     got = ids(everything(make(path, "projets"), filterq=f))
-    assert got == sorted(r["id"] for r in tables["projets"]
-                         if r["continent"] == "afrique" and _in_box(r["geometry"], [-20, 0, 10, 20]))
+    assert got == sorted(
+        r["id"] for r in tables["projets"] if r["continent"] == "afrique" and _in_box(r["geometry"], [-20, 0, 10, 20])
+    )
 
 
 def test_cql2_filter_on_the_demandes_view_and_with_bbox(atlas):
     path, tables = atlas
     rows = source_rows(tables, "demandes")
-    got = ids(everything(make(path, "demandes"), bbox=[-180, -90, 0, 90],
-                         filterq=cql2_text("statut_validation = 'validee'")))
-    assert got == sorted(r["id"] for r in rows if r["statut_validation"] == "validee"
-                         and _in_box(r["geometry"], [-180, -90, 0, 90]))
+    got = ids(
+        everything(make(path, "demandes"), bbox=[-180, -90, 0, 90], filterq=cql2_text("statut_validation = 'validee'"))
+    )
+    assert got == sorted(
+        r["id"] for r in rows if r["statut_validation"] == "validee" and _in_box(r["geometry"], [-180, -90, 0, 90])
+    )
     # a private status is a valid code but never public
     assert everything(make(path, "demandes"), filterq=cql2_text("statut_validation = 'soumise'"))["features"] == []
 
 
-@pytest.mark.parametrize("text,message", [
-    ("foo = 1 AND bar = 2", "unknown properties bar, foo"),
-    ("recherche LIKE '%eau%'", "unknown property recherche"),
-    ("statut = 'ongoing'", "'ongoing' is not a code of statut"),
-    ("annee_lancement = 'deux mille'", "annee_lancement is an integer"),
-    ("titre = 2", "titre is text"),
-    ("T_BEFORE(date_maj, DATE('2020-01-01'))", "not valid CQL2 text"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("foo = 1 AND bar = 2", "unknown properties bar, foo"),
+        ("recherche LIKE '%eau%'", "unknown property recherche"),
+        ("statut = 'ongoing'", "'ongoing' is not a code of statut"),
+        ("annee_lancement = 'deux mille'", "annee_lancement is an integer"),
+        ("titre = 2", "titre is text"),
+        ("T_BEFORE(date_maj, DATE('2020-01-01'))", "not valid CQL2 text"),
+    ],
+)
 def test_cql2_filters_that_cannot_be_honoured_are_400(atlas, text, message):
     path, _ = atlas
     with pytest.raises(ProviderInvalidQueryError) as err:
@@ -426,7 +495,8 @@ def test_long_filters_work_or_are_400(atlas):
     p = make(path, "projets")
     years = " OR ".join(f"annee_lancement = {1990 + i}" for i in range(900))  # a flat OR, not nested SQL
     assert p.query(filterq=years, resulttype="hits")["numberMatched"] == sum(
-        r["annee_lancement"] is not None for r in tables["projets"])
+        r["annee_lancement"] is not None for r in tables["projets"]
+    )
     with pytest.raises(ProviderInvalidQueryError, match="too complex"):
         p.query(filterq=" OR ".join(f"annee_lancement = {i}" for i in range(1500)), resulttype="hits")
 
@@ -439,15 +509,19 @@ def test_spatial_filter_on_a_collection_without_geometry_is_400(atlas):
 
 # --- q --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("q,want", [
-    ("eau", {"P000", "P004", "P008"}),  # words starting with "eau": eau, eaux — not "bureau", "réseau"
-    ("EAU potable", {"P000"}),
-    ("ecole", {"P002", "P003"}),  # accents and case do not matter
-    ("École THIÈS", {"P003"}),
-    ("jumelage LYON", {"P006"}),
-    ("oeuvre", {"P004"}),
-    ("ziniare dakar", set()),  # every word must match
-])
+
+@pytest.mark.parametrize(
+    "q,want",
+    [
+        ("eau", {"P000", "P004", "P008"}),  # words starting with "eau": eau, eaux — not "bureau", "réseau"
+        ("EAU potable", {"P000"}),
+        ("ecole", {"P002", "P003"}),  # accents and case do not matter
+        ("École THIÈS", {"P003"}),
+        ("jumelage LYON", {"P006"}),
+        ("oeuvre", {"P004"}),
+        ("ziniare dakar", set()),  # every word must match
+    ],
+)
 def test_q_keywords(atlas, q, want):
     path, tables = atlas
     got = set(ids(everything(make(path, "projets"), q=q)))
@@ -457,12 +531,14 @@ def test_q_keywords(atlas, q, want):
 def test_q_gives_the_same_answers_without_the_keyword_index(atlas, tmp_path):
     import shutil
     import sqlite3
+
     path, _ = atlas
     plain = tmp_path / "plain.gpkg"
     shutil.copy(path, plain)
     con = sqlite3.connect(plain)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE name LIKE 'fts\\_%' ESCAPE '\\' "
-                               "AND type = 'table' AND sql LIKE '%fts5%'").fetchall():
+    for (name,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'fts\\_%' ESCAPE '\\' AND type = 'table' AND sql LIKE '%fts5%'"
+    ).fetchall():
         con.execute(f'DROP TABLE "{name}"')
     con.commit()
     con.close()
@@ -492,6 +568,7 @@ def test_q_without_words_or_without_search_column_is_400(atlas):
 
 # --- sortby, properties, skipGeometry, paging ---------------------------------------------------------
 
+
 def _sorted(rows, keys):
     out = sorted(rows, key=lambda r: r["id"])
     for prop, order in reversed(keys):
@@ -499,10 +576,17 @@ def _sorted(rows, keys):
     return [r["id"] for r in out]
 
 
-@pytest.mark.parametrize("keys", [
-    [("annee_lancement", "+")], [("annee_lancement", "-")], [("statut", "+"), ("annee_lancement", "-")],
-    [("titre", "+")], [("jumelage", "-"), ("date_maj", "+")], [("id", "-")],
-])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [("annee_lancement", "+")],
+        [("annee_lancement", "-")],
+        [("statut", "+"), ("annee_lancement", "-")],
+        [("titre", "+")],
+        [("jumelage", "-"), ("date_maj", "+")],
+        [("id", "-")],
+    ],
+)
 def test_sortby_several_keys_nulls_as_sqlite_ties_by_id(atlas, keys):
     path, tables = atlas
     got = everything(make(path, "projets"), sortby=[{"property": p, "order": o} for p, o in keys])
@@ -538,8 +622,12 @@ def test_paging_covers_everything_once_with_correct_counts(atlas, limit):
     want = _sorted([r for r in tables["projets"] if r["statut"] != "termine"], [("annee_lancement", "-")])
     seen, offset = [], 0
     while True:
-        page = p.query(offset=offset, limit=limit, filterq="statut <> 'termine' OR statut IS NULL",
-                       sortby=[{"property": "annee_lancement", "order": "-"}])
+        page = p.query(
+            offset=offset,
+            limit=limit,
+            filterq="statut <> 'termine' OR statut IS NULL",
+            sortby=[{"property": "annee_lancement", "order": "-"}],
+        )
         assert page["numberMatched"] == len(want)
         assert page["numberReturned"] == len(page["features"]) <= limit
         if not page["features"]:
@@ -564,6 +652,7 @@ def test_offset_beyond_the_end_and_hits(atlas):
 
 
 # --- items/{id} -----------------------------------------------------------------------------------
+
 
 def test_get_by_text_id_with_prev_and_next(atlas):
     path, tables = atlas
@@ -593,11 +682,19 @@ def test_private_requests_are_not_items_of_demandes(atlas):
 
 # --- output CRS ------------------------------------------------------------------------------------
 
+
 def test_crs_transform_of_the_output(atlas):
     from pygeoapi.crs import create_crs_transform_spec
+
     path, tables = atlas
-    pdef = {"name": "x", "type": "feature", "data": str(path), "id_field": "id", "table": "projets",
-            "crs": ["http://www.opengis.net/def/crs/EPSG/0/3857"]}
+    pdef = {
+        "name": "x",
+        "type": "feature",
+        "data": str(path),
+        "id_field": "id",
+        "table": "projets",
+        "crs": ["http://www.opengis.net/def/crs/EPSG/0/3857"],
+    }
     spec = create_crs_transform_spec(pdef, "http://www.opengis.net/def/crs/EPSG/0/3857")
     p = make(path, "projets")
     feat = p.query(properties=[("id", "P002")], crs_transform_spec=spec)["features"][0]
@@ -607,6 +704,7 @@ def test_crs_transform_of_the_output(atlas):
 
 
 # --- read-only, concurrent ----------------------------------------------------------------------------
+
 
 def _digest(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -682,12 +780,15 @@ def test_configuration_errors_are_clear(atlas, tmp_path):
 
 # --- CSV ---------------------------------------------------------------------------------------------
 
+
 def _csv(features, table="projets", **fdef):
     import csv
     import io
+
     fmt = csv_formatter.AtlasCSVFormatter({"name": "coopatlas.server.csv_formatter.AtlasCSVFormatter", **fdef})
-    out = fmt.write(options={"provider_def": {"table": table}},
-                    data={"type": "FeatureCollection", "features": features})
+    out = fmt.write(
+        options={"provider_def": {"table": table}}, data={"type": "FeatureCollection", "features": features}
+    )
     return list(csv.reader(io.StringIO(out.decode("utf-8"))))
 
 
@@ -726,29 +827,59 @@ def test_csv_of_selected_properties_polygons_and_empty_results(atlas):
 
 # --- through pygeoapi (in process, no HTTP: the HTTP tests are in tests/server) ----------------------------
 
+
 @pytest.fixture(scope="module")
 def api(atlas):
     from pygeoapi.api import API
+
     path, _ = atlas
     crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
     def res(cid):
-        return {"type": "collection", "title": cid, "description": cid, "keywords": [cid],
-                "extents": {"spatial": {"bbox": [-180, -90, 180, 90], "crs": crs84}},
-                "providers": [{"type": "feature", "name": "coopatlas.server.provider.AtlasGeoPackageProvider",
-                               "data": str(path), "id_field": "id", "table": cid, "geom_field": "geom",
-                               "storage_crs": crs84,
-                               "crs": [crs84, "http://www.opengis.net/def/crs/EPSG/0/4326",
-                                       "http://www.opengis.net/def/crs/EPSG/0/3857"]}],
-                "formatters": [{"name": "coopatlas.server.csv_formatter.AtlasCSVFormatter", "attachment": True}]}
-    cfg = {"server": {"bind": {"host": "127.0.0.1", "port": 5000}, "url": "http://127.0.0.1:5000",
-                      "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8", "languages": ["fr", "en"],
-                      "limits": {"default_items": 10, "max_items": 1000}, "map": {"url": "x", "attribution": "x"}},
-           "logging": {"level": "CRITICAL"},
-           "metadata": {"identification": {"title": "t", "description": "d", "keywords": [], "terms_of_service": "",
-                                           "url": "x"}, "license": {"name": "x"}, "provider": {"name": "x"},
-                        "contact": {"name": "x"}},
-           "resources": {cid: res(cid) for cid in ("projets", "demandes", "apd")}}
+        return {
+            "type": "collection",
+            "title": cid,
+            "description": cid,
+            "keywords": [cid],
+            "extents": {"spatial": {"bbox": [-180, -90, 180, 90], "crs": crs84}},
+            "providers": [
+                {
+                    "type": "feature",
+                    "name": "coopatlas.server.provider.AtlasGeoPackageProvider",
+                    "data": str(path),
+                    "id_field": "id",
+                    "table": cid,
+                    "geom_field": "geom",
+                    "storage_crs": crs84,
+                    "crs": [
+                        crs84,
+                        "http://www.opengis.net/def/crs/EPSG/0/4326",
+                        "http://www.opengis.net/def/crs/EPSG/0/3857",
+                    ],
+                }
+            ],
+            "formatters": [{"name": "coopatlas.server.csv_formatter.AtlasCSVFormatter", "attachment": True}],
+        }
+
+    cfg = {
+        "server": {
+            "bind": {"host": "127.0.0.1", "port": 5000},
+            "url": "http://127.0.0.1:5000",
+            "mimetype": "application/json; charset=UTF-8",
+            "encoding": "utf-8",
+            "languages": ["fr", "en"],
+            "limits": {"default_items": 10, "max_items": 1000},
+            "map": {"url": "x", "attribution": "x"},
+        },
+        "logging": {"level": "CRITICAL"},
+        "metadata": {
+            "identification": {"title": "t", "description": "d", "keywords": [], "terms_of_service": "", "url": "x"},
+            "license": {"name": "x"},
+            "provider": {"name": "x"},
+            "contact": {"name": "x"},
+        },
+        "resources": {cid: res(cid) for cid in ("projets", "demandes", "apd")},
+    }
     return API(cfg, {})
 
 
@@ -756,39 +887,57 @@ def _call(api, fn, path, *args, data=b"", method="GET", headers=None):
     from pygeoapi.api import APIRequest
     from werkzeug.test import create_environ
     from werkzeug.wrappers import Request
-    req = APIRequest.from_flask(Request(create_environ(path, method=method, data=data, headers=headers or {})),
-                                ["fr", "en"])
+
+    req = APIRequest.from_flask(
+        Request(create_environ(path, method=method, data=data, headers=headers or {})), ["fr", "en"]
+    )
     headers, status, content = fn(api, req, *args)
     return headers, status, content
 
 
 def test_pygeoapi_items_filter_csv_and_errors(api, atlas):
     from pygeoapi.api import itemtypes
+
     path, tables = atlas
     want = sorted(r["id"] for r in tables["projets"] if r["statut"] == "en_cours" and r["jumelage"] is True)
-    h, s, c = _call(api, itemtypes.get_collection_items,
-                    "/collections/projets/items?filter=statut%3D%27en_cours%27%20AND%20jumelage%3Dtrue&limit=3",
-                    "projets")
+    h, s, c = _call(
+        api,
+        itemtypes.get_collection_items,
+        "/collections/projets/items?filter=statut%3D%27en_cours%27%20AND%20jumelage%3Dtrue&limit=3",
+        "projets",
+    )
     doc = json.loads(c)
     assert s == 200 and doc["numberMatched"] == len(want) and [f["id"] for f in doc["features"]] == want[:3]
     assert any(link["rel"] == "next" for link in doc["links"]) == (len(want) > 3)
     csv_link = next(link["href"] for link in doc["links"] if link["type"].startswith("text/csv"))
     assert "f=csv" in csv_link
-    h, s, c = _call(api, itemtypes.get_collection_items, "/collections/projets/items?f=csv&statut=en_cours&limit=1000",
-                    "projets")
+    h, s, c = _call(
+        api, itemtypes.get_collection_items, "/collections/projets/items?f=csv&statut=en_cours&limit=1000", "projets"
+    )
     assert s == 200 and h["Content-Type"].startswith("text/csv")
     assert h["Content-Disposition"] == 'attachment; filename="projets.csv"'
     import csv
     import io
+
     lines = list(csv.reader(io.StringIO(c.decode())))
     assert "statut_libelle" in lines[0] and len(lines) - 1 == sum(r["statut"] == "en_cours" for r in tables["projets"])
     # CQL2 JSON in the body of a POST
     body = json.dumps({"op": "=", "args": [{"property": "statut"}, "en_cours"]}).encode()
-    h, s, c = _call(api, itemtypes.get_collection_items, "/collections/projets/items", "projets", data=body,
-                    method="POST", headers={"Content-Type": "application/query-cql-json"})
+    h, s, c = _call(
+        api,
+        itemtypes.get_collection_items,
+        "/collections/projets/items",
+        "projets",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/query-cql-json"},
+    )
     assert s == 200 and json.loads(c)["numberMatched"] == sum(r["statut"] == "en_cours" for r in tables["projets"])
-    for query, message in [("filter=foo%3D1", "unknown property foo"), ("statut=ongoing", "not a code of statut"),
-                           ("bbox=0,0,1,1", "no geometry")]:
+    for query, message in [
+        ("filter=foo%3D1", "unknown property foo"),
+        ("statut=ongoing", "not a code of statut"),
+        ("bbox=0,0,1,1", "no geometry"),
+    ]:
         cid = "apd" if query.startswith("bbox") else "projets"
         h, s, c = _call(api, itemtypes.get_collection_items, f"/collections/{cid}/items?{query}", cid)
         assert s == 400 and message in json.loads(c)["description"], query
@@ -802,15 +951,21 @@ def test_pygeoapi_applies_filter_crs_and_bbox_crs_before_the_provider(api, atlas
     from urllib.parse import quote
 
     from pygeoapi.api import itemtypes
+
     path, tables = atlas
     want = sorted(r["id"] for r in tables["projets"] if _in_box(r["geometry"], [-20, 0, 10, 20]))
     lonlat = quote("S_INTERSECTS(geometry, POLYGON((-20 0, 10 0, 10 20, -20 20, -20 0)))")
     latlon = quote("S_INTERSECTS(geometry, POLYGON((0 -20, 0 10, 20 10, 20 -20, 0 -20)))")
     epsg4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-    for query in (f"filter={lonlat}", f"filter={latlon}&filter-crs={epsg4326}", "bbox=-20,0,10,20",
-                  f"bbox=0,-20,20,10&bbox-crs={epsg4326}"):
-        _, s, c = _call(api, itemtypes.get_collection_items, f"/collections/projets/items?limit=1000&{query}",
-                        "projets")
+    for query in (
+        f"filter={lonlat}",
+        f"filter={latlon}&filter-crs={epsg4326}",
+        "bbox=-20,0,10,20",
+        f"bbox=0,-20,20,10&bbox-crs={epsg4326}",
+    ):
+        _, s, c = _call(
+            api, itemtypes.get_collection_items, f"/collections/projets/items?limit=1000&{query}", "projets"
+        )
         assert s == 200, c
         assert [f["id"] for f in json.loads(c)["features"]] == want, query
 
@@ -821,16 +976,21 @@ def test_datetime_needs_a_time_field(atlas):
         make(path, "projets").query(datetime_="2020-01-01")
     p = make(path, "projets", time_field="date_maj")
     got = ids(everything(p, datetime_="2015-01-01/2018-12-31T23:59:59Z"))
-    assert got == sorted(r["id"] for r in tables["projets"]
-                         if r["date_maj"] is not None and "2015-01-01" <= r["date_maj"] <= "2018-12-31")
+    assert got == sorted(
+        r["id"]
+        for r in tables["projets"]
+        if r["date_maj"] is not None and "2015-01-01" <= r["date_maj"] <= "2018-12-31"
+    )
     assert ids(everything(p, datetime_="../2012-01-01")) == sorted(
-        r["id"] for r in tables["projets"] if r["date_maj"] is not None and r["date_maj"] <= "2012-01-01")
+        r["id"] for r in tables["projets"] if r["date_maj"] is not None and r["date_maj"] <= "2012-01-01"
+    )
     with pytest.raises(ProviderInvalidQueryError, match="datetime"):
         p.query(datetime_="hier")
 
 
 def test_pygeoapi_queryables_publish_the_code_lists(api):
     from pygeoapi.api import itemtypes
+
     h, s, c = _call(api, itemtypes.get_collection_queryables, "/collections/projets/queryables?f=json", "projets")
     props = json.loads(c)["properties"]
     assert s == 200 and props["statut"]["enum"] == voc.STATUTS.codes and props["statut"]["type"] == "string"
@@ -840,9 +1000,11 @@ def test_pygeoapi_queryables_publish_the_code_lists(api):
 
 # --- the built atlas -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cid", list(sch.COLLECTIONS))
 def test_built_atlas_every_collection(cid, atlas_gpkg_path):
     import sqlite3
+
     path = atlas_gpkg_path
     p = make(path, cid)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -858,20 +1020,32 @@ def test_built_atlas_every_collection(cid, atlas_gpkg_path):
         nulls = p.query(filterq="geometry IS NULL", resulttype="hits")["numberMatched"]
         assert world + nulls == n
     if any(f.searchable for f in sch.COLLECTIONS[cid].fields) and page["features"]:
-        word = normalise(next((page["features"][0]["properties"][f.name] for f in sch.COLLECTIONS[cid].fields
-                               if f.searchable and page["features"][0]["properties"][f.name]), "x")).split(" ")[0]
+        word = normalise(
+            next(
+                (
+                    page["features"][0]["properties"][f.name]
+                    for f in sch.COLLECTIONS[cid].fields
+                    if f.searchable and page["features"][0]["properties"][f.name]
+                ),
+                "x",
+            )
+        ).split(" ")[0]
         if word:
             assert page["features"][0]["id"] in ids(p.query(q=word, limit=100_000, skip_geometry=True))
 
 
-@pytest.mark.parametrize("kw", [
-    {"properties": [("annee_fin", "-1169773020139265589248")]},
-    {"filter_text": "annee_fin = 99999999999999999999999"},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"properties": [("annee_fin", "-1169773020139265589248")]},
+        {"filter_text": "annee_fin = 99999999999999999999999"},
+    ],
+)
 def test_integers_beyond_64_bits_are_refused_not_crashed(atlas, kw):
     """Found by schemathesis: an integer SQLite cannot bind must be a 400, never a 500."""
     from pygeoapi.provider.base import ProviderInvalidQueryError
     from pygeofilter.parsers.cql2_text import parse
+
     path, _ = atlas
     if "filter_text" in kw:
         kw = {"filterq": parse(kw.pop("filter_text"))}

@@ -42,33 +42,87 @@ EXPECTED_LAYERS = {
     "admin1": ("Point", ["pays_code", "admin1_code", "nom", "population"]),
 }
 
-INTEGER_COLUMNS = {("communes", "population"), ("epci", "population"), ("lieux", "geonameid"),
-                   ("lieux", "population"), ("admin1", "population"), ("regions", "type_nom"),
-                   ("departements", "type_nom")}
+INTEGER_COLUMNS = {
+    ("communes", "population"),
+    ("epci", "population"),
+    ("lieux", "geonameid"),
+    ("lieux", "population"),
+    ("admin1", "population"),
+    ("regions", "type_nom"),
+    ("departements", "type_nom"),
+}
 
 CONTINENTS = {"afrique", "ameriques", "asie", "europe", "oceanie", "antarctique"}
 SOUS_CONTINENTS = {
-    "afrique_du_nord", "afrique_de_l_ouest", "afrique_centrale", "afrique_de_l_est", "afrique_australe",
-    "amerique_du_nord", "amerique_centrale", "caraibes", "amerique_du_sud",
-    "asie_centrale", "asie_de_l_est", "asie_du_sud_est", "asie_du_sud", "asie_de_l_ouest",
-    "europe_du_nord", "europe_de_l_ouest", "europe_de_l_est", "europe_du_sud",
-    "australie_nouvelle_zelande", "melanesie", "micronesie", "polynesie", "antarctique",
+    "afrique_du_nord",
+    "afrique_de_l_ouest",
+    "afrique_centrale",
+    "afrique_de_l_est",
+    "afrique_australe",
+    "amerique_du_nord",
+    "amerique_centrale",
+    "caraibes",
+    "amerique_du_sud",
+    "asie_centrale",
+    "asie_de_l_est",
+    "asie_du_sud_est",
+    "asie_du_sud",
+    "asie_de_l_ouest",
+    "europe_du_nord",
+    "europe_de_l_ouest",
+    "europe_de_l_est",
+    "europe_du_sud",
+    "australie_nouvelle_zelande",
+    "melanesie",
+    "micronesie",
+    "polynesie",
+    "antarctique",
 }
 FRENCH_ISO = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"}
 
 REGIONS_2016 = {
-    "01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte",
-    "11": "Île-de-France", "24": "Centre-Val de Loire", "27": "Bourgogne-Franche-Comté",
-    "28": "Normandie", "32": "Hauts-de-France", "44": "Grand Est", "52": "Pays de la Loire",
-    "53": "Bretagne", "75": "Nouvelle-Aquitaine", "76": "Occitanie", "84": "Auvergne-Rhône-Alpes",
-    "93": "Provence-Alpes-Côte d'Azur", "94": "Corse",
+    "01": "Guadeloupe",
+    "02": "Martinique",
+    "03": "Guyane",
+    "04": "La Réunion",
+    "06": "Mayotte",
+    "11": "Île-de-France",
+    "24": "Centre-Val de Loire",
+    "27": "Bourgogne-Franche-Comté",
+    "28": "Normandie",
+    "32": "Hauts-de-France",
+    "44": "Grand Est",
+    "52": "Pays de la Loire",
+    "53": "Bretagne",
+    "75": "Nouvelle-Aquitaine",
+    "76": "Occitanie",
+    "84": "Auvergne-Rhône-Alpes",
+    "93": "Provence-Alpes-Côte d'Azur",
+    "94": "Corse",
 }
 ANCIENNES_REGIONS = {
-    "42": "Alsace", "72": "Aquitaine", "83": "Auvergne", "25": "Basse-Normandie", "26": "Bourgogne",
-    "53": "Bretagne", "24": "Centre", "21": "Champagne-Ardenne", "94": "Corse", "43": "Franche-Comté",
-    "23": "Haute-Normandie", "11": "Île-de-France", "91": "Languedoc-Roussillon", "74": "Limousin",
-    "41": "Lorraine", "73": "Midi-Pyrénées", "31": "Nord-Pas-de-Calais", "52": "Pays de la Loire",
-    "22": "Picardie", "54": "Poitou-Charentes", "93": "Provence-Alpes-Côte d'Azur", "82": "Rhône-Alpes",
+    "42": "Alsace",
+    "72": "Aquitaine",
+    "83": "Auvergne",
+    "25": "Basse-Normandie",
+    "26": "Bourgogne",
+    "53": "Bretagne",
+    "24": "Centre",
+    "21": "Champagne-Ardenne",
+    "94": "Corse",
+    "43": "Franche-Comté",
+    "23": "Haute-Normandie",
+    "11": "Île-de-France",
+    "91": "Languedoc-Roussillon",
+    "74": "Limousin",
+    "41": "Lorraine",
+    "73": "Midi-Pyrénées",
+    "31": "Nord-Pas-de-Calais",
+    "52": "Pays de la Loire",
+    "22": "Picardie",
+    "54": "Poitou-Charentes",
+    "93": "Provence-Alpes-Côte d'Azur",
+    "82": "Rhône-Alpes",
 }
 
 
@@ -174,7 +228,10 @@ def test_pays_codes_unique_and_iso_formatted():
 def test_pays_reference_rows(code, iso_a3, nom_fr, continent, sous_continent):
     row = by_code("pays", "pays_code").loc[code]
     assert (row["iso_a3"], row["nom_fr"], row["continent"], row["sous_continent"]) == (
-        iso_a3, nom_fr, continent, sous_continent,
+        iso_a3,
+        nom_fr,
+        continent,
+        sous_continent,
     )
 
 

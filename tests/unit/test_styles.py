@@ -1,4 +1,5 @@
 """The style model, its definitions from the vocabulary, and the committed files in ``styles/``."""
+
 from __future__ import annotations
 
 import json
@@ -31,6 +32,7 @@ def test_unknown_collection_is_named_in_the_error():
 
 # --- what the atlas's users rely on ---------------------------------------------------------------
 
+
 def test_families_keep_their_colours_and_french_labels():
     for cid in ("projets", "demandes", "liens"):
         c = STYLES[cid].colour
@@ -46,7 +48,8 @@ def test_collectivites_and_partenaires_colours_come_from_the_vocabulary():
     c = STYLES["collectivites"].colour
     assert c.field == "type_collectivite"
     assert [(k.value, k.colour, k.label) for k in c.categories] == [
-        (t.code, t.extra["couleur"], t.fr) for t in voc.TYPES_COLLECTIVITE]
+        (t.code, t.extra["couleur"], t.fr) for t in voc.TYPES_COLLECTIVITE
+    ]
     p = STYLES["partenaires"].colour
     assert p.field == "type_action_principal"
     assert {k.value: k.colour for k in p.categories} == voc.PALETTE["type_action"]
@@ -64,7 +67,7 @@ def test_choropleths_use_the_palette_ramp_and_no_data_colour():
         assert g.no_data.colour == voc.PALETTE["sans_donnee"]
         assert g.colour_for(None) == g.colour_for(0) == voc.PALETTE["sans_donnee"]
         assert g.colour_for(1) == voc.PALETTE["choroplethe"][0]
-        assert g.colour_for(10 ** 6) == voc.PALETTE["choroplethe"][-1]
+        assert g.colour_for(10**6) == voc.PALETTE["choroplethe"][-1]
 
 
 def test_choropleth_labels():
@@ -73,8 +76,9 @@ def test_choropleth_labels():
     with pytest.raises(ValueError, match="3 breaks for 2 colours"):
         graduated("nb_projets", (1, 2, 10), ["#000001", "#000002"])
     with pytest.raises(ValueError, match="not contiguous"):
-        Graduated("n", (ColourClass(1, 5, "#000001", ""), ColourClass(6, None, "#000002", "")),
-                  Category("", "#fff", ""))
+        Graduated(
+            "n", (ColourClass(1, 5, "#000001", ""), ColourClass(6, None, "#000002", "")), Category("", "#fff", "")
+        )
 
 
 def test_line_style_is_semi_transparent():
@@ -83,6 +87,7 @@ def test_line_style_is_semi_transparent():
 
 
 # --- proportional size ----------------------------------------------------------------------------
+
 
 def test_size_scale_from_a_few_projects_to_paris():
     s = TAILLE_NB_PROJETS
@@ -116,14 +121,17 @@ def test_style_reads_only_its_fields():
 
 # --- files ----------------------------------------------------------------------------------------
 
+
 def test_committed_files_are_up_to_date_with_the_generator(tmp_path):
     """Regenerate with the script entry into a temporary folder: same files, byte for byte."""
-    proc = subprocess.run([sys.executable, "-m", "coopatlas.styles", "--out", str(tmp_path)],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "coopatlas.styles", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     generated = sorted(p.name for p in tmp_path.iterdir())
-    assert generated == sorted([f"{cid}{suffix}" for cid in SPATIAL for suffix in export.FORMATS]
-                               + ["README.md", "fond.maplibre.json"])
+    assert generated == sorted(
+        [f"{cid}{suffix}" for cid in SPATIAL for suffix in export.FORMATS] + ["README.md", "fond.maplibre.json"]
+    )
     committed = sorted(p.name for p in STYLES_DIR.iterdir())
     assert committed == generated, "styles/ holds other files than the generator's"
     stale = [n for n in generated if (tmp_path / n).read_bytes() != (STYLES_DIR / n).read_bytes()]
@@ -141,10 +149,12 @@ def test_check_mode_detects_a_stale_file(tmp_path):
 
 def test_maplibre_sources_are_the_collection_tiles_over_the_pays_basemap():
     assert maplibre.tile_url("projets") == (
-        "http://127.0.0.1:5000/collections/projets/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt")
+        "http://127.0.0.1:5000/collections/projets/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"
+    )
     doc = maplibre.document(STYLES["pays"], "https://x.example/api/")
-    assert doc["sources"]["pays"]["tiles"] == ["https://x.example/api/collections/pays/tiles/WebMercatorQuad/"
-                                               "{z}/{y}/{x}?f=mvt"]
+    assert doc["sources"]["pays"]["tiles"] == [
+        "https://x.example/api/collections/pays/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"
+    ]
     assert doc["sources"]["fond"]["tiles"] == doc["sources"]["pays"]["tiles"]
     assert all("limit=" not in json.dumps(src) for src in doc["sources"].values())
     assert doc["metadata"]["coopatlas:base_url"] == "https://x.example/api"

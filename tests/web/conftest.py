@@ -1,6 +1,7 @@
 """Fixtures of the web atlas tests: the real server of the root ``conftest.py`` (``atlas_server``) and
 Debian's Chromium driven by selenium (:mod:`web_browser`). Every test of this folder runs on the same
 pytest-xdist worker (group ``webatlas``)."""
+
 from __future__ import annotations
 
 import sys
@@ -13,6 +14,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import web_browser  # noqa: E402
+
 from support.xdist import group_folder  # noqa: E402
 
 
@@ -26,5 +28,3 @@ def browser():
     driver = web_browser.chrome()
     yield driver
     driver.quit()
-
-

@@ -3,6 +3,7 @@ run Accès Monde for Burkina Faso and read the État panel (the figures of the `
 click a symbol and read its sheet (``fiche-projet``), reload the permalink and get the same view, export
 the PDF report as a job and get a PDF; keyboard use, English, and no serious or critical axe-core
 violation. Screenshots of each step (``web_browser.SHOTS``)."""
+
 from __future__ import annotations
 
 import urllib.parse
@@ -13,8 +14,20 @@ import web_browser as W
 
 pytestmark = pytest.mark.slow
 
-FIGURES = ("collectivites_francaises_engagees", "collectivites_partenaires", "collectivites_en_recherche",
-           "projets_cooperation_decentralisee", "projets_actions_exterieures", "demandes_cooperation", "pays")
+FIGURES = (
+    "collectivites_francaises_engagees",
+    "collectivites_partenaires",
+    "collectivites_en_recherche",
+    "projets_cooperation_decentralisee",
+    "projets_actions_exterieures",
+    "demandes_cooperation",
+    "pays",
+)
+
+
+def browser_cookies(driver) -> dict:
+    """The browser's cookies, for a download made outside it (a job is seen only by the client that started it)."""
+    return {c["name"]: c["value"] for c in driver.get_cookies()}
 
 
 def execute(server, process: str, inputs: dict):
@@ -26,14 +39,19 @@ def execute(server, process: str, inputs: dict):
 def panel_figures(driver) -> dict:
     return driver.execute_script(
         "return Object.fromEntries([...document.querySelectorAll('#etat dd[data-figure]')]"
-        ".map(dd => [dd.dataset.figure, Number(dd.dataset.value)]))")
+        ".map(dd => [dd.dataset.figure, Number(dd.dataset.value)]))"
+    )
 
 
 def sheet_title(driver) -> str:
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, W.WAIT).until(lambda d: d.execute_script(
-        "const s = document.querySelector('#fiche'); const h = s.querySelector('.sheet-title');"
-        "return !s.hidden && h ? h.textContent : null;"))
+
+    return WebDriverWait(driver, W.WAIT).until(
+        lambda d: d.execute_script(
+            "const s = document.querySelector('#fiche'); const h = s.querySelector('.sheet-title');"
+            "return !s.hidden && h ? h.textContent : null;"
+        )
+    )
 
 
 def no_serious_violation(driver, where: str):
@@ -66,14 +84,17 @@ def test_open_the_atlas(browser, atlas_server):
     # the collections are drawn from their OGC API Tiles; GeoJSON only for the result and the selection
     sources = d.execute_script(
         "return Object.entries(window.coopatlas.atlas.map.getStyle().sources)"
-        ".map(([id, s]) => [id, s.type, (s.tiles || [])[0] || null])")
+        ".map(([id, s]) => [id, s.type, (s.tiles || [])[0] || null])"
+    )
     tiled = {sid: tiles for sid, kind, tiles in sources if kind == "vector"}
     for collection in ("pays", "liens", "collectivites", "partenaires", "projets", "demandes"):
         assert f"/collections/{collection}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=mvt" in tiled[collection]
     assert sorted(sid for sid, kind, _ in sources if kind == "geojson") == ["resultat", "selection"]
-    drawn = d.execute_script("const a = window.coopatlas.atlas;"
-                             "return a.map.queryRenderedFeatures({layers: a.layersOf('projets')})"
-                             ".map(f => f.properties.nombre)")
+    drawn = d.execute_script(
+        "const a = window.coopatlas.atlas;"
+        "return a.map.queryRenderedFeatures({layers: a.layersOf('projets')})"
+        ".map(f => f.properties.nombre)"
+    )
     assert drawn and all(n >= 1 for n in drawn)  # low zoom: one symbol per place, with its count
     assert not W.console_errors(d)
     W.shot(d, "atlas-accueil")
@@ -82,6 +103,7 @@ def test_open_the_atlas(browser, atlas_server):
 
 def test_acces_monde_burkina_faso(browser, atlas_server, burkina):
     from selenium.webdriver.support.ui import Select
+
     country, stats, scope = burkina
     d = browser
     form = d.find_element("id", "recherche-monde")
@@ -94,12 +116,15 @@ def test_acces_monde_burkina_faso(browser, atlas_server, burkina):
     assert figures == {k: stats[k] for k in FIGURES}
     assert figures == {k: scope[k] for k in FIGURES}  # the Atlas's "pays" level: the same figures
     assert figures["projets_cooperation_decentralisee"] > 0
-    bars = d.execute_script("return [...document.querySelectorAll('.apd-chart rect')]"
-                            ".map(r => [Number(r.dataset.annee), Number(r.dataset.montant)])")
+    bars = d.execute_script(
+        "return [...document.querySelectorAll('.apd-chart rect')]"
+        ".map(r => [Number(r.dataset.annee), Number(r.dataset.montant)])"
+    )
     assert bars == sorted([r["annee"], r["montant"]] for r in stats["apd_par_annee"] if r["montant"] is not None)
     assert "Burkina Faso" in d.find_element("id", "description").text
-    total = atlas_server.get("/collections/projets/items", f="json", limit=1, filter="pays_code IN ('BF')",
-                             **{"filter-lang": "cql2-text"}).json()["numberMatched"]
+    total = atlas_server.get(
+        "/collections/projets/items", f="json", limit=1, filter="pays_code IN ('BF')", **{"filter-lang": "cql2-text"}
+    ).json()["numberMatched"]
     assert d.find_element("id", "resultats").get_attribute("data-total") == str(total)
     assert len(d.find_elements("css selector", "#resultats .list li")) == min(20, total)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(d.current_url).query)
@@ -110,6 +135,7 @@ def test_acces_monde_burkina_faso(browser, atlas_server, burkina):
 
 def test_click_a_symbol_reads_its_sheet(browser, atlas_server):
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
     d = browser
     W.wait_map_idle(d)
     target = d.execute_script("""
@@ -144,21 +170,24 @@ def test_click_a_symbol_reads_its_sheet(browser, atlas_server):
 def test_permalink_reopens_the_same_view(browser, atlas_server, burkina):
     d = browser
     link = d.current_url
-    before = d.execute_script("const m = window.coopatlas.atlas.map, c = m.getCenter();"
-                              "return [c.lng, c.lat, m.getZoom()]")
+    before = d.execute_script(
+        "const m = window.coopatlas.atlas.map, c = m.getCenter();return [c.lng, c.lat, m.getZoom()]"
+    )
     figures = panel_figures(d)
     listed = d.execute_script("return [...document.querySelectorAll('#resultats .result')].map(b => b.dataset.id)")
     d.get("about:blank")
     d.get(link)
     W.wait_ready(d, searches=1)
-    after = d.execute_script("const m = window.coopatlas.atlas.map, c = m.getCenter();"
-                             "return [c.lng, c.lat, m.getZoom()]")
+    after = d.execute_script(
+        "const m = window.coopatlas.atlas.map, c = m.getCenter();return [c.lng, c.lat, m.getZoom()]"
+    )
     view = [float(v) for v in urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["vue"][0].split(",")]
     assert after == pytest.approx(view, abs=1e-4)  # the view the link holds
     assert after == pytest.approx(before, abs=5e-3)  # which is the one that was shown
     assert panel_figures(d) == figures
-    assert d.execute_script("return [...document.querySelectorAll('#resultats .result')]"
-                            ".map(b => b.dataset.id)") == listed
+    assert (
+        d.execute_script("return [...document.querySelectorAll('#resultats .result')].map(b => b.dataset.id)") == listed
+    )
     assert d.execute_script("return document.querySelector('#recherche-monde [name=pays]').value") == "BF"
     opened = getattr(test_click_a_symbol_reads_its_sheet, "sheet", None)
     if opened:
@@ -169,6 +198,7 @@ def test_permalink_reopens_the_same_view(browser, atlas_server, burkina):
 
 def test_pdf_report_of_the_search_as_a_job(browser, atlas_server):
     from selenium.webdriver.support.ui import WebDriverWait
+
     d = browser
     d.find_element("id", "export-rapport").click()
     line = WebDriverWait(d, 10).until(lambda drv: drv.find_element("css selector", "#jobs .job[data-process=rapport]"))
@@ -176,7 +206,7 @@ def test_pdf_report_of_the_search_as_a_job(browser, atlas_server):
     assert state == "successful", line.text
     assert "/jobs/" in line.get_attribute("data-job")  # run asynchronously, its status polled
     href = line.find_element("css selector", "a").get_attribute("href")
-    r = requests.get(href, timeout=60)
+    r = requests.get(href, cookies=browser_cookies(d), timeout=60)  # the job is the browser's
     assert r.status_code == 200 and r.content[:5] == b"%PDF-"
     assert r.headers["Content-Type"].startswith("application/pdf")
     W.shot(d, "atlas-export-pdf")
@@ -187,12 +217,16 @@ def test_country_map_and_csv_of_the_search(browser, atlas_server):
     import io
 
     from selenium.webdriver.support.ui import WebDriverWait
+
     d = browser
     d.find_element("id", "export-carte").click()
     line = WebDriverWait(d, 10).until(
-        lambda drv: drv.find_element("css selector", "#jobs .job[data-process=carte-pays]"))
+        lambda drv: drv.find_element("css selector", "#jobs .job[data-process=carte-pays]")
+    )
     assert WebDriverWait(d, W.WAIT).until(lambda drv: line.get_attribute("data-state")) == "successful", line.text
-    r = requests.get(line.find_element("css selector", "a").get_attribute("href"), timeout=60)
+    r = requests.get(
+        line.find_element("css selector", "a").get_attribute("href"), cookies=browser_cookies(d), timeout=60
+    )
     assert r.status_code == 200 and r.content[:5] == b"%PDF-"
     href = d.find_element("id", "export-csv").get_attribute("href")
     r = requests.get(href, timeout=60)
@@ -205,8 +239,9 @@ def test_country_map_and_csv_of_the_search(browser, atlas_server):
 def test_flows_on_demand(browser, atlas_server):
     d = browser
     liens = "const a = window.coopatlas.atlas; const ids = a.layersOf('liens');"
-    assert d.execute_script(liens + "return ids.map(id => a.map.getLayoutProperty(id, 'visibility'))") == \
-        ["none"] * len(d.execute_script(liens + "return ids"))
+    assert d.execute_script(liens + "return ids.map(id => a.map.getLayoutProperty(id, 'visibility'))") == [
+        "none"
+    ] * len(d.execute_script(liens + "return ids"))
     d.find_element("css selector", "#couches input[value=liens]").click()
     W.wait_map_idle(d)
     assert d.execute_script(liens + "return ids.every(id => a.map.getLayoutProperty(id, 'visibility') === 'visible')")
@@ -217,6 +252,7 @@ def test_flows_on_demand(browser, atlas_server):
 
 def test_keyboard_moves_between_the_searches(browser, atlas_server):
     from selenium.webdriver.common.keys import Keys
+
     d = browser
     d.find_element("id", "onglet-monde").click()
     d.find_element("id", "onglet-monde").send_keys(Keys.ARROW_RIGHT)
@@ -228,12 +264,14 @@ def test_keyboard_moves_between_the_searches(browser, atlas_server):
     # every control of every search has a label
     unlabelled = d.execute_script(
         "return [...document.querySelectorAll('form select, form input')].filter(c => !c.labels || !c.labels.length)"
-        ".filter(c => c.type !== 'checkbox' || !c.closest('label')).map(c => c.name)")
+        ".filter(c => c.type !== 'checkbox' || !c.closest('label')).map(c => c.name)"
+    )
     assert unlabelled == []
 
 
 def test_bourse_search_lists_public_requests(browser, atlas_server):
     from selenium.webdriver.support.ui import Select
+
     d = browser
     d.get(atlas_server.url + "/atlas?lang=fr&onglet=bourse")
     W.wait_ready(d, searches=1)
@@ -241,8 +279,9 @@ def test_bourse_search_lists_public_requests(browser, atlas_server):
     Select(form.find_element("name", "pays")).select_by_value("BF")
     form.find_element("css selector", "button[type=submit]").click()
     W.wait_ready(d, searches=2)
-    expected = atlas_server.get("/collections/demandes/items", f="json", limit=1, filter="pays_code IN ('BF')",
-                                **{"filter-lang": "cql2-text"}).json()["numberMatched"]
+    expected = atlas_server.get(
+        "/collections/demandes/items", f="json", limit=1, filter="pays_code IN ('BF')", **{"filter-lang": "cql2-text"}
+    ).json()["numberMatched"]
     assert d.find_element("id", "resultats").get_attribute("data-total") == str(expected)
     assert panel_figures(d)["demandes_cooperation"] == expected
     W.shot(d, "atlas-bourse")

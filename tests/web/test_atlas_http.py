@@ -1,6 +1,7 @@
 """The web atlas page and its assets over HTTP (no browser): served in French and English, a bad ``lang``
 refused naming it, MapLibre GL JS and the page's modules served by the server itself as JavaScript,
 nothing loaded from another host."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,9 @@ import re
 import pytest
 
 
-@pytest.mark.parametrize("lang, title", [("fr", "Atlas de la coopération décentralisée"),
-                                         ("en", "Atlas of decentralised cooperation")])
+@pytest.mark.parametrize(
+    "lang, title", [("fr", "Atlas de la coopération décentralisée"), ("en", "Atlas of decentralised cooperation")]
+)
 def test_page_in_both_languages(atlas_server, lang, title):
     r = atlas_server.get("/atlas", lang=lang)
     assert r.status_code == 200
@@ -34,8 +36,11 @@ def test_everything_comes_from_the_server(atlas_server):
         if ref.startswith(("/atlas/static/", "/atlas/vendor/")):
             r = atlas_server.get(ref)
             assert r.status_code == 200, ref
-    for module in ("/atlas/static/js/main.js", "/atlas/vendor/maplibre-gl/maplibre-gl.mjs",
-                   "/atlas/vendor/maplibre-gl/maplibre-gl-worker.mjs"):
+    for module in (
+        "/atlas/static/js/main.js",
+        "/atlas/vendor/maplibre-gl/maplibre-gl.mjs",
+        "/atlas/vendor/maplibre-gl/maplibre-gl-worker.mjs",
+    ):
         r = atlas_server.get(module)
         assert r.status_code == 200, module
         assert r.headers["Content-Type"].startswith("text/javascript"), module  # module scripts need it
@@ -45,6 +50,7 @@ def test_everything_comes_from_the_server(atlas_server):
 
 def test_modules_import_only_from_the_server(atlas_server):
     from pathlib import Path
+
     js = Path(__file__).resolve().parents[2] / "coopatlas" / "web" / "static" / "js"
     for path in js.glob("*.js"):
         for target in re.findall(r'^import .* from "([^"]+)";', path.read_text(encoding="utf-8"), re.M):

@@ -56,6 +56,7 @@ for their roles, the private jobs of ``deposer-demande`` are hidden and deleted 
 Behind a reverse proxy set ``COOPATLAS_PROXY_FIX`` (werkzeug ProxyFix) so that the client address and the
 scheme come from ``X-Forwarded-For``/``X-Forwarded-Proto``: cookies are then ``Secure`` on HTTPS.
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,8 +77,14 @@ UPLOAD_LIMITS = "coopatlas.upload_limits"
 ACCOUNT_OF_REQUEST = "coopatlas.account_of_request"
 
 #: The Bourse's blueprint: templates and static files of the package, the nested blueprints of its routes.
-blueprint = Blueprint(BLUEPRINT, __name__, root_path=str(Path(__file__).resolve().parent.parent),
-                      template_folder="templates", static_folder="static", static_url_path="/bourse/static")
+blueprint = Blueprint(
+    BLUEPRINT,
+    __name__,
+    root_path=str(Path(__file__).resolve().parent.parent),
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/bourse/static",
+)
 for _part in (guard, bourse_pages, login, account_pages, api):
     blueprint.register_blueprint(_part.blueprint)
 
@@ -91,10 +98,13 @@ def _setup(state) -> None:
     state.app.extensions[ACCOUNT_OF_REQUEST] = guard.job_owner
     # /health checks the live database too (the server reads its checks from app.extensions)
     state.app.extensions.setdefault("coopatlas.health_checks", {})["live"] = (
-        "a write transaction (writing nothing) on the live database", lambda: current().live.check())
+        "a write transaction (writing nothing) on the live database",
+        lambda: current().live.check(),
+    )
     fix = current().settings.proxy_fix
     if fix:
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         state.app.wsgi_app = ProxyFix(state.app.wsgi_app, **fix)
         LOGGER.info("ProxyFix(%s): client address and scheme from the X-Forwarded-* headers", fix)
 

@@ -1,5 +1,6 @@
 """The pages of logged-in accounts: the account's home, the embassy's requests and decisions, the
 collectivity's contacts and projects, the personal space."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
@@ -15,8 +16,15 @@ from .responses import BLUEPRINT, ctx, lang
 blueprint = Blueprint("compte", __name__)
 
 #: Fields of a project a collectivity edits on its page.
-PROJECT_FORM_FIELDS = ("titre", "description", "statut", "sous_sous_thematique", "annee_convention",
-                       "annee_lancement", "annee_fin")
+PROJECT_FORM_FIELDS = (
+    "titre",
+    "description",
+    "statut",
+    "sous_sous_thematique",
+    "annee_convention",
+    "annee_lancement",
+    "annee_fin",
+)
 
 
 @blueprint.route("/compte")
@@ -33,11 +41,13 @@ def compte(account: Account):
         except WorkflowError:
             coll_name = account.collectivite_id
     labels = accounts.ROLE_LABELS[account.role]
-    return render("compte.html", role_label=labels[1] if lg == "en" else labels[0], pending=pending,
-                  collectivite=coll_name)
+    return render(
+        "compte.html", role_label=labels[1] if lg == "en" else labels[0], pending=pending, collectivite=coll_name
+    )
 
 
 # --- embassy pages ---------------------------------------------------------------------------------------------
+
 
 @blueprint.route("/bourse/ambassade")
 @page("ambassade", "administrateur")
@@ -55,8 +65,9 @@ def ambassade_demande(account: Account, reference: str):
     saved, error = False, None
     if request.method == "POST":
         try:
-            workflow.transition(ctx(), account, reference, request.form.get("vers") or "",
-                                request.form.get("commentaire"))
+            workflow.transition(
+                ctx(), account, reference, request.form.get("vers") or "", request.form.get("commentaire")
+            )
             saved = True
         except WorkflowError as exc:
             if exc.status == 404:
@@ -67,6 +78,7 @@ def ambassade_demande(account: Account, reference: str):
 
 
 # --- collectivity pages -------------------------------------------------------------------------------------------
+
 
 @blueprint.route("/compte/collectivite", methods=["GET", "POST"])
 @page("collectivite")
@@ -87,8 +99,17 @@ def collectivite(account: Account):
             saved = True
     projects = edits.list_projects(ctx(), account, cid)
     changes = edits.history(ctx(), account, limit=20)
-    return render("collectivite.html", c=c, values=values, errors=errors, saved=saved, projects=projects,
-                  changes=changes, contact_fields=edits.EDITABLE["collectivites"], status=400 if errors else 200)
+    return render(
+        "collectivite.html",
+        c=c,
+        values=values,
+        errors=errors,
+        saved=saved,
+        projects=projects,
+        changes=changes,
+        contact_fields=edits.EDITABLE["collectivites"],
+        status=400 if errors else 200,
+    )
 
 
 @blueprint.route("/compte/projets/<pid>", methods=["GET", "POST"])
@@ -109,11 +130,19 @@ def projet(account: Account, pid: str):
             p, _ = edits.update_project(ctx(), account, pid, new)
             values = dict(p)
             saved = True
-    return render("projet.html", p=p, values=values, errors=errors, saved=saved, statuts=voc.STATUTS,
-                  status=400 if errors else 200)
+    return render(
+        "projet.html",
+        p=p,
+        values=values,
+        errors=errors,
+        saved=saved,
+        statuts=voc.STATUTS,
+        status=400 if errors else 200,
+    )
 
 
 # --- personal space pages ---------------------------------------------------------------------------------------
+
 
 @blueprint.route("/compte/espace", methods=["GET", "POST"])
 @page()
@@ -138,8 +167,9 @@ def espace(account: Account):
             saved = True
         except WorkflowError as exc:
             error = f"{exc.field}: {exc.message}" if exc.field else exc.message
-    return render("espace.html", items=space.list_items(ctx(), account), saved=saved, error=error,
-                  status=400 if error else 200)
+    return render(
+        "espace.html", items=space.list_items(ctx(), account), saved=saved, error=error, status=400 if error else 200
+    )
 
 
 @blueprint.route("/compte/espace/<int:item_id>")

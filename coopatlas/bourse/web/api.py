@@ -1,6 +1,7 @@
 """The JSON API of the accounts (``Authorization: Bearer <token>``, the token from ``POST /api/jetons``):
 the account, the Bourse requests and decisions, the collectivities' records and projects, the journal of
 updates, the personal space."""
+
 from __future__ import annotations
 
 import re
@@ -115,8 +116,14 @@ def api_space(account: Account):
         kind = request.form.get("genre")
         if kind not in ("carte", "export"):
             return api_error(400, "carte (PNG) or export (PDF)", "genre")
-        item = space.add_file(c, account, kind, request.form.get("nom"), f.read(c.settings.space_max_bytes + 1),
-                              {"fichier": (f.filename or "")[:200]})
+        item = space.add_file(
+            c,
+            account,
+            kind,
+            request.form.get("nom"),
+            f.read(c.settings.space_max_bytes + 1),
+            {"fichier": (f.filename or "")[:200]},
+        )
         return api_json(item, 201)
     data = json_body()
     kind = data.get("genre")
@@ -129,8 +136,12 @@ def api_space(account: Account):
         pdf, params = report_pdf(account, data.get("processus"), data.get("inputs"))
         item = space.add_file(c, account, "export", data.get("nom"), pdf, params)
     else:
-        return api_error(400, "recherche (criteres), carte (source: a /collections/<id>/map URL) or export "
-                              "(processus, inputs); files: multipart/form-data", "genre")
+        return api_error(
+            400,
+            "recherche (criteres), carte (source: a /collections/<id>/map URL) or export "
+            "(processus, inputs); files: multipart/form-data",
+            "genre",
+        )
     return api_json(item, 201)
 
 

@@ -9,6 +9,7 @@
 
 The tokens themselves (issued, checked, revoked, digests stored) are :mod:`coopatlas.bourse.accounts`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,6 +52,7 @@ def secure_cookies() -> bool:
 
 # --- accounts ----------------------------------------------------------------------------------------------
 
+
 def bearer_token() -> str | None:
     auth = request.headers.get("Authorization", "")
     return auth[7:].strip() if auth[:7].lower() == "bearer " else None
@@ -75,6 +77,7 @@ def session_account() -> Account | None:
 def api(*roles: str):
     """A JSON API route for bearer-token accounts (of ``roles`` if given): the view gets the account first;
     a :class:`~coopatlas.bourse.errors.WorkflowError` it raises is answered as a JSON error."""
+
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -87,11 +90,14 @@ def api(*roles: str):
                 return fn(account, *args, **kwargs)
             except WorkflowError as exc:
                 return workflow_error(exc)
+
         return wrapper
+
     return deco
 
 
 # --- CSRF --------------------------------------------------------------------------------------------------
+
 
 def session_csrf() -> str:
     """The CSRF token of the forms of a session (derived from the session token, never stored)."""

@@ -1,5 +1,6 @@
 """The public pages of the Bourse projets: what it is, the request form (anonymous, CSRF-protected), the
 confirmation, the completion of a request by its submitter, and the place type-ahead of the form."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
@@ -100,8 +101,9 @@ def lieux():
     except ValueError:
         return api_error(400, "an integer from 1 to 50", "limit")
     found = ctx().geo.search_places(code, q, limit)
-    resp = api_json({"pays": code, "q": q, "lieux": [p.as_json() for p in found],
-                     "source": "GeoNames (geonames.org), CC BY 4.0"})
+    resp = api_json(
+        {"pays": code, "q": q, "lieux": [p.as_json() for p in found], "source": "GeoNames (geonames.org), CC BY 4.0"}
+    )
     resp.headers["Cache-Control"] = "public, max-age=3600"
     return resp
 
@@ -138,8 +140,9 @@ def completer(reference: str):
     try:
         workflow.complete(ctx(), reference, jeton, clean)
     except WorkflowError as exc:
-        return render("completer.html", status=exc.status, values=values, errors={exc.field or "_form": exc.message},
-                      **common)
+        return render(
+            "completer.html", status=exc.status, values=values, errors={exc.field or "_form": exc.message}, **common
+        )
     embassy = ctx().geo.embassy(clean["pays_code"])
     token = signer("deposee").dumps({"r": reference, "a": embassy.nom if embassy else ""})
     return redirect(url_for(CONFIRMATION_ENDPOINT, token=token, lang=lang()), 303)

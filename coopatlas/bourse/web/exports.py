@@ -9,6 +9,7 @@ exception whose ``user_msg`` names the bad parameter (:func:`coopatlas.server.ma
 The PDF is made by the report process through pygeoapi's process manager, which validates its inputs
 as ``/processes/<id>/execution`` does.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from .. import space
 from ...store.faults import BackendUnavailable, unavailable_cause
+from .. import space
 from ..accounts import Account
 from ..errors import WorkflowError
 from .responses import ctx
@@ -41,7 +42,7 @@ def map_png(source: str) -> tuple[bytes, dict]:
         raise WorkflowError(400, "source", "a map URL of this server")
     root = request.script_root
     if root and path.startswith(root + "/"):
-        path = path[len(root):]
+        path = path[len(root) :]
     found = re.fullmatch(r"/collections/([A-Za-z0-9_]+)/map", path)
     if not found:
         raise WorkflowError(400, "source", "a map URL of this server: /collections/<id>/map?...")
@@ -53,8 +54,9 @@ def map_png(source: str) -> tuple[bytes, dict]:
     except BackendUnavailable:
         raise  # 503: the atlas cannot answer now, the request was right
     except LookupError:
-        raise WorkflowError(400, "source", f"the map could not be made: no map of collection {found.group(1)!r}"
-                            ) from None
+        raise WorkflowError(
+            400, "source", f"the map could not be made: no map of collection {found.group(1)!r}"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a bad parameter (its message names it), or a failure (logged)
         if unavailable_cause(exc):
             raise BackendUnavailable("the atlas database is temporarily unavailable; please retry later") from exc
@@ -74,12 +76,14 @@ def report_pdf(account: Account, process: str, inputs) -> tuple[bytes, dict]:
         raise WorkflowError(400, "inputs", "an object of the process's inputs")
     roles = ctx().settings.restricted_processes.get(process)
     if roles and account.role not in roles:
-        raise WorkflowError(400, "inputs", f"the PDF could not be made: process {process}: not allowed for role "
-                                           f"{account.role}")
+        raise WorkflowError(
+            400, "inputs", f"the PDF could not be made: process {process}: not allowed for role {account.role}"
+        )
     inputs = {**inputs, "format": "pdf"}
     from pygeoapi.flask_app import api_
     from pygeoapi.process.base import ProcessorExecuteError
     from pygeoapi.process.manager.base import UnknownProcessError
+
     try:
         media_type, pdf = api_.manager.get_processor(process).execute(inputs)
     except UnknownProcessError:

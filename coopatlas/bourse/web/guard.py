@@ -18,6 +18,7 @@ After the request (:func:`protect`): the jobs of :data:`PRIVATE_JOB_PROCESSES` a
 and left out of the job list; the Bourse's own answers get their security headers (no sniffing, no
 framing, a strict content security policy, no caching of private pages).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,10 @@ blueprint = Blueprint("guard", __name__)
 PRIVATE_JOB_PROCESSES = ("deposer-demande",)
 #: Paths of the Bourse whose answers are private (never cached).
 PRIVATE_PATHS = ("/compte", "/api", "/bourse/ambassade", "/bourse/completer")
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+)
 
 
 def _need(roles: tuple[str, ...] | frozenset, what: str) -> Response | None:
@@ -59,6 +62,7 @@ def job_owner() -> tuple[str, bool] | None:
 def _job_process(job_id: str) -> str | None:
     try:
         from pygeoapi.flask_app import api_
+
         return (api_.manager.get_job(job_id) or {}).get("process_id")
     except Exception:  # noqa: BLE001 - unknown job: pygeoapi answers 404 itself
         return None
@@ -78,10 +82,15 @@ def refuse():
         creating = method == "POST" and not args.get("item_id") and request.mimetype == "application/geo+json"
         if method in ("PUT", "PATCH", "DELETE") or creating:
             if bearer_account() is None:
-                return api_error(401, "writing items: authentication required; the collections are read-only "
-                                      "(use the Bourse and account API)")
-            return api_error(403, "the collections are read-only: pygeoapi transactions are off (use the Bourse "
-                                  "and account API, /api)")
+                return api_error(
+                    401,
+                    "writing items: authentication required; the collections are read-only "
+                    "(use the Bourse and account API)",
+                )
+            return api_error(
+                403,
+                "the collections are read-only: pygeoapi transactions are off (use the Bourse and account API, /api)",
+            )
     elif ep.startswith("admin."):
         return _need(("administrateur",), "pygeoapi admin API")
     elif ep == "pygeoapi.get_jobs" and method == "DELETE":
@@ -107,6 +116,7 @@ def protect(resp: Response) -> Response:
         if job_id:
             try:
                 from pygeoapi.flask_app import api_
+
                 api_.manager.delete_job(job_id)
             except Exception:
                 LOGGER.exception("job %s of %s not deleted", job_id, args.get("process_id"))

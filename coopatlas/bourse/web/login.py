@@ -1,5 +1,6 @@
 """Logging in and out: the web session (``/compte/connexion``, ``/compte/deconnexion``) and the API tokens
 (``POST /api/jetons``, ``DELETE /api/jetons``)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -10,11 +11,17 @@ from .. import accounts
 from ..accounts import Account, LoginError
 from ..errors import WorkflowError
 from ..i18n import translator
-from .auth import (SESSION_COOKIE, api, bearer_token, check_anonymous_csrf, check_session_csrf, secure_cookies,
-                   session_account)
+from .auth import (
+    SESSION_COOKIE,
+    api,
+    bearer_token,
+    check_anonymous_csrf,
+    check_session_csrf,
+    secure_cookies,
+    session_account,
+)
 from .rendering import render
-from .responses import (BLUEPRINT, api_error, api_json, client, ctx, form_too_big, json_body, lang,
-                        workflow_error)
+from .responses import BLUEPRINT, api_error, api_json, client, ctx, form_too_big, json_body, lang, workflow_error
 
 blueprint = Blueprint("login", __name__)
 
@@ -48,18 +55,31 @@ def connexion():
         return render("connexion.html", status=400, next=nxt, email=email, error=tr("csrf_error"))
     c = ctx()
     try:
-        account = accounts.authenticate(c.live, email, request.form.get("password") or "", client(),
-                                        c.settings.rate_login)
+        account = accounts.authenticate(
+            c.live, email, request.form.get("password") or "", client(), c.settings.rate_login
+        )
     except LoginError as exc:
-        resp = render("connexion.html", status=429 if exc.throttled else 401, next=nxt, email=email,
-                      error=tr("login_throttled") if exc.throttled else tr("login_failed"))
+        resp = render(
+            "connexion.html",
+            status=429 if exc.throttled else 401,
+            next=nxt,
+            email=email,
+            error=tr("login_throttled") if exc.throttled else tr("login_failed"),
+        )
         if exc.throttled:
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
     resp = redirect(nxt or url_for(HOME_ENDPOINT, lang=lang()), 303)  # made first: no session for a failure
     token, _ = accounts.issue_token(c.live, account, "session", c.settings.session_hours, "web")
-    resp.set_cookie(SESSION_COOKIE, token, max_age=int(c.settings.session_hours * 3600), httponly=True,
-                    samesite="Lax", secure=secure_cookies(), path="/")
+    resp.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(c.settings.session_hours * 3600),
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(),
+        path="/",
+    )
     return resp
 
 

@@ -1,5 +1,6 @@
 """The HTML pages of the Bourse and of the accounts: the templates' context (language, account, CSRF
 tokens, labels of the vocabulary), error pages, and :func:`page` for the pages of logged-in accounts."""
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,11 @@ def _themes(lg: str) -> list[tuple[str, list[tuple[str, str]]]]:
     out = []
     for st in voc.SOUS_THEMATIQUES:
         t = voc.THEMATIQUES[st.extra["thematique"]]
-        leaves = [(leaf.code, leaf.label(lg)) for leaf in voc.SOUS_SOUS_THEMATIQUES
-                  if leaf.extra["sous_thematique"] == st.code and leaf.extra["thematique"] == t.code]
+        leaves = [
+            (leaf.code, leaf.label(lg))
+            for leaf in voc.SOUS_SOUS_THEMATIQUES
+            if leaf.extra["sous_thematique"] == st.code and leaf.extra["thematique"] == t.code
+        ]
         out.append((f"{t.label(lg)} — {st.label(lg)}", leaves))
     return out
 
@@ -53,14 +57,25 @@ def render(template: str, status: int = 200, **kw) -> Response:
         return country.name(lg) if country else (code or "")
 
     context = dict(
-        t=translator(lg), lang=lg, root=request.script_root, account=account, csrf=csrf,
-        session_csrf=session_csrf() if account else "", lang_url=lang_url, country_name=country_name,
+        t=translator(lg),
+        lang=lg,
+        root=request.script_root,
+        account=account,
+        csrf=csrf,
+        session_csrf=session_csrf() if account else "",
+        lang_url=lang_url,
+        country_name=country_name,
         status_label=lambda code: voc.STATUTS_VALIDATION.label(code, lg),
         statut_label=lambda code: voc.STATUTS.label(code, lg),
         genre_label=lambda code: GENRE_LABELS.get(code, (code, code))[1 if lg == "en" else 0],
         countries=sorted(c.geo.countries.values(), key=lambda x: x.name(lg)),
-        types_partenaire=voc.TYPES_PARTENAIRE, themes=_themes(lg), langues=LANGUES,
-        statuts=voc.STATUTS_VALIDATION, errors={}, values={}, when=_when,
+        types_partenaire=voc.TYPES_PARTENAIRE,
+        themes=_themes(lg),
+        langues=LANGUES,
+        statuts=voc.STATUTS_VALIDATION,
+        errors={},
+        values={},
+        when=_when,
     )
     context.update(kw)
     resp = Response(render_template(f"bourse/{template}", **context), status=status, mimetype="text/html")
@@ -76,6 +91,7 @@ def error_page(status: int, message: str) -> Response:
 def page(*roles: str):
     """An HTML page for logged-in accounts (of ``roles`` if given); others are sent to the login page. A
     POST needs the session's CSRF token; a :class:`~coopatlas.bourse.errors.WorkflowError` is an error page."""
+
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -90,5 +106,7 @@ def page(*roles: str):
                 return fn(account, *args, **kwargs)
             except WorkflowError as exc:
                 return error_page(exc.status, exc.message)
+
         return wrapper
+
     return deco

@@ -1,5 +1,6 @@
 """What every route of the Bourse reads from a request and how it answers: the language, the client's
 address, JSON answers and JSON errors ``{"code", "description", "parametre"}``."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,18 @@ BLUEPRINT = "coopatlas_bourse"
 #: Largest body of an HTML form (request, completion, login), in bytes.
 MAX_FORM_BYTES = 100_000
 #: OGC-style codes of the JSON errors, by HTTP status.
-CODES = {400: "InvalidParameterValue", 401: "NotAuthenticated", 403: "Forbidden", 404: "NotFound",
-         405: "MethodNotAllowed", 409: "Conflict", 413: "PayloadTooLarge", 415: "UnsupportedMediaType",
-         429: "TooManyRequests", 503: "ServiceUnavailable"}
+CODES = {
+    400: "InvalidParameterValue",
+    401: "NotAuthenticated",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    429: "TooManyRequests",
+    503: "ServiceUnavailable",
+}
 
 
 def ctx():

@@ -22,6 +22,7 @@ The output is :class:`coopatlas.data.tables.AtlasTables` (base tables only); the
 collections (names, counts, flows, aggregates) are computed by :mod:`coopatlas.data.derive`, the same way
 for demo and imported data.
 """
+
 from __future__ import annotations
 
 from .collectivites import COLLECTIVITES_OUTRE_MER

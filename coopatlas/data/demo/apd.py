@@ -1,5 +1,6 @@
 """The official development aid (APD) declared in the demo atlas: per collectivity, country and year, summing to
 the published yearly totals of the world and of Burkina Faso, spread over continents as published for 2017."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,17 +11,29 @@ from .plausible import APD_CONTINENT, APD_PAYS_FORTS
 from .sampling import split_exact
 
 
-def apd_declarations(coll: pd.DataFrame, projets: list[dict], continent: dict,
-                     rng: np.random.Generator) -> pd.DataFrame:
+def apd_declarations(
+    coll: pd.DataFrame, projets: list[dict], continent: dict, rng: np.random.Generator
+) -> pd.DataFrame:
     """APD declarations whose yearly totals are exactly the published world and Burkina Faso figures."""
-    pairs = pd.DataFrame([(p["collectivite_id"], p["pays_code"]) for p in projets],
-                         columns=["collectivite_id", "pays_code"]).value_counts().reset_index(name="n")
+    pairs = (
+        pd.DataFrame(
+            [(p["collectivite_id"], p["pays_code"]) for p in projets], columns=["collectivite_id", "pays_code"]
+        )
+        .value_counts()
+        .reset_index(name="n")
+    )
     types = coll.set_index("id")["type_collectivite"]
     tw = {"region": 6.0, "departement": 3.0, "epci": 1.5, "commune": 0.6, "outre_mer": 1.0, "autre": 2.0}
-    pairs = pairs[pairs["pays_code"].map(lambda c: continent[c] != "europe" or c in ("AM", "MD", "UA", "GE", "AL",
-                                                                                     "RS", "BA", "MK"))]
-    pairs["w"] = (pairs["collectivite_id"].map(types).map(tw) * pairs["n"] ** 0.7
-                  * pairs["pays_code"].map(lambda c: APD_PAYS_FORTS.get(c, 1.0)))
+    pairs = pairs[
+        pairs["pays_code"].map(
+            lambda c: continent[c] != "europe" or c in ("AM", "MD", "UA", "GE", "AL", "RS", "BA", "MK")
+        )
+    ]
+    pairs["w"] = (
+        pairs["collectivite_id"].map(types).map(tw)
+        * pairs["n"] ** 0.7
+        * pairs["pays_code"].map(lambda c: APD_PAYS_FORTS.get(c, 1.0))
+    )
     rows = []
     for year in sorted(APD_MONDE):
         # each year, a draw of the declaring pairs (declarations are not made every year by everybody)

@@ -1,5 +1,6 @@
 """The French collectivities of the demo atlas: real communes, departments, current and former regions, EPCI
 and overseas collectivities at their seat, how many projects each leads, and their (fictitious) contacts."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,18 +15,28 @@ from .sampling import scale_to_total
 
 # The other former regions (before 2016) as the Atlas named their councils: code -> council name
 CONSEILS_ANCIENNES_REGIONS = {
-    "72": "Conseil régional d'Aquitaine", "83": "Conseil régional d'Auvergne",
-    "25": "Conseil régional de Basse-Normandie", "26": "Conseil régional de Bourgogne",
-    "53": "Conseil régional de Bretagne", "24": "Conseil régional du Centre",
-    "94": "Collectivité territoriale de Corse", "43": "Conseil régional de Franche-Comté",
-    "23": "Conseil régional de Haute-Normandie", "91": "Conseil régional du Languedoc-Roussillon",
-    "74": "Conseil régional du Limousin", "73": "Conseil régional de Midi-Pyrénées",
-    "31": "Conseil régional du Nord-Pas-de-Calais", "52": "Conseil régional des Pays de la Loire",
-    "22": "Conseil régional de Picardie", "54": "Conseil régional de Poitou-Charentes",
+    "72": "Conseil régional d'Aquitaine",
+    "83": "Conseil régional d'Auvergne",
+    "25": "Conseil régional de Basse-Normandie",
+    "26": "Conseil régional de Bourgogne",
+    "53": "Conseil régional de Bretagne",
+    "24": "Conseil régional du Centre",
+    "94": "Collectivité territoriale de Corse",
+    "43": "Conseil régional de Franche-Comté",
+    "23": "Conseil régional de Haute-Normandie",
+    "91": "Conseil régional du Languedoc-Roussillon",
+    "74": "Conseil régional du Limousin",
+    "73": "Conseil régional de Midi-Pyrénées",
+    "31": "Conseil régional du Nord-Pas-de-Calais",
+    "52": "Conseil régional des Pays de la Loire",
+    "22": "Conseil régional de Picardie",
+    "54": "Conseil régional de Poitou-Charentes",
 }
 CONSEILS_OUTRE_MER_REGIONS = {  # overseas regions: code_region -> (name, seat)
-    "01": ("Conseil régional de la Guadeloupe", "97105"), "02": ("Conseil régional de la Martinique", "97209"),
-    "03": ("Conseil régional de la Guyane", "97302"), "04": ("Conseil régional de La Réunion", "97411"),
+    "01": ("Conseil régional de la Guadeloupe", "97105"),
+    "02": ("Conseil régional de la Martinique", "97209"),
+    "03": ("Conseil régional de la Guyane", "97302"),
+    "04": ("Conseil régional de La Réunion", "97411"),
 }
 # Overseas collectivities (COM), not in the COG's communes: name, INSEE code, seat (lon, lat)
 COLLECTIVITES_OUTRE_MER = [
@@ -36,8 +47,7 @@ COLLECTIVITES_OUTRE_MER = [
     ("Collectivité de Saint-Martin", "978", (-63.0822, 18.0679)),
 ]
 # INSEE TNCC article type -> the preposition used after "Conseil général"
-_CHARNIERES = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des ", 7: "de las ",
-               8: "de los "}
+_CHARNIERES = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des ", 7: "de las ", 8: "de los "}
 
 
 def french_collectivities(ref: Reference, rng: np.random.Generator) -> pd.DataFrame:
@@ -53,8 +63,18 @@ def french_collectivities(ref: Reference, rng: np.random.Generator) -> pd.DataFr
             c = communes.loc[seat]
             point = c.geometry
             code_dep = code_dep or c["code_departement"]
-        rows.append(dict(nom=nom, type_collectivite=type_, code_insee=code_insee, siren=siren,
-                         code_region=code_region, code_departement=code_dep, geometry=point, n_fixe=n))
+        rows.append(
+            dict(
+                nom=nom,
+                type_collectivite=type_,
+                code_insee=code_insee,
+                siren=siren,
+                code_region=code_region,
+                code_departement=code_dep,
+                geometry=point,
+                n_fixe=n,
+            )
+        )
 
     for nom, type_, n, code, reg, seat in TOP_10:
         siren = code if type_ == "epci" else None
@@ -86,12 +106,23 @@ def french_collectivities(ref: Reference, rng: np.random.Generator) -> pd.DataFr
     chosen = rng.choice(len(epci), n_epci, replace=False, p=w / w.sum())
     for i in sorted(chosen, key=lambda i: epci.loc[i, "siren"]):
         e = epci.loc[i]
-        rows.append(dict(nom=e["nom"], type_collectivite="epci", code_insee=e["siren"], siren=e["siren"],
-                         code_region=e["code_region"], code_departement=e["code_departement"],
-                         geometry=e.geometry, n_fixe=None))
+        rows.append(
+            dict(
+                nom=e["nom"],
+                type_collectivite="epci",
+                code_insee=e["siren"],
+                siren=e["siren"],
+                code_region=e["code_region"],
+                code_departement=e["code_departement"],
+                geometry=e.geometry,
+                n_fixe=None,
+            )
+        )
     # other bodies (water syndicates...), seated in real communes
-    autres = [("Syndicat des eaux d'Île-de-France (SEDIF)", "75056"),
-              ("Syndicat interdépartemental pour l'assainissement de l'agglomération parisienne (SIAAP)", "75056")]
+    autres = [
+        ("Syndicat des eaux d'Île-de-France (SEDIF)", "75056"),
+        ("Syndicat interdépartemental pour l'assainissement de l'agglomération parisienne (SIAAP)", "75056"),
+    ]
     big = communes[communes["population"] > 30000].sort_index()
     for code in rng.choice(big.index.to_numpy(), 14, replace=False):
         autres.append((f"Syndicat intercommunal des eaux de la région de {big.loc[code, 'nom']}", code))
@@ -106,9 +137,18 @@ def french_collectivities(ref: Reference, rng: np.random.Generator) -> pd.DataFr
     chosen = rng.choice(len(cand), n_communes, replace=False, p=w / w.sum())
     for code in sorted(cand.index[chosen]):
         c = cand.loc[code]
-        rows.append(dict(nom=c["nom"], type_collectivite="commune", code_insee=code, siren=None,
-                         code_region=c["code_region"], code_departement=c["code_departement"],
-                         geometry=c.geometry, n_fixe=None))
+        rows.append(
+            dict(
+                nom=c["nom"],
+                type_collectivite="commune",
+                code_insee=code,
+                siren=None,
+                code_region=c["code_region"],
+                code_departement=c["code_departement"],
+                geometry=c.geometry,
+                n_fixe=None,
+            )
+        )
     df = pd.DataFrame(rows)
     df["population"] = [_population(r, communes) for r in df.itertuples()]
     df["id"] = [f"COL{i + 1:05d}" for i in range(len(df))]
@@ -131,7 +171,9 @@ def project_counts(coll: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     pop = coll["population"].to_numpy(float)
     base = np.select(
         [t == "region", t == "departement", t == "epci", t == "outre_mer", t == "autre"],
-        [45.0, 14.0, 3.5, 8.0, 4.0], default=0.0)
+        [45.0, 14.0, 3.5, 8.0, 4.0],
+        default=0.0,
+    )
     base = np.where(t == "commune", 0.55 + (pop / 1.5e4) ** 0.8, base)
     w = base * rng.lognormal(0, 0.55, len(coll))
     counts = np.zeros(len(coll), dtype=int)
@@ -148,16 +190,21 @@ def contacts(coll: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         slug = normalise(r.nom).replace(" ", "-")[:40].strip("-")
         pe, ne = PRENOMS[rng.integers(len(PRENOMS))], NOMS[rng.integers(len(NOMS))]
         pd_, nd = PRENOMS[rng.integers(len(PRENOMS))], NOMS[rng.integers(len(NOMS))]
-        fonction = {"commune": "Adjoint(e) au maire chargé(e) des relations internationales",
-                    "region": "Vice-président(e) chargé(e) des relations internationales",
-                    "departement": "Vice-président(e) chargé(e) de la coopération décentralisée"}.get(
-            r.type_collectivite, "Élu(e) délégué(e) à l'action internationale")
-        out.append(dict(
-            elu_nom=f"{pe} {ne}", elu_fonction=fonction,
-            elu_email=f"{normalise(pe)[:1]}.{normalise(ne).replace(' ', '')}@{slug}.example",
-            elu_telephone=f"01 99 00 {rng.integers(0, 100):02d} {rng.integers(0, 100):02d}",
-            directeur_nom=f"{pd_} {nd}", directeur_fonction="Directeur(trice) des relations internationales",
-            directeur_email=f"{normalise(pd_)[:1]}.{normalise(nd).replace(' ', '')}@{slug}.example",
-            directeur_telephone=f"01 99 00 {rng.integers(0, 100):02d} {rng.integers(0, 100):02d}",
-        ))
+        fonction = {
+            "commune": "Adjoint(e) au maire chargé(e) des relations internationales",
+            "region": "Vice-président(e) chargé(e) des relations internationales",
+            "departement": "Vice-président(e) chargé(e) de la coopération décentralisée",
+        }.get(r.type_collectivite, "Élu(e) délégué(e) à l'action internationale")
+        out.append(
+            dict(
+                elu_nom=f"{pe} {ne}",
+                elu_fonction=fonction,
+                elu_email=f"{normalise(pe)[:1]}.{normalise(ne).replace(' ', '')}@{slug}.example",
+                elu_telephone=f"01 99 00 {rng.integers(0, 100):02d} {rng.integers(0, 100):02d}",
+                directeur_nom=f"{pd_} {nd}",
+                directeur_fonction="Directeur(trice) des relations internationales",
+                directeur_email=f"{normalise(pd_)[:1]}.{normalise(nd).replace(' ', '')}@{slug}.example",
+                directeur_telephone=f"01 99 00 {rng.integers(0, 100):02d} {rng.integers(0, 100):02d}",
+            )
+        )
     return pd.DataFrame(out, index=coll.index)

@@ -6,13 +6,18 @@ The counts for the world and for France, the APD per year for the world and for 
 projects) and the four sample projects (``seed_sample_projects.csv``, verbatim). The tests check the built
 atlas against those files.
 """
+
 from __future__ import annotations
 
 SEED = 20130630
-NOTICE_FR = ("Données de démonstration SYNTHÉTIQUES, générées sur une géographie réelle et calibrées sur les "
-             "chiffres publiés de l'Atlas (guide pratique, vers 2012-2013) : ce ne sont pas les projets réels.")
-NOTICE_EN = ("SYNTHETIC demo data, generated on real geography and calibrated on the Atlas's published figures "
-             "(user guide, c. 2012-2013): these are not the real projects.")
+NOTICE_FR = (
+    "Données de démonstration SYNTHÉTIQUES, générées sur une géographie réelle et calibrées sur les "
+    "chiffres publiés de l'Atlas (guide pratique, vers 2012-2013) : ce ne sont pas les projets réels."
+)
+NOTICE_EN = (
+    "SYNTHETIC demo data, generated on real geography and calibrated on the Atlas's published figures "
+    "(user guide, c. 2012-2013): these are not the real projects."
+)
 
 
 # --- Calibration targets (seed_figures.csv, seed_top_collectivites.csv) ------------------------------------
@@ -44,19 +49,48 @@ TOP_10 = [
 
 
 SAMPLE_PROJECTS = [  # seed_sample_projects.csv, verbatim
-    dict(collectivite="Vouneuil-sous-Biard", type_collectivite="commune", code="86297", partenaire="Ziniaré",
-         pays="BF", titre="Aménagement d'un espace d'échanges", statut="en_cours", annee_convention=2007,
-         annee_lancement=2007),
-    dict(collectivite="Communauté d'agglomération du Pays de Montbéliard", type_collectivite="epci",
-         code="25388", partenaire="Zimanga", pays="BF", titre="Ensemble pour Zimanga", statut="en_cours",
-         annee_convention=2009, annee_lancement=2009),
-    dict(collectivite="Conseil général du Bas-Rhin", type_collectivite="departement", code="67",
-         partenaire="Voïvodie de Silésie", pays="PL",
-         titre="Echanges d'expériences en matière d'action sociale", statut="en_cours",
-         annee_convention=None, annee_lancement=None),
-    dict(collectivite="Conseil général du Haut-Rhin", type_collectivite="departement", code="68",
-         partenaire="Powiat de Wrocław", pays="PL",
-         titre="Action en matière sociale (aide aux jeunes en difficulté, aux personnes âgées et à la famille)",
-         statut="termine", annee_convention=None, annee_lancement=None),
+    dict(
+        collectivite="Vouneuil-sous-Biard",
+        type_collectivite="commune",
+        code="86297",
+        partenaire="Ziniaré",
+        pays="BF",
+        titre="Aménagement d'un espace d'échanges",
+        statut="en_cours",
+        annee_convention=2007,
+        annee_lancement=2007,
+    ),
+    dict(
+        collectivite="Communauté d'agglomération du Pays de Montbéliard",
+        type_collectivite="epci",
+        code="25388",
+        partenaire="Zimanga",
+        pays="BF",
+        titre="Ensemble pour Zimanga",
+        statut="en_cours",
+        annee_convention=2009,
+        annee_lancement=2009,
+    ),
+    dict(
+        collectivite="Conseil général du Bas-Rhin",
+        type_collectivite="departement",
+        code="67",
+        partenaire="Voïvodie de Silésie",
+        pays="PL",
+        titre="Echanges d'expériences en matière d'action sociale",
+        statut="en_cours",
+        annee_convention=None,
+        annee_lancement=None,
+    ),
+    dict(
+        collectivite="Conseil général du Haut-Rhin",
+        type_collectivite="departement",
+        code="68",
+        partenaire="Powiat de Wrocław",
+        pays="PL",
+        titre="Action en matière sociale (aide aux jeunes en difficulté, aux personnes âgées et à la famille)",
+        statut="termine",
+        annee_convention=None,
+        annee_lancement=None,
+    ),
 ]
-

@@ -1,4 +1,5 @@
 """The demo generator: the steps of a build in their order (the order of the random draws, hence the bytes)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,14 @@ from .apd import apd_declarations
 from .collectivites import contacts, french_collectivities, project_counts
 from .demandes import demandes
 from .figures import N_ACTIONS, N_PARTENAIRES, NOTICE_EN, NOTICE_FR, SAMPLE_PROJECTS, SEED
-from .partenaires import (PartnerRegistry, allocate_slots, assign_partners, country_totals, partner_pools,
-                          place_sample_partners)
+from .partenaires import (
+    PartnerRegistry,
+    allocate_slots,
+    assign_partners,
+    country_totals,
+    partner_pools,
+    place_sample_partners,
+)
 from .plausible import PROJETS_PAR_PARTENAIRE
 from .projets import cofinancements, project, sample_project
 from .sampling import new_rng, scale_to_total
@@ -68,8 +75,11 @@ class DemoGenerator:
         is_action[rng.choice(len(slots), N_ACTIONS, replace=False)] = True
         part_df = pd.DataFrame(partners).set_index("id")
         for k, (i, c) in enumerate(slots):
-            projets.append(project(coll.loc[i], part_df.loc[slot_partner[k]], slot_partner[k], c,
-                                   continent[c], bool(is_action[k]), rng))
+            projets.append(
+                project(
+                    coll.loc[i], part_df.loc[slot_partner[k]], slot_partner[k], c, continent[c], bool(is_action[k]), rng
+                )
+            )
         for s in SAMPLE_PROJECTS:
             i = sample_coll[s["collectivite"]]
             projets.append(sample_project(s, coll.at[i, "id"], sample_partner[s["partenaire"]]))
@@ -92,10 +102,19 @@ class DemoGenerator:
         coll_out["date_maj"] = "2013-06-30"
         projets_df = pd.DataFrame(projets).drop(columns=["cofinancements"])
         return AtlasTables(
-            collectivites=coll_out, partenaires=pd.DataFrame(partners), projets=projets_df,
-            demandes=pd.DataFrame(requests), apd=apd, cofinancements=cofin,
-            metadata={"synthetique": True, "notice_fr": NOTICE_FR, "notice_en": NOTICE_EN, "graine": SEED,
-                      "date_donnees": "2013-06-30"},
+            collectivites=coll_out,
+            partenaires=pd.DataFrame(partners),
+            projets=projets_df,
+            demandes=pd.DataFrame(requests),
+            apd=apd,
+            cofinancements=cofin,
+            metadata={
+                "synthetique": True,
+                "notice_fr": NOTICE_FR,
+                "notice_en": NOTICE_EN,
+                "graine": SEED,
+                "date_donnees": "2013-06-30",
+            },
         )
 
 

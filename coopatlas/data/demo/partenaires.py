@@ -1,5 +1,6 @@
 """Where the projects of the demo atlas go and with whom: projects per country, one slot per project for a
 collectivity and a country, and the foreign partners (real GeoNames places or admin-1 regions) of each slot."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,9 +20,13 @@ def country_totals(pays: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     if len(weights) > N_PAYS_PROJETS:
         weights = weights.sort_values(ascending=False, kind="stable").iloc[:N_PAYS_PROJETS]
     elif len(weights) < N_PAYS_PROJETS:
-        extra = [c for c in pays.sort_values("pays_code")["pays_code"]
-                 if c not in weights.index and c not in ("FR", PAYS_DEMANDES_SEULEMENT)
-                 and pays.set_index("pays_code").loc[c, "continent"] not in ("antarctique",)]
+        extra = [
+            c
+            for c in pays.sort_values("pays_code")["pays_code"]
+            if c not in weights.index
+            and c not in ("FR", PAYS_DEMANDES_SEULEMENT)
+            and pays.set_index("pays_code").loc[c, "continent"] not in ("antarctique",)
+        ]
         extra = list(rng.choice(extra, N_PAYS_PROJETS - len(weights), replace=False))
         weights = pd.concat([weights, pd.Series(3.0, index=sorted(extra))])
     totals = scale_to_total(weights.to_numpy(), N_COOPERATIONS + N_ACTIONS, lo=1)
@@ -48,8 +53,9 @@ def partner_pools(ref: Reference, pays_codes, rng: np.random.Generator) -> dict[
     return pools
 
 
-def allocate_slots(coll: pd.DataFrame, counts: np.ndarray, totals: pd.Series, continent: dict,
-                   rng: np.random.Generator) -> list[tuple[int, str]]:
+def allocate_slots(
+    coll: pd.DataFrame, counts: np.ndarray, totals: pd.Series, continent: dict, rng: np.random.Generator
+) -> list[tuple[int, str]]:
     """One ``(collectivity row, country)`` slot per project: each collectivity's ``counts`` spread over the
     countries' ``totals`` (a transport problem solved greedily, biggest collectivities first, with
     preferences of each type of collectivity for each continent)."""
@@ -103,9 +109,19 @@ class PartnerRegistry:
             precision = "admin1"
         else:
             geonameid, admin1_nom = None, None
-        self.partners.append(dict(id=pid, nom=nom, type_partenaire="region" if kind == "admin1" else "localite",
-                                  pays_code=code, admin1_nom=admin1_nom, geonameid=geonameid,
-                                  precision_geo=precision, en_recherche=False, geometry=point))
+        self.partners.append(
+            dict(
+                id=pid,
+                nom=nom,
+                type_partenaire="region" if kind == "admin1" else "localite",
+                pays_code=code,
+                admin1_nom=admin1_nom,
+                geonameid=geonameid,
+                precision_geo=precision,
+                en_recherche=False,
+                geometry=point,
+            )
+        )
         return pid
 
 
@@ -133,9 +149,17 @@ def place_sample_partners(registry: PartnerRegistry, ref: Reference, pays: pd.Da
     return sample_partner
 
 
-def assign_partners(slots: list[tuple[int, str]], totals: pd.Series, n_part: pd.Series, pre: pd.Series,
-                    pools: dict, coll: pd.DataFrame, registry: PartnerRegistry, sample_partner: dict[str, str],
-                    rng: np.random.Generator) -> list[str]:
+def assign_partners(
+    slots: list[tuple[int, str]],
+    totals: pd.Series,
+    n_part: pd.Series,
+    pre: pd.Series,
+    pools: dict,
+    coll: pd.DataFrame,
+    registry: PartnerRegistry,
+    sample_partner: dict[str, str],
+    rng: np.random.Generator,
+) -> list[str]:
     """The partner of each slot: ``n_part`` partners per country (``pre`` of them the samples'), new ones
     taken from the country's pools, the others shared by the projects of a collectivity."""
     by_country: dict[str, list[int]] = {}
@@ -160,8 +184,9 @@ def assign_partners(slots: list[tuple[int, str]], totals: pd.Series, n_part: pd.
         created = []
         for k in sorted(new_slots):
             t = coll.at[slots[k][0], "type_collectivite"]
-            use_admin1 = ia < len(pool_a) and (t in ("region", "departement") and rng.random() < 0.6
-                                               or il >= len(pool_l) or rng.random() < 0.06)
+            use_admin1 = ia < len(pool_a) and (
+                t in ("region", "departement") and rng.random() < 0.6 or il >= len(pool_l) or rng.random() < 0.06
+            )
             if use_admin1:
                 pid = registry.new(c, "admin1", row=pool_a.iloc[ia])
                 ia += 1

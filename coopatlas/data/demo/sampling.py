@@ -1,5 +1,6 @@
 """The draws of the demo generator: its random generator (fixed seed), and integers summing exactly to a
 published total."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,12 @@ def new_rng() -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(SEED))
 
 
-def scale_to_total(weights: np.ndarray, total: int, lo: np.ndarray | int = 1, hi: np.ndarray | int | None = None,
-                   ) -> np.ndarray:
+def scale_to_total(
+    weights: np.ndarray,
+    total: int,
+    lo: np.ndarray | int = 1,
+    hi: np.ndarray | int | None = None,
+) -> np.ndarray:
     """Integers proportional to ``weights`` that sum to ``total`` exactly, within [lo, hi] (largest remainder)."""
     w = np.asarray(weights, dtype=float)
     lo = np.broadcast_to(np.asarray(lo, dtype=float), w.shape)
@@ -57,4 +62,3 @@ def split_exact(amounts: np.ndarray, total: int) -> np.ndarray:
     order = np.argsort(-(x - base), kind="stable")
     base[order[:rest]] += 1
     return base
-

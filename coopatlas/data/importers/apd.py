@@ -12,6 +12,7 @@ Columns (accepted headers in the mapping file's ``apd`` section): ``collectivite
 Amounts accept French notation (``12 500,50 €``). One collectivity, country and year appear once.
 Every problem names the file, the line and the column.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -47,12 +48,18 @@ def read_apd(imp, path: Path, encoding: str | None = None) -> list[dict]:
                 continue
             k = (key, cc, annee)
             if k in seen:
-                ctx.problem("annee", f"second declaration of {imp.collectivities.items[key].nom!r} for {cc} in "
-                                     f"{annee} (first at {seen[k]})")
+                ctx.problem(
+                    "annee",
+                    f"second declaration of {imp.collectivities.items[key].nom!r} for {cc} in "
+                    f"{annee} (first at {seen[k]})",
+                )
                 continue
             seen[k] = ctx.where()
-            rows.append(dict(id=f"{imp.file_tag(path)}-{line}", collectivite_key=key, pays_code=cc, annee=annee,
-                             montant=montant))
+            rows.append(
+                dict(
+                    id=f"{imp.file_tag(path)}-{line}", collectivite_key=key, pays_code=cc, annee=annee, montant=montant
+                )
+            )
     imp.files.append({**file_info(path), "role": "apd", "lignes": n})
     imp.say(f"import : {path.name} : {len(rows)} déclarations d'APD")
     return rows
@@ -72,8 +79,11 @@ def _collectivity(imp, ctx: RowContext):
         if len(keys) == 1:
             return keys[0]
         if not keys:
-            ctx.problem("collectivite", f"{nom!r} is none of the imported projects' collectivities: give its type "
-                                        f"(column {ctx.column('type_collectivite')!r}) to find it in the reference")
+            ctx.problem(
+                "collectivite",
+                f"{nom!r} is none of the imported projects' collectivities: give its type "
+                f"(column {ctx.column('type_collectivite')!r}) to find it in the reference",
+            )
         else:
             ctx.problem("collectivite", f"{nom!r} names {len(keys)} collectivities of different types: give its type")
         return None
@@ -81,8 +91,9 @@ def _collectivity(imp, ctx: RowContext):
         ctx.problem("type_collectivite", "empty value (required with a code)")
         return None
     try:
-        seat = colls.authorities.resolve(nom, type_, ctx.text("code_collectivite"), ctx.text("departement"),
-                                         ctx.text("region"))
+        seat = colls.authorities.resolve(
+            nom, type_, ctx.text("code_collectivite"), ctx.text("departement"), ctx.text("region")
+        )
     except NotFound as exc:
         ctx.problem(exc.column, str(exc))
         return None

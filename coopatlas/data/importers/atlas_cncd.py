@@ -19,6 +19,7 @@ a duplicate id... stops the import with every problem listed, each naming the fi
 column. Partners are never refused: those that could only be placed at the country are listed first in the
 geocoding report (:data:`coopatlas.data.importers.common.REPORT_FILE`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from ..interchange import make_frame, theme_problem
 from ..reference import Reference
 from ..tables import AtlasTables
 from .apd import read_apd
-from .common import (Collectivities, Partners, RowContext, progress_bar, report_csv, report_rows)
+from .common import Collectivities, Partners, RowContext, progress_bar, report_csv, report_rows
 from .mapping import Mapping, load_mapping, normalise
 from .places import FrenchAuthorities, Gazetteer, slug
 from .sources import Problems, SourceError, file_info, iter_records, read_sheets
@@ -48,8 +49,9 @@ class ImportResult:
 
     def counts(self) -> dict[str, int]:
         part = [r for r in self.report if r["objet"] == "partenaire"]
-        out = {f"partenaires_{p}": sum(1 for r in part if r["precision_geo"] == p)
-               for p in ("localite", "admin1", "pays")}
+        out = {
+            f"partenaires_{p}": sum(1 for r in part if r["precision_geo"] == p) for p in ("localite", "admin1", "pays")
+        }
         return {**{t: len(df) for t, df in self.tables.tables().items()}, **out}
 
     def summary(self, limit: int = 30) -> str:
@@ -81,8 +83,19 @@ _LOOKUPS: dict[tuple, tuple] = {}
 def lookups(reference: Reference, mapping: Mapping) -> tuple[FrenchAuthorities, Gazetteer]:
     """The name indexes of the reference for a mapping, built once per reference object and mapping content
     (building them takes about a second)."""
-    key = (id(reference), repr((mapping.collectivite_prefixes, mapping.collectivite_alias, mapping.pays_alias,
-                                mapping.partenaire_prefixes, mapping.partenaire_suffixes, mapping.partenaire_alias)))
+    key = (
+        id(reference),
+        repr(
+            (
+                mapping.collectivite_prefixes,
+                mapping.collectivite_alias,
+                mapping.pays_alias,
+                mapping.partenaire_prefixes,
+                mapping.partenaire_suffixes,
+                mapping.partenaire_alias,
+            )
+        ),
+    )
     hit = _LOOKUPS.get(key)
     if hit is None or hit[0] is not reference:
         if len(_LOOKUPS) > 8:
@@ -138,8 +151,9 @@ class AtlasImporter:
             raise SourceError([p for exc in tables for p in exc.problems])
         for sheet, _ in errors:
             if sheet.rows:  # a notice or legend sheet of a workbook: said, not silently skipped
-                self.notes.append(f"{path.name} : feuille {sheet.sheet!r} ignorée (pas de colonnes "
-                                  f"{', '.join(spec.required)})")
+                self.notes.append(
+                    f"{path.name} : feuille {sheet.sheet!r} ignorée (pas de colonnes {', '.join(spec.required)})"
+                )
         return found
 
     def read_projects(self, path: Path, encoding: str | None = None) -> int:
@@ -149,8 +163,10 @@ class AtlasImporter:
         found = self.sheets_of(path, spec, encoding)
         for sheet, header_line, headers, colmap, unused in found:
             if unused:
-                self.notes.append(f"{path.name}{' [' + sheet.sheet + ']' if sheet.sheet else ''} : colonnes non "
-                                  f"utilisées : {', '.join(unused)}")
+                self.notes.append(
+                    f"{path.name}{' [' + sheet.sheet + ']' if sheet.sheet else ''} : colonnes non "
+                    f"utilisées : {', '.join(unused)}"
+                )
             records = list(iter_records(sheet, header_line, headers))
             for line, cells in progress_bar(records, len(records), path.name, self.quiet):
                 ctx = RowContext(sheet, line, spec, colmap, cells, self.problems, self.mapping)
@@ -216,13 +232,27 @@ class AtlasImporter:
         coll = self.collectivities.items[coll_key]
         if date_maj and (coll.date_maj is None or date_maj > coll.date_maj):
             coll.date_maj = date_maj
-        self.projects.append(dict(
-            id=pid, collectivite_key=coll_key, partenaire_key=part_key, titre=ctx.text("titre"),
-            description=ctx.text("description"), type_action=type_action, jumelage=jumelage, statut=statut,
-            thematique=theme, sous_thematique=sub, sous_sous_thematique=leaf, annee_convention=annee_convention,
-            annee_lancement=annee_lancement, annee_fin=annee_fin,
-            cofinancement_types=",".join(c for c in voc.COFINANCEMENTS.codes if c in cof) or None,
-            loi_oudin=loi_oudin, date_maj=date_maj))
+        self.projects.append(
+            dict(
+                id=pid,
+                collectivite_key=coll_key,
+                partenaire_key=part_key,
+                titre=ctx.text("titre"),
+                description=ctx.text("description"),
+                type_action=type_action,
+                jumelage=jumelage,
+                statut=statut,
+                thematique=theme,
+                sous_thematique=sub,
+                sous_sous_thematique=leaf,
+                annee_convention=annee_convention,
+                annee_lancement=annee_lancement,
+                annee_fin=annee_fin,
+                cofinancement_types=",".join(c for c in voc.COFINANCEMENTS.codes if c in cof) or None,
+                loi_oudin=loi_oudin,
+                date_maj=date_maj,
+            )
+        )
 
     def cofinancements(self, ctx: RowContext) -> tuple[set[str], bool]:
         """The co-financing codes of a row and whether a label said Loi Oudin."""
@@ -237,8 +267,10 @@ class AtlasImporter:
         for part in parts:
             code = values.lookup(part)
             if code is None:
-                ctx.problem("cofinancements", f"unknown cofinancement {part!r}: add this label to "
-                                              f"values.cofinancement of {m.path.name}")
+                ctx.problem(
+                    "cofinancements",
+                    f"unknown cofinancement {part!r}: add this label to values.cofinancement of {m.path.name}",
+                )
             else:
                 codes.add(code)
         return codes - {"loi_oudin"}, "loi_oudin" in codes
@@ -249,8 +281,10 @@ class AtlasImporter:
         self.partners.assign_ids()
         cid = {k: i.id for k, i in self.collectivities.items.items()}
         pid = {k: i.id for k, i in self.partners.items.items()}
-        projets = [dict(p, collectivite_id=cid[p["collectivite_key"]], partenaire_id=pid[p["partenaire_key"]])
-                   for p in self.projects]
+        projets = [
+            dict(p, collectivite_id=cid[p["collectivite_key"]], partenaire_id=pid[p["partenaire_key"]])
+            for p in self.projects
+        ]
         apd = [dict(r, collectivite_id=cid[r["collectivite_key"]]) for r in apd_rows or []]
         dates = [p["date_maj"] for p in projets if p["date_maj"]]
         metadata = {
@@ -279,8 +313,15 @@ def _split(text: str, separators: list[str]) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def import_atlas(files, mapping: str | Path | Mapping | None = None, apd_files=(), reference: Reference | None = None,
-                 progress=None, quiet: bool = True, encoding: str | None = None) -> ImportResult:
+def import_atlas(
+    files,
+    mapping: str | Path | Mapping | None = None,
+    apd_files=(),
+    reference: Reference | None = None,
+    progress=None,
+    quiet: bool = True,
+    encoding: str | None = None,
+) -> ImportResult:
     """Import Atlas zone files (CSV/XLSX) and APD files into base tables; see the module docstring.
 
     Raises :class:`coopatlas.data.importers.sources.SourceError` listing every problem (file, line, column).

@@ -1,5 +1,6 @@
 """What the importers share: reading typed values out of source rows, the registries of French
 collectivities and foreign partners they create, and the geocoding report."""
+
 from __future__ import annotations
 
 import csv
@@ -124,8 +125,11 @@ class RowContext:
             return bool(v)
         code = self.mapping.booleans.lookup(str(v))
         if code is None:
-            self.problem(name, f"not a yes/no value: {v!r} (known: {', '.join(self.mapping.booleans.labels())}; "
-                               f"add it to values.booleen of {self.mapping.path.name})")
+            self.problem(
+                name,
+                f"not a yes/no value: {v!r} (known: {', '.join(self.mapping.booleans.labels())}; "
+                f"add it to values.booleen of {self.mapping.path.name})",
+            )
             return default
         return code == "true"
 
@@ -135,8 +139,9 @@ class RowContext:
             return default
         code = values.lookup(v)
         if code is None:
-            self.problem(name, f"unknown {values.name} {v!r}: add this label to values.{values.name} of "
-                               f"{self.mapping.path.name}")
+            self.problem(
+                name, f"unknown {values.name} {v!r}: add this label to values.{values.name} of {self.mapping.path.name}"
+            )
         return code
 
     def amount(self, name: str) -> float | None:
@@ -174,8 +179,16 @@ def parse_amount(text: str) -> float | None:
 
 # --- Registries ------------------------------------------------------------------------------------------
 
-CONTACTS = ("elu_nom", "elu_fonction", "elu_email", "elu_telephone", "directeur_nom", "directeur_fonction",
-            "directeur_email", "directeur_telephone")
+CONTACTS = (
+    "elu_nom",
+    "elu_fonction",
+    "elu_email",
+    "elu_telephone",
+    "directeur_nom",
+    "directeur_fonction",
+    "directeur_email",
+    "directeur_telephone",
+)
 
 
 @dataclass
@@ -246,8 +259,11 @@ class Collectivities:
     def find(self, nom: str, type_: str | None) -> list[tuple]:
         """Keys of the registered collectivities with this name (and type)."""
         n = normalise(nom)
-        return [k for k, item in self.items.items() if (type_ is None or k[0] == type_)
-                and n in {normalise(item.nom), *map(normalise, item.other_names)}]
+        return [
+            k
+            for k, item in self.items.items()
+            if (type_ is None or k[0] == type_) and n in {normalise(item.nom), *map(normalise, item.other_names)}
+        ]
 
     def assign_ids(self) -> None:
         groups: dict[str, list[tuple]] = {}
@@ -263,10 +279,20 @@ class Collectivities:
         out = []
         for item in sorted(self.items.values(), key=lambda i: i.id):
             s = item.seat
-            out.append(dict(id=item.id, nom=item.nom, type_collectivite=s.type_collectivite, code_insee=s.code_insee,
-                            siren=s.siren, code_region=s.code_region, code_departement=s.code_departement,
-                            date_maj=item.date_maj, geometry=s.geometry,
-                            **{c: item.contacts.get(c) for c in CONTACTS}))
+            out.append(
+                dict(
+                    id=item.id,
+                    nom=item.nom,
+                    type_collectivite=s.type_collectivite,
+                    code_insee=s.code_insee,
+                    siren=s.siren,
+                    code_region=s.code_region,
+                    code_departement=s.code_departement,
+                    date_maj=item.date_maj,
+                    geometry=s.geometry,
+                    **{c: item.contacts.get(c) for c in CONTACTS},
+                )
+            )
         return out
 
 
@@ -336,16 +362,42 @@ class Partners:
         out = []
         for item in sorted(self.items.values(), key=lambda i: i.id):
             p = item.place
-            out.append(dict(id=item.id, nom=item.nom, type_partenaire=p.type_partenaire, pays_code=item.pays_code,
-                            admin1_nom=p.admin1_nom, geonameid=p.geonameid, precision_geo=p.precision_geo,
-                            en_recherche=False, geometry=p.geometry))
+            out.append(
+                dict(
+                    id=item.id,
+                    nom=item.nom,
+                    type_partenaire=p.type_partenaire,
+                    pays_code=item.pays_code,
+                    admin1_nom=p.admin1_nom,
+                    geonameid=p.geonameid,
+                    precision_geo=p.precision_geo,
+                    en_recherche=False,
+                    geometry=p.geometry,
+                )
+            )
         return out
 
 
 # --- Report ------------------------------------------------------------------------------------------------
 
-REPORT_COLUMNS = ["objet", "id", "nom", "type", "pays_code", "pays_nom", "precision_geo", "lieu_retenu", "geonameid",
-                  "admin1_nom", "code_insee", "lon", "lat", "nb_lignes", "premiere_ligne", "remarque"]
+REPORT_COLUMNS = [
+    "objet",
+    "id",
+    "nom",
+    "type",
+    "pays_code",
+    "pays_nom",
+    "precision_geo",
+    "lieu_retenu",
+    "geonameid",
+    "admin1_nom",
+    "code_insee",
+    "lon",
+    "lat",
+    "nb_lignes",
+    "premiere_ligne",
+    "remarque",
+]
 REPORT_FILE = "rapport_geocodage.csv"
 _PRECISION_ORDER = {"pays": 0, "admin1": 1, "admin2": 2, "localite": 3}
 
@@ -357,18 +409,48 @@ def report_rows(colls: Collectivities, parts: Partners) -> list[dict]:
     rows = []
     for item in sorted(parts.items.values(), key=lambda i: (_PRECISION_ORDER[i.place.precision_geo], i.id)):
         p = item.place
-        rows.append(dict(objet="partenaire", id=item.id, nom=item.nom, type=p.type_partenaire, pays_code=item.pays_code,
-                         pays_nom=gz.country_name(item.pays_code), precision_geo=p.precision_geo, lieu_retenu=p.lieu,
-                         geonameid=p.geonameid, admin1_nom=p.admin1_nom, code_insee=None,
-                         lon=round(p.geometry.x, 6), lat=round(p.geometry.y, 6), nb_lignes=item.rows,
-                         premiere_ligne=item.first, remarque=item.note))
+        rows.append(
+            dict(
+                objet="partenaire",
+                id=item.id,
+                nom=item.nom,
+                type=p.type_partenaire,
+                pays_code=item.pays_code,
+                pays_nom=gz.country_name(item.pays_code),
+                precision_geo=p.precision_geo,
+                lieu_retenu=p.lieu,
+                geonameid=p.geonameid,
+                admin1_nom=p.admin1_nom,
+                code_insee=None,
+                lon=round(p.geometry.x, 6),
+                lat=round(p.geometry.y, 6),
+                nb_lignes=item.rows,
+                premiere_ligne=item.first,
+                remarque=item.note,
+            )
+        )
     for item in sorted(colls.items.values(), key=lambda i: i.id):
         s = item.seat
-        rows.append(dict(objet="collectivite", id=item.id, nom=item.nom, type=s.type_collectivite, pays_code="FR",
-                         pays_nom="France", precision_geo=None, lieu_retenu=s.reference_nom, geonameid=None,
-                         admin1_nom=None, code_insee=s.code_insee or s.siren, lon=round(s.geometry.x, 6),
-                         lat=round(s.geometry.y, 6), nb_lignes=item.rows, premiere_ligne=item.first,
-                         remarque=item.note))
+        rows.append(
+            dict(
+                objet="collectivite",
+                id=item.id,
+                nom=item.nom,
+                type=s.type_collectivite,
+                pays_code="FR",
+                pays_nom="France",
+                precision_geo=None,
+                lieu_retenu=s.reference_nom,
+                geonameid=None,
+                admin1_nom=None,
+                code_insee=s.code_insee or s.siren,
+                lon=round(s.geometry.x, 6),
+                lat=round(s.geometry.y, 6),
+                nb_lignes=item.rows,
+                premiere_ligne=item.first,
+                remarque=item.note,
+            )
+        )
     return rows
 
 
@@ -384,9 +466,27 @@ def report_csv(rows: list[dict]) -> str:
 def progress_bar(iterable, total: int, desc: str, quiet: bool):
     """A tqdm progress bar on stderr for long loops (off when ``quiet`` or stderr is not a terminal)."""
     from tqdm import tqdm
-    return tqdm(iterable, total=total, desc=desc, unit=" lignes", file=sys.stderr, leave=False,
-                disable=True if quiet else None, mininterval=0.5)
+
+    return tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        unit=" lignes",
+        file=sys.stderr,
+        leave=False,
+        disable=True if quiet else None,
+        mininterval=0.5,
+    )
 
 
-__all__ = ["RowContext", "Collectivities", "Partners", "report_rows", "report_csv", "REPORT_FILE", "Problem",
-           "parse_amount", "progress_bar"]
+__all__ = [
+    "RowContext",
+    "Collectivities",
+    "Partners",
+    "report_rows",
+    "report_csv",
+    "REPORT_FILE",
+    "Problem",
+    "parse_amount",
+    "progress_bar",
+]

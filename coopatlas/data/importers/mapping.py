@@ -5,6 +5,7 @@ Headers and labels are compared after :func:`coopatlas.text.normalise` (accents,
 spacing ignored); a label ending with ``*`` matches every value starting with those words. The codes of
 :mod:`coopatlas.vocabulary` and their French and English labels are always accepted.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from ... import vocabulary as voc
 from ... import text as _text
+from ... import vocabulary as voc
 from ...paths import ROOT
 from .sources import DELIMITERS, Problem, Sheet, SourceError
 
@@ -28,14 +29,48 @@ DEFAULT_MAPPING = ROOT / "datasets" / "mappings" / "atlas_cncd.yml"
 
 #: Fields a ``projets`` section may map (the importer's fields, not the schema's).
 PROJET_FIELDS = (
-    "id", "collectivite", "type_collectivite", "code_collectivite", "departement", "region", "pays", "partenaire",
-    "partenaire_region", "titre", "description", "type_action", "jumelage", "statut", "thematique",
-    "sous_thematique", "sous_sous_thematique", "annee_convention", "annee_lancement", "annee_fin", "cofinancements",
-    "loi_oudin", "date_maj", "elu_nom", "elu_fonction", "elu_email", "elu_telephone", "directeur_nom",
-    "directeur_fonction", "directeur_email", "directeur_telephone",
+    "id",
+    "collectivite",
+    "type_collectivite",
+    "code_collectivite",
+    "departement",
+    "region",
+    "pays",
+    "partenaire",
+    "partenaire_region",
+    "titre",
+    "description",
+    "type_action",
+    "jumelage",
+    "statut",
+    "thematique",
+    "sous_thematique",
+    "sous_sous_thematique",
+    "annee_convention",
+    "annee_lancement",
+    "annee_fin",
+    "cofinancements",
+    "loi_oudin",
+    "date_maj",
+    "elu_nom",
+    "elu_fonction",
+    "elu_email",
+    "elu_telephone",
+    "directeur_nom",
+    "directeur_fonction",
+    "directeur_email",
+    "directeur_telephone",
 )
-APD_FIELDS = ("collectivite", "type_collectivite", "code_collectivite", "departement", "region", "pays", "annee",
-              "montant")
+APD_FIELDS = (
+    "collectivite",
+    "type_collectivite",
+    "code_collectivite",
+    "departement",
+    "region",
+    "pays",
+    "annee",
+    "montant",
+)
 #: Value maps and the code list whose codes they produce (``None``: checked by the importer).
 VALUE_MAPS = {
     "type_action": voc.TYPES_ACTION,
@@ -64,7 +99,7 @@ def strip_prefix(key: str, prefixes: list[str]) -> tuple[str, str | None]:
     (whole words), and without the article after it; ``prefix`` is ``None`` when none matched."""
     for p in prefixes:  # sorted longest first by the caller
         if key.startswith(p + " ") and len(key) > len(p) + 1:
-            return strip_article(key[len(p) + 1:]), p
+            return strip_article(key[len(p) + 1 :]), p
     return key, None
 
 
@@ -83,8 +118,9 @@ class ValueMap:
         for code, labels in (entries or {}).items():
             code = str(code)
             if codelist is not None and code not in codelist and not (name == "cofinancement" and code == "loi_oudin"):
-                raise MappingError(Problem(file, f"values.{name}: unknown code {code!r}; known: "
-                                                 f"{', '.join(codelist.codes)}"))
+                raise MappingError(
+                    Problem(file, f"values.{name}: unknown code {code!r}; known: {', '.join(codelist.codes)}")
+                )
             if not isinstance(labels, list):
                 raise MappingError(Problem(file, f"values.{name}.{code}: expected a list of labels"))
             for label in labels:
@@ -93,8 +129,9 @@ class ValueMap:
                 key = normalise(label[:-1] if star else label) or label.strip()  # "-", "/": kept as is
                 other = given.get((star, key))
                 if other is not None and other != code:
-                    raise MappingError(Problem(file, f"values.{name}: label {label!r} is given for both {other!r} "
-                                                     f"and {code!r}"))
+                    raise MappingError(
+                        Problem(file, f"values.{name}: label {label!r} is given for both {other!r} and {code!r}")
+                    )
                 given[(star, key)] = code
                 (prefixes if star else self.exact)[key] = code  # the mapping file wins over the vocabulary
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[0]))
@@ -157,8 +194,16 @@ class TableSpec:
         line, found, missing = best
         if len(found) < 2:
             raise SourceError(self._no_header_row(sheet))
-        exc = SourceError([sheet.problem(f"missing column (accepted headers: {' | '.join(self.columns[f])})",
-                                         line=line, column=self.columns[f][0]) for f in missing])
+        exc = SourceError(
+            [
+                sheet.problem(
+                    f"missing column (accepted headers: {' | '.join(self.columns[f])})",
+                    line=line,
+                    column=self.columns[f][0],
+                )
+                for f in missing
+            ]
+        )
         exc.partial = True  # a table with missing columns, not a notice or legend sheet
         raise exc
 
@@ -196,8 +241,9 @@ class Mapping:
     @property
     def metadata(self) -> dict:
         """What the atlas metadata records of the mapping (name, title, source, licence, notices)."""
-        return {k: self.doc[k] for k in ("name", "title", "source", "licence", "notice_fr", "notice_en")
-                if k in self.doc}
+        return {
+            k: self.doc[k] for k in ("name", "title", "source", "licence", "notice_fr", "notice_en") if k in self.doc
+        }
 
 
 def _section(doc: dict, key: str, file: str, fields: tuple[str, ...]) -> TableSpec:
@@ -219,8 +265,9 @@ def _section(doc: dict, key: str, file: str, fields: tuple[str, ...]) -> TableSp
         for h in headers:
             k = normalise(h)
             if owner.get(k, f) != f:
-                raise MappingError(Problem(file, f"{key}.columns: header {h!r} is given for both "
-                                                 f"{owner[k]!r} and {f!r}"))
+                raise MappingError(
+                    Problem(file, f"{key}.columns: header {h!r} is given for both {owner[k]!r} and {f!r}")
+                )
             owner[k] = f
     required = [str(f) for f in sec.get("required", [])]
     for f in required:
@@ -253,27 +300,48 @@ def load_mapping(path: str | Path | None = None) -> Mapping:
         raise MappingError(Problem(file, f"not UTF-8: {exc}")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise MappingError(Problem(file, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                   line=mark.line + 1 if mark else None)) from None
+        raise MappingError(
+            Problem(file, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None)
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise MappingError(Problem(file, f"not a mapping file: expected 'format: {FORMAT}'"))
     if doc.get("version") != VERSION:
         raise MappingError(Problem(file, f"unsupported mapping version {doc.get('version')!r} (expected {VERSION})"))
-    known = {"format", "version", "name", "title", "source", "licence", "notice_fr", "notice_en", "projets", "apd",
-             "values", "collectivites", "partenaires"}
+    known = {
+        "format",
+        "version",
+        "name",
+        "title",
+        "source",
+        "licence",
+        "notice_fr",
+        "notice_en",
+        "projets",
+        "apd",
+        "values",
+        "collectivites",
+        "partenaires",
+    }
     unknown = [k for k in doc if k not in known]
     if unknown:
         raise MappingError(Problem(file, f"unknown key {unknown[0]!r}; known: {', '.join(sorted(known))}"))
     values_doc = doc.get("values") or {}
-    known_values = set(VALUE_MAPS) | {"booleen", "jumelage_types", "cofinancement_aucun", "cofinancement_separateurs",
-                                      "pays"}
+    known_values = set(VALUE_MAPS) | {
+        "booleen",
+        "jumelage_types",
+        "cofinancement_aucun",
+        "cofinancement_separateurs",
+        "pays",
+    }
     unknown = [k for k in values_doc if k not in known_values]
     if unknown:
-        raise MappingError(Problem(file, f"values: unknown key {unknown[0]!r}; known: "
-                                         f"{', '.join(sorted(known_values))}"))
+        raise MappingError(
+            Problem(file, f"values: unknown key {unknown[0]!r}; known: {', '.join(sorted(known_values))}")
+        )
     values = {name: ValueMap(name, values_doc.get(name) or {}, cl, file) for name, cl in VALUE_MAPS.items()}
-    booleans = ValueMap("booleen", {str(k).lower(): v for k, v in (values_doc.get("booleen") or {}).items()}, None,
-                        file)
+    booleans = ValueMap(
+        "booleen", {str(k).lower(): v for k, v in (values_doc.get("booleen") or {}).items()}, None, file
+    )
     for code in set(booleans.exact.values()) | {c for _, c in booleans.prefixes}:
         if code not in ("true", "false"):
             raise MappingError(Problem(file, f"values.booleen: keys must be true and false, not {code!r}"))
@@ -287,19 +355,27 @@ def load_mapping(path: str | Path | None = None) -> Mapping:
     part = doc.get("partenaires") or {}
     seps = values_doc.get("cofinancement_separateurs") or [";"]
     return Mapping(
-        path=path, name=str(doc.get("name") or path.stem), title=str(doc.get("title") or ""), doc=doc,
+        path=path,
+        name=str(doc.get("name") or path.stem),
+        title=str(doc.get("title") or ""),
+        doc=doc,
         projets=_section(doc, "projets", file, PROJET_FIELDS),
         apd=_section(doc, "apd", file, APD_FIELDS),
-        values=values, booleans=booleans,
+        values=values,
+        booleans=booleans,
         jumelage_types=set(_norm_list(values_doc.get("jumelage_types"), file, "values.jumelage_types")),
         cofinancement_aucun={normalise(str(v)) or str(v).strip() for v in values_doc.get("cofinancement_aucun") or []},
         cofinancement_separateurs=[str(s) for s in seps],
         pays_alias=pays_alias,
         collectivite_prefixes=_norm_list(coll.get("prefixes"), file, "collectivites.prefixes"),
         collectivite_alias={normalise(str(k)): str(v) for k, v in (coll.get("alias") or {}).items()},
-        partenaire_prefixes={kind: _norm_list(part.get(f"prefixes_{kind}"), file, f"partenaires.prefixes_{kind}")
-                             for kind in ("localite", "region", "etat")},
+        partenaire_prefixes={
+            kind: _norm_list(part.get(f"prefixes_{kind}"), file, f"partenaires.prefixes_{kind}")
+            for kind in ("localite", "region", "etat")
+        },
         partenaire_suffixes=_norm_list(part.get("suffixes_region"), file, "partenaires.suffixes_region"),
-        partenaire_alias={str(cc): {normalise(str(k)): v for k, v in (names or {}).items()}
-                          for cc, names in (part.get("alias") or {}).items()},
+        partenaire_alias={
+            str(cc): {normalise(str(k)): v for k, v in (names or {}).items()}
+            for cc, names in (part.get("alias") or {}).items()
+        },
     )

@@ -10,6 +10,7 @@
 Names are compared after :func:`coopatlas.text.normalise` and the removal of leading articles and of the
 prefixes listed in the mapping file ("Conseil général du", "Commune de", "Province de"...).
 """
+
 from __future__ import annotations
 
 import re
@@ -55,6 +56,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 # --- French authorities ------------------------------------------------------------------------------------
 
+
 @dataclass
 class Seat:
     """Where a French collectivity sits: its territory's codes and its seat point (EPSG:4326)."""
@@ -70,10 +72,23 @@ class Seat:
 
 
 _DEP_CODE = re.compile(r"(?<![0-9A-Za-z])(2[AB]|97[1-6]|\d{2})(?![0-9A-Za-z])", re.IGNORECASE)
-_EPCI_PREFIXES = sorted((normalise(p) for p in (
-    "Communauté d'agglomération", "Communauté de communes", "Communauté urbaine", "Métropole",
-    "Syndicat d'agglomération nouvelle", "Agglomération", "Eurométropole", "Communauté de l'agglomération")),
-    key=len, reverse=True)
+_EPCI_PREFIXES = sorted(
+    (
+        normalise(p)
+        for p in (
+            "Communauté d'agglomération",
+            "Communauté de communes",
+            "Communauté urbaine",
+            "Métropole",
+            "Syndicat d'agglomération nouvelle",
+            "Agglomération",
+            "Eurométropole",
+            "Communauté de l'agglomération",
+        )
+    ),
+    key=len,
+    reverse=True,
+)
 
 
 def _index(df: pd.DataFrame, key_col: str, sort_col: str | None = None) -> dict[str, list]:
@@ -173,12 +188,24 @@ class FrenchAuthorities:
             return self._seat_commune(c, "autre", note=f"siège : commune {self.communes.at[c, 'nom']} ({c})")
         if type_ == "autre" and c in self.epci.index:
             s = self._seat_epci(c)
-            return Seat("autre", None, None, s.code_region, s.code_departement, s.geometry, s.reference_nom,
-                        f"siège : celui de l'EPCI {s.reference_nom}")
-        what = {"commune": "INSEE code of a commune", "departement": "department code", "region":
-                "region code (current or former)", "epci": "SIREN of an EPCI", "outre_mer":
-                f"code of an overseas collectivity ({', '.join(self.com)})", "autre":
-                "INSEE code of the seat commune"}[type_]
+            return Seat(
+                "autre",
+                None,
+                None,
+                s.code_region,
+                s.code_departement,
+                s.geometry,
+                s.reference_nom,
+                f"siège : celui de l'EPCI {s.reference_nom}",
+            )
+        what = {
+            "commune": "INSEE code of a commune",
+            "departement": "department code",
+            "region": "region code (current or former)",
+            "epci": "SIREN of an EPCI",
+            "outre_mer": f"code of an overseas collectivity ({', '.join(self.com)})",
+            "autre": "INSEE code of the seat commune",
+        }[type_]
         raise NotFound(f"code {code!r} is not the {what} in the reference", column)
 
     # -- department / region columns
@@ -213,8 +240,9 @@ class FrenchAuthorities:
         return None
 
     # -- by name
-    def resolve(self, name: str, type_: str, code=None, departement=None, region=None,
-                columns: dict[str, str] | None = None) -> Seat:
+    def resolve(
+        self, name: str, type_: str, code=None, departement=None, region=None, columns: dict[str, str] | None = None
+    ) -> Seat:
         """Find a French collectivity; raises :class:`NotFound` (naming the column to fix)."""
         cols = {"collectivite": "collectivite", "code_collectivite": "code_collectivite", **(columns or {})}
         alias = self.mapping.collectivite_alias.get(normalise(name))
@@ -260,10 +288,14 @@ class FrenchAuthorities:
             note = "siège approximatif : " + (f"département {dep}" if dep else f"région {reg}")
             seat = self._seat_departement(dep, type_, note) if dep else self._seat_region(reg, type_, note)
             return seat
-        hint = {"autre": "give its seat commune's INSEE code in the code column, its department, or an alias",
-                "epci": "give its SIREN in the code column or add the name to collectivites.alias of the mapping"
-                }.get(type_, "check the name and type, give its code in the code column, or add the name to "
-                             "collectivites.alias of the mapping")
+        hint = {
+            "autre": "give its seat commune's INSEE code in the code column, its department, or an alias",
+            "epci": "give its SIREN in the code column or add the name to collectivites.alias of the mapping",
+        }.get(
+            type_,
+            "check the name and type, give its code in the code column, or add the name to "
+            "collectivites.alias of the mapping",
+        )
         raise NotFound(f"French {type_} {name!r} not found in the reference (INSEE COG): {hint}", cols["collectivite"])
 
     def _pick_commune(self, hits: list[str], dep: str | None, reg: str | None, name: str) -> Seat:
@@ -274,12 +306,15 @@ class FrenchAuthorities:
             chosen = [c for c in chosen if self.communes.at[c, "code_region"] == reg] or chosen
         note = None
         if len(chosen) > 1:
-            note = (f"homonymes : {len(chosen)} communes nommées {name!r} "
-                    f"({', '.join(chosen[:5])}) ; la plus peuplée retenue, précisez le département")
+            note = (
+                f"homonymes : {len(chosen)} communes nommées {name!r} "
+                f"({', '.join(chosen[:5])}) ; la plus peuplée retenue, précisez le département"
+            )
         return self._seat_commune(chosen[0], "commune", note)
 
 
 # --- Foreign places ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Placement:
@@ -359,12 +394,17 @@ class Gazetteer:
         notes = []
         if len(hits) > 1 and region:
             rk = {name_key(region), self._region_key(region)}
-            same = [g for g in hits if {name_key(self.lieux.at[g, "admin1_nom"]),
-                                        self._region_key(self.lieux.at[g, "admin1_nom"] or "")} & rk]
+            same = [
+                g
+                for g in hits
+                if {name_key(self.lieux.at[g, "admin1_nom"]), self._region_key(self.lieux.at[g, "admin1_nom"] or "")}
+                & rk
+            ]
             hits = same or hits
         if len(hits) > 1:
-            notes.append(f"homonymes : {len(hits)} lieux GeoNames ({', '.join(map(str, hits[:5]))}), le plus "
-                         "peuplé retenu")
+            notes.append(
+                f"homonymes : {len(hits)} lieux GeoNames ({', '.join(map(str, hits[:5]))}), le plus peuplé retenu"
+            )
         return hits[0], notes
 
     def _admin1(self, cc: str, text: str) -> int | None:
@@ -382,15 +422,25 @@ class Gazetteer:
 
     def _at_admin1(self, i: int, type_: str, notes: list[str]) -> Placement:
         r = self.admin1.loc[i]
-        return Placement(type_, "admin1", r.geometry, None, r["nom"], f"{r['nom']} (admin-1 {r['admin1_code']})",
-                         notes, admin1_code=r["admin1_code"])
+        return Placement(
+            type_,
+            "admin1",
+            r.geometry,
+            None,
+            r["nom"],
+            f"{r['nom']} (admin-1 {r['admin1_code']})",
+            notes,
+            admin1_code=r["admin1_code"],
+        )
 
     def partner_kind(self, cc: str, name: str) -> tuple[str, str]:
         """``(type_partenaire, name key)`` of a partner name: its prefix says locality, region or state."""
         key = normalise(name)
         prefixes = self.mapping.partenaire_prefixes
-        if key in {normalise(self.country_name(cc)), normalise(self.pays.at[cc, "nom_en"] or "")} \
-                and (cc, strip_article(key)) not in self.lieux_by_key:  # Djibouti, Luxembourg: cities
+        if (
+            key in {normalise(self.country_name(cc)), normalise(self.pays.at[cc, "nom_en"] or "")}
+            and (cc, strip_article(key)) not in self.lieux_by_key
+        ):  # Djibouti, Luxembourg: cities
             return "etat", strip_article(key)
         for kind, type_ in (("etat", "etat"), ("region", "region"), ("localite", "localite")):
             rest, p = strip_prefix(key, prefixes[kind])
@@ -419,8 +469,13 @@ class Gazetteer:
                 return self._at_lieu(gid, type_, "localite", ["alias"] + n)
             notes.append(f"alias {alias!r} absent du gazetteer")
         if type_ == "etat":
-            return Placement("etat", "pays", self.country_point(cc), lieu=self.country_name(cc),
-                             notes=notes + ["autorité nationale : placée au pays"])
+            return Placement(
+                "etat",
+                "pays",
+                self.country_point(cc),
+                lieu=self.country_name(cc),
+                notes=notes + ["autorité nationale : placée au pays"],
+            )
         full = name_key(name)
         if type_ == "region":
             i = self._admin1(cc, key)
@@ -440,8 +495,14 @@ class Gazetteer:
         if region:
             i = self._admin1(cc, region)
             if i is not None:
-                return self._at_admin1(i, type_, notes + [f"lieu non trouvé dans GeoNames : placé sur sa région "
-                                                          f"{region!r}"])
+                return self._at_admin1(
+                    i, type_, notes + [f"lieu non trouvé dans GeoNames : placé sur sa région {region!r}"]
+                )
             notes.append(f"région {region!r} non trouvée")
-        return Placement(type_, "pays", self.country_point(cc), lieu=self.country_name(cc),
-                         notes=notes + ["non trouvé dans le gazetteer : placé au pays"])
+        return Placement(
+            type_,
+            "pays",
+            self.country_point(cc),
+            lieu=self.country_name(cc),
+            notes=notes + ["non trouvé dans le gazetteer : placé au pays"],
+        )

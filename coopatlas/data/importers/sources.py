@@ -5,15 +5,16 @@ Every problem found in a file is reported with the file, the line (the physical 
 the record starts, the row number of a worksheet) and the column (its header): :class:`SourceError`.
 Nothing here knows what the columns mean; :mod:`coopatlas.data.importers.mapping` does.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from ..derive import DataError
 
@@ -56,8 +57,11 @@ class SourceError(DataError):
             msg = lines[0]
         else:
             more = len(self.problems) - len(lines)
-            msg = f"{len(self.problems)} problems in the input:\n  " + "\n  ".join(lines) + (
-                f"\n  ... and {more} more" if more else "")
+            msg = (
+                f"{len(self.problems)} problems in the input:\n  "
+                + "\n  ".join(lines)
+                + (f"\n  ... and {more} more" if more else "")
+            )
         super().__init__(msg)
 
 
@@ -139,10 +143,19 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
     pos = first_error.start
     line, _ = _position(data, pos)
     col = _column_at(data, pos, "utf-8" if candidates[0].startswith("utf-8") else candidates[0])
-    what = ("invalid UTF-8 bytes in a UTF-8 file" if candidates[0] == "utf-8-sig"
-            else f"byte not decodable as {candidates[0]}")
-    raise SourceError(Problem(file, f"broken encoding: {what} (byte 0x{data[pos]:02x} at offset {pos}); "
-                                    "save the file as UTF-8", line=line, column=col))
+    what = (
+        "invalid UTF-8 bytes in a UTF-8 file"
+        if candidates[0] == "utf-8-sig"
+        else f"byte not decodable as {candidates[0]}"
+    )
+    raise SourceError(
+        Problem(
+            file,
+            f"broken encoding: {what} (byte 0x{data[pos]:02x} at offset {pos}); save the file as UTF-8",
+            line=line,
+            column=col,
+        )
+    )
 
 
 def _delimiter_counts(text: str, limit: int = SNIFF_RECORDS) -> list[dict[str, int]]:
@@ -190,6 +203,7 @@ def sniff_delimiter(text: str) -> str:
 
 # --- Sheets --------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Sheet:
     """The raw rows of one CSV file or one worksheet: ``(line, cells)`` pairs, blank rows left out.
@@ -213,8 +227,9 @@ def _blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def read_csv(path: str | Path, encoding: str | None = None, delimiter: str | None = None,
-             file: str | None = None) -> Sheet:
+def read_csv(
+    path: str | Path, encoding: str | None = None, delimiter: str | None = None, file: str | None = None
+) -> Sheet:
     """One CSV file: encoding and delimiter detected unless given (see :func:`decode`)."""
     path = Path(path)
     name = file or str(path)
@@ -280,8 +295,13 @@ def read_sheets(path: str | Path, encoding: str | None = None) -> list[Sheet]:
         return [read_csv(path, encoding)]
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path)
-    raise SourceError(Problem(str(path), f"unsupported file type {suffix!r}: give CSV ({', '.join(CSV_SUFFIXES)}) "
-                                         f"or XLSX ({', '.join(XLSX_SUFFIXES)}) files"))
+    raise SourceError(
+        Problem(
+            str(path),
+            f"unsupported file type {suffix!r}: give CSV ({', '.join(CSV_SUFFIXES)}) "
+            f"or XLSX ({', '.join(XLSX_SUFFIXES)}) files",
+        )
+    )
 
 
 def iter_records(sheet: Sheet, header_line: int, headers: list[str]) -> Iterator[tuple[int, dict]]:
@@ -295,6 +315,9 @@ def iter_records(sheet: Sheet, header_line: int, headers: list[str]) -> Iterator
             continue
         extra = [c for c in cells[width:] if not (c is None or (isinstance(c, str) and not c.strip()))]
         if extra:
-            raise SourceError(sheet.problem(f"{len(cells)} cells for {width} columns (value {extra[0]!r} "
-                                            "is outside the table)", line=line))
+            raise SourceError(
+                sheet.problem(
+                    f"{len(cells)} cells for {width} columns (value {extra[0]!r} is outside the table)", line=line
+                )
+            )
         yield line, {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(headers) if h}

@@ -41,6 +41,7 @@ SQL: a pygeofilter ``Evaluator`` with one ``@handle`` per kind of node),
 code list), :mod:`~coopatlas.server.cql.geometry` (geometry literals, CRS, distances) and
 :mod:`~coopatlas.server.cql.sqlite_functions` (the ``atlas_*`` SQL functions).
 """
+
 from __future__ import annotations
 
 from ...store.geopackage import decode_geometry as to_shapely
@@ -53,9 +54,25 @@ from .predicates import SQLiteEvaluator
 from .sqlite_functions import lower, register_functions, unaccent
 from .translator import Sql, Target, like_to_glob
 
-__all__ = ["FilterError", "Queryable", "Sql", "SQLiteEvaluator", "Target", "check_code", "check_temporal_literals", "coerce",
-           "distance_bounds", "like_to_glob", "lower", "parse", "point_xy", "register_functions", "to_shapely",
-           "to_sql", "unaccent"]
+__all__ = [
+    "FilterError",
+    "Queryable",
+    "Sql",
+    "SQLiteEvaluator",
+    "Target",
+    "check_code",
+    "check_temporal_literals",
+    "coerce",
+    "distance_bounds",
+    "like_to_glob",
+    "lower",
+    "parse",
+    "point_xy",
+    "register_functions",
+    "to_shapely",
+    "to_sql",
+    "unaccent",
+]
 
 
 def to_sql(node, target: Target) -> Sql:
@@ -72,5 +89,6 @@ def to_sql(node, target: Target) -> Sql:
             known.append("geometry")
         raise FilterError(
             f"filter: unknown propert{'y' if len(names) == 1 else 'ies'} {', '.join(names)} "
-            f"(queryables: {', '.join(known)})")
+            f"(queryables: {', '.join(known)})"
+        )
     return Sql(text, params)

@@ -5,6 +5,7 @@ reals, booleans stored 0/1, dates as ISO text), :func:`check_code` refuses a cod
 property's code list; both raise :class:`FilterError` whose message names the property and the problem.
 Used by both feature providers (GeoPackage and PostGIS) for property filters and CQL2 literals.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,16 @@ from ...schema import BOOLEAN, DATE, INTEGER, REAL, TEXT
 GEOMETRY, TIMESTAMP, INTERVAL, UNKNOWN = "GEOMETRY", "TIMESTAMP", "INTERVAL", "UNKNOWN"
 NUMERIC = frozenset({INTEGER, REAL})
 
-KIND_WORDS = {TEXT: "text", INTEGER: "an integer", REAL: "a number", BOOLEAN: "a boolean",
-               DATE: "a date", GEOMETRY: "a geometry", TIMESTAMP: "a timestamp", INTERVAL: "an interval"}
+KIND_WORDS = {
+    TEXT: "text",
+    INTEGER: "an integer",
+    REAL: "a number",
+    BOOLEAN: "a boolean",
+    DATE: "a date",
+    GEOMETRY: "a geometry",
+    TIMESTAMP: "a timestamp",
+    INTERVAL: "an interval",
+}
 
 
 class FilterError(ValueError):
@@ -41,7 +50,7 @@ _FALSE = frozenset({"false", "f", "0", "no", "n", "off"})
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
 
-_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 def int64(value: int, where: str) -> int:
@@ -114,8 +123,9 @@ def coerce(q: Queryable, value: Any, where: str = "filter") -> Any:
 def _timestamp_as_date(value: dt.datetime, name: str, where: str) -> str:
     if value.time() == dt.time(0) and (value.utcoffset() in (None, dt.timedelta(0))):
         return value.date().isoformat()
-    raise FilterError(f"{where}: {name} is a date; compare it with DATE('YYYY-MM-DD'), not the timestamp "
-                      f"{value.isoformat()}")
+    raise FilterError(
+        f"{where}: {name} is a date; compare it with DATE('YYYY-MM-DD'), not the timestamp {value.isoformat()}"
+    )
 
 
 def check_code(q: Queryable, value: Any, where: str = "filter") -> None:

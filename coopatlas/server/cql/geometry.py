@@ -6,6 +6,7 @@ after applying ``filter-crs``): they are then transformed with pyproj. Envelopes
 named ``x1, x2, y1, y2`` (see :func:`envelope`). Also: the DE-9IM pattern of swapped operands, the
 distance units of ``DWITHIN``/``BEYOND`` and the box that holds a circle on the ellipsoid.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,16 +17,33 @@ from pygeofilter import values
 from .coercion import FilterError
 
 #: CRS names (as pygeofilter / pygeoapi put them in geometry literals) read as longitude, latitude.
-LONLAT_CRS = frozenset({
-    "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
-    "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "http://www.opengis.net/def/crs/EPSG/0/4326", "OGC:CRS84",
-})
+LONLAT_CRS = frozenset(
+    {
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "EPSG:4326",
+        "http://www.opengis.net/def/crs/EPSG/0/4326",
+        "OGC:CRS84",
+    }
+)
 
 #: Distance units of DWITHIN/BEYOND, in metres.
 DISTANCE_UNITS = {
-    "meters": 1.0, "metres": 1.0, "m": 1.0, "kilometers": 1000.0, "kilometres": 1000.0, "km": 1000.0,
-    "feet": 0.3048, "ft": 0.3048, "statute miles": 1609.344, "miles": 1609.344, "mi": 1609.344,
-    "nautical miles": 1852.0, "nm": 1852.0,
+    "meters": 1.0,
+    "metres": 1.0,
+    "m": 1.0,
+    "kilometers": 1000.0,
+    "kilometres": 1000.0,
+    "km": 1000.0,
+    "feet": 0.3048,
+    "ft": 0.3048,
+    "statute miles": 1609.344,
+    "miles": 1609.344,
+    "mi": 1609.344,
+    "nautical miles": 1852.0,
+    "nm": 1852.0,
 }
 
 
@@ -35,8 +53,10 @@ def box(minx, miny, maxx, maxy):
     if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in vals):
         raise FilterError("filter: a bounding box needs 4 finite numbers")
     if minx > maxx or miny > maxy:
-        raise FilterError(f"filter: bounding box {vals} has min > max (a box crossing the antimeridian must be "
-                          "written as two boxes joined by OR)")
+        raise FilterError(
+            f"filter: bounding box {vals} has min > max (a box crossing the antimeridian must be "
+            "written as two boxes joined by OR)"
+        )
     return shapely.box(minx, miny, maxx, maxy)
 
 
@@ -70,6 +90,7 @@ def geometry_literal(node):
 
 def _to_crs84(geom, crs: str):
     import pyproj
+
     try:
         src = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
@@ -81,6 +102,7 @@ def _to_crs84(geom, crs: str):
 def stack(xy):
     """(x array, y array) as the N×2 array ``shapely.transform`` expects."""
     import numpy as np
+
     return np.column_stack(xy)
 
 

@@ -4,6 +4,7 @@ A syntax error of CQL2 text says where it is (line and column) and what could ha
 rather than the names of the grammar's terminals: ``filter: not valid CQL2 text at line 1, column 9 (the
 end of the filter): expected a property name, a number, a text in single quotes, ...``.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,16 +14,35 @@ from .coercion import FilterError
 
 #: Words for the terminals of pygeofilter's CQL2 text grammar that are patterns, not keywords.
 _TERMINAL_WORDS = {
-    "INT": "a number", "FLOAT": "a number", "wkt__INT": "a number", "wkt__SIGNED_NUMBER": "a number",
-    "SINGLE_QUOTED": "a text in single quotes", "DOUBLE_QUOTED": "a property name in double quotes",
-    "BOOLEAN": "TRUE or FALSE", "DATE": "a date (YYYY-MM-DD)", "DATETIME": "a timestamp",
+    "INT": "a number",
+    "FLOAT": "a number",
+    "wkt__INT": "a number",
+    "wkt__SIGNED_NUMBER": "a number",
+    "SINGLE_QUOTED": "a text in single quotes",
+    "DOUBLE_QUOTED": "a property name in double quotes",
+    "BOOLEAN": "TRUE or FALSE",
+    "DATE": "a date (YYYY-MM-DD)",
+    "DATETIME": "a timestamp",
 }
 #: Families of keywords named once: (prefix or set of keywords, words).
 _FAMILIES = (
     ("S_", "a spatial predicate (S_INTERSECTS, S_WITHIN, ...)"),
     ("T_", "a temporal predicate (T_BEFORE, T_DURING, ...)"),
-    (frozenset({"POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
-                "GEOMETRYCOLLECTION", "ENVELOPE"}), "a geometry (POINT, POLYGON, ...)"),
+    (
+        frozenset(
+            {
+                "POINT",
+                "LINESTRING",
+                "POLYGON",
+                "MULTIPOINT",
+                "MULTILINESTRING",
+                "MULTIPOLYGON",
+                "GEOMETRYCOLLECTION",
+                "ENVELOPE",
+            }
+        ),
+        "a geometry (POINT, POLYGON, ...)",
+    ),
     (frozenset({"eq", "ne", "lt", "lte", "gt", "gte"}), None),  # the words of the comparison operators
 )
 
@@ -33,10 +53,14 @@ def parse(text_or_json: str | dict, lang: str | None = None):
     does not parse; for CQL2 text, the message gives the line, the column and what was expected."""
     from pygeofilter.parsers.cql2_json import parse as parse_json
     from pygeofilter.parsers.cql2_text import parse as parse_text
+
     if lang not in (None, "cql2-text", "cql2-json", "cql-text", "cql-json"):
         raise FilterError(f"filter-lang: unknown filter language {lang!r} (cql2-text or cql2-json)")
-    is_json = isinstance(text_or_json, dict) or (lang in ("cql2-json", "cql-json")) or (
-        lang is None and isinstance(text_or_json, str) and text_or_json.lstrip().startswith("{"))
+    is_json = (
+        isinstance(text_or_json, dict)
+        or (lang in ("cql2-json", "cql-json"))
+        or (lang is None and isinstance(text_or_json, str) and text_or_json.lstrip().startswith("{"))
+    )
     try:
         if is_json:
             check_temporal_literals(json.loads(text_or_json) if isinstance(text_or_json, str) else text_or_json)
@@ -56,6 +80,7 @@ def syntax_error(exc: Exception, text: str) -> str | None:
     """Where the CQL2 ``text`` does not parse and what was expected there, from the parser's (lark's) error:
     ``at line 1, column 9 (the end of the filter): expected ...``; ``None`` for another error."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
     if not isinstance(exc, UnexpectedInput) or not getattr(exc, "line", None) or exc.line < 1:
         return None
     line, column = exc.line, exc.column
@@ -79,6 +104,7 @@ def _expected_words(terminals) -> list[str]:
     """The terminals a parser expected, in words: literal keywords and symbols as written, the patterns
     (numbers, texts, property names) described, the families of keywords named once."""
     from pygeofilter.parsers.cql2_text.parser import parser
+
     patterns = {t.name: t.pattern for t in parser.terminals}
     words, families = [], []
     for name in sorted(terminals):
@@ -86,8 +112,14 @@ def _expected_words(terminals) -> list[str]:
         if name in _TERMINAL_WORDS:
             word = _TERMINAL_WORDS[name]
         elif pattern is not None and type(pattern).__name__ == "PatternStr":
-            family = next((f for f in _FAMILIES if (pattern.value.startswith(f[0]) if isinstance(f[0], str)
-                                                     else pattern.value in f[0])), None)
+            family = next(
+                (
+                    f
+                    for f in _FAMILIES
+                    if (pattern.value.startswith(f[0]) if isinstance(f[0], str) else pattern.value in f[0])
+                ),
+                None,
+            )
             if family is not None:
                 if family[1] and family[1] not in families:
                     families.append(family[1])
@@ -120,11 +152,22 @@ def check_temporal_literals(node) -> None:
         return
     if "interval" in node:
         bounds = node["interval"]
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(
-                b == ".." or (isinstance(b, str) and (_ISO_DATE.fullmatch(b) or _ISO_TIMESTAMP.fullmatch(b)
-                                                      or _ISO_DURATION.fullmatch(b))) for b in bounds)):
-            raise FilterError(f"filter: an interval is two ISO 8601 dates, timestamps, durations or '..', "
-                              f"not {json.dumps(bounds)[:100]}")
+        if not (
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(
+                b == ".."
+                or (
+                    isinstance(b, str)
+                    and (_ISO_DATE.fullmatch(b) or _ISO_TIMESTAMP.fullmatch(b) or _ISO_DURATION.fullmatch(b))
+                )
+                for b in bounds
+            )
+        ):
+            raise FilterError(
+                f"filter: an interval is two ISO 8601 dates, timestamps, durations or '..', "
+                f"not {json.dumps(bounds)[:100]}"
+            )
     for key, pattern in (("date", _ISO_DATE), ("timestamp", _ISO_TIMESTAMP)):
         if key in node and not (isinstance(node[key], str) and pattern.fullmatch(node[key])):
             raise FilterError(f"filter: a {key} is ISO 8601 text, not {json.dumps(node[key])[:100]}")

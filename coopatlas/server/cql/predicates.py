@@ -8,6 +8,7 @@ Spatial predicates compare the feature geometry with a literal geometry, exactly
 :mod:`coopatlas.server.cql.sqlite_functions`); those that imply intersecting envelopes, and ``DWITHIN``,
 carry a variant prefiltered by the GeoPackage R-tree (:class:`~coopatlas.server.cql.translator.Condition`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +26,14 @@ from .geometry import DISTANCE_UNITS, LONLAT_CRS, box, distance_bounds, shapely_
 from .translator import FALSE, TRUE, Condition, ExpressionEvaluator, describe
 
 _SPATIAL_OPS = {
-    ast.SpatialComparisonOp.INTERSECTS: "intersects", ast.SpatialComparisonOp.DISJOINT: "disjoint",
-    ast.SpatialComparisonOp.CONTAINS: "contains", ast.SpatialComparisonOp.WITHIN: "within",
-    ast.SpatialComparisonOp.TOUCHES: "touches", ast.SpatialComparisonOp.CROSSES: "crosses",
-    ast.SpatialComparisonOp.OVERLAPS: "overlaps", ast.SpatialComparisonOp.EQUALS: "equals",
+    ast.SpatialComparisonOp.INTERSECTS: "intersects",
+    ast.SpatialComparisonOp.DISJOINT: "disjoint",
+    ast.SpatialComparisonOp.CONTAINS: "contains",
+    ast.SpatialComparisonOp.WITHIN: "within",
+    ast.SpatialComparisonOp.TOUCHES: "touches",
+    ast.SpatialComparisonOp.CROSSES: "crosses",
+    ast.SpatialComparisonOp.OVERLAPS: "overlaps",
+    ast.SpatialComparisonOp.EQUALS: "equals",
 }
 #: The predicate with its operands swapped.
 _CONVERSE = {"contains": "within", "within": "contains"}
@@ -48,8 +53,7 @@ class SQLiteEvaluator(ExpressionEvaluator):
             raise FilterError(f"filter: temporal predicates apply to a date property; {describe(e)} is not one")
         op = node.op
         rhs = node.rhs
-        if op in (ast.TemporalComparisonOp.BEFORE, ast.TemporalComparisonOp.AFTER,
-                  ast.TemporalComparisonOp.TEQUALS):
+        if op in (ast.TemporalComparisonOp.BEFORE, ast.TemporalComparisonOp.AFTER, ast.TemporalComparisonOp.TEQUALS):
             if isinstance(rhs, values.Interval):
                 raise FilterError(f"filter: T_{op.value} needs a date, not an interval")
             v = coerce(e.field, rhs)
@@ -75,8 +79,10 @@ class SQLiteEvaluator(ExpressionEvaluator):
             if not parts:
                 return Condition(f"({e.sql} IS NOT NULL)", e.params)
             return Condition(f"({' AND '.join(parts)})", params)
-        raise FilterError(f"filter: T_{op.value} is not supported; use T_BEFORE, T_AFTER, T_EQUALS, "
-                          "T_DURING, T_INTERSECTS or comparisons of dates")
+        raise FilterError(
+            f"filter: T_{op.value} is not supported; use T_BEFORE, T_AFTER, T_EQUALS, "
+            "T_DURING, T_INTERSECTS or comparisons of dates"
+        )
 
     @handle(ast.SpatialComparisonPredicate, subclasses=True)
     def spatial_comparison(self, node, lhs, rhs):
@@ -137,8 +143,9 @@ class SQLiteEvaluator(ExpressionEvaluator):
             raise FilterError("filter: DWITHIN/BEYOND need a POINT as the reference geometry")
         unit = str(node.units or "meters").strip().lower()
         if unit not in DISTANCE_UNITS:
-            raise FilterError(f"filter: unknown distance unit {node.units!r} "
-                              f"(units: {', '.join(sorted(DISTANCE_UNITS))})")
+            raise FilterError(
+                f"filter: unknown distance unit {node.units!r} (units: {', '.join(sorted(DISTANCE_UNITS))})"
+            )
         metres = float(node.distance) * DISTANCE_UNITS[unit]
         if not math.isfinite(metres) or metres < 0:
             raise FilterError("filter: the distance must be a positive number")
@@ -153,6 +160,8 @@ class SQLiteEvaluator(ExpressionEvaluator):
     def _prefiltered(self, exact: str, params: list, bounds) -> Condition:
         """The condition ``exact``, and its variant that reads only the R-tree entries overlapping ``bounds``."""
         minx, miny, maxx, maxy = bounds
-        pre = (f"{self.t.rowid} IN (SELECT id FROM {quote(self.t.rtree)} "
-               "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
+        pre = (
+            f"{self.t.rowid} IN (SELECT id FROM {quote(self.t.rtree)} "
+            "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)"
+        )
         return Condition(f"({exact})", params, (f"({pre} AND {exact})", [maxx, minx, maxy, miny] + params))

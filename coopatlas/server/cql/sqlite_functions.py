@@ -4,6 +4,7 @@ Registered on every connection of the GeoPackage provider by :func:`register_fun
 GeoPackage blobs (:mod:`coopatlas.store.geopackage`); literal geometries come as WKB parameters and are
 parsed and prepared once per connection.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,6 +15,7 @@ import shapely
 from ...store.geopackage import blob_envelope, point_xy
 from ...store.geopackage import decode_geometry as to_shapely
 from .geometry import stack
+
 
 def lower(text: str | None) -> str | None:
     """Unicode lower case (CQL2 ``CASEI``)."""
@@ -29,9 +31,14 @@ def unaccent(text: str | None) -> str | None:
 
 
 _LIT_FIRST = {  # predicate(feature, literal) computed as predicate'(literal, feature) (prepared literal)
-    "intersects": shapely.intersects, "disjoint": shapely.disjoint, "touches": shapely.touches,
-    "crosses": shapely.crosses, "overlaps": shapely.overlaps, "equals": shapely.equals,
-    "within": shapely.contains, "contains": shapely.within,
+    "intersects": shapely.intersects,
+    "disjoint": shapely.disjoint,
+    "touches": shapely.touches,
+    "crosses": shapely.crosses,
+    "overlaps": shapely.overlaps,
+    "equals": shapely.equals,
+    "within": shapely.contains,
+    "contains": shapely.within,
 }
 
 
@@ -64,6 +71,7 @@ def register_functions(con) -> None:
             g = shapely.from_wkb(wkb)
             shapely.prepare(g)
             return g
+
         return literal(wkb, make)
 
     def spatial(op, blob, wkb):
@@ -126,6 +134,7 @@ class _DistanceFrom:
 
     def __init__(self, point):
         import pyproj
+
         self.lon, self.lat = point.x, point.y
         self.geod = pyproj.Geod(ellps="WGS84")
         self._aeqd = None
@@ -139,9 +148,10 @@ class _DistanceFrom:
             return math.inf
         if self._aeqd is None:
             import pyproj
+
             self._aeqd = pyproj.Transformer.from_crs(
-                "OGC:CRS84", f"+proj=aeqd +lat_0={self.lat} +lon_0={self.lon} +datum=WGS84 +units=m",
-                always_xy=True)
+                "OGC:CRS84", f"+proj=aeqd +lat_0={self.lat} +lon_0={self.lon} +datum=WGS84 +units=m", always_xy=True
+            )
         dense = shapely.segmentize(geom, 0.1)
         projected = shapely.transform(dense, lambda xy: stack(self._aeqd.transform(xy[:, 0], xy[:, 1])))
         return shapely.distance(shapely.Point(0, 0), projected)

@@ -8,12 +8,14 @@ when it is one of the top-level ``AND`` terms (an ``OR`` or a ``NOT`` drops it).
 ``OR``) are evaluated as one flat list: no nesting for SQLite's parser (nor Python's stack) to overflow on.
 The spatial and temporal predicates are in :mod:`coopatlas.server.cql.predicates`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import shapely
 from pygeofilter import ast, values
@@ -21,8 +23,19 @@ from pygeofilter.backends.evaluator import Evaluator, handle
 
 from ...schema import BOOLEAN, DATE, INTEGER, REAL, TEXT
 from ...store.geopackage import quote
-from .coercion import (GEOMETRY, INTERVAL, KIND_WORDS, NUMERIC, TIMESTAMP, UNKNOWN, FilterError, Queryable, check_code,
-                       coerce, int64)
+from .coercion import (
+    GEOMETRY,
+    INTERVAL,
+    KIND_WORDS,
+    NUMERIC,
+    TIMESTAMP,
+    UNKNOWN,
+    FilterError,
+    Queryable,
+    check_code,
+    coerce,
+    int64,
+)
 from .geometry import box, geometry_literal
 from .sqlite_functions import lower, unaccent
 
@@ -86,8 +99,12 @@ class Condition:
 TRUE, FALSE = Condition("1", []), Condition("0", [])
 
 _COMPARISON_SQL = {
-    ast.ComparisonOp.EQ: "=", ast.ComparisonOp.NE: "<>", ast.ComparisonOp.LT: "<",
-    ast.ComparisonOp.LE: "<=", ast.ComparisonOp.GT: ">", ast.ComparisonOp.GE: ">=",
+    ast.ComparisonOp.EQ: "=",
+    ast.ComparisonOp.NE: "<>",
+    ast.ComparisonOp.LT: "<",
+    ast.ComparisonOp.LE: "<=",
+    ast.ComparisonOp.GT: ">",
+    ast.ComparisonOp.GE: ">=",
 }
 
 
@@ -201,6 +218,7 @@ class ExpressionEvaluator(Evaluator):
         pattern = node.pattern
         if isinstance(pattern, dict):  # pygeofilter's CQL2 JSON parser leaves {"op": "casei", ...} as is
             from pygeofilter.parsers.cql2_json.parser import walk_cql_json
+
             pattern = walk_cql_json(pattern)
         p = self.value(self.evaluate(pattern, False), pattern)
         if not (p.literal and isinstance(p.value, str)):
@@ -236,8 +254,9 @@ class ExpressionEvaluator(Evaluator):
         name = node.name.lower()
         args = node.arguments
         if name == "bbox":
-            if len(args) not in (4, 6) or not all(isinstance(a, (int, float)) and not isinstance(a, bool)
-                                                   for a in args):
+            if len(args) not in (4, 6) or not all(
+                isinstance(a, (int, float)) and not isinstance(a, bool) for a in args
+            ):
                 raise FilterError("filter: BBOX needs 4 numbers (minx, miny, maxx, maxy)")
             coords = args if len(args) == 4 else (args[0], args[1], args[3], args[4])
             return Expr("NULL", [], GEOMETRY, value=box(*coords))
@@ -246,8 +265,9 @@ class ExpressionEvaluator(Evaluator):
                 raise FilterError(f"filter: {name.upper()} takes one argument")
             e = self.value(arguments[0], args[0])
             if e.kind not in (TEXT, UNKNOWN):
-                raise FilterError(f"filter: {'CASEI' if name != 'accenti' else 'ACCENTI'} applies to text; "
-                                  f"{describe(e)} is not text")
+                raise FilterError(
+                    f"filter: {'CASEI' if name != 'accenti' else 'ACCENTI'} applies to text; {describe(e)} is not text"
+                )
             fn = unaccent if name == "accenti" else lower
             sqlfn = "atlas_unaccent" if name == "accenti" else "atlas_lower"
             if e.literal:
@@ -337,6 +357,8 @@ def describe(e: Expr) -> str:
     if e.literal:
         return repr(e.value) if e.kind != GEOMETRY else f"{e.value.geom_type} literal"
     return f"an expression ({KIND_WORDS.get(e.kind, e.kind)})"
+
+
 def like_to_glob(pattern: str) -> str:
     """A SQL LIKE pattern (``%``, ``_``, backslash escapes) as the equivalent, case-sensitive GLOB."""
     out = []

@@ -6,6 +6,7 @@ GeoPackage path or the PostGIS connection. pygeoapi 0.24 calls :meth:`AtlasTileP
 the raw path segments: they are checked here (:func:`.spec.parse_tile`) and a bad one raises
 :class:`TileError`, which pygeoapi turns into a 404 or 400 with its message.
 """
+
 from __future__ import annotations
 
 from http import HTTPStatus
@@ -80,12 +81,14 @@ class AtlasTileProvider(BaseMVTProvider):
 
     def _check_tileset(self, tileset: str) -> None:
         if tileset != spec.TILE_MATRIX_SET:
-            raise TileError(spec.TileRequestError(
-                404, f"tile matrix set {tileset!r} is not offered: use {spec.TILE_MATRIX_SET}"))
+            raise TileError(
+                spec.TileRequestError(404, f"tile matrix set {tileset!r} is not offered: use {spec.TILE_MATRIX_SET}")
+            )
 
     def _tile_url(self, server_url: str, dataset: str) -> str:
-        return url_join(server_url, f"collections/{dataset}/tiles/{spec.TILE_MATRIX_SET}",
-                        "{tileMatrix}/{tileRow}/{tileCol}?f=mvt")
+        return url_join(
+            server_url, f"collections/{dataset}/tiles/{spec.TILE_MATRIX_SET}", "{tileMatrix}/{tileRow}/{tileCol}?f=mvt"
+        )
 
     def properties_schema(self) -> dict:
         coll = sch.COLLECTIONS[self.collection]
@@ -114,25 +117,36 @@ class AtlasTileProvider(BaseMVTProvider):
             "crs": tms.crs,
             "tileMatrixSetURI": tms.tileMatrixSetURI,
             "mediaTypes": [spec.MEDIA_TYPE],
-            "layers": [{
-                "id": self.collection,
-                "dataType": "vector",
-                "geometryDimension": _GEOMETRY_DIMENSION[self.layer.geometry],
-                "minTileMatrix": str(spec.MIN_ZOOM),
-                "maxTileMatrix": str(spec.MAX_ZOOM),
-                "description": convention,
-                "propertiesSchema": self.properties_schema(),
-            }],
+            "layers": [
+                {
+                    "id": self.collection,
+                    "dataType": "vector",
+                    "geometryDimension": _GEOMETRY_DIMENSION[self.layer.geometry],
+                    "minTileMatrix": str(spec.MIN_ZOOM),
+                    "maxTileMatrix": str(spec.MAX_ZOOM),
+                    "description": convention,
+                    "propertiesSchema": self.properties_schema(),
+                }
+            ],
             "coopatlas:aggregates": {
                 "maxTileMatrix": self.layer.aggregate_max_zoom,
-                "flag": "agregat", "count": "nombre",
+                "flag": "agregat",
+                "count": "nombre",
             },
             "links": [
-                {"href": url_join(server_url, "TileMatrixSets", tms.tileMatrixSet),
-                 "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", "type": "application/json",
-                 "title": f"{tms.tileMatrixSet} tile matrix set definition"},
-                {"href": self._tile_url(server_url, dataset), "rel": "item", "type": spec.MEDIA_TYPE,
-                 "templated": True, "title": f"{tileset} vector tiles for {self.collection}"},
+                {
+                    "href": url_join(server_url, "TileMatrixSets", tms.tileMatrixSet),
+                    "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
+                    "type": "application/json",
+                    "title": f"{tms.tileMatrixSet} tile matrix set definition",
+                },
+                {
+                    "href": self._tile_url(server_url, dataset),
+                    "rel": "item",
+                    "type": spec.MEDIA_TYPE,
+                    "templated": True,
+                    "title": f"{tileset} vector tiles for {self.collection}",
+                },
             ],
         }
 
@@ -140,19 +154,29 @@ class AtlasTileProvider(BaseMVTProvider):
         self._check_tileset(tileset)
         tile_url = self._tile_url(server_url, dataset).replace("{tileMatrix}/{tileRow}/{tileCol}", "{z}/{y}/{x}")
         return {
-            "tilejson": "3.0.0", "name": title, "description": description, "tiles": [tile_url],
-            "minzoom": spec.MIN_ZOOM, "maxzoom": spec.MAX_ZOOM,
-            "vector_layers": [{
-                "id": self.collection, "description": spec.description(self.layer),
-                "minzoom": spec.MIN_ZOOM, "maxzoom": spec.MAX_ZOOM,
-                "fields": {k: v.get("type", "string") for k, v in self.properties_schema()["properties"].items()},
-            }],
+            "tilejson": "3.0.0",
+            "name": title,
+            "description": description,
+            "tiles": [tile_url],
+            "minzoom": spec.MIN_ZOOM,
+            "maxzoom": spec.MAX_ZOOM,
+            "vector_layers": [
+                {
+                    "id": self.collection,
+                    "description": spec.description(self.layer),
+                    "minzoom": spec.MIN_ZOOM,
+                    "maxzoom": spec.MAX_ZOOM,
+                    "fields": {k: v.get("type", "string") for k, v in self.properties_schema()["properties"].items()},
+                }
+            ],
         }
 
     def get_html_metadata(self, dataset, server_url, layer, tileset, title, description, keywords, **kwargs):
         self._check_tileset(tileset)
         return {
-            "id": dataset, "title": title, "tileset": tileset,
+            "id": dataset,
+            "title": title,
+            "tileset": tileset,
             "collections_path": self._tile_url(server_url, dataset),
             "json_url": url_join(server_url, f"collections/{dataset}/tiles/{tileset}/metadata") + "?f=json",
         }

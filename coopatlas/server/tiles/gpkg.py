@@ -24,6 +24,7 @@ Configuration::
         options: {collection: projets}
         format: {name: mvt, mimetype: application/vnd.mapbox-vector-tile}
 """
+
 from __future__ import annotations
 
 import os
@@ -125,9 +126,11 @@ def aggregate_sql(layer: spec.TileLayer, table: str, rtree: str) -> str:
     cols = ["t.geom", "count(*)"] + [f"total(t.{_q(n)})" for n in layer.sums]
     if layer.category:
         cols += [f"sum(t.{_q(layer.category)} = '{c}')" for c in layer.codes]
-    return (f"SELECT {', '.join(cols)} FROM {_q(table)} t JOIN {_q(rtree)} r ON t.fid = r.id "
-            "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
-            "GROUP BY t.geom ORDER BY min(t.fid)")
+    return (
+        f"SELECT {', '.join(cols)} FROM {_q(table)} t JOIN {_q(rtree)} r ON t.fid = r.id "
+        "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
+        "GROUP BY t.geom ORDER BY min(t.fid)"
+    )
 
 
 def aggregate(layer: spec.TileLayer, row: tuple) -> dict:
@@ -136,7 +139,7 @@ def aggregate(layer: spec.TileLayer, row: tuple) -> dict:
     for name, total in zip(layer.sums, row[1:]):
         props[name] = int(total)
     if layer.category:
-        counts = dict(zip(layer.codes, (int(n or 0) for n in row[1 + len(layer.sums):])))
+        counts = dict(zip(layer.codes, (int(n or 0) for n in row[1 + len(layer.sums) :])))
         best = spec.majority(counts, layer.codes)
         if best is not None:
             props[layer.category] = best
@@ -214,26 +217,32 @@ class AtlasGeoPackageTileProvider(AtlasTileProvider):
             rows = con.execute(aggregate_sql(layer, self.collection, rtree_table(self.collection)), params).fetchall()
             features = [{"properties": aggregate(layer, row[1:])} for row in rows]
         else:
-            sql = (f"SELECT {', '.join('t.' + _q(n) for n in layer.properties)}, t.geom FROM {_q(self.collection)} t "
-                   f"JOIN {_q(rtree_table(self.collection))} r ON t.fid = r.id "
-                   "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
-                   "ORDER BY t.fid")
+            sql = (
+                f"SELECT {', '.join('t.' + _q(n) for n in layer.properties)}, t.geom FROM {_q(self.collection)} t "
+                f"JOIN {_q(rtree_table(self.collection))} r ON t.fid = r.id "
+                "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
+                "ORDER BY t.fid"
+            )
             rows = con.execute(sql, params).fetchall()
             coll = sch.COLLECTIONS[self.collection]
             booleans = {n for n in layer.properties if coll.field(n).type == sch.BOOLEAN}  # 0/1 in SQLite
             features = []
             for row in rows:
-                props = {n: bool(row[k]) if n in booleans else row[k]
-                         for k, n in enumerate(layer.properties) if row[k] is not None}
+                props = {
+                    n: bool(row[k]) if n in booleans else row[k]
+                    for k, n in enumerate(layer.properties)
+                    if row[k] is not None
+                }
                 props["nombre"] = 1
                 features.append({"properties": props})
         if not rows:
             return b""
         blobs = [r[0] if layer.aggregates_at(z) else r[-1] for r in rows]
-        geoms = on_grid(to_tile_grid(shapely.from_wkb([b[wkb_offset(b):] for b in blobs]), z, x, y), layer.geometry)
+        geoms = on_grid(to_tile_grid(shapely.from_wkb([b[wkb_offset(b) :] for b in blobs]), z, x, y), layer.geometry)
         features = [dict(f, geometry=g) for f, g, empty in zip(features, geoms, shapely.is_empty(geoms)) if not empty]
         if not features:
             return b""
         return mapbox_vector_tile.encode(
             [{"name": self.collection, "features": features}],
-            default_options={"extents": spec.EXTENT, "y_coord_down": True})
+            default_options={"extents": spec.EXTENT, "y_coord_down": True},
+        )

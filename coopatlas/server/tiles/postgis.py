@@ -16,6 +16,7 @@ Configuration (written by :func:`coopatlas.server.config_providers.postgis_tile_
         options: {collection: projets, table: projets, id_field: id, geom_field: geom}
         format: {name: mvt, mimetype: application/vnd.mapbox-vector-tile}
 """
+
 from __future__ import annotations
 
 from pygeoapi.provider.sql import get_engine
@@ -44,8 +45,13 @@ class AtlasPostGISTileProvider(AtlasTileProvider):
         self.schema = (data.get("search_path") or ["public"])[0]
         self.table = self.options.get("table", self.collection)
         self.geom = self.options.get("geom_field", "geom")
-        self._connection = (data.get("host"), data.get("port", 5432), data.get("dbname") or data.get("database"),
-                            data.get("user"), data.get("password"))
+        self._connection = (
+            data.get("host"),
+            data.get("port", 5432),
+            data.get("dbname") or data.get("database"),
+            data.get("user"),
+            data.get("password"),
+        )
         self._sql = {True: self._build_sql(True), False: self._build_sql(False)}
 
     @property
@@ -65,8 +71,10 @@ class AtlasPostGISTileProvider(AtlasTileProvider):
         layer = self.layer
         coll = sch.COLLECTIONS[self.collection]
         table = f"{_q(self.schema)}.{_q(self.table)}"
-        where = (f"t.{_q(self.geom)} && ST_MakeEnvelope(:west, :south, :east, :north, 4326) "
-                 f"AND t.{_q(self.geom)} IS NOT NULL")
+        where = (
+            f"t.{_q(self.geom)} && ST_MakeEnvelope(:west, :south, :east, :north, 4326) "
+            f"AND t.{_q(self.geom)} IS NOT NULL"
+        )
         if not aggregated:
             cols = []
             for name in layer.properties:
@@ -82,35 +90,55 @@ class AtlasPostGISTileProvider(AtlasTileProvider):
             if layer.category:
                 codes = "ARRAY[" + ", ".join(_literal(c) for c in layer.codes) + "]::text[]"
                 cat = f"t.{_q(layer.category)}"
-                cols.append(f"({codes})[mode() WITHIN GROUP (ORDER BY array_position({codes}, {cat}::text))] "
-                            f"AS {_q(layer.category)}")
+                cols.append(
+                    f"({codes})[mode() WITHIN GROUP (ORDER BY array_position({codes}, {cat}::text))] "
+                    f"AS {_q(layer.category)}"
+                )
                 if layer.category_counts:
-                    cols += [f"count(*) FILTER (WHERE {cat} = {_literal(c)})::int AS {_q('nb_' + c)}"
-                             for c in layer.codes]
+                    cols += [
+                        f"count(*) FILTER (WHERE {cat} = {_literal(c)})::int AS {_q('nb_' + c)}" for c in layer.codes
+                    ]
             geom = self._geometry().replace(f"t.{_q(self.geom)}", "min_geom")
-            rows = (f"SELECT {geom} AS g, {', '.join(c.rsplit(' AS ', 1)[1] for c in cols)} FROM ("
-                    f"SELECT t.{_q(self.geom)} AS min_geom, {', '.join(cols)} FROM {table} t WHERE {where} "
-                    f"GROUP BY t.{_q(self.geom)}) t")
+            rows = (
+                f"SELECT {geom} AS g, {', '.join(c.rsplit(' AS ', 1)[1] for c in cols)} FROM ("
+                f"SELECT t.{_q(self.geom)} AS min_geom, {', '.join(cols)} FROM {table} t WHERE {where} "
+                f"GROUP BY t.{_q(self.geom)}) t"
+            )
         names = ", ".join("rows." + c.rsplit(" AS ", 1)[1] for c in cols)
         env = "ST_TileEnvelope(:z, :x, :y)"
         mvtgeom = f"ST_AsMVTGeom(rows.g, {env}, {spec.EXTENT}, {spec.BUFFER}, true)"
         if layer.geometry != "POINT":  # smaller than a tile unit: a 2-unit square or segment (gpkg.smallest)
             area = f"ST_TileEnvelope(:z, :x, :y, margin => {spec.BUFFER / spec.EXTENT})"
             point = f"ST_PointOnSurface(ST_Intersection(rows.g, {area}))"
-            small = (f"ST_Expand({point}, :unit)" if layer.geometry == "MULTIPOLYGON" else
-                     f"ST_MakeLine(ST_Translate({point}, -:unit, 0), ST_Translate({point}, :unit, 0))")
-            mvtgeom = (f"COALESCE({mvtgeom}, CASE WHEN ST_Intersects(rows.g, {area}) THEN "
-                       f"ST_AsMVTGeom({small}, {env}, {spec.EXTENT}, {spec.BUFFER}, true) END)")
-        return (f"WITH rows AS ({rows}), tile AS (SELECT {mvtgeom} AS mvtgeom, {names} FROM rows) "
-                f"SELECT ST_AsMVT(tile, {_literal(self.collection)}, {spec.EXTENT}, 'mvtgeom') "
-                "FROM (SELECT * FROM tile WHERE mvtgeom IS NOT NULL) tile")
+            small = (
+                f"ST_Expand({point}, :unit)"
+                if layer.geometry == "MULTIPOLYGON"
+                else f"ST_MakeLine(ST_Translate({point}, -:unit, 0), ST_Translate({point}, :unit, 0))"
+            )
+            mvtgeom = (
+                f"COALESCE({mvtgeom}, CASE WHEN ST_Intersects(rows.g, {area}) THEN "
+                f"ST_AsMVTGeom({small}, {env}, {spec.EXTENT}, {spec.BUFFER}, true) END)"
+            )
+        return (
+            f"WITH rows AS ({rows}), tile AS (SELECT {mvtgeom} AS mvtgeom, {names} FROM rows) "
+            f"SELECT ST_AsMVT(tile, {_literal(self.collection)}, {spec.EXTENT}, 'mvtgeom') "
+            "FROM (SELECT * FROM tile WHERE mvtgeom IS NOT NULL) tile"
+        )
 
     def render(self, z: int, x: int, y: int) -> bytes:
         west, south, east, north = spec.query_bounds(z, x, y)
         minx, _, maxx, _ = spec.mercator_bounds(z, x, y)
         sql = self._sql[self.layer.aggregates_at(z)]
-        params = {"z": z, "x": x, "y": y, "west": west, "south": south, "east": east, "north": north,
-                  "unit": (maxx - minx) / spec.EXTENT}
+        params = {
+            "z": z,
+            "x": x,
+            "y": y,
+            "west": west,
+            "south": south,
+            "east": east,
+            "north": north,
+            "unit": (maxx - minx) / spec.EXTENT,
+        }
         with self.engine.connect() as con:
             tile = con.execute(text(sql), params).scalar()
         return bytes(tile) if tile else b""

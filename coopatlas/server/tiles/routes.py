@@ -9,6 +9,7 @@
 
 Registered on the server's app as an extension (``coopatlas.server.app.EXTENSIONS``).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,11 @@ from . import spec
 
 blueprint = Blueprint("coopatlas_tiles", __name__)
 
-_TILE_ENDPOINTS = ("pygeoapi.get_collection_tiles_data", "pygeoapi.get_collection_tiles_metadata",
-                   "pygeoapi.get_collection_tiles")
+_TILE_ENDPOINTS = (
+    "pygeoapi.get_collection_tiles_data",
+    "pygeoapi.get_collection_tiles_metadata",
+    "pygeoapi.get_collection_tiles",
+)
 
 
 def _exception(status: int, description: str) -> Response:
@@ -34,6 +38,7 @@ def _exception(status: int, description: str) -> Response:
 def _tiles(collection_id: str) -> bool | None:
     """Whether a collection has tiles (``None``: no such collection)."""
     from pygeoapi.flask_app import CONFIG
+
     res = CONFIG.get("resources", {}).get(collection_id)
     if not res or res.get("type") != "collection":
         return None
@@ -58,8 +63,7 @@ def check_tile_request():
     try:
         if request.endpoint == "pygeoapi.get_collection_tiles_metadata":
             if tms != spec.TILE_MATRIX_SET:
-                raise spec.TileRequestError(
-                    404, f"tile matrix set {tms!r} is not offered: use {spec.TILE_MATRIX_SET}")
+                raise spec.TileRequestError(404, f"tile matrix set {tms!r} is not offered: use {spec.TILE_MATRIX_SET}")
             return None
         spec.parse_tile(tms, args.get("tileMatrix"), args.get("tileRow"), args.get("tileCol"))
     except spec.TileRequestError as exc:
@@ -89,6 +93,7 @@ def maplibre_style():
     if not name.endswith(".maplibre.json"):
         return None
     from pygeoapi.flask_app import CONFIG
+
     url = CONFIG["server"]["url"]
     cid = name[: -len(".maplibre.json")]
     if cid == maplibre.BASEMAP:

@@ -24,6 +24,7 @@ grows with the number of records; nothing is dropped, and a tile says what it ho
 
 The tileset metadata (``/collections/{id}/tiles/WebMercatorQuad``) repeats this convention.
 """
+
 from __future__ import annotations
 
 import math
@@ -50,6 +51,7 @@ MAX_LATITUDE = 85.0511287798066
 @dataclass(frozen=True)
 class TileLayer:
     """The tile layer of one collection."""
+
     collection: str
     #: Properties of a feature standing for one record.
     properties: tuple[str, ...]
@@ -94,22 +96,67 @@ class TileLayer:
 
 
 _ACTION = ("type_action",)
-LAYERS: dict[str, TileLayer] = {layer.collection: layer for layer in (
-    TileLayer("projets", ("id", "titre", *_ACTION, "collectivite_nom", "partenaire_nom", "pays_code"),
-              "type_action", True, AGGREGATE_MAX_ZOOM),
-    TileLayer("demandes", ("id", "titre", *_ACTION, "demandeur_nom", "pays_code"), "type_action", True,
-              AGGREGATE_MAX_ZOOM),
-    TileLayer("collectivites", ("id", "nom", "type_collectivite", "type_action_principal", "nb_projets"),
-              "type_collectivite", False, AGGREGATE_MAX_ZOOM),
-    TileLayer("partenaires", ("id", "nom", "type_partenaire", "type_action_principal", "pays_code", "nb_projets",
-                              "nb_demandes", "en_recherche"), "type_action_principal", False, AGGREGATE_MAX_ZOOM),
-    TileLayer("liens", ("id", *_ACTION, "collectivite_nom", "partenaire_nom"), "type_action", False,
-              LINKS_AGGREGATE_MAX_ZOOM),
-    TileLayer("pays", ("id", "nom", "nom_en", "pays_code", "continent", "nb_projets", "nb_demandes",
-                       "nb_collectivites", "nb_partenaires")),
-    TileLayer("regions", ("id", "nom", "code_region", "nb_projets", "nb_collectivites")),
-    TileLayer("departements", ("id", "nom", "code_departement", "nb_projets", "nb_collectivites")),
-)}
+LAYERS: dict[str, TileLayer] = {
+    layer.collection: layer
+    for layer in (
+        TileLayer(
+            "projets",
+            ("id", "titre", *_ACTION, "collectivite_nom", "partenaire_nom", "pays_code"),
+            "type_action",
+            True,
+            AGGREGATE_MAX_ZOOM,
+        ),
+        TileLayer(
+            "demandes", ("id", "titre", *_ACTION, "demandeur_nom", "pays_code"), "type_action", True, AGGREGATE_MAX_ZOOM
+        ),
+        TileLayer(
+            "collectivites",
+            ("id", "nom", "type_collectivite", "type_action_principal", "nb_projets"),
+            "type_collectivite",
+            False,
+            AGGREGATE_MAX_ZOOM,
+        ),
+        TileLayer(
+            "partenaires",
+            (
+                "id",
+                "nom",
+                "type_partenaire",
+                "type_action_principal",
+                "pays_code",
+                "nb_projets",
+                "nb_demandes",
+                "en_recherche",
+            ),
+            "type_action_principal",
+            False,
+            AGGREGATE_MAX_ZOOM,
+        ),
+        TileLayer(
+            "liens",
+            ("id", *_ACTION, "collectivite_nom", "partenaire_nom"),
+            "type_action",
+            False,
+            LINKS_AGGREGATE_MAX_ZOOM,
+        ),
+        TileLayer(
+            "pays",
+            (
+                "id",
+                "nom",
+                "nom_en",
+                "pays_code",
+                "continent",
+                "nb_projets",
+                "nb_demandes",
+                "nb_collectivites",
+                "nb_partenaires",
+            ),
+        ),
+        TileLayer("regions", ("id", "nom", "code_region", "nb_projets", "nb_collectivites")),
+        TileLayer("departements", ("id", "nom", "code_departement", "nb_projets", "nb_collectivites")),
+    )
+}
 
 
 class TileRequestError(Exception):
@@ -138,19 +185,21 @@ def parse_tile(tile_matrix_set: str, z, row, col) -> tuple[int, int, int]:
             raise TileRequestError(400, f"{name} must be an integer, not {value!r}") from None
     z, y, x = values
     if not MIN_ZOOM <= z <= MAX_ZOOM:
-        raise TileRequestError(404, f"tileMatrix {z} is outside the zooms {MIN_ZOOM} to {MAX_ZOOM} "
-                                    f"of {TILE_MATRIX_SET}")
-    size = 2 ** z
+        raise TileRequestError(
+            404, f"tileMatrix {z} is outside the zooms {MIN_ZOOM} to {MAX_ZOOM} of {TILE_MATRIX_SET}"
+        )
+    size = 2**z
     for name, value in (("tileRow", y), ("tileCol", x)):
         if not 0 <= value < size:
-            raise TileRequestError(404, f"{name} {value} is outside the matrix {z} of {TILE_MATRIX_SET} "
-                                        f"(0 to {size - 1})")
+            raise TileRequestError(
+                404, f"{name} {value} is outside the matrix {z} of {TILE_MATRIX_SET} (0 to {size - 1})"
+            )
     return z, x, y
 
 
 def mercator_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """Web Mercator (EPSG:3857) bounds of tile ``z/x/y`` (``y`` from the top)."""
-    size = 2 * HALF_WORLD / 2 ** z
+    size = 2 * HALF_WORLD / 2**z
     minx = -HALF_WORLD + x * size
     maxy = HALF_WORLD - y * size
     return minx, maxy - size, minx + size, maxy
@@ -189,17 +238,24 @@ def description(layer: TileLayer, lang: str = "en") -> str:
     """The tile convention of ``layer`` in words (tileset metadata)."""
     props = ", ".join(layer.properties)
     if not layer.aggregated:
-        return (f"Layer {layer.collection}: one feature per record with {props}." if lang == "en" else
-                f"Couche {layer.collection} : un objet par enregistrement avec {props}.")
+        return (
+            f"Layer {layer.collection}: one feature per record with {props}."
+            if lang == "en"
+            else f"Couche {layer.collection} : un objet par enregistrement avec {props}."
+        )
     agg = ", ".join(layer.aggregate_properties())
     if lang == "en":
-        return (f"Layer {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom}: AGGREGATES, one feature "
-                f"per geometry (place or flow) with agregat=true, nombre = the number of records it stands for, and "
-                f"{agg} (sums of the counts; {layer.category} = the most frequent value; no text). "
-                f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM}: one feature per record with {props} "
-                "and nombre = 1. No record is ever left out of a tile of its area.")
-    return (f"Couche {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom} : AGRÉGATS, un objet par "
-            f"géométrie (lieu ou flux) avec agregat=true, nombre = le nombre d'enregistrements qu'il représente, "
-            f"et {agg}. "
-            f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM} : un objet par enregistrement avec {props} et "
-            "nombre = 1. Aucun enregistrement n'est omis d'une tuile de sa zone.")
+        return (
+            f"Layer {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom}: AGGREGATES, one feature "
+            f"per geometry (place or flow) with agregat=true, nombre = the number of records it stands for, and "
+            f"{agg} (sums of the counts; {layer.category} = the most frequent value; no text). "
+            f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM}: one feature per record with {props} "
+            "and nombre = 1. No record is ever left out of a tile of its area."
+        )
+    return (
+        f"Couche {layer.collection}. Zooms {MIN_ZOOM}-{layer.aggregate_max_zoom} : AGRÉGATS, un objet par "
+        f"géométrie (lieu ou flux) avec agregat=true, nombre = le nombre d'enregistrements qu'il représente, "
+        f"et {agg}. "
+        f"Zooms {layer.aggregate_max_zoom + 1}-{MAX_ZOOM} : un objet par enregistrement avec {props} et "
+        "nombre = 1. Aucun enregistrement n'est omis d'une tuile de sa zone."
+    )

@@ -9,12 +9,14 @@ Errors become :class:`~.errors.AtlasError` with a message a person can act on: n
 stopped, wrong address) raises :class:`~.errors.ServerUnreachable`; a refused parameter (HTTP 400)
 raises :class:`~.errors.BadParameter` naming it.
 """
+
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from qgis.core import QgsBlockingNetworkRequest, QgsFeedback
@@ -45,8 +47,11 @@ class Response:
         try:
             return json.loads(self.content.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise AtlasError(tr("The server's answer is not valid JSON ({url}): {error}").format(
-                url=self.url, error=exc), self.status, url=self.url) from None
+            raise AtlasError(
+                tr("The server's answer is not valid JSON ({url}): {error}").format(url=self.url, error=exc),
+                self.status,
+                url=self.url,
+            ) from None
 
 
 def normalise_url(url: str) -> str:
@@ -110,14 +115,19 @@ class AtlasClient:
         for marker in ("/collections/", "/processes/", "/jobs/", "/styles/"):
             i = parts.path.find(marker)
             if i >= 0:
-                return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + parts.path[i:],
-                                   parts.query, ""))
+                return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + parts.path[i:], parts.query, ""))
         return href
 
     # --- raw requests ----------------------------------------------------------------------------------
-    def request(self, url: str, method: str = "GET", body: bytes | None = None,
-                headers: Mapping[str, str] | None = None, feedback: QgsFeedback | None = None,
-                accept: str | None = JSON) -> Response:
+    def request(
+        self,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        feedback: QgsFeedback | None = None,
+        accept: str | None = JSON,
+    ) -> Response:
         """One HTTP request; the :class:`Response` whatever its status (errors are raised by callers).
 
         Raises :class:`ServerUnreachable` when no HTTP answer came, :class:`Cancelled` when ``feedback``
@@ -149,18 +159,22 @@ class AtlasClient:
         if feedback is not None and feedback.isCanceled():
             raise Cancelled()
         if status is None:
-            if code == QgsBlockingNetworkRequest.TimeoutError or \
-                    reply.error() == QNetworkReply.OperationCanceledError:
+            if code == QgsBlockingNetworkRequest.TimeoutError or reply.error() == QNetworkReply.OperationCanceledError:
                 why = tr("no answer within {s} s").format(s=int(self.timeout_s))
             else:
                 why = blocking.errorMessage() or reply.errorString() or tr("no answer")
             raise ServerUnreachable(
-                tr("The CoopAtlas server does not answer at {base} ({why}). Check the server address "
-                   "in the plugin settings and that the server is running.").format(base=self.base_url, why=why),
-                url=url)
+                tr(
+                    "The CoopAtlas server does not answer at {base} ({why}). Check the server address "
+                    "in the plugin settings and that the server is running."
+                ).format(base=self.base_url, why=why),
+                url=url,
+            )
         ctype = bytes(reply.rawHeader(b"Content-Type")).decode("latin-1").split(";")[0].strip().lower()
-        heads = {bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
-                 for k in reply.rawHeaderList()}
+        heads = {
+            bytes(k).decode("latin-1").lower(): bytes(reply.rawHeader(k)).decode("latin-1")
+            for k in reply.rawHeaderList()
+        }
         return Response(url, int(status), ctype, bytes(reply.content()), heads)
 
     def _check(self, resp: Response) -> Response:
@@ -192,23 +206,35 @@ class AtlasClient:
             msg = tr("Not found on the server: {description}").format(description=description)
         elif resp.status >= 500:
             msg = tr("The server failed (HTTP {status}): {description}").format(
-                status=resp.status, description=description)
+                status=resp.status, description=description
+            )
         else:
             msg = tr("The server answered HTTP {status}: {description}").format(
-                status=resp.status, description=description)
+                status=resp.status, description=description
+            )
         raise AtlasError(msg, resp.status, code, param, resp.url)
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None, feedback: QgsFeedback | None = None,
-            accept: str | None = JSON) -> Response:
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        feedback: QgsFeedback | None = None,
+        accept: str | None = JSON,
+    ) -> Response:
         """GET ``path`` with ``params``; raises :class:`AtlasError` on a non-2xx answer."""
         return self._check(self.request(self.url(path, params), feedback=feedback, accept=accept))
 
-    def get_json(self, path: str, params: Mapping[str, Any] | None = None,
-                 feedback: QgsFeedback | None = None) -> Any:
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None, feedback: QgsFeedback | None = None) -> Any:
         return self.get(path, params, feedback).json()
 
-    def post_json(self, path: str, payload: Any, headers: Mapping[str, str] | None = None,
-                  feedback: QgsFeedback | None = None, accept: str | None = None) -> Response:
+    def post_json(
+        self,
+        path: str,
+        payload: Any,
+        headers: Mapping[str, str] | None = None,
+        feedback: QgsFeedback | None = None,
+        accept: str | None = None,
+    ) -> Response:
         """POST ``payload`` as JSON; the checked :class:`Response`."""
         heads = {"Content-Type": JSON, **(headers or {})}
         body = json.dumps(payload).encode("utf-8")
@@ -237,8 +263,14 @@ class AtlasClient:
         return self.get_json("/criteres", dict(params), feedback)
 
     # --- OGC API Features --------------------------------------------------------------------------------
-    def items_pages(self, collection: str, params: Mapping[str, Any] | None = None, page_size: int = 500,
-                    feedback: QgsFeedback | None = None, max_pages: int = 10000) -> Iterator[dict]:
+    def items_pages(
+        self,
+        collection: str,
+        params: Mapping[str, Any] | None = None,
+        page_size: int = 500,
+        feedback: QgsFeedback | None = None,
+        max_pages: int = 10000,
+    ) -> Iterator[dict]:
         """The pages (GeoJSON FeatureCollections) of ``/collections/{collection}/items``, following the
         ``next`` links. Geometries are in CRS84 (longitude, latitude, degrees)."""
         query = {"f": "json", "limit": page_size, **(params or {})}
@@ -249,8 +281,10 @@ class AtlasClient:
             if not isinstance(page, dict) or "features" not in page:
                 raise AtlasError(tr("Unexpected answer of {url}").format(url=url))
             yield page
-            nxt = next((link.get("href") for link in page.get("links", [])
-                        if link.get("rel") == "next" and link.get("href")), None)
+            nxt = next(
+                (link.get("href") for link in page.get("links", []) if link.get("rel") == "next" and link.get("href")),
+                None,
+            )
             if not nxt or not page["features"]:
                 return
             url = self.rebase(nxt)
@@ -258,8 +292,13 @@ class AtlasClient:
                 return
             seen.add(url)
 
-    def items(self, collection: str, params: Mapping[str, Any] | None = None, page_size: int = 500,
-              feedback: QgsFeedback | None = None) -> list[dict]:
+    def items(
+        self,
+        collection: str,
+        params: Mapping[str, Any] | None = None,
+        page_size: int = 500,
+        feedback: QgsFeedback | None = None,
+    ) -> list[dict]:
         """Every feature of ``collection`` matching ``params`` (all pages)."""
         out: list[dict] = []
         for page in self.items_pages(collection, params, page_size, feedback):
@@ -268,11 +307,16 @@ class AtlasClient:
 
     def item(self, collection: str, fid: str, feedback: QgsFeedback | None = None) -> dict:
         """One feature (GeoJSON) by its identifier."""
-        return self.get_json(f"/collections/{collection}/items/{quote(str(fid), safe='')}", {"f": "json"},
-                             feedback)
+        return self.get_json(f"/collections/{collection}/items/{quote(str(fid), safe='')}", {"f": "json"}, feedback)
 
-    def names(self, collection: str, params: Mapping[str, Any] | None = None, fields: str = "id,nom",
-              sortby: str | None = "nom", limit: int = 1000) -> list[dict]:
+    def names(
+        self,
+        collection: str,
+        params: Mapping[str, Any] | None = None,
+        fields: str = "id,nom",
+        sortby: str | None = "nom",
+        limit: int = 1000,
+    ) -> list[dict]:
         """The properties ``fields`` of the matching features, without geometry: for lists and completers."""
         query = {"properties": fields, "skipGeometry": "true", **(params or {})}
         if sortby:
@@ -300,15 +344,22 @@ class AtlasClient:
                 props = {}
             self._labels[key] = {
                 name: str((p.get("description") if lang == "en" else p.get("title")) or p.get("title") or name)
-                for name, p in props.items() if isinstance(p, dict)}
+                for name, p in props.items()
+                if isinstance(p, dict)
+            }
         return self._labels[key]
 
-    def find(self, collection: str, text: str, fields: str = "id,nom", limit: int = 20,
-             params: Mapping[str, Any] | None = None) -> list[dict]:
+    def find(
+        self,
+        collection: str,
+        text: str,
+        fields: str = "id,nom",
+        limit: int = 20,
+        params: Mapping[str, Any] | None = None,
+    ) -> list[dict]:
         """Records of ``collection`` whose words start with the words of ``text`` (the server's ``q``), the
         most engaged first (``nb_projets``), then re-ranked: exact name, name starting with ``text``, others."""
-        rows = self.names(collection, {"q": text, **(params or {})}, fields=fields, sortby="-nb_projets",
-                          limit=limit)
+        rows = self.names(collection, {"q": text, **(params or {})}, fields=fields, sortby="-nb_projets", limit=limit)
         return rank_by_name(rows, text)
 
     def style_url(self, collection: str) -> str:
@@ -320,7 +371,8 @@ class AtlasClient:
             meta = self.get_json(f"/collections/{collection}", {"f": "json"})
             for link in meta.get("links", []):
                 if link.get("rel") == "stylesheet" and (
-                        "qml" in (link.get("type") or "") or str(link.get("href", "")).endswith(".qml")):
+                    "qml" in (link.get("type") or "") or str(link.get("href", "")).endswith(".qml")
+                ):
                     url = self.rebase(link["href"])
                     break
         except AtlasError:
@@ -333,8 +385,15 @@ class AtlasClient:
         return self._check(self.request(self.style_url(collection), accept=None)).content.decode("utf-8")
 
     # --- OGC API Processes ------------------------------------------------------------------------------
-    def execute(self, process: str, inputs: Mapping[str, Any], prefer_async: bool = False,
-                feedback: QgsFeedback | None = None, poll_s: float = 0.5, max_wait_s: float = 600.0) -> Response:
+    def execute(
+        self,
+        process: str,
+        inputs: Mapping[str, Any],
+        prefer_async: bool = False,
+        feedback: QgsFeedback | None = None,
+        poll_s: float = 0.5,
+        max_wait_s: float = 600.0,
+    ) -> Response:
         """Execute ``process`` with ``inputs``; the result (JSON, PDF, PNG, SVG, GeoTIFF...) as a Response.
 
         ``prefer_async`` asks for a job (``Prefer: respond-async``) that is polled every ``poll_s``
@@ -362,20 +421,27 @@ class AtlasClient:
             if state == "successful":
                 break
             if state in ("failed", "dismissed"):
-                raise AtlasError(tr("The job {job} of {process} {state}: {message}").format(
-                    job=status.get("jobID", ""), process=process, state=state,
-                    message=status.get("message", "")), resp.status)
+                raise AtlasError(
+                    tr("The job {job} of {process} {state}: {message}").format(
+                        job=status.get("jobID", ""), process=process, state=state, message=status.get("message", "")
+                    ),
+                    resp.status,
+                )
             if time.monotonic() > deadline:
-                raise ServerUnreachable(tr("The job of {process} did not finish within {s} s.").format(
-                    process=process, s=int(max_wait_s)))
+                raise ServerUnreachable(
+                    tr("The job of {process} did not finish within {s} s.").format(process=process, s=int(max_wait_s))
+                )
             _sleep(poll_s, feedback)
         results = None
         for link in status.get("links", []):
             if link.get("rel", "").endswith("results"):
                 results = self.rebase(link["href"])
         results = results or (job_url.split("?")[0] + "/results")
-        return self._check(self.request(self.url(results, {"f": "json"} if "f=" not in results else None),
-                                        feedback=feedback, accept=None))
+        return self._check(
+            self.request(
+                self.url(results, {"f": "json"} if "f=" not in results else None), feedback=feedback, accept=None
+            )
+        )
 
     def execute_json(self, process: str, inputs: Mapping[str, Any], **kw) -> Any:
         """Execute ``process`` and return its JSON result."""

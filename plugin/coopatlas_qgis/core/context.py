@@ -7,6 +7,7 @@ per project and never duplicated: a search only fetches the context collections 
 (:func:`missing_context`). Their files are fetched by the search task (:mod:`.tasks`), in a worker thread;
 everything else here runs in the main thread.
 """
+
 from __future__ import annotations
 
 from qgis.core import (
@@ -31,8 +32,11 @@ PROP_CONTEXT_GROUP = "coopatlas/context-group"
 PROP_CONTEXT = "coopatlas/context"
 #: Context collections, top to bottom, and the properties their files keep.
 CONTEXT_COLLECTIONS = ("departements", "regions", "pays")
-CONTEXT_PROPERTIES = {"pays": "id,nom,continent,sous_continent", "regions": "id,nom",
-                      "departements": "id,nom,code_region"}
+CONTEXT_PROPERTIES = {
+    "pays": "id,nom,continent,sous_continent",
+    "regions": "id,nom",
+    "departements": "id,nom,code_region",
+}
 #: Criteria that put a search in France (Accès France).
 FRANCE_CRITERIA = ("region", "departement", "type_collectivite", "collectivite")
 #: Muted styles: fill, outline colour and width (mm) of each context layer.
@@ -42,8 +46,13 @@ _STYLES = {
     "departements": ("0,0,0,0", "#b9b4aa", "0.25"),
 }
 #: Criteria whose codes are features of a context layer, by the property that holds the code.
-_SCOPES = (("departement", "departements", "id"), ("region", "regions", "id"), ("pays", "pays", "id"),
-           ("sous_continent", "pays", "sous_continent"), ("continent", "pays", "continent"))
+_SCOPES = (
+    ("departement", "departements", "id"),
+    ("region", "regions", "id"),
+    ("pays", "pays", "id"),
+    ("sous_continent", "pays", "sous_continent"),
+    ("continent", "pays", "continent"),
+)
 
 
 def context_title(collection: str) -> str:
@@ -93,8 +102,13 @@ def missing_context(search: Search, project: QgsProject) -> tuple[str, ...]:
 def style_context(layer: QgsVectorLayer, collection: str) -> None:
     """A muted fill and outline; grey names on countries and regions."""
     fill, outline, width = _STYLES[collection]
-    layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(
-        {"color": fill, "outline_color": outline, "outline_width": width, "outline_width_unit": "MM"})))
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsFillSymbol.createSimple(
+                {"color": fill, "outline_color": outline, "outline_width": width, "outline_width_unit": "MM"}
+            )
+        )
+    )
     if collection == "departements":
         return
     text = QgsTextFormat()
@@ -129,8 +143,11 @@ def add_context(files: dict, project: QgsProject) -> tuple[dict[str, QgsVectorLa
         project.addMapLayer(layer, False)
         # keep the order departments, regions, countries whatever was added before
         rank = CONTEXT_COLLECTIONS.index(coll)
-        position = sum(1 for node in group.findLayers()
-                       if CONTEXT_COLLECTIONS.index(node.layer().customProperty(PROP_CONTEXT)) < rank)
+        position = sum(
+            1
+            for node in group.findLayers()
+            if CONTEXT_COLLECTIONS.index(node.layer().customProperty(PROP_CONTEXT)) < rank
+        )
         group.insertLayer(position, layer)
         added[coll] = layer
     return added, errors

@@ -1,4 +1,5 @@
 """Errors of the CoopAtlas server, as messages a person can act on."""
+
 from __future__ import annotations
 
 from .i18n import tr
@@ -11,8 +12,14 @@ class AtlasError(Exception):
     (e.g. ``InvalidParameterValue``) and ``param`` the request parameter the server named, when known.
     """
 
-    def __init__(self, message: str, status: int | None = None, code: str | None = None,
-                 param: str | None = None, url: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        code: str | None = None,
+        param: str | None = None,
+        url: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status

@@ -1,5 +1,6 @@
 """Sheets of one record (project, request, French authority with its contacts, partner) as HTML, from
 the feature the server returns and the field labels of its ``/schema``."""
+
 from __future__ import annotations
 
 import html
@@ -11,13 +12,30 @@ from .i18n import tr
 from .vocabulary import Vocabulary
 
 #: The collection holding the full record of a feature of each layer (a link is a project).
-RECORD_COLLECTION = {"projets": "projets", "liens": "projets", "demandes": "demandes",
-                     "collectivites": "collectivites", "partenaires": "partenaires", "pays": "pays"}
+RECORD_COLLECTION = {
+    "projets": "projets",
+    "liens": "projets",
+    "demandes": "demandes",
+    "collectivites": "collectivites",
+    "partenaires": "partenaires",
+    "pays": "pays",
+}
 CONTACT_PREFIXES = ("elu_", "directeur_")
 #: Fields that carry a code of a list of ``/vocabulaire`` (shown with their label).
-CODED = ("type_action", "statut", "thematique", "sous_thematique", "sous_sous_thematique", "type_collectivite",
-         "continent", "sous_continent", "precision_geo", "type_partenaire", "statut_validation",
-         "type_action_principal")
+CODED = (
+    "type_action",
+    "statut",
+    "thematique",
+    "sous_thematique",
+    "sous_sous_thematique",
+    "type_collectivite",
+    "continent",
+    "sous_continent",
+    "precision_geo",
+    "type_partenaire",
+    "statut_validation",
+    "type_action_principal",
+)
 TITLE_FIELDS = ("titre", "nom")
 
 
@@ -38,8 +56,9 @@ class Sheet:
         return {k: v for k, v in props.items() if k.startswith(CONTACT_PREFIXES) and v not in (None, "")}
 
 
-def fetch_sheet(client: AtlasClient, collection: str, fid: str, vocabulary: Vocabulary | None = None,
-                lang: str = "fr") -> Sheet:
+def fetch_sheet(
+    client: AtlasClient, collection: str, fid: str, vocabulary: Vocabulary | None = None, lang: str = "fr"
+) -> Sheet:
     """The sheet of record ``fid`` of ``collection`` (a link's sheet is its project's)."""
     coll = RECORD_COLLECTION.get(collection, collection)
     feature = client.item(coll, fid)
@@ -96,8 +115,10 @@ def sheet_html(collection: str, feature: dict, labels: dict[str, str], vocabular
         if name.startswith("cofinance_"):
             continue  # shown by cofinancement_types
         text = _label_value(name, value, props, vocabulary)
-        row = f"<tr><th align='left' valign='top'>{html.escape(_field_label(name, labels))}</th>" \
-              f"<td>{_cell(name, text)}</td></tr>"
+        row = (
+            f"<tr><th align='left' valign='top'>{html.escape(_field_label(name, labels))}</th>"
+            f"<td>{_cell(name, text)}</td></tr>"
+        )
         (contacts if name.startswith(CONTACT_PREFIXES) else rows).append(row)
     out = [f"<h2>{html.escape(str(title))}</h2>", "<table cellspacing='4'>", *rows, "</table>"]
     if contacts:

@@ -3,6 +3,7 @@
 Source strings are English; ``i18n/coopatlas_fr.ts`` holds their French translations, compiled to
 ``.qm`` when the plugin is packaged. The plugin loads the ``.qm`` of QGIS's user interface language.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@ styled with the server's QML, grouped in the layer tree, zoomed to; families sho
 
 Main thread only (layers and the layer tree are not thread-safe).
 """
+
 from __future__ import annotations
 
 import json
@@ -107,8 +108,9 @@ def open_layers(result: SearchResult) -> tuple[dict[str, QgsVectorLayer], list[s
     return layers, errors
 
 
-def load_search(result: SearchResult, project: QgsProject | None = None, lang: str = "fr",
-                group_name: str | None = None) -> LoadedSearch:
+def load_search(
+    result: SearchResult, project: QgsProject | None = None, lang: str = "fr", group_name: str | None = None
+) -> LoadedSearch:
     """Add the layers of ``result`` to ``project`` in a new group at the top of the layer tree.
 
     Layers are ordered demandes, projets, partenaires, collectivites, liens (top to bottom) and carry the
@@ -170,8 +172,12 @@ def zoom_to_feature(feature: dict, canvas, project: QgsProject | None = None, ma
     if geom.isNull() or geom.isEmpty():
         return False
     box = geom.boundingBox()
-    box = QgsRectangle(box.xMinimum() - margin_deg, box.yMinimum() - margin_deg,
-                       box.xMaximum() + margin_deg, box.yMaximum() + margin_deg)
+    box = QgsRectangle(
+        box.xMinimum() - margin_deg,
+        box.yMinimum() - margin_deg,
+        box.xMaximum() + margin_deg,
+        box.yMaximum() + margin_deg,
+    )
     crs = canvas.mapSettings().destinationCrs()
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
     if crs.isValid() and crs != wgs84:
@@ -203,7 +209,8 @@ def set_family_visible(layers, family: str, visible: bool) -> int:
             hidden = hidden - {family} if visible else hidden | {family}
             layer.setCustomProperty("coopatlas/hidden", ",".join(sorted(hidden)))
             layer.setSubsetString(
-                "" if not hidden else '"type_action" NOT IN (' + ", ".join(f"'{h}'" for h in sorted(hidden)) + ")")
+                "" if not hidden else '"type_action" NOT IN (' + ", ".join(f"'{h}'" for h in sorted(hidden)) + ")"
+            )
             changed += 1
     return changed
 
@@ -232,5 +239,8 @@ def add_raster(path: str, name: str, project: QgsProject | None = None) -> QgsRa
 def coopatlas_layers(project: QgsProject | None = None) -> list[QgsVectorLayer]:
     """The project's layers loaded by the plugin (any search)."""
     project = project or QgsProject.instance()
-    return [lyr for lyr in project.mapLayers().values()
-            if isinstance(lyr, QgsVectorLayer) and lyr.customProperty(PROP_COLLECTION)]
+    return [
+        lyr
+        for lyr in project.mapLayers().values()
+        if isinstance(lyr, QgsVectorLayer) and lyr.customProperty(PROP_COLLECTION)
+    ]

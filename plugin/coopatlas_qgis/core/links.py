@@ -1,9 +1,10 @@
 """Links of a search on the server, to share a map: ``/criteres?...`` and each collection's items URL."""
+
 from __future__ import annotations
 
 from .client import AtlasClient
-from .search import Search
 from .result import filter_params
+from .search import Search
 
 
 def search_url(client: AtlasClient, search: Search) -> str:
@@ -15,7 +16,7 @@ def items_urls(client: AtlasClient, criteres: dict, fmt: str = "json") -> dict[s
     """Collection -> URL of its matching features (OGC API Features, CQL2 filter) for a ``/criteres``
     answer; collections the criteria rule out are left out."""
     out = {}
-    for coll in (criteres.get("collections") or {}):
+    for coll in criteres.get("collections") or {}:
         if coll.startswith("_"):
             continue
         params = filter_params(criteres, coll)

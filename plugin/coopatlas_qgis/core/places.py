@@ -4,9 +4,10 @@ regions, departments and countries to choose from, French and partner authoritie
 Blocking HTTP calls through an :class:`~.client.AtlasClient` (short lists: the user interface thread may
 make them); they raise :class:`~.errors.AtlasError`.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .client import AtlasClient
 
@@ -28,8 +29,13 @@ def departements(client: AtlasClient, regions: Iterable[str] = ()) -> Choices:
     return sorted(pairs.items())
 
 
-def countries(client: AtlasClient, lang: str = "fr", params: dict | None = None, field: str | None = None,
-              codes: Iterable[str] = ()) -> Choices:
+def countries(
+    client: AtlasClient,
+    lang: str = "fr",
+    params: dict | None = None,
+    field: str | None = None,
+    codes: Iterable[str] = (),
+) -> Choices:
     """Countries (ISO code, name in ``lang``) of the server, of one ``field`` value among ``codes`` when
     given (one request per code: property filters take one value), sorted by name."""
     codes = list(codes)
@@ -45,8 +51,9 @@ def countries(client: AtlasClient, lang: str = "fr", params: dict | None = None,
 def collectivites(client: AtlasClient, text: str, params: dict | None = None) -> Choices:
     """French authorities whose words start with those of ``text`` (the most engaged first), within
     ``params`` (a region, a department, a type)."""
-    return [(r["id"], r.get("nom") or r["id"])
-            for r in client.find("collectivites", text, "id,nom,nb_projets", 30, params)]
+    return [
+        (r["id"], r.get("nom") or r["id"]) for r in client.find("collectivites", text, "id,nom,nb_projets", 30, params)
+    ]
 
 
 def partenaires(client: AtlasClient, text: str) -> Choices:

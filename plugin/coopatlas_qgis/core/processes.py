@@ -1,5 +1,6 @@
 """What the server's OGC API processes expect, read from their descriptions (``/processes/{id}``), so that
 choices such as formats and paper sizes come from the server."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@
 Plain data shared by the task that fetches a search (:mod:`.tasks`) and the code that loads its layers
 (:mod:`.layers`); it imports neither.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

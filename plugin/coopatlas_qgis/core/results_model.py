@@ -1,5 +1,6 @@
 """The results table: one row per project or cooperation request of the current search (a Qt model,
 shown by a ``QTableView``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -124,8 +125,15 @@ class ResultsModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(records) - 1)
         for attrs in records:
             family = attrs.get("type_action") or ("demande_cooperation" if source.collection == "demandes" else "")
-            self.rows.append(Row(source.collection, str(attrs.get("id")), -1,
-                                 [_cell(source.collection, key, attrs, self.vocabulary) for key in cols], str(family)))
+            self.rows.append(
+                Row(
+                    source.collection,
+                    str(attrs.get("id")),
+                    -1,
+                    [_cell(source.collection, key, attrs, self.vocabulary) for key in cols],
+                    str(family),
+                )
+            )
         self.endInsertRows()
 
     # --- Qt model ---------------------------------------------------------------------------------------

@@ -6,11 +6,13 @@ search forms exist before any server is reached (the main test suite fails when 
 server validates the values and turns them into CQL2 per collection, so the plugin never rebuilds a
 filter itself. The code lists (continents, themes, ...) come from ``/vocabulaire``, never from here.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 #: Criterion name -> kind: ``text`` (keywords), ``codes`` (code list), ``ids`` (identifiers),
 #: ``bool`` (true/false/either) or ``year``. In the order the server describes them.
@@ -52,7 +54,7 @@ class Search:
     values: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, mapping: Mapping[str, Any] | None = None, **kw) -> "Search":
+    def of(cls, mapping: Mapping[str, Any] | None = None, **kw) -> Search:
         """A search from ``mapping`` and keywords; lists may be lists or comma-separated strings.
 
         Raises ``KeyError`` for an unknown criterion name (a programming error, not a user's).
@@ -78,7 +80,7 @@ class Search:
     def is_empty(self) -> bool:
         return not self.values
 
-    def merge(self, **changes) -> "Search":
+    def merge(self, **changes) -> Search:
         return Search.of({**self.as_dict(), **changes})
 
     def params(self) -> dict[str, str]:
@@ -102,7 +104,7 @@ class Search:
         return json.dumps(self.inputs(), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Search":
+    def from_json(cls, text: str) -> Search:
         data = json.loads(text or "{}")
         if not isinstance(data, dict):
             raise ValueError("a saved search is a JSON object")

@@ -4,6 +4,7 @@ vocabulary, the current search and its layers.
 Widgets call a :class:`Session` and listen to its signals; every network call of a search runs in a
 :class:`~.tasks.SearchTask`. Nothing here touches the network until asked (no call at QGIS start-up).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,9 +17,9 @@ from .context import add_context, missing_context, scope_extent
 from .errors import AtlasError
 from .i18n import lang, tr
 from .layers import LoadedSearch, load_search, set_family_visible, zoom_to, zoom_to_extent
+from .result import SearchResult
 from .search import Search
 from .settings import Settings
-from .result import SearchResult
 from .tasks import ProcessTask, SearchTask, results_dir
 from .vocabulary import Vocabulary
 
@@ -37,8 +38,13 @@ class Session(QObject):
     resultsCleared = pyqtSignal()
     message = pyqtSignal(str, int)
 
-    def __init__(self, iface=None, project: QgsProject | None = None, settings: Settings | None = None,
-                 results_base: str | Path | None = None):
+    def __init__(
+        self,
+        iface=None,
+        project: QgsProject | None = None,
+        settings: Settings | None = None,
+        results_base: str | Path | None = None,
+    ):
         super().__init__()
         self.iface = iface
         self.project = project or QgsProject.instance()
@@ -86,10 +92,17 @@ class Session(QObject):
         self.cancel_search(notify=False)
         self.search = search
         folder = results_dir(self.results_base)
-        task = SearchTask(self.client, search, folder, page_size=self.settings.page_size, lang=self.lang,
-                          open_layers=True, vocabulary=self._vocabulary.data if self._vocabulary else None,
-                          context=missing_context(search, self.project),
-                          tiles_threshold=self.settings.tiles_threshold)
+        task = SearchTask(
+            self.client,
+            search,
+            folder,
+            page_size=self.settings.page_size,
+            lang=self.lang,
+            open_layers=True,
+            vocabulary=self._vocabulary.data if self._vocabulary else None,
+            context=missing_context(search, self.project),
+            tiles_threshold=self.settings.tiles_threshold,
+        )
         task.progressChanged.connect(self.searchProgress.emit)
         task.done.connect(lambda result, t=task: self._search_done(t, result))
         task.failed.connect(lambda message, t=task: self._search_failed(t, message))
@@ -215,6 +228,9 @@ class Session(QObject):
         try:
             self.vocabulary(refresh=True)
         except AtlasError as exc:
-            raise AtlasError(tr("{base} answers but is not a CoopAtlas server (no /vocabulaire): {error}").format(
-                base=self.client.base_url, error=exc)) from None
+            raise AtlasError(
+                tr("{base} answers but is not a CoopAtlas server (no /vocabulaire): {error}").format(
+                    base=self.client.base_url, error=exc
+                )
+            ) from None
         return str(data.get("title") or self.client.base_url)

@@ -3,6 +3,7 @@
 Keys live under ``coopatlas/``: ``server_url``, ``timeout_s``, ``page_size``, ``tiles_threshold`` and one
 ``coopatlas/recherches/<name>`` JSON value per saved search.
 """
+
 from __future__ import annotations
 
 from qgis.core import QgsSettings

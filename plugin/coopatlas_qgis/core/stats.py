@@ -3,6 +3,7 @@
 Amounts are declared official development aid (APD) in euros; percentages are shares of the scope
 (0 to 100).
 """
+
 from __future__ import annotations
 
 import csv
@@ -76,31 +77,42 @@ class Statistics:
         return int(value) if isinstance(value, (int, float)) else None
 
     def counts(self) -> Table:
-        return Table(tr("Overview"), [tr("Indicator"), tr("Number")],
-                     [[count_label(k), self.count(k)] for k in COUNT_KEYS if self.count(k) is not None])
+        return Table(
+            tr("Overview"),
+            [tr("Indicator"), tr("Number")],
+            [[count_label(k), self.count(k)] for k in COUNT_KEYS if self.count(k) is not None],
+        )
 
     def apd(self) -> Table:
         """Declared APD per year (euros), oldest year first."""
-        rows = sorted(((int(r["annee"]), float(r.get("montant") or 0.0))
-                       for r in self.data.get("apd_par_annee") or [] if r.get("annee") is not None))
-        return Table(tr("Declared official development aid per year"), [tr("Year"), tr("Amount (euros)")],
-                     [[a, m] for a, m in rows])
+        rows = sorted(
+            (int(r["annee"]), float(r.get("montant") or 0.0))
+            for r in self.data.get("apd_par_annee") or []
+            if r.get("annee") is not None
+        )
+        return Table(
+            tr("Declared official development aid per year"),
+            [tr("Year"), tr("Amount (euros)")],
+            [[a, m] for a, m in rows],
+        )
 
     def apd_total(self) -> float:
         return sum(m for _, m in self.apd().rows)
 
     def top(self) -> Table:
-        rows = [[r.get("nom"), r.get("type_collectivite_libelle") or r.get("type_collectivite"),
-                 r.get("nb_projets")] for r in self.data.get("top_collectivites") or []]
-        return Table(tr("Most engaged local authorities"),
-                     [tr("Local authority"), tr("Type"), tr("Projects")], rows)
+        rows = [
+            [r.get("nom"), r.get("type_collectivite_libelle") or r.get("type_collectivite"), r.get("nb_projets")]
+            for r in self.data.get("top_collectivites") or []
+        ]
+        return Table(tr("Most engaged local authorities"), [tr("Local authority"), tr("Type"), tr("Projects")], rows)
 
     def top_ids(self) -> list[str]:
         return [r.get("id") for r in self.data.get("top_collectivites") or []]
 
     def repartition(self, key: str) -> Table:
-        rows = [[r.get("libelle") or r.get("code"), r.get("nombre"), r.get("pourcentage")]
-                for r in self.data.get(key) or []]
+        rows = [
+            [r.get("libelle") or r.get("code"), r.get("nombre"), r.get("pourcentage")] for r in self.data.get(key) or []
+        ]
         return Table(repartition_label(key), [tr("Name"), tr("Number"), tr("Percentage")], rows)
 
     def tables(self) -> list[Table]:

@@ -4,14 +4,16 @@ run (statistics, PDF report, country map) saved to a file.
 Tasks never touch layers or widgets: they run in a worker thread and hand their result to the main
 thread through their ``finished`` hook, which emits ``done(result)`` or ``failed(message)``.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from qgis.core import QgsApplication, QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
@@ -36,10 +38,20 @@ def results_dir(base: str | os.PathLike | None = None) -> Path:
     return out
 
 
-def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=SEARCH_COLLECTIONS,
-                 page_size: int = 1000, feedback: QgsFeedback | None = None, with_stats: bool = True,
-                 with_styles: bool = True, progress: Callable[[float], None] | None = None,
-                 lang: str = "fr", context: tuple = (), tiles_threshold: int | None = None) -> SearchResult:
+def fetch_search(
+    client: AtlasClient,
+    search: Search,
+    folder: Path,
+    collections=SEARCH_COLLECTIONS,
+    page_size: int = 1000,
+    feedback: QgsFeedback | None = None,
+    with_stats: bool = True,
+    with_styles: bool = True,
+    progress: Callable[[float], None] | None = None,
+    lang: str = "fr",
+    context: tuple = (),
+    tiles_threshold: int | None = None,
+) -> SearchResult:
     """Run ``search`` on the server: the filtered features of each collection into ``folder`` (one
     GeoJSON file each, CRS84), their QML styles, the statistics (labels in ``lang``) and the ``context``
     collections (countries, French regions and departments) the map lacks. Beyond ``tiles_threshold``
@@ -57,8 +69,9 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
             progress(100.0 * (i + 1) / steps)
             continue
         if tiles_threshold is not None:
-            probe = client.get_json(f"/collections/{coll}/items",
-                                    {"f": "json", "limit": 1, "skipGeometry": "true", **params}, feedback)
+            probe = client.get_json(
+                f"/collections/{coll}/items", {"f": "json", "limit": 1, "skipGeometry": "true", **params}, feedback
+            )
             result.matched[coll] = int(probe.get("numberMatched") or 0)
             if use_tiles(search.is_empty(), coll, result.matched[coll], tiles_threshold):
                 result.tile_styles[coll] = client.get_json(f"/styles/{coll}.maplibre.json", None, feedback)
@@ -77,8 +90,10 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
                     if "id" not in props and feat.get("id") is not None:
                         props["id"] = feat["id"]
                     feat["properties"] = props
-                    fh.write(("," if count else "") + json.dumps(feat, ensure_ascii=False, separators=(",", ":"),
-                                                                 check_circular=False))
+                    fh.write(
+                        ("," if count else "")
+                        + json.dumps(feat, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+                    )
                     count += 1
                 matched = page.get("numberMatched")
                 share = min(1.0, count / matched) if matched else 1.0
@@ -100,8 +115,9 @@ def fetch_search(client: AtlasClient, search: Search, folder: Path, collections=
     for coll in context:
         path = Path(folder) / f"context-{coll}.geojson"
         features = client.items(coll, {"properties": CONTEXT_PROPERTIES[coll]}, page_size, feedback)
-        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8"
+        )
         result.context_files[coll] = path
     if with_stats:
         try:
@@ -165,10 +181,20 @@ class SearchTask(_Task):
     layers and build the results table's rows there (labels from ``vocabulary``, the ``/vocabulaire``
     data), so that showing them costs the user interface nothing."""
 
-    def __init__(self, client: AtlasClient, search: Search, folder: Path | None = None,
-                 collections=SEARCH_COLLECTIONS, page_size: int = 1000, with_stats: bool = True,
-                 lang: str = "fr", open_layers: bool = False, vocabulary: dict | None = None,
-                 context: tuple = (), tiles_threshold: int | None = None):
+    def __init__(
+        self,
+        client: AtlasClient,
+        search: Search,
+        folder: Path | None = None,
+        collections=SEARCH_COLLECTIONS,
+        page_size: int = 1000,
+        with_stats: bool = True,
+        lang: str = "fr",
+        open_layers: bool = False,
+        vocabulary: dict | None = None,
+        context: tuple = (),
+        tiles_threshold: int | None = None,
+    ):
         super().__init__(tr("CoopAtlas search"))
         self.lang = lang
         self.open_layers = open_layers
@@ -185,9 +211,19 @@ class SearchTask(_Task):
     def work(self, feedback: QgsFeedback) -> SearchResult:
         folder = self.folder or results_dir()
         Path(folder).mkdir(parents=True, exist_ok=True)
-        result = fetch_search(self.client, self.search, Path(folder), self.collections, self.page_size,
-                              feedback, self.with_stats, progress=self.setProgress, lang=self.lang,
-                              context=self.context, tiles_threshold=self.tiles_threshold)
+        result = fetch_search(
+            self.client,
+            self.search,
+            Path(folder),
+            self.collections,
+            self.page_size,
+            feedback,
+            self.with_stats,
+            progress=self.setProgress,
+            lang=self.lang,
+            context=self.context,
+            tiles_threshold=self.tiles_threshold,
+        )
         if self.open_layers and not feedback.isCanceled():
             result.layers, result.layer_errors = open_result_layers(result)
             try:
@@ -205,8 +241,15 @@ class ProcessTask(_Task):
     """Execute an OGC API process in the background; its result is the :class:`Response`, also written to
     ``path`` when given (the result is then that path)."""
 
-    def __init__(self, client: AtlasClient, process: str, inputs: dict, path: str | os.PathLike | None = None,
-                 prefer_async: bool = True, description: str | None = None):
+    def __init__(
+        self,
+        client: AtlasClient,
+        process: str,
+        inputs: dict,
+        path: str | os.PathLike | None = None,
+        prefer_async: bool = True,
+        description: str | None = None,
+    ):
         super().__init__(description or tr("CoopAtlas: {process}").format(process=process))
         self.client = client
         self.process = process

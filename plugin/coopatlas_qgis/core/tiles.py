@@ -10,6 +10,7 @@ The tiles hold every record of a collection and cannot be filtered: they are use
 the search, i.e. for a search without criteria (the world). A larger search with criteria is still paged
 as GeoJSON (correct, slower), and the user is told which mode each search used (:func:`mode_text`).
 """
+
 from __future__ import annotations
 
 from qgis.core import (
@@ -80,11 +81,13 @@ def mode_text(modes: dict, matched: dict, threshold: int) -> str:
     tiled = [c for c, m in modes.items() if m == TILES]
     if tiled:
         return tr("Vector tiles: more than {n} results ({what}); the table loads them page by page.").format(
-            n=threshold, what=", ".join(f"{c} {matched.get(c, 0)}" for c in tiled))
+            n=threshold, what=", ".join(f"{c} {matched.get(c, 0)}" for c in tiled)
+        )
     big = [c for c in modes if matched.get(c, 0) > threshold]
     if big:
-        return tr("Features downloaded: more than {n} results, but vector tiles cannot be filtered by the "
-                  "criteria.").format(n=threshold)
+        return tr(
+            "Features downloaded: more than {n} results, but vector tiles cannot be filtered by the criteria."
+        ).format(n=threshold)
     return tr("Features downloaded (GeoJSON).")
 
 

@@ -4,9 +4,10 @@ Each list is a JSON array of ``{"code", "fr", "en", ...}``; some entries name th
 (``sous_continent`` -> ``continent``, ``sous_thematique`` -> ``thematique``, ``sous_sous_thematique`` ->
 ``sous_thematique``) or carry a colour (``couleur``).
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class Vocabulary:

@@ -1,4 +1,5 @@
 """Helpers shared by the widgets: forms, combo boxes filled from the server, messages."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,7 +1,8 @@
 """Type-ahead on a line edit, fed by the server as the user types (communes, EPCI, partners)."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from qgis.PyQt.QtCore import QObject, QStringListModel, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import QCompleter, QLineEdit
@@ -17,8 +18,9 @@ class ServerCompleter(QObject):
     chosen = pyqtSignal(str, str)
     failed = pyqtSignal(str)
 
-    def __init__(self, edit: QLineEdit, fetch: Callable[[str], list[tuple[str, str]]], min_chars: int = 2,
-                 delay_ms: int = 250):
+    def __init__(
+        self, edit: QLineEdit, fetch: Callable[[str], list[tuple[str, str]]], min_chars: int = 2, delay_ms: int = 250
+    ):
         super().__init__(edit)
         self.edit = edit
         self.fetch = fetch

@@ -1,5 +1,6 @@
 """Exports made by the server: "Exporter les résultats en PDF" (process ``rapport``) and the country
 cooperation map (process ``carte-pays``: PDF, SVG, PNG or GeoTIFF, the latter addable as a raster layer)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +23,7 @@ class ExportDialog(QDialog, form("dlg_export")):
     """Export the search ``search`` as a PDF report (``mode="rapport"``) or a country map
     (``mode="carte-pays"``, the countries offered being ``countries``: ``[(code, name)]``)."""
 
-    def __init__(self, session, search: Search, mode: str = REPORT, description: str = "",
-                 countries=(), parent=None):
+    def __init__(self, session, search: Search, mode: str = REPORT, description: str = "", countries=(), parent=None):
         super().__init__(parent)
         self.setupUi(self)
         self.session = session
@@ -36,8 +36,15 @@ class ExportDialog(QDialog, form("dlg_export")):
         self.lbl_description.setText(description)
         self.info = self._describe()
         is_map = mode == COUNTRY_MAP
-        for widget in (self.lbl_pays, self.cb_pays, self.lbl_format, self.cb_format, self.lbl_paper,
-                       self.cb_paper, self.chk_add_layer):
+        for widget in (
+            self.lbl_pays,
+            self.cb_pays,
+            self.lbl_format,
+            self.cb_format,
+            self.lbl_paper,
+            self.cb_paper,
+            self.chk_add_layer,
+        ):
             widget.setVisible(is_map)
         if is_map:
             self.setWindowTitle(tr("Country cooperation map"))
@@ -156,8 +163,10 @@ def countries_of(session, loaded) -> list[tuple[str, str]]:
                     entry = counts.setdefault(code, [feat[name_field] or code, 0])
                     entry[1] += 1
     if counts:
-        return [(code, f"{name} ({n})") for code, (name, n) in
-                sorted(counts.items(), key=lambda kv: (-kv[1][1], str(kv[1][0])))]
+        return [
+            (code, f"{name} ({n})")
+            for code, (name, n) in sorted(counts.items(), key=lambda kv: (-kv[1][1], str(kv[1][0])))
+        ]
     try:
         rows = session.client.names("pays", fields="id,nom,nom_en")
     except AtlasError:

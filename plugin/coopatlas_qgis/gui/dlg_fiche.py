@@ -1,5 +1,6 @@
 """The sheet of one record: a project or request (with its PDF "fiche projet"), a French authority with
 its contacts, a partner."""
+
 from __future__ import annotations
 
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog
@@ -49,14 +50,17 @@ class FicheDialog(QDialog, form("dlg_fiche")):
         if self.sheet is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Save the project sheet"),
-                                                  f"fiche-{self.sheet.id}.pdf", tr("PDF (*.pdf)"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, tr("Save the project sheet"), f"fiche-{self.sheet.id}.pdf", tr("PDF (*.pdf)")
+            )
             if not path:
                 return None
         self.pdf_path = None
         self.lbl_status.setStyleSheet("")
         self.lbl_status.setText(tr("Asking the server for the PDF sheet…"))
-        self.task = self.session.run_process("fiche-projet", {"id": self.sheet.id, "format": "pdf", "lang": self.session.lang}, path)
+        self.task = self.session.run_process(
+            "fiche-projet", {"id": self.sheet.id, "format": "pdf", "lang": self.session.lang}, path
+        )
         self.task.done.connect(self._pdf_done)
         self.task.failed.connect(self._pdf_failed)
         return self.task

@@ -1,4 +1,5 @@
 """“Afficher le lien de cette carte”: the URL of the search on the server and of its features."""
+
 from __future__ import annotations
 
 from qgis.PyQt.QtCore import QUrl

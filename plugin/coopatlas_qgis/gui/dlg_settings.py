@@ -1,4 +1,5 @@
 """Connection settings: the server address (kept in the QGIS profile), with a test button."""
+
 from __future__ import annotations
 
 from qgis.PyQt.QtWidgets import QDialog

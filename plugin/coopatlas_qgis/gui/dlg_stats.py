@@ -1,5 +1,6 @@
 """Statistics of a search: counts, APD per year (table and chart), top authorities, split by country,
 theme and continent; CSV and PNG export."""
+
 from __future__ import annotations
 
 from matplotlib.backends.backend_qt5agg import FigureCanvasQTAgg

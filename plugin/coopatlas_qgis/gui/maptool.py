@@ -1,5 +1,6 @@
 """Map tool: a click on a record of the atlas opens its sheet (a project's, a request's, a French
 authority's with its contacts, a partner's)."""
+
 from __future__ import annotations
 
 from qgis.gui import QgsMapToolIdentify
@@ -24,8 +25,14 @@ class RecordTool(QgsMapToolIdentify):
 
     def layers(self):
         layers = self.session.layers()
-        return sorted(layers, key=lambda lyr: PRIORITY.index(lyr.customProperty(PROP_COLLECTION))
-                      if lyr.customProperty(PROP_COLLECTION) in PRIORITY else len(PRIORITY))
+        return sorted(
+            layers,
+            key=lambda lyr: (
+                PRIORITY.index(lyr.customProperty(PROP_COLLECTION))
+                if lyr.customProperty(PROP_COLLECTION) in PRIORITY
+                else len(PRIORITY)
+            ),
+        )
 
     def record_at(self, x: int, y: int):
         """``(collection, id)`` of the record under the canvas pixel ``x, y``; None when there is none."""

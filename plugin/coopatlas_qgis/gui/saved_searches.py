@@ -1,5 +1,6 @@
 """The search panel's "saved searches" tab: the list of the searches kept in the QGIS settings, and
 saving the last search run, running or deleting the chosen one."""
+
 from __future__ import annotations
 
 from qgis.PyQt.QtWidgets import QInputDialog, QMessageBox
@@ -52,7 +53,10 @@ class SavedSearchesTab:
 
     def delete_selected(self):
         name = self.selected()
-        if name and QMessageBox.question(self.panel, tr("Delete"), tr("Delete the search “{name}”?").format(
-                name=name)) == QMessageBox.Yes:
+        if (
+            name
+            and QMessageBox.question(self.panel, tr("Delete"), tr("Delete the search “{name}”?").format(name=name))
+            == QMessageBox.Yes
+        ):
             self.saved.remove(name)
             self.refresh()

@@ -1,9 +1,10 @@
 """The results panel: family toggles, the table of projects and requests, and the actions on them."""
+
 from __future__ import annotations
 
+from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
-from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtWidgets import QWidget
 
 from ..core.errors import AtlasError
@@ -17,8 +18,11 @@ from .dlg_fiche import FicheDialog
 from .dlg_link import LinkDialog
 from .dlg_stats import StatsDialog
 
-FAMILY_BOXES = (("chk_cooperation", "cooperation_decentralisee"), ("chk_actions", "action_exterieure"),
-                ("chk_demandes", "demande_cooperation"))
+FAMILY_BOXES = (
+    ("chk_cooperation", "cooperation_decentralisee"),
+    ("chk_actions", "action_exterieure"),
+    ("chk_demandes", "demande_cooperation"),
+)
 
 
 class FamilyFilter(QSortFilterProxyModel):
@@ -89,8 +93,13 @@ class ResultsWidget(QWidget, form("wdg_results")):
         tiled = [c for c in ResultsModel.COLLECTIONS if result.modes.get(c) == TILES]
         if tiled:  # vector tiles: the table reads the records from the server as the user scrolls
             self.model.set_server_rows(
-                [ServerRows(self.session.client, c, filter_params(result.criteres, c) or {}, result.counts[c])
-                 for c in tiled], voc, result.rows or [])
+                [
+                    ServerRows(self.session.client, c, filter_params(result.criteres, c) or {}, result.counts[c])
+                    for c in tiled
+                ],
+                voc,
+                result.rows or [],
+            )
             if self.model.canFetchMore():
                 self.model.fetchMore()
         elif result.rows is not None:  # built by the search task
@@ -110,9 +119,14 @@ class ResultsWidget(QWidget, form("wdg_results")):
                 pix.fill(QColor(voc.colour("type_action", family)))
                 chk.setIcon(QIcon(pix))
         counts = loaded.result.counts
-        self.lbl_counts.setText(tr("{p} projects, {d} requests, {c} French authorities, {a} partners").format(
-            p=counts.get("projets", 0), d=counts.get("demandes", 0), c=counts.get("collectivites", 0),
-            a=counts.get("partenaires", 0)))
+        self.lbl_counts.setText(
+            tr("{p} projects, {d} requests, {c} French authorities, {a} partners").format(
+                p=counts.get("projets", 0),
+                d=counts.get("demandes", 0),
+                c=counts.get("collectivites", 0),
+                a=counts.get("partenaires", 0),
+            )
+        )
         if result.tiles_threshold is not None:
             self.lbl_mode.setText(mode_text(result.modes, result.matched, result.tiles_threshold))
         self._enable(True)
@@ -185,8 +199,9 @@ class ResultsWidget(QWidget, form("wdg_results")):
         if cur is None:
             return None
         countries = countries_of(self.session, cur) if mode == COUNTRY_MAP else ()
-        self.dialog = ExportDialog(self.session, cur.result.search, mode, cur.result.description(self.session.lang),
-                                   countries, self)
+        self.dialog = ExportDialog(
+            self.session, cur.result.search, mode, cur.result.description(self.session.lang), countries, self
+        )
         self.dialog.show()
         return self.dialog
 
@@ -194,7 +209,8 @@ class ResultsWidget(QWidget, form("wdg_results")):
         cur = self.session.current
         if cur is None:
             return None
-        self.dialog = LinkDialog(self.session.client, cur.result.search, cur.result.criteres,
-                                 cur.result.description(self.session.lang), self)
+        self.dialog = LinkDialog(
+            self.session.client, cur.result.search, cur.result.criteres, cur.result.description(self.session.lang), self
+        )
         self.dialog.show()
         return self.dialog

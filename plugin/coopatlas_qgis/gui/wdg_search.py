@@ -1,4 +1,5 @@
 """The search panel: Accès Monde, Accès France, Recherche avancée, saved searches, and the "Etat" panel."""
+
 from __future__ import annotations
 
 from qgis.core import Qgis
@@ -106,8 +107,9 @@ class SearchWidget(QWidget, form("wdg_search")):
             return
         voc = self.session.vocabulary()
         continent = self.cb_continent.currentData()
-        fill_combo(self.cb_sous_continent, voc.choices("sous_continent", continent=continent), empty=tr("all"),
-                   keep=False)
+        fill_combo(
+            self.cb_sous_continent, voc.choices("sous_continent", continent=continent), empty=tr("all"), keep=False
+        )
         self._sous_continent_changed()
 
     @busy
@@ -131,8 +133,12 @@ class SearchWidget(QWidget, form("wdg_search")):
             return
         region = self.cb_region.currentData()
         try:
-            fill_combo(self.cb_departement, places.departements(self.session.client, [region] if region else []),
-                       empty=tr("all"), keep=False)
+            fill_combo(
+                self.cb_departement,
+                places.departements(self.session.client, [region] if region else []),
+                empty=tr("all"),
+                keep=False,
+            )
         except AtlasError as exc:
             self.show_error(str(exc))
             return
@@ -163,8 +169,9 @@ class SearchWidget(QWidget, form("wdg_search")):
         except AtlasError as exc:
             self.show_error(str(exc))
             return
-        fill_combo(self.cb_collectivite, [(r["id"], r.get("nom") or r["id"]) for r in rows], empty=tr("all"),
-                   keep=False)
+        fill_combo(
+            self.cb_collectivite, [(r["id"], r.get("nom") or r["id"]) for r in rows], empty=tr("all"), keep=False
+        )
 
     def _fetch_france_names(self, text: str) -> list[tuple[str, str]]:
         params = dict(self._france_scope())
@@ -206,17 +213,23 @@ class SearchWidget(QWidget, form("wdg_search")):
         if not self.loaded:
             return
         voc = self.session.vocabulary()
-        fill_checkable(self.ccb_sous_thematique,
-                       voc.choices("sous_thematique", thematique=checked_codes(self.ccb_thematique)))
+        fill_checkable(
+            self.ccb_sous_thematique, voc.choices("sous_thematique", thematique=checked_codes(self.ccb_thematique))
+        )
         self._adv_sub_themes_changed()
 
     def _adv_sub_themes_changed(self, *_):
         if not self.loaded:
             return
         voc = self.session.vocabulary()
-        fill_checkable(self.ccb_sous_sous_thematique, voc.choices(
-            "sous_sous_thematique", thematique=checked_codes(self.ccb_thematique),
-            sous_thematique=checked_codes(self.ccb_sous_thematique)))
+        fill_checkable(
+            self.ccb_sous_sous_thematique,
+            voc.choices(
+                "sous_sous_thematique",
+                thematique=checked_codes(self.ccb_thematique),
+                sous_thematique=checked_codes(self.ccb_sous_thematique),
+            ),
+        )
 
     # --- searches from the forms ----------------------------------------------------------------------
     def monde_search(self) -> Search:
@@ -268,8 +281,15 @@ class SearchWidget(QWidget, form("wdg_search")):
     def show_search(self, search: Search) -> None:
         """Put ``search`` into the advanced form (e.g. a saved search)."""
         self.reset_advanced()
-        for name in ("type_action", "continent", "region", "type_collectivite", "thematique", "statut",
-                     "cofinancement"):
+        for name in (
+            "type_action",
+            "continent",
+            "region",
+            "type_collectivite",
+            "thematique",
+            "statut",
+            "cofinancement",
+        ):
             set_checked_codes(getattr(self, f"ccb_{name}"), search.get(name))
         self._adv_continents_changed()
         self._adv_regions_changed()
@@ -362,5 +382,6 @@ class SearchWidget(QWidget, form("wdg_search")):
         fill_table(self.tbl_apd, stats.apd())
         self.btn_stats.setEnabled(result.stats is not None)
         if result.stats_error:
-            self.lbl_status.setText(self.lbl_status.text() + "\n" + tr("Statistics unavailable: {error}").format(
-                error=result.stats_error))
+            self.lbl_status.setText(
+                self.lbl_status.text() + "\n" + tr("Statistics unavailable: {error}").format(error=result.stats_error)
+            )

@@ -5,6 +5,7 @@ Every algorithm takes the atlas's criteria as text parameters (lists comma-separ
 server's ``/vocabulaire``) and the server address (the plugin's setting by default); the server
 validates them and answers a clear error naming a bad one.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,25 +31,34 @@ from ..core.client import AtlasClient
 from ..core.errors import AtlasError
 from ..core.i18n import lang, tr
 from ..core.processes import describe
+from ..core.result import filter_params
 from ..core.search import CRITERIA, YEAR_RANGE, Search
 from ..core.settings import Settings
 from ..core.stats import COUNT_KEYS, Statistics
-from ..core.result import filter_params
 
 TRI_STATE = ("", "true", "false")
 
 
 def criterion_title(name: str) -> str:
     return {
-        "q": tr("Keywords"), "type_action": tr("Types of action (codes)"), "continent": tr("Continents (codes)"),
-        "sous_continent": tr("Sub-continents (codes)"), "pays": tr("Countries (ISO 3166-1 alpha-2 codes)"),
-        "region": tr("French regions (INSEE codes)"), "departement": tr("French departments (INSEE codes)"),
+        "q": tr("Keywords"),
+        "type_action": tr("Types of action (codes)"),
+        "continent": tr("Continents (codes)"),
+        "sous_continent": tr("Sub-continents (codes)"),
+        "pays": tr("Countries (ISO 3166-1 alpha-2 codes)"),
+        "region": tr("French regions (INSEE codes)"),
+        "departement": tr("French departments (INSEE codes)"),
         "type_collectivite": tr("Types of French authority (codes)"),
-        "collectivite": tr("French authorities (identifiers)"), "partenaire": tr("Partner authorities (identifiers)"),
-        "thematique": tr("Themes (codes)"), "sous_thematique": tr("Sub-themes (codes)"),
-        "sous_sous_thematique": tr("Sub-sub-themes (codes)"), "jumelage": tr("Twinning"),
-        "statut": tr("Statuses (codes)"), "cofinancement": tr("Co-financing types (codes)"),
-        "loi_oudin": tr("Oudin-Santini law"), "annee_min": tr("Start year, from"),
+        "collectivite": tr("French authorities (identifiers)"),
+        "partenaire": tr("Partner authorities (identifiers)"),
+        "thematique": tr("Themes (codes)"),
+        "sous_thematique": tr("Sub-themes (codes)"),
+        "sous_sous_thematique": tr("Sub-sub-themes (codes)"),
+        "jumelage": tr("Twinning"),
+        "statut": tr("Statuses (codes)"),
+        "cofinancement": tr("Co-financing types (codes)"),
+        "loi_oudin": tr("Oudin-Santini law"),
+        "annee_min": tr("Start year, from"),
         "annee_max": tr("Start year, up to"),
     }[name]
 
@@ -69,8 +79,9 @@ class AtlasAlgorithm(QgsProcessingAlgorithm):
         return "atlas"
 
     def add_server_parameter(self):
-        param = QgsProcessingParameterString(self.SERVER, tr("CoopAtlas server address"),
-                                             defaultValue=Settings().server_url, optional=True)
+        param = QgsProcessingParameterString(
+            self.SERVER, tr("CoopAtlas server address"), defaultValue=Settings().server_url, optional=True
+        )
         self.addParameter(param)
 
     def add_criteria_parameters(self):
@@ -79,13 +90,26 @@ class AtlasAlgorithm(QgsProcessingAlgorithm):
             if name in self.excluded:
                 continue
             if kind == "bool":
-                self.addParameter(QgsProcessingParameterEnum(
-                    key, criterion_title(name), options=[tr("either"), tr("yes"), tr("no")], defaultValue=0,
-                    optional=True))
+                self.addParameter(
+                    QgsProcessingParameterEnum(
+                        key,
+                        criterion_title(name),
+                        options=[tr("either"), tr("yes"), tr("no")],
+                        defaultValue=0,
+                        optional=True,
+                    )
+                )
             elif kind == "year":
-                self.addParameter(QgsProcessingParameterNumber(
-                    key, criterion_title(name), QgsProcessingParameterNumber.Integer, optional=True,
-                    minValue=YEAR_RANGE[0], maxValue=YEAR_RANGE[1]))
+                self.addParameter(
+                    QgsProcessingParameterNumber(
+                        key,
+                        criterion_title(name),
+                        QgsProcessingParameterNumber.Integer,
+                        optional=True,
+                        minValue=YEAR_RANGE[0],
+                        maxValue=YEAR_RANGE[1],
+                    )
+                )
             else:
                 self.addParameter(QgsProcessingParameterString(key, criterion_title(name), optional=True))
 
@@ -122,17 +146,21 @@ class SearchAlgorithm(AtlasAlgorithm):
         return tr("Search the atlas")
 
     def shortHelpString(self):  # noqa: N802 - QGIS API
-        return tr("Projects, cooperation requests, French authorities, partners or links matching the atlas "
-                  "criteria, filtered by the CoopAtlas server (CQL2), as a vector layer in EPSG:4326. Lists are "
-                  "comma-separated codes of the server's vocabulary (/vocabulaire).")
+        return tr(
+            "Projects, cooperation requests, French authorities, partners or links matching the atlas "
+            "criteria, filtered by the CoopAtlas server (CQL2), as a vector layer in EPSG:4326. Lists are "
+            "comma-separated codes of the server's vocabulary (/vocabulaire)."
+        )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.add_server_parameter()
-        self.addParameter(QgsProcessingParameterEnum(self.COLLECTION, tr("Records"),
-                                                     options=list(self.COLLECTIONS), defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterEnum(self.COLLECTION, tr("Records"), options=list(self.COLLECTIONS), defaultValue=0)
+        )
         self.add_criteria_parameters()
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Search results"),
-                                                            QgsProcessing.TypeVectorAnyGeometry))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Search results"), QgsProcessing.TypeVectorAnyGeometry)
+        )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         client = self.client(parameters, context)
@@ -144,8 +172,11 @@ class SearchAlgorithm(AtlasAlgorithm):
             features = [] if params is None else client.items(coll, params, Settings().page_size, feedback)
         except AtlasError as exc:
             raise QgsProcessingException(str(exc)) from None
-        feedback.pushInfo(tr("{n} records of {coll}: {description}").format(
-            n=len(features), coll=coll, description=(criteres.get("description") or {}).get("fr", "")))
+        feedback.pushInfo(
+            tr("{n} records of {coll}: {description}").format(
+                n=len(features), coll=coll, description=(criteres.get("description") or {}).get("fr", "")
+            )
+        )
         tmp = Path(tempfile.mkdtemp(prefix="coopatlas-")) / f"{coll}.geojson"
         tmp.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
         source = QgsVectorLayer(str(tmp), coll, "ogr")
@@ -175,17 +206,23 @@ class StatisticsAlgorithm(AtlasAlgorithm):
         return tr("Statistics of a search")
 
     def shortHelpString(self):  # noqa: N802 - QGIS API
-        return tr("Counts of French authorities, partners, projects, requests and countries, APD per year "
-                  "(euros), top authorities and splits by country, theme and continent, computed by the "
-                  "server's process 'statistiques'. The JSON file holds the whole result.")
+        return tr(
+            "Counts of French authorities, partners, projects, requests and countries, APD per year "
+            "(euros), top authorities and splits by country, theme and continent, computed by the "
+            "server's process 'statistiques'. The JSON file holds the whole result."
+        )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.add_server_parameter()
         self.add_criteria_parameters()
-        self.addParameter(QgsProcessingParameterNumber(self.TOP, tr("Number of top authorities"),
-                                                       QgsProcessingParameterNumber.Integer, 10, True, 1, 1000))
-        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Statistics (JSON)"),
-                                                                tr("JSON (*.json)")))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.TOP, tr("Number of top authorities"), QgsProcessingParameterNumber.Integer, 10, True, 1, 1000
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Statistics (JSON)"), tr("JSON (*.json)"))
+        )
         for key in COUNT_KEYS:
             self.addOutput(QgsProcessingOutputNumber(key.upper(), key))
         self.addOutput(QgsProcessingOutputString("DESCRIPTION", tr("Search")))
@@ -226,8 +263,9 @@ class FileProcessAlgorithm(AtlasAlgorithm):
             raise QgsProcessingException(str(exc)) from None
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         Path(path).write_bytes(resp.content)
-        feedback.pushInfo(tr("{n} bytes ({type}) saved in {path}").format(n=len(resp.content), type=resp.content_type,
-                                                                          path=path))
+        feedback.pushInfo(
+            tr("{n} bytes ({type}) saved in {path}").format(n=len(resp.content), type=resp.content_type, path=path)
+        )
         return {self.OUTPUT: path}
 
 
@@ -274,19 +312,23 @@ class CountryMapAlgorithm(FileProcessAlgorithm):
         return tr("Country cooperation map")
 
     def shortHelpString(self):  # noqa: N802 - QGIS API
-        return tr("The map of the cooperation with one country (its partners, the French authorities engaged), "
-                  "made by the server (process 'carte-pays') as PDF, SVG, PNG or GeoTIFF. The other criteria "
-                  "narrow the projects shown.")
+        return tr(
+            "The map of the cooperation with one country (its partners, the French authorities engaged), "
+            "made by the server (process 'carte-pays') as PDF, SVG, PNG or GeoTIFF. The other criteria "
+            "narrow the projects shown."
+        )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.add_server_parameter()
         self.addParameter(QgsProcessingParameterString(self.PAYS, tr("Country (ISO 3166-1 code or French name)")))
-        self.addParameter(QgsProcessingParameterEnum(self.FORMAT, tr("Format"), options=list(self.FORMATS),
-                                                     defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterEnum(self.FORMAT, tr("Format"), options=list(self.FORMATS), defaultValue=0)
+        )
         self.addParameter(QgsProcessingParameterString(self.PAPER, tr("Paper (A4 or A3)"), optional=True))
         self.add_criteria_parameters()
-        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Map"),
-                                                                tr("Maps (*.pdf *.svg *.png *.tif)")))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Map"), tr("Maps (*.pdf *.svg *.png *.tif)"))
+        )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         inputs = self.search(parameters, context).inputs()

@@ -1,4 +1,5 @@
 """Processing provider "CoopAtlas" (algorithm ids ``coopatlas:<name>``)."""
+
 from __future__ import annotations
 
 from pathlib import Path
