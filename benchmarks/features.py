@@ -13,9 +13,9 @@ Backends, each a real ``coopatlas serve`` (gunicorn, ``--workers`` processes) on
 
 Requests timed (on ``projets``, the largest collection): the landing page (pygeoapi's own per-request
 cost, no provider), a page of 100 items, a property filter, a bbox, a CQL2 filter (not on OGR, which
-ignores ``filter``) and ``/items/{id}`` (ids taken in turn from a list). For each request, every
-backend is warmed up, then measured for ``--duration`` seconds in ``--rounds`` turns (the backends take
-turns, so that a change of load on the machine hits them alike): a closed loop of ``--clients`` Python
+ignores ``filter``), keywords ``q``, ``sortby`` on a filtered set, a deep ``offset`` and ``/items/{id}``
+(ids taken in turn from a list). For each request, every backend is warmed up, then measured for
+``--duration`` seconds in ``--rounds`` turns (the backends take turns, so that a change of load on the machine hits them alike): a closed loop of ``--clients`` Python
 threads, each sending its next request when the previous answer is read, on loopback. The load
 generator runs on the same machine as the servers and takes CPU from them: compare the backends with
 each other (the ratios), not with another machine.
@@ -74,6 +74,13 @@ ENDPOINTS = {
         + urllib.parse.quote("annee_lancement BETWEEN 2005 AND 2015 AND thematique IN ('eau_assainissement','sante')"),
         {"gpkg", "postgis"},
     ),
+    "q": ("`/items`, keywords `q`", f"{ITEMS}?f=json&limit=100&q=eau", set(BACKENDS)),
+    "sorted": (
+        "`/items`, `sortby` on a filtered set",
+        f"{ITEMS}?f=json&limit=100&continent=afrique&sortby=-annee_lancement",
+        set(BACKENDS),
+    ),
+    "deep": ("`/items`, `offset` 12,000", f"{ITEMS}?f=json&limit=100&offset=12000", set(BACKENDS)),
     "item": ("`/items/{id}`", None, set(BACKENDS)),
 }
 
@@ -139,6 +146,7 @@ def summarize(runs: list[dict]) -> dict:
         "rps": round(len(latencies) / seconds, 2) if seconds else 0.0,
         "p50_ms": pct(50),
         "p90_ms": pct(90),
+        "p95_ms": pct(95),
         "p99_ms": pct(99),
     }
 
@@ -229,7 +237,7 @@ def fmt_rps(m: dict | None) -> str:
         return "n/a"
     if "left_out" in m:
         return f"not timed: {m['left_out']}"
-    return f"{m['rps']:.0f} ({m['p50_ms']:.1f} / {m['p99_ms']:.1f})"
+    return f"{m['rps']:.0f} ({m['p50_ms']:.1f} / {m.get('p95_ms') or m['p99_ms']:.1f})"
 
 
 def fmt_ratio(a: dict | None, b: dict | None) -> str:
@@ -250,8 +258,8 @@ def table(result: dict) -> str:
         f"{env.get('loadavg_1min_before', '?')} before, {env.get('loadavg_1min', '?')} after (other work on the "
         "machine shows here).",
         "",
-        "Requests per second (median / 99th percentile latency in ms); ratios of requests per second "
-        "(above 1: faster than the atlas's GeoPackage provider).",
+        "Requests per second (median / 95th percentile latency in ms); ratios of requests per second "
+        "(above 1: faster than the atlas's GeoPackage provider)." + _extras(result),
         "",
         "| request | "
         + " | ".join(BACKENDS[b] for b in result["backends"])
@@ -272,9 +280,64 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _extras(result: dict) -> str:
+    """The PostGIS load time and the peak memory of the run, when recorded."""
+    out = []
+    if result.get("postgis_load_s") is not None:
+        out.append(
+            f"PostGIS load (`coopatlas postgis`) {result['postgis_load_s']:.0f} s, peak memory of the "
+            f"loading process {result.get('postgis_load_peak_rss_mib') or 0:.0f} MiB"
+        )
+    peaks = result.get("peak_rss_mib") or {}
+    if peaks:
+        out.append(
+            "peak memory of one worker after the run: " + ", ".join(f"{b} {v:.0f} MiB" for b, v in peaks.items())
+        )
+    return (" " + "; ".join(out) + ".") if out else ""
+
+
+def scale_ratios(results: list[dict]) -> str:
+    """The table of requests per second at each scale divided by the same at ×1 (target ≥ 0.5)."""
+    base = next((r for r in results if r["scale"] == 1), None)
+    others = [r for r in results if r["scale"] != 1]
+    if base is None or not others:
+        return ""
+    backends = [b for b in base["backends"] if all(b in r["backends"] for r in others)]
+    head = [f"×{r['scale']} ÷ ×1, {b}" for r in others for b in backends]
+    lines = [
+        "### Requests per second at scale ÷ at ×1 (target: at least 0.5)",
+        "",
+        "| request | " + " | ".join(head) + " |",
+        "|---|" + "---:|" * len(head),
+    ]
+    for e, (title, _, _) in ENDPOINTS.items():
+        if e not in base["results"]:
+            continue
+        cells = [fmt_ratio(r["results"].get(e, {}).get(b), base["results"][e].get(b)) for r in others for b in backends]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The peak resident memory (VmHWM, MiB) of the largest of ``pid``'s child processes (gunicorn workers)."""
+    peak = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip() or 0) == pid and "VmHWM" in fields:
+            peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
+    return round(peak, 1)
+
+
 def write_readme(results_dir: Path = RESULTS_DIR, readme: Path = README) -> None:
     files = sorted(results_dir.glob("features-x*.json"), key=lambda p: int(p.stem.split("-x")[1]))
-    body = "\n\n".join(table(json.loads(f.read_text())) for f in files) or "(no results yet)"
+    results = [json.loads(f.read_text()) for f in files]
+    body = "\n\n".join([table(r) for r in results] + [t for t in [scale_ratios(results)] if t]) or "(no results yet)"
     text = readme.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
     readme.write_text(text[:start] + "\n" + body + "\n" + text[end:], encoding="utf-8")
@@ -351,6 +414,7 @@ def main(argv=None) -> int:
     ids = sample_ids(gpkg)
     cluster = None
     servers = {}
+    load_seconds, load_peak, peaks = None, None, {}
     try:
         database_url = None
         if "postgis" in backends:
@@ -360,7 +424,11 @@ def main(argv=None) -> int:
             database_url = cluster.create_database("atlas")
             t0 = time.perf_counter()
             load(gpkg, database_url)
-            print(f"PostGIS loaded in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+            load_seconds = round(time.perf_counter() - t0, 1)
+            import resource  # the load runs in this process: its peak memory is this process's
+
+            load_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+            print(f"PostGIS loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
         servers = start_servers(backends, gpkg, database_url, args.workers)
         results: dict[str, dict] = {}
         for e in endpoints:
@@ -389,10 +457,11 @@ def main(argv=None) -> int:
                 m = results[e][b]
                 print(
                     f"{e:9s} {b:8s} {m['rps']:8.1f} req/s  p50 {m['p50_ms'] or 0:7.1f} ms  "
-                    f"p99 {m['p99_ms'] or 0:7.1f} ms  errors {m['errors']}",
+                    f"p95 {m['p95_ms'] or 0:7.1f} ms  errors {m['errors']}",
                     file=sys.stderr,
                     flush=True,
                 )
+        peaks = {b: peak_rss_mib(s.proc.pid) for b, s in servers.items() if s.proc is not None}
     finally:
         for s in servers.values():
             s.stop()
@@ -409,6 +478,9 @@ def main(argv=None) -> int:
         "clients": args.clients,
         "workers": args.workers,
         "environment": environment() | {"loadavg_1min_before": load_before},
+        "postgis_load_s": load_seconds,
+        "postgis_load_peak_rss_mib": load_peak,
+        "peak_rss_mib": peaks,
         "results": results,
     }
     out = Path(args.results)

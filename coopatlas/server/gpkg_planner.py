@@ -22,6 +22,7 @@ from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQuery
 from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import quote as _q
+from .counts import OverBudget
 from .gpkg_layer import Layer, unavailable
 
 LOGGER = logging.getLogger(__name__)
@@ -61,6 +62,11 @@ class Filters:
     overlap: int | None = None  # R-tree boxes overlapping the bbox (set by the planner)
     inside: int | None = None  # R-tree boxes inside the bbox
 
+    def key(self) -> tuple:
+        """The filters, normalised (order of the row clauses ignored): the key of their cached count."""
+        row = tuple(sorted(repr((clause, params)) for clause, params in self.row))
+        return (row, tuple(self.boxes or ()), tuple(sorted(self.fts_words)), tuple(sorted(self.like)))
+
     def fts_match(self) -> str:
         return " AND ".join(f'"{w}"*' for w in self.fts_words)
 
@@ -68,10 +74,11 @@ class Filters:
 class Planner:
     """The SQL of the queries on one layer through one connection (see the module documentation)."""
 
-    def __init__(self, layer: Layer, path: str, con: sqlite3.Connection):
+    def __init__(self, layer: Layer, path: str, con: sqlite3.Connection, budget: float | None = None):
         self.layer = layer
         self.path = path
         self.con = con
+        self.budget = budget  # seconds of the counts (:meth:`count` raises OverBudget past it)
 
     def run(self, sql: str, params: list, retry: bool = False) -> list:
         t0 = time.perf_counter()
@@ -81,6 +88,8 @@ class Planner:
                 LOGGER.debug("%.1f ms, %d rows: %s %r", 1000 * (time.perf_counter() - t0), len(rows), sql, params)
             return rows
         except sqlite3.OperationalError as exc:
+            if str(exc) == "interrupted":
+                raise OverBudget() from None
             if retry and "no query solution" in str(exc):
                 raise NoPlan() from None
             if any(m in str(exc) for m in _TOO_COMPLEX):
@@ -194,7 +203,18 @@ class Planner:
         return table, where, params
 
     def count(self, f: Filters, drivers: dict, total: int) -> int:
-        """numberMatched: exact, by the cheapest way the filters allow."""
+        """numberMatched: exact, by the cheapest way the filters allow; :class:`OverBudget` past the
+        planner's budget (the SQLite progress handler interrupts the statement)."""
+        if self.budget is None:
+            return self._count(f, drivers, total)
+        deadline = time.perf_counter() + self.budget
+        self.con.set_progress_handler(lambda: time.perf_counter() > deadline, 1_000)
+        try:
+            return self._count(f, drivers, total)
+        finally:
+            self.con.set_progress_handler(None, 0)
+
+    def _count(self, f: Filters, drivers: dict, total: int) -> int:
         layer = self.layer
         if drivers and min(drivers.values()) == 0:
             return 0

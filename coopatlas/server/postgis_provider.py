@@ -31,22 +31,25 @@ import unicodedata
 from functools import lru_cache
 
 from geoalchemy2.functions import ST_Intersects, ST_MakeEnvelope
+from pygeoapi.crs import get_transform_from_spec
 from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQueryError, ProviderItemNotFoundError
 from pygeoapi.provider.sql import PostgreSQLProvider
 from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
 from pygeofilter.backends.sqlalchemy import filters as sa_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
-from sqlalchemy import String, and_, asc, desc, func, literal, or_
-from sqlalchemy.exc import DataError, ProgrammingError
+from sqlalchemy import String, and_, asc, desc, func, literal, or_, select, text
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from .. import schema as sch
 from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
+from ..store.live_writer import MARKER_TABLE
 from ..store.postgis import FID
 from ..text import like_patterns
-from . import cql
+from . import bbox_crs, counts, cql
 from .faults import ProviderUnavailable
 
 #: Columns of the stored tables that are not feature properties.
@@ -139,6 +142,9 @@ class _Evaluator(SQLAlchemyFilterEvaluator):
         return sa_filters.parse_geometry(geom)
 
 
+bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
+
+
 class AtlasPostgreSQLProvider(PostgreSQLProvider):
     """The core PostgreSQL provider plus ``q`` and the atlas's checks; see the module documentation."""
 
@@ -212,7 +218,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         if bbox and not self._has_geometry:
             raise _invalid(f"bbox: collection {self.table} has no geometry")
         try:
-            return super().query(
+            return self._query_counted(
                 offset=offset,
                 limit=limit,
                 resulttype=resulttype,
@@ -237,11 +243,11 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
             raise _invalid(f"filter: invalid value: {detail}") from None
 
     def get(self, identifier, crs_transform_spec=None, **kwargs):
-        """The core's ``get``, except that a database that cannot answer is a 503, not "no such item": the
-        core turns every SQLAlchemy error into :class:`ProviderItemNotFoundError` (404), which would tell
-        clients that the feature no longer exists."""
+        """The item in one statement (:meth:`_get_with_neighbours`); a database that cannot answer is a 503,
+        not "no such item" (the core turns every SQLAlchemy error into :class:`ProviderItemNotFoundError`,
+        a 404 that would tell clients that the feature no longer exists)."""
         try:
-            return super().get(identifier, crs_transform_spec=crs_transform_spec, **kwargs)
+            return self._get_with_neighbours(identifier, crs_transform_spec)
         except ProviderItemNotFoundError as exc:
             if unavailable_cause(exc.__context__):
                 raise ProviderUnavailable(str(exc.__context__)) from exc.__context__
@@ -250,6 +256,110 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
             if unavailable_cause(exc):
                 raise ProviderUnavailable(str(exc)) from exc
             raise
+
+    # -- numberMatched: cached per filter and data version, bounded (coopatlas.server.counts)
+    def _query_counted(
+        self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None, properties=[], filterq=None, **kwargs
+    ):
+        """The core query without its count (``SELECT count(*)`` of every match on every request), then
+        ``numberMatched`` from the page (a last page tells it), the cache or a count within the budget."""
+        query = dict(
+            offset=offset, limit=limit, bbox=bbox, datetime_=datetime_, properties=properties, filterq=filterq, **kwargs
+        )
+        if not self.count and resulttype != "hits":
+            return super().query(resulttype=resulttype, **query)
+        key = self._count_key(bbox, datetime_, properties, filterq)
+
+        def count(budget=None):
+            return self._count_matches(bbox, datetime_, properties, filterq, budget)
+
+        if resulttype == "hits":
+            return {
+                "type": "FeatureCollection",
+                "features": [],
+                "numberReturned": 0,
+                "numberMatched": counts.matched(key, count, exact=True),
+            }
+        self.count = False
+        try:
+            response = super().query(resulttype=resulttype, **query)
+        finally:
+            self.count = True
+        n, offset, limit = response["numberReturned"], int(offset or 0), int(limit)
+        if 0 < n < limit or (n == 0 and offset == 0 and limit > 0):
+            matched = offset + n  # the page tells it
+            counts.remember(key, matched)
+        else:
+            matched = counts.matched(key, count)
+        if matched is not None:
+            response["numberMatched"] = matched
+        else:
+            response["numberMatchedAtLeast"] = offset + n
+        return response
+
+    # -- /items/{id}: one query (the core runs three, loading the previous and next rows whole)
+    def _get_with_neighbours(self, identifier, crs_transform_spec=None):
+        """The feature ``identifier`` with the ``prev``/``next`` ids in id order, in one statement."""
+        id_column = getattr(self.table_model, self.id_field)
+        identifier = str(identifier) if self._type(self.id_field) == sch.TEXT else identifier
+        prev_id = select(func.max(id_column)).where(id_column < identifier).scalar_subquery()
+        next_id = select(func.min(id_column)).where(id_column > identifier).scalar_subquery()
+        with Session(self._engine) as session:
+            try:
+                row = session.execute(select(self.table_model, prev_id, next_id).where(id_column == identifier)).first()
+            except DataError:  # an id of the wrong type for the column
+                row = None
+            if row is None:
+                msg = f"No such item: {self.id_field}={identifier}."
+                raise ProviderItemNotFoundError(msg, user_msg=msg)
+            item, prev, nxt = row
+            feature = self._sqlalchemy_to_feature(item, get_transform_from_spec(crs_transform_spec))
+        if self.properties:
+            feature["properties"] = {k: v for k, v in feature["properties"].items() if k in self.properties}
+        feature["prev"] = prev if prev is not None else identifier
+        feature["next"] = nxt if nxt is not None else identifier
+        return feature
+
+    def _count_key(self, bbox, datetime_, properties, filterq) -> tuple:
+        """The normalised filter and the version of the data: the table's OID (a reload recreates it) and
+        the live marker (rewritten by every live transaction of the Bourse)."""
+        with Session(self._engine) as session:
+            oid, marker = session.execute(
+                text("SELECT to_regclass(:t)::oid::bigint, to_regclass(:m)::oid::bigint"),
+                {"t": self.table, "m": MARKER_TABLE},
+            ).one()
+            if marker is not None:
+                marker = tuple(session.execute(text(f'SELECT cle, valeur FROM "{MARKER_TABLE}" ORDER BY cle')).all())
+        props = tuple(sorted(repr(p) for p in properties or []))
+        return (
+            "postgis",
+            str(self._engine.url),
+            self.table,
+            oid,
+            marker,
+            props,
+            tuple(float(v) for v in bbox or ()),
+            datetime_,
+            repr(filterq),
+        )
+
+    def _count_matches(self, bbox, datetime_, properties, filterq, budget: float | None) -> int:
+        """The exact number of matches; :class:`counts.OverBudget` past ``budget`` seconds."""
+        where = and_(
+            self._get_property_filters(properties),
+            self._get_cql_filters(filterq),
+            self._get_bbox_filter(bbox),
+            self._get_datetime_filter(datetime_),
+        )
+        with Session(self._engine) as session:
+            if budget is not None:
+                session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}"))
+            try:
+                return session.execute(select(func.count()).select_from(self.table_model).where(where)).scalar()
+            except OperationalError as exc:
+                if getattr(getattr(exc, "orig", None), "pgcode", None) == "57014":  # query_canceled
+                    raise counts.OverBudget() from None
+                raise
 
     def _get_property_filters(self, properties):
         patterns = [p for name, _ in properties if isinstance(name, _Keywords) for p in name]

@@ -19,8 +19,9 @@ GeoPackage and PostGIS give the same answers:
   default order ``id``; ``properties``, ``skipGeometry``, ``limit``/``offset``, ``resulttype=hits``,
   ``crs`` (output CRS, through pygeoapi's transformation as the PostgreSQL provider does),
   ``datetime`` (only with a configured ``time_field``);
-* ``numberMatched`` (exact; omitted with ``count: false`` in the provider definition) and
-  ``numberReturned``;
+* ``numberMatched`` (exact, cached per filter and file version; omitted, with ``numberMatchedAtLeast``,
+  when counting would exceed the budget of :mod:`coopatlas.server.counts`; omitted with ``count: false``
+  in the provider definition) and ``numberReturned``;
 * ``/items/{id}`` by the collection's text ``id`` (404 for an unknown id), with ``prev``/``next`` ids;
 * :meth:`get_fields` (queryables, schema): JSON types from the schema, titles (French) and
   descriptions (English), code lists as ``enum`` with their labels in ``x-enum-descriptions`` (French)
@@ -65,11 +66,13 @@ from pygeoapi.provider.base import BaseProvider, ProviderConnectionError, Provid
 from .. import schema as sch
 from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
-from . import cql
+from . import bbox_crs, counts, cql
 from .gpkg_geojson import features as _features
-from .gpkg_layer import connect, layer_of
+from .gpkg_layer import connect, layer_of, signature
 from .gpkg_planner import Filters, NoPlan, Planner
 from .gpkg_planner import invalid as _invalid
+
+bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
 
 
 class AtlasGeoPackageProvider(BaseProvider):
@@ -163,27 +166,36 @@ class AtlasGeoPackageProvider(BaseProvider):
         f = self._filters(bbox, datetime_, properties, q, filterq)
         names = self._output_properties(select_properties)
         order, order_index = self._order_by(sortby)
+        version = signature(self.path)  # before any read: a count is never keyed newer than its data
         plan = Planner(layer, self.path, connect(self.path))
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         total = plan.count_all()
-        drivers = plan.drivers(f)
+        count_key = ("gpkg", self.path, version, self.coll.id, f.key())
+        drivers = self._drivers(plan, f, count_key)
+
+        def count(budget=None):
+            return Planner(layer, self.path, connect(self.path), budget).count(f, drivers, total)
 
         if resulttype == "hits":
-            response["numberMatched"] = plan.count(f, drivers, total)
+            response["numberMatched"] = counts.matched(count_key, count, exact=True)
             return response
         if drivers and min(drivers.values()) == 0:  # the R-tree or the keyword index says: nothing
             if self.count:
                 response["numberMatched"] = 0
             return response
         matched = None
-        if self.count and not drivers and (f.row or f.like):
-            # row filters only: count first (needed anyway), then pick the plan of the page with it
-            matched = plan.count(f, drivers, total)
-            if matched == 0 or offset >= matched:
+        counted_first = self.count and not drivers and bool(f.row or f.like)
+        if counted_first:
+            # row filters only: count first when cheap (cached or within budget), then pick the plan
+            # of the page with it
+            matched = counts.matched(count_key, count)
+            if matched is not None and (matched == 0 or offset >= matched):
                 response["numberMatched"] = matched
                 return response
 
-        mode, force = plan.page_plan(f, drivers, total, offset, limit, order_index, matched)
+        # a count over budget means many matches: plan the page as if most rows matched (read in order)
+        estimate = total if matched is None and counted_first else matched
+        mode, force = plan.page_plan(f, drivers, total, offset, limit, order_index, estimate)
         with_geom = bool(layer.geometry) and not skip_geometry
         cols = [f"t.{_q(self.id_field)}"] + [f"t.{_q(n)}" for n in names]
         if with_geom:
@@ -206,12 +218,17 @@ class AtlasGeoPackageProvider(BaseProvider):
         n = len(rows)
         response["numberReturned"] = n
         if self.count:
+            if matched is None and (0 < n < limit or (n == 0 and offset == 0 and limit > 0)):
+                matched = offset + n  # the page tells it
+                counts.remember(count_key, matched)
+            elif matched is None and counted_first:
+                matched = counts.cache.get(count_key)  # over budget above: only what the background found
+            elif matched is None:
+                matched = counts.matched(count_key, count)
             if matched is not None:
                 response["numberMatched"] = matched
-            elif 0 < n < limit or (n == 0 and offset == 0 and limit > 0):
-                response["numberMatched"] = offset + n  # the page tells it
             else:
-                response["numberMatched"] = plan.count(f, drivers, total)
+                response["numberMatchedAtLeast"] = offset + n  # the count was over budget (see counts)
         return response
 
     def get(self, identifier, crs_transform_spec=None, **kwargs):
@@ -248,6 +265,20 @@ class AtlasGeoPackageProvider(BaseProvider):
         return feature
 
     # -- helpers
+    @staticmethod
+    def _drivers(plan: Planner, f: Filters, count_key: tuple) -> dict:
+        """The planner's candidate counts of the R-tree and keyword index (and the R-tree boxes inside the
+        bbox), cached with the counts: at x100 an R-tree count over a region costs tens of milliseconds."""
+        key = count_key + ("drivers",)
+        hit = counts.cache.get(key)
+        if hit is not None:
+            drivers, f.overlap, f.inside = dict(hit[0]), hit[1], hit[2]
+            return drivers
+        drivers = plan.drivers(f)
+        if drivers:
+            counts.cache.put(key, (dict(drivers), f.overlap, f.inside))
+        return drivers
+
     def _output_properties(self, select_properties) -> list:
         layer = self._layer
         if select_properties:

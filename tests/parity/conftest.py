@@ -19,8 +19,11 @@ from support.fixtures import postgis_cluster, postgis_url  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session")
-def parity_servers(atlas_server, server_factory, atlas_gpkg_path, postgis_url):  # noqa: F811
-    """(GeoPackage server URL, PostGIS server URL), both serving ``atlas_gpkg_path``."""
-    assert Path(atlas_server.gpkg).resolve() == Path(atlas_gpkg_path).resolve()
-    postgis = server_factory(database_url=postgis_url)
-    return atlas_server.url, postgis.url
+def parity_servers(server_factory, atlas_gpkg_path, postgis_url):  # noqa: F811
+    """(GeoPackage server URL, PostGIS server URL), both serving ``atlas_gpkg_path``, both counting every
+    ``numberMatched`` exactly (no time budget: the answers are compared whole; the budget is tested by
+    tests/server/test_counts.py and tests/postgis/test_counts.py)."""
+    exact = {"COOPATLAS_COUNT_BUDGET_MS": "0"}
+    gpkg = server_factory(gpkg=atlas_gpkg_path, env=exact)
+    postgis = server_factory(database_url=postgis_url, env=exact)
+    return gpkg.url, postgis.url

@@ -45,7 +45,7 @@ def test_benchmark_script_runs(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads((tmp_path / "features-x1.json").read_text())
-    assert set(result["results"]) == {"landing", "page", "filtered", "bbox", "cql2", "item"}
+    assert set(result["results"]) == {"landing", "page", "filtered", "bbox", "cql2", "q", "sorted", "deep", "item"}
     try:
         import osgeo.ogr  # noqa: F401
 

@@ -1,0 +1,148 @@
+"""numberMatched on PostGIS: every value the server returns equals a count made with psql-style SQL
+(psycopg2) on the same database; over its time budget it is omitted (with numberMatchedAtLeast) and
+finished in the background; a Bourse request validated changes the cached count."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent / "bourse") not in sys.path:
+    sys.path.insert(0, str(HERE.parent / "bourse"))
+
+pytestmark = pytest.mark.xdist_group("postgis")
+
+ENVELOPE = "ST_MakeEnvelope(-20, -35, 40, 60, 4326)"
+#: (query parameters, the same filter in SQL over atlas.projets p) of the checked requests
+CASES = [
+    ({}, "true"),
+    ({"type_action": "cooperation_decentralisee"}, "p.type_action = 'cooperation_decentralisee'"),
+    ({"statut": "en_cours", "jumelage": "true"}, "p.statut = 'en_cours' AND p.jumelage"),
+    ({"filter": "annee_lancement >= 2005 AND jumelage = true"}, "p.annee_lancement >= 2005 AND p.jumelage"),
+    ({"filter": "annee_lancement < 1900"}, "p.annee_lancement < 1900"),
+    ({"bbox": "-20,-35,40,60"}, f"ST_Intersects(p.geom, {ENVELOPE})"),
+    ({"bbox": "-20,-35,40,60", "statut": "termine"}, f"p.statut = 'termine' AND ST_Intersects(p.geom, {ENVELOPE})"),
+    ({"q": "eau"}, "p.recherche LIKE '% eau%'"),
+]
+
+
+def sql_count(url: str, sql: str) -> int:
+    con = psycopg2.connect(url)
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone()[0]
+    finally:
+        con.close()
+
+
+def expected(url: str, where: str) -> int:
+    return sql_count(url, f"SELECT COUNT(*) FROM atlas.projets p WHERE {where}")
+
+
+@pytest.fixture(scope="module")
+def pg_server(server_factory, postgis_url):
+    return server_factory(database_url=postgis_url)
+
+
+@pytest.fixture(scope="module")
+def stingy_pg_server(server_factory, postgis_url):
+    return server_factory(database_url=postgis_url, env={"COOPATLAS_COUNT_BUDGET_MS": "1"})
+
+
+def page(server, **params):
+    r = server.get("/collections/projets/items", f="json", **params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.mark.parametrize("params,where", CASES)
+def test_every_number_matched_is_an_exact_count(pg_server, postgis_url, params, where):
+    n = expected(postgis_url, where)
+    for offset in (0, 7, 100):
+        for limit in (1, 10, 1000):
+            body = page(pg_server, offset=offset, limit=limit, sortby="-annee_lancement", **params)
+            returned = max(0, min(limit, n - offset))
+            assert body["numberReturned"] == returned
+            if "numberMatched" in body:
+                assert body["numberMatched"] == n, (params, offset, limit)
+            else:  # over the time budget (a loaded machine): only a full page may leave the count out
+                assert returned == limit and body["numberMatchedAtLeast"] == offset + limit, (params, offset, limit)
+    assert page(pg_server, resulttype="hits", **params)["numberMatched"] == n
+    # a count left out is finished in the background: every worker ends up answering it, exactly
+    answers = [page(pg_server, limit=1, **params).get("numberMatched") for _ in range(4)]
+    deadline = time.monotonic() + 60
+    while None in answers[-4:] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        answers.append(page(pg_server, limit=1, **params).get("numberMatched"))
+    assert answers[-4:] == [n] * 4
+
+
+def test_count_over_budget_is_omitted_then_finished(stingy_pg_server, postgis_url):
+    omitted = 0
+    for year in range(2001, 2007):  # fresh filters
+        n = expected(postgis_url, f"p.annee_lancement >= {year} AND p.recherche LIKE '%a%'")
+        assert n > 10
+        params = {"filter": f"annee_lancement >= {year}", "q": "a", "limit": 10}
+        first = page(stingy_pg_server, **params)
+        assert first["numberReturned"] == 10
+        if "numberMatched" in first:
+            assert first["numberMatched"] == n
+        else:
+            assert first["numberMatchedAtLeast"] == 10
+            omitted += 1
+        found = []
+        deadline = time.monotonic() + 60
+        while len(found) < 4 and time.monotonic() < deadline:
+            body = page(stingy_pg_server, **params)
+            if "numberMatched" in body:
+                found.append(body["numberMatched"])
+            time.sleep(0.02)
+        assert set(found) == {n}
+    assert omitted >= 1
+    assert page(stingy_pg_server, resulttype="hits", filter="annee_lancement >= 1999")["numberMatched"] == expected(
+        postgis_url, "p.annee_lancement >= 1999"
+    )
+
+
+def test_validated_request_changes_the_cached_count(postgis_cluster, atlas_gpkg_path, tmp_path):
+    import bourse_helpers as H
+
+    from coopatlas.store.postgis import load
+
+    url = postgis_cluster.create_database(f"counts_{id(tmp_path)}")
+    load(atlas_gpkg_path, url)
+    sink = H.SmtpSink()
+    srv = H.start_server(tmp_path / "var", database_url=url, env={**H.SERVER_ENV, **H.smtp_env(sink)})
+    try:
+        H.create_account(srv, "amb.bf.pgcounts@ambafrance.example", "ambassade", pays="BF")
+        embassy = H.Api(srv, "amb.bf.pgcounts@ambafrance.example")
+
+        def matched(cid, **params):
+            r = srv.get(f"/collections/{cid}/items", params={"f": "json", "limit": 1, **params})
+            assert r.status_code == 200, r.text
+            return r.json()["numberMatched"]
+
+        before = {"seeking": matched("partenaires", en_recherche="true"), "requests": matched("demandes")}
+        for _ in range(3):  # cached by now in both workers
+            assert matched("partenaires", en_recherche="true") == before["seeking"]
+        assert before["seeking"] == sql_count(url, "SELECT COUNT(*) FROM atlas.partenaires WHERE en_recherche")
+        r = H.submit(
+            srv, H.request_inputs(demandeur_nom="Commune des comptes PG", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
+        )
+        assert r.status_code == 200, r.text
+        assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
+        for _ in range(4):  # whichever worker answers
+            assert matched("demandes") == before["requests"] + 1
+            assert matched("partenaires", en_recherche="true") == before["seeking"] + 1
+        assert matched("partenaires", en_recherche="true") == sql_count(
+            url, "SELECT COUNT(*) FROM atlas.partenaires WHERE en_recherche"
+        )
+    finally:
+        srv.stop()
+        sink.stop()

@@ -1,0 +1,170 @@
+"""numberMatched on the GeoPackage: every value the server returns equals a count made with sqlite3 on the
+same file; over its time budget it is omitted (with numberMatchedAtLeast), then finished in the background;
+a live write (a Bourse request validated) changes the cached count."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent / "bourse") not in sys.path:
+    sys.path.insert(0, str(HERE.parent / "bourse"))
+
+#: (query parameters, the same filter in SQL over projets p) of the checked requests
+CASES = [
+    ({}, "1"),
+    ({"type_action": "cooperation_decentralisee"}, "p.type_action = 'cooperation_decentralisee'"),
+    ({"statut": "en_cours", "jumelage": "true"}, "p.statut = 'en_cours' AND p.jumelage = 1"),
+    ({"filter": "annee_lancement >= 2005 AND jumelage = true"}, "p.annee_lancement >= 2005 AND p.jumelage = 1"),
+    ({"filter": "annee_lancement < 1900"}, "p.annee_lancement < 1900"),
+    (
+        {"bbox": "-20,-35,40,60"},
+        "p.fid IN (SELECT id FROM rtree_projets_geom WHERE minx >= -20 AND maxx <= 40 AND miny >= -35 AND maxy <= 60)",
+    ),
+    (
+        {"bbox": "-20,-35,40,60", "statut": "termine"},
+        "p.statut = 'termine' AND p.fid IN (SELECT id FROM rtree_projets_geom WHERE minx >= -20 AND maxx <= 40 "
+        "AND miny >= -35 AND maxy <= 60)",
+    ),
+    ({"q": "eau"}, "p.recherche LIKE '% eau%'"),
+]
+OFFSETS = (0, 7, 100)
+
+
+@pytest.fixture(scope="module")
+def db(atlas_gpkg_path):
+    con = sqlite3.connect(f"file:{atlas_gpkg_path}?mode=ro", uri=True)
+    yield con
+    con.close()
+
+
+def expected(db, where: str) -> int:
+    return db.execute(f"SELECT COUNT(*) FROM projets p WHERE {where}").fetchone()[0]
+
+
+def page(server, **params):
+    r = server.get("/collections/projets/items", f="json", **params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_search_column_semantics(db):
+    # the independent count of q relies on recherche being the normalised words separated by spaces
+    assert expected(db, "p.recherche LIKE '% eau%'") > 0
+
+
+@pytest.mark.parametrize("params,where", CASES)
+def test_every_number_matched_is_an_exact_count(atlas_server, db, params, where):
+    n = expected(db, where)
+    for offset in (0, 7, 100):
+        for limit in (1, 10, 1000):
+            body = page(atlas_server, offset=offset, limit=limit, sortby="-annee_lancement", **params)
+            returned = max(0, min(limit, n - offset))
+            assert body["numberReturned"] == returned
+            if "numberMatched" in body:
+                assert body["numberMatched"] == n, (params, offset, limit)
+            else:  # over the time budget (a loaded machine): only a full page may leave the count out
+                assert returned == limit and body["numberMatchedAtLeast"] == offset + limit, (params, offset, limit)
+    assert page(atlas_server, resulttype="hits", **params)["numberMatched"] == n
+    # a count left out is finished in the background: every worker ends up answering it, exactly
+    answers = [page(atlas_server, limit=1, **params).get("numberMatched") for _ in range(4)]
+    deadline = time.monotonic() + 60
+    while None in answers[-4:] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        answers.append(page(atlas_server, limit=1, **params).get("numberMatched"))
+    assert answers[-4:] == [n] * 4
+
+
+@pytest.fixture(scope="module")
+def stingy_server(server_factory, atlas_gpkg_path):
+    """A server whose counts may take a microsecond: every count that is not cached is over budget."""
+    return server_factory(gpkg=atlas_gpkg_path, env={"COOPATLAS_COUNT_BUDGET_MS": "0.001"})
+
+
+def test_count_over_budget_is_omitted_then_finished(stingy_server, db):
+    omitted = 0
+    for year in range(2001, 2007):  # fresh filters: not counted yet
+        n = expected(db, f"p.annee_lancement >= {year}")
+        assert n > 10
+        first = page(stingy_server, filter=f"annee_lancement >= {year}", limit=10)
+        assert first["numberReturned"] == 10
+        if "numberMatched" in first:  # the background count of this worker was quicker than the page
+            assert first["numberMatched"] == n
+        else:
+            assert first["numberMatchedAtLeast"] == 10
+            omitted += 1
+        # the background count fills the cache of the worker; once there, it is exact
+        found = []
+        deadline = time.monotonic() + 60
+        while len(found) < 4 and time.monotonic() < deadline:
+            body = page(stingy_server, filter=f"annee_lancement >= {year}", limit=10)
+            if "numberMatched" in body:
+                found.append(body["numberMatched"])
+            time.sleep(0.02)
+        assert set(found) == {n}
+    assert omitted >= 1
+    html = stingy_server.get(
+        "/collections/projets/items",
+        f="html",
+        lang="fr",
+        limit=10,
+        **{"filter": "annee_lancement >= 1990 AND jumelage = true"},
+    )
+    assert html.status_code == 200
+    assert "Objets correspondants : au moins 10 —" in html.text or (
+        f"Objets correspondants : {expected(db, 'p.annee_lancement >= 1990 AND p.jumelage = 1')} —" in html.text
+    )
+    # the page tells the count of a last page: exact, whatever the budget
+    n = expected(db, "p.annee_lancement >= 2001")
+    assert page(stingy_server, filter="annee_lancement >= 2001", offset=n - 3, limit=10)["numberMatched"] == n
+    # resulttype=hits always counts
+    assert page(stingy_server, resulttype="hits", filter="annee_lancement >= 1999")["numberMatched"] == expected(
+        db, "p.annee_lancement >= 1999"
+    )
+
+
+def test_validated_request_changes_the_cached_count(tmp_path, atlas_gpkg_path):
+    import bourse_helpers as H
+
+    sink = H.SmtpSink()
+    gpkg = H.copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
+    srv = H.start_server(tmp_path / "var", gpkg=gpkg, env={**H.SERVER_ENV, **H.smtp_env(sink)})
+    try:
+        H.create_account(srv, "amb.bf.counts@ambafrance.example", "ambassade", pays="BF")
+        embassy = H.Api(srv, "amb.bf.counts@ambafrance.example")
+
+        def matched(cid, **params):
+            r = srv.get(f"/collections/{cid}/items", params={"f": "json", "limit": 1, **params})
+            assert r.status_code == 200, r.text
+            return r.json()["numberMatched"]
+
+        def truth(sql):
+            con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+            try:
+                return con.execute(sql).fetchone()[0]
+            finally:
+                con.close()
+
+        before = {"seeking": matched("partenaires", en_recherche="true"), "requests": matched("demandes")}
+        for _ in range(3):  # cached by now in both workers
+            assert matched("partenaires", en_recherche="true") == before["seeking"]
+        assert before["seeking"] == truth("SELECT COUNT(*) FROM partenaires WHERE en_recherche = 1")
+        r = H.submit(
+            srv, H.request_inputs(demandeur_nom="Commune des comptes", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
+        )
+        assert r.status_code == 200, r.text
+        assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
+        for _ in range(4):  # whichever worker answers
+            assert matched("demandes") == before["requests"] + 1
+            assert matched("partenaires", en_recherche="true") == before["seeking"] + 1
+        assert matched("partenaires", en_recherche="true") == truth(
+            "SELECT COUNT(*) FROM partenaires WHERE en_recherche = 1"
+        )
+    finally:
+        srv.stop()
+        sink.stop()
