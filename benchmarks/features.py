@@ -15,8 +15,8 @@ Requests timed (on ``projets``, the largest collection): the landing page (pygeo
 cost, no provider), a page of 100 items, a property filter, a bbox, a CQL2 filter (not on OGR, which
 ignores ``filter``), keywords ``q``, ``sortby`` on a filtered set, a deep ``offset`` and ``/items/{id}``
 (ids taken in turn from a list). For each request, every backend is warmed up, then measured for
-``--duration`` seconds in ``--rounds`` turns (the backends take turns, so that a change of load on the machine hits them alike): a closed loop of ``--clients`` Python
-threads, each sending its next request when the previous answer is read, on loopback. The load
+``--duration`` seconds in ``--rounds`` turns (the backends take turns, so that a change of load on the
+machine hits them alike): a closed loop of ``--clients`` Python threads, each sending its next request when the previous answer is read, on loopback. The load
 generator runs on the same machine as the servers and takes CPU from them: compare the backends with
 each other (the ratios), not with another machine.
 
