@@ -11,14 +11,14 @@ Backends, each a real ``coopatlas serve`` (gunicorn, ``--workers`` processes) on
 * ``postgis``: pygeoapi's core PostgreSQL provider (:mod:`coopatlas.server.postgis_provider`) on the same
   atlas loaded by ``coopatlas postgis`` into a throwaway PostgreSQL 15 cluster (tests/support/postgis.py).
 
-Requests timed (on ``projets``, the largest collection): the landing page (pygeoapi's own per-request
-cost, no provider), a page of 100 items, a property filter, a bbox, a CQL2 filter (not on OGR, which
-ignores ``filter``), keywords ``q``, ``sortby`` on a filtered set, a deep ``offset`` and ``/items/{id}``
-(ids taken in turn from a list). For each request, every backend is warmed up, then measured for
-``--duration`` seconds in ``--rounds`` turns (the backends take turns, so that a change of load on the
-machine hits them alike): a closed loop of ``--clients`` Python threads, each sending its next request when the previous answer is read, on loopback. The load
-generator runs on the same machine as the servers and takes CPU from them: compare the backends with
-each other (the ratios), not with another machine.
+Requests timed (on ``projets``, the largest collection): the landing page (pygeoapi's own per-request cost, no
+provider), a page of 100 items, a property filter, a bbox, a CQL2 filter (not on OGR, which ignores
+``filter``), keywords ``q``, ``sortby`` on a filtered set, a deep ``offset`` and ``/items/{id}`` (ids taken in
+turn from a list). For each request, every backend is warmed up, then measured for ``--duration`` seconds in
+``--rounds`` turns (the backends take turns, so that a change of load on the machine hits them alike): a
+closed loop of ``--clients`` Python threads, each sending its next request when the previous answer is read,
+on loopback. The load generator runs on the same machine as the servers and takes CPU from them: compare the
+backends with each other (the ratios), not with another machine.
 
 Results: ``benchmarks/results/features-x<scale>.json``, and the tables of ``benchmarks/README.md``
 (rewritten from every results file, unless ``--no-readme``).
