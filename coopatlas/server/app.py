@@ -71,6 +71,9 @@ STYLE_MEDIA_TYPES = {
 
 atlas = Blueprint("coopatlas", __name__)
 
+#: The largest integer of SQLite and PostgreSQL (``bigint``): a larger ``offset`` or ``limit`` is a 400.
+MAX_INT64 = 2**63 - 1
+
 
 def _exception(status: int, code: str, description: str) -> Response:
     """An OGC API exception, as pygeoapi writes them."""
@@ -184,6 +187,14 @@ def _check_items_requests():
     """
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
+    for name in ("offset", "limit"):  # pygeoapi checks the form, not the size: SQL integers are 64-bit
+        value = request.args.get(name, "").strip()
+        if value.isascii() and value.isdigit() and int(value) > MAX_INT64:
+            return _exception(
+                400,
+                "InvalidParameterValue",
+                f"{name}: {value} is beyond the largest {name} this server takes ({MAX_INT64})",
+            )
     if (
         request.method == "GET"
         and request.args.get("filter-lang") in ("cql2-json", "cql-json")

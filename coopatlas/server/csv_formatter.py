@@ -111,7 +111,14 @@ def _codelist(coll: sch.Collection, name: str):
         return None
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(v) -> str:
+    """The CSV text of a value; a text that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
+    ``+1+1``, ``@SUM(...)``) starts with a quote, which spreadsheets show as text (numbers are left
+    as they are: ``-3.5`` is a longitude)."""
     if v is None:
         return ""
     if v is True:
@@ -119,7 +126,9 @@ def _cell(v) -> str:
     if v is False:
         return "false"
     if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
+        v = json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str):
+        return "'" + v if v.startswith(FORMULA_STARTS) else v
     return str(v)
 
 

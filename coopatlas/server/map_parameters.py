@@ -65,8 +65,9 @@ def crs_code(value: str | None, parameter: str = "crs") -> int:
     if value is None or value == "":
         return 4326
     v = value.strip()
-    if v in SUPPORTED_CRS:
-        return SUPPORTED_CRS[v]
+    by_lower_uri = {uri.lower(): code for uri, code in SUPPORTED_CRS.items()}
+    if v.lower() in by_lower_uri:  # pygeoapi hands the CRS URI over in lower case
+        return by_lower_uri[v.lower()]
     curie = v.strip("[]").upper()
     if curie in ("CRS:84", "OGC:CRS84"):
         return 4326
