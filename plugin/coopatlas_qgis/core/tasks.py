@@ -69,8 +69,8 @@ def fetch_search(
             progress(100.0 * (i + 1) / steps)
             continue
         if tiles_threshold is not None:
-            probe = client.get_json(
-                f"/collections/{coll}/items", {"f": "json", "limit": 1, "skipGeometry": "true", **params}, feedback
+            probe = client.get_json(  # resulttype=hits: the exact count (a page may leave it out when costly)
+                f"/collections/{coll}/items", {"f": "json", "resulttype": "hits", **params}, feedback
             )
             result.matched[coll] = int(probe.get("numberMatched") or 0)
             if use_tiles(search.is_empty(), coll, result.matched[coll], tiles_threshold):
@@ -95,8 +95,10 @@ def fetch_search(
                         + json.dumps(feat, ensure_ascii=False, separators=(",", ":"), check_circular=False)
                     )
                     count += 1
-                matched = page.get("numberMatched")
-                share = min(1.0, count / matched) if matched else 1.0
+                # a page may leave the count out when it is costly (numberMatchedAtLeast): then the bar
+                # moves collection by collection rather than claiming this one done
+                matched = page.get("numberMatched") or result.matched.get(coll)
+                share = min(1.0, count / matched) if matched else 0.0
                 progress(100.0 * (i + share) / steps)
             fh.write("]}")
         result.counts[coll] = count
