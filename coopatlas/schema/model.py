@@ -1,0 +1,71 @@
+"""The model of the schema: the SQL types and their PostgreSQL and JSON equivalents, a :class:`Field`
+(one attribute) and a :class:`Collection` (one OGC API Features collection, stored as one table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import vocabulary as voc
+
+#: SQL types used by the schema (GeoPackage declared types; PostgreSQL equivalents in ``PG_TYPES``).
+TEXT, INTEGER, REAL, BOOLEAN, DATE = "TEXT", "INTEGER", "REAL", "BOOLEAN", "DATE"
+PG_TYPES = {TEXT: "text", INTEGER: "integer", REAL: "double precision", BOOLEAN: "boolean", DATE: "date"}
+JSON_TYPES = {TEXT: "string", INTEGER: "integer", REAL: "number", BOOLEAN: "boolean", DATE: "string"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a collection.
+
+    ``codelist`` names a list of :data:`coopatlas.vocabulary.CODE_LISTS` that constrains the values;
+    ``indexed`` asks the builders for an index (search fields); ``searchable`` puts the field in the
+    accent-insensitive keyword search (``q=``).
+    """
+
+    name: str
+    type: str
+    fr: str
+    en: str
+    codelist: str | None = None
+    indexed: bool = False
+    searchable: bool = False
+    nullable: bool = True
+
+    @property
+    def vocabulary(self) -> voc.CodeList | None:
+        return voc.CODE_LISTS[self.codelist] if self.codelist else None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One OGC API Features collection, stored as one table (or view) of the same name."""
+
+    id: str
+    geometry: str | None  # "POINT", "MULTIPOLYGON", "MULTILINESTRING" or None
+    title_fr: str
+    title_en: str
+    description_fr: str
+    description_en: str
+    fields: tuple[Field, ...]
+    id_field: str = "id"
+    keywords: tuple[str, ...] = ()
+    table: str | None = None  # the stored table or view, when it differs from ``id``
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return self.table or self.id
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.id} has no field {name!r}")
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def F(name, type_, fr, en="", **kw) -> Field:  # noqa: N802 - a short constructor for the tables below
+    return Field(name, type_, fr, en or fr, **kw)
