@@ -42,19 +42,19 @@ $(ASSETS_DIR)/node_modules/.installed: $(ASSETS_DIR)/package.json $(ASSETS_DIR)/
 	npm ci --prefix $(ASSETS_DIR) --no-audit --no-fund --ignore-scripts
 	touch $@
 
-## config: regenerate pygeoapi-config.yml from coopatlas/schema.py and the processes package
+## config: regenerate pygeoapi-config.yml from coopatlas/schema/ and the processes package
 config: venv
 	$(PY) -m coopatlas.server.config
 
-## styles: regenerate styles/ (QML, SLD, MapLibre) from the palette of coopatlas/vocabulary.py
+## styles: regenerate styles/ (QML, SLD, MapLibre) from the palette of coopatlas/vocabulary/
 styles: venv
 	$(PY) -m coopatlas.styles --out styles/
 
 ## data: the embedded GeoPackage of the demo atlas (built once, rebuilt when its sources change)
 data: $(GPKG)
 DATA_SOURCES := $(wildcard coopatlas/data/*.py coopatlas/data/demo/*.py) coopatlas/store/build_writer.py \
-	coopatlas/store/geopackage.py coopatlas/schema.py \
-	coopatlas/vocabulary.py coopatlas/text.py datasets/reference/reference.gpkg
+	coopatlas/store/geopackage.py $(wildcard coopatlas/schema/*.py) \
+	$(wildcard coopatlas/vocabulary/*.py) coopatlas/text.py datasets/reference/reference.gpkg
 $(GPKG): $(VENV)/.installed $(DATA_SOURCES)
 	$(PY) -m coopatlas build --out $(GPKG) $(BUILD_FLAGS)
 
