@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from support.atlas import copy_atlas
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_maps_benchmark_runs(tmp_path, gpkg):
+    gpkg = copy_atlas(gpkg, tmp_path / "atlas.gpkg")  # QGIS opens a GeoPackage for update, and writes into it
     out = tmp_path / "maps.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "maps.py"), "--runs", "1", "--no-readme", "--results", str(out)],
