@@ -409,9 +409,14 @@ class AtlasClient:
         if not location:
             raise AtlasError(tr("The server started a job but gave no Location to follow."), resp.status)
         job_url = self.rebase(location)
+        # a job is shown only to the client that started it: the server's cookie goes with every poll
+        cookie = resp.headers.get("set-cookie", "").split(";")[0].strip()
+        job_headers = {"Cookie": cookie} if cookie else None
         deadline = time.monotonic() + max_wait_s
         while True:
-            status = self._check(self.request(self.url(job_url, {"f": "json"}), feedback=feedback)).json()
+            status = self._check(
+                self.request(self.url(job_url, {"f": "json"}), headers=job_headers, feedback=feedback)
+            ).json()
             state = str(status.get("status", "")).lower()
             if feedback is not None and "progress" in status:
                 try:
@@ -439,7 +444,10 @@ class AtlasClient:
         results = results or (job_url.split("?")[0] + "/results")
         return self._check(
             self.request(
-                self.url(results, {"f": "json"} if "f=" not in results else None), feedback=feedback, accept=None
+                self.url(results, {"f": "json"} if "f=" not in results else None),
+                headers=job_headers,
+                feedback=feedback,
+                accept=None,
             )
         )
 
