@@ -29,13 +29,9 @@ LOGGER = logging.getLogger(__name__)
 
 blueprint = Blueprint("coopatlas_health", __name__)
 
-#: ``app.extensions`` key: name -> (what is checked, callable raising when the check fails).
+#: ``app.extensions`` key: name -> (what is checked, callable raising when the check fails). Lower layers
+#: (the Bourse's live database) add their checks there, so that they import nothing of the server.
 CHECKS = "coopatlas.health_checks"
-
-
-def register_check(app, name: str, what: str, check) -> None:
-    """Add a check to ``/health`` of ``app``: ``check()`` raises when ``name`` cannot answer."""
-    app.extensions.setdefault(CHECKS, {})[name] = (what, check)
 
 
 def _atlas_check() -> None:
