@@ -10,7 +10,7 @@ from .actors import COLLECTIVITES, LIENS, PARTENAIRES
 from .catalogue import COLLECTIONS, DEMANDES_TABLE, collection
 from .field_groups import COFINANCEMENT_FIELDS, _abroad_fields, _count_fields, _france_fields, _theme_fields
 from .funding import APD, COFINANCEMENTS
-from .model import BOOLEAN, DATE, INTEGER, JSON_TYPES, PG_TYPES, REAL, TEXT, Collection, F, Field
+from .model import BOOLEAN, DATE, INTEGER, JSON_TYPES, PG_TYPES, REAL, TEXT, Collection, F, Field, Period
 from .places import DEPARTEMENTS, PAYS, REGIONS, _french_area_collection
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "LIENS",
     "PARTENAIRES",
     "PAYS",
+    "Period",
     "PG_TYPES",
     "PROJETS",
     "REAL",

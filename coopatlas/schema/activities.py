@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .field_groups import COFINANCEMENT_FIELDS, _abroad_fields, _france_fields, _theme_fields
-from .model import BOOLEAN, DATE, INTEGER, TEXT, Collection, F
+from .model import BOOLEAN, DATE, INTEGER, TEXT, Collection, F, Period
 
 PROJETS = Collection(
     "projets",
@@ -52,6 +52,7 @@ PROJETS = Collection(
         F("date_maj", DATE, "Date de mise à jour", "Last update"),
     ),
     keywords=("coopération décentralisée", "action extérieure des collectivités territoriales", "projets"),
+    time=Period("annee_lancement", "annee_fin"),
 )
 
 DEMANDES = Collection(
@@ -89,4 +90,5 @@ DEMANDES = Collection(
         F("ambassade", TEXT, "Ambassade de France", "French embassy"),
     ),
     keywords=("Bourse projets", "demandes de coopération"),
+    time=Period("date_depot", "date_validation"),
 )

@@ -4,7 +4,7 @@ them."""
 from __future__ import annotations
 
 from .field_groups import _abroad_fields, _count_fields, _france_fields
-from .model import BOOLEAN, DATE, INTEGER, REAL, TEXT, Collection, F
+from .model import BOOLEAN, DATE, INTEGER, REAL, TEXT, Collection, F, Period
 
 COLLECTIVITES = Collection(
     "collectivites",
@@ -132,4 +132,5 @@ LIENS = Collection(
         F("distance_km", REAL, "Distance géodésique (km)", "Geodesic distance (km)"),
     ),
     keywords=("flux", "liens de coopération"),
+    time=Period("annee_lancement"),
 )

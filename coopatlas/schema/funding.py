@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .field_groups import _abroad_fields, _france_fields
-from .model import INTEGER, REAL, TEXT, Collection, F
+from .model import INTEGER, REAL, TEXT, Collection, F, Period
 
 APD = Collection(
     "apd",
@@ -30,6 +30,7 @@ APD = Collection(
         F("montant", REAL, "Montant (euros)", "Amount (euros)"),
     ),
     keywords=("APD", "aide publique au développement"),
+    time=Period("annee"),
 )
 
 COFINANCEMENTS = Collection(
@@ -56,4 +57,5 @@ COFINANCEMENTS = Collection(
         F("pays_code", TEXT, "Pays (ISO 3166-1 alpha-2)", "Country (ISO 3166-1 alpha-2)", indexed=True),
     ),
     keywords=("cofinancement",),
+    time=Period("annee"),
 )

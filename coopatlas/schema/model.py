@@ -37,6 +37,21 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Period:
+    """How the features of a collection live in time: from the value of ``start`` to that of ``end``,
+    both included. ``end`` is ``None`` for a collection of instants (a declaration of one year); a feature
+    whose end is empty is open-ended (a project still running). Years are whole calendar years: a project
+    launched in 2005 and ended in 2010 is active from 2005-01-01 to 2010-12-31."""
+
+    start: str
+    end: str | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.start,) if self.end is None else (self.start, self.end)
+
+
+@dataclass(frozen=True)
 class Collection:
     """One OGC API Features collection, stored as one table (or view) of the same name."""
 
@@ -50,6 +65,7 @@ class Collection:
     id_field: str = "id"
     keywords: tuple[str, ...] = ()
     table: str | None = None  # the stored table or view, when it differs from ``id``
+    time: Period | None = None  # how the features live in time (OGC ``datetime``, series per year)
     extra: dict = field(default_factory=dict)
 
     @property
