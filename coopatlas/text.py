@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # letters that Unicode decomposition does not reduce to ASCII
 _TRANSLITERATION = str.maketrans(
@@ -59,3 +61,13 @@ def like_patterns(q: str | None) -> list[str]:
     """SQL LIKE patterns for a keyword query against a :func:`search_document`: every word of the query
     must start a word of the document (``"eau pot"`` matches "Accès à l'eau potable", not "bureau")."""
     return [f"% {w}%" for w in keywords(q)]
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: one it would run as a formula (``=HYPERLINK(...)``,
+    ``+1+1``, ``@SUM(...)``) starts with a quote.
+
+    >>> spreadsheet_safe("=1+1"), spreadsheet_safe("Ouagadougou")
+    ("'=1+1", 'Ouagadougou')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

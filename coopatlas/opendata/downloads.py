@@ -12,8 +12,12 @@ Only public data: each collection's schema fields (:mod:`coopatlas.schema`) read
 the server serves (``demandes`` is the view of the validated and matched requests; the private
 ``bourse_demandes`` table, the search column, accounts and the atlas's internal tables are never read).
 
-Built by :func:`build_downloads` into a folder named after the atlas file's SHA-256
-(:func:`downloads_for`), so that a rebuilt atlas gets new downloads and an unchanged one is never rebuilt.
+Built by :func:`build_downloads` into a folder named after the *version* of the atlas
+(:func:`downloads_for`): the SHA-256 of a GeoPackage file; for PostGIS, a digest of the identities of the
+loaded tables (a reload recreates them) and of the live marker (rewritten by every live transaction of the
+Bourse). A rebuilt or reloaded atlas, or a newly validated request, gets new downloads on the next request;
+an unchanged one is never rebuilt. CSV cells a spreadsheet would run as formulas start with a quote, as in
+the ``f=csv`` output of the API.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ import pyogrio
 
 from .. import schema as sch
 from ..paths import replace_folder
-from ..store import Store
+from ..store import Store, open_store
+from ..store.live_writer import MARKER_TABLE
+from ..text import spreadsheet_safe
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 GPKG_NAME = "coopatlas.gpkg"
@@ -76,7 +82,7 @@ def public_frame(store: Store, coll: sch.Collection) -> pd.DataFrame:
 
 
 def _typed(frame: pd.DataFrame, coll: sch.Collection) -> pd.DataFrame:
-    """Columns typed by the schema (booleans as booleans, integers as nullable integers)."""
+    """Columns typed by the schema (booleans as booleans, integers as nullable integers, dates as ISO text)."""
     frame = frame.copy()
     for f in coll.fields:
         values = [None if v is None or v != v else v for v in frame[f.name]]  # NaN -> None
@@ -86,6 +92,17 @@ def _typed(frame: pd.DataFrame, coll: sch.Collection) -> pd.DataFrame:
             frame[f.name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
         elif f.type == sch.REAL:
             frame[f.name] = pd.to_numeric(frame[f.name], errors="coerce").astype("float64")
+        elif f.type == sch.DATE:  # ISO 8601 text on every backend (PostgreSQL gives dates)
+            frame[f.name] = [None if v is None else str(v) for v in values]
+    return frame
+
+
+def _spreadsheet_safe(frame: pd.DataFrame, coll: sch.Collection) -> pd.DataFrame:
+    """The text columns with the cells a spreadsheet would run as formulas quoted."""
+    frame = frame.copy()
+    for f in coll.fields:
+        if f.type == sch.TEXT:
+            frame[f.name] = [spreadsheet_safe(v) if isinstance(v, str) else v for v in frame[f.name]]
     return frame
 
 
@@ -131,7 +148,7 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    store = Store(location)
+    store = open_store(location) if is_database(location) else Store(location)
     try:
         files = []
         gpkg = tmp / GPKG_NAME
@@ -149,7 +166,7 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
                 pyogrio.write_dataframe(frame, gpkg, layer=cid, driver="GPKG", **gpkg_options)
                 frame.to_parquet(tmp / f"{cid}.parquet", index=False)
                 table = frame
-            table.to_csv(tmp / f"{cid}.csv", index=False, encoding="utf-8")
+            _spreadsheet_safe(table, coll).to_csv(tmp / f"{cid}.csv", index=False, encoding="utf-8")
             for fmt in ("fgb", "parquet", "csv"):
                 if (tmp / f"{cid}{FORMATS[fmt][0]}").exists():
                     files.append({"collection": cid, "format": fmt, "rows": len(frame)})
@@ -175,39 +192,66 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
                     "licences": sources,
                 }
             )
-        index = {"atlas_sha256": sha256(location), "files": files}
+        index = {"atlas_version": atlas_version(location), "files": files}
+        if not is_database(location):
+            index["atlas_sha256"] = index["atlas_version"]
         (tmp / INDEX_NAME).write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
         replace_folder(tmp, out_dir, ignore_cleanup_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        store.close()
+        if not is_database(location):  # the shared store of a database stays open for the server
+            store.close()
     return index
 
 
-def downloads_for(gpkg: str | Path, cache_dir: str | Path, licences: dict | None = None) -> tuple[Path, dict]:
-    """The downloads of the GeoPackage atlas ``gpkg``: built once into ``cache_dir/<sha256 of the atlas>``
-    (under a file lock: several server workers build them once), then read from there."""
+def is_database(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def downloads_for(location: str | Path, cache_dir: str | Path, licences: dict | None = None) -> tuple[Path, dict]:
+    """The downloads of the atlas at ``location`` (a GeoPackage file or a PostGIS URL): built once into
+    ``cache_dir/<version of the atlas>`` (under a file lock: several server workers build them once), then
+    read from there."""
     from filelock import FileLock
 
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    key = _atlas_key(Path(gpkg))
+    key = atlas_version(location)
     folder = cache_dir / key
     with FileLock(str(cache_dir / ".build.lock")):
         if not (folder / INDEX_NAME).is_file():
-            build_downloads(gpkg, folder, licences)
+            build_downloads(location, folder, licences)
             for other in cache_dir.iterdir():  # older atlases' downloads
                 if other.is_dir() and other.name != key and not other.name.startswith("."):
                     shutil.rmtree(other, ignore_errors=True)
     return folder, json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
 
 
+def atlas_version(location: str | Path) -> str:
+    """The version of the atlas at ``location``: the SHA-256 of a GeoPackage file, or for PostGIS a digest
+    of the loaded tables' identities and of the live marker."""
+    if is_database(location):
+        return _database_version(str(location))
+    return _file_version(Path(location))
+
+
+def _database_version(url: str) -> str:
+    store = open_store(url)
+    tables = sorted({coll.source for coll in sch.COLLECTIONS.values()} | {sch.DEMANDES_TABLE})
+    identities = store.rows(
+        "SELECT " + ", ".join("to_regclass(%s)::oid::bigint" for _ in tables) + ", to_regclass(%s)::oid::bigint",
+        [*tables, MARKER_TABLE],
+    )[0]
+    marker = store.rows(f'SELECT cle, valeur FROM "{MARKER_TABLE}" ORDER BY cle') if identities[-1] else []
+    return hashlib.sha256(repr((url, tables, identities, marker)).encode()).hexdigest()
+
+
 _keys: dict[tuple, str] = {}
 
 
-def _atlas_key(gpkg: Path) -> str:
+def _file_version(gpkg: Path) -> str:
     """The SHA-256 of the atlas file, computed once per file version (device, inode, size, mtime)."""
     st = gpkg.stat()
     stamp = (str(gpkg.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)

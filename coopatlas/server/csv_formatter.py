@@ -40,6 +40,7 @@ from pygeoapi.api import APIRequest
 from pygeoapi.formatter.base import BaseFormatter, FormatterSerializationError
 
 from .. import schema as sch
+from ..text import spreadsheet_safe
 
 LOGGER = logging.getLogger(__name__)
 
@@ -111,10 +112,6 @@ def _codelist(coll: sch.Collection, name: str):
         return None
 
 
-#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(v) -> str:
     """The CSV text of a value; a text that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
     ``+1+1``, ``@SUM(...)``) starts with a quote, which spreadsheets show as text (numbers are left
@@ -128,7 +125,7 @@ def _cell(v) -> str:
     if isinstance(v, (dict, list)):
         v = json.dumps(v, ensure_ascii=False)
     if isinstance(v, str):
-        return "'" + v if v.startswith(FORMULA_STARTS) else v
+        return spreadsheet_safe(v)
     return str(v)
 
 

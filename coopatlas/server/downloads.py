@@ -6,10 +6,10 @@
   GeoParquet and CSV);
 * ``/catalogue.jsonld``: the DCAT-AP catalogue of the datasets, distributions, licences and the OGC API.
 
-The downloads are built on the first request from the GeoPackage the server serves, into
-``$COOPATLAS_DOWNLOADS_DIR`` (default: ``downloads/`` beside the effective configuration, i.e. ``var/``),
-in a folder named after the atlas file's SHA-256: a rebuilt atlas gets new downloads on the next request.
-A PostGIS-backed server has no downloads (501).
+The downloads are built on the first request from the atlas the server serves (its GeoPackage, or its
+PostGIS database), into ``$COOPATLAS_DOWNLOADS_DIR`` (default: ``downloads/`` beside the effective
+configuration, i.e. ``var/``), in a folder named after the atlas's version: a rebuilt or reloaded atlas, or
+a newly validated Bourse request, gets new downloads on the next request.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pygeoapi.flask_app import CONFIG
 
 from ..opendata.catalogue import catalogue
 from ..opendata.downloads import FORMATS, downloads_for
+from ..store import default_location
 from .config import COLLECTION_SOURCES, SOURCES
 
 blueprint = Blueprint("coopatlas_downloads", __name__)
@@ -33,12 +34,12 @@ def _error(status: int, code: str, description: str) -> Response:
     return Response(json.dumps({"code": code, "description": description}), status=status, mimetype="application/json")
 
 
-def _atlas_gpkg() -> str | None:
-    """The GeoPackage of the server's ``projets`` collection (``None`` on PostGIS)."""
+def _atlas_location() -> str:
+    """The GeoPackage of the server's ``projets`` collection, else its PostGIS database."""
     for provider in CONFIG.get("resources", {}).get("projets", {}).get("providers", []):
         if provider.get("type") == "feature" and isinstance(provider.get("data"), str):
             return provider["data"]
-    return None
+    return default_location()
 
 
 def _cache_dir() -> Path:
@@ -56,10 +57,7 @@ def _licences() -> dict[str, list[dict]]:
 
 
 def _downloads():
-    gpkg = _atlas_gpkg()
-    if gpkg is None:
-        return None
-    return downloads_for(gpkg, _cache_dir(), _licences())
+    return downloads_for(_atlas_location(), _cache_dir(), _licences())
 
 
 def _url() -> str:
@@ -84,10 +82,7 @@ def _index_html(index: dict) -> str:
 
 @blueprint.route("/downloads")
 def downloads_index():
-    found = _downloads()
-    if found is None:
-        return _error(501, "NotImplemented", "downloads are built from a GeoPackage atlas; this server uses PostGIS")
-    _, index = found
+    _, index = _downloads()
     files = [{**e, "href": f"{_url()}/downloads/{e['file']}"} for e in index["files"]]
     wants_html = request.args.get("f") == "html" or (
         request.args.get("f") is None and request.accept_mimetypes.best == "text/html"
@@ -111,10 +106,7 @@ def downloads_index():
 
 @blueprint.route("/downloads/<path:filename>")
 def download(filename: str):
-    found = _downloads()
-    if found is None:
-        return _error(501, "NotImplemented", "downloads are built from a GeoPackage atlas; this server uses PostGIS")
-    folder, index = found
+    folder, index = _downloads()
     entry = next((e for e in index["files"] if e["file"] == filename), None)
     if entry is None:
         return _error(404, "NotFound", f"no download {filename!r}; see {_url()}/downloads")
@@ -123,8 +115,7 @@ def download(filename: str):
 
 @blueprint.route("/catalogue.jsonld")
 def catalogue_jsonld():
-    found = _downloads()
-    index = found[1] if found else {"files": []}
+    _, index = _downloads()
     identification = CONFIG.get("metadata", {}).get("identification", {})
     title = identification.get("title") or {"fr": "CoopAtlas", "en": "CoopAtlas"}
     description = identification.get("description") or title

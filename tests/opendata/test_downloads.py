@@ -246,3 +246,46 @@ def test_downloads_follow_the_atlas_file(atlas_gpkg_path, tmp_path):
     second, _ = downloads_for(atlas, cache)
     assert second != first and not first.exists()
     assert "Titre modifié pour le test" in (second / "projets.csv").read_text(encoding="utf-8")
+
+
+def test_postgis_server_gives_the_same_downloads(downloads, server_factory, postgis_url, tmp_path):
+    """A PostGIS-backed server builds the same files from its database: every CSV equal, byte for byte,
+    to the GeoPackage server's (same rows, same order, same public requests only), and its GeoPackage
+    opens in GDAL with every layer."""
+    index, folder = downloads
+    postgis_server = server_factory(database_url=postgis_url)
+    response = postgis_server.get("/downloads", f="json", timeout=600)
+    assert response.status_code == 200, response.text[:300]
+    postgis_index = response.json()
+    assert {e["file"] for e in postgis_index["files"]} == {e["file"] for e in index["files"]}
+    for entry in postgis_index["files"]:
+        if entry["format"] != "csv":
+            continue
+        data = postgis_server.get(f"/downloads/{entry['file']}", timeout=120)
+        assert data.status_code == 200
+        assert data.content == (folder / entry["file"]).read_bytes(), entry["file"]
+    gpkg = postgis_server.get("/downloads/coopatlas.gpkg", timeout=120)
+    (tmp_path / "coopatlas.gpkg").write_bytes(gpkg.content)
+    listing = subprocess.run(["ogrinfo", "-ro", "-q", str(tmp_path / "coopatlas.gpkg")], capture_output=True, text=True)
+    assert listing.returncode == 0, listing.stderr
+    for cid in sch.COLLECTIONS:
+        assert f": {cid} " in listing.stdout or f": {cid}\n" in listing.stdout, cid
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_quoted(atlas_gpkg_path, tmp_path):
+    """A title that a spreadsheet would run as a formula is written as text (leading quote), as in f=csv."""
+    import shutil
+
+    from coopatlas.opendata.downloads import downloads_for
+
+    atlas = tmp_path / "atlas.gpkg"
+    shutil.copyfile(atlas_gpkg_path, atlas)
+    con = sqlite3.connect(atlas)
+    pid = con.execute("SELECT id FROM projets ORDER BY id LIMIT 1").fetchone()[0]
+    con.execute("UPDATE projets SET titre = '=HYPERLINK(\"http://example.org\")' WHERE id = ?", (pid,))
+    con.commit()
+    con.close()
+    folder, _ = downloads_for(atlas, tmp_path / "cache")
+    rows = pd.read_csv(folder / "projets.csv", dtype=str).set_index("id")
+    assert rows.loc[pid, "titre"] == '\'=HYPERLINK("http://example.org")'
+    assert gpd.read_parquet(folder / "projets.parquet").set_index("id").loc[pid, "titre"].startswith("=HYPERLINK")
