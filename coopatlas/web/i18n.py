@@ -79,6 +79,7 @@ _STRINGS = {
     "exports": ("Exports", "Exports"),
     "rapport": ("Rapport PDF de la recherche", "PDF report of the search"),
     "carte_pays": ("Carte du pays (PDF)", "Country map (PDF)"),
+    "iati": ("Projets au format IATI 2.03 (XML)", "Projects as IATI 2.03 (XML)"),
     "carte_pays_needs": ("Choisissez un pays pour sa carte", "Choose a country for its map"),
     "csv": ("Résultats en CSV", "Results as CSV"),
     "job_started": ("Export lancé…", "Export started…"),

@@ -212,6 +212,26 @@ def test_pdf_report_of_the_search_as_a_job(browser, atlas_server):
     W.shot(d, "atlas-export-pdf")
 
 
+def test_iati_file_of_the_search_as_a_job(browser, atlas_server):
+    """The IATI export of the search shown: one iati-activity per project of the results."""
+    from lxml import etree
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    d = browser
+    d.find_element("id", "export-iati").click()
+    line = WebDriverWait(d, 10).until(
+        lambda drv: drv.find_element("css selector", "#jobs .job[data-process=export-iati]")
+    )
+    assert WebDriverWait(d, W.WAIT).until(lambda drv: line.get_attribute("data-state")) == "successful", line.text
+    r = requests.get(
+        line.find_element("css selector", "a").get_attribute("href"), cookies=browser_cookies(d), timeout=60
+    )
+    assert r.status_code == 200, r.text[:300]
+    activities = etree.fromstring(r.content).findall("iati-activity")
+    assert len(activities) == int(d.find_element("id", "resultats").get_attribute("data-total"))
+    assert {a.find("recipient-country").get("code") for a in activities} == {"BF"}
+
+
 def test_country_map_and_csv_of_the_search(browser, atlas_server):
     import csv
     import io

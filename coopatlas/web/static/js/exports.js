@@ -1,5 +1,6 @@
-// Exports of the search, run by the server's processes: the PDF report (`rapport`) and the country map
-// (`carte-pays`) as asynchronous jobs whose progress is shown, and the results as CSV (items, f=csv).
+// Exports of the search, run by the server's processes: the PDF report (`rapport`), the country map
+// (`carte-pays`) and the IATI 2.03 activity file (`export-iati`) as asynchronous jobs whose progress is
+// shown, and the results as CSV (items, f=csv).
 import * as api from "./api.js";
 
 /** The maximum number of rows of the CSV link (one request of the Features API). */

@@ -206,6 +206,10 @@ async function boot() {
     const inputs = { ...api.processInputs(current.criteria, kinds), format: "pdf", lang };
     exportsOf.runJob($("#jobs"), "rapport", inputs, t.rapport, "rapport.pdf", t);
   });
+  $("#export-iati").addEventListener("click", () => {
+    const inputs = api.processInputs(current.criteria, kinds);
+    exportsOf.runJob($("#jobs"), "export-iati", inputs, t.iati, "coopatlas-iati.xml", t);
+  });
   $("#export-carte").addEventListener("click", () => {
     const countries = String(current.criteria.pays || "").split(",").filter(Boolean);
     if (countries.length !== 1) {
