@@ -13,6 +13,7 @@ from coopatlas.documents.figures import render
 from coopatlas.documents.notices import atlas_metadata, data_notice
 from coopatlas.stats import DEFAULT_TOP, MAX_TOP, describe, statistics
 
+from . import _evolution
 from ._common import (
     LANG_INPUT,
     MEDIA_TYPES,
@@ -55,6 +56,7 @@ PROCESS_METADATA = common_metadata(
             "minOccurs": 0,
             "maxOccurs": 1,
         },
+        **_evolution.INPUTS,
         "format": format_input(FORMATS, "json"),
         "lang": LANG_INPUT,
     },
@@ -89,13 +91,21 @@ class StatistiquesProcessor(AtlasProcessor):
 
     METADATA = PROCESS_METADATA
 
+    def with_defaults(self, values: dict) -> dict:
+        given = set(values)
+        return {**super().with_defaults(values), "_given": given}
+
     def check(self, values: dict) -> dict:
+        _evolution.check(values, values.pop("_given"))
         values["_criteria"] = parse_search(self.store, values)
         return values
 
     def run(self, values: dict):
         store, lang, fmt = self.store, values["lang"], values["format"]
         criteria = values["_criteria"]
+        if values["evolution"]:
+            notice = data_notice(atlas_metadata(store), lang)
+            return _evolution.run(store, values, describe(store, criteria, lang), notice)
         stats = statistics(store, criteria, top=values["top"], lang=lang)
         stats["description"] = describe(store, criteria, lang)
         notice = data_notice(atlas_metadata(store), lang)
