@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
 from process_helpers import fr, pdf_pages, save_pdf
+from pypdf import PdfReader
 
 #: (inputs, which projects match, which APD declarations match): the searches of the oracle.
 SEARCHES = {
@@ -236,3 +239,30 @@ def test_bad_input_is_400_naming_it(process_server, inputs, name):
     r = process_server.execute("statistiques", inputs)
     assert r.status_code == 400, (r.status_code, r.text[:300])
     assert r.json()["description"].startswith(f"{name}:"), r.json()["description"]
+
+
+@pytest.mark.parametrize("lang,heading,columns", [("fr", "Évolution", "Lancés"), ("en", "Evolution", "Started")])
+def test_rapport_has_the_evolution_page(process_server, artefacts, lang, heading, columns):
+    """The report of a search has a page "Évolution": its chart and the table of the series of the same
+    search, every year with its figures (read back with poppler's pdftotext)."""
+    search = {"pays": "BF", "thematique": "eau_assainissement", "lang": lang}
+    got = evolution(process_server, search)
+    r = process_server.execute("rapport", search)
+    assert r.status_code == 200, r.text[:300]
+    pages = (
+        subprocess.run(["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True, check=True)
+        .stdout.decode("utf-8")
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+        .split("\f")
+    )
+    page = next(i for i, text in enumerate(pages) if re.search(rf"^\s*{heading}\s*$", text, re.M))
+    text = "\n".join(pages[page : page + 2])  # the table may go on over the next page
+    assert columns in pages[page]
+    for row in got["annees"]:
+        figures = [row[k] for k in ("projets_lances", "projets_actifs", "projets_termines")]
+        assert re.search(rf"^\s*{row['annee']}\s+" + r"\s+".join(str(n) for n in figures) + r"\s", text, re.M), row
+    reader = PdfReader(io.BytesIO(r.content))
+    assert reader.pages[page].images, "the chart is on the page of the heading"
+    if lang == "fr":
+        save_pdf(artefacts, "rapport-BF-eau", r.content, pages=page + 1)
