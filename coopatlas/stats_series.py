@@ -83,19 +83,20 @@ def _years_cte(ph: str) -> str:
 
 
 def _group_sql(column: str | None, codes: list[str], ph: str, alias: str) -> tuple[str, list]:
-    """The SELECT expression of the group of a row (``_autres`` for the codes not in ``codes``)."""
+    """The SELECT expression of the group of a row: its code when in ``codes``, else ``_autres``; NULL for
+    a series that is not split (``column`` None)."""
     if column is None:
         return "NULL", []
     if not codes:
         return f"'{OTHERS}'", []
-    return f"CASE WHEN {alias}{column} IN ({', '.join([ph] * len(codes))}) THEN {alias}{column} ELSE '{OTHERS}' END", [
-        *codes
-    ]
+    listed = ", ".join([ph] * len(codes))
+    return f"CASE WHEN {alias}{column} IN ({listed}) THEN {alias}{column} ELSE '{OTHERS}' END", list(codes)
 
 
 def year_range(store: Store, criteria: Criteria, de: int | None = None, a: int | None = None) -> tuple[int, int] | None:
-    """``(first, last)`` year of the series: ``de`` and ``a`` when given, else those of the matching data;
-    None when neither is given and nothing matches."""
+    """``(first, last)`` year of the series: ``de`` and ``a`` when given, else those of the matching data
+    (start and end years of the projects with a start year, years of the APD); None when neither is given
+    and nothing matches."""
     for name, value in (("de", de), ("a", a)):
         if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
             raise SeriesError(name, f"{value} is not a year between {YEAR_MIN} and {YEAR_MAX}")
@@ -103,20 +104,20 @@ def year_range(store: Store, criteria: Criteria, de: int | None = None, a: int |
         if de > a:
             raise SeriesError("de", f"{de} is after a {a}")
         return de, a
-    period = sch.collection("projets").time
+    start, end = sch.collection("projets").time.fields
     wp, pp = criteria.where("projets", store.dialect)
-    first, last_start, last_end = store.rows(
-        f"SELECT MIN({period.start}), MAX({period.start}), MAX({period.end}) FROM projets WHERE {wp}", pp
-    )[0]
-    skipped = criteria.not_applicable("apd")
-    wa, pa = criteria.where("apd", store.dialect, skip=skipped)
+    spans = store.rows(
+        f"SELECT MIN({start}), MAX(CASE WHEN {end} > {start} THEN {end} ELSE {start} END) FROM projets "
+        f"WHERE {wp} AND {start} IS NOT NULL",
+        pp,
+    )
+    wa, pa = criteria.where("apd", store.dialect, skip=criteria.not_applicable("apd"))
     apd_year = sch.collection("apd").time.start
-    apd_first, apd_last = store.rows(f"SELECT MIN({apd_year}), MAX({apd_year}) FROM apd WHERE {wa}", pa)[0]
-    starts = [int(y) for y in (first, apd_first) if y is not None]
-    ends = [int(y) for y in (last_start, last_end if first is not None else None, apd_last) if y is not None]
-    if not starts:
+    spans += store.rows(f"SELECT MIN({apd_year}), MAX({apd_year}) FROM apd WHERE {wa}", pa)
+    spans = [(int(first), int(last)) for first, last in spans if first is not None]
+    if not spans:
         return (de, de) if de is not None else (a, a) if a is not None else None
-    first, last = min(starts), max(ends)
+    first, last = min(f for f, _l in spans), max(last for _f, last in spans)
     if de is not None:
         return de, max(de, last)
     if a is not None:
@@ -124,20 +125,18 @@ def year_range(store: Store, criteria: Criteria, de: int | None = None, a: int |
     return first, last
 
 
-def _top_groups(store, criteria, column, first, last, groups) -> tuple[list[str], bool]:
-    """The codes of the ``groups`` groups with the most projects active in the range (ties: by code), and
-    whether other groups exist."""
-    period = sch.collection("projets").time
+def _top_groups(store, criteria, column, first, last, groups) -> list[str]:
+    """The codes of the ``groups`` groups with the most projects active in the range (ties: by code)."""
+    start, end = sch.collection("projets").time.fields
     ph = store.placeholder()
     wp, pp = criteria.where("projets", store.dialect)
     rows = store.rows(
         f"SELECT {column}, COUNT(*) AS n FROM projets WHERE {wp} AND {column} IS NOT NULL "
-        f"AND {period.start} <= {ph} AND ({period.end} IS NULL OR {period.end} >= {ph}) "
-        f"GROUP BY {column} ORDER BY n DESC, {column}",
+        f"AND {start} <= {ph} AND ({end} IS NULL OR {end} >= {ph}) "
+        f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT {int(groups)}",
         [*pp, last, first],
     )
-    codes = [str(r[0]) for r in rows]
-    return codes[:groups], len(codes) > groups
+    return [str(r[0]) for r in rows]
 
 
 def _project_figures(store, criteria, first, last, group_sql, group_params) -> dict:
@@ -260,7 +259,7 @@ def series(
         return result
 
     column = _column(par, "projets")
-    codes, others = _top_groups(store, criteria, column, first, last, groupes)
+    codes = _top_groups(store, criteria, column, first, last, groupes)
     group_sql, group_params = _group_sql(column, codes, ph, "p.")
     projects = _project_figures(store, criteria, first, last, group_sql, group_params)
     apd_column = _column(par, "apd")
@@ -269,8 +268,8 @@ def series(
         apd_sql, apd_params = _group_sql(apd_column, codes, ph, "d.")
         apd = _apd_figures(store, criteria, first, last, apd_sql, apd_params)
     labels = _labels(store, par, codes, lang)
-    # APD of groups with no matching project (declared for another country) is shown with the others
-    others = others or any(group == OTHERS for _year, group in apd or {})
+    # the others: the groups not in the first ``groupes``, projects with no value, APD declared elsewhere
+    others = any(group == OTHERS for _year, group in [*projects, *(apd or {})])
     for code in codes + ([OTHERS] if others else []):
         label = _OTHERS_LABEL[lang] if code == OTHERS else labels.get(code) or code
         result["groupes"].append({"code": code, "libelle": label, "annees": _rows(first, last, projects, apd, code)})
