@@ -65,6 +65,17 @@ INPUTS = {
         "maxOccurs": 1,
     },
 }
+#: What the output is with ``evolution`` (appended to the description of the process's output).
+OUTPUT = {
+    "fr": "Avec evolution : JSON de, a, annees [{annee, projets_lances, projets_actifs, projets_termines, "
+    "collectivites_francaises_engagees, pays, apd}], totaux, projets_sans_annee, apd_criteres_non_appliques "
+    "et, avec par, groupes [{code, libelle, annees}] ; CSV : groupe, libelle, annee et ces chiffres ; "
+    "PNG/SVG : le graphique ; PDF : le graphique et le tableau des années.",
+    "en": "With evolution: JSON de, a, annees [{annee, projets_lances, projets_actifs, projets_termines, "
+    "collectivites_francaises_engagees, pays, apd}], totaux, projets_sans_annee, apd_criteres_non_appliques "
+    "and, with par, groupes [{code, libelle, annees}]; CSV: groupe, libelle, annee and these figures; "
+    "PNG/SVG: the chart; PDF: the chart and the table of the years.",
+}
 #: The inputs of the state that a series does not use.
 STATE_ONLY = ("top",)
 

@@ -71,7 +71,7 @@ PROCESS_METADATA = common_metadata(
             "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
             "[{code, libelle, nombre, pourcentage}], description, donnees. CSV : section, "
             "rang, code, libelle, valeur, pourcentage. PNG/SVG : les graphiques. PDF : "
-            "graphiques et tableaux de données.",
+            "graphiques et tableaux de données. " + _evolution.OUTPUT["fr"],
             "en": "JSON: collectivites_francaises_engagees, collectivites_partenaires, "
             "collectivites_en_recherche, projets_cooperation_decentralisee, "
             "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
@@ -79,7 +79,7 @@ PROCESS_METADATA = common_metadata(
             "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
             "[{code, libelle, nombre, pourcentage}], description, donnees. CSV: section, rang, "
             "code, libelle, valeur, pourcentage. PNG/SVG: the charts. PDF: charts and data "
-            "tables.",
+            "tables. " + _evolution.OUTPUT["en"],
         },
     ),
     {"inputs": {"portee": {"type": "pays", "code": "BF"}, "top": 10, "format": "json"}},
