@@ -320,9 +320,25 @@ def _group_color(dimension: str | None, code: str, index: int) -> str:
     return (own or {}).get(code) or GROUP_COLORS[index % len(GROUP_COLORS)]
 
 
-def draw_evolution_groups(ax, result: dict, lang: str = "fr", title: str | None = None) -> None:
-    """Projects active per year in each group of a split series (one line per group)."""
-    groups = result.get("groupes") or []
+def _chart_groups(groups: Sequence[dict], max_lines: int, lang: str) -> list[dict]:
+    """The first ``max_lines - 1`` groups, the others (``_autres`` included) summed as one line: active
+    projects add up across groups, each project being in one group."""
+    groups = list(groups)
+    if len(groups) <= max_lines:
+        return groups
+    head, rest = groups[: max_lines - 1], groups[max_lines - 1 :]
+    merged = rest[-1]["libelle"] if rest[-1]["code"] == "_autres" else TEXTS("autres", lang).format(n=len(rest))
+    years = [
+        {"annee": row["annee"], "projets_actifs": sum(g["annees"][i]["projets_actifs"] for g in rest)}
+        for i, row in enumerate(rest[0]["annees"])
+    ]
+    return head + [{"code": "_autres", "libelle": merged, "annees": years}]
+
+
+def draw_evolution_groups(ax, result: dict, lang: str = "fr", title: str | None = None, max_lines: int = 10) -> None:
+    """Projects active per year in each group of a split series (one line per group, at most
+    ``max_lines``)."""
+    groups = _chart_groups(result.get("groupes") or [], max_lines, lang)
     if not groups or not groups[0]["annees"]:
         _empty(ax, title, lang)
         return

@@ -218,6 +218,17 @@ def test_charts_in_three_formats(process_server, artefacts):
         assert "\n".join([str(row["annee"])] + [fr(n) for n in figures]) in text, row["annee"]
 
 
+def test_chart_of_many_groups_keeps_ten_lines(process_server):
+    """Every country one by one in the JSON; on the chart, nine countries and the others as one line."""
+    inputs = {"evolution": True, "par": "pays", "groupes": 250}
+    groups = process_server.execute("statistiques", inputs).json()["groupes"]
+    assert len(groups) > 100 and "_autres" not in [g["code"] for g in groups]
+    r = process_server.execute("statistiques", {**inputs, "format": "svg"})
+    text = r.content.decode("utf-8")
+    assert f"Autres ({len(groups) - 9})" in text
+    assert groups[8]["libelle"] in text and groups[9]["libelle"] not in text
+
+
 BAD = [
     ({"evolution": "oui"}, "evolution"),
     ({"evolution": True, "de": 1800}, "de"),
