@@ -1,5 +1,6 @@
 """Charts of the atlas's statistics ("en chiffres et pourcentages"), from a
-:func:`coopatlas.stats.statistics` result.
+:func:`coopatlas.stats.statistics` result, and of its series per year (:func:`evolution`, from a
+:func:`coopatlas.stats_series.series` result).
 
 matplotlib's OBJECT-ORIENTED API only (:class:`matplotlib.figure.Figure`, rendered by its own canvas):
 pyplot keeps global state and is not thread-safe inside a server. Each ``draw_*`` function draws one chart
@@ -48,6 +49,11 @@ TEXTS = Texts(
         "pays": ("Projets par pays", "Projects by country"),
         "autres": ("Autres ({n})", "Others ({n})"),
         "vide": ("Aucune donnée", "No data"),
+        "evolution_chart": ("Projets par année", "Projects per year"),
+        "lances": ("Lancés", "Started"),
+        "actifs": ("Actifs", "Active"),
+        "termines": ("Terminés", "Ended"),
+        "actifs_par": ("Projets actifs par année, par {dimension}", "Active projects per year, by {dimension}"),
     },
     "charts",
     fallback=SHARED,
@@ -270,4 +276,100 @@ def dashboard(stats: dict, lang: str = "fr", title: str | None = None) -> Figure
         [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)], ("types", "apd", "top", "thematiques", "continents", "pays")
     ):
         draw(fig.add_subplot(grid[row, col]), kind, stats, lang)
+    return fig
+
+
+#: Colours of the series per year: active projects (an area), started and ended (lines).
+EVOLUTION_COLORS = {"projets_actifs": BAR, "projets_lances": "#2ca25f", "projets_termines": "#de2d26"}
+#: Colours of the groups of a split series when its dimension has none of its own (type of action and of
+#: collectivity have theirs in the palette).
+GROUP_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+
+
+def _years_axis(ax, years: Sequence[int], lang: str) -> None:
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(12, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def draw_evolution(ax, annees: Sequence[dict], lang: str = "fr", title: str | None = None) -> None:
+    """Projects active per year (an area), started and ended per year (lines)."""
+    if not annees:
+        _empty(ax, title, lang)
+        return
+    _style(ax, title)
+    years = [r["annee"] for r in annees]
+    active = [r["projets_actifs"] for r in annees]
+    ax.fill_between(years, active, color=EVOLUTION_COLORS["projets_actifs"], alpha=0.25, linewidth=0)
+    ax.plot(years, active, color=EVOLUTION_COLORS["projets_actifs"], linewidth=1.6, label=TEXTS("actifs", lang))
+    for key, text in (("projets_lances", "lances"), ("projets_termines", "termines")):
+        values = [r[key] for r in annees]
+        ax.plot(years, values, color=EVOLUTION_COLORS[key], linewidth=1.2, label=TEXTS(text, lang))
+    _years_axis(ax, years, lang)
+    ax.legend(fontsize=7, loc="upper left", frameon=False)
+
+
+def _group_color(dimension: str | None, code: str, index: int) -> str:
+    if code == "_autres":
+        return OTHERS
+    own = voc.PALETTE.get(dimension) if dimension in ("type_action", "type_collectivite") else None
+    return (own or {}).get(code) or GROUP_COLORS[index % len(GROUP_COLORS)]
+
+
+def _chart_groups(groups: Sequence[dict], max_lines: int, lang: str) -> list[dict]:
+    """The first ``max_lines - 1`` groups, the others (``_autres`` included) summed as one line: active
+    projects add up across groups, each project being in one group."""
+    groups = list(groups)
+    if len(groups) <= max_lines:
+        return groups
+    head, rest = groups[: max_lines - 1], groups[max_lines - 1 :]
+    merged = rest[-1]["libelle"] if rest[-1]["code"] == "_autres" else TEXTS("autres", lang).format(n=len(rest))
+    years = [
+        {"annee": row["annee"], "projets_actifs": sum(g["annees"][i]["projets_actifs"] for g in rest)}
+        for i, row in enumerate(rest[0]["annees"])
+    ]
+    return head + [{"code": "_autres", "libelle": merged, "annees": years}]
+
+
+def draw_evolution_groups(ax, result: dict, lang: str = "fr", title: str | None = None, max_lines: int = 10) -> None:
+    """Projects active per year in each group of a split series (one line per group, at most
+    ``max_lines``)."""
+    groups = _chart_groups(result.get("groupes") or [], max_lines, lang)
+    if not groups or not groups[0]["annees"]:
+        _empty(ax, title, lang)
+        return
+    _style(ax, title)
+    years = [r["annee"] for r in groups[0]["annees"]]
+    for index, group in enumerate(groups):
+        ax.plot(
+            years,
+            [r["projets_actifs"] for r in group["annees"]],
+            color=_group_color(result.get("par"), group["code"], index),
+            linewidth=1.3,
+            label=_wrap(group["libelle"], 28),
+        )
+    _years_axis(ax, years, lang)
+    ax.legend(fontsize=6.5, loc="upper left", frameon=False, ncol=2 if len(groups) > 6 else 1)
+
+
+def evolution(
+    result: dict, lang: str = "fr", title: str | None = None, footnote: str | None = None, titled: bool = True
+) -> Figure:
+    """The chart of a series per year: projects started, active and ended, then (a split series) the
+    active projects of each group. ``title`` above, ``footnote`` (the SYNTHETIC-data notice) below."""
+    split = result.get("par") is not None
+    fig = Figure(figsize=(7.2, 5.6 if split else 3.0), layout="constrained")
+    if title:
+        fig.suptitle(_wrap(title, 110), fontsize=10, fontweight="bold", color=TEXT, x=0.01, ha="left")
+    axes = fig.subplots(2 if split else 1, 1, squeeze=False)[:, 0]
+    draw_evolution(axes[0], result.get("annees") or [], lang, TEXTS("evolution_chart", lang) if titled else None)
+    if split:
+        dimension = result.get("par_libelle") or result["par"]
+        draw_evolution_groups(axes[1], result, lang, TEXTS("actifs_par", lang, dimension=dimension.lower()))
+    if footnote:
+        fig.supxlabel(footnote, fontsize=7, color="#b30000", fontweight="bold", x=0.01, ha="left")
     return fig

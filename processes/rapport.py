@@ -1,9 +1,9 @@
 """OGC API process ``rapport``: "Exporter les résultats en PDF" of any search.
 
 Title, the criteria in words, summary counts, APD table and chart, a map of the results coloured by type
-of action, charts of the splits, then the list of the projects as the Atlas shows it, page numbers,
-sources, attributions, the date of the data and the SYNTHETIC-data notice on demo data. Core:
-:func:`coopatlas.reports.rapport.report_pdf`.
+of action, charts of the splits, the evolution per year (page "Évolution"), then the list of the projects
+as the Atlas shows it, page numbers, sources, attributions, the date of the data and the SYNTHETIC-data
+notice on demo data. Core: :func:`coopatlas.reports.rapport.report_pdf`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ PROCESS_METADATA = common_metadata(
     {
         "fr": "Les résultats d'une recherche en PDF : critères, chiffres clés, APD, carte des résultats par type "
         "(bleu : coopération décentralisée, jaune : autre action extérieure, rouge : demande de coopération), "
-        "graphiques, puis la liste des projets (Collectivité, Partenaire, Projet, Type, Thématique, Statut, "
+        "graphiques, l'évolution par année (projets lancés, actifs, terminés), puis la liste des projets "
+        "(Collectivité, Partenaire, Projet, Type, Thématique, Statut, "
         "Convention / Lancement), les sources et attributions.",
         "en": "The results of a search as PDF: criteria, key figures, ODA, map of the results by type (blue: "
-        "decentralised cooperation, yellow: other external action, red: cooperation request), charts, then "
+        "decentralised cooperation, yellow: other external action, red: cooperation request), charts, the "
+        "evolution per year (projects started, active, ended), then "
         "the list of the projects, the sources and attributions.",
     },
     ["rapport", "PDF", "export"],

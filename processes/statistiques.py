@@ -13,6 +13,7 @@ from coopatlas.documents.figures import render
 from coopatlas.documents.notices import atlas_metadata, data_notice
 from coopatlas.stats import DEFAULT_TOP, MAX_TOP, describe, statistics
 
+from . import _evolution
 from ._common import (
     LANG_INPUT,
     MEDIA_TYPES,
@@ -55,6 +56,7 @@ PROCESS_METADATA = common_metadata(
             "minOccurs": 0,
             "maxOccurs": 1,
         },
+        **_evolution.INPUTS,
         "format": format_input(FORMATS, "json"),
         "lang": LANG_INPUT,
     },
@@ -69,7 +71,7 @@ PROCESS_METADATA = common_metadata(
             "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
             "[{code, libelle, nombre, pourcentage}], description, donnees. CSV : section, "
             "rang, code, libelle, valeur, pourcentage. PNG/SVG : les graphiques. PDF : "
-            "graphiques et tableaux de données.",
+            "graphiques et tableaux de données. " + _evolution.OUTPUT["fr"],
             "en": "JSON: collectivites_francaises_engagees, collectivites_partenaires, "
             "collectivites_en_recherche, projets_cooperation_decentralisee, "
             "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
@@ -77,7 +79,7 @@ PROCESS_METADATA = common_metadata(
             "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
             "[{code, libelle, nombre, pourcentage}], description, donnees. CSV: section, rang, "
             "code, libelle, valeur, pourcentage. PNG/SVG: the charts. PDF: charts and data "
-            "tables.",
+            "tables. " + _evolution.OUTPUT["en"],
         },
     ),
     {"inputs": {"portee": {"type": "pays", "code": "BF"}, "top": 10, "format": "json"}},
@@ -89,13 +91,21 @@ class StatistiquesProcessor(AtlasProcessor):
 
     METADATA = PROCESS_METADATA
 
+    def with_defaults(self, values: dict) -> dict:
+        given = set(values)
+        return {**super().with_defaults(values), "_given": given}
+
     def check(self, values: dict) -> dict:
+        _evolution.check(values, values.pop("_given"))
         values["_criteria"] = parse_search(self.store, values)
         return values
 
     def run(self, values: dict):
         store, lang, fmt = self.store, values["lang"], values["format"]
         criteria = values["_criteria"]
+        if values["evolution"]:
+            notice = data_notice(atlas_metadata(store), lang)
+            return _evolution.run(store, values, describe(store, criteria, lang), notice)
         stats = statistics(store, criteria, top=values["top"], lang=lang)
         stats["description"] = describe(store, criteria, lang)
         notice = data_notice(atlas_metadata(store), lang)

@@ -2,7 +2,8 @@
 
 Portrait pages: title, the criteria in words, the date of the data, the SYNTHETIC-data notice (demo
 data), the Atlas's summary counts, the map of the results coloured by type of action, the declared APD
-per year, the top collectivities and the charts of the splits. Landscape pages: the list of the projects
+per year, the top collectivities, the charts of the splits and the page "Évolution" (projects started,
+active and ended per year, :mod:`.evolution`). Landscape pages: the list of the projects
 as the Atlas shows it (Collectivité, Partenaire, Projet, Type, Thématique, Statut, Convention /
 Lancement), grouped by country, then the matching cooperation requests of the Bourse projets. Last: the
 sources and attributions. Every page is numbered and, on demo data, marked SYNTHETIC.
@@ -29,9 +30,11 @@ from ..documents.notices import atlas_metadata, data_notice, sources_lines
 from ..documents.texts import TEXTS as SHARED
 from ..documents.texts import Texts
 from ..stats import criteria_names, statistics
+from ..stats_series import series
 from ..store import Store
 from ..text import normalise
 from . import sections
+from .evolution import evolution_section
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -288,6 +291,9 @@ def report_story(
             continue  # one continent or one country: a chart of one bar says nothing
         story.append(pdf.figure_image(charts.chart(kind, stats, lang, size=size), width))
         story.append(Spacer(1, 6))
+
+    # the evolution per year, from its own page
+    story += [PageBreak(), *evolution_section(series(store, criteria, lang=lang), lang, width, st)]
 
     # the list, landscape
     story += [NextPageTemplate("landscape"), PageBreak()]
