@@ -30,6 +30,7 @@ RANKS = {
     "store": 5,
     "data": 6,
     "stats": 6,
+    "stats_apd": 6,
     "styles": 6,
     "documents": 7,
     "charts": 8,
