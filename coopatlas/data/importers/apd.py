@@ -61,9 +61,9 @@ def read_apd(imp, path: Path, encoding: str | None = None) -> list[dict]:
                 ctx.problem("pays", f"unknown country {pays!r}: add it to values.pays of {imp.mapping.path.name}")
             annee = ctx.year("annee")
             montant = ctx.amount("montant")
-            secteur, canal, ok = _sector(ctx), *_channel(ctx)
+            secteur, canal = _sector(ctx), _channel(ctx)
             markers = {field: _score(ctx, field) for field in voc.champs_marqueurs()}
-            if None in (key, cc, annee, montant) or not ok or INVALID in (secteur, *markers.values()):
+            if None in (key, cc, annee, montant) or INVALID in (secteur, canal, *markers.values()):
                 continue
             aggregated += canal != ctx.text("canal")
             k = (key, cc, annee, secteur, canal)
@@ -148,12 +148,12 @@ def _sector(ctx: RowContext):
     return INVALID
 
 
-def _channel(ctx: RowContext) -> tuple[str | None, bool]:
-    """The row's channel of delivery (brought to :data:`coopatlas.vocabulary.CANAUX`) and whether it is
-    valid (empty is valid: not declared)."""
+def _channel(ctx: RowContext):
+    """The row's channel of delivery, brought to :data:`coopatlas.vocabulary.CANAUX`; ``None`` when not
+    given, :data:`INVALID` (with a problem) when unknown."""
     code = ctx.text("canal")
     if code is None:
-        return None, True
+        return None
     channel = voc.canal_agrege(code)
     if channel is None:
         ctx.problem(
@@ -161,8 +161,8 @@ def _channel(ctx: RowContext) -> tuple[str | None, bool]:
             f"unknown CRS channel code {code!r} (a code of datasets/iati/codelists/CRSChannelCode.xml, e.g. 12000 "
             "recipient government, 22000 donor country-based NGO)",
         )
-        return None, False
-    return channel, True
+        return INVALID
+    return channel
 
 
 def _score(ctx: RowContext, field: str):
