@@ -171,3 +171,30 @@ def test_bad_codes_name_the_line_and_column(tmp_path, zone, reference, mapping):
     assert f"{apd}, line 5, column 'ChannelCode': unknown CRS channel code '77777'" in msg
     assert f"{apd}, line 6, column 'Gender': bad marker score '3' (0 not targeted, 1 significant, 2 principal" in msg
     assert f"{apd}, line 7, column 'Nutrition': bad marker score 'beaucoup'" in msg
+
+
+def test_interchange_bad_codes_name_the_line_and_column(tmp_path, zone, reference, mapping):
+    apd = write_apd(tmp_path / "apd.csv", CRS_HEADER, LINES[:2])
+    folder = write_interchange(
+        import_atlas([zone], mapping, apd_files=[apd], reference=reference).tables, tmp_path / "x"
+    )
+    path = folder / "apd.csv"
+    header, first, second = path.read_text(encoding="utf-8").splitlines()
+    names = header.split(",")
+
+    def edited(line: str, **values) -> str:
+        cells = line.split(",")
+        for name, value in values.items():
+            cells[names.index(name)] = value
+        return ",".join(cells)
+
+    path.write_text(
+        "\n".join([header, edited(first, secteur="99999", canal="41122"), edited(second, marqueur_genre="3")]) + "\n"
+    )
+    with pytest.raises(SourceError) as exc:
+        read_interchange(folder, reference)
+    msg = str(exc.value)
+    known = f"known: the {len(voc.SECTEURS_CAD)} codes of /vocabulaire"
+    assert f"{path}, line 2, column 'secteur': unknown secteur_cad '99999'; {known}" in msg
+    assert f"{path}, line 2, column 'canal': unknown canal '41122'" in msg  # the interchange holds kept codes only
+    assert f"{path}, line 3, column 'marqueur_genre': bad marker score: '3'" in msg
