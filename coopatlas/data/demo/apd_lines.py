@@ -70,18 +70,27 @@ def _sectors_by_pair(projets: list[dict]) -> dict[tuple[str, str], Counter]:
     return out
 
 
+#: ``(marker code, its APD field)`` in the order of the rules.
+_FIELDS = [(code, voc.MARQUEURS[code].extra["champ"]) for code in MARKER_RULES]
+
+
 def _markers(sector: str, declared: dict[str, bool], rng: np.random.Generator) -> dict[str, int | None]:
     scores = {}
-    for code, (principal, significant, elsewhere) in MARKER_RULES.items():
-        field = voc.MARQUEURS[code].extra["champ"]
+    for (code, field), draw in zip(_FIELDS, rng.random(len(_FIELDS))):
+        principal, significant, elsewhere = MARKER_RULES[code]
         if not declared[code]:
             scores[field] = None
         elif sector in principal:
             scores[field] = 2
         else:
-            p = significant.get(sector, elsewhere)
-            scores[field] = 1 if rng.random() < p else 0
+            scores[field] = 1 if draw < significant.get(sector, elsewhere) else 0
     return scores
+
+
+def _weighted_sample(items: list[str], weights: np.ndarray, k: int, rng: np.random.Generator) -> list[str]:
+    """``k`` distinct items drawn in proportion to ``weights`` (Gumbel top-k: one draw per item)."""
+    keys = np.log(weights) + rng.gumbel(size=len(items))
+    return [items[i] for i in np.argsort(-keys, kind="stable")[:k]]
 
 
 def declaration_lines(apd: pd.DataFrame, projets: list[dict]) -> pd.DataFrame:
@@ -95,14 +104,17 @@ def declaration_lines(apd: pd.DataFrame, projets: list[dict]) -> pd.DataFrame:
         counted = sectors.get((decl.collectivite_id, decl.pays_code)) or Counter({NOT_SPECIFIED: 1})
         codes = sorted(counted)
         weights = np.array([counted[c] for c in codes], dtype=float)
-        n_sectors = min(len(codes), 1 + int(rng.binomial(2, 0.35)))
-        chosen = rng.choice(codes, size=n_sectors, replace=False, p=weights / weights.sum())
-        n_channels = 2 if rng.random() < 0.25 else 1
-        via = rng.choice(channels, size=n_channels, replace=False, p=channel_weights)
-        cells = [(str(s), str(c)) for s in chosen for c in via]
-        euros = split_exact(rng.dirichlet(np.full(len(cells), 2.0)), int(decl.montant))
-        markers_given = rng.random() >= NO_MARKERS
-        declared = {code: markers_given and rng.random() >= LEFT_OUT.get(code, 0.0) for code in MARKER_RULES}
+        draws = rng.random(4)
+        n_sectors = min(len(codes), 1 + int(draws[0] < 0.5) + int(draws[1] < 0.15))
+        chosen = _weighted_sample(codes, weights, n_sectors, rng)
+        via = _weighted_sample(channels, channel_weights, 2 if draws[2] < 0.25 else 1, rng)
+        cells = [(sector, channel) for sector in chosen for channel in via]
+        euros = split_exact(rng.gamma(2.0, size=len(cells)), int(decl.montant))  # Dirichlet(2) shares
+        left_out = rng.random(len(MARKER_RULES))
+        declared = {
+            code: draws[3] >= NO_MARKERS and draw >= LEFT_OUT.get(code, 0.0)
+            for code, draw in zip(MARKER_RULES, left_out)
+        }
         for (sector, channel), amount in zip(cells, euros):
             if amount > 0:
                 rows.append(
