@@ -12,6 +12,7 @@ from coopatlas.charts import dashboard
 from coopatlas.documents.figures import render
 from coopatlas.documents.notices import atlas_metadata, data_notice
 from coopatlas.stats import DEFAULT_TOP, MAX_TOP, describe, statistics
+from coopatlas.stats_apd import apd_breakdowns
 
 from . import _evolution
 from ._common import (
@@ -69,7 +70,9 @@ PROCESS_METADATA = common_metadata(
             "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
             "[{annee, montant}], top_collectivites [{rang, id, nom, type_collectivite, "
             "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
-            "[{code, libelle, nombre, pourcentage}], description, donnees. CSV : section, "
+            "[{code, libelle, nombre, pourcentage}], apd_par_secteur (groupes CAD), apd_par_canal, "
+            "apd_par_marqueur (montant par score : principal, significatif, non ciblé, non déclaré), "
+            "description, donnees. CSV : section, "
             "rang, code, libelle, valeur, pourcentage. PNG/SVG : les graphiques. PDF : "
             "graphiques et tableaux de données. " + _evolution.OUTPUT["fr"],
             "en": "JSON: collectivites_francaises_engagees, collectivites_partenaires, "
@@ -77,7 +80,9 @@ PROCESS_METADATA = common_metadata(
             "projets_actions_exterieures, demandes_cooperation, pays, apd_par_annee "
             "[{annee, montant}], top_collectivites [{rang, id, nom, type_collectivite, "
             "nb_projets}], repartition_pays, repartition_thematiques, repartition_continents "
-            "[{code, libelle, nombre, pourcentage}], description, donnees. CSV: section, rang, "
+            "[{code, libelle, nombre, pourcentage}], apd_par_secteur (DAC groups), apd_par_canal, "
+            "apd_par_marqueur (amount per score: principal, significant, not targeted, not declared), "
+            "description, donnees. CSV: section, rang, "
             "code, libelle, valeur, pourcentage. PNG/SVG: the charts. PDF: charts and data "
             "tables. " + _evolution.OUTPUT["en"],
         },
@@ -107,6 +112,7 @@ class StatistiquesProcessor(AtlasProcessor):
             notice = data_notice(atlas_metadata(store), lang)
             return _evolution.run(store, values, describe(store, criteria, lang), notice)
         stats = statistics(store, criteria, top=values["top"], lang=lang)
+        stats.update(apd_breakdowns(store, criteria, lang))  # APD by DAC sector, channel and policy marker
         stats["description"] = describe(store, criteria, lang)
         notice = data_notice(atlas_metadata(store), lang)
         if fmt == "json":

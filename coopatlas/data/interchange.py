@@ -10,7 +10,8 @@ the same collections, row for row. The folder holds:
     whatever its ``statut_validation`` (the public ``demandes`` layer is derived from it).
     Columns: exactly the base fields of the table, in any order, plus ``lon`` and ``lat`` (EPSG:4326,
     WGS 84 longitude and latitude in decimal degrees) for ``collectivites``, ``partenaires`` and
-    ``demandes``. An unknown or missing column is an error.
+    ``demandes``. An unknown or missing column is an error, except the columns :data:`OPTIONAL` names
+    (added to the format later: NULL in every row of a file written before them).
 ``metadata.json``
     ``{"format": "coopatlas-interchange", "version": 1, "metadata": {...}}``; ``metadata`` is the atlas
     metadata stored in the GeoPackage (``synthetique``, ``notice_fr``, ``notice_en``, ``date_donnees``,
@@ -72,6 +73,10 @@ REQUIRED = {
     "apd": ("id", "collectivite_id", "pays_code", "annee", "montant"),
     "cofinancements": ("id", "projet_id", "type_cofinancement"),
 }
+#: Columns a file may lack (added later: the APD's sector, channel and policy markers), NULL when absent.
+OPTIONAL = {"apd": ("secteur", "canal", *voc.champs_marqueurs())}
+#: Code lists longer than this are not listed in full in an error (the ``/vocabulaire`` endpoint has them).
+LISTED_CODES = 30
 YEAR_RANGE = (1800, 2100)
 _INT = re.compile(r"[+-]?\d+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -225,6 +230,8 @@ def parse_value(text: str, field: sch.Field, table: str) -> object:
         v = int(text)
         if field.name.startswith("annee") and not YEAR_RANGE[0] <= v <= YEAR_RANGE[1]:
             raise ValueError(f"bad year: {text!r} (expected {YEAR_RANGE[0]} to {YEAR_RANGE[1]})")
+        if field.name in voc.champs_marqueurs() and str(v) not in voc.SCORES_MARQUEUR:
+            raise ValueError(f"bad marker score: {text!r} (0 not targeted, 1 significant, 2 principal, or empty)")
         return v
     if t == sch.REAL:
         try:
@@ -250,7 +257,9 @@ def parse_value(text: str, field: sch.Field, table: str) -> object:
             raise ValueError(f"bad date: {text!r} (YYYY-MM-DD)") from None
         return text
     if field.vocabulary is not None and text not in field.vocabulary:
-        raise ValueError(f"unknown {field.codelist} {text!r}; known: {', '.join(field.vocabulary.codes)}")
+        codes = field.vocabulary.codes
+        known = ", ".join(codes) if len(codes) <= LISTED_CODES else f"the {len(codes)} codes of /vocabulaire"
+        raise ValueError(f"unknown {field.codelist} {text!r}; known: {known}")
     if table == "projets" and field.name == "cofinancement_types":
         bad = [c for c in text.split(",") if c not in voc.COFINANCEMENTS]
         if bad:
@@ -279,7 +288,7 @@ def _read_table(directory: Path, table: str, problems: Problems) -> tuple[list[d
         return None
     expected = columns(table)
     unknown = [h for h in header if h not in expected]
-    missing = [c for c in expected if c not in header]
+    missing = [c for c in expected if c not in header and c not in OPTIONAL.get(table, ())]
     dup = sorted({h for h in header if header.count(h) > 1})
     for h in unknown:
         problems.add(Problem(name, f"unknown column (expected: {', '.join(expected)})", line=1, column=h))
@@ -312,6 +321,8 @@ def _read_table(directory: Path, table: str, problems: Problems) -> tuple[list[d
                     continue
                 if rec[h] is None and h in required:
                     problems.add(Problem(name, "empty value (required)", line=line, column=h))
+            for c in OPTIONAL.get(table, ()):
+                rec.setdefault(c, None)
             records.append(rec)
             lines.append(line)
     except csv.Error as exc:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import vocabulary as voc
+
 #: Required base fields of each table (the interchange format's columns, besides lon/lat).
 BASE_FIELDS = {
     "collectivites": [
@@ -78,7 +80,16 @@ BASE_FIELDS = {
         "date_depot",
         "date_validation",
     ],
-    "apd": ["id", "collectivite_id", "pays_code", "annee", "montant"],
+    "apd": [
+        "id",
+        "collectivite_id",
+        "pays_code",
+        "annee",
+        "secteur",
+        "canal",
+        "montant",
+        *(t.extra["champ"] for t in voc.MARQUEURS),
+    ],
     "cofinancements": ["id", "projet_id", "type_cofinancement", "annee", "montant"],
 }
 #: Tables whose rows carry a point (interchange: ``lon``/``lat`` columns, EPSG:4326 degrees).

@@ -6,6 +6,7 @@
 * per collection: ``<id>.fgb`` (FlatGeobuf, collections with a geometry only), ``<id>.parquet``
   (GeoParquet; plain Parquet for the collections without geometry) and ``<id>.csv`` (UTF-8, geometry as
   WKT);
+* ``apd-crs.csv``: the declared APD in the column layout of the OECD CRS (:mod:`.apd_crs`);
 * ``index.json``: each file with its collection, format, media type, size, SHA-256 and licences.
 
 Only public data: each collection's schema fields (:mod:`coopatlas.schema`) read from the table or view
@@ -38,6 +39,8 @@ from ..paths import replace_folder
 from ..store import Store, open_store
 from ..store.live_writer import MARKER_TABLE
 from ..text import spreadsheet_safe
+from .apd_crs import FILE_NAME as APD_CRS_FILE
+from .apd_crs import write_crs_csv
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 GPKG_NAME = "coopatlas.gpkg"
@@ -170,10 +173,14 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
             for fmt in ("fgb", "parquet", "csv"):
                 if (tmp / f"{cid}{FORMATS[fmt][0]}").exists():
                     files.append({"collection": cid, "format": fmt, "rows": len(frame)})
+        rows = write_crs_csv(store, tmp / APD_CRS_FILE)
+        files.append({"collection": "apd", "format": "csv", "rows": rows, "file": APD_CRS_FILE, "profile": "OECD CRS"})
         styled = _add_styles(gpkg, list(sch.COLLECTIONS))
         files.insert(0, {"collection": None, "format": "gpkg", "collections": list(sch.COLLECTIONS), "styled": styled})
         for entry in files:
-            name = GPKG_NAME if entry["format"] == "gpkg" else f"{entry['collection']}{FORMATS[entry['format']][0]}"
+            name = entry.get("file") or (
+                GPKG_NAME if entry["format"] == "gpkg" else f"{entry['collection']}{FORMATS[entry['format']][0]}"
+            )
             path = tmp / name
             if entry["collection"]:
                 sources = (licences or {}).get(entry["collection"], [])

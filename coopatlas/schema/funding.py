@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from .. import vocabulary as voc
 from .field_groups import _abroad_fields, _france_fields
 from .model import INTEGER, REAL, TEXT, Collection, F, Period
+
+
+def _marker_fields() -> tuple:
+    """One field per policy marker of :data:`coopatlas.vocabulary.MARQUEURS`: its score 0, 1 or 2
+    (:data:`coopatlas.vocabulary.SCORES_MARQUEUR`), NULL when not declared."""
+    return tuple(
+        F(
+            t.extra["champ"],
+            INTEGER,
+            f"Marqueur {t.fr.lower()} (0 non ciblé, 1 significatif, 2 principal)",
+            f"{t.en} marker (0 not targeted, 1 significant, 2 principal)",
+        )
+        for t in voc.MARQUEURS
+    )
+
 
 APD = Collection(
     "apd",
     None,
     "Aide publique au développement déclarée",
     "Declared official development aid",
-    "Une déclaration d'APD : une collectivité, un pays, une année, un montant en euros.",
-    "One ODA declaration: one authority, one country, one year, one amount in euros.",
+    "Une ligne de déclaration d'APD : une collectivité, un pays, une année, un secteur CAD et un canal "
+    "d'acheminement, un montant en euros et les marqueurs de politique de l'OCDE. Les montants d'une "
+    "collectivité, d'un pays et d'une année sont la somme de ses lignes.",
+    "One line of an ODA declaration: one authority, one country, one year, one DAC sector and one channel of "
+    "delivery, an amount in euros and the OECD policy markers. The amount of an authority, a country and a "
+    "year is the sum of its lines.",
     (
         F("id", TEXT, "Identifiant", "Identifier", nullable=False),
         F("collectivite_id", TEXT, "Collectivité (identifiant)", "Authority (identifier)", indexed=True),
@@ -27,7 +47,17 @@ APD = Collection(
         *_france_fields(),
         *_abroad_fields(),
         F("annee", INTEGER, "Année", "Year", indexed=True),
+        F(
+            "secteur",
+            TEXT,
+            "Secteur CAD (code objet à 5 chiffres)",
+            "DAC sector (5-digit purpose code)",
+            codelist="secteur_cad",
+            indexed=True,
+        ),
+        F("canal", TEXT, "Canal d'acheminement (code CRS)", "Channel of delivery (CRS code)", codelist="canal"),
         F("montant", REAL, "Montant (euros)", "Amount (euros)"),
+        *_marker_fields(),
     ),
     keywords=("APD", "aide publique au développement"),
     time=Period("annee"),

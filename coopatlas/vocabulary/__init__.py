@@ -7,10 +7,13 @@ endpoint); the QGIS plugin reads them from the server and hard-codes none of the
 
 Codes are French, ASCII, ``snake_case``. Every code has a French (``fr``) and an English (``en``)
 label. Where an international code list exists, the mapping to it is given (IATI ActivityStatus,
-IATI GeographicalPrecision, OECD DAC 5-digit purpose codes, UN M49 geoscheme).
+IATI GeographicalPrecision, OECD DAC 5-digit purpose codes, UN M49 geoscheme); the OECD DAC/CRS lists of
+the APD declaration (sectors, channels, policy markers) are read from the IATI replicas kept in
+``datasets/iati/codelists`` (:mod:`.dac`).
 """
 
 from .code_lists import CODE_LISTS, vocabulary_json
+from .dac import CANAUX, GROUPES_CAD, MARQUEURS, SCORES_MARQUEUR, SECTEURS_CAD, canal_agrege, champs_marqueurs
 from .geography import CONTINENTS, SOUS_CONTINENTS
 from .model import CodeList, Term, _terms
 from .palette import PALETTE
@@ -29,6 +32,13 @@ from .records import (
 from .themes import _THEMES_TREE, SOUS_SOUS_THEMATIQUES, SOUS_THEMATIQUES, THEMATIQUES, secteur_cad
 
 __all__ = [
+    "CANAUX",
+    "GROUPES_CAD",
+    "MARQUEURS",
+    "SCORES_MARQUEUR",
+    "SECTEURS_CAD",
+    "canal_agrege",
+    "champs_marqueurs",
     "CODE_LISTS",
     "COFINANCEMENTS",
     "CONTINENTS",

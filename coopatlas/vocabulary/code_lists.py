@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .dac import CANAUX, GROUPES_CAD, MARQUEURS, SCORES_MARQUEUR, SECTEURS_CAD
 from .geography import CONTINENTS, SOUS_CONTINENTS
 from .model import CodeList
 from .records import (
@@ -29,6 +30,11 @@ CODE_LISTS: dict[str, CodeList] = {
     "thematique": THEMATIQUES,
     "sous_thematique": SOUS_THEMATIQUES,
     "sous_sous_thematique": SOUS_SOUS_THEMATIQUES,
+    "secteur_cad": SECTEURS_CAD,
+    "groupe_cad": GROUPES_CAD,
+    "canal": CANAUX,
+    "marqueur": MARQUEURS,
+    "score_marqueur": SCORES_MARQUEUR,
 }
 
 

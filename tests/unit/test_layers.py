@@ -31,6 +31,7 @@ RANKS = {
     "data": 6,
     "stats": 6,
     "stats_series": 6,
+    "stats_apd": 6,
     "styles": 6,
     "documents": 7,
     "charts": 8,

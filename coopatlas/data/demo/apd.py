@@ -1,11 +1,14 @@
 """The official development aid (APD) declared in the demo atlas: per collectivity, country and year, summing to
-the published yearly totals of the world and of Burkina Faso, spread over continents as published for 2017."""
+the published yearly totals of the world and of Burkina Faso, spread over continents as published for 2017;
+each declaration then split into lines per DAC sector and channel of delivery, with policy markers
+(:mod:`.apd_lines`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from .apd_lines import declaration_lines
 from .figures import APD_BF, APD_MONDE
 from .plausible import APD_CONTINENT, APD_PAYS_FORTS
 from .sampling import split_exact
@@ -14,7 +17,7 @@ from .sampling import split_exact
 def apd_declarations(
     coll: pd.DataFrame, projets: list[dict], continent: dict, rng: np.random.Generator
 ) -> pd.DataFrame:
-    """APD declarations whose yearly totals are exactly the published world and Burkina Faso figures."""
+    """APD declaration lines whose yearly totals are exactly the published world and Burkina Faso figures."""
     pairs = (
         pd.DataFrame(
             [(p["collectivite_id"], p["pays_code"]) for p in projets], columns=["collectivite_id", "pays_code"]
@@ -61,5 +64,4 @@ def apd_declarations(
             if e > 0:
                 rows.append(dict(collectivite_id=cid, pays_code=pc, annee=year, montant=float(e)))
     df = pd.DataFrame(rows).sort_values(["annee", "collectivite_id", "pays_code"], kind="stable")
-    df.insert(0, "id", [f"APD{i + 1:06d}" for i in range(len(df))])
-    return df.reset_index(drop=True)
+    return declaration_lines(df.reset_index(drop=True), projets)

@@ -70,6 +70,9 @@ APD_FIELDS = (
     "pays",
     "annee",
     "montant",
+    "secteur",
+    "canal",
+    *voc.champs_marqueurs(),
 )
 #: Value maps and the code list whose codes they produce (``None``: checked by the importer).
 VALUE_MAPS = {
