@@ -110,7 +110,7 @@ def _caption(period: MapPeriod, data: CountryData, lang: str) -> str:
     counts = plural(data.n_projects, "n_projects", lang)
     if data.requests_shown:
         counts += ", " + plural(data.totals.get("demande_cooperation", 0), "n_requests", lang)
-    return f"{period.short()} — {counts}"
+    return f"{period.short(lang)} — {counts}"
 
 
 def _draw_legend(page: PageCanvas, model: CountryMap, box: Box, scale: SymbolScale, max_total: int) -> None:
@@ -161,7 +161,10 @@ def build_models(store: Store, options: MapOptions, world: World | None = None) 
     code, lang = options.country.code, options.lang
     datas = [country_data(store, options.criteria, code, lang, period) for period in options.dates]
     title = options.title or TEXTS(
-        "multiples_title", lang, country=options.country.name(lang), dates=", ".join(p.short() for p in options.dates)
+        "multiples_title",
+        lang,
+        country=options.country.name(lang),
+        dates=", ".join(p.short(lang) for p in options.dates),
     )
     return replace(model, title=title, options=replace(model.options, period=None)), datas
 

@@ -43,14 +43,12 @@ class MapPeriod:
             return f"since {self.first}" if en else f"depuis {self.first}"
         return f"from {self.first} to {self.last}" if en else f"de {self.first} à {self.last}"
 
-    def short(self) -> str:
-        """The period in a few characters: ``1995``, ``2000–2010``, ``… – 2010``, ``2010 – …``."""
+    def short(self, lang: str = "fr") -> str:
+        """The period in a few words: ``1995``, ``2000–2010``, ``jusqu'en 1990``, ``depuis 2012``."""
         if self.first is not None and self.first == self.last:
             return str(self.first)
-        if self.first is None:
-            return f"… – {self.last}"
-        if self.last is None:
-            return f"{self.first} – …"
+        if self.first is None or self.last is None:
+            return self.label(lang)
         return f"{self.first}–{self.last}"
 
 

@@ -128,6 +128,7 @@ def test_small_multiple_has_one_panel_per_date_with_its_projects(small_multiple,
         caption = next(t for t in texts if t.startswith(period.short() + " — "))
         numbers = [int(n) for n in re.findall(r"\d+", caption.split(" — ", 1)[1])]
         assert numbers == [projects, expected["demande_cooperation"]], caption
+    assert any(t.startswith("jusqu'en 1990 — ") for t in texts) and any(t.startswith("2000–2005 — ") for t in texts)
 
 
 def test_small_multiple_panels_share_extent_and_scale(small_multiple):
