@@ -3,8 +3,9 @@
 Oracle: the rule of the schema written out here (a project is active from its launch year to its end
 year, open-ended when it has none; a request from its submission to its validation), evaluated in Python
 on every row of the country read from the atlas of the tests, against the counts the map prints in its
-legend (one period) or in each panel's title (small multiple). Bad values are refused naming the input,
-in the core and through a REAL server.
+legend (one period) or in each panel's title (small multiple); the same rows on PostGIS as on the
+GeoPackage (a throwaway cluster). Bad values are refused naming the input, in the core and through a REAL
+server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pypdf import PdfReader
 
 from coopatlas import vocabulary as voc
 from coopatlas.cartography.options import InputError, parse_options
+from coopatlas.criteria import Criteria
+from support.fixtures import postgis_cluster, postgis_url  # noqa: F401 - fixtures of the parity test
 
 #: (country, datetime input, (first year, last year); None: open end).
 PERIODS = [
@@ -86,6 +89,22 @@ def test_the_map_of_a_period_draws_the_projects_active_then(renders, gpkg, count
     label = options.period.label("fr")
     assert any(t.endswith(label) and "coopération décentralisée" in t for t in texts), "the title states the period"
     assert f"Projets et demandes actifs {label}" in texts, "the legend states the period"
+
+
+@pytest.mark.parametrize("value", ["1995", "2000/2010", "../1990", "2011/..", "2012"])
+def test_a_period_selects_the_same_rows_on_postgis(store, postgis_url, value):  # noqa: F811 - the fixture
+    from coopatlas.cartography.data import country_data
+    from coopatlas.cartography.period import parse_period
+    from coopatlas.store import open_store
+
+    period = parse_period(value)
+    for country in ("BF", "ML", "ET"):  # ET: the country with the most requests
+        on_gpkg = country_data(store, Criteria(), country, "fr", period)
+        on_postgis = country_data(open_store(postgis_url), Criteria(), country, "fr", period)
+        assert on_postgis.totals == on_gpkg.totals, (country, value)
+        assert [(p.label, p.counts) for p in on_postgis.places] == [(p.label, p.counts) for p in on_gpkg.places]
+    if value == "2012":  # requests (dates) are compared too, not only projects (years)
+        assert country_data(store, Criteria(), "ET", "fr", period).totals["demande_cooperation"] > 0
 
 
 def test_the_periods_select_different_projects(gpkg):
