@@ -107,6 +107,29 @@ def test_a_period_selects_the_same_rows_on_postgis(store, postgis_url, value):  
         assert country_data(store, Criteria(), "ET", "fr", period).totals["demande_cooperation"] > 0
 
 
+def test_an_atlas_of_a_period_counts_the_countries_active_then(store, gpkg):
+    """``atlas`` with ``datetime``: the countries (and their counts) with projects or requests active then."""
+    from coopatlas.cartography.data import countries_with_data
+    from coopatlas.cartography.period import MapPeriod
+
+    con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+    try:
+        projects = con.execute("SELECT pays_code, annee_lancement, annee_fin FROM projets").fetchall()
+        requests_ = con.execute("SELECT pays_code, date_depot, date_validation FROM demandes").fetchall()
+    finally:
+        con.close()
+    for first, last in ((1970, 1975), (2011, None)):
+        expected: dict[str, int] = {}
+        for code, start, end in projects:
+            if active_project(start, end, first, last):
+                expected[code] = expected.get(code, 0) + 1
+        for code, submitted, validated in requests_:
+            if active_request(submitted, validated, first, last):
+                expected[code] = expected.get(code, 0) + 1
+        assert expected, f"no country active in {first}–{last}: the test cannot fail"
+        assert countries_with_data(store, Criteria(), MapPeriod(first, last)) == expected
+
+
 def test_the_periods_select_different_projects(gpkg):
     """The oracle is not trivial: a year, a decade and the whole atlas differ."""
     year, decade, everything = (oracle(gpkg, "BF", *y) for y in ((1995, 1995), (2000, 2010), (None, None)))
