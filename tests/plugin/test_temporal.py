@@ -201,7 +201,9 @@ def test_window_temporal_controller(qtbot, window, qgis_canvas, artefacts, gpkg)
         node = QgsProject.instance().layerTreeRoot().findLayer(loaded.layers[coll].id())
         node.setItemVisibilityChecked(False)
     navigation = controller_widget.temporalController()
-    qgis_canvas.setTemporalController(navigation)
+    # the controller drives the canvas as in QGIS; a plain connection (gone with the controller), not
+    # QgsMapCanvas.setTemporalController: the canvas of the tests outlives this controller
+    navigation.updateTemporalRange.connect(qgis_canvas.setTemporalRange)
     try:
         navigation.setNavigationMode(QgsTemporalNavigationObject.Animated)
         navigation.setTemporalExtents(year_range(1960, 2013))
