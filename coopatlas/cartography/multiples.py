@@ -31,7 +31,7 @@ from .geography import World
 from .geography import world as load_world
 from .labels import wrap_text
 from .layout import GUTTER, MARGIN, TYPOGRAPHY, Box, page_layout, page_size
-from .mappage import MM_PER_INCH, _draw_credits, _draw_symbols, _draw_title_block
+from .mappage import MM_PER_INCH, draw_credits, draw_symbols, draw_title_block
 from .model import CountryMap, Frame
 from .options import MapOptions
 from .period import MapPeriod
@@ -177,7 +177,7 @@ def small_multiple_figure(
     lay, area, (cols, rows, panel_w, panel_h), legend = _layout(model, len(datas))
     fig = Figure(figsize=(lay.width / MM_PER_INCH, lay.height / MM_PER_INCH), dpi=dpi)
     page = PageCanvas(fig)
-    _draw_title_block(page, model, lay)
+    draw_title_block(page, model, lay)
     typo = lay.typography
     max_total = max([p.total for data in datas for p in data.places], default=1)
     scale = SymbolScale(max_total, options.paper)
@@ -196,7 +196,7 @@ def small_multiple_figure(
         main_points = split_country(model.country.geometry, points).main.points
         symbols = symbol_items(panel_model, frame, main_points, scale)
         if symbols:
-            _draw_symbols(page, symbols, box, 5, f"symboles-{i + 1}")
+            draw_symbols(page, symbols, box, 5, f"symboles-{i + 1}")
         page.text(
             x, top - 0.6, _caption(period, data, model.lang), typo.heading, weight="bold", ha="left", va="top", gid=gid
         )
@@ -207,7 +207,7 @@ def small_multiple_figure(
         info.periods.append(period)
         info.data.append(data)
     _draw_legend(page, model, legend, scale, max_total)
-    _draw_credits(page, model, lay)
+    draw_credits(page, model, lay)
     return fig, model, info
 
 
