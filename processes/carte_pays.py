@@ -57,6 +57,35 @@ def _inputs() -> dict:
             ),
             {"type": "string", "enum": list(O.ATLAS_SCOPES)},
         ),
+        "datetime": one(
+            text("Période", "Period"),
+            text(
+                "Seuls les projets et demandes actifs pendant cette période sont cartographiés : une année "
+                "(1995) ou un intervalle d'années (2000/2010, ../2010, 2000/..), la syntaxe du paramètre "
+                "datetime d'OGC API limitée aux années. Un projet est actif de son année de lancement à son "
+                "année de fin (sans fin : toujours en cours), une demande de son dépôt à sa validation.",
+                "Only the projects and requests active in this period are mapped: a year (1995) or an "
+                "interval of years (2000/2010, ../2010, 2000/..), the syntax of OGC API's datetime restricted "
+                "to years. A project is active from its launch year to its end year (none: still running), a "
+                "request from its submission to its validation.",
+            ),
+            {"oneOf": [{"type": "integer"}, {"type": "string", "minLength": 1, "maxLength": 20}]},
+        ),
+        "dates": one(
+            text("Dates (petits multiples)", "Dates (small multiple)"),
+            text(
+                "2 à 6 années ou intervalles (même syntaxe que datetime) : une page où le même pays figure à "
+                "chaque date, même étendue et même échelle, une légende commune (pdf, svg ou png).",
+                "2 to 6 years or intervals (the syntax of datetime): one page with the same country at each "
+                "date, same extent and scale, one shared legend (pdf, svg or png).",
+            ),
+            {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 6,
+                "items": {"oneOf": [{"type": "integer"}, {"type": "string", "minLength": 1, "maxLength": 20}]},
+            },
+        ),
         **crit,
         "format": one(
             text("Format", "Format"),
@@ -203,5 +232,10 @@ class CartePaysProcessor(AtlasProcessor):
                     )
             data, _ = render_atlas(self.store, options, progress=self.progress)
             return MEDIA_TYPES["pdf"], data
+        if options.dates:
+            from coopatlas.cartography.multiples import render_small_multiple
+
+            data, _ = render_small_multiple(self.store, options)
+            return MEDIA_TYPES[options.format], data
         data, _ = render_country_map(self.store, options)
         return MEDIA_TYPES[options.format], data

@@ -1,5 +1,5 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis styleCategories="Symbology" version="3.22.0-Białowieża">
+<qgis styleCategories="Symbology|Temporal" version="3.22.0-Białowieża">
   <renderer-v2 type="categorizedSymbol" attr="type_action" enableorderby="0" forceraster="0" referencescale="-1" symbollevels="0">
     <categories>
       <category label="Coopération décentralisée" render="true" symbol="0" value="cooperation_decentralisee" />
@@ -264,6 +264,12 @@
     <rotation />
     <sizescale />
   </renderer-v2>
+  <temporal accumulate="0" durationField="" durationUnit="min" enabled="1" endExpression="coalesce(to_datetime(to_date(&quot;date_validation&quot;))+to_interval('1 day'),make_datetime(9999,1,1,0,0,0))" endField="" fixedDuration="0" limitMode="0" mode="4" startExpression="to_datetime(to_date(&quot;date_depot&quot;))" startField="">
+    <fixedRange>
+      <start />
+      <end />
+    </fixedRange>
+  </temporal>
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerGeometryType>0</layerGeometryType>

@@ -1,5 +1,5 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis styleCategories="Symbology" version="3.22.0-Białowieża">
+<qgis styleCategories="Symbology|Temporal" version="3.22.0-Białowieża">
   <renderer-v2 type="categorizedSymbol" attr="type_action" enableorderby="0" forceraster="0" referencescale="-1" symbollevels="0">
     <categories>
       <category label="Coopération décentralisée" render="true" symbol="0" value="cooperation_decentralisee" />
@@ -204,6 +204,12 @@
     <rotation />
     <sizescale />
   </renderer-v2>
+  <temporal accumulate="0" durationField="" durationUnit="min" enabled="1" endExpression="make_datetime(&quot;annee_lancement&quot;+1,1,1,0,0,0)" endField="" fixedDuration="0" limitMode="0" mode="4" startExpression="make_datetime(&quot;annee_lancement&quot;,1,1,0,0,0)" startField="">
+    <fixedRange>
+      <start />
+      <end />
+    </fixedRange>
+  </temporal>
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerGeometryType>1</layerGeometryType>

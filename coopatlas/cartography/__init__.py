@@ -9,6 +9,8 @@
   :mod:`coopatlas.documents.texts`);
 - :mod:`.options`: the map's inputs, validated (every bad input named);
 - :mod:`.data`: the partner places, table rows and counts of a country for a search;
+- :mod:`.period`: the period a map shows (``datetime``, ``dates``: years) and the rows active in it;
+- :mod:`.multiples`: the small multiple, the same country at 2 to 6 dates on one page;
 - :mod:`.projection`: the projection chosen for a country (conformal or equal-area, centred on it) and
   where its remote parts go (main frame, insets);
 - :mod:`.geography`, :mod:`.basemap`: the reference geography (Natural Earth countries, GeoNames admin-1

@@ -70,7 +70,7 @@ def atlas_countries(store: Store, options: MapOptions, world: World | None = Non
     """``[(country code, matching projects and requests)]`` of the atlas of ``options.atlas``
     (``monde`` or a continent code), in alphabetical order of the names in ``options.lang``."""
     world = world or load_world()
-    counts = countries_with_data(store, options.criteria)
+    counts = countries_with_data(store, options.criteria, options.period)
     members = {c.code: c for c in world.in_continent(options.atlas)}
     chosen = [(code, n) for code, n in counts.items() if code in members and n > 0]
     chosen.sort(key=lambda cn: normalise(members[cn[0]].name(options.lang)))
@@ -148,7 +148,7 @@ def render_atlas(
         for i, (code, _) in enumerate(chosen):
             country = world.countries[code]
             opts = replace(options, country=country, atlas=None, title=None, subtitle=subtitle)
-            data = country_data(store, options.criteria, code, lang)
+            data = country_data(store, options.criteria, code, lang, options.period)
             model = build_country_map(store, opts, world, data=data, meta=meta)
             page_no = n_contents + i + 1
             fig, _info = map_figure(

@@ -76,7 +76,7 @@ def build_country_map(
     country = options.country
     lang = options.lang
     if data is None:
-        data = country_data(store, options.criteria, country.code, lang)
+        data = country_data(store, options.criteria, country.code, lang, options.period)
     pts = _place_lonlat(data)
     split = split_country(country.geometry, pts)
     main_geom = split.main.geometry
@@ -99,7 +99,12 @@ def build_country_map(
     if meta is None:
         meta = atlas_metadata(store)
     name = country.name(lang)
-    title = options.title or MAP_TEXTS("default_title", lang, country=name)
+    if options.title:
+        title = options.title
+    elif options.period:
+        title = MAP_TEXTS("default_title_period", lang, country=name, period=options.period.label(lang))
+    else:
+        title = MAP_TEXTS("default_title", lang, country=name)
     crit = options.criteria.merge(pays=())
     if options.subtitle:
         subtitle = options.subtitle

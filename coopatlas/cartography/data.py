@@ -20,6 +20,7 @@ from .. import vocabulary as voc
 from ..criteria import Criteria
 from ..store import Store
 from .geography import display_text
+from .period import MapPeriod, period_where
 
 #: The three families, in the order they are drawn in a split symbol (clockwise from the top).
 TYPES = ("cooperation_decentralisee", "action_exterieure", "demande_cooperation")
@@ -97,13 +98,25 @@ def requests_applicable(criteria: Criteria) -> tuple[bool, list[str]]:
     return (not skipped), skipped
 
 
-def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "fr") -> CountryData:
+def _where(store: Store, crit: Criteria, collection: str, period: MapPeriod | None) -> tuple[str, list]:
+    """The SQL condition of the criteria on ``collection``, and of the period when there is one."""
+    where, params = crit.where(collection, store.dialect)
+    if period is None:
+        return where, list(params)
+    active, more = period_where(collection, period, store.dialect, store.placeholder())
+    return f"({where}) AND {active}", [*params, *more]
+
+
+def country_data(
+    store: Store, criteria: Criteria, pays_code: str, lang: str = "fr", period: MapPeriod | None = None
+) -> CountryData:
     """The projects and public requests of country ``pays_code`` (ISO alpha-2) matching ``criteria``
-    (whose own ``pays`` criterion, if any, is ignored: the country is ``pays_code``)."""
+    (whose own ``pays`` criterion, if any, is ignored: the country is ``pays_code``), active in ``period``
+    when one is given (:mod:`.period`)."""
     crit = criteria.merge(pays=())
     ph = store.placeholder()
     geom = store.geometry_sql("geom")
-    where, params = crit.where("projets", store.dialect)
+    where, params = _where(store, crit, "projets", period)
     rows = store.rows(
         f"SELECT partenaire_id, partenaire_nom, type_action, collectivite_id, collectivite_nom, thematique, {geom} "
         f"FROM projets WHERE pays_code = {ph} AND ({where})",
@@ -112,7 +125,7 @@ def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "
     shown, not_applied = requests_applicable(crit)
     req_rows = []
     if shown:
-        where, params = crit.where("demandes", store.dialect)
+        where, params = _where(store, crit, "demandes", period)
         req_rows = store.rows(
             f"SELECT demandeur_id, demandeur_nom, thematique, {geom} FROM demandes "
             f"WHERE pays_code = {ph} AND ({where})",
@@ -183,10 +196,11 @@ def country_data(store: Store, criteria: Criteria, pays_code: str, lang: str = "
     )
 
 
-def countries_with_data(store: Store, criteria: Criteria) -> dict[str, int]:
-    """``{pays_code: number of matching projects and requests}`` for every country with at least one."""
+def countries_with_data(store: Store, criteria: Criteria, period: MapPeriod | None = None) -> dict[str, int]:
+    """``{pays_code: number of matching projects and requests}`` for every country with at least one
+    (active in ``period`` when one is given)."""
     crit = criteria.merge(pays=())
-    where, params = crit.where("projets", store.dialect)
+    where, params = _where(store, crit, "projets", period)
     out = Counter(
         {
             code: int(n)
@@ -197,7 +211,7 @@ def countries_with_data(store: Store, criteria: Criteria) -> dict[str, int]:
     )
     shown, _ = requests_applicable(crit)
     if shown:
-        where, params = crit.where("demandes", store.dialect)
+        where, params = _where(store, crit, "demandes", period)
         out.update(
             {
                 code: int(n)

@@ -75,7 +75,7 @@ def draw_map_page(
     typo = layout.typography
     fig.set_size_inches(layout.width / MM_PER_INCH, layout.height / MM_PER_INCH)
     page = PageCanvas(fig)
-    _draw_title_block(page, model, layout)
+    draw_title_block(page, model, layout)
 
     extent, metres_per_mm = fit_extent(model.bounds, layout.map.w, layout.map.h, margin_mm=MAP_MARGIN)
     main = info.main = Frame(model.proj, extent, layout.map)
@@ -85,7 +85,7 @@ def draw_map_page(
     country_shape = shapely.simplify(model.proj.project(model.split.main.geometry), metres_per_mm * 0.5)
     corners = _choose_corners(model, layout, main, country_shape, symbols)
     if symbols:
-        _draw_symbols(page, symbols, layout.map, 5, "symboles")
+        draw_symbols(page, symbols, layout.map, 5, "symboles")
     info.scale_bar, info.north_angle = _draw_furniture(page, model, main, corners.furniture, typo)
 
     all_symbol_boxes = symbol_boxes(symbols)
@@ -113,7 +113,7 @@ def draw_map_page(
     if model.data.empty:
         _draw_nothing_to_show(page, model, layout)
     draw_panel(page, model, layout, scale, info, annex_first_page, in_atlas)
-    _draw_credits(page, model, layout)
+    draw_credits(page, model, layout)
     if page_label:
         page.text(
             layout.width - PAGE_LABEL_RIGHT,
@@ -128,7 +128,7 @@ def draw_map_page(
     return info
 
 
-def _draw_title_block(page: PageCanvas, model: CountryMap, layout: PageLayout) -> None:
+def draw_title_block(page: PageCanvas, model: CountryMap, layout: PageLayout) -> None:
     """The title (bold, at most two lines) and the subtitle (the criteria in words) from the top of the
     title box."""
     typo, box = layout.typography, layout.title
@@ -166,7 +166,7 @@ def _choose_corners(model: CountryMap, layout: PageLayout, main: Frame, country_
     return Corners(insets, Box(x0, y0, width, height))
 
 
-def _draw_symbols(page: PageCanvas, symbols, clip: Box, zorder: float, gid: str) -> None:
+def draw_symbols(page: PageCanvas, symbols, clip: Box, zorder: float, gid: str) -> None:
     """The proportional symbols ``symbols`` (:func:`.framecontent.symbol_items`), clipped to ``clip``."""
     collection = symbols_collection(
         [(x, y, d, counts) for x, y, d, counts, _ in symbols], page.mm, zorder=zorder, gid=gid
@@ -201,7 +201,7 @@ def _draw_inset(
     draw_background(FrameCanvas(page, frame, INSET_Z, "encart", lw=0.5), model.world, model.country.code)
     symbols = symbol_items(model, frame, inset.group.points, scale)
     if symbols:
-        _draw_symbols(page, symbols, box, INSET_Z + 5, "symboles-encart")
+        draw_symbols(page, symbols, box, INSET_Z + 5, "symboles-encart")
     boxes = symbol_boxes(symbols)
     caption = f"{inset.name} ({TEXTS('inset_scale', lang)})" if inset.name else TEXTS("inset_scale", lang)
     caption_w, caption_h = text_size(caption, typo.furniture)
@@ -286,7 +286,7 @@ def _draw_nothing_to_show(page: PageCanvas, model: CountryMap, layout: PageLayou
     )
 
 
-def _draw_credits(page: PageCanvas, model: CountryMap, layout: PageLayout) -> None:
+def draw_credits(page: PageCanvas, model: CountryMap, layout: PageLayout) -> None:
     """The credits from the top of their box, the SYNTHETIC-data notice in bold red."""
     typo, box = layout.typography, layout.credits
     y = box.y1

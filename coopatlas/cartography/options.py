@@ -15,7 +15,12 @@ Inputs (all optional but ``country`` or ``atlas``):
   ``orientation``: ``portrait``, ``landscape`` or ``auto`` (default: from the country's shape);
   ``dpi``: 72 to 600 for ``png`` and ``geotiff`` (default 150; refused for vector formats);
   ``lang``: ``fr`` (default) or ``en``; ``title`` (≤ 120 characters) and ``subtitle`` (≤ 300) replace the
-  default title and the criteria in words; ``labels``: ``true`` (default) or ``false``.
+  default title and the criteria in words; ``labels``: ``true`` (default) or ``false``;
+- ``datetime``: the period mapped, a year or an interval of years (``2000/2010``, ``../2010``), the
+  syntax of OGC API's ``datetime`` restricted to years (:mod:`.period`): only the projects and requests
+  active then are drawn;
+- ``dates``: 2 to 6 years or intervals: a small multiple, the same country at each date on one page
+  (``pdf``, ``svg`` or ``png``); exclusive with ``datetime`` and ``atlas``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 from .. import vocabulary as voc
 from ..criteria import SPECS, Criteria, CriteriaError
 from .geography import Country, UnknownCountry, World
+from .period import MapPeriod, parse_dates, parse_period
 
 FORMATS = {"pdf": "application/pdf", "svg": "image/svg+xml", "png": "image/png", "geotiff": "image/tiff"}
 EXTENSIONS = {"pdf": "pdf", "svg": "svg", "png": "png", "geotiff": "tif"}
@@ -37,7 +43,20 @@ LANGS = ("fr", "en")
 DPI_MIN, DPI_MAX, DPI_DEFAULT = 72, 600, 150
 TITLE_MAX, SUBTITLE_MAX = 120, 300
 ATLAS_SCOPES = ("monde", *(c.code for c in voc.CONTINENTS if c.code != "antarctique"))
-OPTION_NAMES = ("country", "atlas", "format", "paper", "orientation", "dpi", "lang", "title", "subtitle", "labels")
+OPTION_NAMES = (
+    "country",
+    "atlas",
+    "datetime",
+    "dates",
+    "format",
+    "paper",
+    "orientation",
+    "dpi",
+    "lang",
+    "title",
+    "subtitle",
+    "labels",
+)
 
 
 class InputError(CriteriaError):
@@ -59,6 +78,8 @@ class MapOptions:
     subtitle: str | None = None
     labels: bool = True
     atlas: str | None = None
+    period: MapPeriod | None = None  # ``datetime``: the period mapped
+    dates: tuple[MapPeriod, ...] = ()  # ``dates``: the periods of a small multiple
 
     @property
     def media_type(self) -> str:
@@ -137,6 +158,18 @@ def parse_options(params: Mapping[str, Any] | None, world: World) -> MapOptions:
             "required: an ISO 3166-1 alpha-2 or alpha-3 code or the French name (or give atlas for a whole continent)",
         )
     fmt = _choice(params, "format", tuple(FORMATS), "pdf")
+    try:
+        period = None if params.get("datetime") in (None, "") else parse_period(params["datetime"], "datetime")
+        dates = () if params.get("dates") in (None, "", []) else parse_dates(params["dates"], "dates")
+    except CriteriaError as exc:
+        raise InputError(exc.param, str(exc).split(": ", 1)[-1]) from None
+    if dates:
+        if period is not None:
+            raise InputError("dates", "give either datetime (one period) or dates (a small multiple), not both")
+        if atlas:
+            raise InputError("dates", "a small multiple shows one country: give country, not atlas")
+        if fmt == "geotiff":
+            raise InputError("format", "a small multiple is a page: format must be pdf, svg or png")
     if atlas and fmt != "pdf":
         raise InputError("format", "an atlas is a multi-page PDF: format must be pdf")
     paper = _choice(params, "paper", PAPERS, "A4", fold=str.upper)
@@ -160,4 +193,6 @@ def parse_options(params: Mapping[str, Any] | None, world: World) -> MapOptions:
     labels = _bool(params, "labels", True)
     crit_params = {k: v for k, v in params.items() if k in SPECS}
     criteria = Criteria.from_params(crit_params, known_countries=world.countries.keys())
-    return MapOptions(country, criteria, fmt, paper, orientation, dpi, lang, title, subtitle, labels, atlas)
+    return MapOptions(
+        country, criteria, fmt, paper, orientation, dpi, lang, title, subtitle, labels, atlas, period, dates
+    )

@@ -74,6 +74,11 @@ def draw_legend(
 
     page.text(x, y, TEXTS("legend", lang), typo.heading, weight="bold", ha="left", va="top", gid="legende")
     y -= typo.heading * PT * 1.25 + 1.2
+    if model.options.period:  # the period mapped, before the counts it gives
+        for ln in lines(TEXTS("legend_period", lang, period=model.options.period.label(lang)), box.w, size, "bold"):
+            y -= line / 2
+            page.text(x, y, ln, size, weight="bold", ha="left", va="center", gid="legende-periode")
+            y -= line / 2
     entries = [(t, plural(data.totals.get(t, 0), "n_projects", lang)) for t in TYPES[:2]]
     if data.requests_shown:
         entries.append(("demande_cooperation", plural(data.totals.get("demande_cooperation", 0), "n_requests", lang)))

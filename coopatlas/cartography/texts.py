@@ -14,7 +14,20 @@ TEXTS = Texts(
             "Tous les projets des collectivités territoriales françaises et les demandes de coopération publiques",
             "All projects of French local authorities and the public cooperation requests",
         ),
+        "default_title_period": (
+            "{country} : coopération décentralisée {period}",
+            "{country}: decentralised cooperation {period}",
+        ),
+        "multiples_title": (
+            "{country} : coopération décentralisée — {dates}",
+            "{country}: decentralised cooperation — {dates}",
+        ),
+        "multiples_note": (
+            "Chaque carte montre les projets et demandes actifs à sa date (son titre), à la même échelle.",
+            "Each map shows the projects and requests active at its date (its title), at the same scale.",
+        ),
         "legend": ("Légende", "Legend"),
+        "legend_period": ("Projets et demandes actifs {period}", "Projects and requests active {period}"),
         "n_projects": ("{n} projet", "{n} project"),
         "n_projects_pl": ("{n} projets", "{n} projects"),
         "n_requests": ("{n} demande", "{n} request"),

@@ -7,6 +7,9 @@ data-defined size with QGIS's size-scale transformer (and its size legend), and 
 draws large circles first. Sizes are written in millimetres (pixels of 1/96 inch converted). Counts are integers:
 the class ``lower <= v < upper`` is written as QGIS's inclusive range ``[lower, upper - 1]``.
 
+The collections that live in time also carry the layer's temporal properties (``<temporal>``, category
+"Temporal", :mod:`.temporal`), so that QGIS's Temporal Controller animates them once the style is loaded.
+
 Readable by QGIS 3.22 and later (both the ``<Option>`` maps and the older ``<prop>`` lists are written).
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from . import temporal
 from .model import MM_PER_PX, Categorised, Graduated, ProportionalSize, Style, fmt, hex_to_rgb
 
 QGIS_VERSION = "3.22.0-Białowieża"
@@ -232,10 +236,38 @@ def _renderer(root: ET.Element, style: Style) -> None:
         clause.text = f'"{style.sort_desc}"'
 
 
+def _temporal(root: ET.Element, expressions: temporal.TemporalExpressions) -> None:
+    """The layer's temporal properties as QGIS 3.22 writes them (start and end from expressions)."""
+    element = ET.SubElement(
+        root,
+        "temporal",
+        {
+            "accumulate": "0",
+            "durationField": "",
+            "durationUnit": "min",
+            "enabled": "1",
+            "endExpression": expressions.end,
+            "endField": "",
+            "fixedDuration": "0",
+            "limitMode": str(temporal.LIMIT_INCLUDE_BEGIN_EXCLUDE_END),
+            "mode": str(temporal.MODE_EXPRESSIONS),
+            "startExpression": expressions.start,
+            "startField": "",
+        },
+    )
+    fixed = ET.SubElement(element, "fixedRange")
+    ET.SubElement(fixed, "start")
+    ET.SubElement(fixed, "end")
+
+
 def write(style: Style) -> str:
     """The ``.qml`` text of ``style``."""
-    root = ET.Element("qgis", {"styleCategories": "Symbology", "version": QGIS_VERSION})
+    time = temporal.expressions(style.collection)
+    categories = "Symbology|Temporal" if time else "Symbology"
+    root = ET.Element("qgis", {"styleCategories": categories, "version": QGIS_VERSION})
     _renderer(root, style)
+    if time:
+        _temporal(root, time)
     ET.SubElement(root, "blendMode").text = "0"
     ET.SubElement(root, "featureBlendMode").text = "0"
     ET.SubElement(root, "layerGeometryType").text = str(_GEOMETRY_TYPE[style.geometry])

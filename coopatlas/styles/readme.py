@@ -3,7 +3,7 @@ themselves so that the page never disagrees with the files."""
 
 from __future__ import annotations
 
-from . import maplibre
+from . import maplibre, temporal
 from .model import Categorised, ColourClass, Style, fmt
 
 HEAD = """# Styles of the atlas's collections
@@ -79,6 +79,12 @@ def _section(style: Style) -> str:
         how += f"; outline {style.stroke_colour}, {fmt(style.stroke_width)} px"
     if style.sort_desc:
         how += f"; largest `{style.sort_desc}` drawn first (QML, MapLibre)"
+    time = temporal.expressions(style.collection)
+    if time:  # (the MapLibre and SLD styles draw every feature)
+        how += (
+            f". The QML makes the layer temporal (QGIS's Temporal Controller): from `{time.start}` "
+            f"to `{time.end}` (excluded)"
+        )
     lines += [how + ".", "", "| legend | colour | features |", "|---|---|---|"]
     for e in style.colour.entries:
         lines.append(f"| {e.label} | `{e.colour}` | {_entry_rule(style, e)} |")

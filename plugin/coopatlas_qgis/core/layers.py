@@ -26,6 +26,7 @@ from qgis.core import (
 from .client import SEARCH_COLLECTIONS
 from .i18n import tr
 from .result import SearchResult
+from .temporal import make_temporal
 from .tiles import tile_layer
 
 #: Custom property that marks our layers with their collection.
@@ -102,6 +103,7 @@ def open_layers(result: SearchResult) -> tuple[dict[str, QgsVectorLayer], list[s
             _message, ok = layer.loadNamedStyle(str(qml))
             if not ok:
                 errors.append(tr("Cannot apply the style {path}").format(path=qml))
+        make_temporal(layer, coll)  # the Temporal Controller shows what was active in its range
         layer.setCustomProperty(PROP_COLLECTION, coll)
         layer.setCustomProperty(PROP_SEARCH, result.search.to_json())
         layers[coll] = layer

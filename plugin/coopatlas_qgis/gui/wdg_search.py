@@ -276,6 +276,10 @@ class SearchWidget(QWidget, form("wdg_search")):
         values["loi_oudin"] = self.cb_loi_oudin.currentData()
         values["annee_min"] = self.sb_annee_min.value() if self.sb_annee_min.value() != YEAR_UNSET else None
         values["annee_max"] = self.sb_annee_max.value() if self.sb_annee_max.value() != YEAR_UNSET else None
+        for name in ("actif_de", "actif_a"):  # active at some time between the two years (either may be unset)
+            year = getattr(self, f"sb_{name}").value()
+            if year != YEAR_UNSET:
+                values[name] = year
         return Search.of(values)
 
     def show_search(self, search: Search) -> None:
@@ -306,6 +310,8 @@ class SearchWidget(QWidget, form("wdg_search")):
             combo.setCurrentIndex(max(0, i))
         self.sb_annee_min.setValue(int(search.get("annee_min") or YEAR_UNSET))
         self.sb_annee_max.setValue(int(search.get("annee_max") or YEAR_UNSET))
+        self.sb_actif_de.setValue(int(search.get("actif_de") or YEAR_UNSET))
+        self.sb_actif_a.setValue(int(search.get("actif_a") or YEAR_UNSET))
         for comp, name in ((self.collectivites_adv, "collectivite"), (self.partenaires, "partenaire")):
             ids = search.get(name) or ()
             if ids:
@@ -329,6 +335,8 @@ class SearchWidget(QWidget, form("wdg_search")):
         self.cb_loi_oudin.setCurrentIndex(0)
         self.sb_annee_min.setValue(YEAR_UNSET)
         self.sb_annee_max.setValue(YEAR_UNSET)
+        self.sb_actif_de.setValue(YEAR_UNSET)
+        self.sb_actif_a.setValue(YEAR_UNSET)
         self.collectivites_adv.clear()
         self.partenaires.clear()
 

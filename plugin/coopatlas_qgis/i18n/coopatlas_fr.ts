@@ -885,6 +885,11 @@
     <name>SearchWidget</name>
     <message>
       <location filename="../gui/ui/wdg_search.ui" />
+      <source>Active between</source>
+      <translation>Actif entre</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/wdg_search.ui" />
       <source>Advanced search</source>
       <translation>Recherche avancée</translation>
     </message>
@@ -957,6 +962,11 @@
       <location filename="../gui/ui/wdg_search.ui" />
       <source>Partner authority</source>
       <translation>Collectivité locale partenaire</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/wdg_search.ui" />
+      <source>Projects active at some time between these years: a project is active from its launch year to its end year (still running when it has none), a request from its submission to its validation.</source>
+      <translation>Projets actifs à un moment entre ces années : un projet est actif de son année de lancement à son année de fin (toujours en cours s'il n'en a pas), une demande de son dépôt à sa validation.</translation>
     </message>
     <message>
       <location filename="../gui/ui/wdg_search.ui" />
