@@ -26,6 +26,7 @@ import bourse_helpers as H  # noqa: E402
 
 from support.cluster import AtlasCluster  # noqa: E402
 from support.postgis import free_port  # noqa: E402
+from support.servers import AtlasServer  # noqa: E402
 
 ROOT = HERE.parents[1]
 EMBASSY = "amb.bf.cluster@ambafrance.example"
@@ -59,7 +60,9 @@ def _sql(url: str, sql: str, params=()) -> list[tuple]:
     try:
         with con.cursor() as cur:
             cur.execute(sql, params)
-            return cur.fetchall()
+            rows = cur.fetchall() if cur.description else []
+        con.commit()
+        return rows
     finally:
         con.close()
 
@@ -202,5 +205,58 @@ def test_mail_queued_on_a_is_retried_by_the_mail_command_once_smtp_answers(clust
         assert [sent for _, sent in _tries(cluster, ref)] == [True, True]
         again = _mail_command(cluster)  # nothing is sent twice
         assert again.returncode == 0 and len(sink.find(contains=ref)) == 2
+    finally:
+        sink.stop()
+
+
+def test_reads_from_the_replica_url_and_writes_to_the_primary(cluster):
+    """``COOPATLAS_DATABASE_READ_URL``: here the same database as a read-only role (a replica is read-only
+    too): the collections read through it, the Bourse still writes (the primary URL)."""
+    from sqlalchemy.engine import make_url
+
+    role = f"lecteur_{os.getpid()}"
+    db = make_url(cluster.database_url).database
+    for statement in (
+        f"CREATE ROLE {role} LOGIN",
+        f"ALTER ROLE {role} SET default_transaction_read_only = on",
+        f"GRANT USAGE ON SCHEMA atlas TO {role}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA atlas TO {role}",
+    ):
+        _sql(cluster.database_url, statement)
+    read_url = make_url(cluster.database_url).set(username=role).render_as_string(hide_password=False)
+    env = {**CLUSTER_ENV, "COOPATLAS_DATABASE_READ_URL": read_url}
+    with AtlasServer(database_url=cluster.database_url, workers=1, env=env) as server:
+        config = (server.var / "pygeoapi-config.yml").read_text()
+        assert f"user: {role}" in config
+        projects = requests.get(server.url + "/collections/projets/items?f=json&limit=2", timeout=30)
+        assert projects.status_code == 200 and len(projects.json()["features"]) == 2
+        readers = _sql(
+            cluster.database_url,
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE usename = %s AND datname = %s",
+            (role, db),
+        )
+        assert readers[0][0] >= 1  # the collection was read through the read URL
+        ref = _submit(server)  # written: not through the read-only role
+        assert H.Api(server, EMBASSY).transition(ref, "validee", "Réplica").status_code == 200
+        feature = requests.get(f"{server.url}/collections/demandes/items/{ref}?f=json", timeout=30)
+        assert feature.status_code == 200 and feature.json()["properties"]["statut_validation"] == "validee"
+        assert requests.get(f"{cluster.b.url}/collections/demandes/items/{ref}?f=json", timeout=30).status_code == 200
+
+
+def test_mail_of_a_killed_server_is_sent_by_the_background_sender_of_another(cluster):
+    ref = _submit(cluster.a)  # acknowledged, its mails failed (SMTP down)
+    cluster.kill(cluster.a)
+    assert ref in {d["id"] for d in H.Api(cluster.b, EMBASSY).get("/api/bourse/demandes").json()["demandes"]}
+    sink = H.SmtpSink(port=SMTP_PORT)
+    try:
+        env = {**CLUSTER_ENV, "COOPATLAS_MAIL_INTERVAL": "1"}
+        with AtlasServer(database_url=cluster.database_url, workers=1, env=env):
+            # no change, no request but the start-up check: the background sender retries on its own
+            sink.wait_for(to="bourse-projets.bf@ambafrance.example", contains=ref, timeout=30)
+            deadline = time.monotonic() + 15
+            while [sent for _, sent in _tries(cluster, ref)] != [True, True] and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert [sent for _, sent in _tries(cluster, ref)] == [True, True]
+            assert len(sink.find(contains=ref)) == 2
     finally:
         sink.stop()
