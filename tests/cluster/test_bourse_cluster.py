@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent / "bourse"))  # the Bourse's test helpers (SM
 
 import bourse_helpers as H  # noqa: E402
 
-from support.cluster import AtlasCluster  # noqa: E402
+from support.cluster import AtlasCluster, load_atlas  # noqa: E402
 from support.postgis import free_port  # noqa: E402
 from support.servers import AtlasServer  # noqa: E402
 
@@ -241,6 +241,26 @@ def test_reads_from_the_replica_url_and_writes_to_the_primary(cluster):
         feature = requests.get(f"{server.url}/collections/demandes/items/{ref}?f=json", timeout=30)
         assert feature.status_code == 200 and feature.json()["properties"]["statut_validation"] == "validee"
         assert requests.get(f"{cluster.b.url}/collections/demandes/items/{ref}?f=json", timeout=30).status_code == 200
+
+
+def test_reloaded_atlas_is_served_by_both_servers_without_restart(cluster, atlas_gpkg_path):
+    """``coopatlas postgis`` while A and B serve: the schema is swapped in one transaction, the servers read
+    the new atlas at their next statement, and the live requests are applied to it again."""
+    ref = _submit(cluster.b)
+    assert H.Api(cluster.a, EMBASSY).transition(ref, "validee", "Avant rechargement").status_code == 200
+    before = _sql(cluster.database_url, "SELECT 'atlas.projets'::regclass::oid")
+    load_atlas(atlas_gpkg_path, cluster.database_url)  # the command an operator runs; the servers keep running
+    assert _sql(cluster.database_url, "SELECT 'atlas.projets'::regclass::oid") != before  # a new table indeed
+    deadline = time.monotonic() + 60
+    for server in (cluster.a, cluster.b):
+        while True:  # each server checks the atlas against the live journal at most every 15 s
+            r = requests.get(f"{server.url}/collections/demandes/items/{ref}?f=json", timeout=30)
+            if r.status_code == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert r.status_code == 200, (server.url, r.status_code, r.text[:300])
+        assert r.json()["properties"]["statut_validation"] == "validee"
+        assert requests.get(f"{server.url}/collections/projets/items?f=json&limit=1", timeout=30).status_code == 200
 
 
 def test_mail_of_a_killed_server_is_sent_by_the_background_sender_of_another(cluster):
