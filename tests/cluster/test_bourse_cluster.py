@@ -280,3 +280,14 @@ def test_mail_of_a_killed_server_is_sent_by_the_background_sender_of_another(clu
             assert len(sink.find(contains=ref)) == 2
     finally:
         sink.stop()
+
+
+def test_deployment_doc_names_every_setting_the_code_reads():
+    """``docs/deployment.md`` lists every environment variable of ``coopatlas/`` and ``processes/``."""
+    names = {"HOST", "PORT", "WORKERS", "THREADS"}
+    for folder in ("coopatlas", "processes"):
+        for path in (ROOT / folder).rglob("*.py"):
+            names |= set(re.findall(r"[\"'](COOPATLAS_[A-Z0-9_]+)[\"']", path.read_text(encoding="utf-8")))
+    doc = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", doc))
+    assert len(names) > 40 and names <= documented, sorted(names - documented)
