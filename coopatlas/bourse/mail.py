@@ -31,7 +31,8 @@ from pathlib import Path
 from .live import LiveDB, Tx, now
 
 LOGGER = logging.getLogger(__name__)
-MAX_TRIES = 8
+#: Attempts of one message before it is abandoned: with the default backoff, about 20 hours of retries.
+MAX_TRIES = 12
 #: A claimed message not sent within this many seconds may be claimed again (its sender died).
 CLAIM_SECONDS = 120
 #: The longest wait between two attempts of one message.

@@ -7,7 +7,7 @@ at once are safe (each message is claimed by one). It reads the same settings as
 database (``COOPATLAS_DATABASE_URL``, ``COOPATLAS_LIVE_DATABASE`` or ``--var``) and ``COOPATLAS_SMTP_*``.
 
 Exit status: 0, also when some mails failed (they are retried later: the counts are printed); 2 when the
-live database cannot be reached.
+live database cannot be reached or a setting is not valid.
 """
 
 from __future__ import annotations
@@ -65,7 +65,11 @@ def run(args) -> int:
     if args.interval <= 0 or args.limit < 1:
         print("coopatlas mail: --interval must be > 0 and --limit at least 1", file=sys.stderr)
         return 2
-    ctx = _context(args.var)
+    try:
+        ctx = _context(args.var)
+    except ValueError as exc:  # a setting of the environment that is not valid: named in the message
+        print(f"coopatlas mail: {exc}", file=sys.stderr)
+        return 2
     stop = threading.Event()
     if args.loop:
         for sig in (signal.SIGTERM, signal.SIGINT):
