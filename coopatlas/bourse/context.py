@@ -96,6 +96,8 @@ class Context:
     def _send_forever(self, interval: float) -> None:
         while True:
             time.sleep(interval * random.uniform(0.75, 1.25))
+            if _current is not self:  # replaced (set_current): the new context starts its own sender
+                return
             self.deliver_mail()
 
     def after_change(self) -> None:
