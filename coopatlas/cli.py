@@ -24,6 +24,7 @@ COMMANDS = {
         "import IATI activity files of French local authorities into an interchange folder",
     ),
     "jobs": ("coopatlas.server.jobs_policy", "the jobs of the processes: purge those past their retention"),
+    "mail": ("coopatlas.bourse.mail_command", "send the Bourse's due mails and retries (once, or --loop)"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
     "styles": ("coopatlas.styles.export", "write the style files (QML, SLD, MapLibre) into styles/"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import threading
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ class Context:
         self.geo = geo or geography()
         self._checked = 0.0
         self._check_lock = threading.Lock()
+        self._sender_pid: int | None = None
 
     def __repr__(self):
         return f"<Context live={self.live!r} atlas={self.atlas!r}>"
@@ -69,11 +71,34 @@ class Context:
             return 0
 
     def deliver_mail(self) -> int:
+        """Send the mails due now (see :func:`coopatlas.bourse.mail.deliver`); a failure is logged."""
+        s = self.settings
         try:
-            return mail.deliver(self.live, self.settings.smtp, self.settings.var)
+            return mail.deliver(self.live, s.smtp, s.var, retry_base=s.mail_retry_seconds)
         except Exception:
             LOGGER.exception("mail delivery failed (retried later)")
             return 0
+
+    def start_mail_sender(self) -> None:
+        """Start this process's background mail sender, once per process (``COOPATLAS_MAIL_INTERVAL`` > 0): a
+        daemon thread that sends the due mails and retries every interval (±25 %, so that the workers of
+        several servers do not all look at once), whatever the requests. Several senders are safe: each
+        message is claimed by one of them."""
+        interval = self.settings.mail_interval
+        if interval <= 0 or self._sender_pid == os.getpid():
+            return
+        with self._check_lock:
+            if self._sender_pid == os.getpid():
+                return
+            self._sender_pid = os.getpid()
+            threading.Thread(target=self._send_forever, args=(interval,), name="coopatlas-mail", daemon=True).start()
+
+    def _send_forever(self, interval: float) -> None:
+        while True:
+            time.sleep(interval * random.uniform(0.75, 1.25))
+            if _current is not self:  # replaced (set_current): the new context starts its own sender
+                return
+            self.deliver_mail()
 
     def after_change(self) -> None:
         self.sync()

@@ -4,7 +4,8 @@ Where the data lives:
 
 * the **atlas** (the served database, where requests become public): the database of the server's
   ``demandes`` collection in pygeoapi's configuration (``PYGEOAPI_CONFIG``), else
-  ``COOPATLAS_DATABASE_URL`` / ``COOPATLAS_GPKG`` / ``build/atlas.gpkg``;
+  ``COOPATLAS_DATABASE_URL`` / ``COOPATLAS_GPKG`` / ``build/atlas.gpkg``; with a read replica
+  (``COOPATLAS_DATABASE_READ_URL``, which the collections read), the primary ``COOPATLAS_DATABASE_URL``;
 * the **live database** (accounts, sessions, the requests as submitted and their audit trail, the
   collectivities' updates, personal files, rate limits, outgoing mail): ``COOPATLAS_LIVE_DATABASE`` (a
   SQLite file path or a ``postgresql://`` URL), else the schema ``coopatlas_live``
@@ -35,6 +36,15 @@ ENV = {
     "COOPATLAS_SMTP_SSL": ("0", "1: SMTP over TLS from the start (SMTPS)"),
     "COOPATLAS_SMTP_FROM": ("Bourse projets CoopAtlas <bourse-projets@coopatlas.invalid>", "sender of the mails"),
     "COOPATLAS_SMTP_TIMEOUT": ("10", "seconds to wait for the SMTP server"),
+    "COOPATLAS_MAIL_INTERVAL": (
+        "30",
+        "seconds between two passes of each server's background mail sender (due mails and retries); "
+        "0: none (run 'coopatlas mail --loop' or a timer instead)",
+    ),
+    "COOPATLAS_MAIL_RETRY_SECONDS": (
+        "60",
+        "wait after a mail's first failed attempt, doubled after each further failure (at most 6 h)",
+    ),
     "COOPATLAS_BOURSE_RATE": ("5/3600", "requests accepted per client address: N/seconds"),
     "COOPATLAS_BOURSE_MAX_PENDING": ("3", "pending requests (soumise, a_completer) allowed per requesting authority"),
     "COOPATLAS_LOGIN_RATE": ("10/900", "failed logins allowed per client address and per account: N/seconds"),
@@ -77,6 +87,17 @@ def _rate(name: str) -> tuple[int, int]:
     except ValueError:
         raise ValueError(f"{name}={text!r}: expected N/seconds, e.g. 5/3600") from None
     return n, seconds
+
+
+def _seconds(name: str, minimum: float) -> float:
+    text = env(name)
+    try:
+        value = float(text)
+        if not value >= minimum:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{name}={text!r}: expected a number of seconds (at least {minimum:g})") from None
+    return value
 
 
 def _restricted(text: str) -> dict[str, frozenset[str]]:
@@ -153,6 +174,8 @@ class Settings:
     var: Path = field(default_factory=var_dir)
     public_url: str = "http://127.0.0.1:5000"
     smtp: dict = field(default_factory=dict)
+    mail_interval: float = 30
+    mail_retry_seconds: float = 60
     rate_submissions: tuple[int, int] = (5, 3600)
     max_pending: int = 3
     rate_login: tuple[int, int] = (10, 900)
@@ -177,6 +200,9 @@ class Settings:
         else:
             atlas = default_location()
             schema = os.environ.get("COOPATLAS_DATABASE_SCHEMA") if is_postgresql(atlas) else None
+        primary = os.environ.get("COOPATLAS_DATABASE_URL", "")
+        if os.environ.get("COOPATLAS_DATABASE_READ_URL") and is_postgresql(primary):
+            atlas = primary  # the collections read the replica; the Bourse writes (and reads its writes) here
         if is_postgresql(atlas):
             schema = schema or os.environ.get("COOPATLAS_DATABASE_SCHEMA") or "atlas"
         var = var_dir()
@@ -209,6 +235,8 @@ class Settings:
             var=var,
             public_url=str(url).rstrip("/"),
             smtp=smtp,
+            mail_interval=_seconds("COOPATLAS_MAIL_INTERVAL", minimum=0),
+            mail_retry_seconds=_seconds("COOPATLAS_MAIL_RETRY_SECONDS", minimum=0.1),
             rate_submissions=_rate("COOPATLAS_BOURSE_RATE"),
             max_pending=int(env("COOPATLAS_BOURSE_MAX_PENDING")),
             rate_login=_rate("COOPATLAS_LOGIN_RATE"),

@@ -29,6 +29,21 @@ from pathlib import Path
 from . import config as C
 
 DATABASE_URL_ENV = "COOPATLAS_DATABASE_URL"
+#: A read replica of COOPATLAS_DATABASE_URL: the collections (features, tiles, maps) and the processes read
+#: it; every write (the Bourse, the live database, the jobs) still goes to COOPATLAS_DATABASE_URL.
+READ_URL_ENV = "COOPATLAS_DATABASE_READ_URL"
+
+
+def read_from_replica(cfg: dict, read_url: str) -> None:
+    """Point every collection's PostGIS providers of ``cfg`` at the replica ``read_url`` (same schema)."""
+    from ..store.postgis import connection_parameters
+
+    params = connection_parameters(read_url)
+    for res in cfg["resources"].values():
+        for prov in res.get("providers", []) if res.get("type") == "collection" else ():
+            for data in (prov.get("data"), ((prov.get("options") or {}).get("features") or {}).get("data")):
+                if isinstance(data, dict) and data.get("dbname"):
+                    data.update(params)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +155,8 @@ def write_effective_config(args) -> tuple[Path, dict]:
         var=var,
         feature_provider_name=args.feature_provider,
     )
+    if database_url and os.environ.get(READ_URL_ENV):
+        read_from_replica(cfg, os.environ[READ_URL_ENV])
     path = var / "pygeoapi-config.yml"
     tmp = path.with_suffix(".yml.tmp")
     tmp.write_text(

@@ -59,7 +59,7 @@ def cli_command() -> list[str]:
 class SmtpSink:
     """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it receives."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         from aiosmtpd.controller import Controller
 
         self.messages: list[email.message.EmailMessage] = []
@@ -74,7 +74,7 @@ class SmtpSink:
                     sink._cond.notify_all()
                 return "250 OK"
 
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

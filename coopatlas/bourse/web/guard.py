@@ -73,6 +73,7 @@ def refuse():
     """None to let the request through, else the refusal."""
     c = ctx()
     try:
+        c.start_mail_sender()
         c.atlas.recover()
         c.ensure_synced()
     except Exception:
