@@ -9,8 +9,10 @@ The CSV is one long table, one line per figure, comma-separated, UTF-8::
     top_collectivites,1,COL00001,Paris (Commune),344,
     repartition_continents,,afrique,Afrique,4388,32.58
 
-``valeur`` is a count, or an amount in euros for ``apd``; ``pourcentage`` is a percentage of the
-projects (0-100) for the ``repartition_*`` sections. Column names are the same in both languages; the
+``valeur`` is a count, or an amount in euros for the ``apd*`` sections; ``pourcentage`` is a percentage of
+the projects (0-100) for the ``repartition_*`` sections, of the declared APD for ``apd_secteur`` (per DAC
+group), ``apd_canal`` (per channel of delivery) and ``apd_marqueur`` (per OECD policy marker: the APD that
+targets it, principal or significant objective). Column names are the same in both languages; the
 labels follow ``lang``.
 """
 
@@ -109,6 +111,29 @@ def statistics_rows(stats: dict, lang: str = "fr") -> list[dict]:
                 "libelle": f"{r['nom']} ({kind})" if kind else r["nom"],
                 "valeur": r["nb_projets"],
                 "pourcentage": None,
+            }
+        )
+    for section, key in (("apd_secteur", "apd_par_secteur"), ("apd_canal", "apd_par_canal")):
+        for r in stats.get(key) or []:
+            rows.append(
+                {
+                    "section": section,
+                    "rang": None,
+                    "code": r["code"],
+                    "libelle": r["libelle"],
+                    "valeur": r["montant"],
+                    "pourcentage": r["pourcentage"],
+                }
+            )
+    for r in stats.get("apd_par_marqueur") or []:
+        rows.append(
+            {
+                "section": "apd_marqueur",
+                "rang": None,
+                "code": r["code"],
+                "libelle": r["libelle_cible"],
+                "valeur": r["montant_cible"],
+                "pourcentage": r["pourcentage_cible"],
             }
         )
     for key in SPLITS + ("repartition_continents_demandes",):

@@ -58,3 +58,20 @@ def test_in_english(process_server):
     nutrition = next(m for m in r.json()["apd_par_marqueur"] if m["code"] == "nutrition")
     assert nutrition["libelle_cible"] == "ODA targeting “Nutrition” (principal or significant objective)"
     assert nutrition["scores"][0]["libelle"] == "Principal objective"
+
+
+def test_the_csv_holds_the_apd_splits(burkina, process_server):
+    """The CSV export carries the same splits as the JSON: sector, channel, and the APD targeting each marker."""
+    import csv
+    import io
+
+    r = process_server.execute("statistiques", {"portee": {"type": "pays", "code": "BF"}, "format": "csv"})
+    assert r.status_code == 200, r.text
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    for section, key, value in (
+        ("apd_secteur", "apd_par_secteur", "montant"),
+        ("apd_canal", "apd_par_canal", "montant"),
+        ("apd_marqueur", "apd_par_marqueur", "montant_cible"),
+    ):
+        listed = {row["code"]: float(row["valeur"]) for row in rows if row["section"] == section}
+        assert listed == {str(s["code"] or ""): pytest.approx(s[value], abs=0.01) for s in burkina[key]}, section
