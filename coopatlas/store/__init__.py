@@ -30,6 +30,15 @@ def default_location() -> str:
     return os.environ.get("COOPATLAS_DATABASE_URL") or os.environ.get("COOPATLAS_GPKG") or str(DEFAULT_GPKG)
 
 
+def read_location() -> str:
+    """The database to read the atlas from: the read replica ``COOPATLAS_DATABASE_READ_URL`` when the atlas
+    is on PostgreSQL and one is configured, else :func:`default_location`. A :class:`Store` only reads."""
+    replica = os.environ.get("COOPATLAS_DATABASE_READ_URL")
+    if replica and os.environ.get("COOPATLAS_DATABASE_URL"):
+        return replica
+    return default_location()
+
+
 class Store:
     """Read access to one atlas database. Thread-safe: one connection per thread (for a GeoPackage, re-opened
     when a rebuild replaced the file)."""
@@ -135,8 +144,8 @@ _lock = threading.Lock()
 
 def open_store(location: str | os.PathLike | None = None) -> Store:
     """The store of ``location`` (a GeoPackage path or a ``postgresql://`` URL; default
-    :func:`default_location`), shared per location within the process."""
-    location = str(location or default_location())
+    :func:`read_location`), shared per location within the process."""
+    location = str(location or read_location())
     with _lock:
         store = _stores.get(location)
         if store is None:

@@ -236,6 +236,8 @@ def test_reads_from_the_replica_url_and_writes_to_the_primary(cluster):
             (role, db),
         )
         assert readers[0][0] >= 1  # the collection was read through the read URL
+        criteres = requests.get(server.url + "/criteres", params={"pays": "BF"}, timeout=30)  # read there too
+        assert criteres.status_code == 200 and criteres.json()["collections"]["collectivites"], criteres.text[:300]
         ref = _submit(server)  # written: not through the read-only role
         assert H.Api(server, EMBASSY).transition(ref, "validee", "Réplica").status_code == 200
         feature = requests.get(f"{server.url}/collections/demandes/items/{ref}?f=json", timeout=30)
