@@ -79,6 +79,17 @@ def process_server(atlas_gpkg_path) -> ProcessServer:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def postgis_server(process_server, postgis_url) -> AtlasServer:  # noqa: F811 - the fixture of support.fixtures
+    """A server of the same atlas on PostGIS (``COOPATLAS_DATABASE_URL``), for a module of parity tests."""
+    try:
+        server = AtlasServer(database_url=postgis_url, workers=2, timeout=180).start()
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def artefacts() -> Path:
     """test-artefacts/processes/: PDFs and PNG renderings of their first pages, for people to look at."""

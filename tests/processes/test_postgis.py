@@ -5,19 +5,7 @@ from __future__ import annotations
 import pytest
 from process_helpers import pdf_pages
 
-from support.servers import AtlasServer, ServerError
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def postgis_server(process_server, postgis_url):
-    try:
-        server = AtlasServer(database_url=postgis_url, workers=2, timeout=180).start()
-    except ServerError as exc:
-        pytest.fail(str(exc))
-    yield server
-    server.stop()
 
 
 def _post(session, url, process, inputs):
