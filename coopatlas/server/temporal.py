@@ -41,10 +41,16 @@ TIME_COLLECTIONS = tuple(cid for cid, coll in sch.COLLECTIONS.items() if coll.ti
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _INSTANT = re.compile(
-    rf"^(?P<date>{_DATE})(?:[Tt](?P<time>\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?)(?P<offset>[Zz]|[+-]\d{{2}}:\d{{2}})?)?$"
+    rf"(?P<date>{_DATE})(?:[Tt](?P<time>\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?)(?P<offset>[Zz]|[+-]\d{{2}}:\d{{2}})?)?",
+    re.ASCII,
 )
 _OPEN = ("..", "")
 EXAMPLES = "2005-06-01, 2005-06-01T12:00:00Z, 2005-01-01/2010-12-31, 2005-01-01/.. or ../2010-12-31"
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut when long (the message is sent back to the client)."""
+    return repr(text if len(text) <= 60 else text[:60] + "…")
 
 
 class DatetimeError(ValueError):
@@ -65,9 +71,9 @@ class Interval:
 def _instant(text: str, end: bool) -> tuple[dt.datetime, dt.date]:
     """(UTC instant for the order check, UTC day) of one RFC 3339 date or date-time; a date stands for its
     whole day: its first instant as a start, its last as an end."""
-    m = _INSTANT.match(text)
+    m = _INSTANT.fullmatch(text)
     if m is None:
-        raise DatetimeError(f"{text!r} is not an RFC 3339 date or date-time (examples: {EXAMPLES})")
+        raise DatetimeError(f"{_shown(text)} is not an RFC 3339 date or date-time (examples: {EXAMPLES})")
     try:
         day = dt.date.fromisoformat(m["date"])
         if m["time"] is None:
@@ -77,7 +83,7 @@ def _instant(text: str, end: bool) -> tuple[dt.datetime, dt.date]:
         fraction = re.sub(r"(\.\d{6})\d+", r"\1", m["time"])  # beyond microseconds: cut (Python's limit)
         moment = dt.datetime.fromisoformat(f"{m['date']}T{fraction}{offset}").astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
-        raise DatetimeError(f"{text!r} is not a valid date or date-time ({exc})") from None
+        raise DatetimeError(f"{_shown(text)} is not a valid date or date-time ({exc})") from None
     return moment, moment.date()
 
 
@@ -87,20 +93,20 @@ def parse(text: str) -> Interval:
     text = text.strip()
     if "/" not in text:
         if text in _OPEN:
-            raise DatetimeError(f"{text!r} is no instant (examples: {EXAMPLES})")
+            raise DatetimeError(f"{_shown(text)} is no instant (examples: {EXAMPLES})")
         _, day = _instant(text, end=False)
         return Interval(day, day)
     if text.count("/") > 1:
-        raise DatetimeError(f"{text!r} has more than one '/' (an interval is start/end; examples: {EXAMPLES})")
+        raise DatetimeError(f"{_shown(text)} has more than one '/' (an interval is start/end; examples: {EXAMPLES})")
     start, end = (part.strip() for part in text.split("/"))
     if start in _OPEN and end in _OPEN:
         raise DatetimeError(
-            f"{text!r}: both ends of the interval are open; give at least one date, or no datetime at all"
+            f"{_shown(text)}: both ends of the interval are open; give at least one date, or no datetime at all"
         )
     first = _instant(start, end=False) if start not in _OPEN else None
     last = _instant(end, end=True) if end not in _OPEN else None
     if first is not None and last is not None and first[0] > last[0]:
-        raise DatetimeError(f"{text!r}: the interval ends ({end}) before it starts ({start})")
+        raise DatetimeError(f"{_shown(text)}: the interval ends ({end}) before it starts ({start})")
     return Interval(first[1] if first else None, last[1] if last else None)
 
 
