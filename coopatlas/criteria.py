@@ -73,6 +73,8 @@ class Criteria:
     loi_oudin: bool | None = None
     annee_min: int | None = None
     annee_max: int | None = None
+    actif_de: int | None = None
+    actif_a: int | None = None
 
     # --- construction and validation ---------------------------------------------------------------
     @classmethod
@@ -98,6 +100,8 @@ class Criteria:
         crit = cls(**values)
         if crit.annee_min is not None and crit.annee_max is not None and crit.annee_min > crit.annee_max:
             raise CriteriaError("annee_min", f"{crit.annee_min} is after annee_max {crit.annee_max}")
+        if crit.actif_de is not None and crit.actif_a is not None and crit.actif_de > crit.actif_a:
+            raise CriteriaError("actif_de", f"{crit.actif_de} is after actif_a {crit.actif_a}")
         return crit
 
     def to_params(self) -> dict[str, str]:

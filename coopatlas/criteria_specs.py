@@ -8,13 +8,14 @@ into the predicates of :mod:`coopatlas.predicates` (SQL and CQL2).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import schema as sch
 from . import vocabulary as voc
-from .predicates import AnyOf, Predicate
+from .predicates import AnyOf, Predicate, active_in
 from .text import keywords, like_patterns
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -59,6 +60,9 @@ class CriterionSpec:
     per_value_field: str | None = None
     values_by_collection: dict = field(default_factory=dict)
     values_from: str | None = None
+    #: ``"first"`` or ``"last"``: a year criterion that bounds the time the records live in (the
+    #: collection's :class:`~coopatlas.schema.Period`, rule of :func:`coopatlas.predicates.active_in`).
+    time_bound: str | None = None
 
     @property
     def multiple(self) -> bool:
@@ -68,6 +72,10 @@ class CriterionSpec:
         """The property this criterion filters ``coll`` on; ``None`` when it does not apply there."""
         if self.kind == "text":
             return KEYWORDS_PROPERTY if any(f.searchable for f in coll.fields) else None
+        if self.time_bound:
+            if coll.time is None:
+                return None
+            return coll.time.start if self.time_bound == "last" else (coll.time.end or coll.time.start)
         if coll.id in self.fields_by_collection:
             return self.fields_by_collection[coll.id]
         if self.per_value_field:
@@ -85,6 +93,10 @@ class CriterionSpec:
         prop = self.property_in(coll)
         if self.kind == "text":
             return [Predicate(self.name, prop, "like", (pattern,)) for pattern in like_patterns(value)]
+        if self.time_bound == "first":
+            return active_in(self.name, coll, first=dt.date(value, 1, 1))
+        if self.time_bound == "last":
+            return active_in(self.name, coll, last=dt.date(value, 12, 31))
         if not self.multiple:
             return [Predicate(self.name, prop, self.operator, (value,))]
         held = self.values_by_collection.get(coll.id)
@@ -151,6 +163,7 @@ def _spec(
     per_value_field=None,
     values_by_collection=None,
     values_from=None,
+    time_bound=None,
     **by_collection,
 ):
     return CriterionSpec(
@@ -166,6 +179,7 @@ def _spec(
         per_value_field,
         values_by_collection or {},
         values_from,
+        time_bound,
     )
 
 
@@ -254,6 +268,8 @@ SPECS: dict[str, CriterionSpec] = {
             default_field="annee_lancement",
             operator="<=",
         ),
+        _spec("actif_de", "year", "Actif, à partir de", "Active, from", time_bound="first"),
+        _spec("actif_a", "year", "Actif, jusqu'à", "Active, up to", time_bound="last"),
     )
 }
 

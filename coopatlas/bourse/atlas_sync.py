@@ -64,7 +64,7 @@ EDITABLE = {
     ),
 }
 #: Fields of ``liens`` that repeat those of its project.
-LIENS_MIRROR = ("titre", "jumelage", "statut", "thematique", "annee_lancement")
+LIENS_MIRROR = ("titre", "jumelage", "statut", "thematique", "annee_lancement", "annee_fin")
 
 
 # --- requests --------------------------------------------------------------------------------------

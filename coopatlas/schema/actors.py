@@ -116,6 +116,7 @@ LIENS = Collection(
         F("statut", TEXT, "Statut", "Status", codelist="statut"),
         F("thematique", TEXT, "Thématique (code)", "Theme (code)", codelist="thematique", indexed=True),
         F("annee_lancement", INTEGER, "Année de début du projet", "Start year"),
+        F("annee_fin", INTEGER, "Année de fin du projet", "End year"),
         F(
             "collectivite_id",
             TEXT,
@@ -132,5 +133,5 @@ LIENS = Collection(
         F("distance_km", REAL, "Distance géodésique (km)", "Geodesic distance (km)"),
     ),
     keywords=("flux", "liens de coopération"),
-    time=Period("annee_lancement"),
+    time=Period("annee_lancement", "annee_fin"),  # the project's years, as in PROJETS
 )

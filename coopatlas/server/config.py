@@ -9,8 +9,8 @@ the committed file is up to date)::
 The committed file is usable as is by pygeoapi (``${VAR:-default}`` placeholders are filled from the
 environment: ``HOST``, ``PORT``, ``COOPATLAS_URL``, ``COOPATLAS_GPKG``). ``coopatlas serve`` reads it and
 writes the *effective* configuration into ``var/`` with :func:`effective_config`: absolute paths, the
-server URL, the extents read from the GeoPackage, or every collection switched to PostGIS when
-``COOPATLAS_DATABASE_URL`` is set.
+server URL, the extents read from the data (spatial from the GeoPackage, temporal from the GeoPackage or
+PostGIS), or every collection switched to PostGIS when ``COOPATLAS_DATABASE_URL`` is set.
 
 The configuration is made in several modules, re-exported here:
 
@@ -31,7 +31,7 @@ import yaml
 
 from .. import schema as sch
 from ..paths import write_or_check
-from . import maps
+from . import maps, temporal
 from .config_effective import ROOT, TEMPLATES_DIR, effective_config, gpkg_extents  # noqa: F401 (API)
 from .config_providers import (  # noqa: F401 (API of this module)
     ATLAS_MANAGER,
@@ -119,6 +119,9 @@ def resource(coll: sch.Collection) -> dict:
     if coll.geometry:
         providers.append(map_provider(coll, features))
         providers.append(tile_provider(coll))
+    extents = {"spatial": {"bbox": FRANCE if coll.id in ("regions", "departements") else WORLD, "crs": CRS84}}
+    if coll.time is not None:  # the bounds come from the data (effective_config)
+        extents["temporal"] = temporal.extent(coll, None, None, open_ended=False)
     return {
         "type": "collection",
         "title": {"fr": coll.title_fr, "en": coll.title_en},
@@ -128,7 +131,7 @@ def resource(coll: sch.Collection) -> dict:
         },
         "keywords": {"fr": kw_fr, "en": kw_en},
         "links": style_links(coll) + licence_links(coll),
-        "extents": {"spatial": {"bbox": FRANCE if coll.id in ("regions", "departements") else WORLD, "crs": CRS84}},
+        "extents": extents,
         "providers": providers,
     }
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import logging
 from pathlib import Path
 
 from .. import schema as sch
 from ..paths import ROOT
+from ..store import PostGISStore, Store
 from ..store.geopackage import open_readonly
-from . import maps
+from . import maps, temporal
 from .config_providers import (
     FEATURE_PROVIDER,
     MAP_PROVIDER,
@@ -19,6 +21,7 @@ from .config_providers import (
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+LOGGER = logging.getLogger(__name__)
 
 
 def gpkg_extents(path: str | Path) -> dict[str, list[float]]:
@@ -34,6 +37,26 @@ def gpkg_extents(path: str | Path) -> dict[str, list[float]]:
     for name, *bbox in rows:
         if all(v is not None for v in bbox) and bbox[0] <= bbox[2] and bbox[1] <= bbox[3]:
             out[name] = [round(float(v), 6) for v in bbox]
+    return out
+
+
+def temporal_extents(location: str) -> dict[str, dict]:
+    """The temporal extent (:func:`.temporal.extent`) of each collection with time, from the data of the
+    GeoPackage or ``postgresql://`` database at ``location``. A database that cannot be read now (PostGIS
+    not started yet, a table missing) leaves the extents of the committed configuration (unbounded), with
+    a warning: the server starts all the same and its providers answer 503 until the database is back."""
+    is_postgis = str(location).startswith(("postgresql://", "postgres://"))
+    store = (PostGISStore if is_postgis else Store)(str(location))
+    out = {}
+    try:
+        for cid in temporal.TIME_COLLECTIONS:
+            coll = sch.COLLECTIONS[cid]
+            first, last, open_ended = store.rows(temporal.extent_sql(coll))[0]
+            out[cid] = temporal.extent(coll, first, last, bool(open_ended))
+    except Exception as exc:  # sqlite3 or psycopg2: the message says which
+        LOGGER.warning("temporal extents not read from the data (%s): left unbounded", str(exc).strip())
+    finally:
+        store.close()
     return out
 
 
@@ -62,6 +85,7 @@ def effective_config(
     named after the collection (``geom`` geometry, ``id`` identifier) and every tile provider the PostGIS
     one reading the same table (:func:`~.config_providers.postgis_tile_provider`), otherwise the extents come from the
     GeoPackage ``gpkg`` (read by ``feature_provider_name`` if given instead of :data:`FEATURE_PROVIDER`).
+    The temporal extents come from the data served (GeoPackage or PostGIS).
     """
     cfg = copy.deepcopy(base)
     var = var or (root / "var")
@@ -90,6 +114,7 @@ def effective_config(
         cfg["resources"].setdefault(pid, res)
 
     extents = gpkg_extents(gpkg) if (gpkg and not database_url) else {}
+    times = temporal_extents(database_url or _resolve(gpkg, root)) if (database_url or gpkg) else {}
     for rid, res in cfg["resources"].items():
         if res.get("type") != "collection":
             continue
@@ -124,4 +149,6 @@ def effective_config(
         res["providers"] = new
         if rid in extents:
             res["extents"]["spatial"]["bbox"] = extents[rid]
+        if rid in times:
+            res["extents"]["temporal"] = times[rid]
     return cfg

@@ -53,6 +53,8 @@ def feature_provider(coll: sch.Collection, data: str = GPKG) -> dict:
     }
     if _title_field(coll):
         p["title_field"] = _title_field(coll)
+    if coll.time is not None:  # pygeoapi offers datetime (OpenAPI) when a provider names a time field
+        p["time_field"] = coll.time.start
     return p
 
 
@@ -70,6 +72,8 @@ def postgresql_provider(coll: sch.Collection, database_url: str) -> dict:
     p.setdefault("crs", list(FEATURE_CRS))
     if _title_field(coll):
         p["title_field"] = _title_field(coll)
+    if coll.time is not None:
+        p["time_field"] = coll.time.start
     return p
 
 

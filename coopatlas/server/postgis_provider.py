@@ -18,6 +18,8 @@ the parity suite (``tests/parity``) checks over HTTP:
   removed, as :func:`coopatlas.server.cql.unaccent`), the text literal ``BBOX(...)`` and CQL2 JSON
   ``{"bbox": [...]}`` envelopes (read in bbox order), and geometry literals in OGC CRS84 (SRID 4326);
 * ``bbox`` with ``minx > maxx`` is a box crossing the antimeridian (two boxes), as in the GeoPackage;
+* ``datetime``: the features whose period (start and end properties) meets the instant or interval, the
+  conditions of :mod:`coopatlas.server.temporal` (the core compares one ``time_field`` only);
 * ``sortby`` breaks ties by ``id`` (stable paging) and sorts NULLs as SQLite does (first when ascending,
   last when descending).
 
@@ -43,13 +45,14 @@ from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from .. import schema as sch
+from ..predicates import to_expression
 from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
 from ..store.live_writer import MARKER_TABLE
 from ..store.postgis import FID
 from ..text import like_patterns
-from . import bbox_crs, counts, cql
+from . import bbox_crs, counts, cql, temporal
 from .faults import ProviderUnavailable
 
 #: Columns of the stored tables that are not feature properties.
@@ -143,6 +146,7 @@ class _Evaluator(SQLAlchemyFilterEvaluator):
 
 
 bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
+temporal.install()  # datetime checked by the atlas's rule (400 that says why), no "out of range"
 
 
 class AtlasPostgreSQLProvider(PostgreSQLProvider):
@@ -396,6 +400,18 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         column = getattr(self.table_model, self.geom)
         tests = [ST_Intersects(ST_MakeEnvelope(*box, SRS_ID), column) for box in boxes]
         return tests[0] if len(tests) == 1 else or_(*tests)
+
+    # -- datetime: the features whose period meets it, by the GeoPackage's rule (coopatlas.server.temporal)
+    def _get_datetime_filter(self, datetime_):
+        if datetime_ is None or not str(datetime_).strip():
+            return True
+        if self.coll is None:
+            raise _invalid(f"datetime: collection {self.table} has no time property")
+        try:
+            conditions = temporal.conditions(self.coll, str(datetime_))
+        except temporal.DatetimeError as exc:
+            raise _invalid(str(exc)) from None
+        return to_expression(conditions, lambda name: getattr(self.table_model, name))
 
     # -- CQL2: the GeoPackage's checks, pygeofilter's SQLAlchemy backend (completed) for the SQL
     def _get_cql_filters(self, filterq):

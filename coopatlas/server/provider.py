@@ -18,7 +18,8 @@ GeoPackage and PostGIS give the same answers:
 * ``sortby`` (several keys; NULLs first ascending, last descending, as SQLite; ties broken by ``id``),
   default order ``id``; ``properties``, ``skipGeometry``, ``limit``/``offset``, ``resulttype=hits``,
   ``crs`` (output CRS, through pygeoapi's transformation as the PostgreSQL provider does),
-  ``datetime`` (only with a configured ``time_field``);
+  ``datetime`` (the features whose period, :class:`coopatlas.schema.Period`, meets the instant or
+  interval: :mod:`coopatlas.server.temporal`; a 400 on a collection without time);
 * ``numberMatched`` (exact, cached per filter and file version; omitted, with ``numberMatchedAtLeast``,
   when counting would exceed the budget of :mod:`coopatlas.server.counts`; omitted with ``count: false``
   in the provider definition) and ``numberReturned``;
@@ -58,21 +59,22 @@ Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 from pygeoapi.provider.base import BaseProvider, ProviderConnectionError, ProviderItemNotFoundError
 
 from .. import schema as sch
+from ..predicates import to_sql
 from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
-from . import bbox_crs, counts, cql
+from . import bbox_crs, counts, cql, temporal
 from .gpkg_geojson import features as _features
 from .gpkg_layer import connect, layer_of, signature
 from .gpkg_planner import Filters, NoPlan, Planner
 from .gpkg_planner import invalid as _invalid
 
 bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
+temporal.install()  # datetime checked by the atlas's rule (400 that says why), no "out of range"
 
 
 class AtlasGeoPackageProvider(BaseProvider):
@@ -342,7 +344,7 @@ class AtlasGeoPackageProvider(BaseProvider):
                 f.fts_words = [w for w in words if len(w) > 1]
                 patterns = [p for p, w in zip(patterns, words) if len(w) == 1]
             f.like = patterns
-        if datetime_ not in (None, "", "../.."):
+        if datetime_ is not None and str(datetime_).strip():
             f.add(*self._datetime(datetime_))
         if filterq is not None and filterq != "":
             try:
@@ -384,32 +386,12 @@ class AtlasGeoPackageProvider(BaseProvider):
             return [(minx, miny, maxx, maxy)]
         return [(minx, miny, 180.0, maxy), (-180.0, miny, maxx, maxy)]
 
-    def _datetime(self, datetime_):
-        if not self.time_field:
-            raise _invalid(f"datetime: collection {self.coll.id} has no time property")
-        qa = self._layer.queryables.get(self.time_field)
-        if qa is None:
-            raise _invalid(f"datetime: time_field {self.time_field!r} is not a property")
-        col = f"t.{_q(self.time_field)}"
-
-        def value(text):
-            try:
-                if qa.type == sch.DATE and "T" in text:
-                    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
-                return cql.coerce(qa, text, where="datetime")
-            except (ValueError, cql.FilterError):
-                raise _invalid(f"datetime: {text!r} is not a date") from None
-
-        if "/" in datetime_:
-            start, end = datetime_.split("/", 1)
-            if start in ("", "..") and end in ("", ".."):
-                return "1", []
-            if start in ("", ".."):
-                return f"{col} <= ?", [value(end)]
-            if end in ("", ".."):
-                return f"{col} >= ?", [value(start)]
-            return f"{col} BETWEEN ? AND ?", [value(start), value(end)]
-        return f"{col} = ?", [value(datetime_)]
+    def _datetime(self, datetime_) -> tuple[str, list]:
+        """The SQL of ``datetime`` over ``t``: the features whose period meets it (:mod:`.temporal`)."""
+        try:
+            return to_sql(temporal.conditions(self.coll, str(datetime_)), "sqlite", alias="t")
+        except temporal.DatetimeError as exc:
+            raise _invalid(str(exc)) from None
 
     def __repr__(self):
         return f"<AtlasGeoPackageProvider> {self.path} {self.table}"

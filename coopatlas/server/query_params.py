@@ -31,8 +31,10 @@ from pygeoapi.api import APIRequest
 
 from .. import criteria as crit
 from .. import schema as sch
+from . import temporal
 
 blueprint = Blueprint("coopatlas_query_params", __name__)
+temporal.install()  # datetime: checked by the atlas's rule before pygeoapi reads it (see temporal)
 
 #: Parameters of every route (output format, language).
 COMMON = ("f", "lang")
@@ -123,6 +125,10 @@ def suggestion(name: str, parameters: tuple[str, ...], coll: sch.Collection | No
     if coll is not None and name in crit.SPECS:
         field = _criterion_field(name, coll)
         spec = crit.SPECS[name]
+        if spec.time_bound and coll.time is not None:
+            year = value.strip() if value.strip().isdigit() else "2010"
+            interval = f"{year}-01-01/.." if spec.time_bound == "first" else f"../{year}-12-31"
+            return f"use datetime={interval} (the features active then; the criterion {name} of /criteres)"
         if name in ("annee_min", "annee_max") and field:
             op = ">=" if name == "annee_min" else "<="
             return f"use filter={field} {op} {value or '2010'} (CQL2 text)"

@@ -4,7 +4,11 @@ pygeoapi 0.24 writes every queryable's ``title`` as the property name (``titre``
 takes from the provider only its type, format and values. The schema (:mod:`coopatlas.schema`) has a
 French and an English title for every field: this hook puts them into the JSON answer of
 ``/collections/{id}/queryables`` (``f=json``, the form clients read), with a description that says which
-code list a coded property takes its values from and where its labels are (``/vocabulaire``).
+code list a coded property takes its values from and where its labels are (``/vocabulaire``). The time
+properties of a collection (its :class:`~coopatlas.schema.Period`) say that they are the start or the end of
+the feature's period, whole years or days, as ``datetime`` reads them, with the role OGC API - Features
+Part 5 gives them (``x-ogc-role``: ``primary-interval-start``/``-end``, or ``primary-instant``; pygeoapi
+marks the provider's ``time_field`` ``primary-instant`` whatever it is).
 """
 
 from __future__ import annotations
@@ -22,11 +26,29 @@ DESCRIPTIONS = {
         "codes": "Code de la liste « {name} » ; libellés français et anglais : /vocabulaire.",
         "id": "Identifiant de l'objet.",
         "geometry": "Géométrie de l'objet (CRS84).",
+        "start": "Début de la période de l'objet ({unit}) ; lu par datetime et les critères actif_de, actif_a.",
+        "end": "Fin de la période de l'objet ({unit}) ; vide : en cours, période ouverte.",
+        "instant": "Période de l'objet ({unit}) ; lue par datetime et les critères actif_de, actif_a.",
+        "start year": "une année : à partir du 1er janvier",
+        "end year": "une année : jusqu'au 31 décembre inclus",
+        "instant year": "une année : du 1er janvier au 31 décembre",
+        "start day": "un jour, inclus",
+        "end day": "un jour, inclus",
+        "instant day": "un jour entier",
     },
     "en": {
         "codes": "Code of the list '{name}'; French and English labels: /vocabulaire.",
         "id": "Identifier of the feature.",
         "geometry": "Geometry of the feature (CRS84).",
+        "start": "Start of the feature's period ({unit}); read by datetime and the criteria actif_de, actif_a.",
+        "end": "End of the feature's period ({unit}); empty: still running, open-ended.",
+        "instant": "Period of the feature ({unit}); read by datetime and the criteria actif_de, actif_a.",
+        "start year": "a year: from 1 January",
+        "end year": "a year: to 31 December included",
+        "instant year": "a year: 1 January to 31 December",
+        "start day": "a day, included",
+        "end day": "a day, included",
+        "instant day": "a whole day",
     },
 }
 
@@ -55,7 +77,22 @@ def describe(queryables: dict, coll: sch.Collection, lang: str) -> dict:
             prop["description"] = texts["id"]
         elif prop.get("format", "").startswith("geometry"):
             prop["description"] = texts["geometry"]
+    if coll.time is not None:
+        _describe_time(queryables.get("properties") or {}, coll, texts)
     return queryables
+
+
+def _describe_time(properties: dict, coll: sch.Collection, texts: dict) -> None:
+    """The description and ``x-ogc-role`` of the start and end properties of the collection's period."""
+    start, end = coll.time.start, coll.time.end
+    roles = {start: "instant"} if end is None else {start: "start", end: "end"}
+    for name, role in roles.items():
+        prop = properties.get(name)
+        if prop is None:
+            continue
+        unit = texts[f"{role} {'year' if coll.field(name).type == sch.INTEGER else 'day'}"]
+        prop["description"] = texts[role].format(unit=unit)
+        prop["x-ogc-role"] = "primary-instant" if role == "instant" else f"primary-interval-{role}"
 
 
 @blueprint.after_app_request

@@ -39,6 +39,7 @@ def test_collectivity_updates_its_project(server, people):
     assert p["secteur_cad"] == "14031" and p["annee_fin"] == 2015 and p["date_maj"] == today
     lien = _item(server, "liens", pid)  # the flow follows its project
     assert lien["titre"] == p["titre"] and lien["statut"] == "termine" and lien["thematique"] == "eau_assainissement"
+    assert lien["annee_fin"] == 2015  # its period too (datetime on liens)
     found = server.get("/collections/projets/items", params={"f": "json", "q": "tabligbo"}).json()
     assert pid in [f["id"] for f in found["features"]]  # the keyword index follows
     journal = api.get("/api/modifications").json()["modifications"]

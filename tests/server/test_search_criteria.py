@@ -23,6 +23,9 @@ SEARCHES = [
     {"type_action": "demande_cooperation,cooperation_decentralisee", "continent": "afrique"},
     {"q": "eau potable"},
     {"q": "Ziniaré"},
+    {"actif_de": 2005, "actif_a": 2008, "continent": "afrique"},
+    {"actif_de": 2012},
+    {"actif_a": 1995, "type_action": "cooperation_decentralisee"},
     {"thematique": "sante", "sous_thematique": "", "sous_sous_thematique": ""},
 ]
 

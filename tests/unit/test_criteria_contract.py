@@ -70,6 +70,8 @@ def test_what_the_plugin_sends_is_what_the_server_reads(plugin_search):
         loi_oudin=False,
         annee_min="2005",
         annee_max=2012,
+        actif_de="2008",
+        actif_a=2010,
     )
     criteria = Criteria.from_params(search.params(), known_countries={"BF", "ML"})
     assert criteria.to_params() == search.params()

@@ -970,22 +970,28 @@ def test_pygeoapi_applies_filter_crs_and_bbox_crs_before_the_provider(api, atlas
         assert [f["id"] for f in json.loads(c)["features"]] == want, query
 
 
-def test_datetime_needs_a_time_field(atlas):
+def test_datetime_selects_the_features_living_then(atlas):
+    """``datetime`` reads the collection's period (schema), whatever the configured ``time_field``: a
+    project lives from 1 January of its launch year to 31 December of its end year (open-ended without)."""
     path, tables = atlas
-    with pytest.raises(ProviderInvalidQueryError, match="no time property"):
-        make(path, "projets").query(datetime_="2020-01-01")
+
+    def active(r, first, last):
+        if r["annee_lancement"] is None:
+            return False
+        return r["annee_lancement"] <= last and (r["annee_fin"] is None or r["annee_fin"] >= first)
+
     p = make(path, "projets", time_field="date_maj")
-    got = ids(everything(p, datetime_="2015-01-01/2018-12-31T23:59:59Z"))
-    assert got == sorted(
-        r["id"]
-        for r in tables["projets"]
-        if r["date_maj"] is not None and "2015-01-01" <= r["date_maj"] <= "2018-12-31"
+    got = ids(everything(p, datetime_="2005-12-31T23:30:00-01:00/2008-01-01"))  # 2006-01-01T00:30Z
+    assert got == sorted(r["id"] for r in tables["projets"] if active(r, 2006, 2008))
+    assert got and len(got) < len(tables["projets"])
+    assert ids(everything(p, datetime_="../2003-06-30")) == sorted(
+        r["id"] for r in tables["projets"] if active(r, 1, 2003)
     )
-    assert ids(everything(p, datetime_="../2012-01-01")) == sorted(
-        r["id"] for r in tables["projets"] if r["date_maj"] is not None and r["date_maj"] <= "2012-01-01"
-    )
-    with pytest.raises(ProviderInvalidQueryError, match="datetime"):
-        p.query(datetime_="hier")
+    for bad, why in (("hier", "RFC 3339"), ("../..", "both ends"), ("2010-01-01/2009-12-31", "before it starts")):
+        with pytest.raises(ProviderInvalidQueryError, match=f"datetime: .*{why}"):
+            p.query(datetime_=bad)
+    with pytest.raises(ProviderInvalidQueryError, match="datetime: collection pays has no time property"):
+        make(path, "pays").query(datetime_="2020-01-01")
 
 
 def test_pygeoapi_queryables_publish_the_code_lists(api):

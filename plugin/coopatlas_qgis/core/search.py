@@ -36,6 +36,8 @@ CRITERIA: dict[str, str] = {
     "loi_oudin": "bool",
     "annee_min": "year",
     "annee_max": "year",
+    "actif_de": "year",
+    "actif_a": "year",
 }
 LIST_KINDS = ("codes", "ids")
 #: The criteria chosen among the codes of a list (one check box each in the advanced form).

@@ -525,6 +525,16 @@
     </message>
     <message>
       <location filename="../processing/algorithms.py" />
+      <source>Active, from</source>
+      <translation>Actif, à partir de</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms.py" />
+      <source>Active, up to</source>
+      <translation>Actif, jusqu'à</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms.py" />
       <source>Atlas of decentralised cooperation</source>
       <translation>Atlas de la coopération décentralisée</translation>
     </message>

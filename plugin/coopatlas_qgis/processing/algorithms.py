@@ -60,6 +60,8 @@ def criterion_title(name: str) -> str:
         "loi_oudin": tr("Oudin-Santini law"),
         "annee_min": tr("Start year, from"),
         "annee_max": tr("Start year, up to"),
+        "actif_de": tr("Active, from"),
+        "actif_a": tr("Active, up to"),
     }[name]
 
 
