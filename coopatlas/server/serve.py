@@ -164,6 +164,12 @@ def write_openapi(cfg: dict, var: Path) -> Path:
     return path
 
 
+#: Longest request line (method, URL, version) the server reads: gunicorn's largest. A longer one is a 414
+#: that says to POST the filter as CQL2 JSON (:class:`coopatlas.server.worker.ThreadWorker`); the
+#: /criteres filters that list identifiers are sent that way by the QGIS plugin.
+MAX_REQUEST_LINE = 8190
+
+
 def gunicorn_argv(args, bind: str) -> list[str]:
     argv = [
         sys.executable,
@@ -186,7 +192,7 @@ def gunicorn_argv(args, bind: str) -> list[str]:
         "--preload",
         "--no-control-socket",
         "--limit-request-line",
-        "0",  # no limit: /criteres filters list the collectivities of a search
+        str(MAX_REQUEST_LINE),
         "--name",
         "coopatlas",
     ]
