@@ -154,7 +154,10 @@ def write_openapi(cfg: dict, var: Path) -> Path:
     """Generate the OpenAPI document of ``cfg`` with pygeoapi, self-contained, into ``var/openapi.json``."""
     from pygeoapi.openapi import get_oas, validate_openapi_document
 
+    from .tiles import filters as tile_filters
+
     doc = C.clean_openapi(C.offline_openapi(get_oas(cfg, fail_on_invalid_collection=True)))
+    doc = tile_filters.with_openapi_parameters(doc)
     doc = json.loads(json.dumps(doc, default=str))
     validate_openapi_document(doc)
     path = var / "openapi.json"

@@ -159,3 +159,10 @@ def test_bad_tile_filters_are_400s_naming_filter(atlas_server, params, words):
     r = atlas_server.get("/collections/projets/tiles/WebMercatorQuad/3/3/3", f="mvt", **params)
     assert r.status_code == 400, r.text[:300]
     assert words in r.json()["description"]
+
+
+def test_the_openapi_document_names_the_filter_of_tiles(atlas_server):
+    doc = atlas_server.get("/openapi", f="json").json()
+    path = doc["paths"]["/collections/projets/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}"]
+    names = [p.get("name") for p in path["get"]["parameters"]]
+    assert "filter" in names and "filter-lang" in names

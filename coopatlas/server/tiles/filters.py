@@ -92,6 +92,36 @@ def sqlite_condition(tile_filter: TileFilter, collection: str, alias: str = "t")
         raise TileFilterError(str(exc)) from None
 
 
+#: The OpenAPI parameters of a filtered tile request.
+OPENAPI_PARAMETERS = [
+    {
+        "name": "filter",
+        "in": "query",
+        "required": False,
+        "description": "A CQL2 text filter on the collection's queryables (as on /items): the tile holds only "
+        "the features it selects (at the zooms of aggregates, the aggregates of those features).",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "filter-lang",
+        "in": "query",
+        "required": False,
+        "description": "The language of filter: cql2-text.",
+        "schema": {"type": "string", "enum": list(FILTER_LANGUAGES), "default": FILTER_LANGUAGES[0]},
+    },
+]
+
+
+def with_openapi_parameters(doc: dict) -> dict:
+    """The OpenAPI document ``doc`` with ``filter`` and ``filter-lang`` on every tile's path."""
+    for path, item in (doc.get("paths") or {}).items():
+        if "/tiles/" in path and path.endswith("{tileCol}") and "get" in item:
+            params = item["get"].setdefault("parameters", [])
+            names = {p.get("name") for p in params if isinstance(p, dict)}
+            params += [dict(p) for p in OPENAPI_PARAMETERS if p["name"] not in names]
+    return doc
+
+
 def from_request() -> TileFilter | None:
     """The filter of the Flask request being served (``None`` outside a request, or without filter)."""
     from flask import has_request_context, request
