@@ -9,12 +9,15 @@ take several), which the QGIS plugin's criteria must match. ``/vocabulaire`` pub
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from flask import Blueprint, jsonify, request
+from pygeofilter.backends.cql2_json import to_cql2
 
 from ..criteria import Criteria, CriteriaError, NotApplicable, published
 from ..store import open_store
+from . import cql
 
 blueprint = Blueprint("coopatlas_search", __name__)
 
@@ -63,6 +66,16 @@ def translate(criteria: Criteria) -> dict:
     return out
 
 
+def cql2_json(collections: dict) -> dict:
+    """The same filters in CQL2 JSON, collection -> filter: what a client POSTs to ``/collections/{id}/items``
+    (``Content-Type: application/query-cql-json``) when the text is too long for a URL (id lists)."""
+    return {
+        cid: json.loads(to_cql2(cql.parse(params["filter"], "cql2-text")))
+        for cid, params in collections.items()
+        if params and params.get("filter")
+    }
+
+
 @blueprint.route("/criteres")
 def criteres():
     try:
@@ -76,6 +89,7 @@ def criteres():
             "criteres": criteria.to_params(),
             "description": {"fr": criteria.describe("fr"), "en": criteria.describe("en")},
             "collections": collections,
+            "filtres_json": cql2_json(collections),
             "non_applicables": skipped,
             "specifications": published(),
         }

@@ -171,7 +171,10 @@ def write_openapi(cfg: dict, var: Path) -> Path:
     """Generate the OpenAPI document of ``cfg`` with pygeoapi, self-contained, into ``var/openapi.json``."""
     from pygeoapi.openapi import get_oas, validate_openapi_document
 
+    from .tiles import filters as tile_filters
+
     doc = C.clean_openapi(C.offline_openapi(get_oas(cfg, fail_on_invalid_collection=True)))
+    doc = tile_filters.with_openapi_parameters(doc)
     doc = json.loads(json.dumps(doc, default=str))
     validate_openapi_document(doc)
     path = var / "openapi.json"
@@ -179,6 +182,12 @@ def write_openapi(cfg: dict, var: Path) -> Path:
     tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+#: Longest request line (method, URL, version) the server reads: gunicorn's largest. A longer one is a 414
+#: that says to POST the filter as CQL2 JSON (:class:`coopatlas.server.worker.ThreadWorker`); the
+#: /criteres filters that list identifiers are sent that way by the QGIS plugin.
+MAX_REQUEST_LINE = 8190
 
 
 def gunicorn_argv(args, bind: str) -> list[str]:
@@ -203,7 +212,7 @@ def gunicorn_argv(args, bind: str) -> list[str]:
         "--preload",
         "--no-control-socket",
         "--limit-request-line",
-        "0",  # no limit: /criteres filters list the collectivities of a search
+        str(MAX_REQUEST_LINE),
         "--name",
         "coopatlas",
     ]

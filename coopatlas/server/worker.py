@@ -8,16 +8,24 @@ request and waits would hold its thread for ever. Here every connection gets ker
 (``SO_RCVTIMEO``, ``SO_SNDTIMEO``): a read that waits more than :envvar:`COOPATLAS_READ_TIMEOUT` seconds
 (headers or body), or a write to a client that reads nothing for :envvar:`COOPATLAS_WRITE_TIMEOUT` seconds,
 fails and the connection is closed, freeing the thread.
+
+A request line longer than gunicorn's ``--limit-request-line`` gets a 414 in JSON that says what to do
+(POST a long filter as CQL2 JSON) and the connection is drained before it is closed: closed with the
+rest of the client's request unread, the kernel would answer with a reset, and the client would see
+"connection reset" instead of the 414.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import socket
 import struct
+import time
 
+from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 
 #: Default seconds a client may keep the server waiting between two reads (request line, headers, body).
@@ -26,6 +34,9 @@ DEFAULT_READ_TIMEOUT = 10
 DEFAULT_WRITE_TIMEOUT = 60
 #: Errors of a read or write that timed out (what a blocking socket raises when ``SO_*TIMEO`` expires).
 TIMEOUT_ERRNOS = (errno.EAGAIN, errno.EWOULDBLOCK, errno.ETIMEDOUT)
+#: How long, and how many bytes, the rest of a refused request is read before its connection is closed.
+DRAIN_SECONDS = 2.0
+DRAIN_BYTES = 4 * 1024 * 1024
 
 
 def _seconds(name: str, default: int) -> float:
@@ -62,3 +73,41 @@ class ThreadWorker(GunicornThreadWorker):
         except OSError:  # the client is gone already: gunicorn closes the connection
             pass
         super().enqueue_req(conn)
+
+    def handle_error(self, req, client, addr, exc):
+        if not isinstance(exc, LimitRequestLine):
+            return super().handle_error(req, client, addr, exc)
+        limit = self.cfg.limit_request_line
+        self.log.warning("Request line too long from ip=%s: %s", (addr or ("",))[0], exc)
+        description = (
+            f"the request line is longer than {limit} bytes. Send a long filter as CQL2 JSON in the body of a "
+            "POST to /collections/{id}/items (Content-Type: application/query-cql-json)"
+        )
+        body = json.dumps({"code": "URITooLong", "type": "URITooLong", "description": description}).encode()
+        head = (
+            "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode("latin-1")
+        try:
+            client.sendall(head + body)
+            drain(client)
+        except OSError:
+            self.log.debug("Failed to send the 414.")
+
+
+def drain(sock) -> None:
+    """Read what the client still sends (at most :data:`DRAIN_BYTES` for :data:`DRAIN_SECONDS`) after our
+    answer, so that closing the connection does not reset it before the client has read the answer."""
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(0.2)
+    deadline, read = time.monotonic() + DRAIN_SECONDS, 0
+    while time.monotonic() < deadline and read < DRAIN_BYTES:
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        if not chunk:
+            return
+        read += len(chunk)

@@ -17,7 +17,7 @@ from pygeoapi.provider.base_mvt import BaseMVTProvider
 from pygeoapi.util import url_join
 
 from ... import schema as sch
-from . import spec
+from . import filters, spec
 
 _JSON_TYPES = {sch.INTEGER: "integer", sch.REAL: "number", sch.BOOLEAN: "boolean"}
 _GEOMETRY_DIMENSION = {"POINT": 0, "MULTILINESTRING": 1, "MULTIPOLYGON": 2}
@@ -67,15 +67,20 @@ class AtlasTileProvider(BaseMVTProvider):
         return self.get_tms_links()
 
     def get_tiles(self, layer=None, tileset=None, z=None, y=None, x=None, format_=None) -> bytes:
-        """The tile ``z/y/x`` (``y`` the row, ``x`` the column) as MVT bytes (empty bytes: no feature)."""
+        """The tile ``z/y/x`` (``y`` the row, ``x`` the column) as MVT bytes (empty bytes: no feature),
+        restricted by the request's ``filter`` (:mod:`.filters`) when it has one."""
         try:
             z, x, y = spec.parse_tile(tileset, z, y, x)
+            tile_filter = filters.from_request()
+            return self.render(z, x, y, tile_filter)
         except spec.TileRequestError as exc:
             raise TileError(exc) from None
-        return self.render(z, x, y)
+        except filters.TileFilterError as exc:
+            raise TileError(spec.TileRequestError(400, str(exc))) from None
 
-    def render(self, z: int, x: int, y: int) -> bytes:  # pragma: no cover - implemented by the backends
-        raise NotImplementedError
+    def render(self, z: int, x: int, y: int, tile_filter: filters.TileFilter | None = None) -> bytes:
+        """The tile's MVT bytes; only the features matching ``tile_filter`` when given."""
+        raise NotImplementedError  # pragma: no cover - implemented by the backends
 
     # --- metadata ------------------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ import shapely
 from ... import schema as sch
 from ...store.geopackage import wkb_offset  # GeoPackage blob header (where the WKB starts)
 from ..gpkg_layer import connect  # read-only, per-thread connections, re-opened when the file is replaced
-from . import spec
+from . import filters, spec
 from .base import AtlasTileProvider
 
 
@@ -119,17 +119,19 @@ def _snap(geom):
         return shapely.make_valid(shapely.set_precision(geom, 1.0, mode="pointwise"))
 
 
-def aggregate_sql(layer: spec.TileLayer, table: str, rtree: str) -> str:
+def aggregate_sql(layer: spec.TileLayer, table: str, rtree: str, condition: str | None = None) -> str:
     """The query of the aggregates of a tile: one row per geometry (``GROUP BY`` in SQLite, so that a tile
     of a big atlas never brings its records into Python): the geometry, the number of records, the sums of
-    :attr:`~.spec.TileLayer.sums`, the number of records of each code of the category."""
+    :attr:`~.spec.TileLayer.sums`, the number of records of each code of the category; only the records
+    of ``condition`` (SQL on the rows ``t``, its parameters after the box's) when given."""
     cols = ["t.geom", "count(*)"] + [f"total(t.{_q(n)})" for n in layer.sums]
     if layer.category:
         cols += [f"sum(t.{_q(layer.category)} = '{c}')" for c in layer.codes]
     return (
         f"SELECT {', '.join(cols)} FROM {_q(table)} t JOIN {_q(rtree)} r ON t.fid = r.id "
         "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
-        "GROUP BY t.geom ORDER BY min(t.fid)"
+        + (f"AND ({condition}) " if condition else "")
+        + "GROUP BY t.geom ORDER BY min(t.fid)"
     )
 
 
@@ -199,29 +201,36 @@ class AtlasGeoPackageTileProvider(AtlasTileProvider):
     """MVT tiles of one collection of the atlas GeoPackage, made at request time (and kept until the file
     changes: :class:`TileCache`)."""
 
-    def render(self, z: int, x: int, y: int) -> bytes:
-        key = (self.data, file_version(self.data), self.collection, z, x, y)
+    def render(self, z: int, x: int, y: int, tile_filter: filters.TileFilter | None = None) -> bytes:
+        condition = filters.sqlite_condition(tile_filter, self.collection) if tile_filter else None
+        # a filtered tile is kept apart from the unfiltered one: its key holds the filter's digest
+        key = (self.data, file_version(self.data), self.collection, z, x, y, tile_filter and tile_filter.digest)
         tile = CACHE.get(key)
         if tile is None:
-            tile = self.make(z, x, y)
+            tile = self.make(z, x, y, condition)
             CACHE.put(key, tile)
         return tile
 
-    def make(self, z: int, x: int, y: int) -> bytes:
-        """The tile ``z/x/y`` read from the GeoPackage now."""
+    def make(self, z: int, x: int, y: int, condition=None) -> bytes:
+        """The tile ``z/x/y`` read from the GeoPackage now; only the rows of ``condition`` when given
+        (a :class:`coopatlas.server.cql.Sql` on the table's rows ``t``)."""
         layer = self.layer
         con = connect(self.data)
         box = spec.query_bounds(z, x, y)
         params = (box[0], box[2], box[1], box[3])
+        if condition is not None:
+            params = (*params, *condition.params)
         if layer.aggregates_at(z):
-            rows = con.execute(aggregate_sql(layer, self.collection, rtree_table(self.collection)), params).fetchall()
+            sql = aggregate_sql(layer, self.collection, rtree_table(self.collection), condition and condition.text)
+            rows = con.execute(sql, params).fetchall()
             features = [{"properties": aggregate(layer, row[1:])} for row in rows]
         else:
             sql = (
                 f"SELECT {', '.join('t.' + _q(n) for n in layer.properties)}, t.geom FROM {_q(self.collection)} t "
                 f"JOIN {_q(rtree_table(self.collection))} r ON t.fid = r.id "
                 "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? AND t.geom IS NOT NULL "
-                "ORDER BY t.fid"
+                + (f"AND ({condition.text}) " if condition is not None else "")
+                + "ORDER BY t.fid"
             )
             rows = con.execute(sql, params).fetchall()
             coll = sch.COLLECTIONS[self.collection]

@@ -19,13 +19,18 @@ Configuration (written by :func:`coopatlas.server.config_providers.postgis_tile_
 
 from __future__ import annotations
 
+from pygeoapi.provider.base import ProviderInvalidQueryError
 from pygeoapi.provider.sql import get_engine
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql.psycopg2 import PGDialect_psycopg2
 
 from ... import schema as sch
-from . import spec
+from . import filters, spec
 from .base import AtlasTileProvider
 from .gpkg import SIMPLIFY
+
+#: Renders a filter's SQLAlchemy clause with ``:name`` parameters, as the tile query's ``text()`` has them.
+_NAMED = PGDialect_psycopg2(paramstyle="named")
 
 
 def _q(name: str) -> str:
@@ -53,6 +58,7 @@ class AtlasPostGISTileProvider(AtlasTileProvider):
             data.get("password"),
         )
         self._sql = {True: self._build_sql(True), False: self._build_sql(False)}
+        self._features = None  # the feature provider of the same table, for the filters (made when needed)
 
     @property
     def engine(self):
@@ -67,10 +73,44 @@ class AtlasPostGISTileProvider(AtlasTileProvider):
         clipped = f"ST_ClipByBox2D({geom}, ST_MakeEnvelope(-180, {-spec.MAX_LATITUDE}, 180, {spec.MAX_LATITUDE}, 4326))"
         return f"ST_Simplify(ST_Transform({clipped}, 3857), :unit * {SIMPLIFY[self.layer.geometry]}, true)"
 
-    def _build_sql(self, aggregated: bool) -> str:
+    def _feature_provider(self):
+        """The PostGIS feature provider of the collection's table: its CQL2 translation is the filter's."""
+        if self._features is None:
+            from ..postgis_provider import AtlasPostgreSQLProvider
+
+            self._features = AtlasPostgreSQLProvider(
+                {
+                    "name": "coopatlas.server.postgis_provider.AtlasPostgreSQLProvider",
+                    "type": "feature",
+                    "data": self.data,
+                    "table": self.table,
+                    "id_field": self.options.get("id_field", "id"),
+                    "geom_field": self.geom,
+                }
+            )
+        return self._features
+
+    def filter_sql(self, tile_filter: filters.TileFilter) -> tuple[str, dict]:
+        """The SQL condition (on the table's own name) and parameters of ``tile_filter``: checked by the
+        GeoPackage's rules, translated by the feature provider (the same SQL as ``/items``)."""
+        filters.sqlite_condition(tile_filter, self.collection)  # the same checks and 400s as the GeoPackage
+        try:
+            clause = self._feature_provider()._get_cql_filters(tile_filter.node)
+        except ProviderInvalidQueryError as exc:
+            raise filters.TileFilterError(str(exc.message)) from None
+        compiled = clause.compile(dialect=_NAMED, compile_kwargs={"render_postcompile": True})
+        params = {f"filter_{k}": v for k, v in compiled.params.items()}
+        sql = str(compiled)
+        for name in sorted(compiled.params, key=len, reverse=True):
+            sql = sql.replace(f":{name}", f":filter_{name}")
+        return sql, params
+
+    def _build_sql(self, aggregated: bool, condition: str | None = None) -> str:
         layer = self.layer
         coll = sch.COLLECTIONS[self.collection]
         table = f"{_q(self.schema)}.{_q(self.table)}"
+        if condition:  # the filter names the table itself: the rows it keeps, under the alias t
+            table = f"(SELECT * FROM {table} WHERE {condition})"
         where = (
             f"t.{_q(self.geom)} && ST_MakeEnvelope(:west, :south, :east, :north, 4326) "
             f"AND t.{_q(self.geom)} IS NOT NULL"
@@ -125,11 +165,17 @@ class AtlasPostGISTileProvider(AtlasTileProvider):
             "FROM (SELECT * FROM tile WHERE mvtgeom IS NOT NULL) tile"
         )
 
-    def render(self, z: int, x: int, y: int) -> bytes:
+    def render(self, z: int, x: int, y: int, tile_filter: filters.TileFilter | None = None) -> bytes:
+        """The tile made by PostGIS now (never cached: the database is the cache); filtered tiles too."""
         west, south, east, north = spec.query_bounds(z, x, y)
         minx, _, maxx, _ = spec.mercator_bounds(z, x, y)
-        sql = self._sql[self.layer.aggregates_at(z)]
+        aggregated = self.layer.aggregates_at(z)
+        sql, params = self._sql[aggregated], {}
+        if tile_filter is not None:
+            condition, params = self.filter_sql(tile_filter)
+            sql = self._build_sql(aggregated, condition)
         params = {
+            **params,
             "z": z,
             "x": x,
             "y": y,

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode
 from flask import Blueprint, Response, request
 
 from ...styles import STYLES, maplibre
-from . import spec
+from . import filters, spec
 
 blueprint = Blueprint("coopatlas_tiles", __name__)
 
@@ -69,6 +69,13 @@ def check_tile_request():
     except spec.TileRequestError as exc:
         return _exception(exc.status, f"collection {cid}: {exc.message}")
     query = parse_qs(request.environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    unknown = [name for name in query if name not in filters.TILE_PARAMETERS]
+    if unknown:
+        return _exception(
+            400,
+            f"{', '.join(unknown)}: unknown parameter{'s' if len(unknown) > 1 else ''} of a tile request "
+            f"(parameters: {', '.join(filters.TILE_PARAMETERS)}; filter is CQL2 text)",
+        )
     fmt = (query.get("f") or [None])[-1]
     if fmt in (None, ""):
         # the tile of a URL without f (what most tile clients ask for): Mapbox Vector Tiles, the only

@@ -30,7 +30,11 @@ DEFAULT_URL = "http://127.0.0.1:5000"
 #: The collections a search loads as layers, in drawing order (bottom to top).
 SEARCH_COLLECTIONS = ("liens", "collectivites", "partenaires", "projets", "demandes")
 JSON = "application/json"
+#: Media type of a CQL2 JSON filter POSTed to ``/collections/{id}/items`` (OGC API Features Part 3; pygeoapi).
+CQL2_JSON = "application/query-cql-json"
 USER_AGENT = b"CoopAtlas-QGIS"
+#: Longest URL the plugin sends (the server refuses a request line beyond 8 KB with a 414).
+MAX_URL_LENGTH = 6000
 
 
 @dataclass
@@ -62,6 +66,18 @@ def normalise_url(url: str) -> str:
     if "://" not in url:
         url = "http://" + url
     return url.rstrip("/")
+
+
+def split_filter(params: Mapping[str, Any] | None) -> tuple[dict | None, dict]:
+    """``(filter, other parameters)``: the CQL2 JSON filter of ``params`` (a dict under ``filter``, see
+    :func:`~.result.filter_params`), to be POSTed, and the parameters left for the URL; ``(None, params)``
+    when the filter is text (or absent)."""
+    params = dict(params or {})
+    if isinstance(params.get("filter"), dict):
+        cql2 = params.pop("filter")
+        params.pop("filter-lang", None)
+        return cql2, params
+    return None, params
 
 
 def encode_params(params: Mapping[str, Any] | None) -> str:
@@ -221,8 +237,27 @@ class AtlasClient:
         feedback: QgsFeedback | None = None,
         accept: str | None = JSON,
     ) -> Response:
-        """GET ``path`` with ``params``; raises :class:`AtlasError` on a non-2xx answer."""
+        """GET ``path`` with ``params``; raises :class:`AtlasError` on a non-2xx answer. A CQL2 JSON filter
+        (a dict under ``filter``: a long one, lists of identifiers) goes in the body of a POST instead, as
+        OGC API Features Part 3 allows on ``/items``: no identifiers in the URL."""
+        cql2, query = split_filter(params)
+        if cql2 is not None:
+            return self.post_filter(path, cql2, query, feedback, accept)
         return self._check(self.request(self.url(path, params), feedback=feedback, accept=accept))
+
+    def post_filter(
+        self,
+        path: str,
+        cql2: dict,
+        params: Mapping[str, Any] | None = None,
+        feedback: QgsFeedback | None = None,
+        accept: str | None = JSON,
+    ) -> Response:
+        """POST the CQL2 JSON filter ``cql2`` to ``path`` (``/collections/{id}/items``), the other
+        ``params`` in the query string; the checked :class:`Response`."""
+        body = json.dumps(cql2, ensure_ascii=False).encode("utf-8")
+        heads = {"Content-Type": CQL2_JSON}
+        return self._check(self.request(self.url(path, params), "POST", body, heads, feedback, accept))
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None, feedback: QgsFeedback | None = None) -> Any:
         return self.get(path, params, feedback).json()
@@ -272,8 +307,14 @@ class AtlasClient:
         max_pages: int = 10000,
     ) -> Iterator[dict]:
         """The pages (GeoJSON FeatureCollections) of ``/collections/{collection}/items``, following the
-        ``next`` links. Geometries are in CRS84 (longitude, latitude, degrees)."""
-        query = {"f": "json", "limit": page_size, **(params or {})}
+        ``next`` links. Geometries are in CRS84 (longitude, latitude, degrees). With a CQL2 JSON filter
+        (see :meth:`get`) every page is a POST of the filter, the next one at the next ``offset`` (the
+        server's ``next`` link, a GET, would leave the body out)."""
+        cql2, query = split_filter(params)
+        if cql2 is not None:
+            yield from self._posted_pages(collection, cql2, query, page_size, feedback, max_pages)
+            return
+        query = {"f": "json", "limit": page_size, **query}
         url = self.url(f"/collections/{collection}/items", query)
         seen = set()
         for _ in range(max_pages):
@@ -291,6 +332,27 @@ class AtlasClient:
             if url in seen:
                 return
             seen.add(url)
+
+    def _posted_pages(self, collection, cql2, params, page_size, feedback, max_pages) -> Iterator[dict]:
+        path = f"/collections/{collection}/items"
+        offset = int(params.pop("offset", 0) or 0)
+        for _ in range(max_pages):
+            query = {"f": "json", **params, "limit": page_size, "offset": offset}
+            page = self.post_filter(path, cql2, query, feedback, "application/geo+json").json()
+            if not isinstance(page, dict) or "features" not in page:
+                raise AtlasError(tr("Unexpected answer of {url}").format(url=self.url(path, query)))
+            yield page
+            has_next = any(link.get("rel") == "next" for link in page.get("links", []))
+            if not page["features"] or not has_next:
+                return
+            offset += len(page["features"])
+
+    def hits(self, collection: str, params: Mapping[str, Any] | None = None, feedback=None) -> int:
+        """The exact number of records of ``collection`` matching ``params`` (``resulttype=hits``)."""
+        page = self.get_json(
+            f"/collections/{collection}/items", {"f": "json", "resulttype": "hits", **(params or {})}, feedback
+        )
+        return int(page.get("numberMatched") or 0)
 
     def items(
         self,

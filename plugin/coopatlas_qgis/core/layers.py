@@ -83,7 +83,7 @@ def open_layers(result: SearchResult) -> tuple[dict[str, QgsVectorLayer], list[s
     layers, errors = {}, []
     for coll in reversed(SEARCH_COLLECTIONS):  # top of the layer tree first
         if coll in result.tile_styles:
-            layer = tile_layer(result.tile_styles[coll], coll, layer_title(coll))
+            layer = tile_layer(result.tile_styles[coll], coll, layer_title(coll), result.tile_params.get(coll))
             if not layer.isValid():
                 errors.append(tr("Cannot open the vector tiles of {collection}").format(collection=coll))
                 continue

@@ -35,6 +35,10 @@ class SearchResult:
     matched: dict[str, int] = field(default_factory=dict)
     modes: dict[str, str] = field(default_factory=dict)
     tile_styles: dict[str, dict] = field(default_factory=dict)
+    #: collection -> the Features API parameters its tiles are filtered by (the search's ``filter``)
+    tile_params: dict[str, dict] = field(default_factory=dict)
+    #: collections whose count is a lower bound (the server gave ``numberMatchedAtLeast`` only)
+    at_least: set = field(default_factory=set)
     tiles_threshold: int | None = None
     stats: dict | None = None
     stats_error: str | None = None
@@ -60,11 +64,24 @@ class SearchResult:
         return (self.criteres.get("collections") or {}).get(collection, {}) is None
 
 
+#: A CQL2 text filter longer than this (lists of identifiers) is sent as CQL2 JSON in a POST body.
+LONG_FILTER = 1500
+
+
 def filter_params(criteres: dict, collection: str) -> dict | None:
     """The Features API parameters (``filter``, ``filter-lang``, ``q``) of ``collection`` from a
-    ``/criteres`` answer; ``None`` when the criteria rule the collection out."""
+    ``/criteres`` answer; ``None`` when the criteria rule the collection out.
+
+    A filter longer than :data:`LONG_FILTER` (the French authorities or partners of a search, as lists
+    of identifiers) comes as its CQL2 JSON (a dict under ``filter``, from ``filtres_json``): the client
+    POSTs it (:meth:`~.client.AtlasClient.get`) rather than putting identifiers in URLs."""
     colls = criteres.get("collections") or {}
     if collection in colls and colls[collection] is None:
         return None
     spec = colls.get(collection) or {}
-    return {k: spec[k] for k in ("filter", "filter-lang", "q") if spec.get(k) not in (None, "")}
+    out = {k: spec[k] for k in ("filter", "filter-lang", "q") if spec.get(k) not in (None, "")}
+    as_json = (criteres.get("filtres_json") or {}).get(collection)
+    if as_json is not None and len(str(out.get("filter", ""))) > LONG_FILTER:
+        out["filter"] = as_json
+        out.pop("filter-lang", None)
+    return out

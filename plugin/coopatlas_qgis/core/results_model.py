@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qgis.core import QgsVectorLayer
-from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt
+from qgis.core import QgsApplication, QgsVectorLayer
+from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
 from .i18n import tr
+from .paging import PageTask
 from .vocabulary import Vocabulary
 
 
@@ -79,15 +80,22 @@ def build_rows(layers: dict[str, QgsVectorLayer], vocabulary: Vocabulary | None 
 
 
 class ResultsModel(QAbstractTableModel):
-    """Rows of the ``projets`` and ``demandes`` layers; ``Qt.UserRole`` of any cell is the Row."""
+    """Rows of the ``projets`` and ``demandes`` layers; ``Qt.UserRole`` of any cell is the Row.
+
+    Signals of the rows read from the server (a search shown as vector tiles): ``loading(bool)`` while a
+    page is read in the background, ``pageFailed(str)`` when it could not be."""
 
     COLLECTIONS = COLLECTIONS
+    loading = pyqtSignal(bool)
+    pageFailed = pyqtSignal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[Row] = []
         self.cols = columns()
         self.vocabulary: Vocabulary | None = None
+        self.sources: list = []
+        self.pending: PageTask | None = None  # the page being read (one at a time)
 
     def set_rows(self, rows: list[Row], vocabulary: Vocabulary | None = None) -> None:
         self.beginResetModel()
@@ -96,7 +104,7 @@ class ResultsModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_layers(self, layers: dict[str, QgsVectorLayer], vocabulary: Vocabulary | None = None) -> None:
-        self.sources = []
+        self.sources, self.pending = [], None
         self.set_rows(build_rows(layers, vocabulary), vocabulary)
 
     def clear(self) -> None:
@@ -104,22 +112,47 @@ class ResultsModel(QAbstractTableModel):
 
     # --- rows read from the server page by page (a search shown as vector tiles) -------------------------
     def set_server_rows(self, sources: list, vocabulary: Vocabulary | None = None, rows=()) -> None:
-        """``rows``, then rows read from ``sources`` (:class:`~.tiles.ServerRows`) as the view asks for more."""
+        """``rows``, then rows read from ``sources`` (:class:`~.paging.ServerRows`) as the view asks for
+        more, each page in a :class:`~.paging.PageTask` (the view never waits for the network)."""
         self.beginResetModel()
         self.vocabulary = vocabulary
         self.rows = list(rows)
         self.sources = list(sources)
+        self.pending = None
         self.endResetModel()
 
     def canFetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt API
-        return not parent.isValid() and any(src.can_fetch() for src in getattr(self, "sources", ()))
+        return not parent.isValid() and self.pending is None and any(src.can_fetch() for src in self.sources)
 
     def fetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt API
-        source = next((src for src in getattr(self, "sources", ()) if src.can_fetch()), None)
-        if parent.isValid() or source is None:
+        """Start reading the next page in the background; its rows are added when it arrives."""
+        source = next((src for src in self.sources if src.can_fetch()), None)
+        if parent.isValid() or source is None or self.pending is not None:
             return
+        task = PageTask(source)
+        self.pending = task
+        task.done.connect(lambda records, t=task: self._page_read(t, records))
+        task.failed.connect(lambda message, t=task: self._page_failed(t, message))
+        self.loading.emit(True)
+        QgsApplication.taskManager().addTask(task)
+
+    def _page_failed(self, task: PageTask, message: str) -> None:
+        if task is not self.pending:  # a page of a search replaced meanwhile
+            return
+        self.pending = None
+        self.loading.emit(False)
+        self.pageFailed.emit(message)
+
+    def _page_read(self, task: PageTask, records: list[dict]) -> None:
+        if task is not self.pending or task.source not in self.sources:
+            return
+        self.pending = None
+        self.loading.emit(False)
+        self.append_records(task.source, records)
+
+    def append_records(self, source, records: list[dict]) -> None:
+        """Add the rows of ``records`` of ``source`` at the end of the table."""
         cols = [key for key, _ in self.cols]
-        records = source.fetch()
         if not records:
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(records) - 1)

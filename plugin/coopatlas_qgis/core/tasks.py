@@ -23,6 +23,7 @@ from .context import CONTEXT_PROPERTIES
 from .errors import AtlasError, Cancelled
 from .i18n import tr
 from .layers import open_layers as open_result_layers
+from .paging import page_matched
 from .result import SearchResult, filter_params
 from .results_model import build_rows
 from .search import Search
@@ -55,8 +56,8 @@ def fetch_search(
     """Run ``search`` on the server: the filtered features of each collection into ``folder`` (one
     GeoJSON file each, CRS84), their QML styles, the statistics (labels in ``lang``) and the ``context``
     collections (countries, French regions and departments) the map lacks. Beyond ``tiles_threshold``
-    records, a collection of a search without criteria is not downloaded but shown as the server's vector
-    tiles (:mod:`.tiles`). Progress goes 0 to 100."""
+    records, a collection is not downloaded but shown as the server's vector tiles filtered by the
+    search (:mod:`.tiles`). Progress goes 0 to 100."""
     started = time.monotonic()
     progress = progress or (lambda p: None)
     criteres = client.criteres(search.params(), feedback)
@@ -72,11 +73,15 @@ def fetch_search(
             probe = client.get_json(  # resulttype=hits: the exact count (a page may leave it out when costly)
                 f"/collections/{coll}/items", {"f": "json", "resulttype": "hits", **params}, feedback
             )
-            result.matched[coll] = int(probe.get("numberMatched") or 0)
-            if use_tiles(search.is_empty(), coll, result.matched[coll], tiles_threshold):
+            matched, exact = page_matched(probe)
+            result.matched[coll] = matched or 0
+            if use_tiles(coll, params, result.matched[coll], tiles_threshold):
                 result.tile_styles[coll] = client.get_json(f"/styles/{coll}.maplibre.json", None, feedback)
+                result.tile_params[coll] = params
                 result.modes[coll] = TILES
                 result.counts[coll] = result.matched[coll]
+                if not exact:
+                    result.at_least.add(coll)
                 progress(100.0 * (i + 1) / steps)
                 continue
         result.modes[coll] = FEATURES
@@ -95,11 +100,7 @@ def fetch_search(
                         + json.dumps(feat, ensure_ascii=False, separators=(",", ":"), check_circular=False)
                     )
                     count += 1
-                # a page may leave the count out when it is costly (numberMatchedAtLeast): then the bar
-                # moves collection by collection rather than claiming this one done
-                matched = page.get("numberMatched") or result.matched.get(coll)
-                share = min(1.0, count / matched) if matched else 0.0
-                progress(100.0 * (i + share) / steps)
+                progress(100.0 * (i + page_share(page, count, result.matched.get(coll), page_size)) / steps)
             fh.write("]}")
         result.counts[coll] = count
         if not count:
@@ -131,6 +132,22 @@ def fetch_search(
         progress(100.0)
     result.seconds = time.monotonic() - started
     return result
+
+
+def page_share(page: dict, count: int, matched: int | None, page_size: int) -> float:
+    """The share (0 to 1) of a collection read once ``count`` records came, the last ``page`` included.
+
+    An exact count (``numberMatched``, or the probe's ``matched``) gives ``count / matched``. A page may
+    leave the count out when it is costly and give ``numberMatchedAtLeast`` (a lower bound): then at least
+    a page more may come, and the share never claims the collection done before its last page."""
+    number, exact = page_matched(page)
+    if exact and number:
+        return min(1.0, count / number)
+    if matched:
+        return min(1.0, count / matched)
+    if number:
+        return min(0.99, count / (number + page_size))
+    return 0.0
 
 
 class _Task(QgsTask):

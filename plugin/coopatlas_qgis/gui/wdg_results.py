@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsVectorLayer
+from qgis.core import Qgis, QgsVectorLayer
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QColor, QIcon, QPixmap
-from qgis.PyQt.QtWidgets import QWidget
+from qgis.PyQt.QtWidgets import QFileDialog, QWidget
 
 from ..core.errors import AtlasError
 from ..core.i18n import tr
+from ..core.iati import export_iati
+from ..core.paging import ServerRows
 from ..core.result import filter_params
 from ..core.results_model import ResultsModel, Row
-from ..core.tiles import TILES, ServerRows, mode_text
+from ..core.tiles import TILES, mode_text
 from .common import form
 from .dlg_export import COUNTRY_MAP, REPORT, ExportDialog, countries_of
 from .dlg_fiche import FicheDialog
@@ -41,6 +43,19 @@ class FamilyFilter(QSortFilterProxyModel):
         return source_row >= len(rows) or rows[source_row].family not in self.hidden
 
 
+def counts_text(result) -> str:
+    """The header of the results: how many records of each kind (``more than N`` for a lower bound)."""
+    counts = result.counts
+
+    def number(coll: str) -> str:
+        n = counts.get(coll, 0)
+        return tr("more than {n}").format(n=n) if coll in result.at_least else str(n)
+
+    return tr("{p} projects, {d} requests, {c} French authorities, {a} partners").format(
+        p=number("projets"), d=number("demandes"), c=number("collectivites"), a=number("partenaires")
+    )
+
+
 class ResultsWidget(QWidget, form("wdg_results")):
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -61,6 +76,10 @@ class ResultsWidget(QWidget, form("wdg_results")):
         self.btn_pdf.clicked.connect(lambda: self.open_export(REPORT))
         self.btn_carte.clicked.connect(lambda: self.open_export(COUNTRY_MAP))
         self.btn_link.clicked.connect(lambda: self.open_link())
+        self.btn_iati.clicked.connect(lambda: self.export_iati())
+        self.iati_task = None
+        self.model.loading.connect(self._page_loading)
+        self.model.pageFailed.connect(lambda message: self.session.message.emit(message, int(Qgis.Warning)))
         session.searchFinished.connect(self.show_results)
         session.resultsCleared.connect(self.clear)
         self._enable(False)
@@ -77,7 +96,7 @@ class ResultsWidget(QWidget, form("wdg_results")):
         self.proxy.set_hidden(family, not visible)
 
     def _enable(self, has_result: bool):
-        for btn in (self.btn_stats, self.btn_pdf, self.btn_carte, self.btn_link):
+        for btn in (self.btn_stats, self.btn_pdf, self.btn_carte, self.btn_link, self.btn_iati):
             btn.setEnabled(has_result)
         for box, _ in FAMILY_BOXES:
             getattr(self, box).setEnabled(has_result)
@@ -94,7 +113,13 @@ class ResultsWidget(QWidget, form("wdg_results")):
         if tiled:  # vector tiles: the table reads the records from the server as the user scrolls
             self.model.set_server_rows(
                 [
-                    ServerRows(self.session.client, c, filter_params(result.criteres, c) or {}, result.counts[c])
+                    ServerRows(
+                        self.session.client,
+                        c,
+                        filter_params(result.criteres, c) or {},
+                        result.counts[c],
+                        exact=c not in result.at_least,
+                    )
                     for c in tiled
                 ],
                 voc,
@@ -118,19 +143,38 @@ class ResultsWidget(QWidget, form("wdg_results")):
                 pix = QPixmap(12, 12)
                 pix.fill(QColor(voc.colour("type_action", family)))
                 chk.setIcon(QIcon(pix))
-        counts = loaded.result.counts
-        self.lbl_counts.setText(
-            tr("{p} projects, {d} requests, {c} French authorities, {a} partners").format(
-                p=counts.get("projets", 0),
-                d=counts.get("demandes", 0),
-                c=counts.get("collectivites", 0),
-                a=counts.get("partenaires", 0),
-            )
-        )
+        self.lbl_counts.setText(counts_text(result))
         if result.tiles_threshold is not None:
-            self.lbl_mode.setText(mode_text(result.modes, result.matched, result.tiles_threshold))
+            filtered = any((result.tile_params.get(c) or {}).get("filter") for c in result.tile_params)
+            self.lbl_mode.setText(mode_text(result.modes, result.matched, result.tiles_threshold, filtered))
         self._enable(True)
         self.btn_stats.setEnabled(loaded.result.stats is not None)
+
+    def _page_loading(self, loading: bool) -> None:
+        """Say that the next page of the table is on its way (read in the background)."""
+        base = self.lbl_counts.text().split(" — ")[0]
+        self.lbl_counts.setText(base + (" — " + tr("loading more results…") if loading else ""))
+
+    def export_iati(self, path: str | None = None):
+        """Export the current search's projects as an IATI activity file, saved at ``path`` (asked when
+        not given); the task, or None when there is nothing to export or the user cancelled."""
+        cur = self.session.current
+        if cur is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Export as IATI"), "iati-activities.xml", "IATI (*.xml)")
+            if not path:
+                return None
+        self.btn_iati.setEnabled(False)
+        task = export_iati(self.session, cur.result.search, path)
+        self.iati_task = task
+        task.done.connect(lambda saved: self._iati_finished(tr("IATI file saved: {path}").format(path=saved), True))
+        task.failed.connect(lambda message: self._iati_finished(message, False))
+        return task
+
+    def _iati_finished(self, message: str, ok: bool) -> None:
+        self.btn_iati.setEnabled(self.session.current is not None)
+        self.session.message.emit(message, int(Qgis.Success if ok else Qgis.Warning))
 
     # --- the selected row -------------------------------------------------------------------------------
     def selected_row(self) -> Row | None:

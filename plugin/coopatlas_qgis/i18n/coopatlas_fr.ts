@@ -159,6 +159,11 @@
       <translation>Projets</translation>
     </message>
     <message>
+      <location filename="../core/paging.py" />
+      <source>CoopAtlas: next results</source>
+      <translation>CoopAtlas : résultats suivants</translation>
+    </message>
+    <message>
       <location filename="../core/results_model.py" />
       <source>Country</source>
       <translation>Pays</translation>
@@ -335,13 +340,23 @@
     </message>
     <message>
       <location filename="../core/tiles.py" />
+      <source>Downloaded as features: {what} (keywords or long lists of identifiers).</source>
+      <translation>Téléchargées en entités : {what} (mots-clés ou longues listes d'identifiants).</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
       <source>Features downloaded (GeoJSON).</source>
       <translation>Entités téléchargées (GeoJSON).</translation>
     </message>
     <message>
       <location filename="../core/tiles.py" />
-      <source>Features downloaded: more than {n} results, but vector tiles cannot be filtered by the criteria.</source>
-      <translation>Entités téléchargées : plus de {n} résultats, mais les tuiles vectorielles ne peuvent pas être filtrées par les critères.</translation>
+      <source>Features downloaded: more than {n} results, but vector tiles cannot draw keywords nor long lists of identifiers.</source>
+      <translation>Entités téléchargées : plus de {n} résultats, mais les tuiles vectorielles ne peuvent représenter ni des mots-clés ni de longues listes d'identifiants.</translation>
+    </message>
+    <message>
+      <location filename="../core/tiles.py" />
+      <source>Vector tiles filtered by the criteria: more than {n} results ({what}); the table loads them page by page.</source>
+      <translation>Tuiles vectorielles filtrées par les critères : plus de {n} résultats ({what}) ; le tableau les charge page par page.</translation>
     </message>
     <message>
       <location filename="../core/tiles.py" />
@@ -467,6 +482,26 @@
       <location filename="../gui/saved_searches.py" />
       <source>Save the search</source>
       <translation>Enregistrer la recherche</translation>
+    </message>
+    <message>
+      <location filename="../gui/wdg_results.py" />
+      <source>Export as IATI</source>
+      <translation>Exporter en IATI</translation>
+    </message>
+    <message>
+      <location filename="../gui/wdg_results.py" />
+      <source>IATI file saved: {path}</source>
+      <translation>Fichier IATI enregistré : {path}</translation>
+    </message>
+    <message>
+      <location filename="../gui/wdg_results.py" />
+      <source>loading more results…</source>
+      <translation>chargement des résultats suivants…</translation>
+    </message>
+    <message>
+      <location filename="../gui/wdg_results.py" />
+      <source>more than {n}</source>
+      <translation>plus de {n}</translation>
     </message>
     <message>
       <location filename="../gui/wdg_results.py" />
@@ -867,6 +902,11 @@
     </message>
     <message>
       <location filename="../gui/ui/wdg_results.ui" />
+      <source>Export as IATI…</source>
+      <translation>Exporter en IATI…</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/wdg_results.ui" />
       <source>Export the results as PDF…</source>
       <translation>Exporter les résultats en PDF…</translation>
     </message>
@@ -889,6 +929,11 @@
       <location filename="../gui/ui/wdg_results.ui" />
       <source>Statistics…</source>
       <translation>Statistiques…</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/wdg_results.ui" />
+      <source>The projects of the search as an IATI 2.03 activity file (XML)</source>
+      <translation>Les projets de la recherche en fichier d'activités IATI 2.03 (XML)</translation>
     </message>
   </context>
   <context>
