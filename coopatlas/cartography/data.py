@@ -103,7 +103,7 @@ def _where(store: Store, crit: Criteria, collection: str, period: MapPeriod | No
     where, params = crit.where(collection, store.dialect)
     if period is None:
         return where, list(params)
-    active, more = period_where(collection, period, store.dialect, store.placeholder())
+    active, more = period_where(collection, period, store.dialect)
     return f"({where}) AND {active}", [*params, *more]
 
 

@@ -13,11 +13,13 @@ empty cannot be placed in time: it is in no period.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from .. import schema
 from ..criteria import YEAR_MAX, YEAR_MIN, CriteriaError
+from ..predicates import active_in, to_sql
 
 _YEAR = re.compile(r"^[0-9]{4}$")
 _OPEN = ("..", "")
@@ -97,32 +99,9 @@ def parse_dates(raw, name: str = "dates") -> tuple[MapPeriod, ...]:
     return periods
 
 
-def _bound(field: schema.Field, year: int, last: bool, dialect: str, ph: str) -> tuple[str, object]:
-    """The placeholder (with its cast) and the value of the first or last instant of ``year`` in the
-    type of ``field``."""
-    if field.type == schema.INTEGER:
-        return ph, year
-    if field.type == schema.DATE:
-        value = f"{year}-12-31" if last else f"{year}-01-01"
-        return (f"CAST({ph} AS date)" if dialect == "postgresql" else ph), value
-    raise TypeError(f"{field.name}: a time property is a year (INTEGER) or a DATE, not {field.type}")
-
-
-def period_where(collection_id: str, period: MapPeriod, dialect: str, ph: str) -> tuple[str, list]:
-    """SQL (``dialect``, placeholder ``ph``) selecting the rows of a collection active in ``period``."""
-    coll = schema.collection(collection_id)
-    if coll.time is None:
-        raise ValueError(f"{collection_id} does not live in time")
-    start = coll.field(coll.time.start)
-    end = coll.field(coll.time.end) if coll.time.end else start
-    clauses, params = [f"{start.name} IS NOT NULL"], []
-    if period.last is not None:
-        marker, value = _bound(start, period.last, True, dialect, ph)
-        clauses.append(f"{start.name} <= {marker}")
-        params.append(value)
-    if period.first is not None:
-        marker, value = _bound(end, period.first, False, dialect, ph)
-        open_ended = f"{end.name} IS NULL OR " if coll.time.end else ""
-        clauses.append(f"({open_ended}{end.name} >= {marker})")
-        params.append(value)
-    return " AND ".join(clauses), params
+def period_where(collection_id: str, period: MapPeriod, dialect: str) -> tuple[str, list]:
+    """SQL (``dialect``) selecting the rows of a collection active in ``period``: the one rule of
+    :func:`coopatlas.predicates.active_in`, which the ``datetime`` parameter and the search criteria use."""
+    first = dt.date(period.first, 1, 1) if period.first is not None else None
+    last = dt.date(period.last, 12, 31) if period.last is not None else None
+    return to_sql(active_in("datetime", schema.collection(collection_id), first, last), dialect)
