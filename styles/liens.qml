@@ -204,7 +204,7 @@
     <rotation />
     <sizescale />
   </renderer-v2>
-  <temporal accumulate="0" durationField="" durationUnit="min" enabled="1" endExpression="make_datetime(&quot;annee_lancement&quot;+1,1,1,0,0,0)" endField="" fixedDuration="0" limitMode="0" mode="4" startExpression="make_datetime(&quot;annee_lancement&quot;,1,1,0,0,0)" startField="">
+  <temporal accumulate="0" durationField="" durationUnit="min" enabled="1" endExpression="coalesce(make_datetime(&quot;annee_fin&quot;+1,1,1,0,0,0),make_datetime(9999,1,1,0,0,0))" endField="" fixedDuration="0" limitMode="0" mode="4" startExpression="make_datetime(&quot;annee_lancement&quot;,1,1,0,0,0)" startField="">
     <fixedRange>
       <start />
       <end />

@@ -3,8 +3,8 @@ canvas set to a year draws only the projects active then, Recherche avancée sen
 QGIS's Temporal Controller animates the atlas (a screenshot of the window).
 
 Oracle: the rule of the schema written out here (a project is active from its launch year to its end
-year, open-ended when it has none; a request from its submission to its validation; a link in its launch
-year), evaluated in Python on the rows of the served atlas (its GeoPackage, read with sqlite3).
+year, open-ended when it has none; a request from its submission to its validation; a link as its
+project), evaluated in Python on the rows of the served atlas (its GeoPackage, read with sqlite3).
 
 The window goes to ``test-artefacts/plugin/window-temporal-controller.png``; with ``COOPATLAS_DOCS_IMG=1``
 also to ``docs/img/plugin-temporal-controller.png``, best made under Xvfb::
@@ -58,12 +58,11 @@ def active_ids(gpkg, collection: str, country: str, first: int, last: int) -> se
     """The ids of ``collection`` in ``country`` active in the years ``first`` to ``last``: the rule, in Python."""
     con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
     try:
-        if collection == "projets":
-            rows = con.execute("SELECT id, annee_lancement, annee_fin FROM projets WHERE pays_code = ?", [country])
+        if collection in ("projets", "liens"):  # a link lives as its project
+            rows = con.execute(
+                f"SELECT id, annee_lancement, annee_fin FROM {collection} WHERE pays_code = ?", [country]
+            )
             return {i for i, s, e in rows if s is not None and s <= last and (e is None or e >= first)}
-        if collection == "liens":
-            rows = con.execute("SELECT id, annee_lancement FROM liens WHERE pays_code = ?", [country])
-            return {i for i, s in rows if s is not None and first <= s <= last}
         rows = con.execute("SELECT id, date_depot, date_validation FROM demandes WHERE pays_code = ?", [country])
         return {
             i for i, s, v in rows if s is not None and s <= f"{last}-12-31" and (v is None or v >= f"{first}-01-01")

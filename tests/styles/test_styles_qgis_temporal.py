@@ -2,7 +2,7 @@
 and QGIS's Temporal Controller then draws exactly the features active in its range.
 
 Oracle: the rule of the schema (a project is active from its launch year to its end year, open-ended when
-it has none; a request from its submission to its validation; a link in its launch year), written out
+it has none; a request from its submission to its validation; a link as its project), written out
 here on the rows of the atlas of the tests, against the features QGIS keeps with the committed QML
 (``qgis_temporal.py``, run by Debian's QGIS Python) for fixed and random ranges of years.
 """
@@ -33,12 +33,9 @@ pytestmark = pytest.mark.xdist_group("styles-qgis")
 
 def active(collection: str, row: tuple, first: int, last: int) -> bool:
     """The rule of the schema, written out (years are whole calendar years, ends included)."""
-    if collection == "projets":
+    if collection in ("projets", "liens"):
         start, end = row
         return start is not None and start <= last and (end is None or end >= first)
-    if collection == "liens":
-        (year,) = row
-        return year is not None and first <= year <= last
     if collection == "demandes":
         submitted, validated = row
         return (

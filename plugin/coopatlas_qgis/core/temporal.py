@@ -25,7 +25,7 @@ TEMPORAL: dict[str, tuple[str, str]] = {
     ),
     "liens": (
         'make_datetime("annee_lancement",1,1,0,0,0)',
-        'make_datetime("annee_lancement"+1,1,1,0,0,0)',
+        'coalesce(make_datetime("annee_fin"+1,1,1,0,0,0),make_datetime(9999,1,1,0,0,0))',
     ),
 }
 
