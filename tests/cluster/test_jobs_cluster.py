@@ -132,3 +132,31 @@ def test_kill_9_of_a_mid_job_fails_the_job_on_b(atlas_cluster_factory):
     again = submit(client, b, SHORT_REPORT)
     assert again.status_code == 201, again.text
     assert follow(client, f"{b.url}/jobs/{again.json()['jobID']}")[-1]["status"] == "successful"
+
+
+def test_purge_on_one_server_deletes_the_jobs_of_all(two_servers):
+    """``coopatlas jobs purge`` run with A's configuration deletes every job and result of the cluster."""
+    import subprocess
+    import sys
+
+    from support.servers import ROOT
+
+    a, b = two_servers.servers
+    client = requests.Session()
+    r = submit(client, b, SHORT_REPORT)
+    assert r.status_code == 201, r.text
+    job_id = r.json()["jobID"]
+    assert follow(client, f"{a.url}/jobs/{job_id}")[-1]["status"] == "successful"
+    jobs = query(two_servers.database_url, "SELECT count(*) FROM coopatlas_jobs.jobs")[0][0]
+    assert jobs >= 1
+    proc = subprocess.run(
+        [sys.executable, "-m", "coopatlas", "jobs", "--var", str(a.var), "purge", "--older-than-hours", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{jobs} job(s) deleted"
+    assert query(two_servers.database_url, "SELECT count(*) FROM coopatlas_jobs.jobs") == [(0,)]
+    assert client.get(f"{b.url}/jobs/{job_id}", params={"f": "json"}, timeout=60).status_code == 404
