@@ -101,6 +101,22 @@ def test_job_caps_hold_across_both_servers(two_servers):
     assert follow(third, f"{a.url}/jobs/{again.json()['jobID']}")[-1]["status"] == "successful"
 
 
+def test_jobs_survive_a_reload_of_the_atlas(two_servers, atlas_gpkg_path):
+    """``coopatlas postgis`` replaces the atlas's schema while the servers run: the jobs are elsewhere."""
+    from support.cluster import load_atlas
+
+    a, b = two_servers.servers
+    client = requests.Session()
+    r = submit(client, a, SHORT_REPORT)
+    assert r.status_code == 201, r.text
+    job_id = r.json()["jobID"]
+    assert follow(client, f"{b.url}/jobs/{job_id}")[-1]["status"] == "successful"
+    before = client.get(f"{b.url}/jobs/{job_id}/results", timeout=60).content
+    load_atlas(atlas_gpkg_path, two_servers.database_url)
+    assert client.get(f"{a.url}/jobs/{job_id}", params={"f": "json"}, timeout=60).json()["status"] == "successful"
+    assert client.get(f"{a.url}/jobs/{job_id}/results", timeout=60).content == before
+
+
 def _seconds(status: dict, start: str, end: str) -> float:
     import datetime as dt
 
