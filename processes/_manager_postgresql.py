@@ -39,6 +39,7 @@ from pygeoapi.util import JobStatus
 from sqlalchemy import (
     Column,
     DateTime,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -111,27 +112,10 @@ def jobs_table(metadata: MetaData) -> Table:
         Column("server", String),
         Column("heartbeat", DateTime(timezone=True)),
         Column("output", LargeBinary),
+        # the jobs still to end, by heartbeat: what every read of the jobs looks for (fail_orphans)
+        Index("jobs_active", "heartbeat", postgresql_where=text("status IN ('accepted', 'running')")),
         schema=SCHEMA,
     )
-
-
-DDL = f"""
-CREATE SCHEMA IF NOT EXISTS {SCHEMA};
-CREATE TABLE IF NOT EXISTS {SCHEMA}.jobs (
-    identifier text PRIMARY KEY,
-    type text NOT NULL DEFAULT 'process',
-    process_id text NOT NULL,
-    created timestamptz, started timestamptz, finished timestamptz, updated timestamptz,
-    status text NOT NULL,
-    location text, mimetype text, message text,
-    progress integer NOT NULL,
-    owner text,
-    server text,
-    heartbeat timestamptz,
-    output bytea
-);
-CREATE INDEX IF NOT EXISTS jobs_active ON {SCHEMA}.jobs (heartbeat) WHERE status IN ('accepted', 'running');
-"""
 
 
 def _result_bytes(outputs) -> bytes:
@@ -217,7 +201,8 @@ class PostgreSQLJobStore(PostgreSQLManager):
         """The schema :data:`SCHEMA` and its table, if missing (idempotent, servers starting at once)."""
         with self._engine.begin() as con:
             con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DDL_LOCK})
-            con.exec_driver_sql(DDL)
+            con.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
+            self.table_model.create(con, checkfirst=True)
 
     @property
     def server(self) -> str:
