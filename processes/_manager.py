@@ -13,7 +13,10 @@ its process starts (:data:`START_PROGRESS`) and gives the processor a :class:`Jo
 (``report_progress``), through which the process reports how far it is (``/jobs/<id>``: ``status``,
 ``progress``, ``message``), e.g. each country of an atlas of ``carte-pays``.
 
-Configuration (``server.manager`` of ``pygeoapi-config.yml``)::
+What the atlas adds to a job manager is :class:`AtlasJobs`; :class:`AtlasManager` keeps the jobs in TinyDB
+(the GeoPackage mode: one server), :class:`processes._manager_postgresql.AtlasPostgreSQLManager` in PostgreSQL
+(the PostGIS mode: any number of servers over one database). Configuration (``server.manager`` of
+``pygeoapi-config.yml``, written by :func:`coopatlas.server.config_providers.job_manager_stanza`)::
 
     manager:
       name: processes._manager.AtlasManager
@@ -24,10 +27,13 @@ Configuration (``server.manager`` of ``pygeoapi-config.yml``)::
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import threading
 import time
+from pathlib import Path
 
+import tinydb
 from pygeoapi.process.base import JobNotFoundError, ProcessorExecuteError
 from pygeoapi.process.manager.tinydb_ import TinyDBManager
 from pygeoapi.util import JobStatus, RequestedResponse, get_current_datetime
@@ -104,9 +110,9 @@ def write_result(path, outputs) -> None:
 class JobProgress:
     """``report(fraction, message)``: writes ``running``, a progress between :data:`START_PROGRESS` and
     :data:`END_PROGRESS` (``fraction`` 0 to 1) and ``message`` into the job, at most every ``interval``
-    seconds (the job store is one JSON file, under a file lock, shared by the server's workers)."""
+    seconds (the job store is shared by the server's workers, and by every server in PostgreSQL)."""
 
-    def __init__(self, manager: TinyDBManager, job_id: str, interval: float = 0.5):
+    def __init__(self, manager, job_id: str, interval: float = 0.5):
         self.manager, self.job_id, self.interval = manager, job_id, interval
         self._last = float("-inf")
         self._progress = START_PROGRESS
@@ -141,8 +147,11 @@ class JobProgress:
 _THREAD = threading.local()
 
 
-class AtlasManager(TinyDBManager):
-    """TinyDB job manager validating execution requests before creating their job, reporting progress."""
+class AtlasJobs:
+    """What the atlas adds to a pygeoapi job manager (mixed in before it): requests validated before their job
+    is created, progress, faults ending a job with a clear message, the server's job policy. The store of the
+    jobs (TinyDB here, PostgreSQL in :mod:`processes._manager_postgresql`) gives :meth:`all_jobs`,
+    :meth:`admission_lock`, :meth:`remove_job` and :meth:`_store_result`."""
 
     def execute_process(
         self,
@@ -164,15 +173,37 @@ class AtlasManager(TinyDBManager):
                 forget_connections()
                 raise JobFault(_fault_message(exc)) from exc
         admission = self.policy.admission(processor, execution_mode) if self.policy else contextlib.nullcontext()
-        with admission:
-            return super().execute_process(
-                process_id,
-                data_dict,
-                execution_mode=execution_mode,
-                requested_outputs=requested_outputs,
-                subscriber=subscriber,
-                requested_response=requested_response,
-            )
+        _THREAD.synchronous = not self.runs_async(processor, execution_mode)
+        try:
+            with admission:
+                return super().execute_process(
+                    process_id,
+                    data_dict,
+                    execution_mode=execution_mode,
+                    requested_outputs=requested_outputs,
+                    subscriber=subscriber,
+                    requested_response=requested_response,
+                )
+        except Exception as exc:  # the job store (PostgreSQL) may not answer: no job was created
+            if isinstance(exc, JobFault) or not unavailable_cause(exc):
+                raise
+            forget_connections()
+            raise JobFault(DATABASE_UNAVAILABLE) from exc
+        finally:
+            _THREAD.synchronous = False
+
+    def runs_async(self, processor, execution_mode) -> bool:
+        """Whether pygeoapi runs this execution as an asynchronous job (as its manager decides)."""
+        options = (getattr(processor, "metadata", None) or {}).get("jobControlOptions", [])
+        if getattr(execution_mode, "value", execution_mode) == "respond-async":
+            return bool(self.is_async) and "async-execute" in options
+        return "sync-execute" not in options
+
+    @staticmethod
+    def synchronous() -> bool:
+        """Whether this thread is executing a synchronous request (its job is answered, never kept: a job
+        store may keep it in memory only)."""
+        return getattr(_THREAD, "synchronous", False)
 
     def _execute_handler_async(self, p, job_id, *args, **kwargs):
         p.atlas_async = True  # a fault ends the job failed; there is no request to answer 503
@@ -235,20 +266,13 @@ class AtlasManager(TinyDBManager):
                 "progress": 95,
             },
         )
-        location = None
-        if self.output_dir is not None:
-            location = self.output_dir / f"{p.metadata['id']}-{job_id}"
-            try:
-                write_result(location, outputs)
-            except OSError as exc:
-                raise JobFault(RESULT_NOT_WRITTEN) from exc
         self.update_job(
             job_id,
             {
+                **self._store_result(p, job_id, outputs),
                 "finished": get_current_datetime(),
                 "updated": get_current_datetime(),
                 "status": JobStatus.successful.value,
-                "location": str(location),
                 "mimetype": mimetype,
                 "message": "Job complete",
                 "progress": 100,
@@ -275,9 +299,6 @@ class AtlasManager(TinyDBManager):
         )
         self._send_failed_notification(subscriber)
         return "application/json", outputs, JobStatus.failed
-
-    def __repr__(self):
-        return f"<AtlasManager> {self.name}"
 
     # --- served by threads, under the server's job policy ---------------------------------------------------
     #: The server's :class:`coopatlas.server.jobs_policy.JobPolicy` (owners, visibility, caps), or None.
@@ -311,3 +332,55 @@ class AtlasManager(TinyDBManager):
         if self.policy is not None and not self.policy.may_see(job):
             raise JobNotFoundError()
         return job
+
+
+class AtlasManager(AtlasJobs, TinyDBManager):
+    """TinyDB job manager (jobs in a JSON file of the server's ``var/``, results in files of ``output_dir``)
+    validating execution requests before creating their job, reporting progress."""
+
+    def _store_result(self, p, job_id, outputs) -> dict:
+        """Write the result into ``output_dir`` (:func:`write_result`); the job's fields saying where."""
+        location = None
+        if self.output_dir is not None:
+            location = self.output_dir / f"{p.metadata['id']}-{job_id}"
+            try:
+                write_result(location, outputs)
+            except OSError as exc:
+                raise JobFault(RESULT_NOT_WRITTEN) from exc
+        return {"location": str(location)}
+
+    def all_jobs(self) -> list[dict]:
+        """Every job, whoever started it (the job policy's own view)."""
+        return TinyDBManager.get_jobs(self)["jobs"]
+
+    @contextlib.contextmanager
+    def admission_lock(self):
+        """Held while the job policy counts the jobs running and adds one: a file lock next to the job store,
+        across the server's processes."""
+        with open(f"{self.connection}.admission.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def remove_job(self, job_id: str) -> bool:
+        """Delete a job and its result file (a missing one included), whoever started it; whether it existed."""
+        try:
+            job = TinyDBManager.get_job(self, job_id)
+        except JobNotFoundError:
+            return False
+        location = job.get("location")
+        if location and location != "None":
+            Path(location).unlink(missing_ok=True)
+        with self._db() as db:
+            return bool(db.remove(tinydb.where("identifier") == job_id))
+
+    def result_files(self) -> list[Path]:
+        """The result files of ``output_dir`` (those of no job are purged by the job policy)."""
+        if self.output_dir is None or not Path(self.output_dir).is_dir():
+            return []
+        return [path for path in Path(self.output_dir).iterdir() if path.is_file()]
+
+    def __repr__(self):
+        return f"<AtlasManager> {self.name}"

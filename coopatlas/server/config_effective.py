@@ -15,6 +15,7 @@ from .config_providers import (
     FEATURE_PROVIDER,
     MAP_PROVIDER,
     TILE_PROVIDER,
+    job_manager_stanza,
     postgis_tile_provider,
     postgresql_provider,
     process_resources,
@@ -100,8 +101,7 @@ def effective_config(
             server[key] = server[key].replace(old_url, url, 1)
     server["map"]["url"] = server["map"]["url"].replace(old_url, url, 1)
     if "manager" in server:
-        server["manager"]["connection"] = str(var / "jobs.tinydb.json")
-        server["manager"]["output_dir"] = str(var / "jobs")
+        server["manager"] = job_manager_stanza(var, database_url, server["manager"].get("name"))
     ident = cfg["metadata"]["identification"]
     ident["url"] = ident["url"].replace(old_url, url, 1)
     cfg["metadata"]["provider"]["url"] = url

@@ -153,3 +153,19 @@ def job_manager() -> str:
     except ModuleNotFoundError:
         return "TinyDB"
     return ATLAS_MANAGER
+
+
+#: The job manager of the PostGIS mode: jobs and their results in PostgreSQL, shared by every server.
+ATLAS_POSTGRESQL_MANAGER = "processes._manager_postgresql.AtlasPostgreSQLManager"
+
+
+def job_manager_stanza(var, database_url: str | None = None, name: str | None = None) -> dict:
+    """The ``server.manager`` stanza a server runs with: on the GeoPackage, ``name`` (default :func:`job_manager`)
+    with its jobs in ``var/jobs.tinydb.json`` and their results under ``var/jobs`` (one server); with
+    ``database_url``, the atlas's manager becomes :data:`ATLAS_POSTGRESQL_MANAGER`, with jobs and results in that
+    database (schema ``coopatlas_jobs``, created by the server), so that several servers share them."""
+    name = name or job_manager()
+    if database_url and name == ATLAS_MANAGER:
+        # output_dir: required by pygeoapi's configuration schema, unused (the results are in the database)
+        return {"name": ATLAS_POSTGRESQL_MANAGER, "connection": database_url, "output_dir": str(var / "jobs")}
+    return {"name": name, "connection": str(var / "jobs.tinydb.json"), "output_dir": str(var / "jobs")}

@@ -11,8 +11,11 @@ installs a :class:`JobPolicy` on its job manager (:class:`processes._manager.Atl
 * **visibility**: ``/jobs`` lists, and ``/jobs/<id>`` and ``/jobs/<id>/results`` show, only the jobs of
   the client asking (an administrator sees all); another client's job is a 404, its id is not enough;
 * **caps**: at most ``COOPATLAS_JOBS_PER_CLIENT`` asynchronous jobs running at once per client and
-  ``COOPATLAS_JOBS_TOTAL`` for the whole server; beyond them an execution is refused with HTTP 429 and
-  ``Retry-After`` (the check and the creation of the job hold one lock, across the server's processes);
+  ``COOPATLAS_JOBS_TOTAL`` for the whole service; beyond them an execution is refused with HTTP 429 and
+  ``Retry-After`` (the check and the creation of the job hold one lock, the job store's
+  ``admission_lock``: a file lock across the server's processes on the GeoPackage, an advisory lock of
+  PostgreSQL across every server over the database on PostGIS, where the jobs counted are those of all
+  servers: the caps hold for the cluster as a whole);
 * **synchronous executions are not stored**: their job is deleted once answered (no ``Location``);
 * **retention**: jobs finished (or last updated) more than ``COOPATLAS_JOBS_RETENTION_HOURS`` ago are
   deleted with their results, by the server (at most every :data:`PURGE_EVERY_SECONDS`) and by
@@ -22,7 +25,6 @@ installs a :class:`JobPolicy` on its job manager (:class:`processes._manager.Atl
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import logging
 import os
@@ -35,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pygeoapi.process.base import JobNotFoundError, ProcessorExecuteError
+from pygeoapi.process.base import ProcessorExecuteError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -113,7 +115,8 @@ def _request():
 
 
 class JobPolicy:
-    """The policy of the jobs of ``manager`` (a pygeoapi TinyDB manager); see the module."""
+    """The policy of the jobs of ``manager`` (a :class:`processes._manager.AtlasJobs`: its job store gives
+    ``all_jobs``, ``admission_lock``, ``remove_job`` and ``result_files``); see the module."""
 
     def __init__(self, manager, limits: Limits | None = None):
         self.manager = manager
@@ -161,47 +164,26 @@ class JobPolicy:
         return is_admin or (job.get("owner") is not None and job.get("owner") == owner)
 
     # --- caps ---
-    @staticmethod
-    def runs_async(manager, processor, execution_mode) -> bool:
-        """Whether pygeoapi runs this execution as an asynchronous job (as its manager decides)."""
-        options = (getattr(processor, "metadata", None) or {}).get("jobControlOptions", [])
-        if getattr(execution_mode, "value", execution_mode) == "respond-async":
-            return bool(manager.is_async) and "async-execute" in options
-        return "sync-execute" not in options
-
     @contextmanager
     def admission(self, processor, execution_mode):
         """Around the creation of a job: refuse an asynchronous one beyond the caps (:class:`JobsBusy`)."""
-        if not self.runs_async(self.manager, processor, execution_mode):
+        if not self.manager.runs_async(processor, execution_mode):
             yield
             return
         owner = self.owner()
-        with self._lock():
+        with self.manager.admission_lock():
             fresh = time.time() - self.limits.stale_hours * 3600
             active = [
-                j for j in self._all_jobs() if j.get("status") in ACTIVE and (_time(j.get("created")) or 0) > fresh
+                j
+                for j in self.manager.all_jobs()
+                if j.get("status") in ACTIVE and (_time(j.get("created")) or 0) > fresh
             ]
             if len(active) >= self.limits.total:
-                raise JobsBusy(f"the server runs {len(active)} asynchronous jobs, its most: retry later")
+                raise JobsBusy(f"the atlas runs {len(active)} asynchronous jobs, its most: retry later")
             mine = sum(1 for j in active if owner is not None and j.get("owner") == owner)
             if mine >= self.limits.per_client:
                 raise JobsBusy(f"you run {mine} asynchronous jobs, the most per client: wait until one ends")
             yield
-
-    @contextmanager
-    def _lock(self):
-        path = Path(f"{self.manager.connection}.admission.lock")
-        with open(path, "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    def _all_jobs(self) -> list[dict]:
-        from pygeoapi.process.manager.tinydb_ import TinyDBManager
-
-        return TinyDBManager.get_jobs(self.manager)["jobs"]
 
     # --- retention ---
     def purge(self, older_than_hours: float | None = None) -> int:
@@ -212,16 +194,16 @@ class JobPolicy:
         cutoff = time.time() - hours * 3600
         stale = min(cutoff, time.time() - self.limits.stale_hours * 3600)  # a job still running is kept
         deleted = 0
-        for job in self._all_jobs():
+        for job in self.manager.all_jobs():
             when = _time(job.get("finished")) or _time(job.get("updated")) or _time(job.get("created")) or 0
             if when <= (stale if job.get("status") in ACTIVE else cutoff) and self.delete(job.get("identifier")):
                 deleted += 1
-        output_dir = getattr(self.manager, "output_dir", None)
-        if output_dir is not None and Path(output_dir).is_dir():
-            known = {str(j.get("location")) for j in self._all_jobs() if j.get("location")}
-            for path in Path(output_dir).iterdir():
+        files = self.manager.result_files()
+        if files:
+            known = {str(j.get("location")) for j in self.manager.all_jobs() if j.get("location")}
+            for path in files:
                 try:
-                    if path.is_file() and str(path) not in known and path.stat().st_mtime <= cutoff:
+                    if str(path) not in known and path.stat().st_mtime <= cutoff:
                         path.unlink()
                 except OSError:
                     pass
@@ -241,22 +223,8 @@ class JobPolicy:
             self._purge_lock.release()
 
     def delete(self, job_id: str | None) -> bool:
-        """Delete a job and its result file (missing ones included); whether it existed."""
-        if not job_id:
-            return False
-        from pygeoapi.process.manager.tinydb_ import TinyDBManager
-
-        try:
-            job = TinyDBManager.get_job(self.manager, job_id)
-        except JobNotFoundError:
-            return False
-        location = job.get("location")
-        if location:
-            Path(location).unlink(missing_ok=True)
-        import tinydb
-
-        with self.manager._db() as db:
-            return bool(db.remove(tinydb.where("identifier") == job_id))
+        """Delete a job and its result (missing ones included); whether it existed."""
+        return bool(job_id) and self.manager.remove_job(job_id)
 
 
 # --- the app's side: cookies, synchronous executions, purges ------------------------------------------------------
