@@ -53,7 +53,7 @@ def dialog(qtbot, settings, qgis_iface, qgis_new_project, tmp_path, country):
     return dlg
 
 
-def test_the_dialog_builds_the_period_and_the_dates(dialog, country):
+def test_the_dialog_builds_the_period_and_the_dates(dialog, country, screenshot):
     for widget in (dialog.sb_year_from, dialog.sb_year_to, dialog.le_dates):
         assert widget.isVisible()  # the server describes datetime and dates
     assert "datetime" not in dialog.inputs() and "dates" not in dialog.inputs()
@@ -74,6 +74,7 @@ def test_the_dialog_builds_the_period_and_the_dates(dialog, country):
     dialog.le_dates.setText("../1990, 1995, 2000/2005")
     inputs = dialog.inputs()
     assert inputs["dates"] == ["../1990", "1995", "2000/2005"] and "datetime" not in inputs
+    screenshot(dialog, "export-carte-pays-dates")
 
 
 def test_the_dialog_maps_a_period_and_shows_a_refused_value(qtbot, dialog, tmp_path):
