@@ -146,10 +146,12 @@ async function boot() {
   /**
    * The result over the tiles: the matching projects (and requests), framed; beyond HIGHLIGHT_MAX of them
    * (or when the server could not count them), their filtered tiles and the listed page, nothing downloaded
-   * but counts and the list.
+   * but counts and the list. A search overtaken by a newer one draws nothing.
    */
   async function highlight(queries, narrowed, frame, listed) {
+    const search = current;
     await atlas.ready;
+    if (search !== current) return;
     atlas.showResultTiles({});
     if (!narrowed) {
       atlas.showResult([], frame);
@@ -163,14 +165,17 @@ async function boot() {
         const data = await api.items(collection, query, { limit: HIGHLIGHT_MAX, properties: "id,type_action,titre" });
         return asResult(data.features, collection);
       }));
+      if (search !== current) return;
       current.pageHighlight = false;
       atlas.showResult(pages.flat(), frame);
       return;
     }
+    if (search !== current) return;
     if (queries.every(([, query]) => tileable(query))) {
       atlas.showResultTiles(Object.fromEntries(queries.map(([collection, query]) => [collection, query.filter])));
     }
     await listed;
+    if (search !== current) return;
     current.pageHighlight = true;
     atlas.showResult(asResult(current.listed || [], current.collection), false);
   }
