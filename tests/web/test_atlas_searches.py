@@ -203,6 +203,14 @@ def test_recherche_avancee_active_in_a_year(browser, atlas_server, atlas_gpkg_pa
     assert url_criteria(d) == {"pays": "BF", "actif_de": "1995", "actif_a": "1995"}
     assert int(d.find_element("id", "resultats").get_attribute("data-total")) == len(expected)
     assert sorted(listed_ids(d)) == expected
+    # a small result is drawn from its features (GeoJSON), not from filtered tiles
+    W.wait_map_idle(d)
+    marked, tiled = d.execute_script(
+        "const map = window.coopatlas.atlas.map;"
+        "return [map.querySourceFeatures('resultat').filter(f => f.properties.collection === 'projets')"
+        ".map(f => f.properties.id), Boolean(map.getSource('resultat-projets'))]"
+    )
+    assert sorted(set(marked)) == expected and not tiled
     # the permalink reopens the same form
     d.get(atlas_server.url + "/atlas?lang=fr&onglet=avancee&pays=BF&actif_de=1995&actif_a=1995")
     W.wait_ready(d, searches=1)
@@ -250,3 +258,12 @@ def test_a_large_search_is_drawn_from_filtered_tiles(browser, atlas_server):
     assert max(limits) <= 20, pages
     assert not W.console_errors(d)
     W.shot(d, "atlas-grande-recherche-tuiles-filtrees")
+    # a small search next: its features again, the filtered tiles gone
+    Select(d.find_element("css selector", "#recherche-monde [name=pays]")).select_by_value("BF")
+    d.find_element("css selector", "#recherche-monde button[type=submit]").click()
+    W.wait_ready(d, searches=3)
+    left = d.execute_script(
+        "const map = window.coopatlas.atlas.map;"
+        "return ['projets', 'demandes'].filter(c => map.getSource('resultat-' + c) || map.getLayer('resultat-' + c))"
+    )
+    assert left == []
