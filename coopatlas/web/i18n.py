@@ -37,6 +37,8 @@ _STRINGS = {
     "loi_oudin": ("Loi Oudin", "Oudin-Santini law"),
     "annee_min": ("Année de début, à partir de", "Start year, from"),
     "annee_max": ("Année de début, jusqu'à", "Start year, up to"),
+    "actif_de": ("Actif entre l'année", "Active between the year"),
+    "actif_a": ("… et l'année", "… and the year"),
     "either": ("Indifférent", "Either"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),

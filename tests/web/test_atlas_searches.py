@@ -157,3 +157,113 @@ def test_a_large_result_draws_the_listed_page(browser, atlas_server):
         )
     )
     assert not set(listed2) & set(listed)
+
+
+def listed_ids(driver) -> list[str]:
+    """The identifiers of every page of the result list (the pages turned by its "next" button)."""
+    script = "return [...document.querySelectorAll('#resultats .result')].map(b => b.dataset.id)"
+    ids = []
+    while True:
+        page = driver.execute_script(script)
+        ids += page
+        following = driver.find_element("css selector", "#resultats .next")
+        if not following.is_enabled():
+            return ids
+        following.click()
+        WebDriverWait(driver, W.WAIT).until(lambda drv, before=page: drv.execute_script(script) not in ([], before))
+
+
+def test_recherche_avancee_active_in_a_year(browser, atlas_server, atlas_gpkg_path):
+    """ "Actif entre … et …" (actif_de, actif_a) lists exactly the projects running in those years: started
+    by then and not ended before (counted here from the atlas's GeoPackage), and stays in the permalink."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{atlas_gpkg_path}?mode=ro", uri=True) as db:
+        expected = sorted(
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM projets WHERE pays_code = 'BF' AND annee_lancement <= 1995"
+                " AND (annee_fin IS NULL OR annee_fin >= 1995)"
+            )
+        )
+        started = db.execute("SELECT count(*) FROM projets WHERE pays_code = 'BF' AND annee_lancement <= 1995")
+        assert 0 < len(expected) < started.fetchone()[0]  # some of those started by then had ended
+    d = browser
+    d.get(atlas_server.url + "/atlas?lang=fr&onglet=avancee")
+    W.wait_ready(d, searches=1)
+    form = d.find_element("id", "recherche-avancee")
+    labels = form.text
+    assert "Actif entre l'année" in labels and "… et l'année" in labels
+    Select(form.find_element("name", "continent")).select_by_value("afrique")
+    Select(form.find_element("name", "pays")).select_by_value("BF")
+    form.find_element("name", "actif_de").send_keys("1995")
+    form.find_element("name", "actif_a").send_keys("1995")
+    form.find_element("css selector", "button[type=submit]").click()
+    W.wait_ready(d, searches=2)
+    assert url_criteria(d) == {"pays": "BF", "actif_de": "1995", "actif_a": "1995"}
+    assert int(d.find_element("id", "resultats").get_attribute("data-total")) == len(expected)
+    assert sorted(listed_ids(d)) == expected
+    # a small result is drawn from its features (GeoJSON), not from filtered tiles
+    W.wait_map_idle(d)
+    marked, tiled = d.execute_script(
+        "const map = window.coopatlas.atlas.map;"
+        "return [map.querySourceFeatures('resultat').filter(f => f.properties.collection === 'projets')"
+        ".map(f => f.properties.id), Boolean(map.getSource('resultat-projets'))]"
+    )
+    assert sorted(set(marked)) == expected and not tiled
+    # the permalink reopens the same form
+    d.get(atlas_server.url + "/atlas?lang=fr&onglet=avancee&pays=BF&actif_de=1995&actif_a=1995")
+    W.wait_ready(d, searches=1)
+    form = d.find_element("id", "recherche-avancee")
+    assert form.find_element("name", "actif_de").get_attribute("value") == "1995"
+    assert form.find_element("name", "actif_a").get_attribute("value") == "1995"
+    assert int(d.find_element("id", "resultats").get_attribute("data-total")) == len(expected)
+
+
+def test_a_large_search_is_drawn_from_filtered_tiles(browser, atlas_server):
+    """A search of thousands of projects (Afrique) is drawn from the collections' vector tiles filtered by
+    the search's CQL2 text (/criteres), and the page downloads no page of features beyond the list's."""
+    d = browser
+    search = atlas_server.get("/criteres", continent="afrique").json()["collections"]
+    total = atlas_server.get("/collections/projets/items", f="json", limit=1, **search["projets"]).json()
+    assert total["numberMatched"] > 2000
+    d.get(atlas_server.url + "/atlas?lang=fr&onglet=monde")
+    W.wait_ready(d, searches=1)
+    d.execute_script("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings()")
+    Select(d.find_element("css selector", "#recherche-monde [name=continent]")).select_by_value("afrique")
+    d.find_element("css selector", "#recherche-monde button[type=submit]").click()
+    W.wait_ready(d, searches=2)
+    W.wait_map_idle(d)
+    assert int(d.find_element("id", "resultats").get_attribute("data-total")) == total["numberMatched"]
+    tiles = d.execute_script(
+        "const sources = window.coopatlas.atlas.map.getStyle().sources;"
+        "return Object.fromEntries(['projets', 'demandes'].map(c => [c, (sources['resultat-' + c] || {}).tiles]))"
+    )
+    for collection in ("projets", "demandes"):
+        assert tiles[collection], f"no filtered tiles of {collection}"
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(tiles[collection][0]).query)
+        assert query["filter"] == [search[collection]["filter"]] and query["filter-lang"] == ["cql2-text"]
+        assert f"/collections/{collection}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}" in tiles[collection][0]
+    drawn = d.execute_script(
+        "return window.coopatlas.atlas.map.querySourceFeatures('resultat-projets', {sourceLayer: 'projets'})"
+        ".map(f => f.properties.nombre || 1)"
+    )
+    assert drawn and sum(drawn) >= 100  # the filtered tiles hold the result's symbols (aggregated per place)
+    pages = d.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => /\\/collections\\/(projets|demandes)\\/items/.test(n))"
+    )
+    assert pages, "the list's page was not downloaded"
+    limits = [int(urllib.parse.parse_qs(urllib.parse.urlparse(u).query)["limit"][0]) for u in pages]
+    assert max(limits) <= 20, pages
+    assert not W.console_errors(d)
+    W.shot(d, "atlas-grande-recherche-tuiles-filtrees")
+    # a small search next: its features again, the filtered tiles gone
+    Select(d.find_element("css selector", "#recherche-monde [name=pays]")).select_by_value("BF")
+    d.find_element("css selector", "#recherche-monde button[type=submit]").click()
+    W.wait_ready(d, searches=3)
+    left = d.execute_script(
+        "const map = window.coopatlas.atlas.map;"
+        "return ['projets', 'demandes'].filter(c => map.getSource('resultat-' + c) || map.getLayer('resultat-' + c))"
+    )
+    assert left == []

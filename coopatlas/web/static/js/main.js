@@ -12,8 +12,14 @@ import { bindTabs } from "./tabs.js";
 
 const t = JSON.parse(document.getElementById("atlas-strings").textContent);
 const lang = document.body.dataset.lang;
-/** At most this many result features are drawn over the tiles (beyond it: the listed page only). */
+/**
+ * At most this many result features are downloaded and drawn over the tiles; beyond it, the result is drawn
+ * from the collections' tiles filtered by the search (or, for a search the tiles cannot filter, by its
+ * keywords, not at all) and the listed page is marked.
+ */
 const HIGHLIGHT_MAX = 2000;
+/** The longest CQL2 text sent in a tile URL (a longer filter: no filtered tiles). */
+const TILE_FILTER_MAX = 4000;
 const $ = (selector) => document.querySelector(selector);
 
 /** Criterion name → kind (codes, ids, bool, year, text), from the inputs the `statistiques` process publishes. */
@@ -134,25 +140,44 @@ async function boot() {
       couleur: colours[f.properties.type_action] } }));
   }
 
+  /** Whether the tiles can draw a query of /criteres: a CQL2 text filter of a URL's length, no keywords. */
+  const tileable = (query) => Boolean(query.filter) && !query.q && query.filter.length <= TILE_FILTER_MAX;
+
   /**
-   * The result over the tiles: the matching projects (and requests), framed; beyond HIGHLIGHT_MAX of them,
-   * the listed page only (the tiles show every symbol).
+   * The result over the tiles: the matching projects (and requests), framed; beyond HIGHLIGHT_MAX of them
+   * (or when the server could not count them), their filtered tiles and the listed page, nothing downloaded
+   * but counts and the list. A search overtaken by a newer one draws nothing.
    */
   async function highlight(queries, narrowed, frame, listed) {
+    const search = current;
     await atlas.ready;
+    if (search !== current) return;
+    atlas.showResultTiles({});
     if (!narrowed) {
       atlas.showResult([], frame);
       return;
     }
-    let whole = true;
-    const pages = await Promise.all(queries.map(async ([collection, query]) => {
-      const data = await api.items(collection, query, { limit: HIGHLIGHT_MAX, properties: "id,type_action,titre" });
-      whole = whole && (data.numberMatched ?? data.features.length) <= HIGHLIGHT_MAX;
-      return asResult(data.features, collection);
-    }));
-    if (!whole) await listed;
-    current.pageHighlight = !whole;
-    atlas.showResult(whole ? pages.flat() : asResult(current.listed || [], current.collection), frame && whole);
+    const counts = await Promise.all(queries.map(([collection, query]) =>
+      api.items(collection, query, { limit: 1, properties: "id", skipGeometry: true }).then((d) => d.numberMatched)));
+    const whole = counts.every((n) => n !== undefined && n <= HIGHLIGHT_MAX);
+    if (whole) {
+      const pages = await Promise.all(queries.map(async ([collection, query]) => {
+        const data = await api.items(collection, query, { limit: HIGHLIGHT_MAX, properties: "id,type_action,titre" });
+        return asResult(data.features, collection);
+      }));
+      if (search !== current) return;
+      current.pageHighlight = false;
+      atlas.showResult(pages.flat(), frame);
+      return;
+    }
+    if (search !== current) return;
+    if (queries.every(([, query]) => tileable(query))) {
+      atlas.showResultTiles(Object.fromEntries(queries.map(([collection, query]) => [collection, query.filter])));
+    }
+    await listed;
+    if (search !== current) return;
+    current.pageHighlight = true;
+    atlas.showResult(asResult(current.listed || [], current.collection), false);
   }
 
   function choose(feature) {

@@ -8,6 +8,8 @@ export const DRAWN = [["fond", true], ["pays", false], ["liens", false], ["colle
   ["projets", true], ["demandes", true]];
 /** Collections whose symbols open a sheet or a description when clicked. */
 const PICKABLE = ["demandes", "projets", "partenaires", "collectivites"];
+/** Collections whose search result can be drawn from their tiles filtered by the search's CQL2 text. */
+const FILTERABLE = ["projets", "demandes"];
 const HIGHLIGHT = "#111111";
 
 /** A URL of a style (made with the server's public URL) rewritten onto this page's origin. */
@@ -55,6 +57,10 @@ export class AtlasMap {
   constructor(container, styles, view, onPick, onView) {
     const { sources, layers, owners } = mergeStyles(styles);
     this.owners = owners;
+    /** Per filterable collection, its published tile source and layers (a large result is drawn with them). */
+    this.published = Object.fromEntries(FILTERABLE.filter((c) => sources[c] && sources[c].tiles).map((c) => [c,
+      { source: sources[c], layers: layers.filter((layer) => layer.source === c) }]));
+    this.resultTileLayers = {}; // layer id → collection, of the result drawn from filtered tiles
     this.map = new maplibregl.Map({
       container,
       style: { version: 8, sources, layers },
@@ -104,7 +110,7 @@ export class AtlasMap {
   }
 
   pickable(point) {
-    const ids = ["resultat", ...PICKABLE.flatMap((c) => this.layersOf(c))].filter((id) => this.map.getLayer(id));
+    const ids = ["resultat", ...Object.keys(this.resultTileLayers), ...PICKABLE.flatMap((c) => this.layersOf(c))].filter((id) => this.map.getLayer(id));
     return this.map.queryRenderedFeatures(point, { layers: ids });
   }
 
@@ -112,7 +118,9 @@ export class AtlasMap {
     const found = this.pickable(point);
     if (!found.length) return;
     const feature = found[0];
-    const collection = feature.layer.id === "resultat" ? feature.properties.collection : this.owners[feature.layer.id];
+    const id = feature.layer.id;
+    const collection = id === "resultat" ? feature.properties.collection
+      : this.resultTileLayers[id] || this.owners[id];
     onPick(collection, feature);
   }
 
@@ -127,6 +135,35 @@ export class AtlasMap {
     }
     const bounds = coords.reduce((b, c) => b.extend(c), new maplibregl.LngLatBounds(coords[0], coords[0]));
     this.map.fitBounds(bounds, { padding: 60, maxZoom: 7, duration: 0 });
+  }
+
+  /**
+   * Draw a large result from its collections' vector tiles filtered by the search (OGC API Tiles with
+   * `filter` and `filter-lang=cql2-text`), with the published style's layers outlined as a result:
+   * `filters` is {collection: CQL2 text} ({}: no such result). The browser downloads tiles, not features.
+   */
+  showResultTiles(filters) {
+    for (const [id, collection] of Object.entries(this.resultTileLayers)) {
+      this.map.removeLayer(id);
+      delete this.resultTileLayers[id];
+      if (this.map.getSource(`resultat-${collection}`)) this.map.removeSource(`resultat-${collection}`);
+    }
+    for (const [collection, filter] of Object.entries(filters)) {
+      const published = this.published[collection];
+      if (!published) continue;
+      const sourceId = `resultat-${collection}`;
+      const query = `filter=${encodeURIComponent(filter)}&filter-lang=cql2-text`;
+      const tiles = published.source.tiles.map((tile) => `${tile}${tile.includes("?") ? "&" : "?"}${query}`);
+      this.map.addSource(sourceId, { ...published.source, tiles });
+      for (const layer of published.layers) {
+        const id = `resultat-${layer.id}`;
+        const paint = layer.type === "circle"
+          ? { ...layer.paint, "circle-stroke-color": HIGHLIGHT, "circle-stroke-width": 1.5 } : layer.paint;
+        this.map.addLayer({ ...layer, id, source: sourceId, paint,
+          layout: { ...(layer.layout || {}), visibility: "visible" } }, "resultat");
+        this.resultTileLayers[id] = collection;
+      }
+    }
   }
 
   select(feature) {

@@ -132,9 +132,11 @@ export function avancee(ctx, box) {
   const oudin = tristate(box, "loi_oudin", t.loi_oudin, words);
   const from = input(box, "annee_min", t.annee_min, "number", { min: "1900", max: "2100", inputmode: "numeric" });
   const to = input(box, "annee_max", t.annee_max, "number", { min: "1900", max: "2100", inputmode: "numeric" });
+  const activeFrom = input(box, "actif_de", t.actif_de, "number", { min: "1900", max: "2100", inputmode: "numeric" });
+  const activeTo = input(box, "actif_a", t.actif_a, "number", { min: "1900", max: "2100", inputmode: "numeric" });
   const simple = { q, type_action: types, thematique: th.theme, sous_thematique: th.sub,
     sous_sous_thematique: th.subSub, statut: status, cofinancement: cofinancing, jumelage: twinning,
-    loi_oudin: oudin, annee_min: from, annee_max: to };
+    loi_oudin: oudin, annee_min: from, annee_max: to, actif_de: activeFrom, actif_a: activeTo };
   return {
     toCriteria() {
       const out = { ...worldCriteria(w) };
