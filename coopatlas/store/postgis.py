@@ -9,8 +9,9 @@ PostgreSQL schema (``atlas`` by default):
   as primary key, the GeoPackage's ``fid`` (integer, unique: a key for QGIS), the hidden normalised
   keyword column ``recherche`` and, for spatial collections, ``geom geometry(<type>, 4326)`` (longitude,
   latitude in degrees) with a GiST index;
-* B-tree indexes on the schema's ``indexed`` fields, and a trigram index on ``recherche`` when the
-  ``pg_trgm`` extension can be had (keyword search ``q=`` is a ``LIKE '%word%'`` per word);
+* B-tree indexes on the schema's ``indexed`` fields and declared sorts (``Collection.sorts``), and a
+  trigram index on ``recherche`` when the ``pg_trgm`` extension can be had (keyword search ``q=`` is a
+  ``LIKE '%word%'`` per word);
 * the public ``demandes`` VIEW of ``bourse_demandes`` restricted to the public validation statuses
   (:data:`coopatlas.vocabulary.STATUTS_VALIDATION_PUBLICS`).
 
@@ -156,6 +157,13 @@ def _index_table(cur, coll: sch.Collection, schema: str, table: str) -> None:
     for f in coll.fields:
         if f.indexed and f.name != coll.id_field:
             cur.execute(f"CREATE INDEX {_q(f'idx_{table}_{f.name}')} ON {qt} ({_q(f.name)})")
+    for sort in coll.sorts:  # the provider's ORDER BY: the sort field in SQLite's NULL order, the id ascending
+        for descending in (False, True):
+            keys = ", ".join(
+                _q(c) + ((" DESC NULLS LAST" if d else " ASC NULLS FIRST") if c == sort.field else "")
+                for c, d in sort.keys(coll.id_field, descending)
+            )
+            cur.execute(f"CREATE INDEX {_q(sort.name(table, descending))} ON {qt} ({keys})")
 
 
 def _has_extension(cur, name: str) -> bool:
