@@ -14,11 +14,14 @@ tables give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 from .. import schema as sch
+from . import table_versions
 from .geopackage import APPLICATION_ID, GEOM, SEARCH, SRS_ID, blob_envelope, encode_geometry, keyword_index, search_text
 
 #: Fixed timestamp written into ``gpkg_contents.last_change`` so that builds are reproducible.
@@ -166,10 +169,13 @@ def index_sql(coll: sch.Collection, table: str) -> list[str]:
     return out
 
 
-def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict], table: str | None = None) -> int:
+def insert_rows(
+    con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict], table: str | None = None, digest=None
+) -> int:
     """Insert rows (dicts with the collection's fields and, for spatial tables, a shapely ``geometry``).
 
     Fills the R-tree directly (the triggers are created after the bulk load). Returns the row count.
+    ``digest`` (a :mod:`hashlib` object), if given, is updated with the values written.
     """
     table = table or coll.source
     names = coll.field_names
@@ -194,15 +200,17 @@ def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[di
         batch.append(values)
         n += 1
         if len(batch) >= 5000:
-            _flush(con, sql, batch, table, coll)
+            _flush(con, sql, batch, table, coll, digest)
             batch = []
-    _flush(con, sql, batch, table, coll)
+    _flush(con, sql, batch, table, coll, digest)
     return n
 
 
-def _flush(con, sql, batch, table, coll):
+def _flush(con, sql, batch, table, coll, digest=None):
     if not batch:
         return
+    if digest is not None:
+        digest.update(pickle.dumps(batch, protocol=5))
     cur = con.cursor()
     first = con.execute(f'SELECT COALESCE(MAX(fid), 0) FROM "{table}"').fetchone()[0] + 1
     cur.executemany(sql, batch)
@@ -304,6 +312,7 @@ def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]]
     """
     from ..vocabulary import STATUTS_VALIDATION_PUBLICS
 
+    versions = {}
     for cid, coll in sch.COLLECTIONS.items():
         table = sch.DEMANDES_TABLE if cid == "demandes" else cid
         rows = tables.get(table, [])
@@ -313,10 +322,14 @@ def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]]
             table,
             description=("Toutes les demandes de la Bourse projets (privé)" if cid == "demandes" else None),
         )
-        n = insert_rows(con, coll, rows, table)
+        digest = hashlib.blake2b(digest_size=16)
+        n = insert_rows(con, coll, rows, table, digest)
+        versions[table] = digest.hexdigest()
         finish_table(con, coll, table)
         if cid == "demandes":
             statuses = ", ".join(f"'{s}'" for s in STATUTS_VALIDATION_PUBLICS)
             create_view(con, coll, table, f"statut_validation IN ({statuses})")
         if progress:
             progress(cid, n)
+    for stmt in table_versions.sqlite_sql(versions):  # what caches of figures key on (table_versions)
+        con.execute(stmt)

@@ -40,14 +40,17 @@ import os
 import sqlite3
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import shapely
 
 from .. import schema as sch
 from ..vocabulary import STATUTS_VALIDATION_PUBLICS
+from . import table_versions
 from .geopackage import GEOM, METADATA_TABLE, SEARCH, SRS_ID, blob_wkb, open_readonly
 from .geopackage import quote as _q
+from .table_versions import VERSIONS_TABLE
 
 #: The PostgreSQL schema that holds the atlas, unless told otherwise.
 DEFAULT_SCHEMA = "atlas"
@@ -307,6 +310,15 @@ def load(
                 else []
             )
             cur.executemany(f"INSERT INTO {_q(staging)}.{_q(METADATA_TABLE)} VALUES (%s, %s)", meta_rows)
+            # the versions of the tables (what caches of figures key on), renewed by triggers at each change
+            has_versions = lite.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (VERSIONS_TABLE,)).fetchone()
+            given = dict(lite.execute(f"SELECT table_name, version FROM {VERSIONS_TABLE}")) if has_versions else {}
+            statements, version_rows = table_versions.postgis_sql(
+                staging, {t: given.get(t) or uuid.uuid4().hex for t, _ in tables}
+            )
+            for stmt in statements:
+                cur.execute(stmt)
+            cur.executemany(f"INSERT INTO {_q(staging)}.{VERSIONS_TABLE} VALUES (%s, %s)", version_rows)
             cur.execute(
                 f"COMMENT ON SCHEMA {_q(staging)} IS %s", (f"CoopAtlas, loaded from {gpkg.name} by coopatlas postgis",)
             )
