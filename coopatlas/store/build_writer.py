@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import pickle
 import sqlite3
 from collections.abc import Iterable, Sequence
 
@@ -169,13 +168,10 @@ def index_sql(coll: sch.Collection, table: str) -> list[str]:
     return out
 
 
-def insert_rows(
-    con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict], table: str | None = None, digest=None
-) -> int:
+def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict], table: str | None = None) -> int:
     """Insert rows (dicts with the collection's fields and, for spatial tables, a shapely ``geometry``).
 
     Fills the R-tree directly (the triggers are created after the bulk load). Returns the row count.
-    ``digest`` (a :mod:`hashlib` object), if given, is updated with the values written.
     """
     table = table or coll.source
     names = coll.field_names
@@ -187,11 +183,17 @@ def insert_rows(
     )
     n = 0
     batch = []
+    blobs = {}  # id of a geometry -> (geometry, blob): rows often share one (a place, a flow of ×100 copies)
     for row in rows:
         values = []
         if coll.geometry:
-            blob = encode_geometry(row.get("geometry"))
-            values.append(blob)
+            geometry = row.get("geometry")
+            known = blobs.get(id(geometry))
+            if known is None or known[0] is not geometry:
+                if len(blobs) >= 100_000:
+                    blobs.clear()
+                known = blobs[id(geometry)] = (geometry, encode_geometry(geometry))
+            values.append(known[1])
         for name in names:
             v = _clean(row.get(name))
             values.append(_bool(v) if name in bools else v)
@@ -200,17 +202,15 @@ def insert_rows(
         batch.append(values)
         n += 1
         if len(batch) >= 5000:
-            _flush(con, sql, batch, table, coll, digest)
+            _flush(con, sql, batch, table, coll)
             batch = []
-    _flush(con, sql, batch, table, coll, digest)
+    _flush(con, sql, batch, table, coll)
     return n
 
 
-def _flush(con, sql, batch, table, coll, digest=None):
+def _flush(con, sql, batch, table, coll):
     if not batch:
         return
-    if digest is not None:
-        digest.update(pickle.dumps(batch, protocol=5))
     cur = con.cursor()
     first = con.execute(f'SELECT COALESCE(MAX(fid), 0) FROM "{table}"').fetchone()[0] + 1
     cur.executemany(sql, batch)
@@ -304,6 +304,15 @@ def new_geopackage(path: str) -> sqlite3.Connection:
     return con
 
 
+def content_digest(con: sqlite3.Connection, table: str) -> str:
+    """A digest of the rows stored in ``table`` (the same rows, however they were given, the same digest):
+    the first version of the table (:mod:`coopatlas.store.table_versions`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for row in con.execute(f'SELECT * FROM "{table}" ORDER BY "fid"'):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
 def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]], progress=None) -> None:
     """Create and fill every collection of :data:`coopatlas.schema.COLLECTIONS` found in ``tables``.
 
@@ -322,9 +331,8 @@ def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]]
             table,
             description=("Toutes les demandes de la Bourse projets (privé)" if cid == "demandes" else None),
         )
-        digest = hashlib.blake2b(digest_size=16)
-        n = insert_rows(con, coll, rows, table, digest)
-        versions[table] = digest.hexdigest()
+        n = insert_rows(con, coll, rows, table)
+        versions[table] = content_digest(con, table)
         finish_table(con, coll, table)
         if cid == "demandes":
             statuses = ", ".join(f"'{s}'" for s in STATUTS_VALIDATION_PUBLICS)
