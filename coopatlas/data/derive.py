@@ -245,9 +245,10 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
     say("derive: liens géodésiques")
     liens = proj[[f.name for f in sch.LIENS.fields if f.name in proj.columns]].copy()
     flows = {}  # one line per (collectivity, partner): shared by the projects of a pair (×100: 100 copies)
+    seat_of, place_of = c["geometry"].to_dict(), p["geometry"].to_dict()
     for pair in zip(proj["collectivite_id"], proj["partenaire_id"]):
         if pair not in flows:
-            a, b = c.at[pair[0], "geometry"], p.at[pair[1], "geometry"]
+            a, b = seat_of[pair[0]], place_of[pair[1]]
             flows[pair] = (geodesic_line(a, b), round(_GEOD.inv(a.x, a.y, b.x, b.y)[2] / 1000, 1))
     pairs = list(zip(proj["collectivite_id"], proj["partenaire_id"]))
     liens["geometry"] = [flows[pair][0] for pair in pairs]
