@@ -66,9 +66,9 @@ def main(argv=None) -> int:
     summary = {
         "atlas": str(args.gpkg),
         "countries": len(runs),
-        "wall_median_ms": statistics.median(walls),
+        "wall_median_ms": round(statistics.median(walls), 1),
         "wall_p90_ms": walls[int(0.9 * (len(walls) - 1))],
-        "cpu_median_ms": statistics.median(r["cpu_ms"] for r in runs),
+        "cpu_median_ms": round(statistics.median(r["cpu_ms"] for r in runs), 1),
         "slowest": slowest,
         "load_average": [load_before, load_after],
         "runs": runs,
