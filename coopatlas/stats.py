@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from . import vocabulary as voc
 from .criteria import Criteria, NotApplicable
 from .store import Store
+from .store.cached_reads import cached
 
 DEFAULT_TOP = 10
 MAX_TOP = 500
@@ -112,6 +113,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
     criteria = criteria or Criteria()
     if not 1 <= top <= MAX_TOP:
         raise ValueError(f"top must be between 1 and {MAX_TOP}")
+    store = cached(store)  # the reads of large tables, remembered per version of the tables (exact)
     wp, pp = _where(store, criteria, "projets")
     counts = store.rows(
         "SELECT COUNT(DISTINCT collectivite_id), COUNT(DISTINCT partenaire_id), "
@@ -127,7 +129,6 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
     dem_skipped = criteria.not_applicable("demandes")
     if dem_skipped or criteria.excludes("demandes"):
         n_dem = n_seek = 0
-        pays_sql, pays_params = f"SELECT DISTINCT pays_code FROM projets WHERE {wp}", pp
         wd, pd_ = "1=0", []
     else:
         wd, pd_ = _where(store, criteria, "demandes")
@@ -135,9 +136,11 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
             int(v or 0)
             for v in store.rows(f"SELECT COUNT(*), COUNT(DISTINCT demandeur_id) FROM demandes WHERE {wd}", pd_)[0]
         )
-        pays_sql = f"SELECT pays_code FROM projets WHERE {wp} UNION SELECT pays_code FROM demandes WHERE {wd}"
-        pays_params = pp + pd_
-    n_pays = int(store.scalar(f"SELECT COUNT(*) FROM ({pays_sql}) AS p", pays_params) or 0)
+    # countries of the projects (cached with them) and of the requests (live), counted together
+    countries = {r[0] for r in store.rows(f"SELECT DISTINCT pays_code FROM projets WHERE {wp}", pp)}
+    if n_dem:
+        countries |= {r[0] for r in store.rows(f"SELECT DISTINCT pays_code FROM demandes WHERE {wd}", pd_)}
+    n_pays = len(countries)  # as COUNT(*) of their UNION: an unknown country (NULL) counts once
 
     # APD: the criteria that can apply to declarations
     apd_skipped = criteria.not_applicable("apd")

@@ -136,9 +136,11 @@ def build(out: Path, source: str | None = None, scale: int = 1, progress=None, f
 
         tables = generate(ref, progress=say)
     tables = scale_up(tables, scale)
+    metadata = tables.metadata
     rows = derive(tables, ref, progress=say)
+    del tables  # the base tables: the derived ones hold what is written (at ×100, a gigabyte less)
     say(f"écriture de {out}")
-    write_geopackage(rows, out, tables.metadata, progress=say, force=force)
+    write_geopackage(rows, out, metadata, progress=say, force=force)
     say(f"terminé : {out} ({Path(out).stat().st_size / 1e6:.1f} Mo)")
     return Path(out)
 

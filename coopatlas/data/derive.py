@@ -6,6 +6,8 @@ The same derivation serves demo and imported data, so that every collection of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from pyproj import Geod
@@ -98,12 +100,47 @@ def _join_pays(df: pd.DataFrame, pays: pd.DataFrame) -> None:
     df["sous_continent"] = df["pays_code"].map(pays["sous_continent"])
 
 
-def derive(tables: AtlasTables, reference: Reference | None = None, progress=None) -> dict[str, list[dict]]:
+class Records(Sequence):
+    """The rows of a derived table as dicts, made :data:`CHUNK_ROWS` at a time when read (a list of 1.35 M
+    dicts of 50 fields would take gigabytes: the build writes them as they come); a sequence (length,
+    index, iteration) whose items can be changed in place like a list's."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._changed: dict[int, dict] = {}
+
+    def _chunk(self, start: int) -> list[dict]:
+        part = self.frame.iloc[start : start + CHUNK_ROWS].astype(object)
+        return part.where(part.notna(), None).to_dict("records")
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = range(len(self))[i]
+        if i not in self._changed:  # kept: a caller may change the row it was given
+            part = self.frame.iloc[i : i + 1].astype(object)
+            self._changed[i] = part.where(part.notna(), None).to_dict("records")[0]
+        return self._changed[i]
+
+    def __iter__(self):
+        for start in range(0, len(self.frame), CHUNK_ROWS):
+            for k, row in enumerate(self._chunk(start)):
+                yield self._changed.get(start + k, row)
+
+
+#: Rows of a derived table made into dicts at a time (:class:`Records`).
+CHUNK_ROWS = 10_000
+
+
+def derive(tables: AtlasTables, reference: Reference | None = None, progress=None) -> dict[str, Records]:
     """Every collection's rows (dicts with the schema's fields and a shapely ``geometry``) from base tables.
 
     Returns a mapping from stored table name (collection id, or ``bourse_demandes`` for all requests) to
-    rows, ready for :func:`coopatlas.store.build_writer.write_collections`. Raises :class:`DataError` on
-    inconsistent data.
+    rows (:class:`Records`, made as they are read), ready for
+    :func:`coopatlas.store.build_writer.write_collections`. Raises :class:`DataError` on inconsistent data.
     """
     ref = reference or Reference()
     say = progress or (lambda msg: None)
@@ -172,7 +209,8 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
             lambda v: voc.SOUS_SOUS_THEMATIQUES.label(v)
         )
         df["secteur_cad"] = df["sous_sous_thematique"].map(lambda v: voc.secteur_cad(v) if isinstance(v, str) else None)
-    types = proj["cofinancement_types"].fillna("").map(lambda s: {t for t in s.split(",") if t})
+    parsed = {v: frozenset(t for t in v.split(",") if t) for v in proj["cofinancement_types"].fillna("").unique()}
+    types = proj["cofinancement_types"].fillna("").map(parsed)  # one set per distinct text, shared
     unknown = types.map(lambda s: sorted(s - set(voc.COFINANCEMENTS.codes)))
     if unknown.map(bool).any():
         i = unknown.map(bool).idxmax()
@@ -205,14 +243,17 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
 
     # --- flows ----------------------------------------------------------------------------------------
     say("derive: liens géodésiques")
-    seats = proj["collectivite_id"].map(c["geometry"])
     liens = proj[[f.name for f in sch.LIENS.fields if f.name in proj.columns]].copy()
-    lines, dists = [], []
-    for a, b in zip(seats, proj["geometry"]):
-        lines.append(geodesic_line(a, b))
-        dists.append(round(_GEOD.inv(a.x, a.y, b.x, b.y)[2] / 1000, 1))
-    liens["geometry"] = lines
-    liens["distance_km"] = dists
+    flows = {}  # one line per (collectivity, partner): shared by the projects of a pair (×100: 100 copies)
+    seat_of, place_of = c["geometry"].to_dict(), p["geometry"].to_dict()
+    for pair in zip(proj["collectivite_id"], proj["partenaire_id"]):
+        if pair not in flows:
+            a, b = seat_of[pair[0]], place_of[pair[1]]
+            flows[pair] = (geodesic_line(a, b), round(_GEOD.inv(a.x, a.y, b.x, b.y)[2] / 1000, 1))
+    pairs = list(zip(proj["collectivite_id"], proj["partenaire_id"]))
+    liens["geometry"] = [flows[pair][0] for pair in pairs]
+    liens["distance_km"] = [flows[pair][1] for pair in pairs]
+    del pairs, flows
 
     # --- aggregates ------------------------------------------------------------------------------------
     say("derive: pays, régions, départements")
@@ -259,7 +300,7 @@ def derive(tables: AtlasTables, reference: Reference | None = None, progress=Non
         for col in cols:
             if col not in df.columns:
                 df[col] = None
-        return df[cols].astype(object).where(df[cols].notna(), None).to_dict("records")
+        return Records(df[cols])
 
     return {
         "projets": records(proj, sch.PROJETS),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .field_groups import COFINANCEMENT_FIELDS, _abroad_fields, _france_fields, _theme_fields
-from .model import BOOLEAN, DATE, INTEGER, TEXT, Collection, F, Period
+from .model import BOOLEAN, DATE, INTEGER, TEXT, Collection, F, Period, SortIndex
 
 PROJETS = Collection(
     "projets",
@@ -53,6 +53,12 @@ PROJETS = Collection(
     ),
     keywords=("coopération décentralisée", "action extérieure des collectivités territoriales", "projets"),
     time=Period("annee_lancement", "annee_fin"),
+    # the newest (or oldest) projects, of the whole atlas, of a continent, of a country
+    sorts=(
+        SortIndex("annee_lancement"),
+        SortIndex("annee_lancement", within=("continent",)),
+        SortIndex("annee_lancement", within=("pays_code",)),
+    ),
 )
 
 DEMANDES = Collection(

@@ -52,6 +52,27 @@ class Period:
 
 
 @dataclass(frozen=True)
+class SortIndex:
+    """A sort that the builders index (the GeoPackage build and the PostGIS load read this one
+    declaration): ``sortby=field`` and ``sortby=-field``, ties broken by the collection's id (the order
+    both providers give), optionally within one value of each ``within`` field, so that an equality
+    filter on them plus the sort reads just the page from the index instead of sorting every match.
+
+    Each declaration gives two indexes, one per direction of ``field`` (the id stays ascending)."""
+
+    field: str
+    within: tuple[str, ...] = ()
+
+    def name(self, table: str, descending: bool) -> str:
+        """The index's name in ``table`` (the same in the GeoPackage and on PostGIS)."""
+        return "_".join(["sort", table, *self.within, self.field, "desc" if descending else "asc"])
+
+    def keys(self, id_field: str, descending: bool) -> list[tuple[str, bool]]:
+        """(column, descending) of the index, in order: the ``within`` fields, the sort field, the id."""
+        return [(w, False) for w in self.within] + [(self.field, descending), (id_field, False)]
+
+
+@dataclass(frozen=True)
 class Collection:
     """One OGC API Features collection, stored as one table (or view) of the same name."""
 
@@ -66,6 +87,7 @@ class Collection:
     keywords: tuple[str, ...] = ()
     table: str | None = None  # the stored table or view, when it differs from ``id``
     time: Period | None = None  # how the features live in time (OGC ``datetime``, series per year)
+    sorts: tuple[SortIndex, ...] = ()  # the indexed sorts (see SortIndex)
     extra: dict = field(default_factory=dict)
 
     @property

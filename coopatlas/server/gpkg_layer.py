@@ -86,6 +86,7 @@ class Layer:
     count_all: int | None = None
     rtree_stats: tuple | None = None
     indexes: dict = field(default_factory=dict)  # property -> single-column index on it (tables only)
+    ordered_indexes: tuple | None = None  # (name, ((column, descending), ...)) of every index (planner)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

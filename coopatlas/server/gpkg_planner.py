@@ -55,6 +55,7 @@ class Filters:
     boxes: list | None = None
     fts_words: list = field(default_factory=list)
     like: list = field(default_factory=list)
+    equal: set = field(default_factory=set)  # properties filtered by equality to one value (row clauses)
 
     def add(self, clause: str, params: list) -> None:
         self.row.append((clause, list(params)))
@@ -157,6 +158,41 @@ class Planner:
                 f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?", (f.fts_match(),)
             ).fetchone()[0]
         return out
+
+    def order_index(self, order: list[tuple[str, bool]], f: Filters) -> str | None:
+        """The index that reads the matches of ``f`` already in the ``order`` of the page ((column,
+        descending) pairs, the id last), so that SQLite stops after the page instead of sorting every
+        match: an index whose keys are the order itself, or the order after columns that ``f`` filters by
+        equality (a declared sort within a continent, a country: :class:`coopatlas.schema.SortIndex`).
+        The longest such prefix wins; None if no index gives the whole order."""
+        best, best_prefix = None, -1
+        for name, keys in self.ordered_indexes():
+            prefix = len(keys) - len(order)
+            if (
+                prefix >= 0
+                and prefix > best_prefix
+                and list(keys[prefix:]) == order
+                and all(column in f.equal for column, _ in keys[:prefix])
+            ):
+                best, best_prefix = name, prefix
+        return best
+
+    def ordered_indexes(self) -> tuple:
+        """(name, ((column, descending), ...)) of the layer's B-tree indexes (not of a view), read once
+        per file version."""
+        layer = self.layer
+        if layer.ordered_indexes is None:
+            found = []
+            if not layer.is_view:
+                for _, name, *_ in self.con.execute(f"PRAGMA index_list({_q(layer.table)})").fetchall():
+                    keys = tuple(
+                        (column, bool(desc))
+                        for _, _, column, desc, _, key in self.con.execute(f"PRAGMA index_xinfo({_q(name)})")
+                        if key and column is not None
+                    )
+                    found.append((name, keys))
+            layer.ordered_indexes = tuple(found)
+        return layer.ordered_indexes
 
     def rtree_stats(self) -> tuple:
         """(number of entries, (minx, miny, maxx, maxy) of all entries or None) of the R-tree, read

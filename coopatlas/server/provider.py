@@ -167,9 +167,10 @@ class AtlasGeoPackageProvider(BaseProvider):
             raise _invalid(f"resulttype: {resulttype!r} is neither results nor hits")
         f = self._filters(bbox, datetime_, properties, q, filterq)
         names = self._output_properties(select_properties)
-        order, order_index = self._order_by(sortby)
+        order, order_keys, order_index = self._order_by(sortby)
         version = signature(self.path)  # before any read: a count is never keyed newer than its data
         plan = Planner(layer, self.path, connect(self.path))
+        order_index = plan.order_index(order_keys, f) or order_index
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         total = plan.count_all()
         count_key = ("gpkg", self.path, version, self.coll.id, f.key())
@@ -295,11 +296,11 @@ class AtlasGeoPackageProvider(BaseProvider):
             names = [n for n in names if n in allowed]
         return names
 
-    def _order_by(self, sortby) -> tuple[str, str | None]:
-        """The ORDER BY clause (ties broken by id) and the index that reads the table in that order
-        (its first key), if there is one."""
+    def _order_by(self, sortby) -> tuple[str, list, str | None]:
+        """The ORDER BY clause (ties broken by id), its keys ((property, descending) pairs) and the index
+        that reads the table in the order of its first key, if there is one."""
         layer = self._layer
-        parts, seen = [], []
+        parts, seen, keys = [], [], []
         for s in sortby or []:
             prop, order = s.get("property"), s.get("order", "+")
             if prop not in layer.queryables:
@@ -310,10 +311,12 @@ class AtlasGeoPackageProvider(BaseProvider):
                 continue
             seen.append(prop)
             parts.append(f"t.{_q(prop)} {'ASC' if order == '+' else 'DESC'}")
+            keys.append((prop, order == "-"))
         if self.id_field not in seen:
             parts.append(f"t.{_q(self.id_field)} ASC")
+            keys.append((self.id_field, False))
         first = seen[0] if seen else self.id_field
-        return ", ".join(parts), layer.indexes.get(first)
+        return ", ".join(parts), keys, layer.indexes.get(first)
 
     def _filters(self, bbox, datetime_, properties, q, filterq) -> Filters:
         """The filters of a query, checked (:class:`ProviderInvalidQueryError` naming the bad one)."""
@@ -331,6 +334,7 @@ class AtlasGeoPackageProvider(BaseProvider):
             except cql.FilterError as exc:
                 raise _invalid(str(exc)) from None
             f.add(f"t.{_q(name)} = ?", [v])
+            f.equal.add(name)
         if q is not None and str(q).strip():
             patterns = like_patterns(str(q))
             if not patterns:

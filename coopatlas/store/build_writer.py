@@ -14,11 +14,13 @@ tables give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 from .. import schema as sch
+from . import table_versions
 from .geopackage import APPLICATION_ID, GEOM, SEARCH, SRS_ID, blob_envelope, encode_geometry, keyword_index, search_text
 
 #: Fixed timestamp written into ``gpkg_contents.last_change`` so that builds are reproducible.
@@ -149,9 +151,21 @@ def create_table(
             "INSERT INTO gpkg_extensions VALUES (?,?,?,?,?)",
             (table, GEOM, "gpkg_rtree_index", "http://www.geopackage.org/spec120/#extension_rtree", "write-only"),
         )
-    for f in coll.fields:
-        if f.indexed and f.name != coll.id_field:
-            con.execute(f'CREATE INDEX "idx_{table}_{f.name}" ON "{table}" ("{f.name}")')
+
+
+def index_sql(coll: sch.Collection, table: str) -> list[str]:
+    """The B-tree indexes of ``table``: one per ``indexed`` field, two per declared sort
+    (:class:`coopatlas.schema.SortIndex`, one per direction, ties by id: what ``sortby`` reads in order)."""
+    out = [
+        f'CREATE INDEX "idx_{table}_{f.name}" ON "{table}" ("{f.name}")'
+        for f in coll.fields
+        if f.indexed and f.name != coll.id_field
+    ]
+    for sort in coll.sorts:
+        for descending in (False, True):
+            keys = ", ".join(f'"{c}"' + (" DESC" if d else "") for c, d in sort.keys(coll.id_field, descending))
+            out.append(f'CREATE INDEX "{sort.name(table, descending)}" ON "{table}" ({keys})')
+    return out
 
 
 def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[dict], table: str | None = None) -> int:
@@ -169,11 +183,17 @@ def insert_rows(con: sqlite3.Connection, coll: sch.Collection, rows: Iterable[di
     )
     n = 0
     batch = []
+    blobs = {}  # id of a geometry -> (geometry, blob): rows often share one (a place, a flow of ×100 copies)
     for row in rows:
         values = []
         if coll.geometry:
-            blob = encode_geometry(row.get("geometry"))
-            values.append(blob)
+            geometry = row.get("geometry")
+            known = blobs.get(id(geometry))
+            if known is None or known[0] is not geometry:
+                if len(blobs) >= 100_000:
+                    blobs.clear()
+                known = blobs[id(geometry)] = (geometry, encode_geometry(geometry))
+            values.append(known[1])
         for name in names:
             v = _clean(row.get(name))
             values.append(_bool(v) if name in bools else v)
@@ -230,8 +250,11 @@ def keyword_index_sql(table: str) -> list[str]:
 
 
 def finish_table(con: sqlite3.Connection, coll: sch.Collection, table: str | None = None) -> None:
-    """After the bulk load: the keyword index, the extent in ``gpkg_contents`` and the R-tree triggers."""
+    """After the bulk load (faster than keeping them up to date row by row): the B-tree indexes, the
+    keyword index, the extent in ``gpkg_contents`` and the R-tree triggers."""
     table = table or coll.source
+    for stmt in index_sql(coll, table):
+        con.execute(stmt)
     if any(f.searchable for f in coll.fields):
         for stmt in keyword_index_sql(table):
             con.execute(stmt)
@@ -281,6 +304,15 @@ def new_geopackage(path: str) -> sqlite3.Connection:
     return con
 
 
+def content_digest(con: sqlite3.Connection, table: str) -> str:
+    """A digest of the rows stored in ``table`` (the same rows, however they were given, the same digest):
+    the first version of the table (:mod:`coopatlas.store.table_versions`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for row in con.execute(f'SELECT * FROM "{table}" ORDER BY "fid"'):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
 def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]], progress=None) -> None:
     """Create and fill every collection of :data:`coopatlas.schema.COLLECTIONS` found in ``tables``.
 
@@ -289,6 +321,7 @@ def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]]
     """
     from ..vocabulary import STATUTS_VALIDATION_PUBLICS
 
+    versions = {}
     for cid, coll in sch.COLLECTIONS.items():
         table = sch.DEMANDES_TABLE if cid == "demandes" else cid
         rows = tables.get(table, [])
@@ -299,9 +332,12 @@ def write_collections(con: sqlite3.Connection, tables: dict[str, Sequence[dict]]
             description=("Toutes les demandes de la Bourse projets (privé)" if cid == "demandes" else None),
         )
         n = insert_rows(con, coll, rows, table)
+        versions[table] = content_digest(con, table)
         finish_table(con, coll, table)
         if cid == "demandes":
             statuses = ", ".join(f"'{s}'" for s in STATUTS_VALIDATION_PUBLICS)
             create_view(con, coll, table, f"statut_validation IN ({statuses})")
         if progress:
             progress(cid, n)
+    for stmt in table_versions.sqlite_sql(versions):  # what caches of figures key on (table_versions)
+        con.execute(stmt)

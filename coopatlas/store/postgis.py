@@ -9,8 +9,9 @@ PostgreSQL schema (``atlas`` by default):
   as primary key, the GeoPackage's ``fid`` (integer, unique: a key for QGIS), the hidden normalised
   keyword column ``recherche`` and, for spatial collections, ``geom geometry(<type>, 4326)`` (longitude,
   latitude in degrees) with a GiST index;
-* B-tree indexes on the schema's ``indexed`` fields, and a trigram index on ``recherche`` when the
-  ``pg_trgm`` extension can be had (keyword search ``q=`` is a ``LIKE '%word%'`` per word);
+* B-tree indexes on the schema's ``indexed`` fields and declared sorts (``Collection.sorts``), and a
+  trigram index on ``recherche`` when the ``pg_trgm`` extension can be had (keyword search ``q=`` is a
+  ``LIKE '%word%'`` per word);
 * the public ``demandes`` VIEW of ``bourse_demandes`` restricted to the public validation statuses
   (:data:`coopatlas.vocabulary.STATUTS_VALIDATION_PUBLICS`).
 
@@ -39,14 +40,17 @@ import os
 import sqlite3
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import shapely
 
 from .. import schema as sch
 from ..vocabulary import STATUTS_VALIDATION_PUBLICS
+from . import table_versions
 from .geopackage import GEOM, METADATA_TABLE, SEARCH, SRS_ID, blob_wkb, open_readonly
 from .geopackage import quote as _q
+from .table_versions import VERSIONS_TABLE
 
 #: The PostgreSQL schema that holds the atlas, unless told otherwise.
 DEFAULT_SCHEMA = "atlas"
@@ -156,6 +160,13 @@ def _index_table(cur, coll: sch.Collection, schema: str, table: str) -> None:
     for f in coll.fields:
         if f.indexed and f.name != coll.id_field:
             cur.execute(f"CREATE INDEX {_q(f'idx_{table}_{f.name}')} ON {qt} ({_q(f.name)})")
+    for sort in coll.sorts:  # the provider's ORDER BY: the sort field in SQLite's NULL order, the id ascending
+        for descending in (False, True):
+            keys = ", ".join(
+                _q(c) + ((" DESC NULLS LAST" if d else " ASC NULLS FIRST") if c == sort.field else "")
+                for c, d in sort.keys(coll.id_field, descending)
+            )
+            cur.execute(f"CREATE INDEX {_q(sort.name(table, descending))} ON {qt} ({keys})")
 
 
 def _has_extension(cur, name: str) -> bool:
@@ -299,6 +310,15 @@ def load(
                 else []
             )
             cur.executemany(f"INSERT INTO {_q(staging)}.{_q(METADATA_TABLE)} VALUES (%s, %s)", meta_rows)
+            # the versions of the tables (what caches of figures key on), renewed by triggers at each change
+            has_versions = lite.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (VERSIONS_TABLE,)).fetchone()
+            given = dict(lite.execute(f"SELECT table_name, version FROM {VERSIONS_TABLE}")) if has_versions else {}
+            statements, version_rows = table_versions.postgis_sql(
+                staging, {t: given.get(t) or uuid.uuid4().hex for t, _ in tables}
+            )
+            for stmt in statements:
+                cur.execute(stmt)
+            cur.executemany(f"INSERT INTO {_q(staging)}.{VERSIONS_TABLE} VALUES (%s, %s)", version_rows)
             cur.execute(
                 f"COMMENT ON SCHEMA {_q(staging)} IS %s", (f"CoopAtlas, loaded from {gpkg.name} by coopatlas postgis",)
             )
