@@ -81,8 +81,7 @@ format: venv
 test: lint venv system-deps node-deps vendor venv-qgis
 	atlas_dir=$$(mktemp -d -t coopatlas-test-atlas.XXXXXX) && trap 'rm -rf "$$atlas_dir"' EXIT && \
 	atlas=$$($(PY) tests/support/atlas.py "$$atlas_dir") && \
-	COOPATLAS_TEST_ATLAS="$$atlas" $(PY) -m pytest -n 2 --dist loadgroup tests --ignore=tests/opendata && \
-	COOPATLAS_TEST_ATLAS="$$atlas" $(PY) -m pytest tests/opendata && \
+	COOPATLAS_TEST_ATLAS="$$atlas" $(PY) -m pytest -n 2 --dist loadgroup tests && \
 	COOPATLAS_GPKG="$$atlas" QT_QPA_PLATFORM=offscreen $(VENV_QGIS)/bin/python -m pytest -c tests/plugin/pytest.ini \
 		tests/plugin
 

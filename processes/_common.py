@@ -28,6 +28,7 @@ from coopatlas import criteria as crit
 from coopatlas.criteria import Criteria, CriteriaError
 from coopatlas.stats import SCOPES
 from coopatlas.store import Store, open_store
+from coopatlas.store.faults import unavailable_cause
 
 from ._data_location import data_location, known
 
@@ -195,6 +196,9 @@ class AtlasProcessor(BaseProcessor):
     METADATA: dict = {}
     #: Values of the ``format`` input whose result is a file (sent raw only).
     BINARY_FORMATS = ("csv", "png", "svg", "pdf")
+    #: Whether a job of this process reads the atlas database: its submission is then refused (503,
+    #: ``Retry-After``, no job) while that database cannot answer (:meth:`check_request`).
+    READS_ATLAS = True
 
     def __init__(self, processor_def: dict):
         super().__init__(processor_def, copy.deepcopy(self.METADATA))
@@ -278,7 +282,8 @@ class AtlasProcessor(BaseProcessor):
 
     def check_request(self, data: Any, response: str | None = "raw", outputs: Any = None) -> dict:
         """Everything about an execution request that can be refused before a job is created: the inputs,
-        ``response`` (``raw`` or ``document``; binary results are only ``raw``) and ``outputs``."""
+        ``response`` (``raw`` or ``document``; binary results are only ``raw``) and ``outputs``; then, when
+        the process reads the atlas, that its database answers (:meth:`atlas_answers`)."""
         values = self.validate(data)
         response = response or "raw"
         if response not in RESPONSES:
@@ -293,7 +298,26 @@ class AtlasProcessor(BaseProcessor):
             names = list(outputs) if isinstance(outputs, (dict, list)) else None
             if names is None or any(n != OUTPUT for n in names):
                 raise InputError("outputs", f"this process has one output, {OUTPUT!r}")
+        if self.READS_ATLAS:
+            self.atlas_answers()
         return values
+
+    def atlas_answers(self) -> None:
+        """Ask the atlas database the simplest question; the driver's error when it cannot answer, which the
+        job manager answers 503 with ``Retry-After`` and no job. Whether the inputs' checks read the database
+        depends on the worker (the codes they check against are read once per worker: :func:`known`), so
+        without this a submission while the database is down would be refused by one worker and accepted
+        by another, as a job bound to fail. As a pool's "pre-ping": when the question fails on the connection
+        this thread held (one PostgreSQL dropped when it stopped, unknown to the driver until used), it is
+        asked again on a new one, which tells a database that is back from one that is still down."""
+        store = self.store
+        try:
+            store.scalar("SELECT 1")
+        except Exception as exc:
+            if not unavailable_cause(exc):
+                raise
+            store.close()  # this thread's connection: the next question opens a new one
+            store.scalar("SELECT 1")
 
     # --- execution ---
     #: ``report(fraction, message)`` of the job running the process, set by the job manager

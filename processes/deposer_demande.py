@@ -253,6 +253,7 @@ class DeposerDemandeProcessor(AtlasProcessor):
 
     METADATA = PROCESS_METADATA
     BINARY_FORMATS = ()
+    READS_ATLAS = False  # its database is the Bourse's, read at every submission (:meth:`_precheck`)
 
     def validate(self, data) -> dict:
         """The inputs checked against their schemas and by the form's validation, every bad or missing input

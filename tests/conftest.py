@@ -32,7 +32,7 @@ if str(ROOT / "tests") not in sys.path:  # "support" lives in tests/ ("tests" is
 
 from support.atlas import AtlasBuildError, session_atlas  # noqa: E402
 from support.postgis import free_port  # noqa: E402
-from support.servers import answers_within, serve_command  # noqa: E402
+from support.servers import answers_within, http_session, serve_command  # noqa: E402
 
 #: Seconds to wait for a server to answer.
 START_TIMEOUT = 180
@@ -102,10 +102,9 @@ class RunningServer:
 
     @property
     def session(self):
-        import requests
-
+        """The client session of the tests (:func:`support.servers.http_session`)."""
         if self._session is None:
-            self._session = requests.Session()
+            self._session = http_session()
         return self._session
 
     def get(self, path: str, timeout: float = 60, **params):

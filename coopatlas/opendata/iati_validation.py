@@ -4,7 +4,13 @@
 * :func:`schema_errors`: the XSD errors (lxml), with their line;
 * :func:`codelist_errors`: every code checked against its code list, using IATI's own ``mapping.xml``
   (which path takes which list, under which condition). A mapped path that occurs in the document but
-  whose code list is not kept is itself an error (the check never passes by ignoring a code).
+  whose code list is not kept is itself an error (the check never passes by ignoring a code);
+* :func:`parse_document`: an activity file as lxml elements, comments and all.
+
+Every file is read with a parser of its own (:func:`parser`), never with lxml's default parser: that one is
+shared by the whole process (per thread), and a library may replace it. OWSLib does, on import, with a parser
+that drops comments: the comments of an export (the projects left out, and why) then vanished from every
+document parsed afterwards in that process.
 """
 
 from __future__ import annotations
@@ -20,15 +26,21 @@ CODELISTS = IATI_DIR / "codelists"
 MAPPING = IATI_DIR / "mapping.xml"
 
 
+def parser() -> etree.XMLParser:
+    """A parser of this module's own (lxml's settings, large documents allowed, no network, no entity
+    expanded), whatever lxml's process-wide default parser has become."""
+    return etree.XMLParser(huge_tree=True, no_network=True, resolve_entities=False)
+
+
 @functools.cache
 def activity_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+    return etree.XMLSchema(etree.parse(str(SCHEMA), parser()))
 
 
 @functools.cache
 def codelist(name: str) -> frozenset[str]:
     """The codes of a kept code list (``FileNotFoundError`` when it is not kept)."""
-    tree = etree.parse(str(CODELISTS / f"{name}.xml"))
+    tree = etree.parse(str(CODELISTS / f"{name}.xml"), parser())
     return frozenset(c.text.strip() for c in tree.iterfind(".//codelist-item/code") if c.text)
 
 
@@ -36,7 +48,7 @@ def codelist(name: str) -> frozenset[str]:
 def mappings() -> tuple[tuple[str, str, str | None], ...]:
     """``(path, code list, condition)`` of IATI's mapping file, activity paths only."""
     out = []
-    for mapping in etree.parse(str(MAPPING)).iterfind("mapping"):
+    for mapping in etree.parse(str(MAPPING), parser()).iterfind("mapping"):
         path = mapping.findtext("path").strip()
         if "iati-organisation" in path:
             continue
@@ -45,16 +57,17 @@ def mappings() -> tuple[tuple[str, str, str | None], ...]:
     return tuple(out)
 
 
-def _parse(document: bytes | etree._Element) -> etree._Element:
+def parse_document(document: bytes | etree._Element) -> etree._Element:
+    """The root of an activity file given as bytes (with its comments), or the element given."""
     if isinstance(document, (bytes, bytearray)):
-        return etree.fromstring(bytes(document), etree.XMLParser(huge_tree=True))
+        return etree.fromstring(bytes(document), parser())
     return document
 
 
 def schema_errors(document: bytes | etree._Element) -> list[str]:
     """The document's errors against the IATI 2.03 activity schema (``[]`` when valid)."""
     schema = activity_schema()
-    root = _parse(document)
+    root = parse_document(document)
     if schema.validate(root):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
@@ -98,7 +111,7 @@ def _values(index: dict, mapping_path: str, condition: str | None) -> list[str]:
 
 def codelist_errors(document: bytes | etree._Element) -> list[str]:
     """Every code of the document that is not in its IATI code list (``[]`` when all are)."""
-    index = _elements_by_path(_parse(document))
+    index = _elements_by_path(parse_document(document))
     errors = []
     for path, name, condition in mappings():
         values = _values(index, path, condition)

@@ -11,7 +11,9 @@ It builds nothing (``make serve`` builds the GeoPackage and installs the web ass
    self-contained (:func:`coopatlas.server.config.offline_openapi`), into ``var/openapi.json``;
 3. replaces itself with gunicorn serving :data:`coopatlas.server.app.APP` with several workers, each with
    several threads (:class:`coopatlas.server.worker.ThreadWorker`: gunicorn's ``gthread`` with read and write
-   timeouts on every connection), so that idle or slow clients hold a thread each, never a whole worker.
+   timeouts on every connection), so that idle or slow clients hold a thread each, never a whole worker;
+   kept-alive connections stay open longer than their clients keep them (:data:`DEFAULT_KEEPALIVE`), so that a
+   client never reuses one the server is closing.
 
 Host and port: ``--host``/``--port``, else ``HOST``/``PORT``, else 127.0.0.1:5000. The public URL:
 ``--url``, else ``COOPATLAS_URL``, else ``http://<host>:<port>``.
@@ -29,6 +31,16 @@ from pathlib import Path
 from . import config as C
 
 DATABASE_URL_ENV = "COOPATLAS_DATABASE_URL"
+#: Seconds an idle kept-alive connection stays open (gunicorn's ``--keep-alive``; its default, 2, is meant for
+#: clients that connect directly). A client that reuses a connection at the moment the server closes it gets
+#: "connection reset by peer" (or a connection closed without an answer): the one who closes an idle
+#: connection must be the client. So the server waits longer than the clients and proxies that keep
+#: connections: a reverse proxy's pool of upstream connections (nginx's ``keepalive_timeout``, 60 s by
+#: default; most load balancers' idle timeout, 60 s), and HTTP libraries that reuse a connection after a pause
+#: of a few seconds (``requests`` sessions, QGIS, browsers). An idle connection holds no thread (gunicorn's
+#: threaded worker waits for it in its event loop), only a socket among the worker's ``worker_connections``.
+DEFAULT_KEEPALIVE = 75
+
 #: A read replica of COOPATLAS_DATABASE_URL: the collections (features, tiles, maps) and the processes read
 #: it; every write (the Bourse, the live database, the jobs) still goes to COOPATLAS_DATABASE_URL.
 READ_URL_ENV = "COOPATLAS_DATABASE_READ_URL"
@@ -77,6 +89,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=float(env.get("COOPATLAS_READ_TIMEOUT") or 10),
         help="seconds a client may keep the server waiting between two reads of its request "
         "(default: $COOPATLAS_READ_TIMEOUT or 10)",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=int(env.get("COOPATLAS_KEEPALIVE") or DEFAULT_KEEPALIVE),
+        help="seconds an idle kept-alive connection stays open for the client's next request "
+        f"(default: $COOPATLAS_KEEPALIVE or {DEFAULT_KEEPALIVE})",
     )
     parser.add_argument("--timeout", type=int, default=120, help="gunicorn worker timeout, seconds")
     parser.add_argument(
@@ -205,6 +224,8 @@ def gunicorn_argv(args, bind: str) -> list[str]:
         str(max(1, args.threads)),
         "--timeout",
         str(args.timeout),
+        "--keep-alive",
+        str(args.keep_alive),
         "--graceful-timeout",
         "10",
         "--pythonpath",

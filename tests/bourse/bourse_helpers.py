@@ -22,7 +22,7 @@ import requests
 
 from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
 from support.postgis import free_port
-from support.servers import answers_within, serve_command
+from support.servers import answers_within, http_session, serve_command  # http_session: GETs reset are resent
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -121,7 +121,7 @@ class BourseServer:
     database_url: str | None
     env: dict
     port: int
-    _s: requests.Session = field(default_factory=requests.Session, repr=False)
+    _s: requests.Session = field(default_factory=http_session, repr=False)
 
     @property
     def live_db(self) -> Path:
@@ -240,7 +240,7 @@ class Api:
         self, server: BourseServer, email: str | None = None, password: str = PASSWORD, token: str | None = None
     ):
         self.server = server
-        self.s = requests.Session()
+        self.s = http_session()
         self.token = token
         if email:
             r = self.s.post(server.url + "/api/jetons", json={"email": email, "mot_de_passe": password}, timeout=30)

@@ -103,7 +103,7 @@ def test_anonymous_cannot_write_anything(server, people, data):
     fake = H.Api(server, token="ca_not-a-real-token")
     assert fake.get("/api/moi").status_code == 401
     # the web pages send anonymous visitors to the login page, and change nothing
-    s = requests.Session()
+    s = H.http_session()
     for path in (
         f"/bourse/ambassade/demandes/{ref}",
         "/compte/collectivite",
@@ -205,7 +205,7 @@ def test_failed_logins_are_throttled(server):
 
 
 def _web_login(server, email, headers=None):
-    s = requests.Session()
+    s = H.http_session()
     if headers:
         s.headers.update(headers)
     page = s.get(server.url + "/compte/connexion")

@@ -9,7 +9,6 @@ import json
 import re
 
 import bourse_helpers as H
-import requests
 from pypdf import PdfReader
 
 
@@ -94,7 +93,7 @@ def test_collectivity_updates_its_contacts(server, people):
 
 
 def test_collectivity_web_page(server, people):
-    s = requests.Session()
+    s = H.http_session()
     page = s.get(server.url + "/compte/connexion")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     s.post(

@@ -109,6 +109,22 @@ def test_a_body_that_stops_coming_is_a_408(server):
     assert b"stopped sending" in answer and time.monotonic() - started < 30
 
 
+def test_an_idle_kept_alive_connection_stays_open_for_the_next_request(server):
+    """A client that pauses a few seconds between two requests on its connection (a session polling a job, a
+    proxy's pool) finds it open: the server keeps idle connections longer than its clients do (``coopatlas
+    serve --keep-alive``), so that it does not close one as a request arrives on it (a reset for the client)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        for pause in (5, 0):  # more than gunicorn's own keep-alive (2 s)
+            sock.sendall(b"GET /conformance?f=json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = b""
+            while not _complete(answer):
+                chunk = sock.recv(65536)
+                assert chunk, f"the server closed the kept-alive connection: {answer[:200]!r}"
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+            time.sleep(pause)
+
+
 # --- 2. request bodies ---------------------------------------------------------------------------------------
 
 BODY_ROUTES = ["/bourse/deposer", "/collections/projets/items", "/processes/statistiques/execution", "/api/jetons"]
@@ -178,7 +194,7 @@ def test_a_small_chunked_body_is_read_as_usual(server):
 
 
 def _login_form(server):
-    s = requests.Session()
+    s = H.http_session()
     page = s.get(server.url + "/compte/connexion")
     return s, re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import bourse_helpers as H
 import pytest
-import requests
 
 ASYNC = {"Prefer": "respond-async"}
 
@@ -60,7 +59,7 @@ def clients(request, server, people):
             "col_a": H.Api(srv, "col.a.jobs@collectivite.example"),
             "col_b": H.Api(srv, "col.b.jobs@collectivite.example"),
         }
-    return srv, {**accounts, "anon1": requests.Session(), "anon2": requests.Session()}
+    return srv, {**accounts, "anon1": H.http_session(), "anon2": H.http_session()}
 
 
 def _post(client, srv, path, **kw):
@@ -107,7 +106,7 @@ def test_jobs_are_seen_by_whoever_started_them_only(clients):
         assert _listed(c[who], srv) == {job_id}, who
         assert _get(c[who], srv, f"/jobs/{job_id}/results?f=json").status_code == 200
     assert set(jobs.values()) <= _listed(c["admin"], srv)
-    stranger = requests.Session()
+    stranger = H.http_session()
     assert _listed(stranger, srv) == set()  # no cookie, no account: no job
     stranger.cookies.set("coopatlas_travaux", "x" * 43)
     assert _listed(stranger, srv) == set()
@@ -164,7 +163,7 @@ def _result_files(srv) -> set[str]:
 
 
 def test_jobs_are_purged_after_their_retention(capped):
-    client = requests.Session()
+    client = H.http_session()
     job_id = _start(client, capped)
     assert _wait(client, capped, job_id)["status"] == "successful"
     assert any(job_id in name for name in _result_files(capped))
@@ -177,7 +176,7 @@ def test_jobs_are_purged_after_their_retention(capped):
 
 
 def test_jobs_purge_command(capped):
-    client = requests.Session()
+    client = H.http_session()
     job_id = _start(client, capped)
     assert _wait(client, capped, job_id)["status"] == "successful"
     env = {k: v for k, v in capped.env.items() if k not in ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")}
@@ -196,7 +195,7 @@ def test_jobs_purge_command(capped):
 
 
 def test_asynchronous_jobs_are_capped_per_client_and_in_total(capped):
-    first, second, third = requests.Session(), requests.Session(), requests.Session()
+    first, second, third = H.http_session(), H.http_session(), H.http_session()
     world = {"atlas": "monde"}  # a long job: still running while the test runs
     _start(first, capped, "carte-pays", world)
     r = _post(first, capped, "/processes/statistiques/execution", json={"inputs": {}}, headers=ASYNC)

@@ -61,7 +61,7 @@ def test_load_submissions_while_maps_are_read(server, people):
             "/collections/demandes/items?f=json&bbox=-6,9,3,16&limit=200",
             "/collections/pays/items/BF?f=json",
         ]
-        s = requests.Session()
+        s = H.http_session()
         k = i
         while not stop.is_set():
             path = paths[k % len(paths)]
@@ -144,7 +144,7 @@ def test_sigkill_mid_write_loses_no_acknowledged_request_and_rebuild_keeps_live_
     stop = threading.Event()
 
     def worker(k):
-        s = requests.Session()
+        s = H.http_session()
         i = 0
         while not stop.is_set():
             i += 1

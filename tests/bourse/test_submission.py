@@ -174,7 +174,7 @@ def _form(inputs: dict) -> dict:
 
 
 def test_form_success_redirects_to_the_reference(server, smtp):
-    s = requests.Session()
+    s = H.http_session()
     s.headers["X-Forwarded-For"] = H.new_ip()
     page = s.get(server.url + "/bourse/deposer?lang=en")
     assert page.status_code == 200 and 'lang="en"' in page.text
@@ -210,7 +210,7 @@ def test_form_without_csrf_token_stores_nothing(server):
 
 
 def test_form_errors_are_shown_next_to_their_field(server):
-    s = requests.Session()
+    s = H.http_session()
     page = s.get(server.url + "/bourse/deposer?lang=fr")
     inputs = H.request_inputs(contact_email="pas-une-adresse", lieu="Nulle-Part-Sur-Mer", titre="")
     before = _live_count(server)
@@ -232,7 +232,7 @@ def test_form_errors_are_shown_next_to_their_field(server):
 
 
 def test_form_honeypot(server):
-    s = requests.Session()
+    s = H.http_session()
     page = s.get(server.url + "/bourse/deposer")
     before = _live_count(server)
     r = s.post(

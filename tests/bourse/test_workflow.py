@@ -7,7 +7,6 @@ import html
 import re
 
 import bourse_helpers as H
-import requests
 
 
 def _public(server, ref):
@@ -141,7 +140,7 @@ def test_completion_by_the_submitter(server, people, smtp, submitted):
     mail = smtp.wait_for(to="completer@commune.example", contains="Complete your request")
     link = re.search(r"(http://\S+/bourse/completer/\S+)", H.SmtpSink.body(mail)).group(1)
     assert link.startswith(server.url)
-    s = requests.Session()
+    s = H.http_session()
     page = s.get(link)
     assert page.status_code == 200 and "Précisez le budget" in page.text
     assert inputs["titre"] in html.unescape(page.text)
@@ -190,7 +189,7 @@ def test_a_request_of_the_built_atlas_can_be_decided(server, people):
 
 def test_embassy_web_pages(server, people, submitted):
     ref, _ = submitted(titre="Maraîchage communal de Ziniaré")
-    s = requests.Session()
+    s = H.http_session()
     login = s.get(server.url + "/compte/connexion")
     csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
     r = s.post(

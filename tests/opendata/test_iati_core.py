@@ -11,7 +11,7 @@ from lxml import etree
 from coopatlas.criteria import Criteria
 from coopatlas.opendata import iati_codes as codes
 from coopatlas.opendata.iati import activities_document
-from coopatlas.opendata.iati_validation import codelist_errors, schema_errors
+from coopatlas.opendata.iati_validation import codelist_errors, parse_document, schema_errors
 from coopatlas.store import Store
 
 
@@ -42,7 +42,7 @@ def test_projects_without_status_or_year_are_left_out_and_named(atlas_gpkg_path,
     try:
         first = activities_document(store, Criteria.from_params({"pays": "ML"}))
         again = activities_document(store, Criteria.from_params({"pays": "ML"}))
-        doc = etree.fromstring(first)
+        doc = parse_document(first)
     finally:
         store.close()
     assert schema_errors(doc) == [] and codelist_errors(doc) == []
@@ -52,3 +52,21 @@ def test_projects_without_status_or_year_are_left_out_and_named(atlas_gpkg_path,
     assert any("without a status" in c and ids[0] in c for c in comments)
     assert any("without any year" in c and ids[1] in c for c in comments)
     assert first == again  # the same bytes for the same atlas and search
+
+
+def test_comments_survive_a_replaced_default_parser(atlas_gpkg_path):
+    """lxml's default parser is the process's: a library may replace it (OWSLib does, on import, with one
+    that drops comments). The left-out projects named in comments are still read from the document."""
+    store = Store(atlas_gpkg_path)
+    try:
+        document = activities_document(store, Criteria.from_params({"pays": "ML"}))
+    finally:
+        store.close()
+    etree.set_default_parser(etree.XMLParser(remove_comments=True))
+    try:
+        assert not list(etree.fromstring(document).iter(etree.Comment))  # what the replaced parser does
+        comments = [c.text for c in parse_document(document).iter(etree.Comment)]
+    finally:
+        etree.set_default_parser()  # lxml's own again
+    assert comments and "IATI 2.03 activities" in comments[0]
+    assert codelist_errors(document) == [] and schema_errors(document) == []

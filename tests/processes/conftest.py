@@ -22,7 +22,7 @@ for _path in (_TESTS, _TESTS / "processes"):  # "support" lives in tests/ ("test
         sys.path.insert(0, str(_path))
 
 from support.fixtures import postgis_cluster, postgis_url  # noqa: E402,F401
-from support.servers import AtlasServer, ServerError  # noqa: E402
+from support.servers import AtlasServer, ServerError, http_session  # noqa: E402
 from support.xdist import group_folder  # noqa: E402
 
 ROOT = _TESTS.parent
@@ -37,7 +37,7 @@ class ProcessServer:
     def __init__(self, server: AtlasServer, gpkg: Path):
         self.server, self.gpkg = server, gpkg
         self.url = server.url
-        self.http = requests.Session()
+        self.http = http_session()
 
     def execute(
         self, process: str, inputs, *, prefer: str | None = None, timeout: float = 300, body=None, **extra

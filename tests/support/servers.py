@@ -52,6 +52,52 @@ def serve_command(
     return args + list(extra_args)
 
 
+#: Methods sent again when the server closed their kept-alive connection as they were sent (idempotent).
+RESENT_METHODS = frozenset({"GET", "HEAD"})
+
+
+def http_session():
+    """A ``requests`` session for a test's client of our servers: as ``requests.Session()``, except that a GET
+    or HEAD whose kept-alive connection was closed by the server as it was reused ("connection reset by
+    peer", or closed without an answer) is sent again on a new connection. The server keeps idle connections
+    longer than clients pause (``coopatlas serve --keep-alive``), which makes that race rare; it cannot make
+    it impossible (a client may pause exactly that long), hence the retry, for idempotent requests only: a
+    POST is never sent twice. Nothing else is retried (no timeout, no refused connection, no status)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=_retry_on_reset())
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _retry_on_reset():
+    from urllib3.exceptions import ProtocolError
+    from urllib3.util.retry import Retry
+
+    class RetryOnReset(Retry):
+        """urllib3's retries as ``requests`` sets them (none), but for a connection closed under a GET."""
+
+        def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+            if not isinstance(error, ProtocolError):  # requests' own handling (Retry(0, read=False))
+                return Retry(0, read=False).increment(method, url, response, error, _pool, _stacktrace)
+            return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    return RetryOnReset(
+        total=3,
+        connect=0,
+        read=3,
+        redirect=0,
+        status=0,
+        other=0,
+        allowed_methods=RESENT_METHODS,
+        respect_retry_after_header=False,  # a 503 with Retry-After is an answer the tests check, not a retry
+        raise_on_status=False,
+    )
+
+
 def answers_within(proc: subprocess.Popen | None, url: str, timeout: float, log_tail=lambda: "") -> bool:
     """Wait until ``GET url`` answers 200 (True), or ``timeout`` seconds have passed (False). A server process
     that exits meanwhile raises ``RuntimeError`` with ``log_tail()``, the end of its log (``proc`` None: a

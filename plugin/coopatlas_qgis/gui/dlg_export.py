@@ -1,5 +1,6 @@
 """Exports made by the server: "Exporter les résultats en PDF" (process ``rapport``) and the country
-cooperation map (process ``carte-pays``: PDF, SVG, PNG or GeoTIFF, the latter addable as a raster layer)."""
+cooperation map (process ``carte-pays``: PDF, SVG, PNG or GeoTIFF, the latter addable as a raster layer; optionally
+of a period, ``datetime``, or as a small multiple at several dates, ``dates``)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from qgis.PyQt.QtWidgets import QDialog
 from ..core.errors import AtlasError
 from ..core.i18n import tr
 from ..core.layers import add_raster
+from ..core.periods import date_list, period
 from ..core.processes import describe
-from ..core.search import Search
+from ..core.search import YEAR_RANGE, Search
 from .common import busy, fill_combo, form
 
 REPORT, COUNTRY_MAP = "rapport", "carte-pays"
 MAP_FORMATS = ("pdf", "svg", "png", "geotiff")
+YEAR_UNSET = YEAR_RANGE[0] - 1  # the year boxes' minimum, shown as "from —" / "to —"
 SUFFIX = {"pdf": ".pdf", "svg": ".svg", "png": ".png", "geotiff": ".tif", "tiff": ".tif"}
 
 
@@ -46,6 +49,13 @@ class ExportDialog(QDialog, form("dlg_export")):
             self.chk_add_layer,
         ):
             widget.setVisible(is_map)
+        # a server without these inputs (an older version) is not offered them
+        for widgets, name in (
+            ((self.lbl_period, self.sb_year_from, self.sb_year_to), "datetime"),
+            ((self.lbl_dates, self.le_dates), "dates"),
+        ):
+            for widget in widgets:
+                widget.setVisible(is_map and name in self.info.inputs)
         if is_map:
             self.setWindowTitle(tr("Country cooperation map"))
             self.le_title.setPlaceholderText(tr("The server's title"))
@@ -88,7 +98,8 @@ class ExportDialog(QDialog, form("dlg_export")):
             self.fw_output.setFilePath(str(Path(current).with_suffix(suffix)))
 
     def inputs(self) -> dict:
-        """The process inputs: the criteria, plus the title (report) or country, format and paper (map)."""
+        """The process inputs: the criteria, plus the title (report) or country, format, paper, period and
+        dates of a small multiple (map)."""
         values = self.search.inputs()
         values[self.info.pick("titre", "title")] = self.le_title.text().strip() or None
         if self.mode == REPORT:
@@ -99,9 +110,15 @@ class ExportDialog(QDialog, form("dlg_export")):
             values[self.info.pick("format")] = self.cb_format.currentData()
             if self.cb_paper.count():
                 values[self.info.pick("papier", "paper", "format_papier")] = self.cb_paper.currentData()
+            values["datetime"] = period(self._year(self.sb_year_from), self._year(self.sb_year_to))
+            values["dates"] = date_list(self.le_dates.text())
         if "lang" in self.info.inputs:
             values["lang"] = self.session.lang
         return {k: v for k, v in values.items() if v is not None}
+
+    @staticmethod
+    def _year(box) -> int | None:
+        return None if box.value() == YEAR_UNSET else box.value()
 
     def export(self, path: str | None = None):
         """Run the process in the background and save its result at ``path`` (the file field's by default)."""

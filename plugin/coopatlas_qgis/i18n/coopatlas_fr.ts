@@ -670,6 +670,11 @@
     </message>
     <message>
       <location filename="../processing/algorithms.py" />
+      <source>Period: a year or an interval of years (1995, 2000/2010, ../1990)</source>
+      <translation>Période : une année ou un intervalle d'années (1995, 2000/2010, ../1990)</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms.py" />
       <source>Projects, cooperation requests, French authorities, partners or links matching the atlas criteria, filtered by the CoopAtlas server (CQL2), as a vector layer in EPSG:4326. Lists are comma-separated codes of the server's vocabulary (/vocabulaire).</source>
       <translation>Les projets, demandes de coopération, collectivités françaises, partenaires ou liens répondant aux critères de l'atlas, filtrés par le serveur CoopAtlas (CQL2), en couche vecteur EPSG:4326. Les listes sont des codes du vocabulaire du serveur (/vocabulaire) séparés par des virgules.</translation>
     </message>
@@ -697,6 +702,11 @@
       <location filename="../processing/algorithms.py" />
       <source>Search the atlas</source>
       <translation>Rechercher dans l'atlas</translation>
+    </message>
+    <message>
+      <location filename="../processing/algorithms.py" />
+      <source>Small multiple: 2 to 6 years or intervals, comma-separated</source>
+      <translation>Petits multiples : 2 à 6 années ou intervalles, séparés par des virgules</translation>
     </message>
     <message>
       <location filename="../processing/algorithms.py" />
@@ -740,8 +750,8 @@
     </message>
     <message>
       <location filename="../processing/algorithms.py" />
-      <source>The map of the cooperation with one country (its partners, the French authorities engaged), made by the server (process 'carte-pays') as PDF, SVG, PNG or GeoTIFF. The other criteria narrow the projects shown.</source>
-      <translation>La carte de la coopération avec un pays (ses partenaires, les collectivités françaises engagées), produite par le serveur (traitement « carte-pays ») en PDF, SVG, PNG ou GeoTIFF. Les autres critères restreignent les projets montrés.</translation>
+      <source>The map of the cooperation with one country (its partners, the French authorities engaged), made by the server (process 'carte-pays') as PDF, SVG, PNG or GeoTIFF. The other criteria narrow the projects shown. Period: a year (1995) or an interval of years (2000/2010, ../1990, 2012/..), only what was active then is mapped. Small multiple: 2 to 6 such dates, comma-separated, one panel per date on one page (PDF, SVG or PNG; not with a period).</source>
+      <translation>La carte de la coopération avec un pays (ses partenaires, les collectivités françaises engagées), produite par le serveur (traitement « carte-pays ») en PDF, SVG, PNG ou GeoTIFF. Les autres critères restreignent les projets montrés. Période : une année (1995) ou un intervalle d'années (2000/2010, ../1990, 2012/..), seul ce qui était actif alors est cartographié. Petits multiples : 2 à 6 de ces dates, séparées par des virgules, une vignette par date sur une même page (PDF, SVG ou PNG ; pas avec une période).</translation>
     </message>
     <message>
       <location filename="../processing/algorithms.py" />
@@ -788,6 +798,11 @@
     <name>ExportDialog</name>
     <message>
       <location filename="../gui/ui/dlg_export.ui" />
+      <source>2 to 6 years or intervals, e.g. ../1990, 1995, 2000/2005</source>
+      <translation>2 à 6 années ou intervalles, p. ex. ../1990, 1995, 2000/2005</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
       <source>Add the GeoTIFF map to the project</source>
       <translation>Ajouter la carte GeoTIFF au projet</translation>
     </message>
@@ -813,8 +828,23 @@
     </message>
     <message>
       <location filename="../gui/ui/dlg_export.ui" />
+      <source>One panel per date, same extent and scale, one legend (PDF, SVG or PNG; not with a period)</source>
+      <translation>Une vignette par date, même étendue et même échelle, une légende commune (PDF, SVG ou PNG ; pas avec une période)</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
+      <source>Only the projects and requests active in this period are mapped (both years are optional)</source>
+      <translation>Seuls les projets et demandes actifs pendant cette période sont cartographiés (les deux années sont facultatives)</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
       <source>Paper</source>
       <translation>Papier</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
+      <source>Period (active)</source>
+      <translation>Période (actifs)</translation>
     </message>
     <message>
       <location filename="../gui/ui/dlg_export.ui" />
@@ -823,8 +853,23 @@
     </message>
     <message>
       <location filename="../gui/ui/dlg_export.ui" />
+      <source>Small multiple</source>
+      <translation>Petits multiples</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
       <source>Title</source>
       <translation>Titre</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
+      <source>from —</source>
+      <translation>depuis —</translation>
+    </message>
+    <message>
+      <location filename="../gui/ui/dlg_export.ui" />
+      <source>to —</source>
+      <translation>jusqu'à —</translation>
     </message>
   </context>
   <context>

@@ -30,6 +30,7 @@ from qgis.core import (
 from ..core.client import AtlasClient
 from ..core.errors import AtlasError
 from ..core.i18n import lang, tr
+from ..core.periods import date_list
 from ..core.processes import describe
 from ..core.result import filter_params
 from ..core.search import CRITERIA, YEAR_RANGE, Search
@@ -304,6 +305,8 @@ class CountryMapAlgorithm(FileProcessAlgorithm):
     PAYS = "PAYS"
     FORMAT = "FORMAT"
     PAPER = "PAPER"
+    DATETIME = "DATETIME"
+    DATES = "DATES"
     FORMATS = ("pdf", "svg", "png", "geotiff")
     process = "carte-pays"
 
@@ -317,7 +320,9 @@ class CountryMapAlgorithm(FileProcessAlgorithm):
         return tr(
             "The map of the cooperation with one country (its partners, the French authorities engaged), "
             "made by the server (process 'carte-pays') as PDF, SVG, PNG or GeoTIFF. The other criteria "
-            "narrow the projects shown."
+            "narrow the projects shown. Period: a year (1995) or an interval of years (2000/2010, ../1990, "
+            "2012/..), only what was active then is mapped. Small multiple: 2 to 6 such dates, comma-separated, "
+            "one panel per date on one page (PDF, SVG or PNG; not with a period)."
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
@@ -327,6 +332,16 @@ class CountryMapAlgorithm(FileProcessAlgorithm):
             QgsProcessingParameterEnum(self.FORMAT, tr("Format"), options=list(self.FORMATS), defaultValue=0)
         )
         self.addParameter(QgsProcessingParameterString(self.PAPER, tr("Paper (A4 or A3)"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.DATETIME, tr("Period: a year or an interval of years (1995, 2000/2010, ../1990)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.DATES, tr("Small multiple: 2 to 6 years or intervals, comma-separated"), optional=True
+            )
+        )
         self.add_criteria_parameters()
         self.addParameter(
             QgsProcessingParameterFileDestination(self.OUTPUT, tr("Map"), tr("Maps (*.pdf *.svg *.png *.tif)"))
@@ -339,6 +354,12 @@ class CountryMapAlgorithm(FileProcessAlgorithm):
         paper = self.parameterAsString(parameters, self.PAPER, context)
         if paper:
             inputs["paper"] = paper.strip().upper()
+        period = self.parameterAsString(parameters, self.DATETIME, context).strip()
+        if period:
+            inputs["datetime"] = period
+        dates = date_list(self.parameterAsString(parameters, self.DATES, context))
+        if dates:
+            inputs["dates"] = dates
         return self.run_process(parameters, context, feedback, inputs)
 
 
