@@ -32,7 +32,7 @@ if str(ROOT / "tests") not in sys.path:  # "support" lives in tests/ ("tests" is
 
 from support.atlas import AtlasBuildError, session_atlas  # noqa: E402
 from support.postgis import free_port  # noqa: E402
-from support.servers import answers_within, http_session  # noqa: E402
+from support.servers import answers_within, http_session, serve_command  # noqa: E402
 
 #: Seconds to wait for a server to answer.
 START_TIMEOUT = 180
@@ -143,20 +143,7 @@ def start_server(
         environ["COOPATLAS_DATABASE_URL"] = database_url
     if gpkg:
         environ["COOPATLAS_GPKG"] = str(gpkg)
-    cmd = [
-        sys.executable,
-        "-m",
-        "coopatlas",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--var",
-        str(var),
-    ]
+    cmd = serve_command(port, var, workers=workers)
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
             cmd,

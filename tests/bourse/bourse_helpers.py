@@ -11,7 +11,6 @@ import email.policy
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +21,8 @@ from pathlib import Path
 import requests
 
 from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
-from support.servers import http_session  # the tests' client sessions (a GET reset on a reused connection is resent)
+from support.postgis import free_port
+from support.servers import answers_within, http_session, serve_command  # http_session: GETs reset are resent
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -41,12 +41,6 @@ SERVER_ENV = {
 
 def smtp_env(sink) -> dict:
     return {"COOPATLAS_SMTP_HOST": "127.0.0.1", "COOPATLAS_SMTP_PORT": str(sink.port)}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cli_command() -> list[str]:
@@ -187,20 +181,7 @@ def start_server(
         environ["COOPATLAS_DATABASE_URL"] = database_url
     if gpkg:
         environ["COOPATLAS_GPKG"] = str(gpkg)
-    serve = [
-        sys.executable,
-        "-m",
-        "coopatlas",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--var",
-        str(var),
-    ]
+    serve = serve_command(port, var, workers=workers)
     log = open(var / "server.log", "ab")
     proc = subprocess.Popen(
         serve,
@@ -212,16 +193,8 @@ def start_server(
         start_new_session=True,
     )
     server = BourseServer(f"http://127.0.0.1:{port}", proc, var, gpkg, database_url, environ, port)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited ({proc.returncode}):\n{server.log_tail()}")
-        try:
-            if requests.get(server.url + "/bourse/lieux?pays=BF&q=zin", timeout=5).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
+    if answers_within(proc, server.url + "/bourse/lieux?pays=BF&q=zin", START_TIMEOUT, server.log_tail):
+        return server
     server.kill()
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
 

@@ -18,14 +18,14 @@ import atexit
 import gc
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "tests") not in sys.path:  # tests/support: the server's command line and its wait (stdlib, requests)
+    sys.path.append(str(ROOT / "tests"))
 PLUGIN_DIR = ROOT / "plugin"
 ARTEFACTS = ROOT / "test-artefacts" / "plugin"
 
@@ -43,13 +43,10 @@ else:
 
 import pytest  # noqa: E402
 
+from support.postgis import free_port  # noqa: E402
+from support.servers import answers_within, serve_command  # noqa: E402
+
 SERVER_PYTHON = Path(os.environ.get("COOPATLAS_SERVER_PYTHON") or ROOT / ".venv" / "bin" / "python")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def atlas_gpkg(tmp_path_factory) -> Path:
@@ -72,28 +69,13 @@ def atlas_gpkg(tmp_path_factory) -> Path:
     return folder / "atlas.gpkg"
 
 
-def wait_for(url: str, proc: subprocess.Popen | None, seconds: float = 120.0) -> None:
-    deadline = time.monotonic() + seconds
-    last = None
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {proc.returncode})")
-        try:
-            with urllib.request.urlopen(url + "/?f=json", timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError as exc:
-            last = exc
-        time.sleep(0.3)
-    raise RuntimeError(f"no answer from {url} within {seconds} s: {last}")
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory):
     """Base URL of a running CoopAtlas server."""
     given = os.environ.get("COOPATLAS_TEST_SERVER_URL")
     if given:
-        wait_for(given.rstrip("/"), None, 30)
+        if not answers_within(None, given.rstrip("/") + "/?f=json", 30):
+            pytest.fail(f"no answer from {given} within 30 s")
         yield given.rstrip("/")
         return
     if not SERVER_PYTHON.exists():
@@ -105,22 +87,7 @@ def server_url(tmp_path_factory):
     var = tmp_path_factory.mktemp("server-var")
     log = open(var / "server.log", "w")
     proc = subprocess.Popen(
-        [
-            str(SERVER_PYTHON),
-            "-m",
-            "coopatlas",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--gpkg",
-            str(gpkg),
-            "--var",
-            str(var),
-            "--workers",
-            "2",
-        ],
+        serve_command(port, var, gpkg=gpkg, workers=2, python=SERVER_PYTHON),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -129,7 +96,8 @@ def server_url(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(url, proc)
+        if not answers_within(proc, url + "/?f=json", 120):
+            raise RuntimeError(f"no answer from {url} within 120 s")
     except RuntimeError as exc:
         proc.kill()
         log.close()
@@ -171,7 +139,8 @@ def postgis_server_url(tmp_path_factory):
         log.seek(0)
         pytest.fail(f"the PostGIS server did not start: {line}\n{log.read()[-4000:]}")
     url = line.split(" ", 1)[1]
-    wait_for(url, proc)
+    if not answers_within(proc, url + "/?f=json", 120):
+        raise RuntimeError(f"no answer from {url} within 120 s")
     yield url
     proc.stdin.close()  # the script stops its server and removes its cluster
     try:

@@ -6,10 +6,7 @@ Against a real server whose count budget is tiny (every count not cached is over
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,8 @@ from coopatlas_qgis.core.result import SearchResult
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.tasks import page_share
 from coopatlas_qgis.gui.wdg_results import counts_text
+from support.postgis import free_port
+from support.servers import answers_within, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_PYTHON = Path(os.environ.get("COOPATLAS_SERVER_PYTHON") or ROOT / ".venv" / "bin" / "python")
@@ -31,16 +30,13 @@ def costly_counts_url(server_url, tmp_path_factory):
     atlas = os.environ.get("COOPATLAS_TEST_ATLAS") or str(
         tmp_path_factory.getbasetemp() / "coopatlas-test-atlas/atlas.gpkg"
     )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     var = tmp_path_factory.mktemp("costly-counts")
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "COOPATLAS_URL": url, "COOPATLAS_COUNT_BUDGET_MS": "0.001"}
-    args = ["-m", "coopatlas", "serve", "--host", "127.0.0.1", "--port", str(port), "--gpkg", atlas, "--var", str(var)]
     with open(var / "server.log", "w") as log:
         proc = subprocess.Popen(
-            [str(SERVER_PYTHON), *args, "--workers", "1"],
+            serve_command(port, var, gpkg=atlas, workers=1, python=SERVER_PYTHON),
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -48,15 +44,12 @@ def costly_counts_url(server_url, tmp_path_factory):
             env=env,
         )
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/?f=json", timeout=5):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        pytest.fail((var / "server.log").read_text()[-3000:])
-                    time.sleep(0.3)
+            try:
+                answered = answers_within(proc, url + "/?f=json", 120)
+            except RuntimeError:  # the server exited
+                answered = False
+            if not answered:
+                pytest.fail((var / "server.log").read_text()[-3000:])
             yield url
         finally:
             proc.terminate()

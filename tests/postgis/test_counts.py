@@ -5,11 +5,13 @@ finished in the background; a Bourse request validated changes the cached count.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import psycopg2
 import pytest
+
+from support.counts_oracle import assert_every_number_matched, counts_found
+from support.counts_oracle import projets_page as page
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent / "bourse") not in sys.path:
@@ -55,32 +57,10 @@ def stingy_pg_server(server_factory, postgis_url):
     return server_factory(database_url=postgis_url, env={"COOPATLAS_COUNT_BUDGET_MS": "1"})
 
 
-def page(server, **params):
-    r = server.get("/collections/projets/items", f="json", **params)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 @pytest.mark.parametrize("params,where", CASES)
 def test_every_number_matched_is_an_exact_count(pg_server, postgis_url, params, where):
     n = expected(postgis_url, where)
-    for offset in (0, 7, 100):
-        for limit in (1, 10, 1000):
-            body = page(pg_server, offset=offset, limit=limit, sortby="-annee_lancement", **params)
-            returned = max(0, min(limit, n - offset))
-            assert body["numberReturned"] == returned
-            if "numberMatched" in body:
-                assert body["numberMatched"] == n, (params, offset, limit)
-            else:  # over the time budget (a loaded machine): only a full page may leave the count out
-                assert returned == limit and body["numberMatchedAtLeast"] == offset + limit, (params, offset, limit)
-    assert page(pg_server, resulttype="hits", **params)["numberMatched"] == n
-    # a count left out is finished in the background: every worker ends up answering it, exactly
-    answers = [page(pg_server, limit=1, **params).get("numberMatched") for _ in range(4)]
-    deadline = time.monotonic() + 60
-    while None in answers[-4:] and time.monotonic() < deadline:
-        time.sleep(0.1)
-        answers.append(page(pg_server, limit=1, **params).get("numberMatched"))
-    assert answers[-4:] == [n] * 4
+    assert_every_number_matched(pg_server, params, n)
 
 
 def test_count_over_budget_is_omitted_then_finished(stingy_pg_server, postgis_url):
@@ -96,14 +76,7 @@ def test_count_over_budget_is_omitted_then_finished(stingy_pg_server, postgis_ur
         else:
             assert first["numberMatchedAtLeast"] == 10
             omitted += 1
-        found = []
-        deadline = time.monotonic() + 60
-        while len(found) < 4 and time.monotonic() < deadline:
-            body = page(stingy_pg_server, **params)
-            if "numberMatched" in body:
-                found.append(body["numberMatched"])
-            time.sleep(0.02)
-        assert set(found) == {n}
+        assert counts_found(stingy_pg_server, params) == {n}
     assert omitted >= 1
     assert page(stingy_pg_server, resulttype="hits", filter="annee_lancement >= 1999")["numberMatched"] == expected(
         postgis_url, "p.annee_lancement >= 1999"

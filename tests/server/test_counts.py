@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from support.counts_oracle import assert_every_number_matched, counts_found
+from support.counts_oracle import projets_page as page
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent / "bourse") not in sys.path:
@@ -33,7 +35,6 @@ CASES = [
     ),
     ({"q": "eau"}, "p.recherche LIKE '% eau%'"),
 ]
-OFFSETS = (0, 7, 100)
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +48,6 @@ def expected(db, where: str) -> int:
     return db.execute(f"SELECT COUNT(*) FROM projets p WHERE {where}").fetchone()[0]
 
 
-def page(server, **params):
-    r = server.get("/collections/projets/items", f="json", **params)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def test_search_column_semantics(db):
     # the independent count of q relies on recherche being the normalised words separated by spaces
     assert expected(db, "p.recherche LIKE '% eau%'") > 0
@@ -61,23 +56,7 @@ def test_search_column_semantics(db):
 @pytest.mark.parametrize("params,where", CASES)
 def test_every_number_matched_is_an_exact_count(atlas_server, db, params, where):
     n = expected(db, where)
-    for offset in (0, 7, 100):
-        for limit in (1, 10, 1000):
-            body = page(atlas_server, offset=offset, limit=limit, sortby="-annee_lancement", **params)
-            returned = max(0, min(limit, n - offset))
-            assert body["numberReturned"] == returned
-            if "numberMatched" in body:
-                assert body["numberMatched"] == n, (params, offset, limit)
-            else:  # over the time budget (a loaded machine): only a full page may leave the count out
-                assert returned == limit and body["numberMatchedAtLeast"] == offset + limit, (params, offset, limit)
-    assert page(atlas_server, resulttype="hits", **params)["numberMatched"] == n
-    # a count left out is finished in the background: every worker ends up answering it, exactly
-    answers = [page(atlas_server, limit=1, **params).get("numberMatched") for _ in range(4)]
-    deadline = time.monotonic() + 60
-    while None in answers[-4:] and time.monotonic() < deadline:
-        time.sleep(0.1)
-        answers.append(page(atlas_server, limit=1, **params).get("numberMatched"))
-    assert answers[-4:] == [n] * 4
+    assert_every_number_matched(atlas_server, params, n)
 
 
 @pytest.fixture(scope="module")
@@ -99,14 +78,7 @@ def test_count_over_budget_is_omitted_then_finished(stingy_server, db):
             assert first["numberMatchedAtLeast"] == 10
             omitted += 1
         # the background count fills the cache of the worker; once there, it is exact
-        found = []
-        deadline = time.monotonic() + 60
-        while len(found) < 4 and time.monotonic() < deadline:
-            body = page(stingy_server, filter=f"annee_lancement >= {year}", limit=10)
-            if "numberMatched" in body:
-                found.append(body["numberMatched"])
-            time.sleep(0.02)
-        assert set(found) == {n}
+        assert counts_found(stingy_server, {"filter": f"annee_lancement >= {year}", "limit": 10}) == {n}
     assert omitted >= 1
     html = stingy_server.get(
         "/collections/projets/items",

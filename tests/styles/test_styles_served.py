@@ -11,10 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -22,14 +19,10 @@ import pytest
 import requests
 
 from coopatlas.styles import STYLES
+from support.postgis import free_port
+from support.servers import answers_within, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _serve(tmp_path: Path, gpkg: Path, port: int, url: str | None) -> subprocess.Popen:
@@ -39,24 +32,8 @@ def _serve(tmp_path: Path, gpkg: Path, port: int, url: str | None) -> subprocess
         env["COOPATLAS_URL"] = url
     var = tmp_path / f"var-{port}"
     var.mkdir()
-    cmd = [
-        sys.executable,
-        "-m",
-        "coopatlas",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--var",
-        str(var),
-        "--gpkg",
-        str(gpkg),
-    ]
     proc = subprocess.Popen(
-        cmd,
+        serve_command(port, var, gpkg=gpkg, workers=1),
         cwd=ROOT,
         env=env,
         stdout=open(var / "server.log", "wb"),
@@ -64,15 +41,16 @@ def _serve(tmp_path: Path, gpkg: Path, port: int, url: str | None) -> subprocess
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, (var / "server.log").read_text(errors="replace")[-3000:]
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/conformance?f=json", timeout=5).status_code == 200:
-                return proc
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
+
+    def log_tail() -> str:
+        return (var / "server.log").read_text(errors="replace")[-3000:]
+
+    try:
+        started = answers_within(proc, f"http://127.0.0.1:{port}/conformance?f=json", 120, log_tail)
+    except RuntimeError as exc:  # the server exited
+        raise AssertionError(str(exc)) from None
+    if started:
+        return proc
     os.killpg(proc.pid, signal.SIGKILL)
     raise AssertionError("the server did not start")
 

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from .postgis import free_port
@@ -27,6 +26,30 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class ServerError(RuntimeError):
     """The server did not start."""
+
+
+def serve_command(
+    port: int,
+    var: str | os.PathLike,
+    *,
+    gpkg: str | os.PathLike | None = None,
+    workers: int = 2,
+    threads: int | None = None,
+    host: str = "127.0.0.1",
+    python: str | os.PathLike = sys.executable,
+    extra_args: list[str] | tuple[str, ...] = (),
+) -> list[str]:
+    """The command line of ``python -m coopatlas serve`` on ``host:port`` with its own ``--var`` folder: the
+    GeoPackage ``gpkg`` (``--gpkg``; else the server reads ``$COOPATLAS_GPKG`` or ``$COOPATLAS_DATABASE_URL``,
+    which the caller sets in its environment), ``workers`` gunicorn workers of ``threads`` threads (the
+    command's default when None), run by ``python`` (the main venv's, also from QGIS's Python)."""
+    args = [str(python), "-m", "coopatlas", "serve", "--host", host, "--port", str(port)]
+    args += ["--workers", str(workers), "--var", str(var)]
+    if threads is not None:
+        args += ["--threads", str(threads)]
+    if gpkg is not None:
+        args += ["--gpkg", str(gpkg)]
+    return args + list(extra_args)
 
 
 #: Methods sent again when the server closed their kept-alive connection as they were sent (idempotent).
@@ -75,14 +98,15 @@ def _retry_on_reset():
     )
 
 
-def answers_within(proc: subprocess.Popen, url: str, timeout: float, log_tail) -> bool:
+def answers_within(proc: subprocess.Popen | None, url: str, timeout: float, log_tail=lambda: "") -> bool:
     """Wait until ``GET url`` answers 200 (True), or ``timeout`` seconds have passed (False). A server process
-    that exits meanwhile raises ``RuntimeError`` with ``log_tail()``, the end of its log."""
+    that exits meanwhile raises ``RuntimeError`` with ``log_tail()``, the end of its log (``proc`` None: a
+    server started elsewhere, only waited for)."""
     import requests
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}):\n{log_tail()}")
         try:
             if requests.get(url, timeout=5).status_code == 200:
@@ -131,47 +155,24 @@ class AtlasServer:
         env.setdefault("COOPATLAS_ATLAS_READONLY", "1")  # never write Bourse requests into a shared atlas
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         env.update(self.extra_env)
-        args = [
-            sys.executable,
-            "-m",
-            "coopatlas",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-            "--var",
-            str(self.var),
-        ]
-        if self.gpkg is not None:
-            args += ["--gpkg", str(self.gpkg)]
-        else:
+        args = serve_command(self.port, self.var, gpkg=self.gpkg, workers=self.workers, extra_args=self.extra_args)
+        if self.gpkg is None:
             env["COOPATLAS_DATABASE_URL"] = self.database_url
-        args += self.extra_args
         log = open(self.var / "server.log", "wb")
         self.proc = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
-        deadline = time.monotonic() + self.timeout
-        while True:
-            if self.proc.poll() is not None:
-                out = self.log
-                self.stop()
-                raise ServerError(f"coopatlas serve exited ({self.proc.returncode}):\n{out[-4000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/?f=json", timeout=5) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                out = self.log
-                self.stop()
-                raise ServerError(f"coopatlas serve did not answer within {self.timeout} s:\n{out[-4000:]}")
-            time.sleep(0.2)
+        try:
+            if answers_within(self.proc, self.url + "/?f=json", self.timeout, lambda: self.log[-4000:]):
+                return self
+        except RuntimeError:
+            out = self.log
+            self.stop()
+            raise ServerError(f"coopatlas serve exited ({self.proc.returncode}):\n{out[-4000:]}") from None
+        out = self.log
+        self.stop()
+        raise ServerError(f"coopatlas serve did not answer within {self.timeout} s:\n{out[-4000:]}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

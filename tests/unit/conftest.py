@@ -1,4 +1,5 @@
-"""Fixtures shared by the unit tests: the reference geography of ``datasets/reference/``."""
+"""Fixtures shared by the unit tests: the reference geography of ``datasets/reference/``, the importers'
+mapping (``datasets/mappings/atlas_cncd.yml``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from coopatlas.data.importers.mapping import load_mapping
 from coopatlas.data.reference import Reference
 
 
@@ -15,3 +17,9 @@ def reference() -> Reference:
     if not Path(ref.path).exists():
         pytest.fail(f"no reference geography at {ref.path}: run `python datasets/build_reference.py`")
     return ref
+
+
+@pytest.fixture(scope="module")
+def mapping():
+    """The importers' mapping of the Atlas's columns and values."""
+    return load_mapping()

@@ -5,7 +5,6 @@ file, line and column."""
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from pathlib import Path
 
@@ -14,12 +13,11 @@ import pytest
 from coopatlas import vocabulary as voc
 from coopatlas.data.build import build
 from coopatlas.data.importers.atlas_cncd import import_atlas
-from coopatlas.data.importers.mapping import load_mapping
 from coopatlas.data.importers.sources import SourceError
 from coopatlas.data.interchange import read_interchange, write_interchange
+from support.import_samples import SAMPLE, SAMPLES, import_error
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "tests" / "data" / "atlas_cncd"
 OLD_APD = ROOT / "tests" / "data" / "apd" / "apd_2011_2012.csv"
 MARKERS = voc.champs_marqueurs()
 CRS_HEADER = [
@@ -63,21 +61,6 @@ LINES = [
 ]
 
 
-def _samples_module():
-    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-SAMPLE = _samples_module()
-
-
-@pytest.fixture(scope="module")
-def mapping():
-    return load_mapping()
-
-
 @pytest.fixture(scope="module")
 def zone(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("zone") / "zone.csv"
@@ -88,12 +71,6 @@ def zone(tmp_path_factory) -> Path:
 def write_apd(path: Path, header: list[str], lines: list[list[str]]) -> Path:
     SAMPLE.write_csv(path, header, lines, "utf-8", ";")
     return path
-
-
-def import_error(zone, apd, reference, mapping) -> str:
-    with pytest.raises(SourceError) as exc:
-        import_atlas([zone], mapping, apd_files=[apd], reference=reference)
-    return str(exc.value)
 
 
 @pytest.mark.parametrize("header", [CRS_HEADER, FRENCH_HEADER], ids=["crs", "french"])
@@ -161,7 +138,7 @@ def test_bad_codes_name_the_line_and_column(tmp_path, zone, reference, mapping):
             [*VOUNEUIL, "Burkina Faso", "2012", "14030", "23000", "1", "", "", "", "", "", "", "beaucoup"],
         ],
     )
-    msg = import_error(zone, apd, reference, mapping)
+    msg = import_error([zone], reference, mapping, apd=[apd])
     assert msg.startswith("5 problems"), msg
     assert (
         f"{apd}, line 3, column 'Year': second declaration of 'Vouneuil-sous-Biard' for BF in 2012, sector 14030, "

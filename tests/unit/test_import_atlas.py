@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import importlib.util
 import io
 from pathlib import Path
 
@@ -24,31 +23,16 @@ from coopatlas.data.importers.atlas_cncd import import_atlas
 from coopatlas.data.importers.common import REPORT_FILE, parse_amount
 from coopatlas.data.importers.mapping import MappingError, ValueMap, load_mapping
 from coopatlas.data.importers.places import FrenchAuthorities, Gazetteer, NotFound
-from coopatlas.data.importers.sources import SourceError, decode, sniff_delimiter
+from coopatlas.data.importers.sources import decode, sniff_delimiter
+from support.import_samples import SAMPLE, SAMPLES, import_error
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "tests" / "data" / "atlas_cncd"
 ZONES = [
     SAMPLES / "atlas_zone_afrique.csv",
     SAMPLES / "atlas_zone_europe.xlsx",
     SAMPLES / "atlas_zone_ameriques_asie_oceanie.csv",
 ]
 APD = ROOT / "tests" / "data" / "apd" / "apd_2011_2012.csv"
-
-
-def _samples_module():
-    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-SAMPLE = _samples_module()
-
-
-@pytest.fixture(scope="module")
-def mapping():
-    return load_mapping()
 
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:
@@ -218,12 +202,6 @@ def write_zone(path: Path, rows: list[list], header: list[str] | None = None, en
 
 def rows(n=3):
     return [list(r) for r in SAMPLE.AFRIQUE[:n]]
-
-
-def import_error(files, reference, mapping, apd=()) -> str:
-    with pytest.raises(SourceError) as exc:
-        import_atlas(files, mapping, apd_files=apd, reference=reference)
-    return str(exc.value)
 
 
 def col(name: str) -> int:
