@@ -25,9 +25,6 @@ import http.client
 import json
 import os
 import sys
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +32,7 @@ for p in (str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from features import environment, summarize  # noqa: E402
+from features import environment, run_load, summarize  # noqa: E402
 
 from support.cluster import AtlasCluster  # noqa: E402
 from support.postgis import PostgresCluster  # noqa: E402
@@ -49,47 +46,6 @@ ENDPOINTS = {
     "item": ("`/items/{id}`", None),
 }
 SETUPS = ("one", "two")
-
-
-def _one(conn: http.client.HTTPConnection, path: str) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    conn.request("GET", path)
-    resp = conn.getresponse()
-    resp.read()
-    if resp.getheader("Connection", "").lower() == "close":
-        conn.close()
-    return time.perf_counter() - t0, resp.status
-
-
-def run_load(ports: list[int], paths: list[str], duration: float, clients: int) -> dict:
-    """A closed loop of ``clients`` threads for ``duration`` seconds, client k on ``ports[k % len(ports)]``."""
-    stop = time.perf_counter() + duration
-    lock = threading.Lock()
-    latencies, errors = [], [0]
-
-    def client(k: int):
-        conn = http.client.HTTPConnection("127.0.0.1", ports[k % len(ports)], timeout=60)
-        local, bad, i = [], 0, k
-        while time.perf_counter() < stop:
-            try:
-                seconds, status = _one(conn, paths[i % len(paths)])
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                bad += 1
-                continue
-            i += clients
-            if status != 200:
-                bad += 1
-            local.append(seconds)
-        conn.close()
-        with lock:
-            latencies.extend(local)
-            errors[0] += bad
-
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(client, range(clients)))
-    return {"latencies": latencies, "errors": errors[0], "seconds": time.perf_counter() - t0}
 
 
 def item_paths(port: int, n: int = 200) -> list[str]:

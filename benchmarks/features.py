@@ -96,14 +96,18 @@ def _one(conn: http.client.HTTPConnection, path: str) -> tuple[float, int]:
     return time.perf_counter() - t0, resp.status
 
 
-def run_load(port: int, paths: list[str], duration: float, clients: int, max_requests: int = 1_000_000) -> dict:
-    """A closed loop of ``clients`` threads for ``duration`` seconds; requests/s and latency percentiles."""
+def run_load(
+    port: int | list[int], paths: list[str], duration: float, clients: int, max_requests: int = 1_000_000
+) -> dict:
+    """A closed loop of ``clients`` threads for ``duration`` seconds; requests/s and latency percentiles.
+    With several ports (servers), client k talks to ``port[k % len(port)]``."""
+    ports = [port] if isinstance(port, int) else list(port)
     stop = time.perf_counter() + duration
     lock = threading.Lock()
     latencies, errors, sent = [], [0], [0]
 
     def client(k: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", ports[k % len(ports)], timeout=60)
         local, bad, i = [], 0, k
         while time.perf_counter() < stop:
             with lock:
