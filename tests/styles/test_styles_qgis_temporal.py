@@ -48,7 +48,7 @@ def active(collection: str, row: tuple, first: int, last: int) -> bool:
 
 TIME_COLUMNS = {
     "projets": "annee_lancement, annee_fin",
-    "liens": "annee_lancement",
+    "liens": "annee_lancement, annee_fin",
     "demandes": "date_depot, date_validation",
 }
 
