@@ -74,16 +74,22 @@ def _tables(sql: str, versioned) -> set[str] | None:
 
 class CachedReads:
     """A :class:`coopatlas.store.Store` whose ``rows`` and ``scalar`` are remembered (see the module
-    documentation); everything else is the store's."""
+    documentation); everything else is the store's. The versions are read once, before its first read:
+    one wrapper serves one answer (a statistics call), all of whose reads are kept under the same versions."""
+
+    _UNREAD = object()
 
     def __init__(self, store):
         self.store = store
+        self._versions = self._UNREAD
 
     def __getattr__(self, name):
         return getattr(self.store, name)
 
     def rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        versions = table_versions.read(self.store)
+        if self._versions is self._UNREAD:
+            self._versions = table_versions.read(self.store)
+        versions = self._versions
         tables = _tables(sql, versions) if versions else None
         if not tables:
             return self.store.rows(sql, params)
