@@ -243,7 +243,15 @@ class LiveDB:
             try:
                 cur = con.cursor()
                 if write:
-                    cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+                    try:
+                        cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+                    except psycopg2.OperationalError:
+                        # a connection left from before a PostgreSQL restart fails at its first statement,
+                        # before anything is written: reopen once (as check() does) rather than answer 503
+                        self._forget()
+                        con = self._connection()
+                        cur = con.cursor()
+                        cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
                 yield Tx(cur, True)
                 con.commit()
             except psycopg2.OperationalError:
