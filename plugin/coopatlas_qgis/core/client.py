@@ -1,12 +1,9 @@
 """Client of the CoopAtlas OGC API server: its own endpoints (``/vocabulaire``, ``/criteres``), its
 features (OGC API Features: pages, counts, names, styles) and its processes (OGC API Processes).
 
-Every request goes through :class:`qgis.core.QgsBlockingNetworkRequest`, hence through QGIS's network
-stack (proxy, SSL settings, authentication configurations): the client blocks the calling thread, so
-long calls are made from a :class:`qgis.core.QgsTask` (see :mod:`.tasks`); short ones (a vocabulary, a
-list of countries) may be made from the user interface thread. The requests themselves and the errors
-they raise are :mod:`.http`'s; the pages of a search :mod:`.paging`'s; a job followed to its results
-:mod:`.jobs`'.
+Every call blocks the calling thread, through QGIS's network stack (:mod:`.http`: the requests and the
+errors they raise): long calls are made from a :class:`qgis.core.QgsTask` (see :mod:`.tasks`). The pages
+of a search are :mod:`.paging`'s; a job followed to its results :mod:`.jobs`'.
 """
 
 from __future__ import annotations
