@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from coopatlas.charts import evolution
 from coopatlas.criteria import YEAR_MAX, YEAR_MIN
-from coopatlas.documents.figures import render
 from coopatlas.stats_series import DEFAULT_GROUPS, DIMENSIONS, MAX_GROUPS, SeriesError, series
 
-from ._common import MEDIA_TYPES, InputError
+from ._common import InputError
+from ._formats import in_format
 
 
 def _year(fr: str, en: str) -> dict:
@@ -98,7 +98,7 @@ def check(values: dict, given: set[str]) -> None:
 
 def run(store, values: dict, description: str, notice: dict):
     """The series of the search in the requested format: ``(media type, content)``."""
-    lang, fmt = values["lang"], values["format"]
+    lang = values["lang"]
     try:
         result = series(
             store,
@@ -112,15 +112,23 @@ def run(store, values: dict, description: str, notice: dict):
     except SeriesError as exc:
         raise InputError(exc.param, str(exc).split(": ", 1)[-1]) from None
     result["description"] = description
-    if fmt == "json":
-        result["portee"] = values.get("portee")
-        result["donnees"] = notice
-        return MEDIA_TYPES["json"], result
-    from coopatlas.reports.evolution import evolution_pdf, series_csv
 
-    if fmt == "csv":
-        return MEDIA_TYPES["csv"], series_csv(result, lang)
-    if fmt in ("png", "svg"):
-        figure = evolution(result, lang, title=description, footnote=notice.get("avertissement"))
-        return MEDIA_TYPES[fmt], render(figure, fmt, dpi=150)
-    return MEDIA_TYPES["pdf"], evolution_pdf(result, lang, description, notice)
+    def csv():
+        from coopatlas.reports.evolution import series_csv
+
+        return series_csv(result, lang)
+
+    def pdf():
+        from coopatlas.reports.evolution import evolution_pdf
+
+        return evolution_pdf(result, lang, description, notice)
+
+    return in_format(
+        values,
+        result,
+        notice,
+        csv,
+        lambda: evolution(result, lang, title=description, footnote=notice.get("avertissement")),
+        pdf,
+        dpi=150,
+    )

@@ -9,7 +9,6 @@ or a PDF of the charts with their data. Core: :func:`coopatlas.stats.statistics`
 from __future__ import annotations
 
 from coopatlas.charts import dashboard
-from coopatlas.documents.figures import render
 from coopatlas.documents.notices import atlas_metadata, data_notice
 from coopatlas.stats import DEFAULT_TOP, MAX_TOP, describe, statistics
 from coopatlas.stats_apd import apd_breakdowns
@@ -17,7 +16,6 @@ from coopatlas.stats_apd import apd_breakdowns
 from . import _evolution
 from ._common import (
     LANG_INPUT,
-    MEDIA_TYPES,
     AtlasProcessor,
     common_metadata,
     format_input,
@@ -25,8 +23,7 @@ from ._common import (
     parse_search,
     search_inputs,
 )
-
-FORMATS = ("json", "csv", "png", "svg", "pdf")
+from ._formats import FORMATS, in_format
 
 PROCESS_METADATA = common_metadata(
     "statistiques",
@@ -106,7 +103,7 @@ class StatistiquesProcessor(AtlasProcessor):
         return values
 
     def run(self, values: dict):
-        store, lang, fmt = self.store, values["lang"], values["format"]
+        store, lang = self.store, values["lang"]
         criteria = values["_criteria"]
         if values["evolution"]:
             notice = data_notice(atlas_metadata(store), lang)
@@ -115,16 +112,17 @@ class StatistiquesProcessor(AtlasProcessor):
         stats.update(apd_breakdowns(store, criteria, lang))  # APD by DAC sector, channel and policy marker
         stats["description"] = describe(store, criteria, lang)
         notice = data_notice(atlas_metadata(store), lang)
-        if fmt == "json":
-            stats["portee"] = values.get("portee")
-            stats["donnees"] = notice
-            return MEDIA_TYPES["json"], stats
-        if fmt == "csv":
+
+        def csv():
             from coopatlas.reports.tables import statistics_csv
 
-            return MEDIA_TYPES["csv"], statistics_csv(stats, lang)
-        if fmt in ("png", "svg"):
-            return MEDIA_TYPES[fmt], render(dashboard(stats, lang, title=stats["description"]), fmt, dpi=100)
-        from coopatlas.reports.statistiques import statistics_pdf
+            return statistics_csv(stats, lang)
 
-        return MEDIA_TYPES["pdf"], statistics_pdf(stats, lang, description=stats["description"], notice=notice)
+        def pdf():
+            from coopatlas.reports.statistiques import statistics_pdf
+
+            return statistics_pdf(stats, lang, description=stats["description"], notice=notice)
+
+        return in_format(
+            values, stats, notice, csv, lambda: dashboard(stats, lang, title=stats["description"]), pdf, dpi=100
+        )

@@ -32,7 +32,7 @@ if str(ROOT / "tests") not in sys.path:  # "support" lives in tests/ ("tests" is
 
 from support.atlas import AtlasBuildError, session_atlas  # noqa: E402
 from support.postgis import free_port  # noqa: E402
-from support.servers import answers_within, http_session, serve_command  # noqa: E402
+from support.servers import answers_within, http_session, server_env, spawn_server  # noqa: E402
 
 #: Seconds to wait for a server to answer.
 START_TIMEOUT = 180
@@ -133,27 +133,9 @@ def start_server(
 ) -> RunningServer:
     """Start ``python -m coopatlas serve`` on a free port of 127.0.0.1 and wait until it answers."""
     port = free_port()
-    var.mkdir(parents=True, exist_ok=True)
     log = var / "server.log"
-    # test servers never write Bourse requests into a shared atlas (the Bourse tests use private copies)
-    environ = {**os.environ, "COOPATLAS_ATLAS_READONLY": "1", **(env or {})}
-    environ.pop("COOPATLAS_URL", None)
-    environ.pop("COOPATLAS_DATABASE_URL", None)
-    if database_url:
-        environ["COOPATLAS_DATABASE_URL"] = database_url
-    if gpkg:
-        environ["COOPATLAS_GPKG"] = str(gpkg)
-    cmd = serve_command(port, var, workers=workers)
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=environ,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    environ = server_env(env, gpkg=gpkg, database_url=database_url)  # read only: Bourse tests use copies
+    proc = spawn_server(port, var, environ, workers=workers)
     server = RunningServer(f"http://127.0.0.1:{port}", proc, var, log, gpkg, database_url)
     if answers_within(proc, server.url + "/conformance?f=json", START_TIMEOUT, server.log_tail):
         return server

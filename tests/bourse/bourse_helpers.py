@@ -22,7 +22,7 @@ import requests
 
 from support.atlas import copy_atlas  # noqa: F401  (a private copy of the test atlas, for a test that writes)
 from support.postgis import free_port
-from support.servers import answers_within, http_session, serve_command  # http_session: GETs reset are resent
+from support.servers import answers_within, http_session, server_env, spawn_server  # http_session: resends GETs
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -168,30 +168,10 @@ def start_server(
     port: int | None = None,
 ) -> BourseServer:
     """``coopatlas serve`` (gunicorn) on a free port of 127.0.0.1, waited for."""
-    var.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    environ = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("COOPATLAS_") and k not in ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")
-    }
-    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    environ.update(env or {})
-    if database_url:
-        environ["COOPATLAS_DATABASE_URL"] = database_url
-    if gpkg:
-        environ["COOPATLAS_GPKG"] = str(gpkg)
-    serve = serve_command(port, var, workers=workers)
-    log = open(var / "server.log", "ab")
-    proc = subprocess.Popen(
-        serve,
-        cwd=ROOT,
-        env=environ,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    # the Bourse writes into its atlas (a private copy); no COOPATLAS_* of the test process, only SERVER_ENV's
+    environ = server_env(env, gpkg=gpkg, database_url=database_url, readonly=False, isolated=True)
+    proc = spawn_server(port, var, environ, workers=workers)
     server = BourseServer(f"http://127.0.0.1:{port}", proc, var, gpkg, database_url, environ, port)
     if answers_within(proc, server.url + "/bourse/lieux?pays=BF&q=zin", START_TIMEOUT, server.log_tail):
         return server

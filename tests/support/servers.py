@@ -52,6 +52,65 @@ def serve_command(
     return args + list(extra_args)
 
 
+def server_env(
+    env: dict | None = None,
+    *,
+    gpkg: str | os.PathLike | None = None,
+    database_url: str | None = None,
+    readonly: bool = True,
+    isolated: bool = False,
+) -> dict:
+    """The environment of a test server: this process's, without the ``COOPATLAS_URL`` and
+    ``COOPATLAS_DATABASE_URL`` it may carry (``isolated``: without any ``COOPATLAS_*``, ``PYGEOAPI_CONFIG``
+    or ``PYGEOAPI_OPENAPI`` of it); this checkout first on ``PYTHONPATH`` (the server runs this checkout's
+    code, whichever venv runs it); ``COOPATLAS_ATLAS_READONLY=1`` when ``readonly`` (a server never writes
+    Bourse requests into a shared atlas); then ``env``; then the atlas: ``database_url``
+    (``COOPATLAS_DATABASE_URL``) and/or ``gpkg`` (``COOPATLAS_GPKG``; else this process's, under pytest the
+    suite's atlas that is no file)."""
+    if isolated:
+        environ = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("COOPATLAS_") and k not in ("PYGEOAPI_CONFIG", "PYGEOAPI_OPENAPI")
+        }
+    else:
+        environ = {k: v for k, v in os.environ.items() if k not in ("COOPATLAS_URL", "COOPATLAS_DATABASE_URL")}
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    if readonly:
+        environ["COOPATLAS_ATLAS_READONLY"] = "1"
+    environ.update(env or {})
+    if database_url:
+        environ["COOPATLAS_DATABASE_URL"] = database_url
+    if gpkg:
+        environ["COOPATLAS_GPKG"] = str(gpkg)
+    return environ
+
+
+def spawn_server(
+    port: int,
+    var: str | os.PathLike,
+    environ: dict,
+    *,
+    workers: int = 2,
+    python: str | os.PathLike = sys.executable,
+    extra_args: list[str] | tuple[str, ...] = (),
+) -> subprocess.Popen:
+    """``coopatlas serve`` (:func:`serve_command`) on ``port`` with the ``environ`` of :func:`server_env`,
+    from the checkout, in a session of its own (``os.killpg`` stops gunicorn and its workers), its output
+    appended to ``var/server.log``; not waited for (see :func:`answers_within`)."""
+    Path(var).mkdir(parents=True, exist_ok=True)
+    with open(Path(var) / "server.log", "ab") as log:
+        return subprocess.Popen(
+            serve_command(port, var, workers=workers, python=python, extra_args=extra_args),
+            cwd=ROOT,
+            env=environ,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
 #: Methods sent again when the server closed their kept-alive connection as they were sent (idempotent).
 RESENT_METHODS = frozenset({"GET", "HEAD"})
 
@@ -151,18 +210,8 @@ class AtlasServer:
     def start(self) -> AtlasServer:
         self.var = Path(tempfile.mkdtemp(prefix="coopatlas-serve-"))
         self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if k not in ("COOPATLAS_DATABASE_URL", "COOPATLAS_GPKG")}
-        env.setdefault("COOPATLAS_ATLAS_READONLY", "1")  # never write Bourse requests into a shared atlas
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        env.update(self.extra_env)
-        args = serve_command(self.port, self.var, gpkg=self.gpkg, workers=self.workers, extra_args=self.extra_args)
-        if self.gpkg is None:
-            env["COOPATLAS_DATABASE_URL"] = self.database_url
-        log = open(self.var / "server.log", "wb")
-        self.proc = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        log.close()
+        env = server_env(self.extra_env, gpkg=self.gpkg, database_url=self.database_url)
+        self.proc = spawn_server(self.port, self.var, env, workers=self.workers, extra_args=self.extra_args)
         try:
             if answers_within(self.proc, self.url + "/?f=json", self.timeout, lambda: self.log[-4000:]):
                 return self

@@ -1,15 +1,74 @@
-"""The results table of a search shown as vector tiles, read from the server page by page in the
-background: :class:`ServerRows` (where the next page comes from) and :class:`PageTask` (one page read in a
-:class:`qgis.core.QgsTask`, so that QGIS never waits for the network while the user scrolls).
+"""Results read from the server page by page: :func:`feature_pages` (the pages of ``/items``, following
+the server's ``next`` links, or the next ``offset`` of a POSTed filter); the results table of a search shown
+as vector tiles, read in the background: :class:`ServerRows` (where the next page comes from) and
+:class:`PageTask` (one page read in a :class:`qgis.core.QgsTask`, so that QGIS never waits for the network
+while the user scrolls).
 """
 
 from __future__ import annotations
 
-from qgis.core import QgsTask
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from qgis.core import QgsFeedback, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from .errors import AtlasError
+from .http import HttpClient, split_filter
 from .i18n import tr
+
+GEOJSON = "application/geo+json"
+
+
+def feature_pages(
+    client: HttpClient,
+    collection: str,
+    params: Mapping[str, Any] | None = None,
+    page_size: int = 500,
+    feedback: QgsFeedback | None = None,
+    max_pages: int = 10000,
+) -> Iterator[dict]:
+    """The pages (GeoJSON FeatureCollections) of ``/collections/{collection}/items``, following the
+    ``next`` links. Geometries are in CRS84 (longitude, latitude, degrees). With a CQL2 JSON filter
+    (see :meth:`.http.HttpClient.get`) every page is a POST of the filter, the next one at the next
+    ``offset`` (the server's ``next`` link, a GET, would leave the body out)."""
+    cql2, query = split_filter(params)
+    if cql2 is not None:
+        yield from _posted_pages(client, collection, cql2, query, page_size, feedback, max_pages)
+        return
+    query = {"f": "json", "limit": page_size, **query}
+    url = client.url(f"/collections/{collection}/items", query)
+    seen = set()
+    for _ in range(max_pages):
+        page = client.check(client.request(url, feedback=feedback, accept=GEOJSON)).json()
+        if not isinstance(page, dict) or "features" not in page:
+            raise AtlasError(tr("Unexpected answer of {url}").format(url=url))
+        yield page
+        nxt = next(
+            (link.get("href") for link in page.get("links", []) if link.get("rel") == "next" and link.get("href")),
+            None,
+        )
+        if not nxt or not page["features"]:
+            return
+        url = client.rebase(nxt)
+        if url in seen:
+            return
+        seen.add(url)
+
+
+def _posted_pages(client, collection, cql2, params, page_size, feedback, max_pages) -> Iterator[dict]:
+    path = f"/collections/{collection}/items"
+    offset = int(params.pop("offset", 0) or 0)
+    for _ in range(max_pages):
+        query = {"f": "json", **params, "limit": page_size, "offset": offset}
+        page = client.post_filter(path, cql2, query, feedback, GEOJSON).json()
+        if not isinstance(page, dict) or "features" not in page:
+            raise AtlasError(tr("Unexpected answer of {url}").format(url=client.url(path, query)))
+        yield page
+        has_next = any(link.get("rel") == "next" for link in page.get("links", []))
+        if not page["features"] or not has_next:
+            return
+        offset += len(page["features"])
 
 
 def page_matched(page: dict) -> tuple[int | None, bool]:

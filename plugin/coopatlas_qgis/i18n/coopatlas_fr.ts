@@ -5,63 +5,8 @@
     <name>CoopAtlas</name>
     <message>
       <location filename="../core/client.py" />
-      <source>Not found on the server: {description}</source>
-      <translation>Introuvable sur le serveur : {description}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The CoopAtlas server does not answer at {base} ({why}). Check the server address in the plugin settings and that the server is running.</source>
-      <translation>Le serveur CoopAtlas ne répond pas à {base} ({why}). Vérifiez l'adresse du serveur dans les paramètres de l'extension et que le serveur est démarré.</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The job of {process} did not finish within {s} s.</source>
-      <translation>La tâche {process} n'a pas fini en {s} s.</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The job {job} of {process} {state}: {message}</source>
-      <translation>La tâche {job} de {process} : {state} : {message}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The server answered HTTP {status}: {description}</source>
-      <translation>Le serveur a répondu HTTP {status} : {description}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The server failed (HTTP {status}): {description}</source>
-      <translation>Erreur du serveur (HTTP {status}) : {description}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The server refused the request: {description}</source>
-      <translation>Le serveur a refusé la demande : {description}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The server started a job but gave no Location to follow.</source>
-      <translation>Le serveur a lancé une tâche sans indiquer où la suivre (Location).</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>The server's answer is not valid JSON ({url}): {error}</source>
-      <translation>La réponse du serveur n'est pas du JSON valide ({url}) : {error}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
       <source>Unexpected answer of {url}</source>
       <translation>Réponse inattendue de {url}</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>no answer</source>
-      <translation>pas de réponse</translation>
-    </message>
-    <message>
-      <location filename="../core/client.py" />
-      <source>no answer within {s} s</source>
-      <translation>pas de réponse en {s} s</translation>
     </message>
     <message>
       <location filename="../core/client.py" />
@@ -117,6 +62,61 @@
       <location filename="../core/fiche.py" />
       <source>yes</source>
       <translation>oui</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>Not found on the server: {description}</source>
+      <translation>Introuvable sur le serveur : {description}</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>The CoopAtlas server does not answer at {base} ({why}). Check the server address in the plugin settings and that the server is running.</source>
+      <translation>Le serveur CoopAtlas ne répond pas à {base} ({why}). Vérifiez l'adresse du serveur dans les paramètres de l'extension et que le serveur est démarré.</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>The server answered HTTP {status}: {description}</source>
+      <translation>Le serveur a répondu HTTP {status} : {description}</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>The server failed (HTTP {status}): {description}</source>
+      <translation>Erreur du serveur (HTTP {status}) : {description}</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>The server refused the request: {description}</source>
+      <translation>Le serveur a refusé la demande : {description}</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>The server's answer is not valid JSON ({url}): {error}</source>
+      <translation>La réponse du serveur n'est pas du JSON valide ({url}) : {error}</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>no answer</source>
+      <translation>pas de réponse</translation>
+    </message>
+    <message>
+      <location filename="../core/http.py" />
+      <source>no answer within {s} s</source>
+      <translation>pas de réponse en {s} s</translation>
+    </message>
+    <message>
+      <location filename="../core/jobs.py" />
+      <source>The job of {process} did not finish within {s} s.</source>
+      <translation>La tâche {process} n'a pas fini en {s} s.</translation>
+    </message>
+    <message>
+      <location filename="../core/jobs.py" />
+      <source>The job {job} of {process} {state}: {message}</source>
+      <translation>La tâche {job} de {process} : {state} : {message}</translation>
+    </message>
+    <message>
+      <location filename="../core/jobs.py" />
+      <source>The server started a job but gave no Location to follow.</source>
+      <translation>Le serveur a lancé une tâche sans indiquer où la suivre (Location).</translation>
     </message>
     <message>
       <location filename="../core/layers.py" />
