@@ -23,6 +23,9 @@ the parity suite (``tests/parity``) checks over HTTP:
 * ``sortby`` breaks ties by ``id`` (stable paging) and sorts NULLs as SQLite does (first when ascending,
   last when descending).
 
+A page's statement is planned without parallel workers (:func:`_serial_page`: the id-order read of a dense
+``bbox`` is then one process reading up to the page, as the GeoPackage reads it).
+
 Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order, the provider's
 ``storage_crs``).
 """
