@@ -23,6 +23,9 @@ the parity suite (``tests/parity``) checks over HTTP:
 * ``sortby`` breaks ties by ``id`` (stable paging) and sorts NULLs as SQLite does (first when ascending,
   last when descending).
 
+A page's statement is planned without parallel workers (:func:`_serial_page`: the id-order read of a dense
+``bbox`` is then one process reading up to the page, as the GeoPackage reads it).
+
 Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order, the provider's
 ``storage_crs``).
 """
@@ -30,6 +33,7 @@ Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order, the p
 from __future__ import annotations
 
 import unicodedata
+from contextvars import ContextVar
 from functools import lru_cache
 
 from geoalchemy2.functions import ST_Intersects, ST_MakeEnvelope
@@ -40,7 +44,7 @@ from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import handle
 from pygeofilter.backends.sqlalchemy import filters as sa_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
-from sqlalchemy import String, and_, asc, desc, func, literal, or_, select, text
+from sqlalchemy import String, and_, asc, desc, event, func, literal, or_, select, text
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -72,6 +76,24 @@ _LONLAT_NAMES = frozenset(
 
 #: Published fields per reflected table model (the core caches the models per table and engine).
 _FIELDS: dict = {}
+
+
+#: Set while the core query of a page runs, in its thread only (see :func:`_serial_page`).
+_SERIAL_PAGE: ContextVar[bool] = ContextVar("coopatlas_serial_page", default=False)
+
+
+def _serial_page(connection) -> None:
+    """At the start of the transaction of a page: no parallel plan for its statement.
+
+    PostGIS declares ``ST_Intersects`` 10,000 times as costly as ``=`` (right for polygons, not for a
+    point in a box), so for a ``bbox`` matching a large share of the table the planner judges the id-order
+    read of the page (some ``limit / share`` rows) CPU-heavy and splits it over two parallel workers
+    (``Gather Merge``): two processes started for each request, tens of milliseconds on a busy server,
+    for a read of a millisecond. A page is a ``LIMIT``; the server's workers are its parallelism.
+    ``SET LOCAL`` ends with the transaction; counts (the background ones too) keep parallel plans.
+    """
+    if _SERIAL_PAGE.get():
+        connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _invalid(msg: str) -> ProviderInvalidQueryError:
@@ -271,7 +293,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
             offset=offset, limit=limit, bbox=bbox, datetime_=datetime_, properties=properties, filterq=filterq, **kwargs
         )
         if not self.count and resulttype != "hits":
-            return super().query(resulttype=resulttype, **query)
+            return self._page(resulttype=resulttype, **query)
         key = self._count_key(bbox, datetime_, properties, filterq)
 
         def count(budget=None):
@@ -286,7 +308,7 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
             }
         self.count = False
         try:
-            response = super().query(resulttype=resulttype, **query)
+            response = self._page(resulttype=resulttype, **query)
         finally:
             self.count = True
         n, offset, limit = response["numberReturned"], int(offset or 0), int(limit)
@@ -300,6 +322,16 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         else:
             response["numberMatchedAtLeast"] = offset + n
         return response
+
+    def _page(self, **query):
+        """The core query of a page, its statement planned without parallel workers (:func:`_serial_page`)."""
+        if not event.contains(self._engine, "begin", _serial_page):
+            event.listen(self._engine, "begin", _serial_page)
+        token = _SERIAL_PAGE.set(True)
+        try:
+            return super().query(**query)
+        finally:
+            _SERIAL_PAGE.reset(token)
 
     # -- /items/{id}: one query (the core runs three, loading the previous and next rows whole)
     def _get_with_neighbours(self, identifier, crs_transform_spec=None):
