@@ -331,3 +331,38 @@ def test_csv_cells_that_spreadsheets_would_run_are_quoted(atlas_gpkg_path, tmp_p
     rows = pd.read_csv(folder / "projets.csv", dtype=str).set_index("id")
     assert rows.loc[pid, "titre"] == '\'=HYPERLINK("http://example.org")'
     assert gpd.read_parquet(folder / "projets.parquet").set_index("id").loc[pid, "titre"].startswith("=HYPERLINK")
+
+
+def test_an_atlas_without_versions(atlas_gpkg_path, postgis_cluster, server_factory, tmp_path):
+    """An atlas built or loaded before the tables had versions: a GeoPackage's downloads are named after the
+    SHA-256 of its file, as before; a PostGIS atlas has none (503 saying to load it again), not stale ones."""
+    import shutil
+
+    import psycopg2
+
+    from coopatlas.opendata.downloads import downloads_for
+    from coopatlas.store.postgis import load
+
+    atlas = tmp_path / "atlas.gpkg"
+    shutil.copyfile(atlas_gpkg_path, atlas)
+    con = sqlite3.connect(atlas)
+    with con:
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_version_%'"):
+            con.execute(f'DROP TRIGGER "{name}"')
+        con.execute("DROP TABLE coopatlas_versions")
+    con.close()
+    folder, index = downloads_for(atlas, tmp_path / "cache")
+    assert (
+        folder.name == index["atlas_version"] == index["atlas_sha256"] == hashlib.sha256(atlas.read_bytes()).hexdigest()
+    )
+
+    url = postgis_cluster.create_database(f"unversioned_{id(tmp_path)}")
+    load(atlas_gpkg_path, url)
+    con = psycopg2.connect(url)
+    with con, con.cursor() as cur:
+        cur.execute("DROP TABLE atlas.coopatlas_versions")
+    con.close()
+    server = server_factory(database_url=url)
+    response = server.get("/downloads", f="json", timeout=120)
+    assert response.status_code == 503, response.text[:300]
+    assert "load it again" in response.text

@@ -215,3 +215,36 @@ def srv_pages(srv):
             return srv.get(path, params=params)
 
     return Pages()
+
+
+def test_an_atlas_without_versions_counts_at_each_request(server_factory, atlas_gpkg_path, tmp_path):
+    """An atlas built before the tables had versions: its counts are exact and never cached (a write is
+    counted at the next request), its tiles are made."""
+    from support.atlas import copy_atlas
+
+    gpkg = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
+    con = sqlite3.connect(gpkg)
+    with con:
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_version_%'"):
+            con.execute(f'DROP TRIGGER "{name}"')
+        con.execute("DROP TABLE coopatlas_versions")
+    con.close()
+    server = server_factory(gpkg=gpkg)
+    params, where = CASES[2]
+    db = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+    try:
+        n = expected(db, where)
+        assert_every_number_matched(server, params, n)
+        con = sqlite3.connect(gpkg)
+        with con:
+            con.execute(
+                "UPDATE projets SET statut = 'en_cours', jumelage = 1 WHERE id = "
+                "(SELECT id FROM projets WHERE NOT (statut = 'en_cours' AND jumelage = 1) ORDER BY id LIMIT 1)"
+            )
+        con.close()
+        assert expected(db, where) == n + 1
+    finally:
+        db.close()
+    for _ in range(4):
+        assert page(server, limit=1, **params)["numberMatched"] == n + 1
+    assert server.get("/collections/projets/tiles/WebMercatorQuad/0/0/0", f="mvt").status_code == 200
