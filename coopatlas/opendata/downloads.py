@@ -14,10 +14,15 @@ the server serves (``demandes`` is the view of the validated and matched request
 ``bourse_demandes`` table, the search column, accounts and the atlas's internal tables are never read).
 
 Built by :func:`build_downloads` into a folder named after the *version* of the atlas
-(:func:`downloads_for`): the SHA-256 of a GeoPackage file; for PostGIS, a digest of the identities of the
-loaded tables (a reload recreates them) and of the live marker (rewritten by every live transaction of the
-Bourse). A rebuilt or reloaded atlas, or a newly validated request, gets new downloads on the next request;
-an unchanged one is never rebuilt. CSV cells a spreadsheet would run as formulas start with a quote, as in
+(:func:`downloads_for`, :func:`atlas_version`): a digest of the versions of its tables
+(:mod:`coopatlas.store.table_versions`, read before the rows; every table the downloads read has one), on
+both backends. A rebuilt or reloaded atlas with other rows, a live write (a request submitted or
+validated, a collectivity's update) gets new downloads on the next request; an unchanged one (the same
+rows: even a reload of the same GeoPackage) is never rebuilt. An atlas without versions (built before
+they existed): a GeoPackage is named after its file's SHA-256, as before; a PostGIS atlas has no
+downloads (:class:`NoVersions`, HTTP 503) until it is loaded again.
+
+CSV cells a spreadsheet would run as formulas start with a quote, as in
 the ``f=csv`` output of the API.
 """
 
@@ -36,8 +41,8 @@ import pyogrio
 
 from .. import schema as sch
 from ..paths import replace_folder
-from ..store import Store, open_store
-from ..store.live_writer import MARKER_TABLE
+from ..store import Store, open_store, table_versions
+from ..store.faults import BackendUnavailable
 from ..text import spreadsheet_safe
 from .apd_crs import FILE_NAME as APD_CRS_FILE
 from .apd_crs import write_crs_csv
@@ -145,9 +150,13 @@ def _add_styles(gpkg: Path, collections: list[str]) -> list[str]:
     return styled
 
 
-def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[str, list[dict]] | None = None) -> dict:
+def build_downloads(
+    location: str | Path, out_dir: str | Path, licences: dict[str, list[dict]] | None = None, version: str | None = None
+) -> dict:
     """Write every download of the atlas at ``location`` into ``out_dir`` (replaced atomically) and return
-    the index. ``licences``: collection id -> ``[{"title", "href"}]`` (the sources of the collection)."""
+    the index. ``licences``: collection id -> ``[{"title", "href"}]`` (the sources of the collection);
+    ``version``: the atlas's version read before (default: read now, before the rows)."""
+    version = version or atlas_version(location)
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -199,9 +208,9 @@ def build_downloads(location: str | Path, out_dir: str | Path, licences: dict[st
                     "licences": sources,
                 }
             )
-        index = {"atlas_version": atlas_version(location), "files": files}
+        index = {"atlas_version": version, "files": files}
         if not is_database(location):
-            index["atlas_sha256"] = index["atlas_version"]
+            index["atlas_sha256"] = _file_version(Path(location))
         (tmp / INDEX_NAME).write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
         replace_folder(tmp, out_dir, ignore_cleanup_errors=True)
     except BaseException:
@@ -225,34 +234,32 @@ def downloads_for(location: str | Path, cache_dir: str | Path, licences: dict | 
 
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    key = atlas_version(location)
+    key = atlas_version(location)  # before the rows: downloads are never named after newer data than theirs
     folder = cache_dir / key
     with FileLock(str(cache_dir / ".build.lock")):
         if not (folder / INDEX_NAME).is_file():
-            build_downloads(location, folder, licences)
+            build_downloads(location, folder, licences, version=key)
             for other in cache_dir.iterdir():  # older atlases' downloads
                 if other.is_dir() and other.name != key and not other.name.startswith("."):
                     shutil.rmtree(other, ignore_errors=True)
     return folder, json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
 
 
+class NoVersions(BackendUnavailable):
+    """A PostGIS atlas without table versions (loaded before they existed): no downloads (HTTP 503) until
+    the operator loads it again (``coopatlas postgis``)."""
+
+
 def atlas_version(location: str | Path) -> str:
-    """The version of the atlas at ``location``: the SHA-256 of a GeoPackage file, or for PostGIS a digest
-    of the loaded tables' identities and of the live marker."""
-    if is_database(location):
-        return _database_version(str(location))
-    return _file_version(Path(location))
-
-
-def _database_version(url: str) -> str:
-    store = open_store(url)
-    tables = sorted({coll.source for coll in sch.COLLECTIONS.values()} | {sch.DEMANDES_TABLE})
-    identities = store.rows(
-        "SELECT " + ", ".join("to_regclass(%s)::oid::bigint" for _ in tables) + ", to_regclass(%s)::oid::bigint",
-        [*tables, MARKER_TABLE],
-    )[0]
-    marker = store.rows(f'SELECT cle, valeur FROM "{MARKER_TABLE}" ORDER BY cle') if identities[-1] else []
-    return hashlib.sha256(repr((url, tables, identities, marker)).encode()).hexdigest()
+    """The version of the atlas at ``location`` (a GeoPackage file or a PostGIS URL): a digest of the
+    versions of its tables (:func:`coopatlas.store.table_versions.read`). A GeoPackage without versions:
+    the SHA-256 of its file; a PostGIS atlas without versions: :class:`NoVersions`."""
+    versions = table_versions.read(open_store(location))
+    if versions is None:
+        if is_database(location):
+            raise NoVersions("downloads unavailable: the atlas database has no table versions (load it again)")
+        return _file_version(Path(location))
+    return hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()
 
 
 _keys: dict[tuple, str] = {}

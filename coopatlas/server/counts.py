@@ -5,12 +5,15 @@ An exact count of a filter matching a large share of a big table reads every mat
 (:mod:`coopatlas.server.provider`, :mod:`coopatlas.server.postgis_provider`) therefore count through
 :func:`matched`:
 
-* **cached per filter and data version**: the count of a (collection, normalised filter) is kept in a
-  small per-process cache whose key holds the *version* of the data: for the GeoPackage its file
-  signature (device, inode, size, modification time: a rebuild replaces the file, a live write of the
-  Bourse commits into it, both change the signature), for PostGIS the table's OID (a reload recreates
-  it) and the live marker (``coopatlas_live``, rewritten by every live transaction). A changed version
-  is a new key: a stale count is never served;
+* **cached per filter and version of the data**: the count of a (collection, normalised filter) is kept
+  in a small per-process cache whose key holds the *versions of the tables the count reads*
+  (:func:`coopatlas.store.table_versions.of`: the collection's table, or the table behind its view),
+  read before the data. Every change to a table gives it a new version, inside the transaction of the
+  change (a rebuild, a PostGIS reload, a live write of the Bourse or of a collectivity, an edit in
+  QGIS): a stale count is never served, and a change invalidates only the counts of the table it
+  changed (a Bourse request renews ``demandes``, ``partenaires``, ``pays``: the project counts stay).
+  A database without versions (built before they existed) has its counts made at each request and
+  never cached (over budget: omitted, no background count); rebuild or reload it;
 * **bounded**: a count not in the cache runs under a time budget (:data:`BUDGET_MS`, environment
   ``COOPATLAS_COUNT_BUDGET_MS``; SQLite's progress handler, PostgreSQL's ``statement_timeout``). When the
   budget is exceeded the answer goes out *without* ``numberMatched`` (OGC API Features allows omitting
@@ -90,29 +93,43 @@ def budget_seconds() -> float | None:
 
 
 def matched(key: Hashable, count: Callable[[float | None], int], exact: bool = False) -> int | None:
-    """The number of matches of the filter identified by ``key`` (which must hold the data version), or
-    None when it is not known cheaply.
+    """The number of matches of the filter identified by ``key`` (which must hold the versions of the data,
+    read before it; None: not cached, no versions), or None when it is not known cheaply.
 
     ``count(budget)`` counts exactly, raising :class:`OverBudget` past ``budget`` seconds (None: no
     limit). ``exact``: count whatever it costs (``resulttype=hits``). A count over budget is finished in
     the background and cached.
     """
-    n = cache.get(key)
+    n = None if key is None else cache.get(key)
     if n is not None:
         return n
     budget = None if exact else budget_seconds()
     try:
         n = count(budget)
     except OverBudget:
-        _finish_later(key, count)
+        if key is not None:
+            _finish_later(key, count)
         return None
-    cache.put(key, n)
+    if key is not None:
+        cache.put(key, n)
     return n
 
 
-def remember(key: Hashable, n: int) -> None:
-    """Cache a count learnt otherwise (a last page tells the number of matches)."""
-    cache.put(key, n)
+def remember(key: Hashable | None, n: int) -> None:
+    """Cache a count learnt otherwise (a last page tells the number of matches); nothing without a key."""
+    if key is not None:
+        cache.put(key, n)
+
+
+def get(key: Hashable | None):
+    """The cached count (or value) under ``key``; None when not cached or without a key."""
+    return None if key is None else cache.get(key)
+
+
+def put(key: Hashable | None, value) -> None:
+    """Cache ``value`` under ``key`` (nothing without a key: data without versions)."""
+    if key is not None:
+        cache.put(key, value)
 
 
 def _finish_later(key: Hashable, count: Callable[[float | None], int]) -> None:

@@ -7,7 +7,8 @@ a file that cannot be read into :class:`~coopatlas.server.faults.ProviderUnavail
 of the table behind it), geometry column and type, the queryables of the CQL2 translator, the published fields
 (JSON Schema with French and English titles and the code lists), the single-column indexes the planner may
 read in order, and the counts the planner caches. Layers are cached per file version (inode, size,
-modification time).
+modification time). :func:`versions` gives the versions of the tables a request reads
+(:mod:`coopatlas.store.table_versions`), what the cached counts and tiles are keyed on.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pygeoapi.provider.base import ProviderConnectionError
 
 from .. import schema as sch
-from ..store import geopackage
+from ..store import geopackage, table_versions
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import quote as _q
 from . import cql
@@ -54,6 +55,16 @@ def connect(path: str) -> sqlite3.Connection:
         raise ProviderUnavailable(f"{path} is not a GeoPackage") from None
     except sqlite3.Error as exc:
         raise ProviderUnavailable(f"cannot open {path} read-only: {exc}") from None
+
+
+def versions(path: str, con: sqlite3.Connection, names: list[str]) -> tuple | None:
+    """The versions of the tables or views ``names`` of the GeoPackage at ``path``, read through ``con``
+    (:func:`coopatlas.store.table_versions.of`: one query by primary key; None for a GeoPackage without
+    versions). Read them before the data they key."""
+    try:
+        return table_versions.of(lambda sql: con.execute(sql).fetchall(), names)
+    except sqlite3.DatabaseError as exc:  # corrupt, truncated, being replaced
+        raise unavailable(path, exc) from None
 
 
 def unavailable(path: str, exc: BaseException) -> ProviderUnavailable:

@@ -50,10 +50,10 @@ from sqlalchemy.orm import Session
 
 from .. import schema as sch
 from ..predicates import to_expression
+from ..store import table_versions
 from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import SRS_ID  # of the stored geometries (EPSG:4326, longitude first)
-from ..store.live_writer import MARKER_TABLE
 from ..store.postgis import FID
 from ..text import like_patterns
 from . import bbox_crs, counts, cql, temporal
@@ -356,23 +356,19 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
         feature["next"] = nxt if nxt is not None else identifier
         return feature
 
-    def _count_key(self, bbox, datetime_, properties, filterq) -> tuple:
-        """The normalised filter and the version of the data: the table's OID (a reload recreates it) and
-        the live marker (rewritten by every live transaction of the Bourse)."""
+    def _count_key(self, bbox, datetime_, properties, filterq) -> tuple | None:
+        """The normalised filter and the version of the collection's table (or of the table behind its
+        view), read before the count (:func:`coopatlas.store.table_versions.of`: a reload, a live write of
+        the Bourse or of a collectivity renews it); None (not cached) for a schema without versions."""
         with Session(self._engine) as session:
-            oid, marker = session.execute(
-                text("SELECT to_regclass(:t)::oid::bigint, to_regclass(:m)::oid::bigint"),
-                {"t": self.table, "m": MARKER_TABLE},
-            ).one()
-            if marker is not None:
-                marker = tuple(session.execute(text(f'SELECT cle, valeur FROM "{MARKER_TABLE}" ORDER BY cle')).all())
+            version = table_versions.of(lambda sql: session.execute(text(sql)).all(), [self.table])
+        if version is None:
+            return None
         props = tuple(sorted(repr(p) for p in properties or []))
         return (
             "postgis",
             str(self._engine.url),
-            self.table,
-            oid,
-            marker,
+            version,
             props,
             tuple(float(v) for v in bbox or ()),
             datetime_,

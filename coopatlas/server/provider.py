@@ -20,9 +20,9 @@ GeoPackage and PostGIS give the same answers:
   ``crs`` (output CRS, through pygeoapi's transformation as the PostgreSQL provider does),
   ``datetime`` (the features whose period, :class:`coopatlas.schema.Period`, meets the instant or
   interval: :mod:`coopatlas.server.temporal`; a 400 on a collection without time);
-* ``numberMatched`` (exact, cached per filter and file version; omitted, with ``numberMatchedAtLeast``,
-  when counting would exceed the budget of :mod:`coopatlas.server.counts`; omitted with ``count: false``
-  in the provider definition) and ``numberReturned``;
+* ``numberMatched`` (exact, cached per filter and version of the collection's table; omitted, with
+  ``numberMatchedAtLeast``, when counting would exceed the budget of :mod:`coopatlas.server.counts`;
+  omitted with ``count: false`` in the provider definition) and ``numberReturned``;
 * ``/items/{id}`` by the collection's text ``id`` (404 for an unknown id), with ``prev``/``next`` ids;
 * :meth:`get_fields` (queryables, schema): JSON types from the schema, titles (French) and
   descriptions (English), code lists as ``enum`` with their labels in ``x-enum-descriptions`` (French)
@@ -69,7 +69,7 @@ from ..store.geopackage import quote as _q
 from ..text import keywords, like_patterns
 from . import bbox_crs, counts, cql, temporal
 from .gpkg_geojson import features as _features
-from .gpkg_layer import connect, layer_of, signature
+from .gpkg_layer import connect, layer_of, versions
 from .gpkg_planner import Filters, NoPlan, Planner
 from .gpkg_planner import invalid as _invalid
 
@@ -156,7 +156,11 @@ class AtlasGeoPackageProvider(BaseProvider):
         (name, value) equality filters; ``sortby`` a list of ``{"property", "order": "+"|"-"}``;
         ``filterq`` a pygeofilter AST (or CQL2 text/JSON); ``q`` keywords.
         """
-        layer = self._layer
+        con = connect(self.path)
+        # the table's version before any read (a count is never keyed newer than its data), then the layer
+        # of the file that connection reads (its cached count_all is not older than that version)
+        version = versions(self.path, con, [self.coll.source])
+        layer = self._layer = layer_of(self.path, self.coll, self.geom, con)
         try:
             offset, limit = int(offset or 0), int(limit if limit is not None else 10)
         except (TypeError, ValueError):
@@ -168,12 +172,11 @@ class AtlasGeoPackageProvider(BaseProvider):
         f = self._filters(bbox, datetime_, properties, q, filterq)
         names = self._output_properties(select_properties)
         order, order_keys, order_index = self._order_by(sortby)
-        version = signature(self.path)  # before any read: a count is never keyed newer than its data
-        plan = Planner(layer, self.path, connect(self.path))
+        plan = Planner(layer, self.path, con)
         order_index = plan.order_index(order_keys, f) or order_index
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         total = plan.count_all()
-        count_key = ("gpkg", self.path, version, self.coll.id, f.key())
+        count_key = None if version is None else ("gpkg", self.path, version, self.coll.id, f.key())
         drivers = self._drivers(plan, f, count_key)
 
         def count(budget=None):
@@ -225,7 +228,7 @@ class AtlasGeoPackageProvider(BaseProvider):
                 matched = offset + n  # the page tells it
                 counts.remember(count_key, matched)
             elif matched is None and counted_first:
-                matched = counts.cache.get(count_key)  # over budget above: only what the background found
+                matched = counts.get(count_key)  # over budget above: only what the background found
             elif matched is None:
                 matched = counts.matched(count_key, count)
             if matched is not None:
@@ -269,17 +272,17 @@ class AtlasGeoPackageProvider(BaseProvider):
 
     # -- helpers
     @staticmethod
-    def _drivers(plan: Planner, f: Filters, count_key: tuple) -> dict:
+    def _drivers(plan: Planner, f: Filters, count_key: tuple | None) -> dict:
         """The planner's candidate counts of the R-tree and keyword index (and the R-tree boxes inside the
         bbox), cached with the counts: at x100 an R-tree count over a region costs tens of milliseconds."""
-        key = count_key + ("drivers",)
-        hit = counts.cache.get(key)
+        key = None if count_key is None else count_key + ("drivers",)
+        hit = counts.get(key)
         if hit is not None:
             drivers, f.overlap, f.inside = dict(hit[0]), hit[1], hit[2]
             return drivers
         drivers = plan.drivers(f)
         if drivers:
-            counts.cache.put(key, (dict(drivers), f.overlap, f.inside))
+            counts.put(key, (dict(drivers), f.overlap, f.inside))
         return drivers
 
     def _output_properties(self, select_properties) -> list:

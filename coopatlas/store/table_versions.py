@@ -11,6 +11,10 @@ of one (``demandes``, the public view of ``bourse_demandes``, has its base table
 * the PostGIS load copies the versions of the GeoPackage it loads and adds the same triggers.
 
 A database without the table (built before it existed) has no versions: nothing is cached for it.
+
+The readers of versions: the statistics' cached reads (:mod:`coopatlas.store.cached_reads`, :func:`read`),
+the ``numberMatched`` counts and the GeoPackage tiles (:func:`of`: the versions of the tables a request
+reads) and the downloads (:mod:`coopatlas.opendata.downloads`, :func:`read`).
 """
 
 from __future__ import annotations
@@ -65,6 +69,30 @@ def postgis_sql(schema: str, versions: dict[str, str]) -> tuple[list[str], list[
             f"FOR EACH STATEMENT EXECUTE FUNCTION {q}.coopatlas_new_version({_in_list(names_of(table))})"
         )
     return statements, rows
+
+
+def of(rows, names) -> tuple | None:
+    """The versions of the tables or views ``names``, as ``((name, version), ...)`` in name order (a part of
+    a cache key), read with ``rows(sql)`` (a function running ``sql`` and returning its rows): one query on
+    the small versions table, by its primary key. None when the database has no versions table or one of
+    ``names`` has no version: nothing read from them may be cached. Read it *before* the data it keys, so
+    that a figure is never kept under a version newer than its data."""
+    wanted = sorted(set(names))
+    try:
+        found = dict(
+            rows(f'SELECT table_name, version FROM "{VERSIONS_TABLE}" WHERE table_name IN ({_in_list(wanted)})')
+        )
+    except Exception as exc:  # no such table (sqlite3.OperationalError, psycopg2 / SQLAlchemy errors)
+        if _no_table(exc):
+            return None
+        raise
+    if any(name not in found for name in wanted):
+        return None
+    return tuple((name, found[name]) for name in wanted)
+
+
+def _no_table(exc: Exception) -> bool:
+    return "no such table" in str(exc) or "does not exist" in str(exc)
 
 
 def read(store) -> dict[str, str] | None:

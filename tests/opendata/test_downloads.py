@@ -226,7 +226,8 @@ def test_pages_link_the_downloads_and_the_catalogue(atlas_server, downloads):
 
 
 def test_downloads_follow_the_atlas_file(atlas_gpkg_path, tmp_path):
-    """Built once per atlas file (named after its SHA-256), rebuilt when the atlas changes, the old ones removed."""
+    """Built once per version of the atlas's tables (the folder's name), rebuilt when a table changes, the
+    old ones removed; the index gives the SHA-256 of the atlas file they were made from."""
     import shutil
 
     from coopatlas.opendata.downloads import downloads_for
@@ -235,7 +236,8 @@ def test_downloads_follow_the_atlas_file(atlas_gpkg_path, tmp_path):
     shutil.copyfile(atlas_gpkg_path, atlas)
     cache = tmp_path / "cache"
     first, index = downloads_for(atlas, cache)
-    assert first.name == index["atlas_sha256"] == hashlib.sha256(atlas.read_bytes()).hexdigest()
+    assert first.name == index["atlas_version"]
+    assert index["atlas_sha256"] == hashlib.sha256(atlas.read_bytes()).hexdigest()
     stamp = (first / "projets.csv").stat().st_mtime_ns
     assert downloads_for(atlas, cache)[0] == first and (first / "projets.csv").stat().st_mtime_ns == stamp
     con = sqlite3.connect(atlas)
@@ -246,6 +248,46 @@ def test_downloads_follow_the_atlas_file(atlas_gpkg_path, tmp_path):
     second, _ = downloads_for(atlas, cache)
     assert second != first and not first.exists()
     assert "Titre modifié pour le test" in (second / "projets.csv").read_text(encoding="utf-8")
+
+
+def test_postgis_downloads_follow_a_reload(postgis_cluster, atlas_gpkg_path, server_factory, tmp_path):
+    """A PostGIS server's downloads after a reload of other rows are new files (the reloaded rows); a
+    reload of the same GeoPackage (the same rows) keeps them."""
+    import shutil
+
+    from coopatlas.store.postgis import load
+
+    atlas = tmp_path / "atlas.gpkg"
+    shutil.copyfile(atlas_gpkg_path, atlas)
+    url = postgis_cluster.create_database(f"downloads_{id(tmp_path)}")
+    load(atlas, url)
+    server = server_factory(database_url=url)
+
+    def index():
+        response = server.get("/downloads", f="json", timeout=600)
+        assert response.status_code == 200, response.text[:300]
+        return response.json()
+
+    def projets_csv() -> str:
+        response = server.get("/downloads/projets.csv", timeout=120)
+        assert response.status_code == 200
+        return response.content.decode("utf-8")
+
+    first = index()
+    assert "Titre rechargé pour le test" not in projets_csv()
+    load(atlas, url)  # the same rows
+    assert index()["atlas_version"] == first["atlas_version"]
+    con = sqlite3.connect(atlas)
+    pid = con.execute("SELECT id FROM projets ORDER BY id LIMIT 1").fetchone()[0]
+    con.execute("UPDATE projets SET titre = 'Titre rechargé pour le test' WHERE id = ?", (pid,))
+    con.commit()
+    con.close()
+    load(atlas, url)
+    second = index()
+    assert second["atlas_version"] != first["atlas_version"]
+    assert "Titre rechargé pour le test" in projets_csv()
+    csv = next(e for e in second["files"] if e["file"] == "projets.csv")
+    assert csv["sha256"] != next(e for e in first["files"] if e["file"] == "projets.csv")["sha256"]
 
 
 def test_postgis_server_gives_the_same_downloads(downloads, server_factory, postgis_url, tmp_path):
@@ -289,3 +331,38 @@ def test_csv_cells_that_spreadsheets_would_run_are_quoted(atlas_gpkg_path, tmp_p
     rows = pd.read_csv(folder / "projets.csv", dtype=str).set_index("id")
     assert rows.loc[pid, "titre"] == '\'=HYPERLINK("http://example.org")'
     assert gpd.read_parquet(folder / "projets.parquet").set_index("id").loc[pid, "titre"].startswith("=HYPERLINK")
+
+
+def test_an_atlas_without_versions(atlas_gpkg_path, postgis_cluster, server_factory, tmp_path):
+    """An atlas built or loaded before the tables had versions: a GeoPackage's downloads are named after the
+    SHA-256 of its file, as before; a PostGIS atlas has none (503 saying to load it again), not stale ones."""
+    import shutil
+
+    import psycopg2
+
+    from coopatlas.opendata.downloads import downloads_for
+    from coopatlas.store.postgis import load
+
+    atlas = tmp_path / "atlas.gpkg"
+    shutil.copyfile(atlas_gpkg_path, atlas)
+    con = sqlite3.connect(atlas)
+    with con:
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_version_%'"):
+            con.execute(f'DROP TRIGGER "{name}"')
+        con.execute("DROP TABLE coopatlas_versions")
+    con.close()
+    folder, index = downloads_for(atlas, tmp_path / "cache")
+    assert (
+        folder.name == index["atlas_version"] == index["atlas_sha256"] == hashlib.sha256(atlas.read_bytes()).hexdigest()
+    )
+
+    url = postgis_cluster.create_database(f"unversioned_{id(tmp_path)}")
+    load(atlas_gpkg_path, url)
+    con = psycopg2.connect(url)
+    with con, con.cursor() as cur:
+        cur.execute("DROP TABLE atlas.coopatlas_versions")
+    con.close()
+    server = server_factory(database_url=url)
+    response = server.get("/downloads", f="json", timeout=120)
+    assert response.status_code == 503, response.text[:300]
+    assert "load it again" in response.text

@@ -1,10 +1,12 @@
 """numberMatched on PostGIS: every value the server returns equals a count made with psql-style SQL
 (psycopg2) on the same database; over its time budget it is omitted (with numberMatchedAtLeast) and
-finished in the background; a Bourse request validated changes the cached count."""
+finished in the background; a Bourse request validated changes the cached counts of the tables it writes,
+and only those; a write into projets gives the new count at the next request."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import psycopg2
@@ -116,6 +118,65 @@ def test_validated_request_changes_the_cached_count(postgis_cluster, atlas_gpkg_
         assert matched("partenaires", en_recherche="true") == sql_count(
             url, "SELECT COUNT(*) FROM atlas.partenaires WHERE en_recherche"
         )
+    finally:
+        srv.stop()
+        sink.stop()
+
+
+def test_counts_follow_the_versions_of_the_tables_they_read(postgis_cluster, atlas_gpkg_path, tmp_path):
+    """As on the GeoPackage: a Bourse request validated leaves the cached project count in place (a server
+    whose uncached counts are over budget answers it at once) and gives the new requests' count; a write
+    into ``projets`` (SQL on the loaded schema) gives the new project count at the next request."""
+    import bourse_helpers as H
+
+    from coopatlas.store.postgis import load
+
+    url = postgis_cluster.create_database(f"versions_{id(tmp_path)}")
+    load(atlas_gpkg_path, url)
+    sink = H.SmtpSink()
+    env = {**H.SERVER_ENV, **H.smtp_env(sink), "COOPATLAS_COUNT_BUDGET_MS": "1"}
+    srv = H.start_server(tmp_path / "var", database_url=url, env=env)
+    projects = {"filter": "annee_lancement >= 2003", "q": "a"}  # a count that takes more than 1 ms
+    where = "p.annee_lancement >= 2003 AND p.recherche LIKE '%a%'"
+
+    def body(cid, **params):
+        r = srv.get(f"/collections/{cid}/items", params={"f": "json", "limit": 1, **params})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    try:
+        H.create_account(srv, "amb.bf.pgversions@ambafrance.example", "ambassade", pays="BF")
+        embassy = H.Api(srv, "amb.bf.pgversions@ambafrance.example")
+        n = expected(url, where)
+        answers = []  # until every worker has the project count cached (8 answers with it in a row)
+        while len(answers) < 200 and answers[-8:] != [n] * 8:
+            answers.append(body("projets", **projects).get("numberMatched"))
+            time.sleep(0.02)
+        assert answers[-8:] == [n] * 8
+        requests = body("demandes", resulttype="hits")["numberMatched"]
+        assert requests == sql_count(url, "SELECT COUNT(*) FROM atlas.demandes")
+
+        r = H.submit(
+            srv, H.request_inputs(demandeur_nom="Commune des versions PG", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
+        )
+        assert r.status_code == 200, r.text
+        assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
+        for _ in range(4):
+            assert body("demandes", resulttype="hits")["numberMatched"] == requests + 1
+        assert sql_count(url, "SELECT COUNT(*) FROM atlas.demandes") == requests + 1
+        for _ in range(8):  # the project count stays cached in every worker: answered within any budget
+            assert body("projets", **projects).get("numberMatched") == n
+
+        con = psycopg2.connect(url)
+        with con, con.cursor() as cur:
+            cur.execute(
+                "UPDATE atlas.projets SET annee_lancement = 2010 WHERE id = (SELECT id FROM atlas.projets p "
+                "WHERE p.annee_lancement < 2003 AND p.recherche LIKE '%a%' ORDER BY id LIMIT 1)"
+            )
+        con.close()
+        assert expected(url, where) == n + 1
+        for _ in range(4):  # the next request, whichever worker answers: the new count, never the cached one
+            assert body("projets", resulttype="hits", **projects)["numberMatched"] == n + 1
     finally:
         srv.stop()
         sink.stop()

@@ -1,11 +1,12 @@
 """numberMatched on the GeoPackage: every value the server returns equals a count made with sqlite3 on the
 same file; over its time budget it is omitted (with numberMatchedAtLeast), then finished in the background;
-a live write (a Bourse request validated) changes the cached count."""
+a live write (a Bourse request validated) changes the cached counts of the tables it writes, and only those."""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,110 @@ def test_validated_request_changes_the_cached_count(tmp_path, atlas_gpkg_path):
     finally:
         srv.stop()
         sink.stop()
+
+
+def test_counts_follow_the_versions_of_the_tables_they_read(tmp_path, atlas_gpkg_path):
+    """A count is cached under the version of the table it reads: a Bourse request validated (written into
+    the requests' table) leaves the cached project count in place (a server whose every uncached count is
+    over budget answers it at once) and gives the new requests' count; a write into ``projets`` (SQL on
+    the served file) gives the new project count at the next request, in every worker."""
+    import bourse_helpers as H
+
+    sink = H.SmtpSink()
+    gpkg = H.copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
+    env = {**H.SERVER_ENV, **H.smtp_env(sink), "COOPATLAS_COUNT_BUDGET_MS": "0.001"}
+    srv = H.start_server(tmp_path / "var", gpkg=gpkg, env=env)
+    projects = {"filter": "annee_lancement >= 2003"}
+
+    def body(cid, **params):
+        r = srv.get(f"/collections/{cid}/items", params={"f": "json", "limit": 1, **params})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def truth(sql):
+        con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+        try:
+            return con.execute(sql).fetchone()[0]
+        finally:
+            con.close()
+
+    try:
+        H.create_account(srv, "amb.bf.versions@ambafrance.example", "ambassade", pays="BF")
+        embassy = H.Api(srv, "amb.bf.versions@ambafrance.example")
+        n = truth("SELECT COUNT(*) FROM projets WHERE annee_lancement >= 2003")
+        answers = []  # until every worker has the project count cached (8 answers with it in a row)
+        while len(answers) < 200 and answers[-8:] != [n] * 8:
+            answers.append(body("projets", **projects).get("numberMatched"))
+            time.sleep(0.02)
+        assert answers[-8:] == [n] * 8
+        requests = body("demandes", resulttype="hits")["numberMatched"]
+        assert requests == truth("SELECT COUNT(*) FROM demandes")
+
+        r = H.submit(
+            srv, H.request_inputs(demandeur_nom="Commune des versions", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
+        )
+        assert r.status_code == 200, r.text
+        assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
+        for _ in range(4):
+            assert body("demandes", resulttype="hits")["numberMatched"] == requests + 1
+        assert truth("SELECT COUNT(*) FROM demandes") == requests + 1
+        for _ in range(8):  # the project count stays cached in every worker: answered within any budget
+            assert body("projets", **projects).get("numberMatched") == n
+
+        con = sqlite3.connect(gpkg)
+        with con:
+            con.execute(
+                "UPDATE projets SET annee_lancement = 2010 WHERE id = "
+                "(SELECT id FROM projets WHERE annee_lancement < 2003 ORDER BY id LIMIT 1)"
+            )
+        con.close()
+        assert truth("SELECT COUNT(*) FROM projets WHERE annee_lancement >= 2003") == n + 1
+        for _ in range(4):  # the next request, whichever worker answers: the new count, never the cached one
+            assert body("projets", resulttype="hits", **projects)["numberMatched"] == n + 1
+        assert counts_found(srv_pages(srv), {**projects, "limit": 1}) == {n + 1}
+    finally:
+        srv.stop()
+        sink.stop()
+
+
+def srv_pages(srv):
+    """A Bourse test server as the counts oracle reads it (``get(path, **params)``)."""
+
+    class Pages:
+        def get(self, path, **params):
+            return srv.get(path, params=params)
+
+    return Pages()
+
+
+def test_an_atlas_without_versions_counts_at_each_request(server_factory, atlas_gpkg_path, tmp_path):
+    """An atlas built before the tables had versions: its counts are exact and never cached (a write is
+    counted at the next request), its tiles are made."""
+    from support.atlas import copy_atlas
+
+    gpkg = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
+    con = sqlite3.connect(gpkg)
+    with con:
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_version_%'"):
+            con.execute(f'DROP TRIGGER "{name}"')
+        con.execute("DROP TABLE coopatlas_versions")
+    con.close()
+    server = server_factory(gpkg=gpkg)
+    params, where = CASES[2]
+    db = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+    try:
+        n = expected(db, where)
+        assert_every_number_matched(server, params, n)
+        con = sqlite3.connect(gpkg)
+        with con:
+            con.execute(
+                "UPDATE projets SET statut = 'en_cours', jumelage = 1 WHERE id = "
+                "(SELECT id FROM projets WHERE NOT (statut = 'en_cours' AND jumelage = 1) ORDER BY id LIMIT 1)"
+            )
+        con.close()
+        assert expected(db, where) == n + 1
+    finally:
+        db.close()
+    for _ in range(4):
+        assert page(server, limit=1, **params)["numberMatched"] == n + 1
+    assert server.get("/collections/projets/tiles/WebMercatorQuad/0/0/0", f="mvt").status_code == 200

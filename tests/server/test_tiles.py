@@ -2,7 +2,7 @@
 
 Nothing is dropped (the counts of the features, or of the aggregates, add up to the collection), no tile
 of zooms 0-4 exceeds 500 KB, only validated Bourse requests are in tiles (and a request validated in the
-atlas is in the next tile), bad requests are 404/400 that say why.
+atlas is in the next tile, as is a project changed in the file), bad requests are 404/400 that say why.
 """
 
 from __future__ import annotations
@@ -217,3 +217,27 @@ def test_only_validated_requests_and_a_validation_shows_in_the_next_tile(server_
     assert rid in {f["properties"].get("id") for f in features}
     _, after = get_tile(server, "demandes", 0, 0, 0)
     assert sum(f["properties"]["nombre"] for f in after) == sum(f["properties"]["nombre"] for f in world) + 1
+
+
+def test_a_write_into_projets_shows_in_the_next_tile(server_factory, atlas_gpkg_path, tmp_path):
+    """The tiles a worker keeps are keyed on the version of their table: a project renamed in the file (SQL
+    on the served GeoPackage) is renamed in the next tile, the kept one notwithstanding."""
+    from coopatlas.server.cql import point_xy
+
+    gpkg = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
+    server = server_factory(gpkg=gpkg, workers=1)
+    con = sqlite3.connect(gpkg)
+    pid, blob = con.execute("SELECT id, geom FROM projets WHERE geom IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+    con.close()
+    z = 12
+    x, y = tile_of(*point_xy(blob), z)
+    for _ in range(2):  # made, then kept
+        _, features = get_tile(server, "projets", z, x, y)
+        titles = {f["properties"].get("titre") for f in features if f["properties"].get("id") == pid}
+        assert len(titles) == 1 and "Titre réécrit" not in titles
+    con = sqlite3.connect(gpkg)
+    with con:
+        con.execute("UPDATE projets SET titre = 'Titre réécrit' WHERE id = ?", (pid,))
+    con.close()
+    _, features = get_tile(server, "projets", z, x, y)
+    assert {f["properties"].get("titre") for f in features if f["properties"].get("id") == pid} == {"Titre réécrit"}

@@ -11,9 +11,11 @@ aggregates follow :mod:`.spec`.
 
 Encoding in Python is the slow part (about 0.5 s for the 8,600 places of the world tile of ``projets``),
 so each process keeps the tiles it made (:class:`TileCache`, :data:`CACHE_BYTES`) under the version of
-the file they were made from: its inode, size and modification time, and those of its ``-wal`` file. Any
-write into the GeoPackage (a validated request, a rebuilt atlas) changes that version: the next request
-makes the tile again from the new data.
+the collection's table (:func:`coopatlas.store.table_versions.of`, read before the tile's rows; the
+``demandes`` view has the version of the requests' table): any write into that table (a validated
+request, a collectivity's update, a rebuilt atlas) gives it a new version, and the next request makes
+the tile again from the new data; a write into another table leaves the tile cached. A GeoPackage
+without versions (built before they existed) has its tiles made at each request, never kept.
 
 Configuration::
 
@@ -27,7 +29,6 @@ Configuration::
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 
@@ -37,7 +38,7 @@ import shapely
 
 from ... import schema as sch
 from ...store.geopackage import wkb_offset  # GeoPackage blob header (where the WKB starts)
-from ..gpkg_layer import connect  # read-only, per-thread connections, re-opened when the file is replaced
+from ..gpkg_layer import connect, versions  # read-only, per-thread connections, re-opened when the file is replaced
 from . import filters, spec
 from .base import AtlasTileProvider
 
@@ -154,19 +155,6 @@ def aggregate(layer: spec.TileLayer, row: tuple) -> dict:
 CACHE_BYTES = 64 * 1024 * 1024
 
 
-def file_version(path: str) -> tuple:
-    """What changes when the GeoPackage is written: inode, size and mtime of the file and of its WAL."""
-    out = []
-    for name in (path, path + "-wal"):
-        try:
-            st = os.stat(name)
-        except FileNotFoundError:
-            out.append(None)
-            continue
-        out.append((st.st_ino, st.st_size, st.st_mtime_ns))
-    return tuple(out)
-
-
 class TileCache:
     """The tiles of one process, least recently used first out, at most ``max_bytes`` in all."""
 
@@ -198,13 +186,16 @@ CACHE = TileCache()
 
 
 class AtlasGeoPackageTileProvider(AtlasTileProvider):
-    """MVT tiles of one collection of the atlas GeoPackage, made at request time (and kept until the file
-    changes: :class:`TileCache`)."""
+    """MVT tiles of one collection of the atlas GeoPackage, made at request time (and kept until the
+    collection's table changes: :class:`TileCache`)."""
 
     def render(self, z: int, x: int, y: int, tile_filter: filters.TileFilter | None = None) -> bytes:
         condition = filters.sqlite_condition(tile_filter, self.collection) if tile_filter else None
+        version = versions(self.data, connect(self.data), [self.collection])  # before the tile's rows
+        if version is None:  # a GeoPackage without versions: nothing is kept
+            return self.make(z, x, y, condition)
         # a filtered tile is kept apart from the unfiltered one: its key holds the filter's digest
-        key = (self.data, file_version(self.data), self.collection, z, x, y, tile_filter and tile_filter.digest)
+        key = (self.data, version, self.collection, z, x, y, tile_filter and tile_filter.digest)
         tile = CACHE.get(key)
         if tile is None:
             tile = self.make(z, x, y, condition)
