@@ -292,8 +292,18 @@ def _extras(result: dict) -> str:
             f"PostGIS load (`coopatlas postgis`) {result['postgis_load_s']:.0f} s, peak memory of the "
             f"loading process {result.get('postgis_load_peak_rss_mib') or 0:.0f} MiB"
         )
+    memory = result.get("worker_memory_mib") or {}
     peaks = result.get("peak_rss_mib") or {}
-    if peaks:
+    if memory:
+        out.append(
+            "memory of one worker: "
+            + ", ".join(
+                f"{b} peak {m['VmHWM']:.0f} MiB (VmHWM), private {m.get('RssAnon', 0):.0f} MiB and file-mapped "
+                f"{m.get('RssFile', 0):.0f} MiB after the run (RssAnon, RssFile)"
+                for b, m in memory.items()
+            )
+        )
+    elif peaks:
         out.append(
             "peak memory of one worker after the run: " + ", ".join(f"{b} {v:.0f} MiB" for b, v in peaks.items())
         )
@@ -322,9 +332,13 @@ def scale_ratios(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def peak_rss_mib(pid: int) -> float:
-    """The peak resident memory (VmHWM, MiB) of the largest of ``pid``'s child processes (gunicorn workers)."""
-    peak = 0.0
+def worker_memory_mib(pid: int) -> dict:
+    """The memory (MiB) of the largest of ``pid``'s child processes (gunicorn workers), from its
+    ``/proc/<pid>/status``: ``VmHWM``, the peak resident set, which counts the pages of a file a process maps
+    (``RssFile``: shared with the kernel's page cache and the other processes, and counted once per mapping)
+    as well as its private memory; and, at the end of the run, ``RssAnon`` (private: the Python heap,
+    SQLite's page caches) and ``RssFile``."""
+    best: dict = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -333,9 +347,12 @@ def peak_rss_mib(pid: int) -> float:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if int(fields.get("PPid", "0").strip() or 0) == pid and "VmHWM" in fields:
-            peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
-    return round(peak, 1)
+        if int(fields.get("PPid", "0").strip() or 0) != pid or "VmHWM" not in fields:
+            continue
+        mem = {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmHWM", "RssAnon", "RssFile") if k in fields}
+        if mem["VmHWM"] > best.get("VmHWM", -1):
+            best = mem
+    return best
 
 
 def write_readme(results_dir: Path = RESULTS_DIR, readme: Path = README) -> None:
@@ -418,7 +435,7 @@ def main(argv=None) -> int:
     ids = sample_ids(gpkg)
     cluster = None
     servers = {}
-    load_seconds, load_peak, peaks = None, None, {}
+    load_seconds, load_peak, memory = None, None, {}
     try:
         database_url = None
         if "postgis" in backends:
@@ -465,7 +482,7 @@ def main(argv=None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-        peaks = {b: peak_rss_mib(s.proc.pid) for b, s in servers.items() if s.proc is not None}
+        memory = {b: worker_memory_mib(s.proc.pid) for b, s in servers.items() if s.proc is not None}
     finally:
         for s in servers.values():
             s.stop()
@@ -484,7 +501,8 @@ def main(argv=None) -> int:
         "environment": environment() | {"loadavg_1min_before": load_before},
         "postgis_load_s": load_seconds,
         "postgis_load_peak_rss_mib": load_peak,
-        "peak_rss_mib": peaks,
+        "peak_rss_mib": {b: m.get("VmHWM") for b, m in memory.items()},
+        "worker_memory_mib": memory,
         "results": results,
     }
     out = Path(args.results)

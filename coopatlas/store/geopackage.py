@@ -8,8 +8,9 @@
   envelope, ISO WKB): :func:`encode_geometry`, :func:`decode_geometry`, :func:`blob_wkb`,
   :func:`blob_envelope`, :func:`point_xy` (the fast path of points).
 * **Read-only connections**: :func:`open_readonly` (one spelling: a ``file:`` URI with ``mode=ro``,
-  ``PRAGMA query_only``) and :class:`ReadOnlyConnections`, one connection per thread, process and file,
-  re-opened when a rebuild replaced the file (another inode, size or modification time).
+  ``PRAGMA query_only``, a bounded page cache and no memory map: :data:`CACHE_MIB`, :data:`MMAP_MIB`) and
+  :class:`ReadOnlyConnections`, one connection per thread, process and file, re-opened when a rebuild
+  replaced the file (another inode, size or modification time).
 * **SQL functions** of the R-tree triggers (``ST_IsEmpty``, ``ST_MinX``...): :func:`register_rtree_functions`,
   which a connection that writes into a GeoPackage needs.
 * **Metadata**: :func:`write_metadata`, :func:`read_metadata` (``synthetique``, notices, date of the data).
@@ -156,9 +157,27 @@ def point_xy(blob: bytes) -> tuple[float, float] | None:
 
 # --- read-only connections ------------------------------------------------------------------------------
 
-#: Per-connection page cache (KiB) and memory-mapped I/O (bytes) of the read-only connections.
-CACHE_KIB = 32_768
-MMAP_BYTES = 1 << 30
+
+def _mib(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ValueError(f"{name} must be a whole number of MiB, not {text!r}")
+    return int(text)
+
+
+#: Page cache of each read-only connection, in MiB (``COOPATLAS_SQLITE_CACHE_MIB``): private memory of the
+#: process, filled up to this bound. A worker has one connection per thread that reads the atlas (16 by
+#: default, and the background counts' threads): about 128 MiB at most per worker at the default.
+CACHE_MIB = _mib("COOPATLAS_SQLITE_CACHE_MIB", 8)
+#: Memory-mapped I/O of each read-only connection, in MiB (``COOPATLAS_SQLITE_MMAP_MIB``): none by default.
+#: SQLite maps the file once per connection, and the pages each mapping touched count in the process's
+#: resident memory once per mapping (they are the kernel's page cache, shared, but they make the worker's
+#: VmHWM): with 1 GiB maps, a worker of 16 threads serving the ×100 atlas (3.6 GB) peaked at 4.7 GiB, of
+#: which 4.0 GiB file pages. Without a map, SQLite reads pages with ``pread`` into the bounded cache above,
+#: for the same CPU time per request (benchmarks/README.md, "Third round: worker memory").
+MMAP_MIB = _mib("COOPATLAS_SQLITE_MMAP_MIB", 0)
 
 
 class NotAGeoPackage(ValueError):
@@ -184,8 +203,8 @@ def open_readonly(
     )
     try:
         con.execute("PRAGMA query_only = ON")
-        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        con.execute(f"PRAGMA cache_size = -{CACHE_MIB * 1024}")  # negative: KiB
+        con.execute(f"PRAGMA mmap_size = {MMAP_MIB << 20}")
         con.execute("PRAGMA temp_store = MEMORY")
         if require_geopackage and con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             raise NotAGeoPackage(f"{path} is not a GeoPackage")

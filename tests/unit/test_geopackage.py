@@ -129,3 +129,48 @@ def test_metadata_is_read_back(tmp_path):
         geopackage.write_metadata(con, {"synthetique": True, "notice_fr": "Données « synthétiques »"})
     con.close()
     assert geopackage.read_metadata(path) == {"synthetique": True, "notice_fr": "Données « synthétiques »"}
+
+
+def _memory_kib() -> dict[str, int]:
+    lines = Path("/proc/self/status").read_text().splitlines()
+    return {k: int(v.split()[0]) for k, _, v in (line.partition(":") for line in lines) if k in ("RssAnon", "RssFile")}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the memory figures of Linux's /proc")
+def test_threads_reading_a_large_file_keep_a_bounded_memory(tmp_path):
+    """A worker reads the atlas with one connection per thread: what each connection keeps of the file is its
+    bounded page cache (private), not a map of the file, whose pages would count in the worker's resident
+    memory once per connection (issue 12: a worker of 16 threads at 4.7 GiB on the x100 atlas)."""
+    path = tmp_path / "large.gpkg"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA application_id = {geopackage.APPLICATION_ID}")
+    con.execute("CREATE TABLE t (b BLOB)")
+    with con:  # 300,000 rows of 200 bytes: about 66 MB, more than the page cache of a connection
+        con.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+            "INSERT INTO t SELECT randomblob(200) FROM n"
+        )
+    con.close()
+    size_kib = path.stat().st_size // 1024
+    connections, threads = geopackage.ReadOnlyConnections(), 4
+    before, after, sums = _memory_kib(), {}, []
+    barrier = threading.Barrier(threads + 1)
+
+    def read():
+        sums.append(connections.get(str(path)).execute("SELECT sum(length(b)) FROM t").fetchone()[0])
+        barrier.wait()  # every connection still open while the memory is read
+        barrier.wait()
+        connections.close()
+
+    workers = [threading.Thread(target=read) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    after = _memory_kib()
+    barrier.wait()
+    for w in workers:
+        w.join()
+    assert sums == [300000 * 200] * threads  # every thread read every row
+    assert after["RssFile"] - before["RssFile"] < size_kib // 2  # no connection holds the file mapped
+    bound = threads * (geopackage.CACHE_MIB + 4) * 1024  # each connection's page cache, and some slack
+    assert after["RssAnon"] - before["RssAnon"] < bound
