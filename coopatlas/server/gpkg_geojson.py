@@ -5,6 +5,8 @@ page (:func:`geojson_many`), booleans from SQLite's 0/1, the output CRS through 
 
 from __future__ import annotations
 
+import struct
+
 import shapely
 
 from ..store import geopackage
@@ -77,21 +79,49 @@ def geojson_many(geoms) -> list:
     return [{"type": name, "coordinates": nest(depth, top[i], top[i + 1])} for i in range(len(geoms))]
 
 
+#: What a ``Point`` of the atlas looks like in its blob (:func:`coopatlas.store.geopackage.encode_geometry`):
+#: flags "little-endian, xy envelope, not empty" (byte 3), then after the 40-byte header a little-endian
+#: WKB point (byte order 1, type 1) whose x, y are the 16 bytes from byte 45.
+_ATLAS_POINT_FLAGS = 0b011
+_WKB_POINT_LE = b"\x01\x01\x00\x00\x00"
+_unpack_xy_le = struct.Struct("<dd").unpack_from
+
+
+def points(blobs: list) -> list:
+    """GeoJSON of GeoPackage point blobs: the atlas's own layout read at its fixed offsets, any other blob
+    (big-endian, another envelope, empty, NULL) through :func:`point`."""
+    out = []
+    append = out.append
+    for b in blobs:
+        if b is not None and b[3] == _ATLAS_POINT_FLAGS and b[40:45] == _WKB_POINT_LE:
+            x, y = _unpack_xy_le(b, 45)
+            append({"type": "Point", "coordinates": [x, y]})
+        else:
+            append(point(b))
+    return out
+
+
+#: SQLite's 0/1 of a boolean property as JSON's false/true (``v == 1``; NULL stays NULL).
+_BOOLEAN = {1: True, None: None}.get
+
+
 def features(layer: Layer, rows, names, with_geom, transform) -> list:
     """GeoJSON features (dicts) of rows (id, properties…, geometry blob)."""
-    n = len(names)
-    bools = [name for name in names if name in layer.bools]
-    point_layer = layer.geometry_type == "POINT"
-    geoms = geometries([r[n + 1] for r in rows], point_layer, transform) if with_geom else None
+    end = len(names) + 1
+    bools = [i for i, name in enumerate(names) if name in layer.bools]
+    if not with_geom:
+        geoms = [None] * len(rows)
+    elif layer.geometry_type == "POINT" and transform is None:
+        geoms = points([r[end] for r in rows])
+    else:
+        geoms = geometries([r[end] for r in rows], layer.geometry_type == "POINT", transform)
     features = []
     append = features.append
-    for i, row in enumerate(rows):
-        props = dict(zip(names, row[1 : n + 1]))
-        for b in bools:
-            v = props[b]
-            if v is not None:
-                props[b] = v == 1
-        append(
-            {"type": "Feature", "properties": props, "id": row[0], "geometry": geoms[i] if geoms is not None else None}
-        )
+    for row, geom in zip(rows, geoms):
+        values = row[1:end]
+        if bools:
+            values = list(values)
+            for i in bools:
+                values[i] = _BOOLEAN(values[i], False)
+        append({"type": "Feature", "properties": dict(zip(names, values)), "id": row[0], "geometry": geom})
     return features
