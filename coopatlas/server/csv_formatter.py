@@ -369,7 +369,9 @@ def _asks_csv() -> bool:
 
 @blueprint.before_app_request
 def stream_csv_export():
-    """``/collections/{id}/items?f=csv`` (or ``Accept: text/csv``): the streamed export of :func:`export`."""
+    """``/collections/{id}/items?f=csv``: the streamed export of :func:`export`. (``Accept: text/csv``
+    without ``f`` is not read as CSV by pygeoapi 0.24's request object, whose media types have no CSV: pygeoapi
+    answers it with one page through :class:`AtlasCSVFormatter`.)"""
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
     from pygeoapi.flask_app import CONFIG

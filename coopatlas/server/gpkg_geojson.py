@@ -1,6 +1,7 @@
 """GeoJSON features of the GeoPackage feature provider's rows: geometries decoded from the GeoPackage blobs
-with ``struct`` (points, :func:`coopatlas.store.geopackage.point_xy`) or one vectorised shapely call per
-page (:func:`geojson_many`), booleans from SQLite's 0/1, the output CRS through pygeoapi's transformation.
+with ``struct`` (points: the atlas's own blobs at fixed offsets, others by
+:func:`coopatlas.store.geopackage.point_xy`) or one vectorised shapely call per page (:func:`geojson_many`),
+booleans from SQLite's 0/1, the output CRS through pygeoapi's transformation.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def geometries(blobs: list, point_layer: bool, transform=None) -> list:
             None if b is None else shapely.geometry.mapping(transform(geopackage.decode_geometry(b))) for b in blobs
         ]
     if point_layer:
-        return [point(b) for b in blobs]
+        return points(blobs)
     out = [None] * len(blobs)
     idx = [i for i, b in enumerate(blobs) if b is not None]
     if idx:
@@ -109,12 +110,10 @@ def features(layer: Layer, rows, names, with_geom, transform) -> list:
     """GeoJSON features (dicts) of rows (id, properties…, geometry blob)."""
     end = len(names) + 1
     bools = [i for i, name in enumerate(names) if name in layer.bools]
-    if not with_geom:
-        geoms = [None] * len(rows)
-    elif layer.geometry_type == "POINT" and transform is None:
-        geoms = points([r[end] for r in rows])
-    else:
+    if with_geom:
         geoms = geometries([r[end] for r in rows], layer.geometry_type == "POINT", transform)
+    else:
+        geoms = [None] * len(rows)
     features = []
     append = features.append
     for row, geom in zip(rows, geoms):
