@@ -355,17 +355,31 @@ def export(cid: str) -> Response:
     return Response(stream_with_context(encoded), headers=headers, content_type="text/csv; charset=utf-8")
 
 
+def _asks_csv() -> bool:
+    """Whether pygeoapi reads the request's format as ``csv``. Decided from ``f`` (or an ``Accept`` header
+    that names no CSV) without building pygeoapi's whole request object (locale, headers, URL): this runs
+    before every ``/items`` request, JSON ones included."""
+    given = (request.args.get("f") or "").strip()
+    if given or "csv" not in request.headers.get("Accept", "").lower():
+        return given == "csv"
+    from pygeoapi.flask_app import api_
+
+    return APIRequest.from_flask(request, api_.locales).format == "csv"
+
+
 @blueprint.before_app_request
 def stream_csv_export():
-    """``/collections/{id}/items?f=csv`` (or ``Accept: text/csv``): the streamed export of :func:`export`."""
+    """``/collections/{id}/items?f=csv``: the streamed export of :func:`export`. (``Accept: text/csv``
+    without ``f`` is not read as CSV by pygeoapi 0.24's request object, whose media types have no CSV: pygeoapi
+    answers it with one page through :class:`AtlasCSVFormatter`.)"""
     if request.endpoint != "pygeoapi.collection_items" or (request.view_args or {}).get("item_id"):
         return None
-    from pygeoapi.flask_app import CONFIG, api_
+    from pygeoapi.flask_app import CONFIG
 
     cid = (request.view_args or {}).get("collection_id")
     if cid not in CONFIG.get("resources", {}) or request.method not in ("GET", "HEAD", "POST"):
         return None
-    if APIRequest.from_flask(request, api_.locales).format != "csv":
+    if not _asks_csv():
         return None
     try:
         return export(cid)

@@ -1,9 +1,12 @@
 """GeoJSON features of the GeoPackage feature provider's rows: geometries decoded from the GeoPackage blobs
-with ``struct`` (points, :func:`coopatlas.store.geopackage.point_xy`) or one vectorised shapely call per
-page (:func:`geojson_many`), booleans from SQLite's 0/1, the output CRS through pygeoapi's transformation.
+with ``struct`` (points: the atlas's own blobs at fixed offsets, others by
+:func:`coopatlas.store.geopackage.point_xy`) or one vectorised shapely call per page (:func:`geojson_many`),
+booleans from SQLite's 0/1, the output CRS through pygeoapi's transformation.
 """
 
 from __future__ import annotations
+
+import struct
 
 import shapely
 
@@ -29,7 +32,7 @@ def geometries(blobs: list, point_layer: bool, transform=None) -> list:
             None if b is None else shapely.geometry.mapping(transform(geopackage.decode_geometry(b))) for b in blobs
         ]
     if point_layer:
-        return [point(b) for b in blobs]
+        return points(blobs)
     out = [None] * len(blobs)
     idx = [i for i, b in enumerate(blobs) if b is not None]
     if idx:
@@ -77,21 +80,47 @@ def geojson_many(geoms) -> list:
     return [{"type": name, "coordinates": nest(depth, top[i], top[i + 1])} for i in range(len(geoms))]
 
 
+#: What a ``Point`` of the atlas looks like in its blob (:func:`coopatlas.store.geopackage.encode_geometry`):
+#: flags "little-endian, xy envelope, not empty" (byte 3), then after the 40-byte header a little-endian
+#: WKB point (byte order 1, type 1) whose x, y are the 16 bytes from byte 45.
+_ATLAS_POINT_FLAGS = 0b011
+_WKB_POINT_LE = b"\x01\x01\x00\x00\x00"
+_unpack_xy_le = struct.Struct("<dd").unpack_from
+
+
+def points(blobs: list) -> list:
+    """GeoJSON of GeoPackage point blobs: the atlas's own layout read at its fixed offsets, any other blob
+    (big-endian, another envelope, empty, NULL) through :func:`point`."""
+    out = []
+    append = out.append
+    for b in blobs:
+        if b is not None and b[3] == _ATLAS_POINT_FLAGS and b[40:45] == _WKB_POINT_LE:
+            x, y = _unpack_xy_le(b, 45)
+            append({"type": "Point", "coordinates": [x, y]})
+        else:
+            append(point(b))
+    return out
+
+
+#: SQLite's 0/1 of a boolean property as JSON's false/true (``v == 1``; NULL stays NULL).
+_BOOLEAN = {1: True, None: None}.get
+
+
 def features(layer: Layer, rows, names, with_geom, transform) -> list:
     """GeoJSON features (dicts) of rows (id, properties…, geometry blob)."""
-    n = len(names)
-    bools = [name for name in names if name in layer.bools]
-    point_layer = layer.geometry_type == "POINT"
-    geoms = geometries([r[n + 1] for r in rows], point_layer, transform) if with_geom else None
+    end = len(names) + 1
+    bools = [i for i, name in enumerate(names) if name in layer.bools]
+    if with_geom:
+        geoms = geometries([r[end] for r in rows], layer.geometry_type == "POINT", transform)
+    else:
+        geoms = [None] * len(rows)
     features = []
     append = features.append
-    for i, row in enumerate(rows):
-        props = dict(zip(names, row[1 : n + 1]))
-        for b in bools:
-            v = props[b]
-            if v is not None:
-                props[b] = v == 1
-        append(
-            {"type": "Feature", "properties": props, "id": row[0], "geometry": geoms[i] if geoms is not None else None}
-        )
+    for row, geom in zip(rows, geoms):
+        values = row[1:end]
+        if bools:
+            values = list(values)
+            for i in bools:
+                values[i] = _BOOLEAN(values[i], False)
+        append({"type": "Feature", "properties": dict(zip(names, values)), "id": row[0], "geometry": geom})
     return features

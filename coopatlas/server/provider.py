@@ -59,6 +59,7 @@ Geometries are EPSG:4326 longitude/latitude degrees (OGC CRS84 axis order).
 
 from __future__ import annotations
 
+import functools
 import os
 
 from pygeoapi.provider.base import BaseProvider, ProviderConnectionError, ProviderItemNotFoundError
@@ -75,6 +76,16 @@ from .gpkg_planner import invalid as _invalid
 
 bbox_crs.install()  # no per-request CRS lookup for a bbox already in the storage CRS
 temporal.install()  # datetime checked by the atlas's rule (400 that says why), no "out of range"
+
+
+@functools.lru_cache(maxsize=256)
+def _select_list(id_field: str, names: tuple, geometry: str | None) -> str:
+    """The columns of a page over ``t``: the id, the properties ``names``, the geometry if given (written
+    once per set of properties, not per request)."""
+    cols = [f"t.{_q(id_field)}"] + [f"t.{_q(n)}" for n in names]
+    if geometry:
+        cols.append(f"t.{_q(geometry)}")
+    return ", ".join(cols)
 
 
 class AtlasGeoPackageProvider(BaseProvider):
@@ -203,16 +214,14 @@ class AtlasGeoPackageProvider(BaseProvider):
         estimate = total if matched is None and counted_first else matched
         mode, force = plan.page_plan(f, drivers, total, offset, limit, order_index, estimate)
         with_geom = bool(layer.geometry) and not skip_geometry
-        cols = [f"t.{_q(self.id_field)}"] + [f"t.{_q(n)}" for n in names]
-        if with_geom:
-            cols.append(f"t.{_q(layer.geometry)}")
+        cols = _select_list(self.id_field, tuple(names), layer.geometry if with_geom else None)
         from_sql, where, params = plan.sql(f, mode, force)
-        sql = f"SELECT {', '.join(cols)} FROM {from_sql}{where} ORDER BY {order} LIMIT ? OFFSET ?"
+        sql = f"SELECT {cols} FROM {from_sql}{where} ORDER BY {order} LIMIT ? OFFSET ?"
         try:
             rows = plan.run(sql, params + [limit, offset], retry=force is not None)
         except NoPlan:
             from_sql, where, params = plan.sql(f, mode)
-            sql = f"SELECT {', '.join(cols)} FROM {from_sql}{where} ORDER BY {order} LIMIT ? OFFSET ?"
+            sql = f"SELECT {cols} FROM {from_sql}{where} ORDER BY {order} LIMIT ? OFFSET ?"
             rows = plan.run(sql, params + [limit, offset])
 
         transform = None
@@ -245,13 +254,9 @@ class AtlasGeoPackageProvider(BaseProvider):
         identifier = str(identifier)
         names = self._output_properties([])
         with_geom = bool(layer.geometry)
-        cols = [f"t.{_q(self.id_field)}"] + [f"t.{_q(n)}" for n in names]
-        if with_geom:
-            cols.append(f"t.{_q(layer.geometry)}")
+        cols = _select_list(self.id_field, tuple(names), layer.geometry if with_geom else None)
         idc = _q(self.id_field)
-        rows = con.execute(
-            f"SELECT {', '.join(cols)} FROM {_q(layer.table)} AS t WHERE t.{idc} = ?", (identifier,)
-        ).fetchall()
+        rows = con.execute(f"SELECT {cols} FROM {_q(layer.table)} AS t WHERE t.{idc} = ?", (identifier,)).fetchall()
         if not rows:
             msg = f"no item {identifier!r} in collection {self.coll.id}"
             raise ProviderItemNotFoundError(msg, user_msg=msg)

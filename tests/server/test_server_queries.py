@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -190,3 +191,20 @@ def test_bad_parameters_are_400_naming_the_problem(atlas_server, params, paramet
     r = atlas_server.get("/collections/projets/items", **params)
     assert r.status_code == 400, (params, r.status_code, r.text[:300])
     assert parameter.lower() in r.json()["description"].lower(), r.text
+
+
+def test_a_page_without_offset_is_the_first_with_no_warning_logged(atlas_server, db):
+    """A page asked for without ``offset`` is the first one; its links carry no offset but the next page's,
+    and the server logs no warning for it (pygeoapi reads a missing ``offset`` through a ``TypeError`` it
+    logs on every such request: the server hands it the 0 it would read)."""
+    r = atlas_server.get("/collections/projets/items", limit=3)
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    assert [f["id"] for f in body["features"]] == [
+        row[0] for row in db.execute("SELECT id FROM projets ORDER BY id LIMIT 3")
+    ]
+    links = {link["rel"]: link["href"] for link in body["links"]}
+    assert "prev" not in links and "offset" not in links["self"]
+    assert "offset=3" in links["next"]
+    log = atlas_server.log.read_text(errors="replace")
+    assert not re.search(r"itemtypes\.py:\d+\} WARNING - int\(\) argument must be", log), log[-2000:]

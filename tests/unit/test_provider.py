@@ -188,6 +188,35 @@ def test_fast_geojson_is_shapely_mapping():
         assert json.dumps(got) == json.dumps([mapping(g) for g in geoms])
 
 
+def test_fast_points_are_shapely_mapping():
+    """Points read at the fixed offsets of the atlas's own blobs, and every other layout (no envelope,
+    big-endian, a Z point, empty, a line in a point column, NULL) through the general decoder: all as
+    shapely's GeoJSON of the decoded blob."""
+    import struct
+
+    from shapely.geometry import LineString, mapping
+
+    from coopatlas.server.gpkg_geojson import points
+    from coopatlas.store import geopackage
+
+    p = Point(2.5, -48.000000000000014)
+    header = b"GP" + bytes([0, 0b011]) + struct.pack("<i4d", 4326, 1, 1, 2, 2)
+    blobs = [
+        geopackage.encode_geometry(p),
+        geopackage.encode_geometry(Point(-180, 90)),
+        b"GP" + bytes([0, 0]) + struct.pack(">i", 4326) + shapely.to_wkb(p, byte_order=0),
+        b"GP" + bytes([0, 1]) + struct.pack("<i", 4326) + shapely.to_wkb(p, byte_order=1),
+        header + shapely.to_wkb(Point(1, 2, 3), byte_order=1),
+        header + shapely.to_wkb(p, byte_order=0),
+        geopackage.encode_geometry(Point()),
+        geopackage.encode_geometry(LineString([(0, 0), (1, 1)])),
+        None,
+    ]
+    expected = [None if b is None else mapping(geopackage.decode_geometry(b)) for b in blobs]
+    assert json.dumps(points(blobs)) == json.dumps(expected)
+    assert points(blobs[:1]) == [{"type": "Point", "coordinates": [2.5, -48.000000000000014]}]
+
+
 def test_point_coordinates_are_the_stored_doubles(atlas):
     path, tables = atlas
     feats = {f["id"]: f for f in everything(make(path, "projets"))["features"]}
