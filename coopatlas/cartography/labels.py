@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
-from .fonts import font
+from .fonts import font, in_light_copy
 
 PT_TO_MM = 25.4 / 72.0
 #: Resolution of the renderer that measures texts: high, so that hinting does not distort small sizes
@@ -166,7 +166,10 @@ class _Boxes:
 
 def _floor_size(text: str, size: float, weight: str, style: str) -> tuple[float, float]:
     """A lower bound of :func:`text_size` (mm): the largest width and height of the text's characters
-    alone (the box of a line holds the box of each of its glyphs), from a few cached measures."""
+    alone (the box of a line holds the box of each of its glyphs), from a few cached measures; none
+    (0, 0) for a text drawn with the original font (its characters alone may take the light copy)."""
+    if not in_light_copy(text, weight, style):
+        return 0.0, 0.0
     sizes = [_measure(ch, size, weight, style) for ch in set(text)]
     return max(w for w, _, _ in sizes), max(h for _, h, _ in sizes)
 
