@@ -39,7 +39,7 @@ from .geography import Country, World, unwrap_lon
 from .geography import world as load_world
 from .labels import place_labels
 from .layout import Box, PageLayout, page_size
-from .mappage import MM_PER_INCH, draw_map_page
+from .mappage import MM_PER_INCH, draw_labels, draw_map_page
 from .model import CountryMap, Frame, InsetModel, RenderInfo
 from .options import MapOptions
 from .projection import PartGroup, choose_projection, fit_extent, split_country
@@ -168,20 +168,7 @@ def geotiff_figure(
             + admin1_specs(model, frame, typo)
         )
         info.labels = place_labels(specs, info.symbol_boxes, box.shrink(0.5).bounds)
-        for placed in info.labels:
-            spec = placed.spec
-            page.text(
-                placed.cx,
-                placed.cy,
-                spec.text,
-                spec.size,
-                weight=spec.weight,
-                style=spec.style,
-                color=spec.colour,
-                ha="center",
-                va="center",
-                zorder=12,
-            )
+        draw_labels(page, info.labels, 0.0)
     return fig, frame, info
 
 

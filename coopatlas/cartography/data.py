@@ -117,9 +117,11 @@ def country_data(
     ph = store.placeholder()
     geom = store.geometry_sql("geom")
     where, params = _where(store, crit, "projets", period)
+    # counted in SQL: one row per partner, type, French collectivity and theme (a partner's place is the
+    # same in all its projects), not one per project
     rows = store.rows(
-        f"SELECT partenaire_id, partenaire_nom, type_action, collectivite_id, collectivite_nom, thematique, {geom} "
-        f"FROM projets WHERE pays_code = {ph} AND ({where})",
+        f"SELECT partenaire_id, partenaire_nom, type_action, collectivite_id, collectivite_nom, thematique, {geom}, "
+        f"COUNT(*) FROM projets WHERE pays_code = {ph} AND ({where}) GROUP BY 1, 2, 3, 4, 5, 6, 7",
         [pays_code, *params],
     )
     shown, not_applied = requests_applicable(crit)
@@ -127,8 +129,8 @@ def country_data(
     if shown:
         where, params = _where(store, crit, "demandes", period)
         req_rows = store.rows(
-            f"SELECT demandeur_id, demandeur_nom, thematique, {geom} FROM demandes "
-            f"WHERE pays_code = {ph} AND ({where})",
+            f"SELECT demandeur_id, demandeur_nom, thematique, {geom}, COUNT(*) FROM demandes "
+            f"WHERE pays_code = {ph} AND ({where}) GROUP BY 1, 2, 3, 4",
             [pays_code, *params],
         )
 
@@ -155,29 +157,32 @@ def country_data(
 
     collectivites = set()
     totals = Counter()
-    for pid, pname, type_action, cid, cname, theme, g in rows:
+    for pid, pname, type_action, cid, cname, theme, g, n in rows:
         p = partner(pid, pname, g)
-        p["counts"][type_action] += 1
-        p["coll"][display_text(cname or cid)] += 1
-        p["themes"][theme] += 1
+        p["counts"][type_action] += n
+        p["coll"][display_text(cname or cid)] += n
+        p["themes"][theme] += n
         collectivites.add(cid)
-        totals[type_action] += 1
-    for did, dname, theme, g in req_rows:
+        totals[type_action] += n
+    for did, dname, theme, g, n in req_rows:
         p = partner(did, dname, g)
-        p["counts"]["demande_cooperation"] += 1
-        p["themes"][theme] += 1
-        totals["demande_cooperation"] += 1
+        p["counts"]["demande_cooperation"] += n
+        p["themes"][theme] += n
+        totals["demande_cooperation"] += n
 
-    table = []
-    for p in by_partner.values():
+    ordered = []
+    for key, p in by_partner.items():
         themes = [
             voc.THEMATIQUES.label(t, lang)
             for t, _ in sorted(p["themes"].items(), key=lambda kv: (-kv[1], str(kv[0])))
             if t
         ]
         coll = sorted(p["coll"].items(), key=lambda kv: (-kv[1], kv[0]))
-        table.append(PartnerRow(p["name"], coll, dict(p["counts"]), themes))
-    table.sort(key=lambda r: (-r.projects, -r.requests, r.partner))
+        row = PartnerRow(p["name"], coll, dict(p["counts"]), themes)
+        # ties (two authorities of the same name): by place, then key, not by the order rows were read
+        ordered.append(((-row.projects, -row.requests, row.partner, p["xy"] or (), tuple(map(str, key))), row))
+    ordered.sort(key=lambda kr: kr[0])
+    table = [row for _, row in ordered]
 
     grouped: dict[tuple, list[dict]] = defaultdict(list)
     for p in by_partner.values():
@@ -190,7 +195,7 @@ def country_data(
         for p in ps:
             counts.update(p["counts"])
         places.append(Place(lon, lat, [p["name"] for p in ps], {t: counts[t] for t in TYPES if counts[t]}))
-    places.sort(key=lambda pl: (-pl.total, pl.label))
+    places.sort(key=lambda pl: (-pl.total, pl.label, pl.lon, pl.lat))
     return CountryData(
         places, table, {t: totals[t] for t in TYPES}, len(by_partner), len(collectivites), shown, not_applied
     )

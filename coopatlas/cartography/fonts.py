@@ -119,13 +119,19 @@ def _face(weight: str, style: str) -> str:
     return "bold" if weight == "bold" else "italic" if style == "italic" else "normal"
 
 
+def in_light_copy(text: str, weight: str = "normal", style: str = "normal") -> bool:
+    """Whether the light copy of the face draws every character of ``text``."""
+    coverage = _coverage(font_file(_face(weight, style)))
+    return all(ord(ch) in coverage for ch in text if ch not in "\n\t")
+
+
 def font(size: float, weight: str = "normal", style: str = "normal", text: str | None = None) -> FontProperties:
     """The :class:`FontProperties` of a text of ``size`` points (weight ``normal``/``bold``, style
     ``normal``/``italic``; bold italic is drawn bold). With ``text``, a text the light copy cannot draw
     gets the original DejaVu Sans."""
     face = _face(weight, style)
     path = font_file(face)
-    if text is not None and any(ord(ch) not in _coverage(path) for ch in text if ch not in "\n\t"):
+    if text is not None and not in_light_copy(text, weight, style):
         path = original_file(face)
     # the file gives the glyphs (PDF, PNG); family, weight and style are what SVG writes for its viewers
     return FontProperties(

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
-from .fonts import font
+from .fonts import font, in_light_copy
 
 PT_TO_MM = 25.4 / 72.0
 #: Resolution of the renderer that measures texts: high, so that hinting does not distort small sizes
@@ -164,12 +164,26 @@ class _Boxes:
         return bool(over.any())
 
 
+def _floor_size(text: str, size: float, weight: str, style: str) -> tuple[float, float]:
+    """A lower bound of :func:`text_size` (mm): the largest width and height of the text's characters
+    alone (the box of a line holds the box of each of its glyphs), from a few cached measures; none
+    (0, 0) for a text drawn with the original font (its characters alone may take the light copy)."""
+    if not in_light_copy(text, weight, style):
+        return 0.0, 0.0
+    sizes = [_measure(ch, size, weight, style) for ch in set(text)]
+    return max(w for w, _, _ in sizes), max(h for _, h, _ in sizes)
+
+
 def place_labels(specs: list[LabelSpec], obstacles, bounds, gap: float = 0.45, pad: float = 0.25) -> list[PlacedLabel]:
     """Place ``specs`` greedily (in order) and return those placed.
 
     ``obstacles``: N × 4 array of boxes (x0, y0, x1, y1, mm) no label may overlap (``spec.owner`` indexes
     into it); ``bounds``: the box (mm) every label must stay inside; ``gap``: mm between a symbol and its
     label; ``pad``: mm of free space kept around each label's text.
+
+    A label is measured only when one of its positions is free for a box of a lower bound of its size
+    (:func:`_floor_size`): each position's box grows around the same anchor with the text, so a position
+    taken for the smaller box is taken for the real one (on a crowded map most labels stop there).
     """
     obst = _Boxes(np.asarray(obstacles, dtype=float).reshape(-1, 4) if obstacles is not None else None)
     placed_boxes = _Boxes()
@@ -178,16 +192,16 @@ def place_labels(specs: list[LabelSpec], obstacles, bounds, gap: float = 0.45, p
     for spec in specs:
         if not spec.text:
             continue
+        d = 0.0 if spec.mode == "centre" else spec.radius + gap
+        fw, fh = _floor_size(spec.text, spec.size, spec.weight, spec.style)
+        free = _free(_boxes_around(spec, d, fw + 2 * pad, fh + 2 * pad), obst, placed_boxes, spec.owner, bounds)
+        if not free.any():
+            continue
         w, h = text_size(spec.text, spec.size, spec.weight, spec.style)
         w += 2 * pad
         h += 2 * pad
-        if spec.mode == "centre":
-            candidates = [((0.0, 0.0), (0.5, 0.5))]
-            d = 0.0
-        else:
-            candidates = _AROUND
-            d = spec.radius + gap
-        for (ux, uy), (fx, fy) in candidates:
+        candidates = [((0.0, 0.0), (0.5, 0.5))] if spec.mode == "centre" else _AROUND
+        for (ux, uy), (fx, fy) in (c for c, ok in zip(candidates, free) if ok):
             ax_, ay_ = spec.x + ux * d, spec.y + uy * d
             x0, y0 = ax_ - fx * w, ay_ - fy * h
             box = (x0, y0, x0 + w, y0 + h)
@@ -199,3 +213,36 @@ def place_labels(specs: list[LabelSpec], obstacles, bounds, gap: float = 0.45, p
             out.append(PlacedLabel(spec, x0 + w / 2.0, y0 + h / 2.0, box))
             break
     return out
+
+
+_AROUND_UNITS = np.array([[ux, uy, fx, fy] for (ux, uy), (fx, fy) in _AROUND])
+_CENTRE_UNITS = np.array([[0.0, 0.0, 0.5, 0.5]])
+
+
+def _boxes_around(spec: LabelSpec, d: float, w: float, h: float) -> np.ndarray:
+    """The boxes (x0, y0, x1, y1 mm, one row per candidate position, in order) of a ``w`` × ``h`` label
+    whose positions are ``d`` mm from its anchor."""
+    u = _CENTRE_UNITS if spec.mode == "centre" else _AROUND_UNITS
+    x0 = spec.x + u[:, 0] * d - u[:, 2] * w
+    y0 = spec.y + u[:, 1] * d - u[:, 3] * h
+    return np.column_stack([x0, y0, x0 + w, y0 + h])
+
+
+def _free(boxes: np.ndarray, obst: _Boxes, placed: _Boxes, owner: int | None, bounds) -> np.ndarray:
+    """Which of ``boxes`` stay inside ``bounds`` and overlap no obstacle (but ``owner``) nor placed label."""
+    bx0, by0, bx1, by1 = bounds
+    ok = (boxes[:, 0] >= bx0) & (boxes[:, 1] >= by0) & (boxes[:, 2] <= bx1) & (boxes[:, 3] <= by1)
+    for others, ignore in ((obst, owner), (placed, None)):
+        if not ok.any() or not others.n:
+            continue
+        d = others.data[: others.n]
+        over = (
+            (d[None, :, 0] < boxes[:, None, 2])
+            & (d[None, :, 2] > boxes[:, None, 0])
+            & (d[None, :, 1] < boxes[:, None, 3])
+            & (d[None, :, 3] > boxes[:, None, 1])
+        )
+        if ignore is not None and 0 <= ignore < others.n:
+            over[:, ignore] = False
+        ok &= ~over.any(axis=1)
+    return ok

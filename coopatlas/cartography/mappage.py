@@ -105,8 +105,8 @@ def draw_map_page(
         )
         obstacles = np.vstack([np.array(symbol_boxes(symbols)).reshape(-1, 4), np.array(corners.boxes).reshape(-1, 4)])
         main_labels = place_labels(specs, obstacles, layout.map.shrink(0.8).bounds)
-    _draw_labels(page, main_labels, 0.0)
-    _draw_labels(page, inset_labels, INSET_Z)
+    draw_labels(page, main_labels, 0.0)
+    draw_labels(page, inset_labels, INSET_Z)
     info.labels = main_labels + inset_labels
     info.symbol_boxes = np.array(all_symbol_boxes).reshape(-1, 4)
 
@@ -248,8 +248,9 @@ def _draw_inset(
     return frame, labels, boxes
 
 
-def _draw_labels(page: PageCanvas, labels: list[PlacedLabel], base_z: float) -> None:
-    """The placed labels, partners above the names of places (countries, admin-1)."""
+def draw_labels(page: PageCanvas, labels: list[PlacedLabel], base_z: float) -> None:
+    """The placed labels, partners above the names of places (countries, admin-1); ``base_z``: the
+    z-order of the frame (0 for the main frame and the GeoTIFF's, :data:`INSET_Z` in an inset)."""
     for placed in labels:
         spec = placed.spec
         page.text(
