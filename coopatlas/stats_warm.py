@@ -117,6 +117,7 @@ def finish_load(con, schema: str, say=None) -> None:
         cur.execute("SELECT current_setting('search_path')")
         previous = cur.fetchone()[0]
         cur.execute("SELECT set_config('search_path', %s, true)", (f'"{schema}", public',))
+        persisted_reads.write_postgis(cur, schema, {})  # the table its lookups read (an error would end the load)
         entries = warm(_LoadingStore(con, schema), say)
         persisted_reads.write_postgis(cur, schema, entries)
         cur.execute("SELECT set_config('search_path', %s, true)", (previous,))
