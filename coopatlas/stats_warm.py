@@ -60,7 +60,11 @@ def standard_searches(store: Store) -> list[tuple[str, Criteria]]:
         "departement": [r[0] for r in store.rows("SELECT code_departement FROM departements ORDER BY 1")],
     }
     for scope, values in codes.items():
-        out += [(f"{scope} {code}", stats.scope_criteria(scope, code)) for code in values]
+        for code in values:
+            try:
+                out.append((f"{scope} {code}", stats.scope_criteria(scope, code)))
+            except ValueError:  # no code, or one no search can give (e.g. malformed, in an imported file)
+                continue
     return out
 
 
@@ -75,8 +79,11 @@ def warm(store: Store, say=None) -> dict[str, str]:
     t0 = last = time.perf_counter()
     say(f"statistiques : {len(searches)} recherches standard à calculer")
     for i, (label, criteria) in enumerate(searches, 1):
-        for lang in LANGS:
-            stats.statistics(reads, criteria, lang=lang)
+        try:
+            for lang in LANGS:
+                stats.statistics(reads, criteria, lang=lang)
+        except (TypeError, ValueError, ArithmeticError) as exc:  # data the statistics cannot read: the
+            say(f"statistiques : {label} non calculées ({exc})")  # server answers it as before (an error)
         now = time.perf_counter()
         if now - last >= 5 or i == len(searches):
             say(f"statistiques : {i}/{len(searches)} ({label}), {len(entries)} lectures, {now - t0:.0f} s")
