@@ -109,18 +109,17 @@ class CachedReads:
         except TypeError:  # unhashable parameters
             return self.store.rows(sql, params)
         hit = cache.get(key)
+        stored_key = persisted_reads.key(sql, params, key[3]) if hit is None or self.record is not None else None
         if hit is not None:
             rows = list(hit)
-        else:
-            stored_key = persisted_reads.key(sql, params, key[3])
+        else:  # the persisted level (written by the build, the load or statistiques-cache), then the SQL
             rows = persisted_reads.lookup(self.store, stored_key) if stored_key else None
             if rows is None:
                 rows = [tuple(r) for r in self.store.rows(sql, params)]
             if len(rows) <= MAX_ROWS:
                 cache.put(key, tuple(rows))
-        if self.record is not None and len(rows) <= MAX_ROWS:
-            stored_key = persisted_reads.key(sql, params, key[3])
-            text = persisted_reads.encode_rows(rows) if stored_key else None
+        if self.record is not None and stored_key and len(rows) <= MAX_ROWS:
+            text = persisted_reads.encode_rows(rows)
             if text is not None:
                 self.record[stored_key] = text
         return rows
