@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 
@@ -154,25 +155,41 @@ def run(args: argparse.Namespace) -> int:
     if not on_postgis and not os.path.isfile(location):
         print(f"error: no atlas GeoPackage at {location}", file=sys.stderr)
         return 1
+    try:
+        entries = _warm_and_write(location, on_postgis, args.schema, say)
+    except (sqlite3.Error, ValueError, live_writer.AtlasLockTimeout) as exc:  # ValueError: NotAGeoPackage
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # psycopg2.Error (imported only for a PostGIS atlas)
+        if type(exc).__module__.split(".")[0] != "psycopg2":
+            raise
+        print(f"error: {str(exc).strip()}", file=sys.stderr)
+        return 1
+    if not entries:
+        print(f"error: {location} has no versions of its tables (built before them): rebuild it", file=sys.stderr)
+        return 1
+    say(f"statistiques : {len(entries)} lectures écrites dans {persisted_reads.READS_TABLE}")
+    return 0
+
+
+def _warm_and_write(location: str, on_postgis: bool, schema: str, say) -> dict[str, str]:
     store = PostGISStore(location) if on_postgis else Store(location)
     try:
         entries = warm(store, say)
     finally:
         store.close()
     if not entries:
-        print(f"error: {location} has no versions of its tables (built before them): rebuild it", file=sys.stderr)
-        return 1
+        return entries
     if on_postgis:
         import psycopg2
 
         con = psycopg2.connect(location)
         try:
             with con, con.cursor() as cur:
-                persisted_reads.write_postgis(cur, args.schema, entries)
+                persisted_reads.write_postgis(cur, schema, entries)
         finally:
             con.close()
     else:
         with live_writer.transaction(location) as con:
             persisted_reads.write_sqlite(con, entries)
-    say(f"statistiques : {len(entries)} lectures écrites dans {persisted_reads.READS_TABLE}")
-    return 0
+    return entries

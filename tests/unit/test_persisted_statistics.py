@@ -161,13 +161,15 @@ def test_the_command_writes_the_reads_of_the_build(warmed, tmp_path):
         return out
 
     assert entries(plain) == entries(warmed)
-    missing = subprocess.run(
-        [sys.executable, "-m", "coopatlas", "statistiques-cache", "--gpkg", str(tmp_path / "none.gpkg")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert missing.returncode == 1 and "no atlas GeoPackage" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "text.gpkg").write_text("not a database")
+    for name, message in (("none.gpkg", "no atlas GeoPackage"), ("text.gpkg", "not a database")):
+        bad = subprocess.run(
+            [sys.executable, "-m", "coopatlas", "statistiques-cache", "--gpkg", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert bad.returncode == 1 and message in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
 
 
 def test_the_standard_searches_are_the_atlas_scopes(warmed):
