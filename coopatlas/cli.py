@@ -1,7 +1,9 @@
 """The ``coopatlas`` command line: one entry point, one module per sub-command.
 
 Each sub-command lives in the module that owns its concept and exposes ``add_arguments(parser)`` and
-``run(args) -> int``; this file only lists them.
+``run(args) -> int``; this file only lists them, and gives ``build`` and ``postgis`` the hook that
+persists the statistics of the standard searches into the new atlas (:mod:`coopatlas.stats_warm`, a layer
+above theirs; ``--no-stats-cache`` leaves it out).
 """
 
 from __future__ import annotations
@@ -27,8 +29,29 @@ COMMANDS = {
     "mail": ("coopatlas.bourse.mail_command", "send the Bourse's due mails and retries (once, or --loop)"),
     "postgis": ("coopatlas.store.postgis", "load a built atlas into PostgreSQL/PostGIS from a URL"),
     "serve": ("coopatlas.server.serve", "serve the atlas over OGC API (gunicorn)"),
+    "statistiques-cache": (
+        "coopatlas.stats_warm",
+        "compute and store the statistics of the standard searches into an existing atlas",
+    ),
     "styles": ("coopatlas.styles.export", "write the style files (QML, SLD, MapLibre) into styles/"),
 }
+
+#: sub-command -> the function of coopatlas.stats_warm that completes the atlas it writes
+WARMED = {"build": "finish_build", "postgis": "finish_load"}
+
+
+def _add_warm(name: str, parser) -> None:
+    from . import stats_warm
+
+    parser.add_argument(
+        "--no-stats-cache",
+        dest="finish",
+        action="store_const",
+        const=None,
+        help="do not store the statistics of the standard searches (world, France, continents, countries, "
+        "regions, departments) into the atlas (coopatlas statistiques-cache does it later)",
+    )
+    parser.set_defaults(finish=getattr(stats_warm, WARMED[name]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             raise
         mod.add_arguments(p)
+        if name in WARMED:
+            _add_warm(name, p)
         modules[name] = mod
     args = parser.parse_args(argv)
     if getattr(args, "_missing", None):

@@ -89,9 +89,13 @@ def written_line(rows: dict[str, list[dict]], cid: str, n: int) -> str:
 
 
 def write_geopackage(
-    rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None, force: bool = False
+    rows: dict[str, list[dict]], out: Path, metadata: dict, progress=None, force: bool = False, finish=None
 ) -> Path:
     """Write derived rows into ``out`` atomically (temporary file in the same folder, then rename).
+
+    ``finish(path, con, progress)``, when given, completes the new file (path, open for writing as ``con``)
+    before it replaces ``out``: the command line persists the statistics of the standard searches there
+    (:mod:`coopatlas.stats_warm`, a layer above this one).
 
     The rename is :func:`coopatlas.store.live_writer.replace_atlas`: under the live writers' lock, refused when
     ``out`` holds live changes of the server (Bourse requests, collectivities' updates) unless ``force``.
@@ -109,6 +113,8 @@ def write_geopackage(
             )
             geopackage.write_metadata(con, metadata)
         con.execute("ANALYZE")
+        if finish is not None:
+            finish(tmp, con, progress or (lambda msg: None))
         con.execute("VACUUM")
         con.close()
         live_writer.replace_atlas(tmp, out, force=force)
@@ -119,8 +125,11 @@ def write_geopackage(
     return out
 
 
-def build(out: Path, source: str | None = None, scale: int = 1, progress=None, force: bool = False) -> Path:
-    """Build the atlas GeoPackage at ``out`` from the demo generator or an interchange folder."""
+def build(
+    out: Path, source: str | None = None, scale: int = 1, progress=None, force: bool = False, finish=None
+) -> Path:
+    """Build the atlas GeoPackage at ``out`` from the demo generator or an interchange folder (``finish``:
+    see :func:`write_geopackage`)."""
     say = progress or Progress()
     n_live = live_writer.check_replaceable(out, force)  # before minutes of work
     if n_live:
@@ -140,7 +149,7 @@ def build(out: Path, source: str | None = None, scale: int = 1, progress=None, f
     rows = derive(tables, ref, progress=say)
     del tables  # the base tables: the derived ones hold what is written (at ×100, a gigabyte less)
     say(f"écriture de {out}")
-    write_geopackage(rows, out, metadata, progress=say, force=force)
+    write_geopackage(rows, out, metadata, progress=say, force=force, finish=finish)
     say(f"terminé : {out} ({Path(out).stat().st_size / 1e6:.1f} Mo)")
     return Path(out)
 
@@ -168,7 +177,14 @@ def run(args) -> int:
         print("error: --scale must be a whole number >= 1", file=sys.stderr)
         return 2
     try:
-        build(Path(args.out), args.source, args.scale, Progress(quiet=args.quiet), force=args.force)
+        build(
+            Path(args.out),
+            args.source,
+            args.scale,
+            Progress(quiet=args.quiet),
+            force=args.force,
+            finish=getattr(args, "finish", None),
+        )
     except (DataError, FileNotFoundError, live_writer.LiveChangesError, live_writer.AtlasLockTimeout) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -11,6 +11,12 @@ not ``projets``: the project figures stay cached, the requests are counted live 
 Only answers of at most :data:`MAX_ROWS` rows are kept, in a per-process least-recently-used cache of
 :data:`CACHE_SIZE` answers. A read that names a table without a version (or a database without
 versions) is not cached.
+
+Under that cache, a second level persisted in the atlas database (:mod:`coopatlas.store.persisted_reads`):
+on a miss, the read is looked up there (under the same SQL, parameters and versions; not the location)
+before the SQL runs, so that the first statistics of a standard search in a new worker cost a lookup, not
+seconds of SQL. The build, the PostGIS load and ``coopatlas statistiques-cache`` write it
+(:mod:`coopatlas.stats_warm`, through :attr:`CachedReads.record`); the server never does.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from . import table_versions
+from . import persisted_reads, table_versions
 
 #: Answers kept per process, and the largest answer kept (rows).
 CACHE_SIZE = 2048
@@ -75,12 +81,16 @@ def _tables(sql: str, versioned) -> set[str] | None:
 class CachedReads:
     """A :class:`coopatlas.store.Store` whose ``rows`` and ``scalar`` are remembered (see the module
     documentation); everything else is the store's. The versions are read once, before its first read:
-    one wrapper serves one answer (a statistics call), all of whose reads are kept under the same versions."""
+    one wrapper serves one answer (a statistics call), all of whose reads are kept under the same versions.
+
+    ``record``, when given, receives every read that may be persisted (key of
+    :func:`coopatlas.store.persisted_reads.key` → rows as JSON): what the warm-up writes."""
 
     _UNREAD = object()
 
-    def __init__(self, store):
+    def __init__(self, store, record: dict[str, str] | None = None):
         self.store = store
+        self.record = record
         self._versions = self._UNREAD
 
     def __getattr__(self, name):
@@ -99,11 +109,19 @@ class CachedReads:
         except TypeError:  # unhashable parameters
             return self.store.rows(sql, params)
         hit = cache.get(key)
+        stored_key = persisted_reads.key(sql, params, key[3]) if hit is None or self.record is not None else None
         if hit is not None:
-            return list(hit)
-        rows = [tuple(r) for r in self.store.rows(sql, params)]
-        if len(rows) <= MAX_ROWS:
-            cache.put(key, tuple(rows))
+            rows = list(hit)
+        else:  # the persisted level (written by the build, the load or statistiques-cache), then the SQL
+            rows = persisted_reads.lookup(self.store, stored_key) if stored_key else None
+            if rows is None:
+                rows = [tuple(r) for r in self.store.rows(sql, params)]
+            if len(rows) <= MAX_ROWS:
+                cache.put(key, tuple(rows))
+        if self.record is not None and stored_key and len(rows) <= MAX_ROWS:
+            text = persisted_reads.encode_rows(rows)
+            if text is not None:
+                self.record[stored_key] = text
         return rows
 
     def scalar(self, sql: str, params: Sequence = ()):

@@ -228,13 +228,17 @@ def _set_search_path(cur, schema: str) -> bool:
 
 
 def load(
-    gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progress: bool = False, log=None
+    gpkg: str | os.PathLike, url: str, schema: str = DEFAULT_SCHEMA, progress: bool = False, log=None, finish=None
 ) -> dict[str, int]:
     """Load the atlas GeoPackage ``gpkg`` into the schema ``schema`` of the database at ``url``.
 
     ``url`` is a libpq URL (``postgresql://user[:password]@host:port/dbname``). The previous content of
     ``schema`` is replaced in the same transaction; on any error nothing changes and :class:`LoadError`
     (or the database error) is raised. Returns the number of rows loaded per stored table.
+
+    ``finish(connection, loading_schema, log)``, when given, completes the loaded schema inside the
+    transaction, before the swap: the command line persists the statistics of the standard searches there
+    (:mod:`coopatlas.stats_warm`, a layer above this one).
     """
     import psycopg2
 
@@ -319,6 +323,9 @@ def load(
             for stmt in statements:
                 cur.execute(stmt)
             cur.executemany(f"INSERT INTO {_q(staging)}.{VERSIONS_TABLE} VALUES (%s, %s)", version_rows)
+            if finish is not None:
+                current = None
+                finish(pg, staging, say)
             cur.execute(
                 f"COMMENT ON SCHEMA {_q(staging)} IS %s", (f"CoopAtlas, loaded from {gpkg.name} by coopatlas postgis",)
             )
@@ -439,7 +446,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         connection_parameters(args.url)
         counts = load(
-            args.gpkg, args.url, schema=args.schema, progress=not args.quiet, log=lambda m: print(m, file=sys.stderr)
+            args.gpkg,
+            args.url,
+            schema=args.schema,
+            progress=not args.quiet,
+            log=lambda m: print(m, file=sys.stderr),
+            finish=getattr(args, "finish", None),
         )
     except (LoadError, ValueError) as exc:
         print(f"coopatlas postgis: {exc}", file=sys.stderr)

@@ -33,6 +33,7 @@ RANKS = {
     "stats_series": 6,
     "stats_apd": 6,
     "styles": 6,
+    "stats_warm": 7,
     "documents": 7,
     "charts": 8,
     "reports": 9,
