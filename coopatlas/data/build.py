@@ -39,6 +39,9 @@ def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
     """The same atlas with every project repeated ``factor`` times (new ids, same places), for benchmarks.
 
     Collectivities, partners, requests and APD are unchanged; counts are derived again from the projects.
+    The projects are in the order of their ids (``PRJ000001``, ``PRJ000001-x1``, ``PRJ000001-x10``...), as
+    an atlas is written: a page in ``id`` order then reads consecutive rows of the file, not one row per
+    copy block (13,468 rows apart at ×100, a random read each).
     """
     if factor <= 1:
         return tables
@@ -54,7 +57,7 @@ def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
     return AtlasTables(
         tables.collectivites,
         tables.partenaires,
-        pd.concat(copies, ignore_index=True),
+        pd.concat(copies, ignore_index=True).sort_values("id", kind="stable", ignore_index=True),
         tables.demandes,
         tables.apd,
         tables.cofinancements,

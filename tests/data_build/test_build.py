@@ -86,3 +86,22 @@ def test_keyword_index_follows_writes(atlas_gpkg, tmp_path):
     first_word = old.split()[0]
     assert fid not in [r[0] for r in con.execute(match, [f'"{first_word}"'])] or first_word in "nouveau"
     con.close()
+
+
+def test_scaled_atlas_is_written_in_id_order():
+    """``--scale``: the copies of the projects come in the order of their ids (what a page without sortby
+    reads), each id once, the base projects unchanged."""
+    import pandas as pd
+
+    from coopatlas.data.build import scale_up
+    from coopatlas.data.tables import AtlasTables
+
+    base = pd.DataFrame({"id": ["PRJ000001", "PRJ000002", "PRJ000003"], "titre": ["a", "b", "c"]})
+    empty = pd.DataFrame()
+    scaled = scale_up(AtlasTables(empty, empty, base, empty, empty, empty, {}), 12).projets
+    ids = list(scaled["id"])
+    assert len(ids) == 36 and len(set(ids)) == 36
+    assert ids == sorted(ids)
+    assert ids[:4] == ["PRJ000001", "PRJ000001-x1", "PRJ000001-x10", "PRJ000001-x11"]
+    originals = scaled[~scaled["id"].str.contains("-x")]
+    assert list(originals["titre"]) == ["a", "b", "c"]

@@ -6,13 +6,12 @@ and only those; a write into projets gives the new count at the next request."""
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import psycopg2
 import pytest
 
-from support.counts_oracle import assert_every_number_matched, counts_found
+from support.counts_oracle import assert_counts_follow_versions, assert_every_number_matched, counts_found
 from support.counts_oracle import projets_page as page
 
 HERE = Path(__file__).resolve().parent
@@ -144,29 +143,14 @@ def test_counts_follow_the_versions_of_the_tables_they_read(postgis_cluster, atl
         assert r.status_code == 200, r.text
         return r.json()
 
-    try:
-        H.create_account(srv, "amb.bf.pgversions@ambafrance.example", "ambassade", pays="BF")
-        embassy = H.Api(srv, "amb.bf.pgversions@ambafrance.example")
-        n = expected(url, where)
-        answers = []  # until every worker has the project count cached (8 answers with it in a row)
-        while len(answers) < 200 and answers[-8:] != [n] * 8:
-            answers.append(body("projets", **projects).get("numberMatched"))
-            time.sleep(0.02)
-        assert answers[-8:] == [n] * 8
-        requests = body("demandes", resulttype="hits")["numberMatched"]
-        assert requests == sql_count(url, "SELECT COUNT(*) FROM atlas.demandes")
-
+    def validate_request():
         r = H.submit(
             srv, H.request_inputs(demandeur_nom="Commune des versions PG", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
         )
         assert r.status_code == 200, r.text
         assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
-        for _ in range(4):
-            assert body("demandes", resulttype="hits")["numberMatched"] == requests + 1
-        assert sql_count(url, "SELECT COUNT(*) FROM atlas.demandes") == requests + 1
-        for _ in range(8):  # the project count stays cached in every worker: answered within any budget
-            assert body("projets", **projects).get("numberMatched") == n
 
+    def write_project():
         con = psycopg2.connect(url)
         with con, con.cursor() as cur:
             cur.execute(
@@ -174,9 +158,18 @@ def test_counts_follow_the_versions_of_the_tables_they_read(postgis_cluster, atl
                 "WHERE p.annee_lancement < 2003 AND p.recherche LIKE '%a%' ORDER BY id LIMIT 1)"
             )
         con.close()
-        assert expected(url, where) == n + 1
-        for _ in range(4):  # the next request, whichever worker answers: the new count, never the cached one
-            assert body("projets", resulttype="hits", **projects)["numberMatched"] == n + 1
+
+    try:
+        H.create_account(srv, "amb.bf.pgversions@ambafrance.example", "ambassade", pays="BF")
+        embassy = H.Api(srv, "amb.bf.pgversions@ambafrance.example")
+        assert_counts_follow_versions(
+            body,
+            projects,
+            project_count=lambda: expected(url, where),
+            request_count=lambda: sql_count(url, "SELECT COUNT(*) FROM atlas.demandes"),
+            validate_request=validate_request,
+            write_project=write_project,
+        )
     finally:
         srv.stop()
         sink.stop()

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from support.counts_oracle import assert_every_number_matched, counts_found
+from support.counts_oracle import assert_counts_follow_versions, assert_every_number_matched, counts_found
 from support.counts_oracle import projets_page as page
 
 HERE = Path(__file__).resolve().parent
@@ -117,11 +116,7 @@ def test_validated_request_changes_the_cached_count(tmp_path, atlas_gpkg_path):
             return r.json()["numberMatched"]
 
         def truth(sql):
-            con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
-            try:
-                return con.execute(sql).fetchone()[0]
-            finally:
-                con.close()
+            return sql_truth(gpkg, sql)
 
         before = {"seeking": matched("partenaires", en_recherche="true"), "requests": matched("demandes")}
         for _ in range(3):  # cached by now in both workers
@@ -162,35 +157,16 @@ def test_counts_follow_the_versions_of_the_tables_they_read(tmp_path, atlas_gpkg
         return r.json()
 
     def truth(sql):
-        con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
-        try:
-            return con.execute(sql).fetchone()[0]
-        finally:
-            con.close()
+        return sql_truth(gpkg, sql)
 
-    try:
-        H.create_account(srv, "amb.bf.versions@ambafrance.example", "ambassade", pays="BF")
-        embassy = H.Api(srv, "amb.bf.versions@ambafrance.example")
-        n = truth("SELECT COUNT(*) FROM projets WHERE annee_lancement >= 2003")
-        answers = []  # until every worker has the project count cached (8 answers with it in a row)
-        while len(answers) < 200 and answers[-8:] != [n] * 8:
-            answers.append(body("projets", **projects).get("numberMatched"))
-            time.sleep(0.02)
-        assert answers[-8:] == [n] * 8
-        requests = body("demandes", resulttype="hits")["numberMatched"]
-        assert requests == truth("SELECT COUNT(*) FROM demandes")
-
+    def validate_request():
         r = H.submit(
             srv, H.request_inputs(demandeur_nom="Commune des versions", lieu=None, lon=-1.5, lat=12.3), H.new_ip()
         )
         assert r.status_code == 200, r.text
         assert embassy.transition(r.json()["reference"], "validee", "OK").status_code == 200
-        for _ in range(4):
-            assert body("demandes", resulttype="hits")["numberMatched"] == requests + 1
-        assert truth("SELECT COUNT(*) FROM demandes") == requests + 1
-        for _ in range(8):  # the project count stays cached in every worker: answered within any budget
-            assert body("projets", **projects).get("numberMatched") == n
 
+    def write_project():
         con = sqlite3.connect(gpkg)
         with con:
             con.execute(
@@ -198,13 +174,31 @@ def test_counts_follow_the_versions_of_the_tables_they_read(tmp_path, atlas_gpkg
                 "(SELECT id FROM projets WHERE annee_lancement < 2003 ORDER BY id LIMIT 1)"
             )
         con.close()
-        assert truth("SELECT COUNT(*) FROM projets WHERE annee_lancement >= 2003") == n + 1
-        for _ in range(4):  # the next request, whichever worker answers: the new count, never the cached one
-            assert body("projets", resulttype="hits", **projects)["numberMatched"] == n + 1
-        assert counts_found(srv_pages(srv), {**projects, "limit": 1}) == {n + 1}
+
+    try:
+        H.create_account(srv, "amb.bf.versions@ambafrance.example", "ambassade", pays="BF")
+        embassy = H.Api(srv, "amb.bf.versions@ambafrance.example")
+        n = assert_counts_follow_versions(
+            body,
+            projects,
+            project_count=lambda: truth("SELECT COUNT(*) FROM projets WHERE annee_lancement >= 2003"),
+            request_count=lambda: truth("SELECT COUNT(*) FROM demandes"),
+            validate_request=validate_request,
+            write_project=write_project,
+        )
+        assert counts_found(srv_pages(srv), {**projects, "limit": 1}) == {n}
     finally:
         srv.stop()
         sink.stop()
+
+
+def sql_truth(gpkg, sql: str):
+    """The first value of ``sql`` read by sqlite3 on ``gpkg``, read-only: the count a server's must equal."""
+    con = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
 
 
 def srv_pages(srv):

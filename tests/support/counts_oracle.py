@@ -55,3 +55,36 @@ def counts_found(server, params: dict, wanted: int = 4, seconds: float = 60) -> 
             found.append(body["numberMatched"])
         time.sleep(0.02)
     return set(found)
+
+
+def assert_counts_follow_versions(body, projects: dict, project_count, request_count, validate_request, write_project):
+    """The scenario of both backends: a count is cached under the version of the table it reads.
+
+    ``body(collection, **params)`` is a page of a server whose every uncached count is over budget;
+    ``project_count()`` and ``request_count()`` count independently (sqlite3, psycopg2) the projects of
+    ``projects`` and the public requests; ``validate_request()`` submits a request to the Bourse and has the
+    embassy validate it; ``write_project()`` moves one project into ``projects`` by SQL. A validated request
+    leaves the cached project count in place (answered at once by every worker) and gives the new requests'
+    count; the write into ``projets`` gives the new project count at the next request, in every worker.
+    Returns the new project count."""
+    n = project_count()
+    answers = []  # until every worker has the project count cached (8 answers with it in a row)
+    while len(answers) < 200 and answers[-8:] != [n] * 8:
+        answers.append(body("projets", **projects).get("numberMatched"))
+        time.sleep(0.02)
+    assert answers[-8:] == [n] * 8
+    requests = body("demandes", resulttype="hits")["numberMatched"]
+    assert requests == request_count()
+
+    validate_request()
+    for _ in range(4):
+        assert body("demandes", resulttype="hits")["numberMatched"] == requests + 1
+    assert request_count() == requests + 1
+    for _ in range(8):  # the project count stays cached in every worker: answered within any budget
+        assert body("projets", **projects).get("numberMatched") == n
+
+    write_project()
+    assert project_count() == n + 1
+    for _ in range(4):  # the next request, whichever worker answers: the new count, never the cached one
+        assert body("projets", resulttype="hits", **projects)["numberMatched"] == n + 1
+    return n + 1
