@@ -39,25 +39,30 @@ def scale_up(tables: AtlasTables, factor: int) -> AtlasTables:
     """The same atlas with every project repeated ``factor`` times (new ids, same places), for benchmarks.
 
     Collectivities, partners, requests and APD are unchanged; counts are derived again from the projects.
-    The projects are in the order of their ids (``PRJ000001``, ``PRJ000001-x1``, ``PRJ000001-x10``...), as
-    an atlas is written: a page in ``id`` order then reads consecutive rows of the file, not one row per
-    copy block (13,468 rows apart at ×100, a random read each).
+    Copy ``k`` of ``PRJ000001`` is ``x07-PRJ000001`` (``k`` = 7, zero-padded): the rows are written in the
+    order of their ids, copy after copy, as an atlas is written, so that a page in ``id`` order reads
+    consecutive rows of the file (a suffix, ``PRJ000001-x7``, would put the 100 copies of a project next to
+    each other in id order but 13,468 rows apart in the file at ×100: a random read per row).
     """
     if factor <= 1:
         return tables
     proj = tables.projets
+    if not proj["id"].is_monotonic_increasing:
+        proj = proj.sort_values("id", kind="stable", ignore_index=True)
+    width = len(str(factor - 1))
     copies = []
     for k in range(factor):
         cp = proj.copy()
         if k:
-            cp["id"] = cp["id"] + f"-x{k}"
+            cp["id"] = f"x{k:0{width}d}-" + cp["id"]
             cp["titre"] = cp["titre"] + f" (copie {k})"
         copies.append(cp)
+    scaled = pd.concat(copies, ignore_index=True)
     meta = dict(tables.metadata, facteur_echelle=factor)
     return AtlasTables(
         tables.collectivites,
         tables.partenaires,
-        pd.concat(copies, ignore_index=True).sort_values("id", kind="stable", ignore_index=True),
+        scaled,
         tables.demandes,
         tables.apd,
         tables.cofinancements,

@@ -102,6 +102,7 @@ def test_scaled_atlas_is_written_in_id_order():
     ids = list(scaled["id"])
     assert len(ids) == 36 and len(set(ids)) == 36
     assert ids == sorted(ids)
-    assert ids[:4] == ["PRJ000001", "PRJ000001-x1", "PRJ000001-x10", "PRJ000001-x11"]
-    originals = scaled[~scaled["id"].str.contains("-x")]
+    assert ids[:5] == ["PRJ000001", "PRJ000002", "PRJ000003", "x01-PRJ000001", "x01-PRJ000002"]
+    assert ids[-1] == "x11-PRJ000003"
+    originals = scaled[scaled["id"].str.startswith("PRJ")]
     assert list(originals["titre"]) == ["a", "b", "c"]
