@@ -37,6 +37,9 @@ from typing import Any
 from ..store.faults import BackendUnavailable, unavailable_cause
 from .settings import is_postgresql
 
+#: A read transaction on a PostgreSQL connection unused for longer first checks it (SELECT 1): one left
+#: from before a database restart is then reopened instead of failing the request with a 503.
+IDLE_PROBE_SECONDS = 1.0
 #: What a client reads when the live database cannot answer (HTTP 503): nothing was recorded.
 UNAVAILABLE = "the Bourse database is temporarily unavailable; nothing was recorded; please retry later"
 
@@ -240,20 +243,30 @@ class LiveDB:
         if self.pg:
             import psycopg2
 
+            # a connection left from before a PostgreSQL restart fails at its first statement, before
+            # anything is read or written: a write transaction's first statement is its lock; a read
+            # transaction on a connection idle for a while (a restart takes seconds) first asks SELECT 1.
+            # On failure, reopen once (as check() does) rather than answer 503.
+            first = (
+                ("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+                if write
+                else ("SELECT 1", ())
+                if time.monotonic() - getattr(self._local, "used", 0.0) > IDLE_PROBE_SECONDS
+                else None
+            )
             try:
                 cur = con.cursor()
-                if write:
+                if first is not None:
                     try:
-                        cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+                        cur.execute(*first)
                     except psycopg2.OperationalError:
-                        # a connection left from before a PostgreSQL restart fails at its first statement,
-                        # before anything is written: reopen once (as check() does) rather than answer 503
                         self._forget()
                         con = self._connection()
                         cur = con.cursor()
-                        cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_LOCK_KEY,))
+                        cur.execute(*first)
                 yield Tx(cur, True)
                 con.commit()
+                self._local.used = time.monotonic()
             except psycopg2.OperationalError:
                 try:
                     con.close()

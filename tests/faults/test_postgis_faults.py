@@ -188,3 +188,21 @@ def test_health_bourse_and_async_jobs_while_postgresql_is_down(pg_served):
     assert requests.get(server.url + "/health", timeout=REQUEST_TIMEOUT).status_code == 200
     r = submit(server, 2)
     assert r.status_code == 200 and r.json()["reference"], r.text[:300]
+
+
+def test_live_reads_after_a_restart_reopen_their_connection(pg_served):
+    """A thread's connection to the live database left from before a PostgreSQL restart: its next read
+    transaction (an account looked up, a parameter read) reopens it and answers, as a write transaction
+    does, instead of a 503 for a request that found the database up."""
+    from coopatlas.bourse.live import IDLE_PROBE_SECONDS, LiveDB
+
+    cluster, server = pg_served
+    live = LiveDB(server.database_url)
+    try:
+        version = live.parameter("schema_version")
+        assert version
+        _pg_ctl(cluster, "-m", "fast", "restart")
+        time.sleep(IDLE_PROBE_SECONDS + 0.2)
+        assert live.parameter("schema_version") == version  # the same thread, its connection from before
+    finally:
+        live.close()
