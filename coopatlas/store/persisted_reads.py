@@ -28,6 +28,8 @@ import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from .table_versions import missing_table
+
 READS_TABLE = "coopatlas_reads"
 
 _SQLITE_DDL = f'CREATE TABLE IF NOT EXISTS "{READS_TABLE}" (key TEXT PRIMARY KEY NOT NULL, rows_json TEXT NOT NULL)'
@@ -80,7 +82,7 @@ def lookup(store, read_key: str) -> list[tuple] | None:
     try:
         found = store.rows(f"SELECT rows_json FROM {READS_TABLE} WHERE key = {store.placeholder()}", [read_key])
     except Exception as exc:  # sqlite3.OperationalError, psycopg2 UndefinedTable
-        if "no such table" in str(exc) or "does not exist" in str(exc):
+        if missing_table(exc):
             return None
         raise
     return decode_rows(found[0][0]) if found else None

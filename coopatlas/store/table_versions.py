@@ -83,7 +83,7 @@ def of(rows, names) -> tuple | None:
             rows(f'SELECT table_name, version FROM "{VERSIONS_TABLE}" WHERE table_name IN ({_in_list(wanted)})')
         )
     except Exception as exc:  # no such table (sqlite3.OperationalError, psycopg2 / SQLAlchemy errors)
-        if _no_table(exc):
+        if missing_table(exc):
             return None
         raise
     if any(name not in found for name in wanted):
@@ -91,7 +91,9 @@ def of(rows, names) -> tuple | None:
     return tuple((name, found[name]) for name in wanted)
 
 
-def _no_table(exc: Exception) -> bool:
+def missing_table(exc: Exception) -> bool:
+    """Whether ``exc`` says a table is missing (SQLite's "no such table", PostgreSQL's "does not exist"):
+    an atlas built before the table existed."""
     return "no such table" in str(exc) or "does not exist" in str(exc)
 
 
@@ -101,6 +103,6 @@ def read(store) -> dict[str, str] | None:
     try:
         return dict(store.rows(f"SELECT table_name, version FROM {VERSIONS_TABLE}"))
     except Exception as exc:  # no such table (sqlite3.OperationalError, psycopg2 UndefinedTable)
-        if "no such table" in str(exc) or "does not exist" in str(exc):
+        if missing_table(exc):
             return None
         raise
