@@ -1,12 +1,10 @@
 """GeoJSON features of the GeoPackage feature provider's rows: geometries decoded from the GeoPackage blobs
-with ``struct`` (points: the atlas's own blobs at fixed offsets, others by
-:func:`coopatlas.store.geopackage.point_xy`) or one vectorised shapely call per page (:func:`geojson_many`),
+with ``struct`` (points, :func:`coopatlas.store.geopackage.point_xy`: the atlas's own blobs at fixed
+offsets) or one vectorised shapely call per page (:func:`geojson_many`),
 booleans from SQLite's 0/1, the output CRS through pygeoapi's transformation.
 """
 
 from __future__ import annotations
-
-import struct
 
 import shapely
 
@@ -80,25 +78,14 @@ def geojson_many(geoms) -> list:
     return [{"type": name, "coordinates": nest(depth, top[i], top[i + 1])} for i in range(len(geoms))]
 
 
-#: What a ``Point`` of the atlas looks like in its blob (:func:`coopatlas.store.geopackage.encode_geometry`):
-#: flags "little-endian, xy envelope, not empty" (byte 3), then after the 40-byte header a little-endian
-#: WKB point (byte order 1, type 1) whose x, y are the 16 bytes from byte 45.
-_ATLAS_POINT_FLAGS = 0b011
-_WKB_POINT_LE = b"\x01\x01\x00\x00\x00"
-_unpack_xy_le = struct.Struct("<dd").unpack_from
-
-
 def points(blobs: list) -> list:
-    """GeoJSON of GeoPackage point blobs: the atlas's own layout read at its fixed offsets, any other blob
-    (big-endian, another envelope, empty, NULL) through :func:`point`."""
+    """GeoJSON of GeoPackage point blobs (:func:`point`, its fast path inlined: one call per blob)."""
     out = []
     append = out.append
+    point_xy = geopackage.point_xy
     for b in blobs:
-        if b is not None and b[3] == _ATLAS_POINT_FLAGS and b[40:45] == _WKB_POINT_LE:
-            x, y = _unpack_xy_le(b, 45)
-            append({"type": "Point", "coordinates": [x, y]})
-        else:
-            append(point(b))
+        xy = None if b is None else point_xy(b)
+        append(point(b) if xy is None else {"type": "Point", "coordinates": [xy[0], xy[1]]})
     return out
 
 

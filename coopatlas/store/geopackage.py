@@ -141,8 +141,17 @@ def blob_envelope(blob: bytes | None) -> tuple[float, float, float, float] | Non
     return minx, maxx, miny, maxy
 
 
+#: A point as :func:`encode_geometry` writes it: flags "little-endian, xy envelope, not empty" (byte 3), then
+#: after the 40-byte header a little-endian WKB point (byte order 1, type 1) whose x, y start at byte 45.
+_ATLAS_POINT_FLAGS = 0b011
+_WKB_POINT_LE = b"\x01\x01\x00\x00\x00"
+
+
 def point_xy(blob: bytes) -> tuple[float, float] | None:
-    """(x, y) of a non-empty 2D point blob, read with ``struct``; ``None`` for any other geometry."""
+    """(x, y) of a non-empty 2D point blob, read with ``struct``; ``None`` for any other geometry. The
+    atlas's own layout is read at its fixed offsets, any other through its header."""
+    if blob[3] == _ATLAS_POINT_FLAGS and blob[40:45] == _WKB_POINT_LE:
+        return _unpack_xy_le(blob, 45)
     if blob[3] & _EMPTY:
         return None
     off = wkb_offset(blob)
