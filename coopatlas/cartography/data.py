@@ -117,11 +117,16 @@ def country_data(
     ph = store.placeholder()
     geom = store.geometry_sql("geom")
     where, params = _where(store, crit, "projets", period)
-    # counted in SQL: one row per partner, type, French collectivity and theme (a partner's place is the
-    # same in all its projects), not one per project
+    # counted in SQL: one row per partner, type, French collectivity and theme, not one per project,
+    # from the covering index alone when the criteria read no other column (schema: projets.covering);
+    # the names and the place are those of the partner's and the collectivity's own records
     rows = store.rows(
-        f"SELECT partenaire_id, partenaire_nom, type_action, collectivite_id, collectivite_nom, thematique, {geom}, "
-        f"COUNT(*) FROM projets WHERE pays_code = {ph} AND ({where}) GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        "SELECT g.partenaire_id, p.nom, g.type_action, g.collectivite_id, c.nom, g.thematique, "
+        f"{store.geometry_sql('p.geom')}, g.n FROM ("
+        "SELECT partenaire_id, type_action, collectivite_id, thematique, COUNT(*) AS n FROM projets "
+        f"WHERE pays_code = {ph} AND ({where}) GROUP BY 1, 2, 3, 4) AS g "
+        "LEFT JOIN partenaires AS p ON p.id = g.partenaire_id "
+        "LEFT JOIN collectivites AS c ON c.id = g.collectivite_id",
         [pays_code, *params],
     )
     shown, not_applied = requests_applicable(crit)

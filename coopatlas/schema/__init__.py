@@ -10,7 +10,21 @@ from .actors import COLLECTIVITES, LIENS, PARTENAIRES
 from .catalogue import COLLECTIONS, DEMANDES_TABLE, collection
 from .field_groups import COFINANCEMENT_FIELDS, _abroad_fields, _count_fields, _france_fields, _theme_fields
 from .funding import APD, COFINANCEMENTS
-from .model import BOOLEAN, DATE, INTEGER, JSON_TYPES, PG_TYPES, REAL, TEXT, Collection, F, Field, Period, SortIndex
+from .model import (
+    BOOLEAN,
+    DATE,
+    INTEGER,
+    JSON_TYPES,
+    PG_TYPES,
+    REAL,
+    TEXT,
+    Collection,
+    CoveringIndex,
+    F,
+    Field,
+    Period,
+    SortIndex,
+)
 from .places import DEPARTEMENTS, PAYS, REGIONS, _french_area_collection
 
 __all__ = [
@@ -21,6 +35,7 @@ __all__ = [
     "COLLECTIONS",
     "COLLECTIVITES",
     "Collection",
+    "CoveringIndex",
     "DATE",
     "DEMANDES",
     "DEMANDES_TABLE",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .field_groups import COFINANCEMENT_FIELDS, _abroad_fields, _france_fields, _theme_fields
-from .model import BOOLEAN, DATE, INTEGER, TEXT, Collection, F, Period, SortIndex
+from .model import BOOLEAN, DATE, INTEGER, TEXT, Collection, CoveringIndex, F, Period, SortIndex
 
 PROJETS = Collection(
     "projets",
@@ -58,6 +58,12 @@ PROJETS = Collection(
         SortIndex("annee_lancement"),
         SortIndex("annee_lancement", within=("continent",)),
         SortIndex("annee_lancement", within=("pays_code",)),
+    ),
+    # a country map's counts by partner, type, French collectivity and theme (cartography.data)
+    covering=(
+        CoveringIndex(
+            "pays_partenaires", ("pays_code", "partenaire_id", "type_action", "collectivite_id", "thematique")
+        ),
     ),
 )
 

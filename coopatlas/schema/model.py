@@ -73,6 +73,21 @@ class SortIndex:
 
 
 @dataclass(frozen=True)
+class CoveringIndex:
+    """An index that holds every column a grouped read needs, so that the read counts from the index
+    alone instead of visiting each matching row (the builders read this one declaration).
+
+    ``columns`` in order: the equality first (what the read selects on), then what it groups by. The
+    index is named ``cover_<table>_<name>`` in the GeoPackage and on PostGIS."""
+
+    name: str
+    columns: tuple[str, ...]
+
+    def index_name(self, table: str) -> str:
+        return f"cover_{table}_{self.name}"
+
+
+@dataclass(frozen=True)
 class Collection:
     """One OGC API Features collection, stored as one table (or view) of the same name."""
 
@@ -88,6 +103,7 @@ class Collection:
     table: str | None = None  # the stored table or view, when it differs from ``id``
     time: Period | None = None  # how the features live in time (OGC ``datetime``, series per year)
     sorts: tuple[SortIndex, ...] = ()  # the indexed sorts (see SortIndex)
+    covering: tuple[CoveringIndex, ...] = ()  # the indexes of grouped reads (see CoveringIndex)
     extra: dict = field(default_factory=dict)
 
     @property

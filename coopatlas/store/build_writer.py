@@ -155,7 +155,8 @@ def create_table(
 
 def index_sql(coll: sch.Collection, table: str) -> list[str]:
     """The B-tree indexes of ``table``: one per ``indexed`` field, two per declared sort
-    (:class:`coopatlas.schema.SortIndex`, one per direction, ties by id: what ``sortby`` reads in order)."""
+    (:class:`coopatlas.schema.SortIndex`, one per direction, ties by id: what ``sortby`` reads in order),
+    one per declared covering index (:class:`coopatlas.schema.CoveringIndex`)."""
     out = [
         f'CREATE INDEX "idx_{table}_{f.name}" ON "{table}" ("{f.name}")'
         for f in coll.fields
@@ -165,6 +166,9 @@ def index_sql(coll: sch.Collection, table: str) -> list[str]:
         for descending in (False, True):
             keys = ", ".join(f'"{c}"' + (" DESC" if d else "") for c, d in sort.keys(coll.id_field, descending))
             out.append(f'CREATE INDEX "{sort.name(table, descending)}" ON "{table}" ({keys})')
+    for cover in coll.covering:
+        columns = ", ".join(f'"{c}"' for c in cover.columns)
+        out.append(f'CREATE INDEX "{cover.index_name(table)}" ON "{table}" ({columns})')
     return out
 
 

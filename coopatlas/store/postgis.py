@@ -9,9 +9,9 @@ PostgreSQL schema (``atlas`` by default):
   as primary key, the GeoPackage's ``fid`` (integer, unique: a key for QGIS), the hidden normalised
   keyword column ``recherche`` and, for spatial collections, ``geom geometry(<type>, 4326)`` (longitude,
   latitude in degrees) with a GiST index;
-* B-tree indexes on the schema's ``indexed`` fields and declared sorts (``Collection.sorts``), and a
-  trigram index on ``recherche`` when the ``pg_trgm`` extension can be had (keyword search ``q=`` is a
-  ``LIKE '%word%'`` per word);
+* B-tree indexes on the schema's ``indexed`` fields, declared sorts (``Collection.sorts``) and covering
+  indexes (``Collection.covering``), and a trigram index on ``recherche`` when the ``pg_trgm`` extension
+  can be had (keyword search ``q=`` is a ``LIKE '%word%'`` per word);
 * the public ``demandes`` VIEW of ``bourse_demandes`` restricted to the public validation statuses
   (:data:`coopatlas.vocabulary.STATUTS_VALIDATION_PUBLICS`).
 
@@ -167,6 +167,8 @@ def _index_table(cur, coll: sch.Collection, schema: str, table: str) -> None:
                 for c, d in sort.keys(coll.id_field, descending)
             )
             cur.execute(f"CREATE INDEX {_q(sort.name(table, descending))} ON {qt} ({keys})")
+    for cover in coll.covering:
+        cur.execute(f"CREATE INDEX {_q(cover.index_name(table))} ON {qt} ({', '.join(_q(c) for c in cover.columns)})")
 
 
 def _has_extension(cur, name: str) -> bool:

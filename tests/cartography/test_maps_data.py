@@ -53,3 +53,22 @@ def test_counts_per_partner_match_a_count_of_every_project(store, world, gpkg, c
     keys = [(-r.projects, r.partner) for r in data.rows]
     assert keys == sorted(keys) and len(data.rows) == len(partners)
     assert sum(p.total for p in data.places) == projects
+
+
+def test_a_country_is_counted_from_the_covering_index_alone(gpkg, world):
+    """The map of the country with the most projects, without criteria, never visits the rows of
+    ``projets``: its grouped read is answered by the declared covering index (the ×100 atlas: Germany's
+    128,700 rows read 0.44 s, the index 21 ms)."""
+    from coopatlas import schema as sch
+    from coopatlas.store import open_store
+
+    statements: list[str] = []
+    store = open_store(gpkg)
+    store.connection.set_trace_callback(statements.append)
+    code = store.rows("SELECT pays_code FROM projets GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")[0][0]
+    country_data(store, parse_options({"country": code, "format": "pdf"}, world).criteria, code)
+    store.connection.set_trace_callback(None)
+    (grouped,) = [s for s in statements if "FROM projets" in s and "GROUP BY 1, 2, 3, 4" in s]
+    plan = " | ".join(row[3] for row in store.rows("EXPLAIN QUERY PLAN " + grouped))
+    (cover,) = sch.PROJETS.covering
+    assert f"SEARCH projets USING COVERING INDEX {cover.index_name('projets')}" in plan, plan

@@ -52,3 +52,23 @@ def test_a_sorted_page_is_read_from_the_declared_index(loaded, sort, descending)
             assert got == [r[0] for r in cur.fetchall()]  # the same page as sorting the table
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("cover", sch.PROJETS.covering, ids=lambda c: c.name)
+def test_the_load_writes_the_declared_covering_indexes(loaded, cover):
+    """The covering indexes of ``Collection.covering`` (a country map's counts) are on PostGIS too, with
+    their columns in the declared order."""
+    import psycopg2
+
+    con = psycopg2.connect(loaded)
+    try:
+        with con.cursor() as cur:
+            cur.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                "WHERE c.relname = %s ORDER BY array_position(i.indkey, a.attnum)",
+                (cover.index_name("projets"),),
+            )
+            assert tuple(r[0] for r in cur.fetchall()) == cover.columns
+    finally:
+        con.close()
