@@ -1,4 +1,5 @@
-"""The first statistics of a search in a new process: world, one country (BF), one continent (Afrique).
+"""The first statistics of a search in a new process: the world, two countries (BF, DE), a continent
+(Afrique), and searches that are not standard (never persisted): a theme, a type, a keyword, a status.
 
 ``python benchmarks/statistics_first_call.py ATLAS.gpkg|postgresql://...`` runs each search in a fresh
 process (empty in-process cache), prints the first call and the median of the next ones (milliseconds)
@@ -15,7 +16,16 @@ import subprocess
 import sys
 import time
 
-SEARCHES = {"world": {}, "BF": {"pays": "BF"}, "Afrique": {"continent": "afrique"}}
+SEARCHES = {
+    "world": {},
+    "BF": {"pays": "BF"},
+    "DE": {"pays": "DE"},
+    "Afrique": {"continent": "afrique"},
+    "theme": {"thematique": "sante"},
+    "type": {"type_action": "action_exterieure"},
+    "keyword": {"q": "eau"},
+    "status": {"statut": "en_cours"},
+}
 
 
 def one(location: str, params: dict) -> dict:

@@ -1,7 +1,10 @@
 """Statistics of the atlas for any search: the Atlas's "Etat", APD, top collectivities and splits.
 
-Every figure is computed in SQL by the store (GeoPackage or PostGIS: same SQL, same results) from one
-:class:`~coopatlas.criteria.Criteria`. Amounts are in euros. Definitions (the Atlas's panels):
+Every figure is counted by the store's SQL (GeoPackage or PostGIS: same SQL, same results) from one
+:class:`~coopatlas.criteria.Criteria`: the projects' figures from one read of the matching projects grouped
+by country, partner, type, collectivity, theme and continent (:data:`GROUPED`, the columns of a covering
+index), then summed here; names from the countries' and collectivities' records. Amounts are in euros.
+Definitions (the Atlas's panels):
 
 - ``collectivites_francaises_engagees``: distinct French collectivities of the matching projects;
 - ``collectivites_partenaires``: distinct partner authorities of the matching projects;
@@ -19,7 +22,9 @@ criteria thus left out are listed in ``demandes_criteres_non_appliques``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from . import vocabulary as voc
 from .criteria import Criteria, NotApplicable
@@ -98,14 +103,82 @@ def _split(
     return out
 
 
-def _country_split(store: Store, where, params, total: int, lang: str) -> list[dict]:
-    """Projects per country; labels are the countries' names in ``lang``."""
-    split = _split(store, where, params, "pays_code", "pays_nom", total)
-    if lang == "en" and split:
-        names = _lookup(store, "pays", "pays_code", "nom_en", [s["code"] for s in split])
-        for s in split:
-            s["libelle"] = names.get(s["code"], s["libelle"])
-    return split
+#: The columns the projects are grouped by, in the one read of their figures: the columns of the covering
+#: index of ``projets`` (schema: ``PROJETS.covering``), so that a search whose criteria read no other
+#: column is counted from the index alone (×100, the world: one scan of the index, 0.3 s, instead of six
+#: reads of 1.35 M rows).
+GROUPED = ("pays_code", "partenaire_id", "type_action", "collectivite_id", "thematique", "continent")
+
+#: The splits of the projects computed from the grouped read (figure → column).
+_SPLITS = ("type_action", "pays_code", "thematique", "continent")
+
+
+def _projects_sql(where: str, top: int) -> str:
+    """One statement for every figure of the projects: the matching projects grouped once (``g``), then
+    from those groups: the count per value of each split column, the distinct partners and
+    collectivities, and the ``top`` collectivities (their records' name and type; ties by name, then id).
+    Rows: (figure, code, name, type, count); a few hundred at most, whatever the number of projects."""
+    columns = ", ".join(GROUPED)
+    splits = " UNION ALL ".join(f"SELECT '{c}', {c}, NULL, NULL, SUM(n) FROM g GROUP BY {c}" for c in _SPLITS)
+    return (
+        f"WITH g AS (SELECT {columns}, COUNT(*) AS n FROM projets WHERE {where} GROUP BY {columns}) "
+        f"{splits} "
+        "UNION ALL SELECT 'partenaires', NULL, NULL, NULL, COUNT(DISTINCT partenaire_id) FROM g "
+        "UNION ALL SELECT 'collectivites', NULL, NULL, NULL, COUNT(DISTINCT collectivite_id) FROM g "
+        "UNION ALL SELECT * FROM (SELECT 'top', c.collectivite_id, r.nom, r.type_collectivite, c.n "
+        "FROM (SELECT collectivite_id, SUM(n) AS n FROM g GROUP BY collectivite_id) AS c "
+        "LEFT JOIN collectivites AS r ON r.id = c.collectivite_id "
+        f"ORDER BY c.n DESC, r.nom, c.collectivite_id LIMIT {int(top)}) AS t"
+    )
+
+
+@dataclass
+class _Projects:
+    """The figures of the matching projects (an empty value of a split is a value: ``None``)."""
+
+    splits: dict[str, Counter] = field(default_factory=lambda: {c: Counter() for c in _SPLITS})
+    partners: int = 0
+    collectivities: int = 0
+    top: list[tuple] = field(default_factory=list)  # (id, name, type, projects), in order
+
+
+def _projects(store: Store, where: str, params, top: int) -> _Projects:
+    out = _Projects()
+    for figure, code, name, kind, n in store.rows(_projects_sql(where, top), params):
+        if figure in out.splits:
+            out.splits[figure][code] += int(n)
+        elif figure == "top":
+            out.top.append((code, name, kind, int(n)))
+        elif figure == "partenaires":
+            out.partners = int(n)
+        else:
+            out.collectivities = int(n)
+    return out
+
+
+def _shares(counts: Counter, labels: dict, total: int) -> list[dict]:
+    """The values of a split by count (most first), ties by code, the empty first (SQLite's ``ORDER BY n
+    DESC, code``: the same order on both backends)."""
+    ordered = sorted(counts, key=lambda code: (-counts[code], code is not None, code or ""))
+    return [
+        {
+            "code": code,
+            "libelle": labels.get(code, code),
+            "nombre": counts[code],
+            "pourcentage": _pct(counts[code], total),
+        }
+        for code in ordered
+    ]
+
+
+def _country_split(store: Store, counts: Counter, total: int, lang: str) -> list[dict]:
+    """Projects per country; labels are the countries' names in ``lang`` (their record in ``pays``)."""
+    names = _lookup(store, "pays", "pays_code", "nom_en" if lang == "en" else "nom", [c for c in counts if c])
+    return _shares(counts, names, total)
+
+
+def _codelist_split(counts: Counter, codelist: voc.CodeList, total: int, lang: str) -> list[dict]:
+    return _shares(counts, {code: codelist.label(code, lang) for code in counts}, total)
 
 
 def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAULT_TOP, lang: str = "fr") -> dict:
@@ -115,14 +188,9 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         raise ValueError(f"top must be between 1 and {MAX_TOP}")
     store = cached(store)  # the reads of large tables, remembered per version of the tables (exact)
     wp, pp = _where(store, criteria, "projets")
-    counts = store.rows(
-        "SELECT COUNT(DISTINCT collectivite_id), COUNT(DISTINCT partenaire_id), "
-        "SUM(CASE WHEN type_action = 'cooperation_decentralisee' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN type_action = 'action_exterieure' THEN 1 ELSE 0 END) "
-        f"FROM projets WHERE {wp}",
-        pp,
-    )[0]
-    n_coll, n_part, n_cd, n_ae = (int(v or 0) for v in counts)
+    projects = _projects(store, wp, pp, top)
+    types = projects.splits["type_action"]
+    n_cd, n_ae = types["cooperation_decentralisee"], types["action_exterieure"]
     total_projets = n_cd + n_ae
 
     # requests of the Bourse projets, when the criteria can apply to them
@@ -136,8 +204,8 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
             int(v or 0)
             for v in store.rows(f"SELECT COUNT(*), COUNT(DISTINCT demandeur_id) FROM demandes WHERE {wd}", pd_)[0]
         )
-    # countries of the projects (cached with them) and of the requests (live), counted together
-    countries = {r[0] for r in store.rows(f"SELECT DISTINCT pays_code FROM projets WHERE {wp}", pp)}
+    # countries of the projects and of the requests (live), counted together
+    countries = set(projects.splits["pays_code"])
     if n_dem:
         countries |= {r[0] for r in store.rows(f"SELECT DISTINCT pays_code FROM demandes WHERE {wd}", pd_)}
     n_pays = len(countries)  # as COUNT(*) of their UNION: an unknown country (NULL) counts once
@@ -150,18 +218,11 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         for a, m in store.rows(f"SELECT annee, SUM(montant) FROM apd WHERE {wa} GROUP BY annee ORDER BY annee DESC", pa)
     ]
 
-    top_rows = store.rows(
-        "SELECT collectivite_id, collectivite_nom, type_collectivite, COUNT(*) AS n FROM projets "
-        f"WHERE {wp} GROUP BY collectivite_id, collectivite_nom, type_collectivite "
-        f"ORDER BY n DESC, collectivite_nom, collectivite_id LIMIT {int(top)}",
-        pp,
-    )
-
     return {
         "criteres": criteria.to_params(),
         "description": describe(store, criteria, lang),
-        "collectivites_francaises_engagees": n_coll,
-        "collectivites_partenaires": n_part,
+        "collectivites_francaises_engagees": projects.collectivities,
+        "collectivites_partenaires": projects.partners,
         "collectivites_en_recherche": n_seek,
         "projets_cooperation_decentralisee": n_cd,
         "projets_actions_exterieures": n_ae,
@@ -173,18 +234,18 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         "demandes_criteres_non_appliques": dem_skipped,
         "top_collectivites": [
             {
-                "rang": i + 1,
-                "id": r[0],
-                "nom": r[1],
-                "type_collectivite": r[2],
-                "type_collectivite_libelle": voc.TYPES_COLLECTIVITE.label(r[2], lang),
-                "nb_projets": int(r[3]),
+                "rang": rank,
+                "id": cid,
+                "nom": name,
+                "type_collectivite": kind,
+                "type_collectivite_libelle": voc.TYPES_COLLECTIVITE.label(kind, lang),
+                "nb_projets": n,
             }
-            for i, r in enumerate(top_rows)
+            for rank, (cid, name, kind, n) in enumerate(projects.top, start=1)
         ],
-        "repartition_pays": _country_split(store, wp, pp, total_projets, lang),
-        "repartition_thematiques": _split(store, wp, pp, "thematique", None, total_projets, voc.THEMATIQUES, lang=lang),
-        "repartition_continents": _split(store, wp, pp, "continent", None, total_projets, voc.CONTINENTS, lang=lang),
+        "repartition_pays": _country_split(store, projects.splits["pays_code"], total_projets, lang),
+        "repartition_thematiques": _codelist_split(projects.splits["thematique"], voc.THEMATIQUES, total_projets, lang),
+        "repartition_continents": _codelist_split(projects.splits["continent"], voc.CONTINENTS, total_projets, lang),
         "repartition_continents_demandes": (
             _split(store, wd, pd_, "continent", None, n_dem, voc.CONTINENTS, table="demandes", lang=lang)
             if n_dem

@@ -59,10 +59,12 @@ PROJETS = Collection(
         SortIndex("annee_lancement", within=("continent",)),
         SortIndex("annee_lancement", within=("pays_code",)),
     ),
-    # a country map's counts by partner, type, French collectivity and theme (cartography.data)
+    # a country map's counts by partner, type, French collectivity and theme (cartography.data), and the
+    # statistics' counts of any search (stats.GROUPED)
     covering=(
         CoveringIndex(
-            "pays_partenaires", ("pays_code", "partenaire_id", "type_action", "collectivite_id", "thematique")
+            "pays_partenaires",
+            ("pays_code", "partenaire_id", "type_action", "collectivite_id", "thematique", "continent"),
         ),
     ),
 )

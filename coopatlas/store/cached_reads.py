@@ -35,6 +35,8 @@ MAX_ROWS = 5000
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The tables a statement reads from (FROM x, JOIN x); a comma join (FROM a, b) is not cached.
 _SOURCE = re.compile(r"\b(?:FROM|JOIN)\s+(\"?[A-Za-z_][A-Za-z0-9_.]*\"?)(\s*,)?", re.IGNORECASE)
+#: The names a statement defines for itself (``WITH g AS (…), h AS (…)``): read from, they are not tables.
+_DEFINED = re.compile(r"(?:\bWITH|,)\s+([A-Za-z_][A-Za-z0-9_]*)\s+AS\s*\(", re.IGNORECASE)
 
 
 class _Cache:
@@ -71,9 +73,10 @@ cache = _Cache(CACHE_SIZE)
 
 def _tables(sql: str, versioned) -> set[str] | None:
     """The versioned tables ``sql`` may read (every versioned name it mentions), or None when it reads a
-    table without a version or joins with a comma."""
+    table without a version or joins with a comma (a name of its own ``WITH`` is not a table)."""
+    defined = set(_DEFINED.findall(sql))
     for name, comma in _SOURCE.findall(sql):
-        if comma or name.strip('"') not in versioned:
+        if comma or (name.strip('"') not in versioned and name not in defined):
             return None
     return set(_WORD.findall(sql)) & versioned.keys()
 
