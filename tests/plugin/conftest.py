@@ -43,8 +43,7 @@ else:
 
 import pytest  # noqa: E402
 
-from support.postgis import free_port  # noqa: E402
-from support.servers import answers_within, serve_command  # noqa: E402
+from support.servers import AtlasServer, ServerError, answers_within  # noqa: E402
 
 SERVER_PYTHON = Path(os.environ.get("COOPATLAS_SERVER_PYTHON") or ROOT / ".venv" / "bin" / "python")
 
@@ -83,33 +82,12 @@ def server_url(tmp_path_factory):
     gpkg = atlas_gpkg(tmp_path_factory)
     if not gpkg.is_file():
         pytest.fail(f"no atlas GeoPackage at {gpkg}")
-    port = free_port()
-    var = tmp_path_factory.mktemp("server-var")
-    log = open(var / "server.log", "w")
-    proc = subprocess.Popen(
-        serve_command(port, var, gpkg=gpkg, workers=2, python=SERVER_PYTHON),
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, "COOPATLAS_URL": f"http://127.0.0.1:{port}"},
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        if not answers_within(proc, url + "/?f=json", 120):
-            raise RuntimeError(f"no answer from {url} within 120 s")
-    except RuntimeError as exc:
-        proc.kill()
-        log.close()
-        pytest.fail(f"{exc}\n--- server log ---\n{(var / 'server.log').read_text()[-4000:]}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-    log.close()
+        server = AtlasServer(gpkg=gpkg, workers=2, python=SERVER_PYTHON).start()
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")

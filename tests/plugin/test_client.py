@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import free_port
 from helpers import moderate_country
 from qgis.core import QgsFeedback
 
@@ -11,6 +10,7 @@ from coopatlas_qgis.core.client import AtlasClient, encode_params, normalise_url
 from coopatlas_qgis.core.errors import AtlasError, BadParameter, Cancelled, ServerUnreachable
 from coopatlas_qgis.core.result import filter_params
 from coopatlas_qgis.core.search import CRITERIA, LIST_KINDS, YEAR_RANGE, Search
+from support.postgis import free_port
 
 
 def test_url_helpers():

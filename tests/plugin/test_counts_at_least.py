@@ -6,7 +6,6 @@ Against a real server whose count budget is tiny (every count not cached is over
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,7 @@ from coopatlas_qgis.core.result import SearchResult
 from coopatlas_qgis.core.search import Search
 from coopatlas_qgis.core.tasks import page_share
 from coopatlas_qgis.gui.wdg_results import counts_text
-from support.postgis import free_port
-from support.servers import answers_within, serve_command
+from support.servers import AtlasServer, ServerError
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_PYTHON = Path(os.environ.get("COOPATLAS_SERVER_PYTHON") or ROOT / ".venv" / "bin" / "python")
@@ -30,30 +28,13 @@ def costly_counts_url(server_url, tmp_path_factory):
     atlas = os.environ.get("COOPATLAS_TEST_ATLAS") or str(
         tmp_path_factory.getbasetemp() / "coopatlas-test-atlas/atlas.gpkg"
     )
-    port = free_port()
-    var = tmp_path_factory.mktemp("costly-counts")
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "COOPATLAS_URL": url, "COOPATLAS_COUNT_BUDGET_MS": "0.001"}
-    with open(var / "server.log", "w") as log:
-        proc = subprocess.Popen(
-            serve_command(port, var, gpkg=atlas, workers=1, python=SERVER_PYTHON),
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=env,
-        )
-        try:
-            try:
-                answered = answers_within(proc, url + "/?f=json", 120)
-            except RuntimeError:  # the server exited
-                answered = False
-            if not answered:
-                pytest.fail((var / "server.log").read_text()[-3000:])
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(20)
+    server = AtlasServer(gpkg=atlas, workers=1, python=SERVER_PYTHON, env={"COOPATLAS_COUNT_BUDGET_MS": "0.001"})
+    try:
+        server.start()
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    yield server.url
+    server.stop()
 
 
 def test_a_page_without_numberMatched_is_a_lower_bound(costly_counts_url):

@@ -4,7 +4,6 @@ searches, the settings dialog. Screenshots in test-artefacts/plugin/."""
 from __future__ import annotations
 
 import pytest
-from conftest import free_port
 from helpers import attribute_values, consistent_project, first, matched, type_text, wait_search
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import Qt
@@ -16,6 +15,7 @@ from coopatlas_qgis.core.session import Session
 from coopatlas_qgis.core.stats import Statistics
 from coopatlas_qgis.gui.dlg_settings import SettingsDialog
 from coopatlas_qgis.gui.wdg_search import SearchWidget
+from support.postgis import free_port
 
 
 @pytest.fixture

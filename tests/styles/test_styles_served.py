@@ -9,9 +9,6 @@ the tiles behind them decode as Mapbox Vector Tiles with the layer the style dra
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -20,55 +17,20 @@ import requests
 
 from coopatlas.styles import STYLES
 from support.postgis import free_port
-from support.servers import answers_within, serve_command
+from support.servers import AtlasServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _serve(tmp_path: Path, gpkg: Path, port: int, url: str | None) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in ("COOPATLAS_URL", "COOPATLAS_DATABASE_URL")}
-    env["COOPATLAS_ATLAS_READONLY"] = "1"
-    if url:
-        env["COOPATLAS_URL"] = url
-    var = tmp_path / f"var-{port}"
-    var.mkdir()
-    proc = subprocess.Popen(
-        serve_command(port, var, gpkg=gpkg, workers=1),
-        cwd=ROOT,
-        env=env,
-        stdout=open(var / "server.log", "wb"),
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-    def log_tail() -> str:
-        return (var / "server.log").read_text(errors="replace")[-3000:]
-
-    try:
-        started = answers_within(proc, f"http://127.0.0.1:{port}/conformance?f=json", 120, log_tail)
-    except RuntimeError as exc:  # the server exited
-        raise AssertionError(str(exc)) from None
-    if started:
-        return proc
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError("the server did not start")
-
-
 @pytest.fixture(scope="module", params=["port", "COOPATLAS_URL"])
-def served(request, tmp_path_factory, atlas_gpkg_path):
+def served(request, atlas_gpkg_path):
     """(address the server listens on, public URL it announces), serving the atlas of the tests."""
     port = free_port()
     public = f"http://localhost:{port}" if request.param == "COOPATLAS_URL" else f"http://127.0.0.1:{port}"
-    proc = _serve(
-        tmp_path_factory.mktemp("served"), atlas_gpkg_path, port, public if request.param == "COOPATLAS_URL" else None
-    )
-    yield f"http://127.0.0.1:{port}", public
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    env = {"COOPATLAS_URL": public} if request.param == "COOPATLAS_URL" else {}
+    server = AtlasServer(gpkg=atlas_gpkg_path, workers=1, port=port, env=env).start()
+    yield server.url, public
+    server.stop()
 
 
 @pytest.mark.parametrize("cid", list(STYLES) + ["fond"])

@@ -187,11 +187,17 @@ class AtlasServer:
         env: dict | None = None,
         extra_args: list[str] | None = None,
         timeout: float = 120,
+        python: str | os.PathLike = sys.executable,
+        port: int | None = None,
     ):
+        """``python``: the interpreter that runs the server (the main venv's, also from QGIS's Python);
+        ``port``: the port to listen on (a free one when None; give one to announce a public URL on it
+        through ``env``'s ``COOPATLAS_URL``)."""
         if (gpkg is None) == (database_url is None):
             raise ValueError("give either gpkg or database_url")
         self.gpkg, self.database_url, self.workers = gpkg, database_url, workers
         self.extra_env, self.extra_args, self.timeout = env or {}, extra_args or [], timeout
+        self.python, self.chosen_port = python, port
         self.port: int | None = None
         self.var: Path | None = None
         self.proc: subprocess.Popen | None = None
@@ -209,9 +215,11 @@ class AtlasServer:
 
     def start(self) -> AtlasServer:
         self.var = Path(tempfile.mkdtemp(prefix="coopatlas-serve-"))
-        self.port = free_port()
+        self.port = self.chosen_port or free_port()
         env = server_env(self.extra_env, gpkg=self.gpkg, database_url=self.database_url)
-        self.proc = spawn_server(self.port, self.var, env, workers=self.workers, extra_args=self.extra_args)
+        self.proc = spawn_server(
+            self.port, self.var, env, workers=self.workers, python=self.python, extra_args=self.extra_args
+        )
         try:
             if answers_within(self.proc, self.url + "/?f=json", self.timeout, lambda: self.log[-4000:]):
                 return self
