@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""OGC API Features throughput and latency of the three feature backends, side by side, in one run.
+"""OGC API Features throughput and latency of the feature backends, side by side, in one run.
 
     .venv/bin/python benchmarks/features.py                 # demo atlas (build/atlas.gpkg)
     .venv/bin/python benchmarks/features.py --scale 100     # build/atlas-x100.gpkg (built if missing)
@@ -8,6 +8,9 @@ Backends, each a real ``coopatlas serve`` (gunicorn, ``--workers`` processes) on
 
 * ``gpkg``: the atlas's GeoPackage provider (:mod:`coopatlas.server.provider`);
 * ``ogr``: pygeoapi's OGR provider on the same GeoPackage (:mod:`benchmarks.ogr_provider`);
+* ``prebuilt``: a provider that costs nothing (:mod:`benchmarks.prebuilt_provider`: the same answer,
+  built in advance, to every request): pygeoapi's own ceiling, timed for the landing page and the page
+  of 100 only;
 * ``postgis``: pygeoapi's core PostgreSQL provider (:mod:`coopatlas.server.postgis_provider`) on the same
   atlas loaded by ``coopatlas postgis`` into a throwaway PostgreSQL 15 cluster (tests/support/postgis.py).
 
@@ -55,9 +58,12 @@ BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 BACKENDS = {
     "gpkg": "GeoPackage (atlas provider)",
     "ogr": "GeoPackage (pygeoapi OGR provider)",
+    "prebuilt": "no provider cost (an answer built in advance)",
     "postgis": "PostGIS (pygeoapi PostgreSQL provider)",
 }
 ITEMS = "/collections/projets/items"
+#: The backends that answer every request (``prebuilt`` answers the page of 100 to any request).
+ANSWERING = {"gpkg", "ogr", "postgis"}
 #: name -> (title, path or None for /items/{id}, backends it applies to)
 ENDPOINTS = {
     "landing": ("landing page `/`", "/?f=json", set(BACKENDS)),
@@ -65,23 +71,23 @@ ENDPOINTS = {
     "filtered": (
         "`/items`, property filter",
         f"{ITEMS}?f=json&limit=100&type_action=cooperation_decentralisee&continent=afrique",
-        set(BACKENDS),
+        ANSWERING,
     ),
-    "bbox": ("`/items`, bbox (West Africa)", f"{ITEMS}?f=json&limit=100&bbox=-20,0,20,25", set(BACKENDS)),
+    "bbox": ("`/items`, bbox (West Africa)", f"{ITEMS}?f=json&limit=100&bbox=-20,0,20,25", ANSWERING),
     "cql2": (
         "`/items`, CQL2 filter",
         f"{ITEMS}?f=json&limit=100&filter="
         + urllib.parse.quote("annee_lancement BETWEEN 2005 AND 2015 AND thematique IN ('eau_assainissement','sante')"),
         {"gpkg", "postgis"},
     ),
-    "q": ("`/items`, keywords `q`", f"{ITEMS}?f=json&limit=100&q=eau", set(BACKENDS)),
+    "q": ("`/items`, keywords `q`", f"{ITEMS}?f=json&limit=100&q=eau", ANSWERING),
     "sorted": (
         "`/items`, `sortby` on a filtered set",
         f"{ITEMS}?f=json&limit=100&continent=afrique&sortby=-annee_lancement",
-        set(BACKENDS),
+        ANSWERING,
     ),
-    "deep": ("`/items`, `offset` 12,000", f"{ITEMS}?f=json&limit=100&offset=12000", set(BACKENDS)),
-    "item": ("`/items/{id}`", None, set(BACKENDS)),
+    "deep": ("`/items`, `offset` 12,000", f"{ITEMS}?f=json&limit=100&offset=12000", ANSWERING),
+    "item": ("`/items/{id}`", None, ANSWERING),
 }
 
 
@@ -200,6 +206,12 @@ def start_servers(backends, gpkg: Path, database_url: str | None, workers: int) 
                 workers=workers,
                 extra_args=["--feature-provider", "benchmarks.ogr_provider.GeoPackageOGRProvider"],
             )
+        elif b == "prebuilt":
+            servers[b] = AtlasServer(
+                gpkg=gpkg,
+                workers=workers,
+                extra_args=["--feature-provider", "benchmarks.prebuilt_provider.PrebuiltAnswerProvider"],
+            )
         else:
             servers[b] = AtlasServer(database_url=database_url, workers=workers)
     with ThreadPoolExecutor(len(servers)) as pool:
@@ -281,6 +293,13 @@ def table(result: dict) -> str:
         lines.append(f"| {title} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
     errors = sum(m.get("errors", 0) for row in res.values() for m in row.values() if m)
     lines += ["", f"Errors (non-200 answers or connection failures): {errors}."]
+    shares = [
+        f"{b} {100 * res['page'][b]['rps'] / res['landing'][b]['rps']:.0f} %"
+        for b in result["backends"]
+        if (res.get("page", {}).get(b) or {}).get("rps") and (res.get("landing", {}).get(b) or {}).get("rps")
+    ]
+    if shares:
+        lines += ["", "Page of 100 ÷ landing page, requests per second (target ≥ 60 %): " + ", ".join(shares) + "."]
     return "\n".join(lines)
 
 
