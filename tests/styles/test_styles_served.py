@@ -16,7 +16,6 @@ import pytest
 import requests
 
 from coopatlas.styles import STYLES
-from support.postgis import free_port
 from support.servers import AtlasServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module", params=["port", "COOPATLAS_URL"])
 def served(request, atlas_gpkg_path):
     """(address the server listens on, public URL it announces), serving the atlas of the tests."""
-    port = free_port()
-    public = f"http://localhost:{port}" if request.param == "COOPATLAS_URL" else f"http://127.0.0.1:{port}"
-    env = {"COOPATLAS_URL": public} if request.param == "COOPATLAS_URL" else {}
-    server = AtlasServer(gpkg=atlas_gpkg_path, workers=1, port=port, env=env).start()
-    yield server.url, public
+    public_host = "localhost" if request.param == "COOPATLAS_URL" else None
+    server = AtlasServer(gpkg=atlas_gpkg_path, workers=1, public_host=public_host).start()
+    yield server.url, server.public_url
     server.stop()
 
 

@@ -176,6 +176,11 @@ def answers_within(proc: subprocess.Popen | None, url: str, timeout: float, log_
     return False
 
 
+#: gunicorn's words when its port was taken, and how many ports a server tries.
+PORT_TAKEN = "Connection in use"
+PORT_ATTEMPTS = 3
+
+
 class AtlasServer:
     """One ``coopatlas serve`` process (gunicorn) until :meth:`stop`."""
 
@@ -188,16 +193,16 @@ class AtlasServer:
         extra_args: list[str] | None = None,
         timeout: float = 120,
         python: str | os.PathLike = sys.executable,
-        port: int | None = None,
+        public_host: str | None = None,
     ):
         """``python``: the interpreter that runs the server (the main venv's, also from QGIS's Python);
-        ``port``: the port to listen on (a free one when None; give one to announce a public URL on it
-        through ``env``'s ``COOPATLAS_URL``)."""
+        ``public_host``: the host of the public URL the server announces (``COOPATLAS_URL``, as behind a
+        proxy), on the port it listens on; by default the address it listens on."""
         if (gpkg is None) == (database_url is None):
             raise ValueError("give either gpkg or database_url")
         self.gpkg, self.database_url, self.workers = gpkg, database_url, workers
         self.extra_env, self.extra_args, self.timeout = env or {}, extra_args or [], timeout
-        self.python, self.chosen_port = python, port
+        self.python, self.public_host = python, public_host
         self.port: int | None = None
         self.var: Path | None = None
         self.proc: subprocess.Popen | None = None
@@ -207,6 +212,11 @@ class AtlasServer:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def public_url(self) -> str:
+        """The URL the server announces in its links."""
+        return f"http://{self.public_host}:{self.port}" if self.public_host else self.url
+
+    @property
     def log(self) -> str:
         try:
             return (self.var / "server.log").read_text(errors="replace")
@@ -214,22 +224,31 @@ class AtlasServer:
             return ""
 
     def start(self) -> AtlasServer:
-        self.var = Path(tempfile.mkdtemp(prefix="coopatlas-serve-"))
-        self.port = self.chosen_port or free_port()
-        env = server_env(self.extra_env, gpkg=self.gpkg, database_url=self.database_url)
-        self.proc = spawn_server(
-            self.port, self.var, env, workers=self.workers, python=self.python, extra_args=self.extra_args
-        )
-        try:
-            if answers_within(self.proc, self.url + "/?f=json", self.timeout, lambda: self.log[-4000:]):
-                return self
-        except RuntimeError:
+        """Start the server and wait for its answer. A free port is found by binding port 0, from the
+        range the system also gives to outgoing connections: another process may take it before gunicorn
+        binds it ("Connection in use"); then the server is started again on another port (at most
+        :data:`PORT_ATTEMPTS` times)."""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            self.var = Path(tempfile.mkdtemp(prefix="coopatlas-serve-"))
+            self.port = free_port()
+            public = {"COOPATLAS_URL": self.public_url} if self.public_host else {}
+            env = server_env({**self.extra_env, **public}, gpkg=self.gpkg, database_url=self.database_url)
+            self.proc = spawn_server(
+                self.port, self.var, env, workers=self.workers, python=self.python, extra_args=self.extra_args
+            )
+            try:
+                if answers_within(self.proc, self.url + "/?f=json", self.timeout, lambda: self.log[-4000:]):
+                    return self
+            except RuntimeError:
+                out = self.log
+                self.stop()
+                if PORT_TAKEN in out and attempt < PORT_ATTEMPTS:
+                    continue
+                raise ServerError(f"coopatlas serve exited ({self.proc.returncode}):\n{out[-4000:]}") from None
             out = self.log
             self.stop()
-            raise ServerError(f"coopatlas serve exited ({self.proc.returncode}):\n{out[-4000:]}") from None
-        out = self.log
-        self.stop()
-        raise ServerError(f"coopatlas serve did not answer within {self.timeout} s:\n{out[-4000:]}")
+            raise ServerError(f"coopatlas serve did not answer within {self.timeout} s:\n{out[-4000:]}")
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
