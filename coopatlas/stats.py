@@ -109,7 +109,8 @@ def _split(
 #: reads of 1.35 M rows).
 GROUPED = ("pays_code", "partenaire_id", "type_action", "collectivite_id", "thematique", "continent")
 
-#: The splits of the projects computed from the grouped read (figure → column).
+#: The columns whose counts per value are figures of the projects (each column's name is also the name of
+#: its figure in the statement's rows).
 _SPLITS = ("type_action", "pays_code", "thematique", "continent")
 
 
@@ -117,7 +118,7 @@ def _projects_sql(where: str, top: int) -> str:
     """One statement for every figure of the projects: the matching projects grouped once (``g``), then
     from those groups: the count per value of each split column, the distinct partners and
     collectivities, and the ``top`` collectivities (their records' name and type; ties by name, then id).
-    Rows: (figure, code, name, type, count); a few hundred at most, whatever the number of projects."""
+    Rows: (figure, code, name, type, count); some hundreds at most, whatever the number of projects."""
     columns = ", ".join(GROUPED)
     splits = " UNION ALL ".join(f"SELECT '{c}', {c}, NULL, NULL, SUM(n) FROM g GROUP BY {c}" for c in _SPLITS)
     return (
