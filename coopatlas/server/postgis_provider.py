@@ -383,15 +383,20 @@ class AtlasPostgreSQLProvider(PostgreSQLProvider):
             self._get_bbox_filter(bbox),
             self._get_datetime_filter(datetime_),
         )
-        with Session(self._engine) as session:
-            if budget is not None:
-                session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}"))
+        statement = select(func.count()).select_from(self.table_model).where(where)
+        with self._engine.connect() as connection:
             try:
-                return session.execute(select(func.count()).select_from(self.table_model).where(where)).scalar()
+                with connection.begin():
+                    if budget is not None:
+                        connection.execute(text(f"SET LOCAL statement_timeout = {max(1, int(budget * 1000))}"))
+                    return connection.execute(statement).scalar()
             except OperationalError as exc:
-                if getattr(getattr(exc, "orig", None), "pgcode", None) == "57014":  # query_canceled
-                    raise counts.OverBudget() from None
-                raise
+                if getattr(getattr(exc, "orig", None), "pgcode", None) != "57014":  # query_canceled
+                    raise
+                # the timeout holds until the transaction ends: it may cancel the ROLLBACK (or COMMIT) too
+                # on a busy machine, leaving the transaction open; such a connection is never reused
+                connection.invalidate()
+                raise counts.OverBudget() from None
 
     def _get_property_filters(self, properties):
         patterns = [p for name, _ in properties if isinstance(name, _Keywords) for p in name]

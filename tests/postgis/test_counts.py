@@ -173,3 +173,21 @@ def test_counts_follow_the_versions_of_the_tables_they_read(postgis_cluster, atl
     finally:
         srv.stop()
         sink.stop()
+
+
+def test_a_count_over_budget_leaves_no_connection_behind(postgis_url):
+    """A count past its budget is cancelled by ``statement_timeout``, which holds until the transaction
+    ends and may cancel its ROLLBACK too on a busy machine (a fresh-clone run once answered 503 for it):
+    each such connection is discarded, the next count runs, and no connection stays checked out."""
+    from coopatlas.server import counts
+    from coopatlas.server.postgis_provider import AtlasPostgreSQLProvider
+    from coopatlas.store.postgis import pygeoapi_provider_config
+
+    provider = AtlasPostgreSQLProvider(pygeoapi_provider_config(postgis_url, "projets"))
+    world = [-180, -90, 180, 90]  # every geometry tested against the box: tens of ms, far past 1 ms
+    for _ in range(50):
+        with pytest.raises(counts.OverBudget):
+            provider._count_matches(world, None, [], None, 1e-6)  # 1 ms of statement_timeout
+    exact = provider._count_matches(world, None, [], None, None)
+    assert exact == sql_count(postgis_url, "SELECT COUNT(*) FROM atlas.projets")
+    assert provider._engine.pool.checkedout() == 0
