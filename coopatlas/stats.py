@@ -78,31 +78,6 @@ def _pct(n: int, total: int) -> float:
     return round(100.0 * n / total, 2) if total else 0.0
 
 
-def _split(
-    store: Store,
-    where,
-    params,
-    code_col: str,
-    label_col: str | None,
-    total: int,
-    codelist: voc.CodeList | None = None,
-    table: str = "projets",
-    lang: str = "fr",
-) -> list[dict]:
-    label_sql = f", {label_col}" if label_col else ""
-    rows = store.rows(
-        f"SELECT {code_col}{label_sql}, COUNT(*) AS n FROM {table} WHERE {where} "
-        f"GROUP BY {code_col}{label_sql} ORDER BY n DESC, {code_col}",
-        params,
-    )
-    out = []
-    for r in rows:
-        code, n = r[0], r[-1]
-        label = codelist.label(code, lang) if codelist else r[1] if label_col else code
-        out.append({"code": code, "libelle": label, "nombre": int(n), "pourcentage": _pct(int(n), total)})
-    return out
-
-
 #: The columns the projects are grouped by, in the one read of their figures: the columns of the covering
 #: index of ``projets`` (schema: ``PROJETS.covering``), so that a search whose criteria read no other
 #: column is counted from the index alone (×100, the world: one scan of the index, 0.3 s, instead of six
@@ -182,6 +157,12 @@ def _codelist_split(counts: Counter, codelist: voc.CodeList, total: int, lang: s
     return _shares(counts, {code: codelist.label(code, lang) for code in counts}, total)
 
 
+def _requests_by_continent(store: Store, where: str, params) -> Counter:
+    """The matching public requests counted per continent (ordered by :func:`_shares`)."""
+    rows = store.rows(f"SELECT continent, COUNT(*) FROM demandes WHERE {where} GROUP BY continent", params)
+    return Counter({code: int(n) for code, n in rows})
+
+
 def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAULT_TOP, lang: str = "fr") -> dict:
     """The statistics of the projects and requests matching ``criteria`` (all of them when empty)."""
     criteria = criteria or Criteria()
@@ -248,9 +229,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         "repartition_thematiques": _codelist_split(projects.splits["thematique"], voc.THEMATIQUES, total_projets, lang),
         "repartition_continents": _codelist_split(projects.splits["continent"], voc.CONTINENTS, total_projets, lang),
         "repartition_continents_demandes": (
-            _split(store, wd, pd_, "continent", None, n_dem, voc.CONTINENTS, table="demandes", lang=lang)
-            if n_dem
-            else []
+            _codelist_split(_requests_by_continent(store, wd, pd_), voc.CONTINENTS, n_dem, lang) if n_dem else []
         ),
         "total_projets": total_projets,
     }

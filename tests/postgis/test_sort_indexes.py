@@ -56,8 +56,8 @@ def test_a_sorted_page_is_read_from_the_declared_index(loaded, sort, descending)
 
 @pytest.mark.parametrize("cover", sch.PROJETS.covering, ids=lambda c: c.name)
 def test_the_load_writes_the_declared_covering_indexes(loaded, cover):
-    """The covering indexes of ``Collection.covering`` (a country map's counts) are on PostGIS too, with
-    their columns in the declared order."""
+    """The covering indexes of ``Collection.covering`` (a country map's and the statistics' counts) are on
+    PostGIS too, with their columns in the declared order."""
     import psycopg2
 
     con = psycopg2.connect(loaded)

@@ -1,7 +1,7 @@
 """The statistics of a search (:func:`coopatlas.stats.statistics`, one grouped read of the projects) against
-an oracle: each figure by its own SQL statement over the rows of ``projets`` (``COUNT(DISTINCT …)``,
-``GROUP BY`` a column with its label, ``ORDER BY`` count then name), as the Atlas's panels define them,
-on the test atlas for searches of every kind, in French and in English."""
+an oracle: each figure by its own SQL statement over the rows of ``projets`` and ``demandes``
+(``COUNT(DISTINCT …)``, ``GROUP BY`` a column with its label, ``ORDER BY`` count then name), as the
+Atlas's panels define them, on the test atlas for searches of every kind, in French and in English."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from coopatlas import vocabulary as voc
 from coopatlas.criteria import Criteria
 from coopatlas.store import open_store
 from coopatlas.store.cached_reads import cache
-from coopatlas.store.persisted_reads import READS_TABLE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
-from support.atlas import copy_atlas
+from support.atlas import copy_without_reads
 
 SEARCHES = [
     {},
@@ -56,7 +55,7 @@ def _oracle(gpkg, criteria: Criteria, top: int, lang: str) -> dict:
         total = n_cd + n_ae
         name = "pays_nom" if lang == "fr" else "(SELECT nom_en FROM pays AS c WHERE c.pays_code = projets.pays_code)"
 
-        def split(rows, label):
+        def split(rows, label, total=total):
             return [
                 {"code": code, "libelle": label(code, lib), "nombre": n, "pourcentage": round(100.0 * n / total, 2)}
                 for code, lib, n in rows
@@ -101,9 +100,21 @@ def _oracle(gpkg, criteria: Criteria, top: int, lang: str) -> dict:
                 one("SELECT continent, NULL, COUNT(*) AS n FROM projets WHERE {where} GROUP BY 1 ORDER BY n DESC, 1"),
                 lambda code, lib: voc.CONTINENTS.label(code, lang),
             ),
+            "repartition_continents_demandes": _requests_split(con, criteria, lang, split),
         }
     finally:
         con.close()
+
+
+def _requests_split(con, criteria: Criteria, lang: str, split) -> list[dict]:
+    """The public requests per continent, when the criteria can apply to them (else none)."""
+    if criteria.excludes("demandes") or criteria.not_applicable("demandes"):
+        return []
+    where, params = criteria.where("demandes", "sqlite")
+    rows = con.execute(
+        f"SELECT continent, NULL, COUNT(*) AS n FROM demandes WHERE {where} GROUP BY 1 ORDER BY n DESC, 1", params
+    ).fetchall()
+    return split(rows, lambda code, lib: voc.CONTINENTS.label(code, lang), sum(n for *_, n in rows))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -115,6 +126,8 @@ def test_the_figures_are_those_of_one_statement_per_figure(atlas_gpkg_path, para
     got = stats.statistics(open_store(atlas_gpkg_path), criteria, top=top, lang=lang)
     expected = _oracle(atlas_gpkg_path, criteria, top, lang)
     assert expected["total_projets"] > 0, "a search that matches nothing proves little"
+    if not params:
+        assert expected["repartition_continents_demandes"], "the world has public requests"
     assert {k: got[k] for k in expected} == expected
 
 
@@ -122,12 +135,7 @@ def test_the_statistics_of_the_world_read_the_covering_index_alone(atlas_gpkg_pa
     """Without criteria, the projects are counted from the covering index of ``projets`` (the world at
     ×100: 0.3 s instead of 17 s), never from its rows; on a copy without the persisted reads, so that the
     SQL runs."""
-    copy = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
-    con = sqlite3.connect(copy)
-    con.execute(f"DROP TABLE {READS_TABLE}")
-    con.commit()
-    con.close()
-    store = open_store(copy)
+    store = open_store(copy_without_reads(atlas_gpkg_path, tmp_path / "atlas.gpkg"))
     statements: list[str] = []
     store.connection.set_trace_callback(statements.append)
     cache.clear()
