@@ -7,7 +7,6 @@ large tables), as the SQL and as the GeoPackage; after a write, the changed tabl
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from coopatlas.criteria import Criteria
 from coopatlas.store import PostGISStore, Store, postgis
 from coopatlas.store.cached_reads import cache
 from coopatlas.store.persisted_reads import READS_TABLE
-from support.atlas import copy_atlas
+from support.atlas import copy_without_reads
 from support.postgis import query
 
 pytestmark = pytest.mark.xdist_group("postgis")
@@ -100,12 +99,7 @@ def loaded_by_the_command(postgis_cluster, atlas_gpkg_path) -> str:
 
 
 def _gpkg_sql_figures(atlas_gpkg_path, tmp_path, criteria) -> dict:
-    copy = copy_atlas(atlas_gpkg_path, tmp_path / "plain.gpkg")
-    con = sqlite3.connect(copy)
-    con.execute(f"DROP TABLE {READS_TABLE}")
-    con.commit()
-    con.close()
-    store = Store(copy)
+    store = Store(copy_without_reads(atlas_gpkg_path, tmp_path / "plain.gpkg"))
     try:
         return fresh(store, criteria)
     finally:

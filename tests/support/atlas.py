@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,21 @@ def copy_atlas(source: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, dest)
     return dest
+
+
+def copy_without_reads(source: Path, dest: Path) -> Path:
+    """:func:`copy_atlas` without the statistics' persisted reads (``coopatlas_reads``): in the copy,
+    every first read of the statistics runs its SQL."""
+    from coopatlas.store.persisted_reads import READS_TABLE
+
+    copy = copy_atlas(source, dest)
+    con = sqlite3.connect(copy)
+    try:
+        con.execute(f'DROP TABLE "{READS_TABLE}"')  # the build writes it: a test atlas without it is wrong
+        con.commit()
+    finally:
+        con.close()
+    return copy
 
 
 if __name__ == "__main__":

@@ -21,11 +21,10 @@ from coopatlas import stats
 from coopatlas.criteria import Criteria
 from coopatlas.store import Store, live_writer
 from coopatlas.store.cached_reads import cache
-from coopatlas.store.persisted_reads import READS_TABLE
 from coopatlas.store.table_versions import VERSIONS_TABLE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
-from support.atlas import copy_atlas
+from support.atlas import copy_without_reads
 
 SEARCHES = [
     {},
@@ -40,12 +39,7 @@ SEARCHES = [
 
 @pytest.fixture()
 def atlas_copy(atlas_gpkg_path, tmp_path) -> Path:
-    copy = copy_atlas(atlas_gpkg_path, tmp_path / "atlas.gpkg")
-    con = sqlite3.connect(copy)
-    con.execute(f"DROP TABLE IF EXISTS {READS_TABLE}")
-    con.commit()
-    con.close()
-    return copy
+    return copy_without_reads(atlas_gpkg_path, tmp_path / "atlas.gpkg")
 
 
 def fresh(store, criteria, **kw) -> dict:

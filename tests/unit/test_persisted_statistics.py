@@ -28,7 +28,7 @@ from coopatlas.store import Store, live_writer, persisted_reads
 from coopatlas.store.cached_reads import cache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
-from support.atlas import copy_atlas
+from support.atlas import copy_atlas, copy_without_reads
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD = [
@@ -44,16 +44,6 @@ _READS = re.compile(r"\bFROM\s+(projets|demandes|bourse_demandes|apd)\b", re.IGN
 @pytest.fixture()
 def warmed(atlas_gpkg_path, tmp_path) -> Path:
     return copy_atlas(atlas_gpkg_path, tmp_path / "warmed.gpkg")
-
-
-def without_reads(path: Path, dest: Path) -> Path:
-    """A copy of ``path`` without the persisted reads: its statistics are the SQL's."""
-    copy = copy_atlas(path, dest)
-    con = sqlite3.connect(copy)
-    con.execute(f"DROP TABLE {persisted_reads.READS_TABLE}")
-    con.commit()
-    con.close()
-    return copy
 
 
 def sql_figures(path: Path, criteria: Criteria, **kw) -> dict:
@@ -91,7 +81,7 @@ def test_the_build_persists_the_reads_of_the_standard_searches(atlas_gpkg_path):
 def test_an_empty_cache_answers_from_the_persisted_reads(warmed, tmp_path, params):
     criteria = Criteria.from_params(params)
     store = Store(warmed)
-    plain = without_reads(warmed, tmp_path / "plain.gpkg")
+    plain = copy_without_reads(warmed, tmp_path / "plain.gpkg")
     for kw in ({}, {"lang": "en"}):
         figures, reads = traced(store, criteria, **kw)
         assert reads == []  # no SQL on projects, requests nor APD: every read was found
@@ -122,7 +112,7 @@ def test_after_a_change_of_projects_their_persisted_reads_are_not_used(warmed, t
     after, reads = traced(store, criteria)
     assert any("projets" in s for s in reads)  # computed again
     assert after["projets_actions_exterieures"] == before["projets_actions_exterieures"] - 1
-    assert after == sql_figures(without_reads(warmed, tmp_path / "plain.gpkg"), criteria)
+    assert after == sql_figures(copy_without_reads(warmed, tmp_path / "plain.gpkg"), criteria)
     store.close()
 
 
@@ -139,12 +129,12 @@ def test_after_a_bourse_request_the_projects_are_still_read_from_the_persisted_l
     store = Store(warmed)
     figures, reads = traced(store, Criteria())
     assert reads and not [s for s in reads if "projets" in s]  # only the requests' reads ran
-    assert figures == sql_figures(without_reads(warmed, tmp_path / "plain.gpkg"), Criteria())
+    assert figures == sql_figures(copy_without_reads(warmed, tmp_path / "plain.gpkg"), Criteria())
     store.close()
 
 
 def test_the_command_writes_the_reads_of_the_build(warmed, tmp_path):
-    plain = without_reads(warmed, tmp_path / "plain.gpkg")
+    plain = copy_without_reads(warmed, tmp_path / "plain.gpkg")
     proc = subprocess.run(
         [sys.executable, "-m", "coopatlas", "statistiques-cache", "--gpkg", str(plain)],
         capture_output=True,
