@@ -82,7 +82,7 @@ test: lint venv system-deps node-deps vendor venv-qgis
 	atlas_dir=$$(mktemp -d -t coopatlas-test-atlas.XXXXXX) && trap 'rm -rf "$$atlas_dir"' EXIT && \
 	atlas=$$($(PY) tests/support/atlas.py "$$atlas_dir") && \
 	COOPATLAS_TEST_ATLAS="$$atlas" $(PY) -m pytest -n 2 --dist loadgroup tests && \
-	COOPATLAS_GPKG="$$atlas" QT_QPA_PLATFORM=offscreen $(VENV_QGIS)/bin/python -m pytest -c tests/plugin/pytest.ini \
+	COOPATLAS_TEST_ATLAS="$$atlas" QT_QPA_PLATFORM=offscreen $(VENV_QGIS)/bin/python -m pytest -c tests/plugin/pytest.ini \
 		tests/plugin
 
 include Makefile.plugin

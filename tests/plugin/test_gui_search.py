@@ -3,9 +3,11 @@ searches, the settings dialog. Screenshots in test-artefacts/plugin/."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from helpers import attribute_values, consistent_project, first, matched, type_text, wait_search
-from qgis.core import QgsProject
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QInputDialog, QMessageBox
 
@@ -128,6 +130,45 @@ def test_acces_france_commune_by_type_ahead(qtbot, panel, session, client, scree
     loaded = wait_search(qtbot, session, lambda: qtbot.mouseClick(panel.btn_france_search, Qt.LeftButton))
     assert attribute_values(loaded.layers["projets"], "collectivite_id") == {commune["id"]}
     screenshot(panel, "acces-france")
+
+
+def test_type_ahead_asks_the_server_in_the_background(qtbot, panel, client):
+    """Typing never waits for the server: the suggestions are asked in a worker thread, and the answer to a
+    text the user has typed past is dropped for the answer to what the field holds."""
+    commune = first(client, "collectivites", type_collectivite="commune")
+    prefix = commune["nom"][:4]
+    panel.tabs.setCurrentWidget(panel.page_france)
+    choose(panel.cb_type_collectivite, "commune")
+    completer, query = panel.communes, panel.communes.query
+    asked, first_held = [], threading.Event()
+
+    def held_first(text):
+        call = query(text)
+
+        def run(feedback):
+            asked.append((text, threading.current_thread() is threading.main_thread()))
+            if len(asked) == 1:
+                first_held.wait(30)
+            return call(feedback)
+
+        return run
+
+    completer.query = held_first
+    shown = []
+    completer.model.modelReset.connect(lambda: shown.append(completer.model.stringList()))
+    panel.le_collectivite.setFocus()
+    try:
+        type_text(panel.le_collectivite, prefix[:2])
+        qtbot.waitUntil(lambda: len(asked) == 1, timeout=10000)
+        assert asked == [(prefix[:2], False)]  # in a worker thread, held there: the form takes more keys
+        type_text(panel.le_collectivite, prefix[2:])
+        qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    finally:
+        first_held.set()
+    assert asked[1] == (prefix, False)
+    assert commune["nom"] in completer.model.stringList()
+    qtbot.waitUntil(lambda: not QgsApplication.taskManager().countActiveTasks(), timeout=10000)
+    assert len(shown) == 1  # the held answer, for the first two letters, was never shown
 
 
 def test_acces_france_councils_are_listed(qtbot, panel, session, client):

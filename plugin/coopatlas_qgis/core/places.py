@@ -2,7 +2,8 @@
 regions, departments and countries to choose from, French and partner authorities by type-ahead.
 
 Blocking HTTP calls through an :class:`~.client.AtlasClient` (short lists: the user interface thread may
-make them); they raise :class:`~.errors.AtlasError`.
+make them, except the type-ahead, asked in the background by :class:`~..gui.completer.ServerCompleter`);
+they raise :class:`~.errors.AtlasError`.
 """
 
 from __future__ import annotations

@@ -195,6 +195,18 @@ class _Task(QgsTask):
             self.failed.emit(self.error or tr("The task failed."))
 
 
+class CallTask(_Task):
+    """``call(feedback)`` in the background (a short request whose answer the user interface awaits, such as
+    the suggestions of a type-ahead): its result is ``call``'s."""
+
+    def __init__(self, call: Callable[[QgsFeedback], Any], description: str):
+        super().__init__(description)
+        self.call = call
+
+    def work(self, feedback: QgsFeedback) -> Any:
+        return self.call(feedback)
+
+
 class SearchTask(_Task):
     """Run a search in the background (see :func:`fetch_search`); with ``open_layers``, also open its
     layers and build the results table's rows there (labels from ``vocabulary``, the ``/vocabulaire``

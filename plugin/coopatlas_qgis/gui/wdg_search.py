@@ -173,17 +173,22 @@ class SearchWidget(QWidget, form("wdg_search")):
             self.cb_collectivite, [(r["id"], r.get("nom") or r["id"]) for r in rows], empty=tr("all"), keep=False
         )
 
-    def _fetch_france_names(self, text: str) -> list[tuple[str, str]]:
+    # type-ahead queries: the form is read here, in the user interface thread; the returned function asks
+    # the server in a worker thread (ServerCompleter)
+    def _fetch_france_names(self, text: str):
         params = dict(self._france_scope())
         if self.cb_type_collectivite.currentData():
             params["type_collectivite"] = self.cb_type_collectivite.currentData()
-        return places.collectivites(self.session.client, text, params)
+        client = self.session.client
+        return lambda feedback: places.collectivites(client, text, params)
 
-    def _fetch_any_collectivite(self, text: str) -> list[tuple[str, str]]:
-        return places.collectivites(self.session.client, text)
+    def _fetch_any_collectivite(self, text: str):
+        client = self.session.client
+        return lambda feedback: places.collectivites(client, text)
 
-    def _fetch_partenaires(self, text: str) -> list[tuple[str, str]]:
-        return places.partenaires(self.session.client, text)
+    def _fetch_partenaires(self, text: str):
+        client = self.session.client
+        return lambda feedback: places.partenaires(client, text)
 
     @busy
     def _adv_continents_changed(self, *_):

@@ -364,6 +364,11 @@
       <translation>Tuiles vectorielles : plus de {n} résultats ({what}) ; le tableau les charge page par page.</translation>
     </message>
     <message>
+      <location filename="../gui/completer.py" />
+      <source>CoopAtlas: suggestions for “{text}”</source>
+      <translation>CoopAtlas : suggestions pour « {text} »</translation>
+    </message>
+    <message>
       <location filename="../gui/dlg_export.py" />
       <source>Choose a country.</source>
       <translation>Choisissez un pays.</translation>
