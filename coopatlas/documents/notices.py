@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from ..store import Store
 from ..store.geopackage import METADATA_TABLE
@@ -12,10 +13,14 @@ from .texts import TEXTS
 
 def atlas_metadata(store: Store) -> dict:
     """The atlas's metadata table (``date_donnees``, ``synthetique``, ``notice_fr``/``notice_en``...), read
-    through the store; ``{}`` when the database has none (e.g. a PostGIS load without it)."""
+    through the store; ``{}`` when the database has none (e.g. a PostGIS load without it). Any other error
+    (a database that cannot answer) is raised: a document must not call demo data "of unknown origin"
+    because PostgreSQL was restarting."""
     try:
         rows = store.rows(f"SELECT cle, valeur FROM {METADATA_TABLE}")
-    except Exception:  # noqa: BLE001 - no such table on this backend: no metadata
+    except Exception as exc:
+        if not _no_such_table(exc):
+            raise
         return {}
     out = {}
     for key, value in rows:
@@ -24,6 +29,12 @@ def atlas_metadata(store: Store) -> dict:
         except (TypeError, ValueError):
             out[key] = value
     return out
+
+
+def _no_such_table(exc: Exception) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return str(exc).lower().startswith("no such table")
+    return getattr(exc, "pgcode", None) == "42P01"  # PostgreSQL's undefined_table (psycopg2)
 
 
 def data_notice(meta: dict, lang: str = "fr") -> dict:

@@ -15,6 +15,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from coopatlas.store import Store, geopackage
+from coopatlas.store.faults import unavailable_cause
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for "support"
 from support.sample_atlas import write_sample_atlas  # noqa: E402
@@ -129,6 +130,24 @@ def test_metadata_is_read_back(tmp_path):
         geopackage.write_metadata(con, {"synthetique": True, "notice_fr": "Données « synthétiques »"})
     con.close()
     assert geopackage.read_metadata(path) == {"synthetique": True, "notice_fr": "Données « synthétiques »"}
+
+
+def test_atlas_metadata_is_empty_without_its_table_and_never_hides_a_failing_database(tmp_path):
+    """No metadata table: no metadata (documents then say the origin is unknown). A database that cannot
+    answer is an error, not "no metadata": a document would call demo data "of unknown origin"."""
+    from coopatlas.documents.notices import atlas_metadata
+
+    path = write_sample_atlas(tmp_path / "atlas.gpkg", n=3)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(f"DROP TABLE IF EXISTS {geopackage.METADATA_TABLE}")
+    con.close()
+    assert atlas_metadata(Store(path)) == {}
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"not a database " * 512)
+    with pytest.raises(Exception) as raised:
+        atlas_metadata(Store(broken))
+    assert unavailable_cause(raised.value) or isinstance(raised.value, geopackage.NotAGeoPackage)
 
 
 def _memory_kib() -> dict[str, int]:
