@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from ..store import Store
 from ..store.geopackage import METADATA_TABLE
+from ..store.table_versions import missing_table
 from .texts import TEXTS
 
 
@@ -19,7 +19,7 @@ def atlas_metadata(store: Store) -> dict:
     try:
         rows = store.rows(f"SELECT cle, valeur FROM {METADATA_TABLE}")
     except Exception as exc:
-        if not _no_such_table(exc):
+        if not missing_table(exc):
             raise
         return {}
     out = {}
@@ -29,12 +29,6 @@ def atlas_metadata(store: Store) -> dict:
         except (TypeError, ValueError):
             out[key] = value
     return out
-
-
-def _no_such_table(exc: Exception) -> bool:
-    if isinstance(exc, sqlite3.OperationalError):
-        return str(exc).lower().startswith("no such table")
-    return getattr(exc, "pgcode", None) == "42P01"  # PostgreSQL's undefined_table (psycopg2)
 
 
 def data_notice(meta: dict, lang: str = "fr") -> dict:
