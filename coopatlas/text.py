@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +62,12 @@ def like_patterns(q: str | None) -> list[str]:
     """SQL LIKE patterns for a keyword query against a :func:`search_document`: every word of the query
     must start a word of the document (``"eau pot"`` matches "Accès à l'eau potable", not "bureau")."""
     return [f"% {w}%" for w in keywords(q)]
+
+
+def fts_query(words: Iterable[str]) -> str:
+    """The FTS5 query of keywords (from :func:`keywords`): every word as a prefix (``"eau"* AND "pot"*``),
+    the same test as their :func:`like_patterns` on a :func:`search_document`, whose words the index holds."""
+    return " AND ".join(f'"{w}"*' for w in words)
 
 
 def spreadsheet_safe(text: str) -> str:

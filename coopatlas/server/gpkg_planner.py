@@ -22,6 +22,7 @@ from pygeoapi.provider.base import ProviderConnectionError, ProviderInvalidQuery
 from ..store.faults import unavailable_cause
 from ..store.geopackage import SEARCH as SEARCH_COLUMN
 from ..store.geopackage import quote as _q
+from ..text import fts_query
 from .counts import OverBudget
 from .gpkg_layer import Layer, unavailable
 
@@ -78,7 +79,7 @@ class Filters:
         return (row, tuple(self.boxes or ()), tuple(sorted(self.fts_words)), tuple(sorted(self.like)))
 
     def fts_match(self) -> str:
-        return " AND ".join(f'"{w}"*' for w in self.fts_words)
+        return fts_query(self.fts_words)
 
 
 class Planner:
