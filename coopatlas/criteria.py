@@ -35,6 +35,7 @@ from .criteria_specs import (  # noqa: F401 - the criteria's public names
     published,
 )
 from .predicates import NOTHING, Condition, Nothing, Predicate, to_cql2, to_sql
+from .text import fts_query, keywords, like_patterns
 
 #: The criteria that select the same French collectivities on their own layer as through their projects
 #: (every collectivity of the atlas has at least one project): a search with only these filters
@@ -177,15 +178,39 @@ class Criteria:
         return out
 
     def where(
-        self, collection: str, dialect: str = "sqlite", alias: str = "", skip: Iterable[str] = ()
+        self,
+        collection: str,
+        dialect: str = "sqlite",
+        alias: str = "",
+        skip: Iterable[str] = (),
+        keyword_index: str | None = None,
     ) -> tuple[str, list]:
         """``(sql, params)``: the WHERE condition selecting the collection's rows that match.
 
-        ``dialect`` is ``"sqlite"`` (``?`` placeholders) or ``"postgresql"`` (``%s``). Raises
-        :class:`NotApplicable` when an active criterion (not in ``skip``) has no field in the collection.
-        Returns ``("1=1", [])`` for empty criteria, ``("1=0", [])`` when :meth:`excludes`.
+        ``dialect`` is ``"sqlite"`` (``?`` placeholders) or ``"postgresql"`` (``%s``). ``keyword_index``:
+        the FTS5 index of the collection's table (:meth:`coopatlas.store.Store.keyword_index`), which then
+        answers the keywords of ``q`` (words of two letters or more, as the feature provider does: a
+        one-letter word's prefix list is the whole table) instead of a LIKE over every row; the same rows.
+        Raises :class:`NotApplicable` when an active criterion (not in ``skip``) has no field in the
+        collection. Returns ``("1=1", [])`` for empty criteria, ``("1=0", [])`` when :meth:`excludes`.
         """
-        return to_sql(self.predicates(collection, skip), dialect, alias)
+        conditions = self.predicates(collection, skip)
+        indexed = [w for w in keywords(self.q) if len(w) > 1] if keyword_index and "q" not in set(skip) else []
+        if not indexed or isinstance(conditions, Nothing):
+            return to_sql(conditions, dialect, alias)
+        patterns = set(like_patterns(" ".join(indexed)))
+        rest = [c for c in conditions if not (getattr(c, "criterion", None) == "q" and c.values[0] in patterns)]
+        sql, params = to_sql(rest, dialect, alias)
+        fts = '"' + keyword_index + '"'
+        matched = f"{alias + '.' if alias else ''}fid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+        return f"{sql} AND {matched}", params + [fts_query(indexed)]
+
+    def where_in(self, store, collection: str, alias: str = "", skip: Iterable[str] = ()) -> tuple[str, list]:
+        """:meth:`where` for ``store`` (a :class:`coopatlas.store.Store`): in its dialect, its keyword index
+        answering ``q`` when it has one (the GeoPackage's FTS5 index)."""
+        table = sch.collection(collection).table or collection
+        index = store.keyword_index(table) if self.q and "q" not in set(skip) else None
+        return self.where(collection, store.dialect, alias, skip, keyword_index=index)
 
     def cql2(self, collection: str, skip: Iterable[str] = ()) -> str | None:
         """The criteria (but ``q``) as a CQL2 text filter on the collection's fields; ``None`` if none."""
@@ -206,7 +231,7 @@ class Criteria:
         """The ``/items`` parameters of ``collectivites`` selecting the French collectivities of the matching
         projects (the État panel's ``collectivites_francaises_engagees``), whatever the criteria: a filter
         on the collectivities' own fields when the criteria are theirs, else ``id IN`` the identifiers of
-        the projects' collectivities (``store``: anything with ``dialect`` and ``rows(sql, params)``).
+        the projects' collectivities (``store``: a :class:`coopatlas.store.Store`).
         ``None`` when no project matches."""
         if set(self.active) <= COLLECTIVITY_OWN_CRITERIA:
             return self.query_params("collectivites")
@@ -229,7 +254,7 @@ class Criteria:
         of the records matching these criteria; ``None`` when there are none."""
         ids: set[str] = set()
         for collection, column in sources:
-            sql, params = self.where(collection, store.dialect)
+            sql, params = self.where_in(store, collection)
             ids.update(
                 str(r[0])
                 for r in store.rows(

@@ -69,11 +69,6 @@ def describe(store: Store, criteria: Criteria, lang: str = "fr") -> str:
     return criteria.describe(lang, criteria_names(store, criteria, lang))
 
 
-def _where(store: Store, criteria: Criteria, collection: str, skip=()) -> tuple[str, list]:
-    sql, params = criteria.where(collection, store.dialect, skip=skip)
-    return sql, params
-
-
 def _pct(n: int, total: int) -> float:
     return round(100.0 * n / total, 2) if total else 0.0
 
@@ -169,7 +164,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
     if not 1 <= top <= MAX_TOP:
         raise ValueError(f"top must be between 1 and {MAX_TOP}")
     store = cached(store)  # the reads of large tables, remembered per version of the tables (exact)
-    wp, pp = _where(store, criteria, "projets")
+    wp, pp = criteria.where_in(store, "projets")
     projects = _projects(store, wp, pp, top)
     types = projects.splits["type_action"]
     n_cd, n_ae = types["cooperation_decentralisee"], types["action_exterieure"]
@@ -181,7 +176,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
         n_dem = n_seek = 0
         wd, pd_ = "1=0", []
     else:
-        wd, pd_ = _where(store, criteria, "demandes")
+        wd, pd_ = criteria.where_in(store, "demandes")
         n_dem, n_seek = (
             int(v or 0)
             for v in store.rows(f"SELECT COUNT(*), COUNT(DISTINCT demandeur_id) FROM demandes WHERE {wd}", pd_)[0]
@@ -194,7 +189,7 @@ def statistics(store: Store, criteria: Criteria | None = None, top: int = DEFAUL
 
     # APD: the criteria that can apply to declarations
     apd_skipped = criteria.not_applicable("apd")
-    wa, pa = _where(store, criteria, "apd", skip=apd_skipped)
+    wa, pa = criteria.where_in(store, "apd", skip=apd_skipped)
     apd = [
         {"annee": int(a), "montant": float(m)}
         for a, m in store.rows(f"SELECT annee, SUM(montant) FROM apd WHERE {wa} GROUP BY annee ORDER BY annee DESC", pa)

@@ -121,7 +121,7 @@ def _markers(sums: tuple, total: float, lang: str) -> list[dict]:
 def apd_breakdowns(store: Store, criteria: Criteria | None = None, lang: str = "fr") -> dict:
     """The declared APD matching ``criteria`` by sector, channel and marker (see the module)."""
     criteria = criteria or Criteria()
-    where, params = criteria.where("apd", store.dialect, skip=criteria.not_applicable("apd"))
+    where, params = criteria.where_in(store, "apd", skip=criteria.not_applicable("apd"))
     total = _cents(store.scalar(f"SELECT SUM(montant) FROM apd WHERE {where}", params))
     sectors = store.rows(f"SELECT secteur, SUM(montant) FROM apd WHERE {where} GROUP BY secteur", params)
     channels = store.rows(f"SELECT canal, SUM(montant) FROM apd WHERE {where} GROUP BY canal", params)

@@ -105,13 +105,13 @@ def year_range(store: Store, criteria: Criteria, de: int | None = None, a: int |
             raise SeriesError("de", f"{de} is after a {a}")
         return de, a
     start, end = sch.collection("projets").time.fields
-    wp, pp = criteria.where("projets", store.dialect)
+    wp, pp = criteria.where_in(store, "projets")
     spans = store.rows(
         f"SELECT MIN({start}), MAX(CASE WHEN {end} > {start} THEN {end} ELSE {start} END) FROM projets "
         f"WHERE {wp} AND {start} IS NOT NULL",
         pp,
     )
-    wa, pa = criteria.where("apd", store.dialect, skip=criteria.not_applicable("apd"))
+    wa, pa = criteria.where_in(store, "apd", skip=criteria.not_applicable("apd"))
     apd_year = sch.collection("apd").time.start
     spans += store.rows(f"SELECT MIN({apd_year}), MAX({apd_year}) FROM apd WHERE {wa}", pa)
     spans = [(int(first), int(last)) for first, last in spans if first is not None]
@@ -129,7 +129,7 @@ def _top_groups(store, criteria, column, first, last, groups) -> list[str]:
     """The codes of the ``groups`` groups with the most projects active in the range (ties: by code)."""
     start, end = sch.collection("projets").time.fields
     ph = store.placeholder()
-    wp, pp = criteria.where("projets", store.dialect)
+    wp, pp = criteria.where_in(store, "projets")
     rows = store.rows(
         f"SELECT {column}, COUNT(*) AS n FROM projets WHERE {wp} AND {column} IS NOT NULL "
         f"AND {start} <= {ph} AND ({end} IS NULL OR {end} >= {ph}) "
@@ -143,7 +143,7 @@ def _project_figures(store, criteria, first, last, group_sql, group_params) -> d
     """``{(year, group): {figure: value}}`` of the projects (APD aside)."""
     period = sch.collection("projets").time
     ph = store.placeholder()
-    wp, pp = criteria.where("projets", store.dialect, alias="p")
+    wp, pp = criteria.where_in(store, "projets", alias="p")
     out: dict = {}
 
     def cell(year, group):
@@ -177,7 +177,7 @@ def _apd_figures(store, criteria, first, last, group_sql, group_params) -> dict:
     """``{(year, group): amount}`` of the APD declared by the matching collectivities and countries."""
     year = sch.collection("apd").time.start
     ph = store.placeholder()
-    wa, pa = criteria.where("apd", store.dialect, alias="d", skip=criteria.not_applicable("apd"))
+    wa, pa = criteria.where_in(store, "apd", alias="d", skip=criteria.not_applicable("apd"))
     rows = store.rows(
         f"SELECT d.{year}, {group_sql}, SUM(d.montant) FROM apd d WHERE {wa} "
         f"AND d.{year} BETWEEN {ph} AND {ph} GROUP BY 1, 2",
@@ -224,7 +224,7 @@ def series(
     if not 1 <= groupes <= MAX_GROUPS:
         raise SeriesError("groupes", f"must be between 1 and {MAX_GROUPS}")
     period = sch.collection("projets").time
-    wp, pp = criteria.where("projets", store.dialect)
+    wp, pp = criteria.where_in(store, "projets")
     apd_skipped = criteria.not_applicable("apd")
     result = {
         "criteres": criteria.to_params(),

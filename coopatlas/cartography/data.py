@@ -100,7 +100,7 @@ def requests_applicable(criteria: Criteria) -> tuple[bool, list[str]]:
 
 def _where(store: Store, crit: Criteria, collection: str, period: MapPeriod | None) -> tuple[str, list]:
     """The SQL condition of the criteria on ``collection``, and of the period when there is one."""
-    where, params = crit.where(collection, store.dialect)
+    where, params = crit.where_in(store, collection)
     if period is None:
         return where, list(params)
     active, more = period_where(collection, period, store.dialect)

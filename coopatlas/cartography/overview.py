@@ -86,13 +86,13 @@ def result_points(store: Store, criteria: Criteria | None = None) -> dict[str, n
     criteria = criteria or Criteria()
     out: dict[str, list] = {t: [] for t in TYPES}
     geom = store.geometry_sql("geom")
-    where, params = criteria.where("projets", store.dialect)
+    where, params = criteria.where_in(store, "projets")
     for type_action, g in store.rows(f"SELECT type_action, {geom} FROM projets WHERE {where}", params):
         p = store.decode_geometry(g)
         if p is not None and not p.is_empty and type_action in out:
             out[type_action].append((p.x, p.y))
     if not criteria.not_applicable("demandes") and not criteria.excludes("demandes"):
-        where, params = criteria.where("demandes", store.dialect)
+        where, params = criteria.where_in(store, "demandes")
         for (g,) in store.rows(f"SELECT {geom} FROM demandes WHERE {where}", params):
             p = store.decode_geometry(g)
             if p is not None and not p.is_empty:
@@ -103,10 +103,10 @@ def result_points(store: Store, criteria: Criteria | None = None) -> dict[str, n
 def countries_with_results(store: Store, criteria: Criteria | None = None) -> set[str]:
     """Country codes of the matching projects and requests."""
     criteria = criteria or Criteria()
-    where, params = criteria.where("projets", store.dialect)
+    where, params = criteria.where_in(store, "projets")
     codes = {r[0] for r in store.rows(f"SELECT DISTINCT pays_code FROM projets WHERE {where}", params)}
     if not criteria.not_applicable("demandes") and not criteria.excludes("demandes"):
-        where, params = criteria.where("demandes", store.dialect)
+        where, params = criteria.where_in(store, "demandes")
         codes |= {r[0] for r in store.rows(f"SELECT DISTINCT pays_code FROM demandes WHERE {where}", params)}
     return codes
 

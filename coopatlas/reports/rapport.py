@@ -109,7 +109,7 @@ REQUEST_WIDTHS = (140, 90, 250, 130, 80, 66)
 def _project_rows(store: Store, criteria: Criteria, limit: int, country_names: dict[str, str]):
     """The listed projects, in the order of the list: by country, French collectivity, partner, start year,
     title, names compared without accents or case (Égypte with the E's)."""
-    where, params = criteria.where("projets", store.dialect)
+    where, params = criteria.where_in(store, "projets")
     rows = store.rows(
         "SELECT pays_code, pays_nom, collectivite_nom, partenaire_nom, titre, type_action, thematique, statut, "
         f"annee_convention, annee_lancement, id FROM projets WHERE {where} "
@@ -133,7 +133,7 @@ def _project_rows(store: Store, criteria: Criteria, limit: int, country_names: d
 def _request_rows(store: Store, criteria: Criteria):
     if criteria.not_applicable("demandes") or criteria.excludes("demandes"):
         return []
-    where, params = criteria.where("demandes", store.dialect)
+    where, params = criteria.where_in(store, "demandes")
     rows = store.rows(
         "SELECT demandeur_nom, pays_nom, titre, thematique, statut_validation, date_validation FROM demandes "
         f"WHERE {where} ORDER BY pays_nom, demandeur_nom, titre, id",

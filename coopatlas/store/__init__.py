@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from ..paths import DEFAULT_GPKG
-from .geopackage import ReadOnlyConnections, decode_geometry
+from .geopackage import ReadOnlyConnections, decode_geometry, keyword_index
 
 
 def default_location() -> str:
@@ -66,6 +66,12 @@ class Store:
 
     def placeholder(self) -> str:
         return "?"
+
+    def keyword_index(self, table: str) -> str | None:
+        """The FTS5 keyword index of ``table`` (:func:`.geopackage.keyword_index`, rowids = the table's
+        ``fid``) when the database has one, else None: criteria then read its keywords with LIKE."""
+        name = keyword_index(table)
+        return name if self.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) else None
 
     # --- common --------------------------------------------------------------------------------------
     @property
@@ -130,6 +136,9 @@ class PostGISStore(Store):
 
     def placeholder(self) -> str:
         return "%s"
+
+    def keyword_index(self, table: str) -> str | None:
+        return None  # no FTS5 on PostgreSQL: the keywords are a LIKE on the search column
 
     def close(self) -> None:
         con = getattr(self._local, "con", None)

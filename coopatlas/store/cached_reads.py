@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from . import persisted_reads, table_versions
+from .geopackage import KEYWORD_INDEX
 
 #: Answers kept per process, and the largest answer kept (rows).
 CACHE_SIZE = 2048
@@ -35,6 +36,8 @@ MAX_ROWS = 5000
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The tables a statement reads from (FROM x, JOIN x); a comma join (FROM a, b) is not cached.
 _SOURCE = re.compile(r"\b(?:FROM|JOIN)\s+(\"?[A-Za-z_][A-Za-z0-9_.]*\"?)(\s*,)?", re.IGNORECASE)
+#: The name of a table's keyword index (:data:`coopatlas.store.geopackage.KEYWORD_INDEX`).
+_KEYWORD_INDEX = re.compile(KEYWORD_INDEX.replace("{table}", "([A-Za-z_][A-Za-z0-9_]*)"))
 #: The names a statement defines for itself (``WITH g AS (…), h AS (…)``): read from, they are not tables.
 _DEFINED = re.compile(r"(?:\bWITH|,)\s+([A-Za-z_][A-Za-z0-9_]*)\s+AS\s*\(", re.IGNORECASE)
 
@@ -73,12 +76,21 @@ cache = _Cache(CACHE_SIZE)
 
 def _tables(sql: str, versioned) -> set[str] | None:
     """The versioned tables ``sql`` may read (every versioned name it mentions), or None when it reads a
-    table without a version or joins with a comma (a name of its own ``WITH`` is not a table)."""
+    table without a version or joins with a comma (a name of its own ``WITH`` is not a table). A table's
+    keyword index (``fts_<table>``) has its table's version: it changes in the same transactions."""
     defined = set(_DEFINED.findall(sql))
+    indexed = set()
     for name, comma in _SOURCE.findall(sql):
-        if comma or (name.strip('"') not in versioned and name not in defined):
+        name = name.strip('"')
+        if comma:
             return None
-    return set(_WORD.findall(sql)) & versioned.keys()
+        if name in versioned or name in defined:
+            continue
+        base = _KEYWORD_INDEX.fullmatch(name)
+        if base is None or base[1] not in versioned:
+            return None
+        indexed.add(base[1])
+    return (set(_WORD.findall(sql)) & versioned.keys()) | indexed
 
 
 class CachedReads:
