@@ -120,3 +120,24 @@ def test_every_page_numbered_and_marked(synthetic, marked):
     for n, page in zip((4, 5, 6), pages):
         assert f"Page {n} / 10" in page and "CoopAtlas · essai" in page
         assert ("DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION" in page) is marked
+
+
+def test_the_same_figure_gives_the_same_svg_whatever_the_noise_of_its_layout():
+    """matplotlib names clip paths and markers after a hash of their coordinates at full precision; the
+    constrained layout moves them by rounding noise from one drawing to the next (a sync and an async
+    statistics SVG differed so). The SVG numbers them instead: the same drawing, the same bytes."""
+    from matplotlib.figure import Figure
+
+    from coopatlas.documents.figures import render
+
+    def drawing(noise: float) -> bytes:
+        fig = Figure(figsize=(4, 3))
+        ax = fig.add_axes((0.1 + noise, 0.1, 0.8, 0.8))
+        ax.plot([0, 1, 2], [0, 1, 4], marker="o")
+        ax.bar([0.5, 1.5], [2, 3])
+        return render(fig, "svg")
+
+    plain = drawing(0.0)
+    assert b'clip-path="url(#p1)"' in plain and b'xlink:href="#m1"' in plain
+    assert drawing(1e-13) == plain  # 1e-13 of the figure's width: the same drawing to 6 decimals
+    assert drawing(0.01) != plain  # a figure that differs still does
