@@ -9,13 +9,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import PLUGIN_DIR
 from helpers import first, moderate_country
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsApplication, QgsProcessingUtils, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
 from coopatlas_qgis import classFactory
@@ -148,6 +149,13 @@ def test_processing_algorithm_in_process(qgis_processing, settings, server_url, 
 
     plugin = classFactory(None)
     plugin.initProcessing()
+
+    def intermediate_files():  # in the system's temporary folder and in QGIS's processing one
+        return set(Path(tempfile.gettempdir()).glob("*/*.geojson")) | set(
+            Path(QgsProcessingUtils.tempFolder()).rglob("*.geojson")
+        )
+
+    before = intermediate_files()
     try:
         out = run(
             "coopatlas:rechercher",
@@ -160,6 +168,7 @@ def test_processing_algorithm_in_process(qgis_processing, settings, server_url, 
             },
         )
         assert _values(out["OUTPUT"], "type_action") == {"action_exterieure"}
+        assert intermediate_files() == before  # its intermediate GeoJSON is gone
         with pytest.raises(Exception) as err:
             run("coopatlas:rechercher", {"SERVER": server_url, "CONTINENT": "atlantide", "OUTPUT": "TEMPORARY_OUTPUT"})
         assert "continent" in str(err.value) or "continent" in str(err.value.__cause__)

@@ -9,7 +9,6 @@ validates them and answers a clear error naming a bad one.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 from qgis.core import (
@@ -24,6 +23,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsVectorLayer,
 )
 
@@ -180,7 +180,9 @@ class SearchAlgorithm(AtlasAlgorithm):
                 n=len(features), coll=coll, description=(criteres.get("description") or {}).get("fr", "")
             )
         )
-        tmp = Path(tempfile.mkdtemp(prefix="coopatlas-")) / f"{coll}.geojson"
+        # the features go through a GeoJSON file that OGR reads into the sink's fields and geometries: in
+        # the processing temporary folder (removed when QGIS exits), and removed once copied
+        tmp = Path(QgsProcessingUtils.generateTempFilename(f"{coll}.geojson"))
         tmp.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
         source = QgsVectorLayer(str(tmp), coll, "ogr")
         fields, wkb, crs = source.fields(), source.wkbType(), source.crs()
@@ -193,6 +195,8 @@ class SearchAlgorithm(AtlasAlgorithm):
                 break
             sink.addFeature(feat, QgsFeatureSink.FastInsert)
             feedback.setProgress(100.0 * (i + 1) / total)
+        del source  # closes the file
+        tmp.unlink(missing_ok=True)
         return {self.OUTPUT: dest_id}
 
 
