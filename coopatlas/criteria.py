@@ -35,7 +35,7 @@ from .criteria_specs import (  # noqa: F401 - the criteria's public names
     published,
 )
 from .predicates import NOTHING, Condition, Nothing, Predicate, to_cql2, to_sql
-from .text import fts_query, keywords, like_patterns
+from .text import fts_query, split_keywords
 
 #: The criteria that select the same French collectivities on their own layer as through their projects
 #: (every collectivity of the atlas has at least one project): a search with only these filters
@@ -195,11 +195,10 @@ class Criteria:
         collection. Returns ``("1=1", [])`` for empty criteria, ``("1=0", [])`` when :meth:`excludes`.
         """
         conditions = self.predicates(collection, skip)
-        indexed = [w for w in keywords(self.q) if len(w) > 1] if keyword_index and "q" not in set(skip) else []
+        indexed, others = split_keywords(self.q) if keyword_index and "q" not in set(skip) else ([], [])
         if not indexed or isinstance(conditions, Nothing):
             return to_sql(conditions, dialect, alias)
-        patterns = set(like_patterns(" ".join(indexed)))
-        rest = [c for c in conditions if not (getattr(c, "criterion", None) == "q" and c.values[0] in patterns)]
+        rest = [c for c in conditions if getattr(c, "criterion", None) != "q" or c.values[0] in others]
         sql, params = to_sql(rest, dialect, alias)
         fts = '"' + keyword_index + '"'
         matched = f"{alias + '.' if alias else ''}fid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"

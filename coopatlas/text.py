@@ -64,6 +64,13 @@ def like_patterns(q: str | None) -> list[str]:
     return [f"% {w}%" for w in keywords(q)]
 
 
+def split_keywords(q: str | None) -> tuple[list[str], list[str]]:
+    """The words of a keyword query that a keyword index answers (two letters or more: a one-letter word's
+    prefix list is the whole table), and the :func:`like_patterns` of the others (``l'``, ``d'``)."""
+    words = keywords(q)
+    return [w for w in words if len(w) > 1], [f"% {w}%" for w in words if len(w) == 1]
+
+
 def fts_query(words: Iterable[str]) -> str:
     """The FTS5 query of keywords (from :func:`keywords`): every word as a prefix (``"eau"* AND "pot"*``),
     the same test as their :func:`like_patterns` on a :func:`search_document`, whose words the index holds."""

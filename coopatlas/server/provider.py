@@ -67,7 +67,7 @@ from pygeoapi.provider.base import BaseProvider, ProviderConnectionError, Provid
 from .. import schema as sch
 from ..predicates import to_sql
 from ..store.geopackage import quote as _q
-from ..text import keywords, like_patterns
+from ..text import like_patterns, split_keywords
 from . import bbox_crs, counts, cql, temporal
 from .gpkg_geojson import features as _features
 from .gpkg_layer import connect, layer_of, versions
@@ -349,12 +349,8 @@ class AtlasGeoPackageProvider(BaseProvider):
                 raise _invalid(f"q: no word to search for in {q!r}")
             if not layer.searchable:
                 raise _invalid(f"q: collection {self.coll.id} has no keyword search")
-            words = keywords(str(q))
-            if layer.keyword_index and patterns == [f"% {w}%" for w in words]:
-                # word-prefix semantics: the FTS5 prefix query "w"* is the same test; one-letter
-                # words (l', d') are left to LIKE: their doclists are the whole table
-                f.fts_words = [w for w in words if len(w) > 1]
-                patterns = [p for p, w in zip(patterns, words) if len(w) == 1]
+            if layer.keyword_index:  # the FTS5 prefix query "w"* is the same test as the word's pattern
+                f.fts_words, patterns = split_keywords(str(q))
             f.like = patterns
         if datetime_ is not None and str(datetime_).strip():
             f.add(*self._datetime(datetime_))
