@@ -148,13 +148,9 @@ def read_layer(con: sqlite3.Connection, coll: sch.Collection, geom: str, path: s
     keyword_index = None
     if SEARCH_COLUMN in columns:
         for base in bases:
-            name = geopackage.keyword_index(base)
-            try:
-                con.execute(f"SELECT rowid FROM {_q(name)} WHERE {_q(name)} MATCH '\"a\"*' LIMIT 0").fetchall()
-            except sqlite3.Error:  # absent, or no FTS5 in this SQLite
-                continue
-            keyword_index = name
-            break
+            keyword_index = geopackage.readable_keyword_index(con, base)
+            if keyword_index:
+                break
     geometry = gtype = rtree = None
     if coll.geometry:
         row = con.execute(

@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from ..paths import DEFAULT_GPKG
-from .geopackage import ReadOnlyConnections, decode_geometry, keyword_index
+from .geopackage import ReadOnlyConnections, decode_geometry, readable_keyword_index
 
 
 def default_location() -> str:
@@ -69,9 +69,9 @@ class Store:
 
     def keyword_index(self, table: str) -> str | None:
         """The FTS5 keyword index of ``table`` (:func:`.geopackage.keyword_index`, rowids = the table's
-        ``fid``) when the database has one, else None: criteria then read its keywords with LIKE."""
-        name = keyword_index(table)
-        return name if self.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) else None
+        ``fid``) when the database has one this SQLite can read, else None: criteria then read its
+        keywords with LIKE."""
+        return readable_keyword_index(self.connection, table)
 
     # --- common --------------------------------------------------------------------------------------
     @property

@@ -53,6 +53,17 @@ def keyword_index(table: str) -> str:
     return KEYWORD_INDEX.format(table=table)
 
 
+def readable_keyword_index(con: sqlite3.Connection, table: str) -> str | None:
+    """The name of the keyword index of ``table`` when the database of ``con`` has one that this SQLite can
+    query; None when it is absent or this SQLite has no FTS5 (keywords are then read with LIKE)."""
+    name = keyword_index(table)
+    try:
+        con.execute(f"SELECT rowid FROM {quote(name)} WHERE {quote(name)} MATCH '\"a\"*' LIMIT 0").fetchall()
+    except sqlite3.Error:
+        return None
+    return name
+
+
 def rtree_table(table: str, column: str = GEOM) -> str:
     """The name of the ``gpkg_rtree_index`` R-tree of ``table.column``."""
     return f"rtree_{table}_{column}"
